@@ -1,0 +1,1057 @@
+//! Typing expressions, and the definitions built from them (windows, thresholds, tables).
+
+use super::ir::{self, ExtendTo, IExpr, WindowShape, WindowTest};
+use super::types::{CodeDomain, Ty, TyInfo};
+use super::vocab::{self, FactRef};
+use super::{Checker, Definition, WindowInfo};
+use crate::ast::{self, BinOp, CompareOp, DayEdge, Expr, ExprKind, Test, TimeUnit};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::money::grams_per;
+use crate::source::Span;
+
+/// Where an expression is checked: may it read item facts, and which optional
+/// facts are known to be set here.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Env {
+    pub item_allowed: bool,
+    pub set: Vec<FactRef>,
+}
+
+impl Env {
+    pub fn with(&self, more: &[FactRef]) -> Env {
+        let mut e = self.clone();
+        e.set.extend_from_slice(more);
+        e
+    }
+}
+
+/// A checked expression with its type and what it tells about optional facts.
+pub(super) struct Checked {
+    pub expr: IExpr,
+    pub ty: TyInfo,
+    /// Facts known to be set when this condition is true.
+    pub when_true: Vec<FactRef>,
+    /// Facts known to be set when this condition is false.
+    pub when_false: Vec<FactRef>,
+}
+
+impl Checked {
+    fn plain(expr: IExpr, ty: Ty, optional: bool) -> Self {
+        Checked {
+            expr,
+            ty: TyInfo::new(ty, optional),
+            when_true: Vec::new(),
+            when_false: Vec::new(),
+        }
+    }
+}
+
+const MAX_WINDOW_COUNT: u32 = 3650;
+
+impl Checker<'_> {
+    /// Pass 2: windows, thresholds and tables in file order.
+    pub(super) fn definitions(&mut self, file: &ast::PolicyFile) {
+        for decl in &file.decls {
+            match decl {
+                ast::Decl::Window(w) => self.window(w),
+                ast::Decl::Threshold(t) => self.threshold(t),
+                ast::Decl::Table(t) => self.table(t),
+                _ => {}
+            }
+        }
+    }
+
+    fn define(&mut self, name: &ast::Name, def: Definition) {
+        self.defined.insert(name.node.clone(), (def, name.span));
+    }
+
+    fn window(&mut self, w: &ast::WindowDecl) {
+        self.item_read = false;
+        let env = Env {
+            item_allowed: true,
+            set: Vec::new(),
+        };
+        let mut anchors = Vec::new();
+        let mut optional = false;
+        let mut ok = true;
+        let day_based;
+        let shape = match &w.shape {
+            ast::WindowShape::From { duration, anchor } => {
+                let count = self.duration_count(duration);
+                optional = true;
+                for a in anchor {
+                    let Some((fact, info)) = self.resolve_path(&a.node, a.span, &env) else {
+                        ok = false;
+                        continue;
+                    };
+                    if info.ty != Ty::Time {
+                        ok = false;
+                        self.error(
+                            Diagnostic::new(
+                                Code::NotAnEvent,
+                                format!("a window cannot start from `{}`", a.node),
+                                a.span,
+                                format!("this is {}, not an event", info.ty),
+                            )
+                            .with_help("windows start from an event of the claim, such as `order.delivered_at`, `order.invoiced_at` or `claim.return_label_issued_at`"),
+                        );
+                    }
+                    optional = optional && info.optional;
+                    anchors.push(fact);
+                }
+                if duration.unit == TimeUnit::Hours && w.plain_dates.is_none() {
+                    self.error(
+                        Diagnostic::new(
+                            Code::InvalidWindow,
+                            format!("the window `{}` counts hours but does not say how to read a plain date", w.name.node),
+                            duration.span,
+                            "an hour-based window",
+                        )
+                        .with_help("a claim may give only the day of an event (\"2023-11-16\"); add `, plain dates at start of day` or `, plain dates at end of day`"),
+                    );
+                }
+                day_based = duration.unit != TimeUnit::Hours;
+                WindowShape::From {
+                    count: count.unwrap_or(0),
+                    unit: duration.unit,
+                    anchor: anchors.clone(),
+                }
+            }
+            ast::WindowShape::Until(d) => {
+                day_based = true;
+                WindowShape::Until(d.node)
+            }
+            ast::WindowShape::Between(a, b) => {
+                day_based = true;
+                if b.node < a.node {
+                    self.error(
+                        Diagnostic::new(
+                            Code::InvalidWindow,
+                            format!("the window `{}` ends before it starts", w.name.node),
+                            b.span,
+                            "this end",
+                        )
+                        .with_label(a.span, "comes before this start")
+                        .with_help(
+                            "write the earlier date first: `between 2023-11-01 and 2023-12-31`",
+                        ),
+                    );
+                }
+                WindowShape::Between(a.node, b.node)
+            }
+        };
+        let mut extensions = Vec::new();
+        for ext in &w.extensions {
+            let to = match &ext.to {
+                ast::ExtendTo::Date(d) => Some(ExtendTo::Date(d.node)),
+                ast::ExtendTo::By(duration) => {
+                    if duration.unit == TimeUnit::Hours || !day_based {
+                        self.error(
+                            Diagnostic::new(
+                                Code::InvalidWindow,
+                                "a window can be extended only by days, business days, weeks or months, and only when it counts days",
+                                duration.span,
+                                "this extension",
+                            )
+                            .with_help("extend a day-based window: `extended by 10 days when ...`"),
+                        );
+                        None
+                    } else {
+                        self.duration_count(duration)
+                            .map(|n| ExtendTo::Days(n, duration.unit))
+                    }
+                }
+            };
+            if let (Some(to), Some(when)) = (to, self.cond(&ext.when, &env)) {
+                extensions.push(ir::WindowExtension {
+                    to,
+                    when: when.expr,
+                });
+            }
+        }
+        let uses_item = self.item_read;
+        let idx = self.windows.len();
+        if ok {
+            self.windows.push(ir::Window {
+                name: w.name.node.clone(),
+                span: w.span,
+                shape,
+                extensions,
+                roll_forward: w.roll_forward,
+                plain_dates: w.plain_dates.unwrap_or(DayEdge::Start),
+            });
+            self.window_info.push(WindowInfo {
+                anchors,
+                optional,
+                uses_item,
+            });
+            self.define(&w.name, Definition::Window(idx));
+        }
+    }
+
+    fn duration_count(&mut self, d: &ast::Duration) -> Option<u32> {
+        let n = d.count.node;
+        let whole = n.fract().is_zero();
+        let value: Option<u32> = if whole {
+            n.to_string().parse().ok()
+        } else {
+            None
+        };
+        match value {
+            Some(v) if v <= MAX_WINDOW_COUNT => Some(v),
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidWindow,
+                        format!("`{}` is not a usable length for a window", d.count.node),
+                        d.count.span,
+                        "here",
+                    )
+                    .with_help(format!("a window is a whole number of days, business days, hours, weeks or months, at most {MAX_WINDOW_COUNT}")),
+                );
+                None
+            }
+        }
+    }
+
+    fn threshold(&mut self, t: &ast::ThresholdDecl) {
+        self.item_read = false;
+        let env = Env {
+            item_allowed: true,
+            set: Vec::new(),
+        };
+        if let Some(c) = self.cond(&t.expr, &env) {
+            let idx = self.thresholds.len();
+            self.thresholds.push(ir::Threshold {
+                name: t.name.node.clone(),
+                expr: c.expr,
+            });
+            self.threshold_info.push((c.ty, self.item_read));
+            self.define(&t.name, Definition::Threshold(idx));
+        }
+    }
+
+    fn table(&mut self, t: &ast::TableDecl) {
+        self.item_read = false;
+        let env = Env {
+            item_allowed: true,
+            set: Vec::new(),
+        };
+        let Some((key, key_info)) = self.resolve_path(&t.key.node, t.key.span, &env) else {
+            return;
+        };
+        let domain = match &key_info.ty {
+            Ty::Code(d) => Some(d.clone()),
+            other => {
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidTable,
+                        format!("a table cannot be looked up by `{}`", t.key.node),
+                        t.key.span,
+                        format!("this is {other}, not a code"),
+                    )
+                    .with_help("tables are keyed by a code such as `order.destination.country` or `claim.reason`"),
+                );
+                None
+            }
+        };
+        let mut rows = Vec::new();
+        let mut value_ty: Option<(Ty, Span)> = None;
+        let mut seen: Vec<(String, Span)> = Vec::new();
+        let mut ok = domain.is_some();
+        for row in &t.rows {
+            for k in &row.keys {
+                if let Some((_, first)) = seen.iter().find(|(s, _)| *s == k.node) {
+                    let first = *first;
+                    self.duplicate(&k.node, "a table key", k.span, first);
+                    ok = false;
+                }
+                seen.push((k.node.clone(), k.span));
+                if let Some(d) = &domain {
+                    if !self.code_in_domain(k, d) {
+                        ok = false;
+                    }
+                }
+            }
+            match self.value(&row.value, &env) {
+                Some(v) => {
+                    self.table_value_type(&mut value_ty, &v, row.value.span, &mut ok);
+                    rows.push((row.keys.iter().map(|k| k.node.clone()).collect(), v.expr));
+                }
+                None => ok = false,
+            }
+        }
+        let default = match &t.default {
+            Some(e) => match self.value(e, &env) {
+                Some(v) => {
+                    self.table_value_type(&mut value_ty, &v, e.span, &mut ok);
+                    Some(v.expr)
+                }
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        let Some((ty, _)) = value_ty else {
+            if ok {
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidTable,
+                        format!("the table `{}` has no rows", t.name.node),
+                        t.name.span,
+                        "empty table",
+                    )
+                    .with_help("give at least one row: `US, MO: USD 130`"),
+                );
+            }
+            return;
+        };
+        if ok {
+            let idx = self.tables.len();
+            let optional = default.is_none();
+            self.tables.push(ir::Table {
+                name: t.name.node.clone(),
+                key,
+                rows,
+                default,
+            });
+            self.table_info
+                .push((TyInfo::new(ty, optional), self.item_read));
+            self.define(&t.name, Definition::Table(idx));
+        }
+    }
+
+    fn table_value_type(
+        &mut self,
+        slot: &mut Option<(Ty, Span)>,
+        v: &Checked,
+        span: Span,
+        ok: &mut bool,
+    ) {
+        match slot {
+            None => *slot = Some((v.ty.ty.clone(), span)),
+            Some((ty, first)) => {
+                if !ty.same_kind(&v.ty.ty) || (matches!(ty, Ty::Money(Some(_))) && *ty != v.ty.ty) {
+                    let (ty, first) = (ty.clone(), *first);
+                    self.error(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            "the rows of a table must all hold the same kind of value",
+                            span,
+                            format!("this is {}", v.ty.ty),
+                        )
+                        .with_label(first, format!("this is {ty}")),
+                    );
+                    *ok = false;
+                }
+            }
+        }
+    }
+
+    /// Checks that a code belongs to a domain; reports it when not.
+    pub(super) fn code_in_domain(&mut self, code: &ast::Name, domain: &CodeDomain) -> bool {
+        match domain {
+            CodeDomain::Free => true,
+            CodeDomain::Country => {
+                let ok = code.node.len() == 2 && code.node.chars().all(|c| c.is_ascii_uppercase());
+                if !ok {
+                    self.error(
+                        Diagnostic::new(
+                            Code::UnknownCode,
+                            format!("`{}` is not a country code", code.node),
+                            code.span,
+                            "expected two capital letters",
+                        )
+                        .with_help("countries are ISO 3166-1 alpha-2 codes: US, FR, KR, CN, ..."),
+                    );
+                }
+                ok
+            }
+            _ => {
+                let codes = domain.codes().unwrap_or_default();
+                if codes.contains(&code.node.as_str()) {
+                    return true;
+                }
+                let mut d = Diagnostic::new(
+                    Code::UnknownCode,
+                    format!("unknown code `{}`", code.node),
+                    code.span,
+                    "not one of the codes this fact can hold",
+                );
+                d = d.with_help(match did_you_mean(&code.node, codes.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("the codes are: {}", codes.join(", ")),
+                });
+                self.error(d);
+                false
+            }
+        }
+    }
+
+    /// Resolves a fact path; reports unknown facts and item facts outside item rules.
+    pub(super) fn resolve_path(
+        &mut self,
+        path: &str,
+        span: Span,
+        env: &Env,
+    ) -> Option<(FactRef, TyInfo)> {
+        if let Some(name) = path.strip_prefix("facts.") {
+            if let Some((Definition::Fact(i), _)) = self.defined.get(path) {
+                let i = *i;
+                let f = self.facts.get(i)?;
+                let optional = f.optional && !env.set.contains(&FactRef::Custom(i));
+                return Some((FactRef::Custom(i), TyInfo::new(f.ty.clone(), optional)));
+            }
+            let names: Vec<&str> = self.facts.iter().map(|f| f.name.as_str()).collect();
+            let mut d = Diagnostic::new(
+                Code::UnknownFact,
+                format!("unknown fact `{path}`"),
+                span,
+                "no `fact` declaration gives this",
+            );
+            d = d.with_help(match did_you_mean(name, names) {
+                Some(s) => format!("did you mean `facts.{s}`?"),
+                None => format!("declare it first: `fact {name}: bool optional` (types: bool, number, money, weight, event, code, codes, text)"),
+            });
+            self.error(d);
+            return None;
+        }
+        let Some(info) = vocab::lookup(path) else {
+            let mut d = Diagnostic::new(
+                Code::UnknownFact,
+                format!("unknown fact `{path}`"),
+                span,
+                "not a fact of the claim",
+            );
+            let paths = vocab::VOCABULARY.iter().map(|f| f.path);
+            d = d.with_help(match did_you_mean(path, paths) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "the facts a claim carries are listed in docs/language.md; a policy can declare its own with `fact NAME: TYPE` and read them as `facts.NAME`".into(),
+            });
+            self.error(d);
+            return None;
+        };
+        if info.fact.is_item_fact() {
+            self.item_read = true;
+            if !env.item_allowed {
+                self.error(
+                    Diagnostic::new(
+                        Code::ItemOutsideItemRules,
+                        format!("`{path}` is a fact of one item, but these rules decide the whole order"),
+                        span,
+                        "an item fact",
+                    )
+                    .with_help("read item facts in `rules for KIND { ... }` (each item), or use an order fact such as `order.total`"),
+                );
+                return None;
+            }
+        }
+        self.reads.insert(info.fact);
+        let optional = info.optional && !env.set.contains(&info.fact);
+        Some((info.fact, TyInfo::new(info.ty.clone(), optional)))
+    }
+
+    /// A condition: a definite true-or-false value.
+    pub(super) fn cond(&mut self, e: &Expr, env: &Env) -> Option<Checked> {
+        let c = self.expr(e, env)?;
+        if c.ty.ty != Ty::Bool {
+            self.error(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    "expected a condition",
+                    e.span,
+                    format!("this is {}", c.ty.ty),
+                )
+                .with_help("a condition compares or tests a value: `item.weight <= 30 lb`, `claim.reason is defective`, `claim.filed_at within return_window`"),
+            );
+            return None;
+        }
+        self.definite(&c, e)?;
+        Some(c)
+    }
+
+    /// A value that must be present.
+    pub(super) fn value(&mut self, e: &Expr, env: &Env) -> Option<Checked> {
+        let c = self.expr(e, env)?;
+        self.definite(&c, e)?;
+        Some(c)
+    }
+
+    fn definite(&mut self, c: &Checked, e: &Expr) -> Option<()> {
+        if !c.ty.optional {
+            return Some(());
+        }
+        let what = self.describe_expr(e);
+        self.error(
+            Diagnostic::new(
+                Code::OptionalNotHandled,
+                format!("{what} may be missing from a claim, and the policy does not say what that means"),
+                e.span,
+                "may be missing",
+            )
+            .with_help(format!(
+                "say what absence means: `{what} is set and ...`, `{what} is missing or ...`, or a default with `else`, such as `{}`",
+                match &c.ty.ty {
+                    Ty::Bool => format!("({what} else false)"),
+                    _ => format!("{what} else ..."),
+                }
+            )),
+        );
+        None
+    }
+
+    fn describe_expr(&self, e: &Expr) -> String {
+        match &e.node {
+            ExprKind::Path(p) => format!("`{p}`"),
+            ExprKind::Ref(n) => format!("`{n}`"),
+            _ => self
+                .source
+                .text
+                .get(e.span.start..e.span.end)
+                .map_or_else(|| "this value".to_string(), |s| format!("`{s}`")),
+        }
+    }
+
+    /// Types an expression.
+    pub(super) fn expr(&mut self, e: &Expr, env: &Env) -> Option<Checked> {
+        match &e.node {
+            ExprKind::Bool(b) => Some(Checked::plain(IExpr::Bool(*b), Ty::Bool, false)),
+            ExprKind::Number(n) => Some(Checked::plain(IExpr::Number(*n), Ty::Number, false)),
+            ExprKind::Percent(p) => Some(Checked::plain(IExpr::Percent(*p), Ty::Percent, false)),
+            ExprKind::Money { currency, amount } => {
+                let c = self.currency_code(currency)?;
+                Some(Checked::plain(
+                    IExpr::Money(*amount, c.code().to_string()),
+                    Ty::Money(Some(c.code().to_string())),
+                    false,
+                ))
+            }
+            ExprKind::Weight { value, unit } => {
+                let grams = grams_per(&unit.node)?;
+                let g = value.checked_mul(grams)?;
+                Some(Checked::plain(IExpr::Weight(g), Ty::Weight, false))
+            }
+            ExprKind::Date(d) => Some(Checked::plain(IExpr::Date(*d), Ty::Time, false)),
+            ExprKind::Path(p) => {
+                let (fact, info) = self.resolve_path(p, e.span, env)?;
+                Some(Checked::plain(IExpr::Fact(fact), info.ty, info.optional))
+            }
+            ExprKind::Ref(name) => self.reference(name, e.span, env),
+            ExprKind::Not(inner) => {
+                let c = self.cond(inner, env)?;
+                Some(Checked {
+                    expr: IExpr::Not(Box::new(c.expr)),
+                    ty: c.ty,
+                    when_true: c.when_false,
+                    when_false: c.when_true,
+                })
+            }
+            ExprKind::Binary(BinOp::And, a, b) => {
+                let ca = self.cond(a, env);
+                let env2 = env.with(ca.as_ref().map_or(&[][..], |c| &c.when_true));
+                let cb = self.cond(b, &env2);
+                let (ca, cb) = (ca?, cb?);
+                let mut when_true = ca.when_true;
+                when_true.extend(cb.when_true);
+                Some(Checked {
+                    expr: IExpr::And(Box::new(ca.expr), Box::new(cb.expr)),
+                    ty: TyInfo::new(Ty::Bool, false),
+                    when_true,
+                    when_false: Vec::new(),
+                })
+            }
+            ExprKind::Binary(BinOp::Or, a, b) => {
+                let ca = self.cond(a, env);
+                let env2 = env.with(ca.as_ref().map_or(&[][..], |c| &c.when_false));
+                let cb = self.cond(b, &env2);
+                let (ca, cb) = (ca?, cb?);
+                let mut when_false = ca.when_false;
+                when_false.extend(cb.when_false);
+                Some(Checked {
+                    expr: IExpr::Or(Box::new(ca.expr), Box::new(cb.expr)),
+                    ty: TyInfo::new(Ty::Bool, false),
+                    when_true: Vec::new(),
+                    when_false,
+                })
+            }
+            ExprKind::Binary(BinOp::Else, a, b) => {
+                let ca = self.expr(a, env);
+                let cb = self.expr(b, env);
+                let (ca, cb) = (ca?, cb?);
+                let ty = self.unify(
+                    &ca.ty.ty,
+                    &cb.ty.ty,
+                    a.span,
+                    b.span,
+                    "`else` gives a default of the same kind",
+                )?;
+                let (x, y) = self.convert_pair(ca.expr, &ca.ty.ty, cb.expr, &cb.ty.ty);
+                Some(Checked::plain(
+                    IExpr::Else(Box::new(x), Box::new(y)),
+                    ty,
+                    cb.ty.optional,
+                ))
+            }
+            ExprKind::Binary(op, a, b) => self.arith(*op, a, b, e.span, env),
+            ExprKind::Convert(inner, cur) => {
+                let c = self.value(inner, env)?;
+                let to = self.currency_code(cur)?;
+                if !matches!(c.ty.ty, Ty::Money(_)) {
+                    self.error(Diagnostic::new(
+                        Code::TypeMismatch,
+                        "only money can be converted to another currency",
+                        inner.span,
+                        format!("this is {}", c.ty.ty),
+                    ));
+                    return None;
+                }
+                Some(Checked::plain(
+                    IExpr::Convert(Box::new(c.expr), to.code().to_string()),
+                    Ty::Money(Some(to.code().to_string())),
+                    false,
+                ))
+            }
+            ExprKind::Test(subject, test) => self.test(subject, test, e.span, env),
+        }
+    }
+
+    fn reference(&mut self, name: &str, span: Span, env: &Env) -> Option<Checked> {
+        match self.defined.get(name).map(|d| d.0.clone()) {
+            Some(Definition::Threshold(i)) => {
+                let (ty, item) = self.threshold_info.get(i)?.clone();
+                self.item_scoped(item, name, span, env)?;
+                Some(Checked::plain(IExpr::Threshold(i), ty.ty, ty.optional))
+            }
+            Some(Definition::Table(i)) => {
+                let (ty, item) = self.table_info.get(i)?.clone();
+                self.item_scoped(item, name, span, env)?;
+                Some(Checked::plain(IExpr::Table(i), ty.ty, ty.optional))
+            }
+            Some(Definition::Window(_)) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("`{name}` is a window, not a value"),
+                        span,
+                        "a window",
+                    )
+                    .with_help(format!("test an event against it: `claim.filed_at within {name}` (or `after`, `before`)")),
+                );
+                None
+            }
+            Some(Definition::Fact(_)) | None => {
+                self.unknown_name(name, span, "a threshold or table");
+                None
+            }
+        }
+    }
+
+    fn item_scoped(&mut self, item: bool, name: &str, span: Span, env: &Env) -> Option<()> {
+        if item {
+            self.item_read = true;
+            if !env.item_allowed {
+                self.error(
+                    Diagnostic::new(
+                        Code::ItemOutsideItemRules,
+                        format!("`{name}` reads facts of one item, but these rules decide the whole order"),
+                        span,
+                        "reads item facts",
+                    )
+                    .with_help("use it in `rules for KIND { ... }` (each item)"),
+                );
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    pub(super) fn unknown_name(&mut self, name: &str, span: Span, what: &str) {
+        if let Some(later) = self.declared_later.get(name).copied() {
+            if !self.defined.contains_key(name) {
+                let ds = self
+                    .diags
+                    .iter()
+                    .any(|d| d.labels.iter().any(|l| l.0 == later));
+                if !ds {
+                    self.error(
+                        Diagnostic::new(
+                            Code::UnknownName,
+                            format!("`{name}` is used before it is declared"),
+                            span,
+                            "used here",
+                        )
+                        .with_label(later, "declared later here")
+                        .with_help("windows, thresholds and tables may use only those declared above them; move the declaration up"),
+                    );
+                }
+                return;
+            }
+        }
+        let names: Vec<&str> = self
+            .defined
+            .keys()
+            .filter(|k| !k.starts_with("facts."))
+            .map(String::as_str)
+            .collect();
+        let mut d = Diagnostic::new(
+            Code::UnknownName,
+            format!("unknown name `{name}`"),
+            span,
+            format!("not {what} of this policy"),
+        );
+        d = d.with_help(match did_you_mean(name, names) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "declare it with `window`, `threshold` or `table` before this point; facts of the claim are written with their full path, such as `order.total`".into(),
+        });
+        self.error(d);
+    }
+
+    /// Two types that must agree (for `else`, `between`, table rows); returns the result type.
+    fn unify(&mut self, a: &Ty, b: &Ty, sa: Span, sb: Span, why: &str) -> Option<Ty> {
+        match (a, b) {
+            (Ty::Money(Some(x)), Ty::Money(Some(y))) if x != y => {
+                self.currency_mismatch(x, y, sa, sb);
+                None
+            }
+            (Ty::Money(x), Ty::Money(y)) => Some(Ty::Money(x.clone().or_else(|| y.clone()))),
+            _ if a.same_kind(b) => Some(a.clone()),
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("{a} and {b} cannot be used together here"),
+                        sb,
+                        format!("this is {b}"),
+                    )
+                    .with_label(sa, format!("this is {a}"))
+                    .with_help(why.to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    fn currency_mismatch(&mut self, x: &str, y: &str, sa: Span, sb: Span) {
+        self.error(
+            Diagnostic::new(
+                Code::CurrencyMismatch,
+                format!("{x} and {y} are used together without a conversion"),
+                sb,
+                format!("money in {y}"),
+            )
+            .with_label(sa, format!("money in {x}"))
+            .with_help(format!(
+                "convert one side with the claim's exchange rates: `... in {x}`"
+            )),
+        );
+    }
+
+    /// Wraps the side whose currency is the claim's in a conversion to the other side's fixed currency.
+    fn convert_pair(&self, a: IExpr, ta: &Ty, b: IExpr, tb: &Ty) -> (IExpr, IExpr) {
+        match (ta, tb) {
+            (Ty::Money(Some(c)), Ty::Money(None)) => (a, IExpr::Convert(Box::new(b), c.clone())),
+            (Ty::Money(None), Ty::Money(Some(c))) => (IExpr::Convert(Box::new(a), c.clone()), b),
+            _ => (a, b),
+        }
+    }
+
+    fn arith(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span, env: &Env) -> Option<Checked> {
+        let ca = self.value(a, env);
+        let cb = self.value(b, env);
+        let (ca, cb) = (ca?, cb?);
+        let (ta, tb) = (ca.ty.ty.clone(), cb.ty.ty.clone());
+        let result = match (op, &ta, &tb) {
+            (BinOp::Add | BinOp::Sub, Ty::Money(_), Ty::Money(_)) => {
+                self.unify(&ta, &tb, a.span, b.span, "")?
+            }
+            (BinOp::Add | BinOp::Sub, Ty::Number, Ty::Number)
+            | (BinOp::Add | BinOp::Sub, Ty::Weight, Ty::Weight)
+            | (BinOp::Add | BinOp::Sub, Ty::Percent, Ty::Percent) => ta.clone(),
+            (BinOp::Mul, Ty::Money(_), Ty::Number | Ty::Percent) => ta.clone(),
+            (BinOp::Mul, Ty::Number | Ty::Percent, Ty::Money(_)) => tb.clone(),
+            (BinOp::Mul, Ty::Weight, Ty::Number) => Ty::Weight,
+            (BinOp::Mul, Ty::Number, Ty::Weight) => Ty::Weight,
+            (BinOp::Mul, Ty::Number, Ty::Number) => Ty::Number,
+            (BinOp::Mul, Ty::Number, Ty::Percent) | (BinOp::Mul, Ty::Percent, Ty::Number) => {
+                Ty::Number
+            }
+            _ => {
+                let verb = match op {
+                    BinOp::Add => "added to",
+                    BinOp::Sub => "subtracted from",
+                    _ => "multiplied by",
+                };
+                let (first, second) = if op == BinOp::Sub {
+                    (&tb, &ta)
+                } else {
+                    (&ta, &tb)
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("{first} cannot be {verb} {second}"),
+                        span,
+                        "this calculation",
+                    )
+                    .with_label(a.span, format!("{ta}"))
+                    .with_label(b.span, format!("{tb}"))
+                    .with_help("money adds to money in the same currency, and is multiplied by a number or a percentage; weights add to weights"),
+                );
+                return None;
+            }
+        };
+        let (x, y) = self.convert_pair(ca.expr, &ta, cb.expr, &tb);
+        let expr = match op {
+            BinOp::Add => IExpr::Add(Box::new(x), Box::new(y)),
+            BinOp::Sub => IExpr::Sub(Box::new(x), Box::new(y)),
+            _ => IExpr::Mul(Box::new(x), Box::new(y)),
+        };
+        Some(Checked::plain(expr, result, false))
+    }
+
+    fn test(&mut self, subject: &Expr, test: &Test, span: Span, env: &Env) -> Option<Checked> {
+        let boolean = |expr| Checked::plain(expr, Ty::Bool, false);
+        match test {
+            Test::IsSet | Test::IsMissing => {
+                let c = self.expr(subject, env)?;
+                let fact = match c.expr {
+                    IExpr::Fact(f) => Some(f),
+                    _ => None,
+                };
+                let is_set = IExpr::IsSet(Box::new(c.expr));
+                let mut out = if matches!(test, Test::IsSet) {
+                    boolean(is_set)
+                } else {
+                    boolean(IExpr::Not(Box::new(is_set)))
+                };
+                if let Some(f) = fact {
+                    if matches!(test, Test::IsSet) {
+                        out.when_true.push(f);
+                    } else {
+                        out.when_false.push(f);
+                    }
+                }
+                Some(out)
+            }
+            Test::Is { codes, negated } => {
+                let c = self.value(subject, env)?;
+                let domain = match &c.ty.ty {
+                    Ty::Code(d) => d.clone(),
+                    Ty::Text => CodeDomain::Free,
+                    other => {
+                        self.error(
+                            Diagnostic::new(
+                                Code::TypeMismatch,
+                                format!("`is` compares a code, but this is {other}"),
+                                subject.span,
+                                format!("{other}"),
+                            )
+                            .with_help(match other {
+                                Ty::Codes(_) => "for a list, ask whether it holds a code: `item.tags has final_sale`".to_string(),
+                                Ty::Bool => "a condition is tested directly: `item.condition.used`, or `not item.condition.used`".to_string(),
+                                _ => "compare amounts, weights and dates with `<`, `<=`, `>`, `>=`, `=`".to_string(),
+                            }),
+                        );
+                        return None;
+                    }
+                };
+                let mut ok = true;
+                for code in codes {
+                    ok &= self.code_in_domain(code, &domain);
+                }
+                ok.then(|| {
+                    boolean(IExpr::Is(
+                        Box::new(c.expr),
+                        codes.iter().map(|c| c.node.clone()).collect(),
+                        *negated,
+                    ))
+                })
+            }
+            Test::HasAny(codes) | Test::HasAll(codes) => {
+                let c = self.value(subject, env)?;
+                let Ty::Codes(domain) = &c.ty.ty else {
+                    self.error(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!(
+                                "`has` asks whether a list holds a code, but this is {}",
+                                c.ty.ty
+                            ),
+                            subject.span,
+                            format!("{}", c.ty.ty),
+                        )
+                        .with_help("for a single code use `is`: `claim.reason is defective`"),
+                    );
+                    return None;
+                };
+                let domain = domain.clone();
+                let mut ok = true;
+                for code in codes {
+                    ok &= self.code_in_domain(code, &domain);
+                }
+                let list = codes.iter().map(|c| c.node.clone()).collect();
+                ok.then(|| {
+                    boolean(if matches!(test, Test::HasAll(_)) {
+                        IExpr::HasAll(Box::new(c.expr), list)
+                    } else {
+                        IExpr::HasAny(Box::new(c.expr), list)
+                    })
+                })
+            }
+            Test::Within(w) | Test::After(w) | Test::Before(w) => {
+                let c = self.value(subject, env);
+                let idx = self.window_use(w, env);
+                let (c, idx) = (c?, idx?);
+                if c.ty.ty != Ty::Time {
+                    self.error(
+                        Diagnostic::new(
+                            Code::NotAnEvent,
+                            format!(
+                                "only an event can fall within a window, but this is {}",
+                                c.ty.ty
+                            ),
+                            subject.span,
+                            format!("{}", c.ty.ty),
+                        )
+                        .with_help(format!(
+                            "test an event of the claim: `claim.filed_at within {}`",
+                            w.node
+                        )),
+                    );
+                    return None;
+                }
+                let kind = match test {
+                    Test::Within(_) => WindowTest::Within,
+                    Test::After(_) => WindowTest::After,
+                    _ => WindowTest::Before,
+                };
+                Some(boolean(IExpr::Window(Box::new(c.expr), kind, idx)))
+            }
+            Test::Between(lo, hi) => {
+                let c = self.value(subject, env);
+                let l = self.value(lo, env);
+                let h = self.value(hi, env);
+                let (c, l, h) = (c?, l?, h?);
+                self.ordered(&c.ty.ty, subject.span)?;
+                self.unify(
+                    &c.ty.ty,
+                    &l.ty.ty,
+                    subject.span,
+                    lo.span,
+                    "the bounds of `between` are of the same kind as the value",
+                )?;
+                self.unify(
+                    &c.ty.ty,
+                    &h.ty.ty,
+                    subject.span,
+                    hi.span,
+                    "the bounds of `between` are of the same kind as the value",
+                )?;
+                let (s1, lo_e) = self.convert_pair(c.expr.clone(), &c.ty.ty, l.expr, &l.ty.ty);
+                let (_, hi_e) = self.convert_pair(c.expr, &c.ty.ty, h.expr, &h.ty.ty);
+                Some(boolean(IExpr::Between(
+                    Box::new(s1),
+                    Box::new(lo_e),
+                    Box::new(hi_e),
+                )))
+            }
+            Test::Compare(op, rhs) => {
+                let ca = self.value(subject, env);
+                let cb = self.value(rhs, env);
+                let (ca, cb) = (ca?, cb?);
+                if !matches!(op, CompareOp::Eq | CompareOp::Ne) {
+                    self.ordered(&ca.ty.ty, subject.span)?;
+                }
+                if !ca.ty.ty.same_kind(&cb.ty.ty) {
+                    self.error(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!("{} cannot be compared with {}", ca.ty.ty, cb.ty.ty),
+                            span,
+                            "this comparison",
+                        )
+                        .with_label(subject.span, format!("{}", ca.ty.ty))
+                        .with_label(rhs.span, format!("{}", cb.ty.ty))
+                        .with_help("compare like with like: money with money (`order.total >= USD 130`), weights with weights (`item.weight <= 30 lb`), dates with dates"),
+                    );
+                    return None;
+                }
+                if let (Ty::Money(Some(x)), Ty::Money(Some(y))) = (&ca.ty.ty, &cb.ty.ty) {
+                    if x != y {
+                        let (x, y) = (x.clone(), y.clone());
+                        self.currency_mismatch(&x, &y, subject.span, rhs.span);
+                        return None;
+                    }
+                }
+                let (x, y) = self.convert_pair(ca.expr, &ca.ty.ty, cb.expr, &cb.ty.ty);
+                Some(boolean(IExpr::Compare(*op, Box::new(x), Box::new(y))))
+            }
+        }
+    }
+
+    fn ordered(&mut self, ty: &Ty, span: Span) -> Option<()> {
+        match ty {
+            Ty::Money(_) | Ty::Weight | Ty::Number | Ty::Percent | Ty::Time => Some(()),
+            other => {
+                self.error(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("{other} has no order, so it cannot be compared with `<`, `>` or `between`"),
+                        span,
+                        format!("{other}"),
+                    )
+                    .with_help("codes are tested with `is` and `is one of (...)`; conditions are used directly"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Resolves a window used in a test; reports a window whose start may be missing.
+    pub(super) fn window_use(&mut self, w: &ast::Name, env: &Env) -> Option<usize> {
+        let Some((Definition::Window(idx), _)) = self.defined.get(&w.node).cloned() else {
+            if matches!(
+                self.defined.get(&w.node),
+                Some((Definition::Threshold(_) | Definition::Table(_), _))
+            ) {
+                self.error(Diagnostic::new(
+                    Code::TypeMismatch,
+                    format!("`{}` is not a window", w.node),
+                    w.span,
+                    "not a window",
+                ));
+            } else {
+                self.unknown_name(&w.node, w.span, "a window");
+            }
+            return None;
+        };
+        let info = self.window_info.get(idx)?.clone();
+        if info.uses_item {
+            self.item_scoped(true, &w.node, w.span, env)?;
+        }
+        for a in &info.anchors {
+            self.reads.insert(*a);
+        }
+        let narrowed = info.anchors.iter().any(|a| env.set.contains(a));
+        if info.optional && !narrowed {
+            let anchor = info
+                .anchors
+                .first()
+                .map_or("its start", |a| vocab::path_of(*a));
+            self.error(
+                Diagnostic::new(
+                    Code::OptionalNotHandled,
+                    format!("the window `{}` starts at `{anchor}`, which a claim may leave out", w.node),
+                    w.span,
+                    "may have no start",
+                )
+                .with_help(format!("say what happens when it is missing: `{anchor} is set and ...` before this test")),
+            );
+            return None;
+        }
+        self.windows_read.push(idx);
+        Some(idx)
+    }
+}

@@ -1,0 +1,176 @@
+//! The checked policy: names resolved to slots, types known, currencies made
+//! explicit. This is what the evaluator runs; nothing in it is looked up by name.
+
+use chrono::{NaiveDate, Weekday};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+
+use super::vocab::FactRef;
+use crate::ast::{CompareOp, DayEdge, Decision, Scope, TimeUnit};
+use crate::calendar::Calendar;
+use crate::source::{Source, Span};
+
+/// A policy that has passed every check.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub name: String,
+    pub title: Option<String>,
+    pub source: Source,
+    pub currency: Option<String>,
+    pub timezone: Tz,
+    pub calendar: Calendar,
+    pub facts: Vec<CustomFact>,
+    pub windows: Vec<Window>,
+    pub thresholds: Vec<Threshold>,
+    pub tables: Vec<Table>,
+    pub blocks: Vec<RuleBlock>,
+    /// Every standard fact some part of the policy reads: these are validated in claims.
+    pub reads: Vec<FactRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomFact {
+    pub name: String,
+    pub ty: super::types::Ty,
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub name: String,
+    pub span: Span,
+    pub shape: WindowShape,
+    pub extensions: Vec<WindowExtension>,
+    pub roll_forward: bool,
+    pub plain_dates: DayEdge,
+}
+
+#[derive(Debug, Clone)]
+pub enum WindowShape {
+    From {
+        count: u32,
+        unit: TimeUnit,
+        /// The first of these events that is set.
+        anchor: Vec<FactRef>,
+    },
+    Until(NaiveDate),
+    Between(NaiveDate, NaiveDate),
+}
+
+#[derive(Debug, Clone)]
+pub enum ExtendTo {
+    Date(NaiveDate),
+    Days(u32, TimeUnit),
+}
+
+#[derive(Debug, Clone)]
+pub struct WindowExtension {
+    pub to: ExtendTo,
+    pub when: IExpr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Threshold {
+    pub name: String,
+    pub expr: IExpr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: String,
+    pub key: FactRef,
+    pub rows: Vec<(Vec<String>, IExpr)>,
+    pub default: Option<IExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleBlock {
+    pub kind: String,
+    pub scope: Scope,
+    pub span: Span,
+    pub rules: Vec<CheckedRule>,
+    pub otherwise: Option<CheckedRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckedRule {
+    pub name: String,
+    pub span: Span,
+    /// `file:line:column` of the rule, for `because`.
+    pub location: String,
+    pub decision: Decision,
+    pub remedies: Vec<String>,
+    pub as_requested: bool,
+    pub message: String,
+    pub when: Vec<IExpr>,
+    pub unless: Vec<IExpr>,
+    pub unless_spans: Vec<Span>,
+    pub evidence: Vec<(Vec<String>, Option<IExpr>)>,
+    pub refund: Option<IExpr>,
+    pub deductions: Vec<CheckedDeduction>,
+    pub fees: Vec<CheckedFee>,
+    /// Windows reported as deadlines: those named by `deadline` and those the conditions read.
+    pub deadlines: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckedDeduction {
+    pub fee: String,
+    /// Money, or a percentage of the refund.
+    pub amount: IExpr,
+    pub is_percent: bool,
+    pub cap: Option<IExpr>,
+    pub when: Option<IExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckedFee {
+    pub fee: String,
+    pub payer: String,
+    pub amount: Option<IExpr>,
+    pub when: Option<IExpr>,
+    pub otherwise: Option<String>,
+}
+
+/// Which comparison a time test makes against a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowTest {
+    Within,
+    After,
+    Before,
+}
+
+/// A checked expression.
+#[derive(Debug, Clone)]
+pub enum IExpr {
+    Bool(bool),
+    Number(Decimal),
+    Percent(Decimal),
+    Money(Decimal, String),
+    /// A weight, in grams.
+    Weight(Decimal),
+    Date(NaiveDate),
+    Fact(FactRef),
+    Threshold(usize),
+    Table(usize),
+    Not(Box<IExpr>),
+    And(Box<IExpr>, Box<IExpr>),
+    Or(Box<IExpr>, Box<IExpr>),
+    Else(Box<IExpr>, Box<IExpr>),
+    Add(Box<IExpr>, Box<IExpr>),
+    Sub(Box<IExpr>, Box<IExpr>),
+    Mul(Box<IExpr>, Box<IExpr>),
+    /// Money converted to a currency through the claim's `rates`.
+    Convert(Box<IExpr>, String),
+    IsSet(Box<IExpr>),
+    /// Code membership; `negated` for `is not`.
+    Is(Box<IExpr>, Vec<String>, bool),
+    HasAny(Box<IExpr>, Vec<String>),
+    HasAll(Box<IExpr>, Vec<String>),
+    Window(Box<IExpr>, WindowTest, usize),
+    Between(Box<IExpr>, Box<IExpr>, Box<IExpr>),
+    Compare(CompareOp, Box<IExpr>, Box<IExpr>),
+}
+
+/// Weekdays that are not business days unless a calendar says otherwise.
+pub const DEFAULT_WEEKEND: [Weekday; 2] = [Weekday::Sat, Weekday::Sun];

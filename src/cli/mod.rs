@@ -1,0 +1,100 @@
+//! The `clause` command line: one file per subcommand.
+//!
+//! Exit codes (shared/contract/claim-facts.md): 0 the command did its job; 1 the
+//! input was wrong (an invalid claim, errors in a checked policy); 2 a policy given
+//! to `eval` does not check; 64 a usage error.
+
+mod check;
+mod eval;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::{Diagnostics, Policy, Source};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_INPUT: i32 = 1;
+pub const EXIT_POLICY: i32 = 2;
+pub const EXIT_USAGE: i32 = 64;
+
+#[derive(Parser)]
+#[command(
+    name = "clause",
+    version,
+    about = "Check merchants' refund, return and shipping policies and evaluate claims against them"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check policy files (or every .policy file under a directory)
+    Check {
+        /// Policy files or directories
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Evaluate a claim against a policy and print the verdict as JSON
+    Eval {
+        /// The policy file
+        policy: PathBuf,
+        /// The claim as JSON; `-` reads standard input
+        #[arg(long)]
+        claim: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Runs the command line; returns the exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    EXIT_OK
+                }
+                _ => EXIT_USAGE,
+            };
+        }
+    };
+    match cli.command {
+        Command::Check { paths, format } => check::run(&paths, format),
+        Command::Eval { policy, claim } => eval::run(&policy, &claim),
+    }
+}
+
+/// Reads a policy file into a [`Source`] named by its path as given.
+pub(crate) fn read_source(path: &Path) -> Result<Source, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
+    Ok(Source::new(path.display().to_string(), text))
+}
+
+/// Reads and checks a policy.
+pub(crate) fn load_policy(path: &Path) -> Result<Policy, LoadError> {
+    let source = read_source(path).map_err(LoadError::Io)?;
+    crate::load(&source).map_err(LoadError::Policy)
+}
+
+pub(crate) enum LoadError {
+    Io(String),
+    Policy(Diagnostics),
+}
+
+/// The width diagnostics are drawn at.
+pub(crate) const WIDTH: usize = 100;

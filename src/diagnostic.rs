@@ -1,0 +1,265 @@
+//! Diagnostics: what is wrong with a policy file, where, and how to fix it.
+//!
+//! The data ([`Diagnostic`], [`Code`]) is separate from its rendering: the
+//! library hands out data; [`Diagnostics::render`] and the CLI turn it into
+//! text with miette, and `--format json` turns it into JSON.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity};
+
+use crate::source::{Source, Span};
+
+/// Stable diagnostic codes. The text of each (`clause::unknown-fact`) never changes
+/// once released; docs/diagnostics.md has a page section for every one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    Syntax,
+    InvalidDate,
+    InvalidNumber,
+    UnknownFact,
+    UnknownName,
+    UnknownCode,
+    UnknownUnit,
+    UnknownCurrency,
+    UnknownTimezone,
+    UnknownCalendar,
+    UnknownWeekday,
+    UnknownFee,
+    UnknownPayer,
+    UnknownRemedy,
+    UnknownClaimKind,
+    UnknownType,
+    Duplicate,
+    TypeMismatch,
+    CurrencyMismatch,
+    OptionalNotHandled,
+    NotAnEvent,
+    ItemOutsideItemRules,
+    MissingRefundBasis,
+    RemedyMismatch,
+    MissingSetting,
+    InvalidWindow,
+    InvalidCalendar,
+    InvalidTable,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "clause::syntax",
+            Code::InvalidDate => "clause::invalid-date",
+            Code::InvalidNumber => "clause::invalid-number",
+            Code::UnknownFact => "clause::unknown-fact",
+            Code::UnknownName => "clause::unknown-name",
+            Code::UnknownCode => "clause::unknown-code",
+            Code::UnknownUnit => "clause::unknown-unit",
+            Code::UnknownCurrency => "clause::unknown-currency",
+            Code::UnknownTimezone => "clause::unknown-timezone",
+            Code::UnknownCalendar => "clause::unknown-calendar",
+            Code::UnknownWeekday => "clause::unknown-weekday",
+            Code::UnknownFee => "clause::unknown-fee",
+            Code::UnknownPayer => "clause::unknown-payer",
+            Code::UnknownRemedy => "clause::unknown-remedy",
+            Code::UnknownClaimKind => "clause::unknown-claim-kind",
+            Code::UnknownType => "clause::unknown-type",
+            Code::Duplicate => "clause::duplicate",
+            Code::TypeMismatch => "clause::type-mismatch",
+            Code::CurrencyMismatch => "clause::currency-mismatch",
+            Code::OptionalNotHandled => "clause::optional-not-handled",
+            Code::NotAnEvent => "clause::not-an-event",
+            Code::ItemOutsideItemRules => "clause::item-outside-item-rules",
+            Code::MissingRefundBasis => "clause::missing-refund-basis",
+            Code::RemedyMismatch => "clause::remedy-mismatch",
+            Code::MissingSetting => "clause::missing-setting",
+            Code::InvalidWindow => "clause::invalid-window",
+            Code::InvalidCalendar => "clause::invalid-calendar",
+            Code::InvalidTable => "clause::invalid-table",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding about a policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub message: String,
+    /// The primary span first, then any secondary ones.
+    pub labels: Vec<(Span, String)>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: Code,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            labels: vec![(span, label.into())],
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.labels.push((span, label.into()));
+        self
+    }
+
+    pub fn span(&self) -> Span {
+        self.labels.first().map(|l| l.0).unwrap_or_default()
+    }
+}
+
+/// Every diagnostic found in one source, in source order.
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    pub source: Source,
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new(source: Source, mut items: Vec<Diagnostic>) -> Self {
+        items.sort_by_key(|d| (d.span().start, d.code));
+        items.dedup();
+        Diagnostics { source, items }
+    }
+
+    /// Renders every diagnostic as miette draws it, without colour, at `width` columns.
+    pub fn render(&self, width: usize) -> String {
+        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(width)
+            .with_links(false);
+        let mut out = String::new();
+        for d in &self.items {
+            let report = Rendered {
+                diag: d,
+                source: self.source.named_source(),
+            };
+            if handler.render_report(&mut out, &report).is_err() {
+                out.push_str(&format!("{}: {}\n", d.code, d.message));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The diagnostics as JSON objects: code, message, file, line, column, labels, help.
+    pub fn to_json(&self) -> Vec<serde_json::Value> {
+        self.items
+            .iter()
+            .map(|d| {
+                let (line, column) = self.source.line_col(d.span().start);
+                serde_json::json!({
+                    "severity": "error",
+                    "code": d.code.as_str(),
+                    "message": d.message,
+                    "file": &*self.source.name,
+                    "line": line,
+                    "column": column,
+                    "labels": d.labels.iter().map(|(s, l)| {
+                        let (line, column) = self.source.line_col(s.start);
+                        serde_json::json!({"line": line, "column": column, "start": s.start, "end": s.end, "text": l})
+                    }).collect::<Vec<_>>(),
+                    "help": d.help,
+                })
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(100))
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+struct Rendered<'a> {
+    diag: &'a Diagnostic,
+    source: miette::NamedSource<String>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diag.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(Severity::Error)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.diag.labels.iter().enumerate().map(
+            |(i, (span, text))| {
+                let text = if text.is_empty() {
+                    None
+                } else {
+                    Some(text.clone())
+                };
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(text, *span)
+                } else {
+                    LabeledSpan::new_with_span(text, *span)
+                }
+            },
+        )))
+    }
+}
+
+/// The closest candidate to `word`, for "did you mean" help: the one with the
+/// fewest edits, if it is within a third of the word's length.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let distance = strsim::damerau_levenshtein(word, c);
+        if distance <= limit && best.is_none_or(|(b, _)| distance < b) {
+            best = Some((distance, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}

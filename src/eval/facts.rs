@@ -1,0 +1,894 @@
+//! Claims: JSON in the contract's form (shared/contract/claim-facts.md) decoded
+//! once, at the boundary, into typed facts. `serde_json::Value` goes no further.
+//!
+//! What is validated: every required field always, and every optional field the
+//! policy reads (its type and, for codes, its list). Fields the policy does not
+//! read are not validated and unknown keys are ignored. Every problem is reported
+//! with the JSON path of the field, all at once.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rust_decimal::Decimal;
+use serde_json::{Map, Value as Json};
+
+use crate::check::ir::Policy;
+use crate::check::types::{CodeDomain, Ty};
+use crate::check::vocab::{self, Condition, FactRef};
+use crate::money::{grams_per, Currency, Money};
+
+/// A moment of a claim: an instant with its offset, or only a calendar day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    Instant(DateTime<FixedOffset>),
+    Day(NaiveDate),
+}
+
+/// A problem with a claim, naming the field by its JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Every problem found in one claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimErrors(pub Vec<InputError>);
+
+impl fmt::Display for ClaimErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ClaimErrors {}
+
+/// A custom fact's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Owned {
+    Bool(bool),
+    Number(Decimal),
+    Percent(Decimal),
+    Money(Money),
+    Weight(Decimal),
+    Time(Moment),
+    Code(String),
+    Codes(Vec<String>),
+    Text(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Order {
+    pub id: Option<String>,
+    pub placed_at: Option<Moment>,
+    pub invoiced_at: Option<Moment>,
+    pub shipped_at: Option<Moment>,
+    pub picked_up: Option<bool>,
+    pub delivered_at: Option<Moment>,
+    pub channel: Option<String>,
+    pub country: Option<String>,
+    pub address_kind: Option<String>,
+    pub payment_method: Option<String>,
+    pub total: Option<Money>,
+    pub shipping_paid: Option<Money>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Item {
+    pub sku: String,
+    pub category: String,
+    pub price: Option<Money>,
+    pub quantity: Decimal,
+    /// Grams.
+    pub weight: Option<Decimal>,
+    pub bundle_id: Option<String>,
+    pub tags: Vec<String>,
+    pub condition: [Option<bool>; 7],
+    pub whole_bundle_claimed: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ClaimPart {
+    pub kind: String,
+    pub filed_at: Option<Moment>,
+    pub reason: String,
+    pub requested_remedy: Option<String>,
+    pub evidence: Vec<String>,
+    pub preapproved: Option<bool>,
+    pub label_issued_at: Option<Moment>,
+    pub return_shipped_at: Option<Moment>,
+    pub return_received_at: Option<Moment>,
+    pub return_cost: Option<Money>,
+}
+
+/// A decoded claim.
+#[derive(Debug, Clone, Default)]
+pub struct Claim {
+    pub claim_id: String,
+    pub as_of: Option<Moment>,
+    pub order: Order,
+    pub items: Vec<Item>,
+    pub claim: ClaimPart,
+    /// Indexes into `items` of the items the claim is about, in claim order.
+    pub claimed: Vec<usize>,
+    pub custom: Vec<Option<Owned>>,
+    rates: Vec<Rate>,
+}
+
+#[derive(Debug, Clone)]
+struct Rate {
+    key: String,
+    value: Result<(Currency, Currency, Decimal), String>,
+}
+
+impl Claim {
+    /// The rate to convert `from` into `to`, from the claim's `rates` in either direction.
+    pub fn rate(&self, from: Currency, to: Currency) -> Result<Decimal, InputError> {
+        if from == to {
+            return Ok(Decimal::ONE);
+        }
+        for r in &self.rates {
+            match &r.value {
+                Ok((base, quote, rate)) if *base == from && *quote == to => return Ok(*rate),
+                Ok((base, quote, rate)) if *base == to && *quote == from => {
+                    return Decimal::ONE.checked_div(*rate).ok_or_else(|| InputError {
+                        path: format!("rates.{}", r.key),
+                        message: "a rate of zero cannot convert".into(),
+                    })
+                }
+                Err(message) if r.key.contains(from.code()) && r.key.contains(to.code()) => {
+                    return Err(InputError {
+                        path: format!("rates.{}", r.key),
+                        message: message.clone(),
+                    })
+                }
+                _ => {}
+            }
+        }
+        Err(InputError {
+            path: "rates".into(),
+            message: format!(
+                "no exchange rate between {from} and {to}; the policy compares amounts in both, so the claim must give \"{from}/{to}\""
+            ),
+        })
+    }
+}
+
+/// Decodes a claim from JSON text for a policy.
+pub fn decode(text: &str, policy: &Policy) -> Result<Claim, ClaimErrors> {
+    let json: Json = serde_json::from_str(text).map_err(|e| {
+        ClaimErrors(vec![InputError {
+            path: String::new(),
+            message: format!("the claim is not valid JSON: {e}"),
+        }])
+    })?;
+    decode_value(&json, policy)
+}
+
+/// Decodes a claim from parsed JSON.
+pub fn decode_value(json: &Json, policy: &Policy) -> Result<Claim, ClaimErrors> {
+    let mut d = Decoder {
+        reads: &policy.reads,
+        errors: Vec::new(),
+    };
+    let claim = d.claim(json, policy);
+    if d.errors.is_empty() {
+        Ok(claim)
+    } else {
+        Err(ClaimErrors(d.errors))
+    }
+}
+
+struct Decoder<'p> {
+    reads: &'p [FactRef],
+    errors: Vec<InputError>,
+}
+
+type Parse<T> = fn(&Json) -> Result<T, String>;
+
+impl Decoder<'_> {
+    fn err(&mut self, path: &str, message: impl Into<String>) {
+        self.errors.push(InputError {
+            path: path.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// Reads `obj[key]`: a required field must be there; a field is validated when
+    /// it is required or the policy reads it, and otherwise skipped if malformed.
+    fn field<T>(
+        &mut self,
+        obj: Option<&Map<String, Json>>,
+        key: &str,
+        path: &str,
+        fact: Option<FactRef>,
+        required: bool,
+        parse: Parse<T>,
+    ) -> Option<T> {
+        let strict = required || fact.is_some_and(|f| self.reads.contains(&f));
+        match obj.and_then(|o| o.get(key)) {
+            None | Some(Json::Null) => {
+                if required {
+                    self.err(path, "is required");
+                }
+                None
+            }
+            Some(v) => match parse(v) {
+                Ok(t) => Some(t),
+                Err(m) => {
+                    if strict {
+                        self.err(path, m);
+                    }
+                    None
+                }
+            },
+        }
+    }
+
+    fn code(
+        &mut self,
+        obj: Option<&Map<String, Json>>,
+        key: &str,
+        path: &str,
+        fact: FactRef,
+        required: bool,
+    ) -> Option<String> {
+        let s = self.field(obj, key, path, Some(fact), required, string)?;
+        let strict = required || self.reads.contains(&fact);
+        if let Some(info) = vocab::VOCABULARY.iter().find(|f| f.fact == fact) {
+            if let Ty::Code(domain) | Ty::Codes(domain) = &info.ty {
+                if let Err(m) = in_domain(&s, domain) {
+                    if strict {
+                        self.err(path, m);
+                    }
+                    return None;
+                }
+            }
+        }
+        Some(s)
+    }
+
+    fn claim(&mut self, json: &Json, policy: &Policy) -> Claim {
+        let Some(root) = json.as_object() else {
+            self.err("", "a claim is a JSON object");
+            return Claim::default();
+        };
+        let mut c = Claim {
+            claim_id: self
+                .field(Some(root), "claim_id", "claim_id", None, true, string)
+                .unwrap_or_default(),
+            ..Claim::default()
+        };
+        let order = self.object(root, "order", "order", true);
+        let part = self.object(root, "claim", "claim", true);
+        c.order = self.order(order);
+        c.claim = self.claim_part(part);
+        c.as_of = self
+            .field(Some(root), "as_of", "as_of", None, false, moment)
+            .or(c.claim.filed_at);
+        c.items = self.items(root);
+        c.claimed = self.claimed(part, &c.items);
+        for idx in 0..c.items.len() {
+            let whole = match c.items.get(idx).and_then(|i| i.bundle_id.clone()) {
+                Some(b) => c
+                    .items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, it)| it.bundle_id.as_deref() == Some(b.as_str()))
+                    .all(|(j, _)| c.claimed.contains(&j)),
+                None => true,
+            };
+            if let Some(item) = c.items.get_mut(idx) {
+                item.whole_bundle_claimed = whole;
+            }
+        }
+        c.rates = self.rates(root);
+        c.custom = self.custom(root, policy);
+        c
+    }
+
+    fn object<'j>(
+        &mut self,
+        obj: &'j Map<String, Json>,
+        key: &str,
+        path: &str,
+        required: bool,
+    ) -> Option<&'j Map<String, Json>> {
+        match obj.get(key) {
+            Some(Json::Object(o)) => Some(o),
+            None | Some(Json::Null) => {
+                if required {
+                    self.err(path, "is required");
+                }
+                None
+            }
+            Some(other) => {
+                self.err(path, format!("{} is not an object", show(other)));
+                None
+            }
+        }
+    }
+
+    fn order(&mut self, o: Option<&Map<String, Json>>) -> Order {
+        use FactRef as F;
+        let destination = match o.and_then(|o| o.get("destination")) {
+            Some(Json::Object(d)) => Some(d),
+            Some(Json::Null) | None => None,
+            Some(other) => {
+                if self.reads.contains(&F::Country) || self.reads.contains(&F::AddressKind) {
+                    self.err(
+                        "order.destination",
+                        format!("{} is not an object", show(other)),
+                    );
+                }
+                None
+            }
+        };
+        Order {
+            id: self.field(o, "id", "order.id", Some(F::OrderId), false, string),
+            placed_at: self.field(
+                o,
+                "placed_at",
+                "order.placed_at",
+                Some(F::PlacedAt),
+                true,
+                moment,
+            ),
+            invoiced_at: self.field(
+                o,
+                "invoiced_at",
+                "order.invoiced_at",
+                Some(F::InvoicedAt),
+                false,
+                moment,
+            ),
+            shipped_at: self.field(
+                o,
+                "shipped_at",
+                "order.shipped_at",
+                Some(F::ShippedAt),
+                false,
+                moment,
+            ),
+            picked_up: self.field(
+                o,
+                "picked_up_by_carrier",
+                "order.picked_up_by_carrier",
+                Some(F::PickedUp),
+                false,
+                boolean,
+            ),
+            delivered_at: self.field(
+                o,
+                "delivered_at",
+                "order.delivered_at",
+                Some(F::DeliveredAt),
+                false,
+                moment,
+            ),
+            channel: self.code(o, "channel", "order.channel", F::Channel, false),
+            country: self.code(
+                destination,
+                "country",
+                "order.destination.country",
+                F::Country,
+                false,
+            ),
+            address_kind: self.code(
+                destination,
+                "address_kind",
+                "order.destination.address_kind",
+                F::AddressKind,
+                false,
+            ),
+            payment_method: self.code(
+                o,
+                "payment_method",
+                "order.payment_method",
+                F::PaymentMethod,
+                false,
+            ),
+            total: self.field(o, "total", "order.total", Some(F::Total), true, money),
+            shipping_paid: self.field(
+                o,
+                "shipping_paid",
+                "order.shipping_paid",
+                Some(F::ShippingPaid),
+                false,
+                money,
+            ),
+        }
+    }
+
+    fn claim_part(&mut self, o: Option<&Map<String, Json>>) -> ClaimPart {
+        use FactRef as F;
+        let kind = match o.and_then(|o| o.get("kind")) {
+            None | Some(Json::Null) => Some("return".to_string()),
+            Some(_) => self.code(o, "kind", "claim.kind", F::Kind, true),
+        };
+        let evidence = self.list(o, "evidence", "claim.evidence", F::Evidence);
+        ClaimPart {
+            kind: kind.unwrap_or_default(),
+            filed_at: self.field(
+                o,
+                "filed_at",
+                "claim.filed_at",
+                Some(F::FiledAt),
+                true,
+                moment,
+            ),
+            reason: self
+                .code(o, "reason", "claim.reason", F::Reason, true)
+                .unwrap_or_default(),
+            requested_remedy: self.code(
+                o,
+                "requested_remedy",
+                "claim.requested_remedy",
+                F::RequestedRemedy,
+                false,
+            ),
+            evidence,
+            preapproved: self.field(
+                o,
+                "preapproved",
+                "claim.preapproved",
+                Some(F::Preapproved),
+                false,
+                boolean,
+            ),
+            label_issued_at: self.field(
+                o,
+                "return_label_issued_at",
+                "claim.return_label_issued_at",
+                Some(F::LabelIssuedAt),
+                false,
+                moment,
+            ),
+            return_shipped_at: self.field(
+                o,
+                "return_shipped_at",
+                "claim.return_shipped_at",
+                Some(F::ReturnShippedAt),
+                false,
+                moment,
+            ),
+            return_received_at: self.field(
+                o,
+                "return_received_at",
+                "claim.return_received_at",
+                Some(F::ReturnReceivedAt),
+                false,
+                moment,
+            ),
+            return_cost: self.field(
+                o,
+                "return_cost",
+                "claim.return_cost",
+                Some(F::ReturnCost),
+                false,
+                money,
+            ),
+        }
+    }
+
+    /// A list of codes; a missing list is empty.
+    fn list(
+        &mut self,
+        o: Option<&Map<String, Json>>,
+        key: &str,
+        path: &str,
+        fact: FactRef,
+    ) -> Vec<String> {
+        let strict = self.reads.contains(&fact);
+        let domain = vocab::VOCABULARY
+            .iter()
+            .find(|f| f.fact == fact)
+            .and_then(|f| match &f.ty {
+                Ty::Codes(d) => Some(d.clone()),
+                _ => None,
+            });
+        match o.and_then(|o| o.get(key)) {
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Array(values)) => {
+                let mut out = Vec::new();
+                for (i, v) in values.iter().enumerate() {
+                    let checked = string(v).and_then(|s| match &domain {
+                        Some(d) => in_domain(&s, d).map(|_| s),
+                        None => Ok(s),
+                    });
+                    match checked {
+                        Ok(s) => out.push(s),
+                        Err(m) if strict => self.err(&format!("{path}[{i}]"), m),
+                        Err(_) => {}
+                    }
+                }
+                out
+            }
+            Some(other) => {
+                if strict {
+                    self.err(path, format!("{} is not a list", show(other)));
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn items(&mut self, root: &Map<String, Json>) -> Vec<Item> {
+        let values = match root.get("items") {
+            Some(Json::Array(v)) if !v.is_empty() => v,
+            Some(Json::Array(_)) => {
+                self.err("items", "a claim needs at least one item");
+                return Vec::new();
+            }
+            None | Some(Json::Null) => {
+                self.err("items", "is required");
+                return Vec::new();
+            }
+            Some(other) => {
+                self.err("items", format!("{} is not a list", show(other)));
+                return Vec::new();
+            }
+        };
+        let mut items = Vec::with_capacity(values.len());
+        for (i, v) in values.iter().enumerate() {
+            let p = format!("items[{i}]");
+            let Some(o) = v.as_object() else {
+                self.err(&p, format!("{} is not an object", show(v)));
+                continue;
+            };
+            items.push(self.item(o, &p));
+        }
+        items
+    }
+
+    fn item(&mut self, o: &Map<String, Json>, p: &str) -> Item {
+        use FactRef as F;
+        let o = Some(o);
+        let cond = match o.and_then(|o| o.get("condition")) {
+            Some(Json::Object(c)) => Some(c),
+            _ => None,
+        };
+        const FLAGS: [(&str, Condition); 7] = [
+            ("opened", Condition::Opened),
+            ("used", Condition::Used),
+            ("damaged", Condition::Damaged),
+            ("original_packaging", Condition::OriginalPackaging),
+            ("packaging_damaged", Condition::PackagingDamaged),
+            ("accessories_complete", Condition::AccessoriesComplete),
+            ("labels_intact", Condition::LabelsIntact),
+        ];
+        let mut condition = [None; 7];
+        for (slot, (key, which)) in condition.iter_mut().zip(FLAGS) {
+            *slot = self.field(
+                cond,
+                key,
+                &format!("{p}.condition.{key}"),
+                Some(F::Cond(which)),
+                false,
+                boolean,
+            );
+        }
+        Item {
+            sku: self
+                .field(o, "sku", &format!("{p}.sku"), None, true, string)
+                .unwrap_or_default(),
+            category: self
+                .field(o, "category", &format!("{p}.category"), None, true, string)
+                .unwrap_or_default(),
+            price: self.field(
+                o,
+                "price",
+                &format!("{p}.price"),
+                Some(F::Price),
+                true,
+                money,
+            ),
+            quantity: self
+                .field(
+                    o,
+                    "quantity",
+                    &format!("{p}.quantity"),
+                    None,
+                    true,
+                    quantity,
+                )
+                .unwrap_or(Decimal::ONE),
+            weight: self.field(
+                o,
+                "weight",
+                &format!("{p}.weight"),
+                Some(F::Weight),
+                false,
+                weight,
+            ),
+            bundle_id: self.field(
+                o,
+                "bundle_id",
+                &format!("{p}.bundle_id"),
+                Some(F::BundleId),
+                false,
+                string,
+            ),
+            tags: self.list(o, "tags", &format!("{p}.tags"), F::Tags),
+            condition,
+            whole_bundle_claimed: true,
+        }
+    }
+
+    fn claimed(&mut self, part: Option<&Map<String, Json>>, items: &[Item]) -> Vec<usize> {
+        match part.and_then(|p| p.get("items")) {
+            None | Some(Json::Null) => (0..items.len()).collect(),
+            Some(Json::Array(skus)) => {
+                let mut out = Vec::new();
+                for (i, s) in skus.iter().enumerate() {
+                    let path = format!("claim.items[{i}]");
+                    match s.as_str() {
+                        Some(sku) => match items.iter().position(|it| it.sku == sku) {
+                            Some(idx) if !out.contains(&idx) => out.push(idx),
+                            Some(_) => {}
+                            None => self.err(
+                                &path,
+                                format!("\"{sku}\" is not the sku of any item of the order"),
+                            ),
+                        },
+                        None => self.err(&path, format!("{} is not a sku", show(s))),
+                    }
+                }
+                if out.is_empty() && self.errors.is_empty() {
+                    self.err("claim.items", "names no item");
+                }
+                out
+            }
+            Some(other) => {
+                self.err(
+                    "claim.items",
+                    format!("{} is not a list of skus", show(other)),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn rates(&mut self, root: &Map<String, Json>) -> Vec<Rate> {
+        let Some(Json::Object(rates)) = root.get("rates") else {
+            return Vec::new();
+        };
+        rates
+            .iter()
+            .map(|(key, v)| {
+                let value = (|| {
+                    let (a, b) = key
+                        .split_once('/')
+                        .ok_or("a rate's key is \"BASE/QUOTE\", such as \"USD/CNY\"")?;
+                    let base = Currency::parse(a)
+                        .ok_or_else(|| format!("`{a}` is not an ISO 4217 currency"))?;
+                    let quote = Currency::parse(b)
+                        .ok_or_else(|| format!("`{b}` is not an ISO 4217 currency"))?;
+                    let rate = decimal(v)?;
+                    if rate <= Decimal::ZERO {
+                        return Err("a rate must be more than zero".to_string());
+                    }
+                    Ok((base, quote, rate))
+                })();
+                Rate {
+                    key: key.clone(),
+                    value,
+                }
+            })
+            .collect()
+    }
+
+    fn custom(&mut self, root: &Map<String, Json>, policy: &Policy) -> Vec<Option<Owned>> {
+        let facts = match root.get("facts") {
+            Some(Json::Object(f)) => Some(f),
+            None | Some(Json::Null) => None,
+            Some(other) => {
+                if !policy.facts.is_empty() {
+                    self.err("facts", format!("{} is not an object", show(other)));
+                }
+                None
+            }
+        };
+        policy
+            .facts
+            .iter()
+            .map(|decl| {
+                let path = format!("facts.{}", decl.name);
+                match facts.and_then(|f| f.get(&decl.name)) {
+                    None | Some(Json::Null) => {
+                        if !decl.optional {
+                            self.err(&path, "is required by this policy");
+                        }
+                        None
+                    }
+                    Some(v) => match owned(v, &decl.ty) {
+                        Ok(o) => Some(o),
+                        Err(m) => {
+                            self.err(&path, m);
+                            None
+                        }
+                    },
+                }
+            })
+            .collect()
+    }
+}
+
+fn show(v: &Json) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        let cut: String = s.chars().take(37).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+fn in_domain(s: &str, d: &CodeDomain) -> Result<(), String> {
+    match d {
+        CodeDomain::Country => {
+            if s.len() == 2 && s.chars().all(|c| c.is_ascii_uppercase()) {
+                Ok(())
+            } else {
+                Err(format!("\"{s}\" is not an ISO 3166-1 alpha-2 country code"))
+            }
+        }
+        CodeDomain::Free => Ok(()),
+        _ => {
+            let codes = d.codes().unwrap_or_default();
+            if codes.contains(&s) {
+                Ok(())
+            } else {
+                Err(format!("\"{s}\" is not one of {}", codes.join(", ")))
+            }
+        }
+    }
+}
+
+fn string(v: &Json) -> Result<String, String> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| format!("{} is not a string", show(v)))
+}
+
+fn boolean(v: &Json) -> Result<bool, String> {
+    v.as_bool()
+        .ok_or_else(|| format!("{} is not true or false", show(v)))
+}
+
+/// A decimal from a string ("12.50") or a JSON number, exactly (never through binary floating point).
+fn decimal(v: &Json) -> Result<Decimal, String> {
+    let text = match v {
+        Json::String(s) => s.clone(),
+        Json::Number(n) => n.to_string(),
+        other => return Err(format!("{} is not a decimal", show(other))),
+    };
+    let plain = {
+        let t = text.strip_prefix('-').unwrap_or(&text);
+        let mut parts = t.splitn(2, '.');
+        let int = parts.next().unwrap_or("");
+        let frac = parts.next();
+        !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let parsed = if plain {
+        Decimal::from_str(&text).ok()
+    } else if matches!(v, Json::Number(_)) {
+        Decimal::from_scientific(&text).ok()
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| format!("{} is not a decimal", show(v)))
+}
+
+fn quantity(v: &Json) -> Result<Decimal, String> {
+    let d = decimal(v).map_err(|_| format!("{} is not a whole number", show(v)))?;
+    if d.fract().is_zero() && d >= Decimal::ONE {
+        Ok(d)
+    } else {
+        Err(format!("{} is not a whole number of at least 1", show(v)))
+    }
+}
+
+fn money(v: &Json) -> Result<Money, String> {
+    let o = v.as_object().ok_or_else(|| {
+        format!(
+            "{} is not money ({{\"amount\": \"12.50\", \"currency\": \"USD\"}})",
+            show(v)
+        )
+    })?;
+    let amount = o.get("amount").ok_or("money needs an \"amount\"")?;
+    let amount = decimal(amount).map_err(|m| format!("amount: {m}"))?;
+    let cur = o
+        .get("currency")
+        .and_then(Json::as_str)
+        .ok_or("money needs a \"currency\"")?;
+    let currency = Currency::parse(cur)
+        .ok_or_else(|| format!("currency: \"{cur}\" is not an ISO 4217 currency code"))?;
+    Ok(Money::new(amount, currency))
+}
+
+fn weight(v: &Json) -> Result<Decimal, String> {
+    let o = v.as_object().ok_or_else(|| {
+        format!(
+            "{} is not a weight ({{\"value\": \"12.5\", \"unit\": \"lb\"}})",
+            show(v)
+        )
+    })?;
+    let value = decimal(o.get("value").ok_or("a weight needs a \"value\"")?)
+        .map_err(|m| format!("value: {m}"))?;
+    let unit = o
+        .get("unit")
+        .and_then(Json::as_str)
+        .ok_or("a weight needs a \"unit\"")?;
+    let grams =
+        grams_per(unit).ok_or_else(|| format!("unit: \"{unit}\" is not one of g, kg, oz, lb"))?;
+    if value < Decimal::ZERO {
+        return Err("a weight cannot be negative".into());
+    }
+    value
+        .checked_mul(grams)
+        .ok_or_else(|| "the weight is too large".to_string())
+}
+
+/// An RFC 3339 instant with offset, or a plain `YYYY-MM-DD` day.
+pub fn moment(v: &Json) -> Result<Moment, String> {
+    let s = v
+        .as_str()
+        .ok_or_else(|| format!("{} is not a date or time", show(v)))?;
+    if s.len() == 10 {
+        return NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Moment::Day)
+            .map_err(|_| format!("\"{s}\" is not a date on the calendar"));
+    }
+    DateTime::parse_from_rfc3339(s).map(Moment::Instant).map_err(|_| {
+        format!("\"{s}\" is neither a date (2023-11-16) nor an RFC 3339 time with an offset (2023-11-16T14:05:00-08:00)")
+    })
+}
+
+fn owned(v: &Json, ty: &Ty) -> Result<Owned, String> {
+    Ok(match ty {
+        Ty::Bool => Owned::Bool(boolean(v)?),
+        Ty::Number => Owned::Number(decimal(v)?),
+        Ty::Percent => Owned::Percent(decimal(v)?),
+        Ty::Money(_) => Owned::Money(money(v)?),
+        Ty::Weight => Owned::Weight(weight(v)?),
+        Ty::Time => Owned::Time(moment(v)?),
+        Ty::Text => Owned::Text(string(v)?),
+        Ty::Code(d) => {
+            let s = string(v)?;
+            in_domain(&s, d)?;
+            Owned::Code(s)
+        }
+        Ty::Codes(d) => {
+            let list = v
+                .as_array()
+                .ok_or_else(|| format!("{} is not a list", show(v)))?;
+            let mut out = Vec::new();
+            for x in list {
+                let s = string(x)?;
+                in_domain(&s, d)?;
+                out.push(s);
+            }
+            Owned::Codes(out)
+        }
+    })
+}

@@ -1,0 +1,385 @@
+//! Evaluation: a checked policy and a decoded claim to a verdict.
+//!
+//! Deterministic and total: no clock (the claim's `as_of` stands for "now"), no
+//! I/O, and no loop that can fail to end (rules and items are finite lists;
+//! business-day counting is bounded, see `calendar`). The rule block for the
+//! claim's kind is run once per claimed item (or once for the whole order); in
+//! each run the first rule whose `when` holds and no `unless` holds decides.
+//! Item outcomes combine into the claim's: all approve → approve, all deny →
+//! deny, any review → review, approve and deny mixed → partial.
+
+pub mod facts;
+mod interp;
+pub mod verdict;
+
+use crate::ast::{Decision as RuleDecision, Scope};
+use crate::check::ir::{CheckedRule, Policy, RuleBlock};
+use crate::money::Money;
+pub use facts::{decode, Claim, ClaimErrors, InputError};
+use interp::{EvalError, Interp};
+use verdict::*;
+
+/// Decodes a claim from JSON text and evaluates it.
+pub fn eval_json(policy: &Policy, text: &str) -> Result<Verdict, ClaimErrors> {
+    let claim = decode(text, policy)?;
+    evaluate(policy, &claim)
+}
+
+/// Evaluates a decoded claim. The only errors are the claim's: a conversion it
+/// gives no rate for, or a date beyond the policy's calendar.
+pub fn evaluate(policy: &Policy, claim: &Claim) -> Result<Verdict, ClaimErrors> {
+    evaluate_inner(policy, claim).map_err(|e| ClaimErrors(vec![e.into_input()]))
+}
+
+/// One item's outcome (or the whole order's).
+struct Outcome<'p> {
+    rule: Option<&'p CheckedRule>,
+    decision: Decision,
+    remedy: Option<String>,
+    refund: Option<Money>,
+    fees: Vec<(String, String, Option<Money>)>,
+    deductions: Vec<(String, Money)>,
+    deadlines: Vec<(String, String)>,
+    missing: Vec<String>,
+}
+
+fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> {
+    let mut v = Verdict {
+        claim_id: claim.claim_id.clone(),
+        policy: policy.name.clone(),
+        decision: Decision::Review,
+        remedy: None,
+        refund: None,
+        items: Vec::new(),
+        fees: Vec::new(),
+        deductions: Vec::new(),
+        deadlines: Vec::new(),
+        missing_evidence: Vec::new(),
+        because: Vec::new(),
+    };
+    let Some(block) = policy.blocks.iter().find(|b| b.kind == claim.claim.kind) else {
+        for &i in &claim.claimed {
+            if let Some(item) = claim.items.get(i) {
+                v.items.push(ItemVerdict {
+                    sku: item.sku.clone(),
+                    decision: Decision::Review,
+                    refund: None,
+                    rule: "no_rules_for_kind".into(),
+                    missing_evidence: Vec::new(),
+                });
+            }
+        }
+        v.because.push(Because {
+            rule: "no_rules_for_kind".into(),
+            message: format!(
+                "This policy has no rules for {} claims; a person must decide.",
+                claim.claim.kind.replace('_', " ")
+            ),
+            source: policy.source.location(crate::source::Span::default()),
+            sku: None,
+        });
+        return Ok(v);
+    };
+
+    let per_item = block.scope == Scope::EachItem;
+    let many = per_item && claim.claimed.len() > 1;
+    let mut outcomes = Vec::new();
+    if per_item {
+        for &i in &claim.claimed {
+            let mut interp = Interp::new(policy, claim, Some(i));
+            outcomes.push((Some(i), decide(&mut interp, block, policy)?));
+        }
+    } else {
+        let mut interp = Interp::new(policy, claim, None);
+        outcomes.push((None, decide(&mut interp, block, policy)?));
+    }
+
+    let mut order_refund: Option<Money> = None;
+    for (idx, out) in &outcomes {
+        let sku = idx
+            .and_then(|i| claim.items.get(i))
+            .map(|it| it.sku.clone());
+        let tag = if many { sku.clone() } else { None };
+        let rule_name = out
+            .rule
+            .map_or_else(|| "no_rule_decides".to_string(), |r| r.name.clone());
+        match idx {
+            Some(_) => v.items.push(ItemVerdict {
+                sku: sku.clone().unwrap_or_default(),
+                decision: out.decision,
+                refund: out.refund.map(MoneyOut::from),
+                rule: rule_name.clone(),
+                missing_evidence: out.missing.clone(),
+            }),
+            None => {
+                order_refund = out.refund;
+                for &i in &claim.claimed {
+                    if let Some(item) = claim.items.get(i) {
+                        v.items.push(ItemVerdict {
+                            sku: item.sku.clone(),
+                            decision: out.decision,
+                            refund: None,
+                            rule: rule_name.clone(),
+                            missing_evidence: out.missing.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        for (fee, payer, amount) in &out.fees {
+            v.fees.push(Fee {
+                fee: fee.clone(),
+                payer: payer.clone(),
+                amount: amount.map(MoneyOut::from),
+                sku: tag.clone(),
+            });
+        }
+        for (fee, amount) in &out.deductions {
+            v.deductions.push(Deduction {
+                fee: fee.clone(),
+                amount: MoneyOut::from(*amount),
+                sku: tag.clone(),
+            });
+        }
+        for (name, ends) in &out.deadlines {
+            let d = Deadline {
+                name: name.clone(),
+                ends: ends.clone(),
+                sku: None,
+            };
+            if !v.deadlines.contains(&d) {
+                v.deadlines.push(d);
+            }
+        }
+        for m in &out.missing {
+            if !v.missing_evidence.contains(m) {
+                v.missing_evidence.push(m.clone());
+            }
+        }
+        let because = match out.rule {
+            Some(r) => Because {
+                rule: r.name.clone(),
+                message: r.message.clone(),
+                source: r.location.clone(),
+                sku: None,
+            },
+            None => Because {
+                rule: "no_rule_decides".into(),
+                message: "No rule of this policy decides this claim; a person must decide.".into(),
+                source: policy.source.location(block.span),
+                sku: None,
+            },
+        };
+        if !v.because.contains(&because) {
+            v.because.push(because);
+        }
+    }
+
+    let decisions: Vec<Decision> = outcomes.iter().map(|(_, o)| o.decision).collect();
+    v.decision = combine(&decisions);
+    if matches!(v.decision, Decision::Approve | Decision::Partial) {
+        v.remedy = outcomes
+            .iter()
+            .find(|(_, o)| o.decision == Decision::Approve)
+            .and_then(|(_, o)| o.remedy.clone());
+        let mut total: Option<Money> = order_refund;
+        for (_, o) in &outcomes {
+            if o.decision != Decision::Approve {
+                continue;
+            }
+            if let Some(r) = o.refund {
+                total = Some(match total {
+                    None => r,
+                    Some(t) => {
+                        let rate = claim
+                            .rate(r.currency, t.currency)
+                            .map_err(EvalError::Input)?;
+                        let add = r.amount.checked_mul(rate).ok_or(EvalError::Overflow)?;
+                        Money::new(
+                            t.amount.checked_add(add).ok_or(EvalError::Overflow)?,
+                            t.currency,
+                        )
+                    }
+                });
+            }
+        }
+        v.refund = total.map(MoneyOut::from);
+    }
+    Ok(v)
+}
+
+fn combine(decisions: &[Decision]) -> Decision {
+    if decisions.contains(&Decision::Review) || decisions.is_empty() {
+        Decision::Review
+    } else if decisions.iter().all(|d| *d == Decision::Approve) {
+        Decision::Approve
+    } else if decisions.iter().all(|d| *d == Decision::Deny) {
+        Decision::Deny
+    } else {
+        Decision::Partial
+    }
+}
+
+/// Runs a block's rules for one item (or the order) and works out the outcome.
+fn decide<'p>(
+    interp: &mut Interp<'p, '_>,
+    block: &'p RuleBlock,
+    policy: &'p Policy,
+) -> Result<Outcome<'p>, EvalError> {
+    let mut chosen = None;
+    for rule in &block.rules {
+        if applies(interp, rule)? {
+            chosen = Some(rule);
+            break;
+        }
+    }
+    let chosen = chosen.or(block.otherwise.as_ref());
+    let Some(rule) = chosen else {
+        return Ok(Outcome {
+            rule: None,
+            decision: Decision::Review,
+            remedy: None,
+            refund: None,
+            fees: Vec::new(),
+            deductions: Vec::new(),
+            deadlines: Vec::new(),
+            missing: Vec::new(),
+        });
+    };
+    let mut decision = match rule.decision {
+        RuleDecision::Approve => Decision::Approve,
+        RuleDecision::Deny => Decision::Deny,
+        RuleDecision::Review => Decision::Review,
+    };
+
+    let mut missing = Vec::new();
+    for (codes, when) in &rule.evidence {
+        let needed = match when {
+            Some(w) => interp.truth(w)?,
+            None => true,
+        };
+        if needed {
+            for c in codes {
+                if !interp.claim.claim.evidence.contains(c) && !missing.contains(c) {
+                    missing.push(c.clone());
+                }
+            }
+        }
+    }
+    if decision == Decision::Approve && !missing.is_empty() {
+        decision = Decision::Review;
+    }
+
+    let remedy = if rule.as_requested {
+        interp
+            .claim
+            .claim
+            .requested_remedy
+            .as_ref()
+            .filter(|r| rule.remedies.contains(r))
+            .cloned()
+            .or_else(|| rule.remedies.first().cloned())
+    } else {
+        rule.remedies.first().cloned()
+    };
+    let pays_money = remedy
+        .as_deref()
+        .is_some_and(|r| r == "refund" || r == "store_credit");
+
+    let mut refund = None;
+    let mut deductions = Vec::new();
+    if decision == Decision::Approve && pays_money {
+        if let Some(e) = &rule.refund {
+            let gross = interp.money(e)?;
+            let mut left = gross;
+            for d in &rule.deductions {
+                if let Some(w) = &d.when {
+                    if !interp.truth(w)? {
+                        continue;
+                    }
+                }
+                let mut amount = if d.is_percent {
+                    let p = interp.percent(&d.amount)?;
+                    Money::new(
+                        gross.amount.checked_mul(p).ok_or(EvalError::Overflow)?,
+                        gross.currency,
+                    )
+                    .rounded()
+                } else {
+                    interp.money_in(&d.amount, gross.currency)?
+                };
+                if let Some(cap) = &d.cap {
+                    let cap = interp.money_in(cap, gross.currency)?;
+                    if amount.amount > cap.amount {
+                        amount = cap;
+                    }
+                }
+                // A refund never goes below zero: a deduction takes at most what is left.
+                if amount.amount > left.amount {
+                    amount.amount = left.amount;
+                }
+                if amount.amount < rust_decimal::Decimal::ZERO {
+                    amount.amount = rust_decimal::Decimal::ZERO;
+                }
+                left.amount -= amount.amount;
+                deductions.push((d.fee.clone(), amount));
+            }
+            refund = Some(left);
+        }
+    }
+
+    let mut fees = Vec::new();
+    for f in &rule.fees {
+        let payer = match &f.when {
+            Some(w) if !interp.truth(w)? => f.otherwise.clone(),
+            _ => Some(f.payer.clone()),
+        };
+        let Some(payer) = payer else { continue };
+        let amount = match &f.amount {
+            Some(a) => interp.optional_money(a)?,
+            None => None,
+        };
+        fees.push((f.fee.clone(), payer, amount));
+    }
+
+    let mut deadlines = Vec::new();
+    for &w in &rule.deadlines {
+        if let Some(ends) = interp.deadline(w)? {
+            let name = policy
+                .windows
+                .get(w)
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
+            deadlines.push((name, ends));
+        }
+    }
+
+    Ok(Outcome {
+        rule: Some(rule),
+        decision,
+        remedy: if decision == Decision::Approve {
+            remedy
+        } else {
+            None
+        },
+        refund,
+        fees,
+        deductions,
+        deadlines,
+        missing,
+    })
+}
+
+fn applies(interp: &mut Interp<'_, '_>, rule: &CheckedRule) -> Result<bool, EvalError> {
+    for w in &rule.when {
+        if !interp.truth(w)? {
+            return Ok(false);
+        }
+    }
+    for u in &rule.unless {
+        if interp.truth(u)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,119 @@
+//! Money, currencies and weights, exactly, with decimals.
+//!
+//! Rounding rule: amounts a verdict reports are rounded to the currency's minor
+//! unit (2 digits for USD and EUR, 0 for JPY and KRW, 3 for KWD), half away from
+//! zero (0.005 USD rounds to 0.01), and always written with exactly that many
+//! digits ("199.00"). Arithmetic before that is exact.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// An ISO 4217 currency code, checked against the ISO list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency(iso_currency::Currency);
+
+impl Currency {
+    pub fn parse(code: &str) -> Option<Currency> {
+        iso_currency::Currency::from_code(code).map(Currency)
+    }
+
+    pub fn code(self) -> &'static str {
+        self.0.code()
+    }
+
+    /// Digits after the decimal point of the currency's minor unit.
+    pub fn minor_digits(self) -> u32 {
+        self.0.exponent().map_or(2, u32::from)
+    }
+
+    /// Every ISO 4217 code, for "did you mean" help.
+    pub fn all_codes() -> Vec<&'static str> {
+        use iso_currency::IntoEnumIterator;
+        iso_currency::Currency::iter().map(|c| c.code()).collect()
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Currency {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Currency::parse(s).ok_or(())
+    }
+}
+
+/// An amount in a currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(amount: Decimal, currency: Currency) -> Self {
+        Money { amount, currency }
+    }
+
+    /// Rounded to the currency's minor unit, half away from zero, with exactly that scale.
+    pub fn rounded(self) -> Money {
+        let digits = self.currency.minor_digits();
+        let mut amount = self
+            .amount
+            .round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero);
+        amount.rescale(digits);
+        Money::new(amount, self.currency)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.currency, self.amount)
+    }
+}
+
+/// Grams in one unit of weight, exactly (the pound is 0.45359237 kg by definition).
+pub fn grams_per(unit: &str) -> Option<Decimal> {
+    Some(match unit {
+        "g" => Decimal::ONE,
+        "kg" => Decimal::ONE_THOUSAND,
+        "lb" => Decimal::new(45_359_237, 5),
+        "oz" => Decimal::new(28_349_523_125, 9),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_is_half_away_from_zero_at_the_minor_unit() {
+        let usd = Currency::parse("USD").unwrap();
+        let jpy = Currency::parse("JPY").unwrap();
+        let r = |s: &str, c| {
+            Money::new(Decimal::from_str(s).unwrap(), c)
+                .rounded()
+                .amount
+                .to_string()
+        };
+        assert_eq!(r("0.005", usd), "0.01");
+        assert_eq!(r("2.675", usd), "2.68");
+        assert_eq!(r("199", usd), "199.00");
+        assert_eq!(r("100.5", jpy), "101");
+    }
+
+    #[test]
+    fn weights_convert_exactly() {
+        let lb = grams_per("lb").unwrap();
+        let oz = grams_per("oz").unwrap();
+        assert_eq!(lb, Decimal::from_str("453.59237").unwrap());
+        assert_eq!(oz * Decimal::from(16), lb);
+    }
+}
