@@ -618,6 +618,15 @@ impl Checker<'_> {
     }
 
     fn reference(&mut self, name: &str, span: Span, env: &Env) -> Option<Checked> {
+        if let Some(info) = vocab::lookup(name) {
+            // `as_of` and `claim_id` stand at the top of a claim, without a dot.
+            self.reads.insert(info.fact);
+            return Some(Checked::plain(
+                IExpr::Fact(info.fact),
+                info.ty.clone(),
+                info.optional,
+            ));
+        }
         match self.defined.get(name).map(|d| d.0.clone()) {
             Some(Definition::Threshold(i)) => {
                 let (ty, item) = self.threshold_info.get(i)?.clone();
@@ -902,7 +911,7 @@ impl Checker<'_> {
             }
             Test::Within(w) | Test::After(w) | Test::Before(w) => {
                 let c = self.value(subject, env);
-                let idx = self.window_use(w, env);
+                let idx = self.window_use(w, env, true);
                 let (c, idx) = (c?, idx?);
                 if c.ty.ty != Ty::Time {
                     self.error(
@@ -1010,7 +1019,12 @@ impl Checker<'_> {
     }
 
     /// Resolves a window used in a test; reports a window whose start may be missing.
-    pub(super) fn window_use(&mut self, w: &ast::Name, env: &Env) -> Option<usize> {
+    pub(super) fn window_use(
+        &mut self,
+        w: &ast::Name,
+        env: &Env,
+        needs_start: bool,
+    ) -> Option<usize> {
         let Some((Definition::Window(idx), _)) = self.defined.get(&w.node).cloned() else {
             if matches!(
                 self.defined.get(&w.node),
@@ -1035,7 +1049,7 @@ impl Checker<'_> {
             self.reads.insert(*a);
         }
         let narrowed = info.anchors.iter().any(|a| env.set.contains(a));
-        if info.optional && !narrowed {
+        if needs_start && info.optional && !narrowed {
             let anchor = info
                 .anchors
                 .first()

@@ -45,13 +45,15 @@ impl Checker<'_> {
             }
             kinds.push((kind.node.clone(), kind.span));
             let mut rules = Vec::new();
+            // Facts known to be set because an earlier rule took every claim where they are missing.
+            let mut known: Vec<vocab::FactRef> = Vec::new();
             for r in block.rules.iter().chain(block.otherwise.iter()) {
                 if let Some((_, first)) = rule_names.iter().find(|(n, _)| *n == r.name.node) {
                     let first = *first;
                     self.duplicate(&r.name.node, "a rule name", r.name.span, first);
                 }
                 rule_names.push((r.name.node.clone(), r.name.span));
-                if let Some(c) = self.rule(r, block.scope) {
+                if let Some(c) = self.rule(r, block.scope, &mut known) {
                     rules.push(c);
                 }
             }
@@ -84,19 +86,34 @@ impl Checker<'_> {
         blocks
     }
 
-    fn rule(&mut self, r: &ast::Rule, scope: Scope) -> Option<CheckedRule> {
+    /// Checks one rule. `known` holds the facts earlier rules of the block have
+    /// shown to be set: a rule with a single `when` and no `unless` takes every
+    /// claim its condition holds for, so the rules after it see only claims where
+    /// the condition is false (`when order.delivered_at is missing` makes
+    /// `order.delivered_at` set for every later rule).
+    fn rule(
+        &mut self,
+        r: &ast::Rule,
+        scope: Scope,
+        known: &mut Vec<vocab::FactRef>,
+    ) -> Option<CheckedRule> {
         let errors_before = self.diags.len();
         let mut env = Env {
             item_allowed: scope == Scope::EachItem,
-            set: Vec::new(),
+            set: known.clone(),
         };
         self.windows_read.clear();
         let mut when = Vec::new();
+        let mut when_false = Vec::new();
         for w in &r.when {
             if let Some(c) = self.cond(w, &env) {
                 env.set.extend(c.when_true.iter().copied());
+                when_false = c.when_false;
                 when.push(c.expr);
             }
+        }
+        if r.when.len() == 1 && r.unless.is_empty() {
+            known.extend(when_false);
         }
         let mut unless = Vec::new();
         for u in &r.unless {
@@ -105,19 +122,12 @@ impl Checker<'_> {
             }
         }
         let mut deadlines = std::mem::take(&mut self.windows_read);
+        // A deadline whose window has no start in a claim is left out of that verdict.
         for d in &r.deadlines {
-            if let Some(idx) = self.window_use(
-                d,
-                &Env {
-                    item_allowed: env.item_allowed,
-                    set: Vec::new(),
-                }
-                .with(&env.set),
-            ) {
+            if let Some(idx) = self.window_use(d, &env, false) {
                 deadlines.push(idx);
             }
         }
-        // A deadline whose window may be missing is reported only when present; that is fine here.
         self.windows_read.clear();
         let mut seen = Vec::new();
         deadlines.retain(|d| {
