@@ -44,6 +44,38 @@ pub enum Code {
     InvalidTable,
 }
 
+/// Every code, for documentation and tests.
+pub const ALL_CODES: &[Code] = &[
+    Code::Syntax,
+    Code::InvalidDate,
+    Code::InvalidNumber,
+    Code::UnknownFact,
+    Code::UnknownName,
+    Code::UnknownCode,
+    Code::UnknownUnit,
+    Code::UnknownCurrency,
+    Code::UnknownTimezone,
+    Code::UnknownCalendar,
+    Code::UnknownWeekday,
+    Code::UnknownFee,
+    Code::UnknownPayer,
+    Code::UnknownRemedy,
+    Code::UnknownClaimKind,
+    Code::UnknownType,
+    Code::Duplicate,
+    Code::TypeMismatch,
+    Code::CurrencyMismatch,
+    Code::OptionalNotHandled,
+    Code::NotAnEvent,
+    Code::ItemOutsideItemRules,
+    Code::MissingRefundBasis,
+    Code::RemedyMismatch,
+    Code::MissingSetting,
+    Code::InvalidWindow,
+    Code::InvalidCalendar,
+    Code::InvalidTable,
+];
+
 impl Code {
     pub fn as_str(self) -> &'static str {
         match self {

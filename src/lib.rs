@@ -5,6 +5,7 @@
 //! currencies, `check/`) → [`eval`] (a checked policy and a claim to a verdict, `eval/`).
 
 pub mod calendar;
+pub mod cases;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;

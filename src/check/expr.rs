@@ -484,19 +484,21 @@ impl Checker<'_> {
             return Some(());
         }
         let what = self.describe_expr(e);
-        self.error(
-            Diagnostic::new(
-                Code::OptionalNotHandled,
-                format!("{what} may be missing from a claim, and the policy does not say what that means"),
-                e.span,
-                "may be missing",
+        let plain = what.trim_matches('`');
+        let default = match &c.ty.ty {
+            Ty::Bool => format!("({plain} else false)"),
+            _ => format!("{plain} else ..."),
+        };
+        let message = if matches!(e.node, ExprKind::Ref(_)) {
+            format!("{what} has no value when no row matches, and the policy does not say what that means")
+        } else {
+            format!(
+                "{what} may be missing from a claim, and the policy does not say what that means"
             )
-            .with_help(format!(
-                "say what absence means: `{what} is set and ...`, `{what} is missing or ...`, or a default with `else`, such as `{}`",
-                match &c.ty.ty {
-                    Ty::Bool => format!("({what} else false)"),
-                    _ => format!("{what} else ..."),
-                }
+        };
+        self.error(
+            Diagnostic::new(Code::OptionalNotHandled, message, e.span, "may be missing").with_help(format!(
+                "say what absence means: `{plain} is set and ...`, `{plain} is missing or ...`, or a default with `else`, such as `{default}`"
             )),
         );
         None
@@ -677,26 +679,22 @@ impl Checker<'_> {
     }
 
     pub(super) fn unknown_name(&mut self, name: &str, span: Span, what: &str) {
-        if let Some(later) = self.declared_later.get(name).copied() {
-            if !self.defined.contains_key(name) {
-                let ds = self
-                    .diags
-                    .iter()
-                    .any(|d| d.labels.iter().any(|l| l.0 == later));
-                if !ds {
-                    self.error(
-                        Diagnostic::new(
-                            Code::UnknownName,
-                            format!("`{name}` is used before it is declared"),
-                            span,
-                            "used here",
-                        )
-                        .with_label(later, "declared later here")
-                        .with_help("windows, thresholds and tables may use only those declared above them; move the declaration up"),
-                    );
-                }
+        if let Some(decl) = self.declared_later.get(name).copied() {
+            if decl.start < span.start {
+                // Declared above, with errors of its own that are already reported there.
                 return;
             }
+            self.error(
+                Diagnostic::new(
+                    Code::UnknownName,
+                    format!("`{name}` is used before it is declared"),
+                    span,
+                    "used here",
+                )
+                .with_label(decl, "declared later here")
+                .with_help("windows, thresholds and tables may use only those declared above them; move the declaration up"),
+            );
+            return;
         }
         let names: Vec<&str> = self
             .defined

@@ -53,7 +53,7 @@ impl Checker<'_> {
                     self.duplicate(&r.name.node, "a rule name", r.name.span, first);
                 }
                 rule_names.push((r.name.node.clone(), r.name.span));
-                if let Some(c) = self.rule(r, block.scope, &mut known) {
+                if let Some(c) = self.rule(r, &kind.node, block.scope, &mut known) {
                     rules.push(c);
                 }
             }
@@ -94,6 +94,7 @@ impl Checker<'_> {
     fn rule(
         &mut self,
         r: &ast::Rule,
+        kind: &str,
         scope: Scope,
         known: &mut Vec<vocab::FactRef>,
     ) -> Option<CheckedRule> {
@@ -238,7 +239,7 @@ impl Checker<'_> {
             });
         }
 
-        self.outcome(r);
+        self.outcome(r, kind);
         if self.diags.len() > errors_before {
             return None;
         }
@@ -321,8 +322,9 @@ impl Checker<'_> {
         self.error(d);
     }
 
-    /// The decision, its remedies and the refund basis agree.
-    fn outcome(&mut self, r: &ast::Rule) {
+    /// The decision, its remedies and the refund basis agree. A `shipping` check
+    /// may approve with no remedy: the order may ship as it is.
+    fn outcome(&mut self, r: &ast::Rule, kind: &str) {
         for rem in &r.remedies {
             if !vocab::REMEDIES.contains(&rem.node.as_str()) {
                 let mut d = Diagnostic::new(
@@ -341,7 +343,7 @@ impl Checker<'_> {
             }
         }
         match r.decision.node {
-            Decision::Approve if r.remedies.is_empty() => {
+            Decision::Approve if r.remedies.is_empty() && kind != "shipping" => {
                 self.error(
                     Diagnostic::new(
                         Code::RemedyMismatch,
@@ -349,7 +351,7 @@ impl Checker<'_> {
                         r.decision.span,
                         "approve what?",
                     )
-                    .with_help("name the remedy: `approve refund`, `approve exchange`, `approve refund or exchange as requested`"),
+                    .with_help("name the remedy: `approve refund`, `approve exchange`, `approve refund or exchange as requested` (only a `shipping` check approves with no remedy)"),
                 );
             }
             Decision::Deny | Decision::Review if !r.remedies.is_empty() => {

@@ -24,15 +24,15 @@ pub fn run(paths: &[PathBuf], format: Format) -> i32 {
         match crate::load(&source) {
             Ok(_) => {
                 if format == Format::Human {
-                    println!("ok    {}", f.display());
+                    outln!("ok    {}", f.display());
                 }
             }
             Err(diags) => {
                 failed += 1;
                 match format {
                     Format::Human => {
-                        println!("error {}", f.display());
-                        print!("{}", diags.render(WIDTH));
+                        outln!("error {}", f.display());
+                        out!("{}", diags.render(WIDTH));
                     }
                     Format::Json => json.extend(diags.to_json()),
                 }
@@ -45,7 +45,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> i32 {
     match format {
         Format::Human => {
             let n = files.len();
-            println!(
+            outln!(
                 "checked {n} {}: {failed} with errors",
                 if n == 1 { "policy" } else { "policies" }
             );
@@ -56,7 +56,7 @@ pub fn run(paths: &[PathBuf], format: Format) -> i32 {
                 "failed": failed,
                 "diagnostics": json,
             });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
     if failed > 0 || !problems.is_empty() || files.is_empty() {

@@ -27,7 +27,7 @@ pub fn run(policy: &Path, claim: &Path) -> i32 {
     match crate::eval::eval_json(&policy, &text) {
         Ok(v) => match serde_json::to_string_pretty(&v) {
             Ok(s) => {
-                println!("{s}");
+                outln!("{s}");
                 EXIT_OK
             }
             Err(e) => {

@@ -4,8 +4,26 @@
 //! input was wrong (an invalid claim, errors in a checked policy); 2 a policy given
 //! to `eval` does not check; 64 a usage error.
 
+/// `println!` for standard output that does not panic when the reader has gone
+/// away (`clause eval ... | head`): a closed pipe is not worth a crash.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` to standard output, tolerating a closed pipe like [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod check;
 mod eval;
+mod test;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -49,6 +67,12 @@ enum Command {
         #[arg(long)]
         claim: PathBuf,
     },
+    /// Run the cases files (*.cases.json) beside policies
+    Test {
+        /// Cases files or directories
+        #[arg(default_value = "policies")]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -74,6 +98,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match cli.command {
         Command::Check { paths, format } => check::run(&paths, format),
         Command::Eval { policy, claim } => eval::run(&policy, &claim),
+        Command::Test { paths } => test::run(&paths),
     }
 }
 

@@ -94,7 +94,6 @@ fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> 
         outcomes.push((None, decide(&mut interp, block, policy)?));
     }
 
-    let mut order_refund: Option<Money> = None;
     for (idx, out) in &outcomes {
         let sku = idx
             .and_then(|i| claim.items.get(i))
@@ -112,7 +111,6 @@ fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> 
                 missing_evidence: out.missing.clone(),
             }),
             None => {
-                order_refund = out.refund;
                 for &i in &claim.claimed {
                     if let Some(item) = claim.items.get(i) {
                         v.items.push(ItemVerdict {
@@ -182,7 +180,7 @@ fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> 
             .iter()
             .find(|(_, o)| o.decision == Decision::Approve)
             .and_then(|(_, o)| o.remedy.clone());
-        let mut total: Option<Money> = order_refund;
+        let mut total: Option<Money> = None;
         for (_, o) in &outcomes {
             if o.decision != Decision::Approve {
                 continue;

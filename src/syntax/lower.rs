@@ -304,7 +304,8 @@ fn lower_window(pair: Pair<'_, Rule>) -> Lowered<WindowDecl> {
             }
             Rule::roll_forward => w.roll_forward = true,
             Rule::plain_dates => {
-                let edge = Inner::of(opt).expect("start or end")?;
+                let edge =
+                    Inner::of(Inner::of(opt).expect("start or end")?).expect("start or end")?;
                 w.plain_dates = Some(if edge.as_rule() == Rule::edge_start {
                     DayEdge::Start
                 } else {

@@ -54,17 +54,19 @@ pub fn parse(source: &Source) -> Result<ast::PolicyFile, Diagnostics> {
         Err(first) => {
             let mut diags = vec![error::from_pest(&first, text, 0)];
             let mut offset = error::position(&first);
+            let mut min = 1;
             while diags.len() < MAX_SYNTAX_ERRORS {
-                let Some(start) = next_resume_point(text, offset) else {
+                let Some(start) = next_resume_point(text, offset, min) else {
                     break;
                 };
+                min = start + 1;
                 let rest = text.get(start..).unwrap_or("");
                 match PolicyParser::parse(Rule::resume, rest) {
                     Ok(_) => break,
                     Err(e) => {
                         let pos = start + error::position(&e);
                         diags.push(error::from_pest(&e, rest, start));
-                        offset = pos.max(start + 1);
+                        offset = pos.max(start);
                     }
                 }
             }
@@ -73,9 +75,10 @@ pub fn parse(source: &Source) -> Result<ast::PolicyFile, Diagnostics> {
     }
 }
 
-/// The byte offset of the first line after `offset` that starts with a resume word.
-fn next_resume_point(text: &str, offset: usize) -> Option<usize> {
-    let mut pos = text.get(offset..)?.find('\n').map(|i| offset + i + 1)?;
+/// Where reading resumes after an error at `offset`: the first line at or after the
+/// error's own line that starts with a resume word, beyond `min`.
+fn next_resume_point(text: &str, offset: usize, min: usize) -> Option<usize> {
+    let mut pos = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
     loop {
         let line = text.get(pos..)?;
         let trimmed = line.trim_start_matches([' ', '\t']);
@@ -87,7 +90,7 @@ fn next_resume_point(text: &str, offset: usize) -> Option<usize> {
                     .and_then(|r| r.chars().next())
                     .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
         });
-        if starts {
+        if starts && pos + indent >= min {
             return Some(pos + indent);
         }
         pos += line.find('\n')? + 1;

@@ -1,0 +1,368 @@
+//! Policy test cases: a file of claims beside a policy with what each verdict
+//! must say.
+//!
+//! A cases file (`policies/imicro.cases.json`) holds one base claim and a list of
+//! cases; each case changes a few fields of the base with `set`, so forty
+//! boundary cases do not repeat forty whole claims:
+//!
+//! ```json
+//! {
+//!   "policy": "imicro.policy",
+//!   "base": { "claim_id": "base", "order": { ... }, "items": [ ... ], "claim": { ... } },
+//!   "cases": [
+//!     { "name": "last-day-of-window",
+//!       "text": "30 days after the invoice date is still inside",
+//!       "set": { "claim.filed_at": "2023-10-01T23:59:00-07:00", "items[0].weight": null },
+//!       "expect": { "decision": "approve", "rule": "standard_return", "refund": "199.00",
+//!                   "payers": { "return_shipping": "customer" } } }
+//!   ]
+//! }
+//! ```
+//!
+//! `set` paths are dotted keys with `[n]` for list positions; `null` clears a field.
+//! Expectation keys (each optional): `decision`, `rule` (the first rule in
+//! `because`), `rules` (every rule in `because`, in order), `remedy`, `refund` (a
+//! decimal string, or null for none), `payers` ({fee: payer}; `null` for a fee that
+//! must not appear), `fee_amounts` ({fee: amount}; null for a fee whose amount is
+//! not known), `deductions` ({fee: amount}),
+//! `deadlines` ({name: ends}), `missing_evidence` (exactly these codes, any
+//! order), `items` ({sku: decision}), and `error` (the claim is invalid, and the
+//! error names this text).
+
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+
+use crate::eval::verdict::Verdict;
+use crate::Policy;
+
+/// One case, ready to run.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub name: String,
+    pub text: String,
+    pub claim: Value,
+    pub expect: Map<String, Value>,
+}
+
+/// A loaded cases file.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    /// The policy file, relative to the cases file.
+    pub policy: String,
+    pub cases: Vec<Case>,
+}
+
+/// What running a case gave.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub verdict: Option<Verdict>,
+    pub error: Option<String>,
+    /// Mismatches, each `field: expected X, got Y`.
+    pub problems: Vec<String>,
+}
+
+/// Reads a cases file and applies each case's `set` to the base claim.
+pub fn load(path: &Path) -> Result<CaseFile, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let json: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not valid JSON: {e}", path.display()))?;
+    let policy = json
+        .get("policy")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            format!(
+                "{}: needs \"policy\": the policy file's name",
+                path.display()
+            )
+        })?
+        .to_string();
+    let base = json.get("base").cloned().unwrap_or(Value::Null);
+    let list = json
+        .get("cases")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("{}: needs \"cases\": a list", path.display()))?;
+    let mut cases = Vec::new();
+    for (i, c) in list.iter().enumerate() {
+        let name = c
+            .get("name")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("case-{i}"), str::to_string);
+        let mut claim = c.get("claim").cloned().unwrap_or_else(|| base.clone());
+        if let Some(obj) = claim.as_object_mut() {
+            obj.entry("claim_id")
+                .or_insert_with(|| Value::String(name.clone()));
+            if c.get("claim").is_none() {
+                obj.insert("claim_id".into(), Value::String(name.clone()));
+            }
+        }
+        if let Some(Value::Object(sets)) = c.get("set") {
+            for (p, v) in sets {
+                set_path(&mut claim, p, v.clone())
+                    .map_err(|e| format!("{}: case `{name}`: {e}", path.display()))?;
+            }
+        }
+        cases.push(Case {
+            text: c
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            expect: c
+                .get("expect")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+            name,
+            claim,
+        });
+    }
+    Ok(CaseFile { policy, cases })
+}
+
+/// Sets `value` at a dotted path with `[n]` indexes, creating objects on the way.
+pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    let mut steps: Vec<Step> = Vec::new();
+    for part in path.split('.') {
+        let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        if !key.is_empty() {
+            steps.push(Step::Key(key.to_string()));
+        }
+        for idx in rest.split('[') {
+            let idx = idx.trim_end_matches(']');
+            if idx.is_empty() {
+                continue;
+            }
+            let n: usize = idx
+                .parse()
+                .map_err(|_| format!("`{path}`: `[{idx}]` is not a list position"))?;
+            steps.push(Step::Index(n));
+        }
+    }
+    let Some((last, init)) = steps.split_last() else {
+        return Err("an empty path".into());
+    };
+    let mut cur = root;
+    for step in init {
+        cur = match step {
+            Step::Key(k) => {
+                if !cur.is_object() {
+                    *cur = Value::Object(Map::new());
+                }
+                let obj = cur.as_object_mut().ok_or("not an object")?;
+                obj.entry(k.clone())
+                    .or_insert_with(|| Value::Object(Map::new()))
+            }
+            Step::Index(n) => cur
+                .as_array_mut()
+                .and_then(|a| a.get_mut(*n))
+                .ok_or_else(|| format!("`{path}`: there is no position {n}"))?,
+        };
+    }
+    match last {
+        Step::Key(k) => {
+            if !cur.is_object() {
+                *cur = Value::Object(Map::new());
+            }
+            cur.as_object_mut()
+                .ok_or("not an object")?
+                .insert(k.clone(), value);
+        }
+        Step::Index(n) => {
+            let slot = cur
+                .as_array_mut()
+                .and_then(|a| a.get_mut(*n))
+                .ok_or_else(|| format!("`{path}`: there is no position {n}"))?;
+            *slot = value;
+        }
+    }
+    Ok(())
+}
+
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Runs one case against a checked policy.
+pub fn run(policy: &Policy, case: &Case) -> Outcome {
+    let result = crate::eval::facts::decode_value(&case.claim, policy)
+        .and_then(|c| crate::eval::evaluate(policy, &c));
+    match result {
+        Ok(v) => {
+            let value = serde_json::to_value(&v).unwrap_or(Value::Null);
+            let mut problems = compare(&value, &case.expect);
+            if let Some(want) = case.expect.get("error") {
+                problems.push(format!(
+                    "error: expected an invalid claim ({want}), got a verdict"
+                ));
+            }
+            Outcome {
+                verdict: Some(v),
+                error: None,
+                problems,
+            }
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            let problems = match case.expect.get("error").and_then(Value::as_str) {
+                Some(want) if msg.contains(want) => Vec::new(),
+                Some(want) => vec![format!("error: expected one naming `{want}`, got `{msg}`")],
+                None => vec![format!("the claim was refused: {msg}")],
+            };
+            Outcome {
+                verdict: None,
+                error: Some(msg),
+                problems,
+            }
+        }
+    }
+}
+
+fn decimal_eq(a: &Value, b: &str) -> bool {
+    let got = a.as_str().and_then(|s| s.parse::<Decimal>().ok());
+    got.is_some() && got == b.parse::<Decimal>().ok()
+}
+
+/// Compares a verdict (as JSON) with expectations; returns the mismatches.
+pub fn compare(v: &Value, expect: &Map<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    let show = |x: Option<&Value>| x.map_or_else(|| "nothing".to_string(), Value::to_string);
+    let because: Vec<&str> = v
+        .get("because")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|b| b.get("rule").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (key, want) in expect {
+        match key.as_str() {
+            "decision" | "remedy" => {
+                if v.get(key) != Some(want) {
+                    out.push(format!("{key}: expected {want}, got {}", show(v.get(key))));
+                }
+            }
+            "rule" => {
+                if because.first().copied() != want.as_str() {
+                    out.push(format!(
+                        "rule: expected {want}, got [{}]",
+                        because.join(", ")
+                    ));
+                }
+            }
+            "rules" => {
+                let want: Vec<&str> = want
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                if want != because {
+                    out.push(format!(
+                        "rules: expected [{}], got [{}]",
+                        want.join(", "),
+                        because.join(", ")
+                    ));
+                }
+            }
+            "refund" => {
+                let got = v.get("refund").and_then(|r| r.get("amount"));
+                let ok = match (want.as_str(), got) {
+                    (None, None) => want.is_null(),
+                    (Some(w), Some(g)) => decimal_eq(g, w),
+                    _ => false,
+                };
+                if !ok {
+                    out.push(format!("refund: expected {want}, got {}", show(got)));
+                }
+            }
+            "payers" | "fee_amounts" | "deductions" | "deadlines" => {
+                let (list, name_key, value_key) = match key.as_str() {
+                    "payers" => ("fees", "fee", "payer"),
+                    "fee_amounts" => ("fees", "fee", "amount"),
+                    "deductions" => ("deductions", "fee", "amount"),
+                    _ => ("deadlines", "name", "ends"),
+                };
+                let entries = v
+                    .get(list)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                for (name, w) in want.as_object().cloned().unwrap_or_default() {
+                    let found: Vec<&Value> = entries
+                        .iter()
+                        .filter(|e| e.get(name_key).and_then(Value::as_str) == Some(name.as_str()))
+                        .filter_map(|e| e.get(value_key))
+                        .collect();
+                    let ok = match &w {
+                        // An amount of null: the fee is there and its amount is not known.
+                        Value::Null if key == "fee_amounts" => found.iter().any(|f| f.is_null()),
+                        Value::Null => found.is_empty(),
+                        Value::String(s) if value_key == "amount" => found
+                            .iter()
+                            .any(|f| f.get("amount").is_some_and(|a| decimal_eq(a, s))),
+                        other => found.contains(&other),
+                    };
+                    if !ok {
+                        let got: Vec<String> = found.iter().map(|f| f.to_string()).collect();
+                        out.push(format!(
+                            "{key}.{name}: expected {w}, got [{}]",
+                            got.join(", ")
+                        ));
+                    }
+                }
+            }
+            "missing_evidence" => {
+                let mut got: Vec<String> = v
+                    .get("missing_evidence")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let mut want: Vec<String> = want
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                got.sort();
+                want.sort();
+                if got != want {
+                    out.push(format!(
+                        "missing_evidence: expected [{}], got [{}]",
+                        want.join(", "),
+                        got.join(", ")
+                    ));
+                }
+            }
+            "items" => {
+                let items = v
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                for (sku, w) in want.as_object().cloned().unwrap_or_default() {
+                    let got = items
+                        .iter()
+                        .find(|i| i.get("sku").and_then(Value::as_str) == Some(sku.as_str()))
+                        .and_then(|i| i.get("decision"));
+                    if got != Some(&w) {
+                        out.push(format!("items.{sku}: expected {w}, got {}", show(got)));
+                    }
+                }
+            }
+            "error" => {}
+            other => out.push(format!("unknown expectation `{other}`")),
+        }
+    }
+    out
+}
