@@ -342,7 +342,8 @@ impl Checker<'_> {
                             span,
                             format!("this is {}", v.ty.ty),
                         )
-                        .with_label(first, format!("this is {ty}")),
+                        .with_label(first, format!("this is {ty}"))
+                        .with_help("every row of a table gives the same kind of value, for example money in one currency"),
                     );
                     *ok = false;
                 }
@@ -355,16 +356,24 @@ impl Checker<'_> {
         match domain {
             CodeDomain::Free => true,
             CodeDomain::Country => {
-                let ok = code.node.len() == 2 && code.node.chars().all(|c| c.is_ascii_uppercase());
+                let ok = vocab::COUNTRIES.contains(&code.node.as_str());
                 if !ok {
+                    let help = match code.node.as_str() {
+                        "UK" => "the United Kingdom's ISO 3166-1 code is `GB`".to_string(),
+                        "EL" => "Greece's ISO 3166-1 code is `GR`".to_string(),
+                        other => match did_you_mean(&other.to_ascii_uppercase(), vocab::COUNTRIES.iter().copied()) {
+                            Some(s) if other.len() == 2 => format!("did you mean `{s}`? Countries are ISO 3166-1 alpha-2 codes: US, FR, KR, CN, ..."),
+                            _ => "countries are ISO 3166-1 alpha-2 codes in capitals: US, FR, KR, CN, ...".to_string(),
+                        },
+                    };
                     self.error(
                         Diagnostic::new(
                             Code::UnknownCode,
                             format!("`{}` is not a country code", code.node),
                             code.span,
-                            "expected two capital letters",
+                            "not an ISO 3166-1 country",
                         )
-                        .with_help("countries are ISO 3166-1 alpha-2 codes: US, FR, KR, CN, ..."),
+                        .with_help(help),
                     );
                 }
                 ok
@@ -398,6 +407,10 @@ impl Checker<'_> {
         env: &Env,
     ) -> Option<(FactRef, TyInfo)> {
         if let Some(name) = path.strip_prefix("facts.") {
+            if self.failed_facts.iter().any(|f| f == name) {
+                // Its declaration has an error of its own, reported there.
+                return None;
+            }
             if let Some((Definition::Fact(i), _)) = self.defined.get(path) {
                 let i = *i;
                 let f = self.facts.get(i)?;
@@ -497,9 +510,11 @@ impl Checker<'_> {
             )
         };
         self.error(
-            Diagnostic::new(Code::OptionalNotHandled, message, e.span, "may be missing").with_help(format!(
-                "say what absence means: `{plain} is set and ...`, `{plain} is missing or ...`, or a default with `else`, such as `{default}`"
-            )),
+            Diagnostic::new(Code::OptionalNotHandled, message, e.span, "may be missing").with_help(if matches!(e.node, ExprKind::Ref(_)) {
+                format!("add an `otherwise: VALUE` row to the table, or say what absence means: `{plain} is set and ...` or `{default}`")
+            } else {
+                format!("say what absence means: `{plain} is set and ...`, `{plain} is missing or ...`, or a default with `else`, such as `{default}`")
+            }),
         );
         None
     }
@@ -653,10 +668,53 @@ impl Checker<'_> {
                 None
             }
             Some(Definition::Fact(_)) | None => {
-                self.unknown_name(name, span, "a threshold or table");
+                if let Some(fact) = self.fact_holding_code(name) {
+                    self.error(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!("`{name}` is a code, and a code is not a value on its own"),
+                            span,
+                            "a code",
+                        )
+                        .with_help(format!(
+                            "test a code with `is`: `{fact} is {name}`, or `{fact} is one of ({name}, ...)`; codes have no order, so `<`, `>=` and `=` do not apply"
+                        )),
+                    );
+                } else if self.facts.iter().any(|f| f.name == name) {
+                    self.error(
+                        Diagnostic::new(
+                            Code::UnknownName,
+                            format!("unknown name `{name}`"),
+                            span,
+                            "not a name of this policy",
+                        )
+                        .with_help(format!("custom facts are read as `facts.{name}`")),
+                    );
+                } else {
+                    self.unknown_name(name, span, "a threshold or table");
+                }
                 None
             }
         }
+    }
+
+    /// A fact whose closed list of codes holds `code`, for help on a code used as a value.
+    fn fact_holding_code(&self, code: &str) -> Option<String> {
+        for f in vocab::VOCABULARY {
+            if let Ty::Code(CodeDomain::Fixed(list)) | Ty::Codes(CodeDomain::Fixed(list)) = &f.ty {
+                if list.contains(&code) {
+                    return Some(f.path.to_string());
+                }
+            }
+        }
+        self.facts.iter().find_map(|f| match &f.ty {
+            Ty::Code(CodeDomain::Declared(list)) | Ty::Codes(CodeDomain::Declared(list))
+                if list.iter().any(|c| c == code) =>
+            {
+                Some(format!("facts.{}", f.name))
+            }
+            _ => None,
+        })
     }
 
     fn item_scoped(&mut self, item: bool, name: &str, span: Span, env: &Env) -> Option<()> {
@@ -693,6 +751,21 @@ impl Checker<'_> {
                 )
                 .with_label(decl, "declared later here")
                 .with_help("windows, thresholds and tables may use only those declared above them; move the declaration up"),
+            );
+            return;
+        }
+        let money_like = name.len() > 3
+            && name
+                .get(..3)
+                .is_some_and(|c| c.chars().all(|x| x.is_ascii_uppercase()))
+            && name
+                .get(3..)
+                .is_some_and(|n| n.chars().all(|x| x.is_ascii_digit() || x == '.'));
+        if money_like {
+            let (cur, amount) = name.split_at(3);
+            self.error(
+                Diagnostic::new(Code::UnknownName, format!("unknown name `{name}`"), span, "not a name of this policy")
+                    .with_help(format!("did you mean `{cur} {amount}`? Money is written with a space between the currency and the amount")),
             );
             return;
         }
@@ -857,7 +930,7 @@ impl Checker<'_> {
                             )
                             .with_help(match other {
                                 Ty::Codes(_) => "for a list, ask whether it holds a code: `item.tags has final_sale`".to_string(),
-                                Ty::Bool => "a condition is tested directly: `item.condition.used`, or `not item.condition.used`".to_string(),
+                                Ty::Bool => "a condition is tested directly: `(item.condition.used else false)`, or `not (item.condition.used else false)`".to_string(),
                                 _ => "compare amounts, weights and dates with `<`, `<=`, `>`, `>=`, `=`".to_string(),
                             }),
                         );
@@ -1028,12 +1101,15 @@ impl Checker<'_> {
                 self.defined.get(&w.node),
                 Some((Definition::Threshold(_) | Definition::Table(_), _))
             ) {
-                self.error(Diagnostic::new(
-                    Code::TypeMismatch,
-                    format!("`{}` is not a window", w.node),
-                    w.span,
-                    "not a window",
-                ));
+                self.error(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("`{}` is not a window", w.node),
+                        w.span,
+                        "not a window",
+                    )
+                    .with_help("`within`, `after` and `before` take a window declared with `window NAME = ...`; a threshold is a condition used on its own: `when free_label`"),
+                );
             } else {
                 self.unknown_name(&w.node, w.span, "a window");
             }

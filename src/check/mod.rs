@@ -102,6 +102,8 @@ pub(crate) struct Checker<'s> {
     windows_read: Vec<usize>,
     /// Whether the expression being checked reads an item fact.
     item_read: bool,
+    /// Custom facts whose declarations have errors: their uses are not reported again.
+    failed_facts: Vec<String>,
 }
 
 impl<'s> Checker<'s> {
@@ -125,6 +127,7 @@ impl<'s> Checker<'s> {
             reads: std::collections::HashSet::new(),
             windows_read: Vec::new(),
             item_read: false,
+            failed_facts: Vec::new(),
         }
     }
 
@@ -242,14 +245,24 @@ impl<'s> Checker<'s> {
         match Currency::parse(&code.node) {
             Some(c) => Some(c),
             None => {
-                let all = Currency::all_codes();
+                let mut all = vec![
+                    "USD", "EUR", "GBP", "JPY", "CNY", "KRW", "CAD", "AUD", "CHF", "HKD", "SGD",
+                ];
+                all.extend(Currency::all_codes());
                 let mut d = Diagnostic::new(
                     Code::UnknownCurrency,
                     format!("unknown currency `{}`", code.node),
                     code.span,
                     "not an ISO 4217 currency code",
                 );
-                d = d.with_help(match did_you_mean(&code.node, all) {
+                let alias = match code.node.as_str() {
+                    "UKP" | "UKL" => Some("GBP"),
+                    "RMB" => Some("CNY"),
+                    "YEN" => Some("JPY"),
+                    "WON" => Some("KRW"),
+                    _ => None,
+                };
+                d = d.with_help(match alias.or_else(|| did_you_mean(&code.node, all)) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => "currencies are ISO 4217 codes such as USD, EUR, KRW, CNY".into(),
                 });
@@ -311,10 +324,10 @@ impl<'s> Checker<'s> {
                             name.span,
                             "unknown holiday list",
                         );
-                        d = d.with_help(match did_you_mean(&name.node, BUNDLED.iter().copied()) {
+                        d = d.with_help(match did_you_mean(&name.node.to_ascii_uppercase(), BUNDLED.iter().copied()) {
                             Some(s) => format!("did you mean `\"{s}\"`? Bundled lists: {}", BUNDLED.join(", ")),
                             None => format!(
-                                "bundled lists: {}; other holidays can be listed as dates: `holidays 2024-05-01, 2024-12-25`",
+                                "bundled lists: {}; list other holidays as dates: `holidays 2024-05-01, 2024-12-25`",
                                 BUNDLED.join(", ")
                             ),
                         });
@@ -356,6 +369,7 @@ impl<'s> Checker<'s> {
             _ => None,
         };
         let Some(ty) = ty else {
+            self.failed_facts.push(f.name.node.clone());
             let names = [
                 "bool", "number", "money", "weight", "event", "date", "text", "percent", "code",
                 "codes",

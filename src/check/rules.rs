@@ -57,6 +57,17 @@ impl Checker<'_> {
                     rules.push(c);
                 }
             }
+            if block.rules.is_empty() && block.otherwise.is_none() {
+                self.error(
+                    Diagnostic::new(
+                        Code::MissingSetting,
+                        format!("the rules for {} are empty", kind.node),
+                        kind.span,
+                        "no rule decides these claims",
+                    )
+                    .with_help("add a rule, or remove the block: a claim of a kind the policy has no rules for is sent to review"),
+                );
+            }
             let otherwise = if block.otherwise.is_some() && rules.len() == block.rules.len() + 1 {
                 rules.pop()
             } else {
@@ -173,7 +184,22 @@ impl Checker<'_> {
                 continue;
             };
             let is_percent = match amount.ty.ty {
-                Ty::Percent => true,
+                Ty::Percent => {
+                    if let super::ir::IExpr::Percent(p) = amount.expr {
+                        if p > rust_decimal::Decimal::ONE || p < rust_decimal::Decimal::ZERO {
+                            self.error(
+                                Diagnostic::new(
+                                    Code::InvalidNumber,
+                                    format!("a deduction of {}% takes more than the whole refund", p * rust_decimal::Decimal::ONE_HUNDRED),
+                                    d.amount.span,
+                                    "more than 100%",
+                                )
+                                .with_help("a percentage deduction is between 0% and 100% of the refund, for example `deduct restocking 15%`"),
+                            );
+                        }
+                    }
+                    true
+                }
                 Ty::Money(_) => false,
                 ref other => {
                     self.error(
@@ -199,7 +225,25 @@ impl Checker<'_> {
         }
 
         let mut fees = Vec::new();
-        for f in &r.fees {
+        for (i, f) in r.fees.iter().enumerate() {
+            let earlier = r.fees.iter().take(i).find(|g| g.fee.node == f.fee.node);
+            if let Some(g) = earlier {
+                if g.when.is_none() || f.when.is_none() {
+                    self.error(
+                        Diagnostic::new(
+                            Code::Duplicate,
+                            format!("`{}` is given a payer twice in this rule", f.fee.node),
+                            f.fee.span,
+                            "given again here",
+                        )
+                        .with_label(g.fee.span, "first given here")
+                        .with_help(format!(
+                            "give one payer, or say when each pays: `fee {} paid by merchant when CONDITION, otherwise customer`",
+                            f.fee.node
+                        )),
+                    );
+                }
+            }
             self.fee_name(&f.fee);
             self.payer(&f.payer);
             if let Some(o) = &f.otherwise {
@@ -218,12 +262,15 @@ impl Checker<'_> {
                 Some(a) => match self.expr(a, &fenv) {
                     Some(c) if matches!(c.ty.ty, Ty::Money(_)) => Some(c.expr),
                     Some(c) => {
-                        self.error(Diagnostic::new(
-                            Code::TypeMismatch,
-                            format!("a fee's amount is money, but this is {}", c.ty.ty),
-                            a.span,
-                            format!("{}", c.ty.ty),
-                        ));
+                        self.error(
+                            Diagnostic::new(
+                                Code::TypeMismatch,
+                                format!("a fee's amount is money, but this is {}", c.ty.ty),
+                                a.span,
+                                format!("{}", c.ty.ty),
+                            )
+                            .with_help("write the amount with its currency: `amount EUR 21`, or a fact of the claim: `amount claim.return_cost`"),
+                        );
                         None
                     }
                     None => None,

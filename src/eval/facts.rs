@@ -744,7 +744,7 @@ fn show(v: &Json) -> String {
 fn in_domain(s: &str, d: &CodeDomain) -> Result<(), String> {
     match d {
         CodeDomain::Country => {
-            if s.len() == 2 && s.chars().all(|c| c.is_ascii_uppercase()) {
+            if vocab::COUNTRIES.contains(&s) {
                 Ok(())
             } else {
                 Err(format!("\"{s}\" is not an ISO 3166-1 alpha-2 country code"))

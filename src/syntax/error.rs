@@ -82,7 +82,32 @@ fn join_or(words: &[&str]) -> String {
 }
 
 fn help_for(expected: &[&str], found: &str) -> String {
+    if expected == ["`:`"] {
+        return "a rule reads `rule NAME: DECISION \"the page's words\"`; a fact `fact NAME: TYPE`; a table row `US, MO: USD 130`".to_string();
+    }
+    if expected == ["`=`"] {
+        return "a declaration reads `window NAME = 30 days from EVENT` or `threshold NAME = CONDITION`".to_string();
+    }
+    if expected.contains(&"`{`") {
+        return "a block's contents go between braces: `rules for return { ... }`".to_string();
+    }
+    if found == "," {
+        return "numbers are written without separators: `USD 1000`, not `USD 1,000`".to_string();
+    }
+    if found.starts_with('\'') {
+        return "the policy's words are written in double quotes: `\"All sales are final.\"`"
+            .to_string();
+    }
+    if expected == ["a name"] && KEYWORDS.contains(&found) {
+        return format!("`{found}` is a word of the language and cannot be a name; choose another, such as `{found}_rule`");
+    }
+    if found.is_empty() {
+        return "every `{` needs its `}`: a brace is missing at the end of the policy or of a block".to_string();
+    }
     if found == "\"" {
+        return "a quote opens and closes with `\"` on the same line; write a `\"` inside it as `\\\"`".to_string();
+    }
+    if expected.iter().any(|e| e.contains("double quotes")) {
         return "the policy's own words come right after the outcome: `rule name: deny \"All sales are final\"`".to_string();
     }
     if expected.iter().any(|e| e.contains("a rule")) {
@@ -96,6 +121,69 @@ fn help_for(expected: &[&str], found: &str) -> String {
     }
     "see docs/language.md for the shape of each declaration and rule".to_string()
 }
+
+/// The words of the language, which cannot be names.
+const KEYWORDS: &[&str] = &[
+    "policy",
+    "currency",
+    "timezone",
+    "calendar",
+    "weekend",
+    "holidays",
+    "fact",
+    "fees",
+    "fee",
+    "window",
+    "threshold",
+    "table",
+    "rules",
+    "rule",
+    "otherwise",
+    "optional",
+    "from",
+    "until",
+    "between",
+    "extended",
+    "rolled",
+    "forward",
+    "plain",
+    "when",
+    "unless",
+    "requires",
+    "evidence",
+    "refund",
+    "deduct",
+    "paid",
+    "by",
+    "amount",
+    "deadline",
+    "and",
+    "or",
+    "not",
+    "is",
+    "has",
+    "within",
+    "after",
+    "before",
+    "else",
+    "in",
+    "of",
+    "one",
+    "any",
+    "all",
+    "set",
+    "missing",
+    "up",
+    "to",
+    "true",
+    "false",
+    "approve",
+    "deny",
+    "review",
+    "for",
+    "as",
+    "requested",
+];
 
 /// What a grammar rule looks like, in words; `None` for rules never worth naming.
 fn describe(r: Rule) -> Option<&'static str> {
@@ -179,6 +267,11 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::currency_code => "a currency code (`USD`)",
         Rule::string | Rule::string_inner => "text in double quotes",
         Rule::paren => "a value in parentheses",
+        Rule::colon => "`:`",
+        Rule::equals => "`=`",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::remedy => "a remedy (refund, exchange, store_credit, reship, repair, cancel)",
         Rule::kw_policy => "`policy`",
         Rule::kw_currency => "`currency`",
         Rule::kw_timezone => "`timezone`",

@@ -34,8 +34,24 @@ static ARITH: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// The weight units the language knows.
 pub const WEIGHT_UNITS: [&str; 4] = ["g", "kg", "oz", "lb"];
 
+/// A pair's span without the whitespace and comments pest may have taken after it.
 fn span(pair: &Pair<'_, Rule>) -> Span {
-    pair.as_span().into()
+    let start = pair.as_span().start();
+    let text = pair.as_str();
+    let mut len = text.trim_end().len();
+    // A trailing comment is not part of the construct either.
+    while let Some(hash) = text.get(..len).and_then(|t| t.rfind('#')) {
+        let line_start = text
+            .get(..hash)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let before = text.get(line_start..hash).unwrap_or("");
+        if before.contains('"') || text.get(..hash).is_none_or(|t| t.trim_end().is_empty()) {
+            break;
+        }
+        len = text.get(..hash).map_or(0, |t| t.trim_end().len());
+    }
+    Span::new(start, start + len)
 }
 
 fn internal(span: Span, what: &str) -> Diagnostic {
@@ -59,7 +75,11 @@ struct Inner<'i> {
 fn is_keyword(r: Rule) -> bool {
     matches!(
         r,
-        Rule::kw_policy
+        Rule::colon
+            | Rule::equals
+            | Rule::lbrace
+            | Rule::rbrace
+            | Rule::kw_policy
             | Rule::kw_currency
             | Rule::kw_timezone
             | Rule::kw_calendar
@@ -526,6 +546,10 @@ fn lower_clause(clause: Pair<'_, Rule>, rule: &mut Rule_) -> Lowered<()> {
 // ---------------------------------------------------------------- expressions
 
 pub(crate) fn lower_expr(pair: Pair<'_, Rule>) -> Lowered<Expr> {
+    // The Pratt parser panics on an empty sequence: make sure this is an expression.
+    if pair.as_rule() != Rule::expr || pair.clone().into_inner().next().is_none() {
+        return Err(internal(span(&pair), "condition"));
+    }
     LOGIC
         .map_primary(lower_test)
         .map_prefix(|op, rhs| {
@@ -606,6 +630,9 @@ fn lower_test(pair: Pair<'_, Rule>) -> Lowered<Expr> {
 }
 
 fn lower_arith(pair: Pair<'_, Rule>) -> Lowered<Expr> {
+    if pair.as_rule() != Rule::arith || pair.clone().into_inner().next().is_none() {
+        return Err(internal(span(&pair), "value"));
+    }
     ARITH
         .map_primary(lower_term)
         .map_infix(|lhs, op, rhs| {
@@ -658,7 +685,14 @@ fn lower_atom(pair: Pair<'_, Rule>) -> Lowered<Expr> {
                     unit.span,
                     "not a unit of weight Clause knows",
                 );
-                let help = match did_you_mean(&unit.node, WEIGHT_UNITS) {
+                let spelled = match unit.node.as_str() {
+                    "pound" | "pounds" | "lbs" => Some("lb"),
+                    "kilo" | "kilos" | "kilogram" | "kilograms" | "kgs" => Some("kg"),
+                    "gram" | "grams" => Some("g"),
+                    "ounce" | "ounces" => Some("oz"),
+                    _ => did_you_mean(&unit.node, WEIGHT_UNITS),
+                };
+                let help = match spelled {
                     Some(s) => format!("did you mean `{s}`? Weights are written in g, kg, oz or lb"),
                     None if ["day", "days", "hours", "months", "weeks"].contains(&unit.node.as_str()) => {
                         "spans of time belong in a `window` declaration: `window name = 30 days from order.delivered_at`".to_string()

@@ -65,7 +65,10 @@ pub fn parse(source: &Source) -> Result<ast::PolicyFile, Diagnostics> {
                     Ok(_) => break,
                     Err(e) => {
                         let pos = start + error::position(&e);
-                        diags.push(error::from_pest(&e, rest, start));
+                        // Reading again from the failing line finds the same error: report it once.
+                        if pos != offset {
+                            diags.push(error::from_pest(&e, rest, start));
+                        }
                         offset = pos.max(start);
                     }
                 }

@@ -1,0 +1,13 @@
+//! The one integration-test binary: every suite over the corpus under tests/ and policies/.
+
+#![expect(clippy::unwrap_used, clippy::panic, reason = "tests")]
+
+mod suite {
+    pub mod cases;
+    pub mod cli;
+    pub mod contract;
+    pub mod diagnostics;
+    pub mod docs;
+    pub mod semantics;
+    pub mod support;
+}

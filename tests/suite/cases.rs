@@ -1,0 +1,116 @@
+//! The seed policies' cases files: every case passes, every verdict matches its
+//! snapshot and the verdict schema, every claim the claim schema, and every rule
+//! of every seed policy decides at least one case.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::Value;
+
+use super::support::{files, policy_file, root};
+
+/// The five seed policies and the least number of cases each must have.
+const SEEDS: [&str; 5] = ["imicro", "boutique", "imirror", "import-express", "imro"];
+const MIN_CASES: usize = 15;
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("docs/schema").join(name)).unwrap();
+    let json: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&json).unwrap()
+}
+
+fn schema_errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    v.iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn every_seed_policy_has_a_cases_file_with_enough_cases() {
+    for name in SEEDS {
+        let path = root().join("policies").join(format!("{name}.cases.json"));
+        let file = clause::cases::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            file.cases.len() >= MIN_CASES,
+            "{name}: {} cases, at least {MIN_CASES} wanted",
+            file.cases.len()
+        );
+    }
+}
+
+#[test]
+fn every_case_passes_and_matches_its_snapshot() {
+    let claim_schema = schema("claim.schema.json");
+    let verdict_schema = schema("verdict.schema.json");
+    let mut failures = Vec::new();
+    for path in files(&root().join("policies"), ".cases.json") {
+        let file = clause::cases::load(&path).unwrap();
+        let policy = policy_file(&path.parent().unwrap().join(&file.policy));
+        let mut snapshot = BTreeMap::new();
+        let mut decided = HashSet::new();
+        for case in &file.cases {
+            let out = clause::cases::run(&policy, case);
+            for p in &out.problems {
+                failures.push(format!("{} {}: {p}", path.display(), case.name));
+            }
+            match &out.verdict {
+                Some(v) => {
+                    let json = serde_json::to_value(v).unwrap();
+                    for e in schema_errors(&verdict_schema, &json) {
+                        failures.push(format!(
+                            "{} {}: verdict schema: {e}",
+                            path.display(),
+                            case.name
+                        ));
+                    }
+                    for e in schema_errors(&claim_schema, &case.claim) {
+                        failures.push(format!(
+                            "{} {}: claim schema: {e}",
+                            path.display(),
+                            case.name
+                        ));
+                    }
+                    decided.extend(v.items.iter().map(|i| i.rule.clone()));
+                    decided.extend(v.because.iter().map(|b| b.rule.clone()));
+                    snapshot.insert(case.name.clone(), json);
+                }
+                None => {
+                    snapshot.insert(case.name.clone(), serde_json::json!({"error": out.error}));
+                }
+            }
+        }
+        let stem = path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches(".cases.json")
+            .to_string();
+        if SEEDS.contains(&stem.as_str()) {
+            for block in &policy.blocks {
+                for rule in block.rules.iter().chain(block.otherwise.iter()) {
+                    if !decided.contains(&rule.name) {
+                        failures.push(format!(
+                            "{stem}: rule `{}` ({}) decides no case",
+                            rule.name, rule.location
+                        ));
+                    }
+                }
+            }
+        }
+        insta::assert_json_snapshot!(format!("verdicts-{stem}"), snapshot);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_policy_in_the_repository_checks() {
+    let policies = files(&root().join("policies"), ".policy");
+    assert!(policies.len() >= 2);
+    for p in policies {
+        policy_file(&p);
+    }
+}

@@ -1,0 +1,112 @@
+//! The `clause` binary: exit codes and what it prints.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use super::support::{base_claim, root};
+
+fn clause(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn check_bundled_policies_is_clean() {
+    let (code, out, _) = clause(&["check", "policies"], None);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 with errors"));
+}
+
+#[test]
+fn check_reports_errors_with_exit_1_and_json() {
+    let (code, out, _) = clause(
+        &["check", "tests/corpus/check-errors", "--format", "json"],
+        None,
+    );
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first = &json["diagnostics"][0];
+    assert!(first["code"].as_str().unwrap().starts_with("clause::"));
+    assert!(first["line"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn eval_prints_a_verdict_and_exits_0() {
+    let claim = base_claim().to_string();
+    let (code, out, err) = clause(
+        &["eval", "policies/imicro.policy", "--claim", "-"],
+        Some(&claim),
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["decision"], "approve");
+    assert_eq!(
+        v["because"][0]["source"]
+            .as_str()
+            .unwrap()
+            .split(':')
+            .next(),
+        Some("policies/imicro.policy")
+    );
+}
+
+#[test]
+fn eval_names_the_json_path_of_a_bad_field_and_exits_1() {
+    let mut claim = base_claim();
+    claim["items"][0]["price"]["amount"] = serde_json::json!("12,5");
+    let (code, _, err) = clause(
+        &["eval", "policies/imicro.policy", "--claim", "-"],
+        Some(&claim.to_string()),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("items[0].price: amount: \"12,5\" is not a decimal"),
+        "{err}"
+    );
+}
+
+#[test]
+fn eval_with_a_broken_policy_exits_2() {
+    let dir = std::env::temp_dir().join(format!("clause-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("broken.policy");
+    std::fs::write(&path, "policy broken \"B\" {\n  timezone \"UTC\"\n  rules for return {\n    rule a: deny \"A.\" when order.totl > USD 1\n  }\n}\n").unwrap();
+    let (code, _, err) = clause(
+        &["eval", path.to_str().unwrap(), "--claim", "-"],
+        Some("{}"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("clause::"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_64() {
+    let (code, _, _) = clause(&["eval", "policies/imicro.policy"], None);
+    assert_eq!(code, 64);
+    let (code, _, _) = clause(&["frobnicate"], None);
+    assert_eq!(code, 64);
+    let (code, _, _) = clause(&["check", "--no-such-flag", "policies"], None);
+    assert_eq!(code, 64);
+}

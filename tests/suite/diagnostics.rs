@@ -1,0 +1,115 @@
+//! Malformed policies (tests/corpus/check-errors/): each must fail with the codes
+//! its `# expect:` header names, and its rendered diagnostics (no colour, 80
+//! columns) must match the snapshot.
+
+use clause::Source;
+
+use super::support::{files, root};
+
+fn expected_codes(text: &str) -> Vec<String> {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix("# expect:"))
+        .flat_map(|l| l.split_whitespace().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn corpus_has_enough_distinct_mistakes() {
+    let n = files(&root().join("tests/corpus/check-errors"), ".policy").len();
+    assert!(n >= 30, "{n} malformed policies; at least 30 wanted");
+}
+
+#[test]
+fn malformed_policies_get_their_diagnostics() {
+    insta::glob!("..", "corpus/check-errors/*.policy", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let want = expected_codes(&text);
+        assert!(!want.is_empty(), "{name}: no `# expect:` header");
+        let diags = match clause::load(&Source::new(name.clone(), text)) {
+            Ok(_) => panic!("{name} checked clean, but it should fail with {want:?}"),
+            Err(d) => d,
+        };
+        let mut got: Vec<String> = diags
+            .items
+            .iter()
+            .map(|d| d.code.as_str().to_string())
+            .collect();
+        got.dedup();
+        let mut got_sorted = got.clone();
+        got_sorted.sort();
+        got_sorted.dedup();
+        let mut want_sorted = want.clone();
+        want_sorted.sort();
+        want_sorted.dedup();
+        assert_eq!(got_sorted, want_sorted, "{name}: diagnostic codes");
+        for d in &diags.items {
+            assert!(d.help.is_some(), "{name}: `{}` has no help", d.message);
+            for word in ["kw_", "expr", "arith", "test_suffix", "Rule::"] {
+                assert!(
+                    !d.message.contains(word),
+                    "{name}: grammar word `{word}` in `{}`",
+                    d.message
+                );
+            }
+        }
+        insta::assert_snapshot!(diags.render(80));
+    });
+}
+
+#[test]
+fn every_diagnostic_code_has_a_corpus_file() {
+    let mut seen = std::collections::HashSet::new();
+    for p in files(&root().join("tests/corpus/check-errors"), ".policy") {
+        seen.extend(expected_codes(&std::fs::read_to_string(p).unwrap()));
+    }
+    let missing: Vec<&str> = clause::diagnostic::ALL_CODES
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !seen.contains(*c))
+        .collect();
+    assert!(missing.is_empty(), "no corpus file triggers: {missing:?}");
+}
+
+#[test]
+fn all_errors_are_reported_at_once() {
+    let text = r#"policy shop "Shop" {
+  timezone "UTC"
+  threshold heavy = item.weigth > 30 lb
+  rules for return {
+    rule a: deny "A." when claim.reason is chaged_mind
+    rule b: approve refund "B." when item.category is digital
+  }
+}"#;
+    let d = clause::load(&Source::new("t.policy", text)).unwrap_err();
+    let codes: Vec<&str> = d.items.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "clause::unknown-fact",
+            "clause::unknown-code",
+            "clause::missing-refund-basis"
+        ]
+    );
+}
+
+#[test]
+fn syntax_errors_after_the_first_are_reported_too() {
+    let text = r#"policy shop "Shop" {
+  timezone "UTC"
+  rules for return {
+    rule a: deny "A." when claim.reason is
+    rule b: deny "B." when when
+    rule c: deny "C." when claim.reason is defective
+  }
+}"#;
+    let d = clause::load(&Source::new("t.policy", text)).unwrap_err();
+    assert_eq!(d.items.len(), 2, "{}", d.render(80));
+    let lines: Vec<usize> = d
+        .items
+        .iter()
+        .map(|x| d.source.line_col(x.span().start).0)
+        .collect();
+    assert_eq!(lines, [5, 5]);
+}

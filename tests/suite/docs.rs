@@ -1,0 +1,82 @@
+//! The examples in docs/ are executed: every ```policy block must check clean,
+//! every ```policy-error block must fail with the code its first line names.
+
+use clause::Source;
+
+use super::support::{files, root};
+
+/// (tag, first line number, text) of each fenced block tagged policy or policy-error.
+fn blocks(markdown: &str) -> Vec<(String, usize, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(String, usize, String)> = None;
+    for (n, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match &mut current {
+            None => {
+                if let Some(tag) = trimmed.strip_prefix("```") {
+                    let tag = tag.trim();
+                    if tag == "policy" || tag == "policy-error" {
+                        current = Some((tag.to_string(), n + 1, String::new()));
+                    }
+                }
+            }
+            Some((_, _, body)) => {
+                if trimmed.starts_with("```") {
+                    out.extend(current.take());
+                } else {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn policy_examples_in_docs_check() {
+    let mut docs = files(&root().join("docs"), ".md");
+    docs.extend(files(&root().join("docs/policies"), ".md"));
+    docs.push(root().join("README.md"));
+    let mut count = 0;
+    let mut failures = Vec::new();
+    for doc in docs {
+        let Ok(text) = std::fs::read_to_string(&doc) else {
+            continue;
+        };
+        for (tag, line, body) in blocks(&text) {
+            count += 1;
+            let name = format!(
+                "{}:{line}",
+                doc.strip_prefix(root()).unwrap_or(&doc).display()
+            );
+            let result = clause::load(&Source::new(name.clone(), body.clone()));
+            match (tag.as_str(), result) {
+                ("policy", Err(d)) => {
+                    failures.push(format!("{name}: does not check:\n{}", d.render(100)))
+                }
+                ("policy-error", Ok(_)) => {
+                    failures.push(format!("{name}: checks clean but shows a mistake"))
+                }
+                ("policy-error", Err(d)) => {
+                    let want = body
+                        .lines()
+                        .next()
+                        .and_then(|l| l.strip_prefix("# expect:"))
+                        .map(str::trim);
+                    match want {
+                        Some(code) if d.items.iter().any(|x| x.code.as_str() == code) => {}
+                        Some(code) => failures
+                            .push(format!("{name}: expected {code}, got:\n{}", d.render(100))),
+                        None => failures.push(format!(
+                            "{name}: a policy-error block starts with `# expect: CODE`"
+                        )),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(count >= 10, "only {count} policy examples found in docs/");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

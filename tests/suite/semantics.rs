@@ -1,0 +1,723 @@
+//! What the language means, case by case: windows and their boundaries (leap days,
+//! year ends, DST, time zones, business days), thresholds and units, money and
+//! rounding, precedence, evidence, fees and deductions, item aggregation.
+
+use serde_json::{json, Value};
+
+use super::support::{claim_error, claim_with, policy, verdict};
+
+/// A policy with one rules block for returns around the given declarations and rules.
+fn returns(decls: &str, rules: &str) -> clause::Policy {
+    policy(&format!(
+        "policy t \"T\" {{\n  currency USD\n  timezone \"America/Los_Angeles\"\n{decls}\n  rules for return {{\n{rules}\n  }}\n}}\n"
+    ))
+}
+
+fn decision(p: &clause::Policy, sets: &[(&str, Value)]) -> String {
+    verdict(p, &claim_with(sets))["decision"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+const WINDOW_RULES: &str = r#"
+    rule inside: approve refund "In." when claim.filed_at within w
+      refund item.price
+    otherwise outside: deny "Out.""#;
+
+#[test]
+fn day_windows_end_inclusive_on_the_last_day() {
+    let p = returns(
+        "  window w = 30 days from order.invoiced_at else order.placed_at",
+        WINDOW_RULES,
+    );
+    // Invoice 2023-09-01: 30 days ends 2023-10-01, inclusive.
+    for (filed, want) in [
+        ("2023-10-01T23:59:59-07:00", "approve"),
+        ("2023-10-02T00:00:00-07:00", "deny"),
+        // 06:30 UTC on Oct 2 is still Oct 1 in Los Angeles.
+        ("2023-10-02T06:30:00Z", "approve"),
+        ("2023-10-02T07:00:00Z", "deny"),
+        ("2023-10-01", "approve"),
+        ("2023-10-02", "deny"),
+        ("2023-09-01", "approve"),
+        ("2023-08-31", "deny"),
+    ] {
+        assert_eq!(
+            decision(&p, &[("claim.filed_at", json!(filed))]),
+            want,
+            "filed {filed}"
+        );
+    }
+    // Without an invoice date the window starts at the order.
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("order.invoiced_at", Value::Null),
+            ("order.placed_at", json!("2023-09-03T10:00:00-07:00")),
+        ]),
+    );
+    assert_eq!(
+        v["deadlines"][0],
+        json!({"name": "w", "ends": "2023-10-03"})
+    );
+}
+
+#[test]
+fn windows_across_leap_days_and_year_ends() {
+    let p = returns(
+        "  window w = 1 days from order.invoiced_at else order.placed_at",
+        WINDOW_RULES,
+    );
+    let ends = |inv: &str| {
+        verdict(
+            &p,
+            &claim_with(&[
+                ("order.invoiced_at", json!(inv)),
+                ("claim.filed_at", json!(inv)),
+            ]),
+        )["deadlines"][0]["ends"]
+            .clone()
+    };
+    assert_eq!(ends("2024-02-28"), json!("2024-02-29"));
+    assert_eq!(ends("2023-02-28"), json!("2023-03-01"));
+    assert_eq!(ends("2023-12-31"), json!("2024-01-01"));
+    let m = returns(
+        "  window w = 1 months from order.invoiced_at else order.placed_at",
+        WINDOW_RULES,
+    );
+    let ends = |inv: &str| {
+        verdict(
+            &m,
+            &claim_with(&[
+                ("order.invoiced_at", json!(inv)),
+                ("claim.filed_at", json!(inv)),
+            ]),
+        )["deadlines"][0]["ends"]
+            .clone()
+    };
+    // A month from January 31 ends on the last day of February.
+    assert_eq!(ends("2024-01-31"), json!("2024-02-29"));
+    assert_eq!(ends("2023-01-31"), json!("2023-02-28"));
+    assert_eq!(ends("2023-12-15"), json!("2024-01-15"));
+}
+
+#[test]
+fn extensions_lengthen_a_window_for_the_orders_they_name() {
+    let p = returns(
+        "  window w = 30 days from order.invoiced_at else order.placed_at,\n    extended to 2024-01-31 when order.placed_at between 2023-11-01 and 2023-12-31",
+        WINDOW_RULES,
+    );
+    let case = |placed: &str, filed: &str| {
+        decision(
+            &p,
+            &[
+                ("order.placed_at", json!(placed)),
+                ("order.invoiced_at", json!(placed)),
+                ("claim.filed_at", json!(filed)),
+            ],
+        )
+    };
+    assert_eq!(
+        case("2023-11-01T00:30:00-07:00", "2024-01-31T20:00:00-08:00"),
+        "approve"
+    );
+    assert_eq!(case("2023-12-31T23:00:00-08:00", "2024-01-31"), "approve");
+    assert_eq!(case("2023-12-31T23:00:00-08:00", "2024-02-01"), "deny");
+    // 2023-10-31 23:30 in Los Angeles: not in the holiday range, whatever UTC says.
+    assert_eq!(case("2023-10-31T23:30:00-07:00", "2024-01-15"), "deny");
+    assert_eq!(case("2024-01-01T00:00:00-08:00", "2024-02-05"), "deny");
+}
+
+#[test]
+fn hour_windows_are_exact_and_say_how_plain_dates_are_read() {
+    let rules = r#"
+    rule inside: approve refund "In." when order.delivered_at is set and claim.filed_at within w
+      refund item.price
+    otherwise outside: deny "Out.""#;
+    let end = returns(
+        "  window w = 24 hours from order.delivered_at, plain dates at end of day",
+        rules,
+    );
+    let start = returns(
+        "  window w = 24 hours from order.delivered_at, plain dates at start of day",
+        rules,
+    );
+    let at = |p: &clause::Policy, delivered: &str, filed: &str| {
+        decision(
+            p,
+            &[
+                ("order.delivered_at", json!(delivered)),
+                ("claim.filed_at", json!(filed)),
+            ],
+        )
+    };
+    assert_eq!(
+        at(
+            &end,
+            "2023-09-05T12:00:00-07:00",
+            "2023-09-06T12:00:00-07:00"
+        ),
+        "approve"
+    );
+    assert_eq!(
+        at(
+            &end,
+            "2023-09-05T12:00:00-07:00",
+            "2023-09-06T12:00:01-07:00"
+        ),
+        "deny"
+    );
+    // A plain delivery date read at its end: 24 hours run to the end of the next day.
+    assert_eq!(
+        at(&end, "2023-09-05", "2023-09-06T23:00:00-07:00"),
+        "approve"
+    );
+    assert_eq!(
+        at(&start, "2023-09-05", "2023-09-06T23:00:00-07:00"),
+        "deny"
+    );
+    let v = verdict(
+        &end,
+        &claim_with(&[
+            ("order.delivered_at", json!("2023-09-05T12:00:00+09:00")),
+            ("claim.filed_at", json!("2023-09-05T20:00:00-07:00")),
+        ]),
+    );
+    assert_eq!(
+        v["deadlines"][0]["ends"],
+        json!("2023-09-05T20:00:00-07:00")
+    );
+}
+
+#[test]
+fn hour_windows_across_a_dst_change() {
+    // 2023-11-05 01:00 PDT + 24 hours = 2023-11-06 00:00 PST: the clock fell back an
+    // hour in between, so the window ends at midnight, not at 01:00.
+    let p = returns(
+        "  window w = 24 hours from order.delivered_at, plain dates at start of day",
+        r#"
+    rule inside: approve refund "In." when order.delivered_at is set and claim.filed_at within w
+      refund item.price
+    otherwise outside: deny "Out.""#,
+    );
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("order.delivered_at", json!("2023-11-05T01:00:00-07:00")),
+            ("claim.filed_at", json!("2023-11-05T23:30:00-08:00")),
+        ]),
+    );
+    assert_eq!(v["decision"], "approve");
+    assert_eq!(
+        v["deadlines"][0]["ends"],
+        json!("2023-11-06T00:00:00-08:00")
+    );
+    // The spring-forward day has 23 hours: 24 hours from its midnight end at 01:00 PDT.
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("order.delivered_at", json!("2024-03-10")),
+            ("claim.filed_at", json!("2024-03-11T00:30:00-07:00")),
+        ]),
+    );
+    assert_eq!(v["decision"], "approve");
+    assert_eq!(
+        v["deadlines"][0]["ends"],
+        json!("2024-03-11T01:00:00-07:00")
+    );
+}
+
+#[test]
+fn business_days_skip_weekends_and_korean_holidays_and_roll_forward() {
+    let p = policy(
+        r#"policy k "K" {
+  timezone "Asia/Seoul"
+  calendar { weekend saturday, sunday  holidays "KR"  holidays 2023-12-29 }
+  window dispatch = 3 business days from order.placed_at
+  window weekly = 7 days from order.placed_at, rolled forward to a business day
+  rules for shipping, whole order {
+    rule ok: approve "Ships." deadline dispatch, weekly
+  }
+}"#,
+    );
+    let ends = |placed: &str| {
+        let v = verdict(
+            &p,
+            &claim_with(&[
+                ("claim.kind", json!("shipping")),
+                ("claim.reason", json!("none")),
+                ("order.placed_at", json!(placed)),
+            ]),
+        );
+        (
+            v["deadlines"][0]["ends"].clone(),
+            v["deadlines"][1]["ends"].clone(),
+        )
+    };
+    // Wed 2023-09-27, then Chuseok (28-30), the Oct 2 temporary holiday, Oct 3; business days: Oct 4, 5, 6.
+    // 7 days: Wed Oct 4, a business day.
+    assert_eq!(
+        ends("2023-09-27T10:00:00+09:00"),
+        (json!("2023-10-06"), json!("2023-10-04"))
+    );
+    // Thu 2023-12-28: Dec 29 is the policy's own holiday, then the weekend and New Year's Day.
+    // 7 days: Thu 2024-01-04.
+    assert_eq!(
+        ends("2023-12-28T10:00:00+09:00"),
+        (json!("2024-01-04"), json!("2024-01-04"))
+    );
+    // Placed 2023-09-01 noon in Los Angeles: Saturday 09-02 in Seoul. Three business
+    // days: Mon 09-04 to Wed 09-06; 7 days is Sat 09-09, rolled to Mon 09-11.
+    assert_eq!(
+        ends("2023-09-01T12:00:00-07:00"),
+        (json!("2023-09-06"), json!("2023-09-11"))
+    );
+    // Sat 2024-02-03 + 7 days = Sat 02-10, in Seollal (Feb 9-12): rolled to Tue 02-13.
+    assert_eq!(ends("2024-02-03T10:00:00+09:00").1, json!("2024-02-13"));
+}
+
+#[test]
+fn a_date_beyond_the_bundled_holidays_is_an_input_error() {
+    let p = policy(
+        r#"policy k "K" {
+  timezone "Asia/Seoul"
+  calendar { holidays "KR" }
+  window dispatch = 3 business days from order.placed_at
+  rules for shipping, whole order { rule ok: approve "Ships." deadline dispatch }
+}"#,
+    );
+    let err = claim_error(
+        &p,
+        &claim_with(&[
+            ("claim.kind", json!("shipping")),
+            ("order.placed_at", json!("2031-01-02")),
+        ]),
+    );
+    assert!(err.contains("2015 to 2030"), "{err}");
+}
+
+#[test]
+fn weights_compare_exactly_across_units() {
+    let p = returns(
+        "  threshold free_label = item.weight is set and item.weight <= 30 lb",
+        r#"
+    rule ok: approve refund "Ok." refund item.price
+      fee return_shipping paid by merchant when free_label, otherwise customer"#,
+    );
+    let payer = |value: &str, unit: &str| {
+        verdict(
+            &p,
+            &claim_with(&[("items[0].weight", json!({"value": value, "unit": unit}))]),
+        )["fees"][0]["payer"]
+            .clone()
+    };
+    assert_eq!(payer("30", "lb"), "merchant");
+    assert_eq!(payer("30.0001", "lb"), "customer");
+    assert_eq!(payer("13.60777110", "kg"), "merchant"); // 13.6077711 kg = 30 lb exactly
+    assert_eq!(payer("13.60777111", "kg"), "customer");
+    assert_eq!(payer("480", "oz"), "merchant");
+    assert_eq!(payer("13607.7711", "g"), "merchant");
+    assert_eq!(payer("13607.7712", "g"), "customer");
+    let v = verdict(&p, &claim_with(&[("items[0].weight", Value::Null)]));
+    assert_eq!(v["fees"][0]["payer"], "customer");
+}
+
+#[test]
+fn tables_look_up_by_destination_with_a_default() {
+    let p = policy(
+        r#"policy s "S" {
+  timezone "Asia/Seoul"
+  table free_from by order.destination.country {
+    US, MO: USD 130
+    JP: USD 110
+    otherwise: USD 130
+  }
+  rules for shipping, whole order {
+    rule ok: approve "Free shipping from the table."
+      fee outbound_shipping paid by merchant when order.total >= free_from, otherwise customer
+  }
+}"#,
+    );
+    let payer = |country: &str, total: &str| {
+        verdict(
+            &p,
+            &claim_with(&[
+                ("claim.kind", json!("shipping")),
+                ("order.destination.country", json!(country)),
+                ("order.total.amount", json!(total)),
+            ]),
+        )["fees"][0]["payer"]
+            .clone()
+    };
+    assert_eq!(payer("US", "130.00"), "merchant");
+    assert_eq!(payer("US", "129.99"), "customer");
+    assert_eq!(payer("JP", "110"), "merchant");
+    assert_eq!(payer("FR", "129.99"), "customer");
+    assert_eq!(payer("FR", "130"), "merchant");
+}
+
+#[test]
+fn other_currencies_convert_through_the_claims_rates() {
+    let p = policy(
+        r#"policy c "C" {
+  timezone "Asia/Seoul"
+  rules for shipping, whole order {
+    rule customs: deny "Over CNY 1,000 will not pass customs." when order.total in CNY > CNY 1000
+    rule ok: approve "Ships."
+  }
+}"#,
+    );
+    let run = |total: &str, rates: Value| {
+        let c = claim_with(&[
+            ("claim.kind", json!("shipping")),
+            ("order.total.amount", json!(total)),
+            ("rates", rates),
+        ]);
+        verdict(&p, &c)["decision"].clone()
+    };
+    assert_eq!(run("140.00", json!({"USD/CNY": "7.1428"})), "approve"); // 999.99
+    assert_eq!(run("141.00", json!({"USD/CNY": "7.1012"})), "deny"); // 1001.27
+                                                                     // The inverse rate works too: 1 CNY = 0.14 USD, so USD 140.01 is CNY 1000.07.
+    assert_eq!(run("140.01", json!({"CNY/USD": "0.14"})), "deny");
+    let err = claim_error(&p, &claim_with(&[("claim.kind", json!("shipping"))]));
+    assert!(
+        err.starts_with("rates: no exchange rate between USD and CNY"),
+        "{err}"
+    );
+}
+
+#[test]
+fn refunds_round_to_the_minor_unit_and_never_go_negative() {
+    let p = returns(
+        "",
+        r#"
+    rule ok: approve refund "Ok." refund item.price * item.quantity
+      deduct restocking 15% up to USD 50
+      deduct return_shipping claim.return_cost when claim.return_cost is set"#,
+    );
+    let run = |price: &str, qty: u32, cost: Value| {
+        let v = verdict(
+            &p,
+            &claim_with(&[
+                ("items[0].price.amount", json!(price)),
+                ("items[0].quantity", json!(qty)),
+                ("claim.return_cost", cost),
+            ]),
+        );
+        (v["refund"]["amount"].clone(), v["deductions"].clone())
+    };
+    // 15% of 33.33 = 4.9995, rounded half away from zero to 5.00.
+    let (refund, ded) = run("33.33", 1, Value::Null);
+    assert_eq!(refund, "28.33");
+    assert_eq!(
+        ded,
+        json!([{"fee": "restocking", "amount": {"amount": "5.00", "currency": "USD"}}])
+    );
+    // The cap: 15% of 1000 is 150, capped at 50.
+    assert_eq!(run("500.00", 2, Value::Null).0, "950.00");
+    // A return cost above what is left takes only what is left: the refund stops at zero.
+    let (refund, ded) = run("10.00", 1, json!({"amount": "45.00", "currency": "USD"}));
+    assert_eq!(refund, "0.00");
+    assert_eq!(ded[1]["amount"]["amount"], "8.50");
+    // JSON numbers are read exactly; the refund keeps the currency's two digits.
+    assert_eq!(run("199", 1, Value::Null).0, "169.15");
+    let v = verdict(
+        &p,
+        &claim_with(&[("items[0].price", json!({"amount": 0.1, "currency": "USD"}))]),
+    );
+    // 15% of 0.1 is 0.015, rounded to 0.02.
+    assert_eq!(v["refund"]["amount"], "0.08");
+    // In yen: 15% of 1999 is 299.85, rounded to 300 (no minor unit); the USD 50 cap
+    // is converted with the claim's rate and does not bite.
+    let jpy = verdict(
+        &p,
+        &claim_with(&[
+            (
+                "items[0].price",
+                json!({"amount": "1999", "currency": "JPY"}),
+            ),
+            ("rates", json!({"USD/JPY": "150"})),
+        ]),
+    );
+    assert_eq!(jpy["refund"], json!({"amount": "1699", "currency": "JPY"}));
+}
+
+#[test]
+fn first_rule_wins_unless_carves_exceptions_otherwise_catches_the_rest() {
+    let p = returns(
+        "",
+        r#"
+    rule accessories: deny "Accessories do not support returns unless damaged on arrival."
+      when item.category is accessory
+      unless claim.reason is damaged_in_transit
+    rule digital: deny "Digital sales are final." when item.category is one of (digital, software)
+    rule changed: approve exchange "Exchanges for a change of mind." when claim.reason is changed_mind
+    otherwise other: review "A person decides.""#,
+    );
+    let v = |cat: &str, reason: &str| {
+        let v = verdict(
+            &p,
+            &claim_with(&[
+                ("items[0].category", json!(cat)),
+                ("claim.reason", json!(reason)),
+            ]),
+        );
+        (
+            v["decision"].as_str().unwrap().to_string(),
+            v["because"][0]["rule"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(
+        v("accessory", "changed_mind"),
+        ("deny".into(), "accessories".into())
+    );
+    assert_eq!(
+        v("accessory", "damaged_in_transit"),
+        ("review".into(), "other".into())
+    );
+    assert_eq!(
+        v("software", "changed_mind"),
+        ("deny".into(), "digital".into())
+    );
+    assert_eq!(
+        v("electronics", "changed_mind"),
+        ("approve".into(), "changed".into())
+    );
+    let exchange = verdict(&p, &claim_with(&[]));
+    assert_eq!(exchange["remedy"], "exchange");
+    assert_eq!(exchange["refund"], Value::Null);
+    assert_eq!(exchange["because"][0]["source"], "test.policy:11:5");
+}
+
+#[test]
+fn a_claim_no_rule_decides_is_reviewed_and_so_is_a_kind_without_rules() {
+    let p = returns(
+        "",
+        r#"    rule digital: deny "Final." when item.category is digital"#,
+    );
+    let v = verdict(&p, &claim_with(&[]));
+    assert_eq!(v["decision"], "review");
+    assert_eq!(v["because"][0]["rule"], "no_rule_decides");
+    let v = verdict(&p, &claim_with(&[("claim.kind", json!("cancellation"))]));
+    assert_eq!(v["decision"], "review");
+    assert_eq!(v["because"][0]["rule"], "no_rules_for_kind");
+}
+
+#[test]
+fn missing_evidence_turns_an_approval_into_review() {
+    let p = returns(
+        "",
+        r#"
+    rule damaged: approve refund or exchange as requested "Pictures are required."
+      when claim.reason is damaged_in_transit
+      requires evidence photos_packaging, photos_item
+      requires evidence model_number when claim.reason is wrong_item
+      refund item.price
+      fee round_trip_shipping paid by merchant"#,
+    );
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("claim.reason", json!("damaged_in_transit")),
+            ("claim.evidence", json!(["photos_item"])),
+        ]),
+    );
+    assert_eq!(v["decision"], "review");
+    assert_eq!(v["missing_evidence"], json!(["photos_packaging"]));
+    assert_eq!(v["refund"], Value::Null);
+    // A review still states the fees the page settles.
+    assert_eq!(v["fees"][0]["payer"], "merchant");
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("claim.reason", json!("damaged_in_transit")),
+            ("claim.evidence", json!(["photos_item", "photos_packaging"])),
+            ("claim.requested_remedy", json!("exchange")),
+        ]),
+    );
+    assert_eq!(v["decision"], "approve");
+    assert_eq!(v["remedy"], "exchange");
+    assert_eq!(v["refund"], Value::Null);
+}
+
+#[test]
+fn items_are_decided_one_by_one_and_combined() {
+    let p = returns(
+        "",
+        r#"
+    rule jewelry: deny "Jewelry is final." when item.category is jewelry
+    rule bundle: deny "Return the entire bundle." when item.bundle_id is set and not item.whole_bundle_claimed
+    otherwise ok: approve refund "Returns accepted." refund item.price * item.quantity"#,
+    );
+    let item = |sku: &str, cat: &str, price: &str, bundle: Value| json!({"sku": sku, "category": cat, "price": {"amount": price, "currency": "USD"}, "quantity": 1, "bundle_id": bundle});
+    let two = claim_with(&[
+        (
+            "items",
+            json!([
+                item("A", "apparel", "20.00", Value::Null),
+                item("B", "jewelry", "30.00", Value::Null)
+            ]),
+        ),
+        ("claim.items", Value::Null),
+    ]);
+    let v = verdict(&p, &two);
+    assert_eq!(v["decision"], "partial");
+    assert_eq!(v["refund"]["amount"], "20.00");
+    assert_eq!(
+        v["items"][1],
+        json!({"sku": "B", "decision": "deny", "refund": null, "rule": "jewelry"})
+    );
+    let bundle = |claimed: Value| {
+        let c = claim_with(&[
+            (
+                "items",
+                json!([
+                    item("A", "apparel", "20.00", json!("K1")),
+                    item("B", "apparel", "5.00", json!("K1"))
+                ]),
+            ),
+            ("claim.items", claimed),
+        ]);
+        verdict(&p, &c)
+    };
+    assert_eq!(bundle(json!(["A"]))["decision"], "deny");
+    let whole = bundle(json!(["A", "B"]));
+    assert_eq!(whole["decision"], "approve");
+    assert_eq!(whole["refund"]["amount"], "25.00");
+}
+
+#[test]
+fn custom_facts_are_declared_typed_and_validated() {
+    let p = returns(
+        "  fact tier: code (gold, silver) optional\n  fact warranty_ends: event",
+        r#"
+    rule gold: approve store_credit "Gold members get store credit." when facts.tier is set and facts.tier is gold
+      refund item.price
+    rule warranty: review "Under warranty." when claim.filed_at <= facts.warranty_ends
+    otherwise no: deny "No.""#,
+    );
+    let with = |facts: Value| claim_with(&[("facts", facts)]);
+    assert_eq!(
+        verdict(
+            &p,
+            &with(json!({"tier": "gold", "warranty_ends": "2020-01-01"}))
+        )["remedy"],
+        "store_credit"
+    );
+    assert_eq!(
+        verdict(&p, &with(json!({"warranty_ends": "2024-01-01"})))["decision"],
+        "review"
+    );
+    assert_eq!(
+        claim_error(
+            &p,
+            &with(json!({"tier": "bronze", "warranty_ends": "2024-01-01"}))
+        ),
+        "facts.tier: \"bronze\" is not one of gold, silver"
+    );
+    assert_eq!(
+        claim_error(&p, &with(json!({}))),
+        "facts.warranty_ends: is required by this policy"
+    );
+}
+
+#[test]
+fn invalid_claims_name_the_json_path() {
+    let p = returns(
+        "  window w = 30 days from order.invoiced_at else order.placed_at",
+        r#"
+    rule ok: approve refund "Ok." when claim.filed_at within w and not (item.condition.used else false)
+      refund item.price * item.quantity"#,
+    );
+    for (path, value, want) in [
+        (
+            "items[0].price.amount",
+            json!("12,5"),
+            "items[0].price: amount: \"12,5\" is not a decimal",
+        ),
+        (
+            "claim.reason",
+            json!("bogus"),
+            "claim.reason: \"bogus\" is not one of changed_mind",
+        ),
+        (
+            "claim.filed_at",
+            json!("2023-02-30"),
+            "claim.filed_at: \"2023-02-30\" is not a date on the calendar",
+        ),
+        (
+            "claim.filed_at",
+            json!("2023-09-12T09:00:00"),
+            "claim.filed_at: \"2023-09-12T09:00:00\" is neither a date",
+        ),
+        (
+            "order.invoiced_at",
+            json!(20230901),
+            "order.invoiced_at: 20230901 is not a date or time",
+        ),
+        (
+            "items[0].condition.used",
+            json!("no"),
+            "items[0].condition.used: \"no\" is not true or false",
+        ),
+        (
+            "items[0].quantity",
+            json!(0),
+            "items[0].quantity: 0 is not a whole number of at least 1",
+        ),
+        (
+            "claim.items",
+            json!(["NOPE"]),
+            "claim.items[0]: \"NOPE\" is not the sku of any item",
+        ),
+        (
+            "order.total.currency",
+            json!("XYZ"),
+            "order.total: currency: \"XYZ\" is not an ISO 4217 currency code",
+        ),
+        ("claim_id", Value::Null, "claim_id: is required"),
+    ] {
+        let err = claim_error(&p, &claim_with(&[(path, value)]));
+        assert!(err.starts_with(want), "{path}: got `{err}`");
+    }
+    // A field the policy does not read is not validated.
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("order.shipped_at", json!("soon")),
+            ("items[0].condition.opened", json!("maybe")),
+        ]),
+    );
+    assert_eq!(v["decision"], "approve");
+    let err = clause::eval::eval_json(&p, "{not json")
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("the claim is not valid JSON"), "{err}");
+}
+
+#[test]
+fn evaluation_reads_no_floating_point() {
+    // Grep-able guarantee: no f32/f64 anywhere in the library's source.
+    let mut offenders = Vec::new();
+    let mut stack = vec![super::support::root().join("src")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for word in ["f32", "f64", "as_f64"] {
+                    if text
+                        .split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .any(|w| w == word)
+                    {
+                        offenders.push(format!("{}: {word}", p.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{offenders:?}");
+}

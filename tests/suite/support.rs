@@ -1,0 +1,105 @@
+//! Shared helpers: load a policy from text, evaluate a claim, read repository files.
+
+use std::path::{Path, PathBuf};
+
+use clause::{Policy, Source};
+use serde_json::Value;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Checks a policy given as text; panics with the rendered diagnostics if it does not check.
+pub fn policy(text: &str) -> Policy {
+    let src = Source::new("test.policy", text);
+    match clause::load(&src) {
+        Ok(p) => p,
+        Err(d) => panic!("policy does not check:\n{}", d.render(100)),
+    }
+}
+
+pub fn policy_file(path: &Path) -> Policy {
+    let text = std::fs::read_to_string(path).unwrap();
+    let rel = path.strip_prefix(root()).unwrap_or(path);
+    match clause::load(&Source::new(rel.display().to_string(), text)) {
+        Ok(p) => p,
+        Err(d) => panic!("{} does not check:\n{}", path.display(), d.render(100)),
+    }
+}
+
+/// Evaluates a claim and returns the verdict as JSON.
+pub fn verdict(policy: &Policy, claim: &Value) -> Value {
+    let claim = clause::eval::facts::decode_value(claim, policy)
+        .unwrap_or_else(|e| panic!("invalid claim: {e}"));
+    let v =
+        clause::eval::evaluate(policy, &claim).unwrap_or_else(|e| panic!("evaluation failed: {e}"));
+    serde_json::to_value(v).unwrap()
+}
+
+/// The error message an invalid claim gets.
+pub fn claim_error(policy: &Policy, claim: &Value) -> String {
+    match clause::eval::facts::decode_value(claim, policy)
+        .and_then(|c| clause::eval::evaluate(policy, &c))
+    {
+        Ok(v) => panic!(
+            "expected an invalid claim, got {}",
+            serde_json::to_string(&v).unwrap()
+        ),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Files under `dir` whose names end with `suffix`, sorted.
+pub fn files(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(suffix))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// A valid single-item claim in the contract's form, to change with `set`.
+pub fn base_claim() -> Value {
+    serde_json::json!({
+        "claim_id": "T-1",
+        "order": {
+            "id": "A-1",
+            "placed_at": "2023-09-01T10:00:00-07:00",
+            "invoiced_at": "2023-09-01",
+            "shipped_at": "2023-09-02",
+            "picked_up_by_carrier": true,
+            "delivered_at": "2023-09-05",
+            "channel": "web",
+            "destination": {"country": "US", "address_kind": "street"},
+            "payment_method": "credit_card",
+            "total": {"amount": "199.00", "currency": "USD"},
+            "shipping_paid": {"amount": "0.00", "currency": "USD"}
+        },
+        "items": [{
+            "sku": "SKU-1", "category": "electronics",
+            "price": {"amount": "199.00", "currency": "USD"}, "quantity": 1,
+            "weight": {"value": "4", "unit": "lb"}, "bundle_id": null, "tags": [],
+            "condition": {"opened": true, "used": false, "damaged": false, "original_packaging": true,
+                          "packaging_damaged": false, "accessories_complete": true, "labels_intact": true}
+        }],
+        "claim": {
+            "kind": "return", "filed_at": "2023-09-12T09:00:00-07:00", "reason": "changed_mind",
+            "requested_remedy": "refund", "items": ["SKU-1"], "evidence": [], "preapproved": true,
+            "return_label_issued_at": null, "return_shipped_at": null, "return_received_at": null, "return_cost": null
+        }
+    })
+}
+
+/// The base claim with fields changed (dotted paths, `[n]` for list positions).
+pub fn claim_with(sets: &[(&str, Value)]) -> Value {
+    let mut c = base_claim();
+    for (p, v) in sets {
+        clause::cases::set_path(&mut c, p, v.clone()).unwrap();
+    }
+    c
+}
