@@ -140,6 +140,17 @@ impl Checker<'_> {
                 WindowShape::Between(a.node, b.node)
             }
         };
+        if w.roll_forward && !day_based {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidWindow,
+                    format!("the window `{}` counts hours, so it cannot be rolled forward to a business day", w.name.node),
+                    w.name.span,
+                    "an hour-based window",
+                )
+                .with_help("roll forward a window that counts days: `7 days from order.delivered_at, rolled forward to a business day`"),
+            );
+        }
         let mut extensions = Vec::new();
         for ext in &w.extensions {
             let to = match &ext.to {

@@ -301,7 +301,12 @@ impl<'s> Checker<'s> {
                 }
             }
         }
-        let mut calendar = Calendar::new(&weekend);
+        // Without a `weekend` line the weekend is Saturday and Sunday, as with no calendar at all.
+        let mut calendar = if cal.weekend.is_empty() {
+            Calendar::default()
+        } else {
+            Calendar::new(&weekend)
+        };
         if calendar.all_weekend() {
             self.error(
                 Diagnostic::new(

@@ -234,7 +234,15 @@ impl Decoder<'_> {
                 Ok(t) => Some(t),
                 Err(m) => {
                     if strict {
-                        self.err(path, m);
+                        // Money and weights say which part is wrong: name it in the path.
+                        match m.split_once(": ") {
+                            Some((part, rest))
+                                if ["amount", "currency", "value", "unit"].contains(&part) =>
+                            {
+                                self.err(&format!("{path}.{part}"), rest);
+                            }
+                            _ => self.err(path, m),
+                        }
                     }
                     None
                 }
@@ -799,6 +807,15 @@ fn decimal(v: &Json) -> Result<Decimal, String> {
     parsed.ok_or_else(|| format!("{} is not a decimal", show(v)))
 }
 
+/// A percentage written as "15%".
+fn percent(v: &Json) -> Result<Decimal, String> {
+    let text = v.as_str().and_then(|s| s.strip_suffix('%'));
+    let value = text.and_then(|t| decimal(&Json::String(t.trim().to_string())).ok());
+    value
+        .map(|p| p / Decimal::ONE_HUNDRED)
+        .ok_or_else(|| format!("{} is not a percentage; write it as \"15%\"", show(v)))
+}
+
 fn quantity(v: &Json) -> Result<Decimal, String> {
     let d = decimal(v).map_err(|_| format!("{} is not a whole number", show(v)))?;
     if d.fract().is_zero() && d >= Decimal::ONE {
@@ -868,7 +885,7 @@ fn owned(v: &Json, ty: &Ty) -> Result<Owned, String> {
     Ok(match ty {
         Ty::Bool => Owned::Bool(boolean(v)?),
         Ty::Number => Owned::Number(decimal(v)?),
-        Ty::Percent => Owned::Percent(decimal(v)?),
+        Ty::Percent => Owned::Percent(percent(v)?),
         Ty::Money(_) => Owned::Money(money(v)?),
         Ty::Weight => Owned::Weight(weight(v)?),
         Ty::Time => Owned::Time(moment(v)?),

@@ -15,12 +15,8 @@ fn clause(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        // The command may exit before reading its input (a broken policy): a closed pipe is fine.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     } else {
         drop(child.stdin.take());
     }
@@ -82,7 +78,7 @@ fn eval_names_the_json_path_of_a_bad_field_and_exits_1() {
     );
     assert_eq!(code, 1);
     assert!(
-        err.contains("items[0].price: amount: \"12,5\" is not a decimal"),
+        err.contains("items[0].price.amount: \"12,5\" is not a decimal"),
         "{err}"
     );
 }

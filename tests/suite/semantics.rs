@@ -634,7 +634,7 @@ fn invalid_claims_name_the_json_path() {
         (
             "items[0].price.amount",
             json!("12,5"),
-            "items[0].price: amount: \"12,5\" is not a decimal",
+            "items[0].price.amount: \"12,5\" is not a decimal",
         ),
         (
             "claim.reason",
@@ -674,7 +674,7 @@ fn invalid_claims_name_the_json_path() {
         (
             "order.total.currency",
             json!("XYZ"),
-            "order.total: currency: \"XYZ\" is not an ISO 4217 currency code",
+            "order.total.currency: \"XYZ\" is not an ISO 4217 currency code",
         ),
         ("claim_id", Value::Null, "claim_id: is required"),
     ] {
