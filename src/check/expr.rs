@@ -78,27 +78,7 @@ impl Checker<'_> {
         let shape = match &w.shape {
             ast::WindowShape::From { duration, anchor } => {
                 let count = self.duration_count(duration);
-                optional = true;
-                for a in anchor {
-                    let Some((fact, info)) = self.resolve_path(&a.node, a.span, &env) else {
-                        ok = false;
-                        continue;
-                    };
-                    if info.ty != Ty::Time {
-                        ok = false;
-                        self.error(
-                            Diagnostic::new(
-                                Code::NotAnEvent,
-                                format!("a window cannot start from `{}`", a.node),
-                                a.span,
-                                format!("this is {}, not an event", info.ty),
-                            )
-                            .with_help("windows start from an event of the claim, such as `order.delivered_at`, `order.invoiced_at` or `claim.return_label_issued_at`"),
-                        );
-                    }
-                    optional = optional && info.optional;
-                    anchors.push(fact);
-                }
+                (anchors, optional, ok) = self.anchors(anchor, &env, "start from");
                 if duration.unit == TimeUnit::Hours && w.plain_dates.is_none() {
                     self.error(
                         Diagnostic::new(
@@ -120,6 +100,11 @@ impl Checker<'_> {
             ast::WindowShape::Until(d) => {
                 day_based = true;
                 WindowShape::Until(d.node)
+            }
+            ast::WindowShape::UntilEvent(anchor) => {
+                day_based = true;
+                (anchors, optional, ok) = self.anchors(anchor, &env, "end at");
+                WindowShape::UntilEvent(anchors.clone())
             }
             ast::WindowShape::Between(a, b) => {
                 day_based = true;
@@ -198,6 +183,40 @@ impl Checker<'_> {
             });
             self.define(&w.name, Definition::Window(idx));
         }
+    }
+
+    /// Resolves the events a window is anchored on (`A else B`): their facts,
+    /// whether all of them may be missing, and whether all resolved as events.
+    fn anchors(
+        &mut self,
+        anchor: &[ast::Name],
+        env: &Env,
+        verb: &str,
+    ) -> (Vec<FactRef>, bool, bool) {
+        let mut facts = Vec::new();
+        let mut optional = true;
+        let mut ok = true;
+        for a in anchor {
+            let Some((fact, info)) = self.resolve_path(&a.node, a.span, env) else {
+                ok = false;
+                continue;
+            };
+            if info.ty != Ty::Time {
+                ok = false;
+                self.error(
+                    Diagnostic::new(
+                        Code::NotAnEvent,
+                        format!("a window cannot {verb} `{}`", a.node),
+                        a.span,
+                        format!("this is {}, not an event", info.ty),
+                    )
+                    .with_help("windows start from an event of the claim, such as `order.delivered_at`, `order.invoiced_at` or `claim.return_label_issued_at`"),
+                );
+            }
+            optional = optional && info.optional;
+            facts.push(fact);
+        }
+        (facts, optional, ok)
     }
 
     fn duration_count(&mut self, d: &ast::Duration) -> Option<u32> {

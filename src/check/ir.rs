@@ -54,6 +54,8 @@ pub enum WindowShape {
         anchor: Vec<FactRef>,
     },
     Until(NaiveDate),
+    /// Up to and including the day of the first of these events that is set.
+    UntilEvent(Vec<FactRef>),
     Between(NaiveDate, NaiveDate),
 }
 

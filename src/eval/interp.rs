@@ -462,6 +462,18 @@ impl<'p, 'c> Interp<'p, 'c> {
                     }
                 }
             }
+            WindowShape::UntilEvent(anchor) => {
+                let Some(end) = anchor.iter().find_map(|a| match self.fact(*a) {
+                    Value::Time(t) => Some(t),
+                    _ => None,
+                }) else {
+                    return Ok(None);
+                };
+                Span::Days {
+                    start: None,
+                    end: self.day(end),
+                }
+            }
             WindowShape::Until(d) => Span::Days {
                 start: None,
                 end: *d,

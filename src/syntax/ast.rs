@@ -92,6 +92,8 @@ pub enum WindowShape {
         anchor: Vec<Name>,
     },
     Until(Spanned<NaiveDate>),
+    /// `until facts.warranty_ends`: up to and including the day of an event of the claim.
+    UntilEvent(Vec<Name>),
     Between(Spanned<NaiveDate>, Spanned<NaiveDate>),
 }
 

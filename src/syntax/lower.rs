@@ -286,7 +286,14 @@ fn lower_window(pair: Pair<'_, Rule>) -> Lowered<WindowDecl> {
             let anchor = Inner::of(si.expect("anchor")?).map(lower_name).collect();
             WindowShape::From { duration, anchor }
         }
-        Rule::span_until => WindowShape::Until(lower_date(Inner::of(shape_pair).expect("date")?)?),
+        Rule::span_until => {
+            let end = Inner::of(shape_pair).expect("date")?;
+            if end.as_rule() == Rule::anchor {
+                WindowShape::UntilEvent(Inner::of(end).map(lower_name).collect())
+            } else {
+                WindowShape::Until(lower_date(end)?)
+            }
+        }
         Rule::span_between => {
             let mut si = Inner::of(shape_pair);
             let a = lower_date(si.expect("start date")?)?;

@@ -130,6 +130,40 @@ fn extensions_lengthen_a_window_for_the_orders_they_name() {
 }
 
 #[test]
+fn until_an_event_ends_on_that_day_in_the_policys_zone() {
+    let p = returns(
+        "  fact warranty_ends: event optional\n  window warranty = until facts.warranty_ends",
+        r#"
+    rule unknown: review "Unknown." when facts.warranty_ends is missing
+    rule inside: approve repair "In." when claim.filed_at within warranty
+    otherwise outside: deny "Out.""#,
+    );
+    let run = |ends: Value, filed: &str| {
+        let v = verdict(
+            &p,
+            &claim_with(&[
+                ("facts", json!({"warranty_ends": ends})),
+                ("claim.filed_at", json!(filed)),
+            ]),
+        );
+        (
+            v["decision"].as_str().unwrap().to_string(),
+            v["deadlines"].clone(),
+        )
+    };
+    let (d, deadlines) = run(json!("2023-09-30"), "2023-09-30T23:00:00-07:00");
+    assert_eq!(d, "approve");
+    assert_eq!(
+        deadlines,
+        json!([{"name": "warranty", "ends": "2023-09-30"}])
+    );
+    assert_eq!(run(json!("2023-09-30"), "2023-10-01").0, "deny");
+    // An instant is read as its day in Los Angeles: 03:00 UTC on Oct 1 is Sep 30 there.
+    assert_eq!(run(json!("2023-10-01T03:00:00Z"), "2023-10-01").0, "deny");
+    assert_eq!(run(Value::Null, "2023-10-01").0, "review");
+}
+
+#[test]
 fn hour_windows_are_exact_and_say_how_plain_dates_are_read() {
     let rules = r#"
     rule inside: approve refund "In." when order.delivered_at is set and claim.filed_at within w
