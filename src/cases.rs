@@ -221,6 +221,18 @@ pub fn run(policy: &Policy, case: &Case) -> Outcome {
     }
 }
 
+/// The strings of a JSON list (nothing for anything else).
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn decimal_eq(a: &Value, b: &str) -> bool {
     let got = a.as_str().and_then(|s| s.parse::<Decimal>().ok());
     got.is_some() && got == b.parse::<Decimal>().ok()
@@ -315,25 +327,8 @@ pub fn compare(v: &Value, expect: &Map<String, Value>) -> Vec<String> {
                 }
             }
             "missing_evidence" => {
-                let mut got: Vec<String> = v
-                    .get("missing_evidence")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let mut want: Vec<String> = want
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let mut got = strings(v.get("missing_evidence"));
+                let mut want = strings(Some(want));
                 got.sort();
                 want.sort();
                 if got != want {

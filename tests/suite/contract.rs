@@ -6,11 +6,23 @@ use serde_json::Value;
 
 use super::support::{policy_file, root, verdict};
 
+fn schema(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("docs/schema").join(name)).unwrap();
+    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).unwrap()
+}
+
 #[test]
 fn contract_example_cases_pass() {
     let text = std::fs::read_to_string(root().join("tests/data/contract-cases.jsonl")).unwrap();
     let mut failures = Vec::new();
     let mut ran = 0;
+    let claim_schema = schema("claim.schema.json");
+    let verdict_schema = schema("verdict.schema.json");
+    // The schemas do reject: a claim with a bad amount and a verdict with an unknown decision.
+    let mut bad = super::support::base_claim();
+    bad["items"][0]["price"]["amount"] = serde_json::json!("12,5");
+    assert!(!claim_schema.is_valid(&bad));
+    assert!(!verdict_schema.is_valid(&serde_json::json!({"decision": "maybe"})));
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let case: Value = serde_json::from_str(line).unwrap();
         let name = case["policy"].as_str().unwrap();
@@ -21,6 +33,18 @@ fn contract_example_cases_pass() {
         }
         let v = verdict(&policy_file(&path), &case["claim"]);
         ran += 1;
+        for (schema, instance, what) in [
+            (&claim_schema, &case["claim"], "claim"),
+            (&verdict_schema, &v, "verdict"),
+        ] {
+            for e in schema.iter_errors(instance) {
+                failures.push(format!(
+                    "{}: {what} schema: {e} at {}",
+                    case["id"],
+                    e.instance_path()
+                ));
+            }
+        }
         let expect = &case["expect"];
         let id = &case["id"];
         if let Some(want) = expect.get("decision") {
