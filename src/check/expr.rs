@@ -246,6 +246,7 @@ impl Checker<'_> {
 
     fn threshold(&mut self, t: &ast::ThresholdDecl) {
         self.item_read = false;
+        self.windows_read.clear();
         let env = Env {
             item_allowed: true,
             set: Vec::new(),
@@ -257,6 +258,9 @@ impl Checker<'_> {
                 expr: c.expr,
             });
             self.threshold_info.push((c.ty, self.item_read));
+            // A rule that reads this threshold reads its windows too (for its deadlines).
+            self.threshold_windows
+                .push(std::mem::take(&mut self.windows_read));
             self.define(&t.name, Definition::Threshold(idx));
         }
     }
@@ -677,6 +681,9 @@ impl Checker<'_> {
         match self.defined.get(name).map(|d| d.0.clone()) {
             Some(Definition::Threshold(i)) => {
                 let (ty, item) = self.threshold_info.get(i)?.clone();
+                if let Some(ws) = self.threshold_windows.get(i) {
+                    self.windows_read.extend(ws.iter().copied());
+                }
                 self.item_scoped(item, name, span, env)?;
                 Some(Checked::plain(IExpr::Threshold(i), ty.ty, ty.optional))
             }

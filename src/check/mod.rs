@@ -91,6 +91,8 @@ pub(crate) struct Checker<'s> {
     window_info: Vec<WindowInfo>,
     thresholds: Vec<ir::Threshold>,
     threshold_info: Vec<(TyInfo, bool)>,
+    /// The windows each threshold reads.
+    threshold_windows: Vec<Vec<usize>>,
     tables: Vec<ir::Table>,
     table_info: Vec<(TyInfo, bool)>,
     /// Names defined so far, and where.
@@ -120,6 +122,7 @@ impl<'s> Checker<'s> {
             window_info: Vec::new(),
             thresholds: Vec::new(),
             threshold_info: Vec::new(),
+            threshold_windows: Vec::new(),
             tables: Vec::new(),
             table_info: Vec::new(),
             defined: HashMap::new(),

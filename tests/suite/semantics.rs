@@ -164,6 +164,18 @@ fn until_an_event_ends_on_that_day_in_the_policys_zone() {
 }
 
 #[test]
+fn windows_read_through_a_threshold_are_reported_as_deadlines() {
+    let p = returns(
+        "  window w = 30 days from order.invoiced_at else order.placed_at\n  threshold in_time = claim.filed_at within w",
+        r#"
+    rule ok: approve refund "In time." when in_time
+      refund item.price"#,
+    );
+    let v = verdict(&p, &claim_with(&[]));
+    assert_eq!(v["deadlines"], json!([{"name": "w", "ends": "2023-10-01"}]));
+}
+
+#[test]
 fn hour_windows_are_exact_and_say_how_plain_dates_are_read() {
     let rules = r#"
     rule inside: approve refund "In." when order.delivered_at is set and claim.filed_at within w
