@@ -18,6 +18,7 @@ pub mod ir;
 pub mod types;
 pub mod vocab;
 
+mod definitions;
 mod expr;
 mod rules;
 

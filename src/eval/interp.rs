@@ -92,7 +92,11 @@ impl<'p, 'c> Interp<'p, 'c> {
     pub fn money(&mut self, e: &IExpr) -> Result<Money, EvalError> {
         match self.eval(e)? {
             Value::Money(m) => Ok(m),
-            _ => Err(EvalError::Overflow),
+            // The checker makes sure an amount the policy needs is always there.
+            _ => Err(EvalError::Input(InputError {
+                path: String::new(),
+                message: "an amount the policy needs is missing from the claim".into(),
+            })),
         }
     }
 

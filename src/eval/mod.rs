@@ -10,6 +10,7 @@
 
 pub mod facts;
 mod interp;
+mod json;
 pub mod verdict;
 
 use crate::ast::{Decision as RuleDecision, Scope};
