@@ -80,3 +80,36 @@ fn policy_examples_in_docs_check() {
     assert!(count >= 10, "only {count} policy examples found in docs/");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Each seed policy's sentence map names every rule, window, threshold and table
+/// of the policy, so the map cannot fall behind the file.
+#[test]
+fn policy_maps_name_every_rule() {
+    let mut missing = Vec::new();
+    for name in ["imicro", "boutique", "imirror", "import-express", "imro"] {
+        let map = std::fs::read_to_string(root().join(format!("docs/policies/{name}.md"))).unwrap();
+        let policy = super::support::policy_file(&root().join(format!("policies/{name}.policy")));
+        let mut names: Vec<&str> = policy
+            .blocks
+            .iter()
+            .flat_map(|b| b.rules.iter().chain(b.otherwise.iter()))
+            .map(|r| r.name.as_str())
+            .collect();
+        names.extend(policy.windows.iter().map(|w| w.name.as_str()));
+        names.extend(policy.thresholds.iter().map(|t| t.name.as_str()));
+        names.extend(policy.tables.iter().map(|t| t.name.as_str()));
+        let is_word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let mentions = |n: &str| {
+            map.match_indices(n).any(|(i, _)| {
+                !is_word(map.get(..i).and_then(|s| s.chars().next_back()))
+                    && !is_word(map.get(i + n.len()..).and_then(|s| s.chars().next()))
+            })
+        };
+        for n in names {
+            if !mentions(n) {
+                missing.push(format!("docs/policies/{name}.md does not mention `{n}`"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
