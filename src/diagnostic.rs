@@ -42,6 +42,7 @@ pub enum Code {
     InvalidWindow,
     InvalidCalendar,
     InvalidTable,
+    TooComplex,
 }
 
 /// Every code, for documentation and tests.
@@ -74,6 +75,7 @@ pub const ALL_CODES: &[Code] = &[
     Code::InvalidWindow,
     Code::InvalidCalendar,
     Code::InvalidTable,
+    Code::TooComplex,
 ];
 
 impl Code {
@@ -107,6 +109,7 @@ impl Code {
             Code::InvalidWindow => "clause::invalid-window",
             Code::InvalidCalendar => "clause::invalid-calendar",
             Code::InvalidTable => "clause::invalid-table",
+            Code::TooComplex => "clause::too-complex",
         }
     }
 }

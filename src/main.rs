@@ -1,5 +1,21 @@
 //! The `clause` command line; the work is in `cli/`.
 
+/// Stack for the thread that does the work: generous, so that the limits on
+/// nesting (`syntax::MAX_NESTING`, `syntax::MAX_OPERATORS`) are what stops a
+/// hostile policy, never the stack.
+const STACK_BYTES: usize = 64 * 1024 * 1024;
+
 fn main() {
-    std::process::exit(clause::cli::run(std::env::args_os()));
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_BYTES)
+        .spawn(move || clause::cli::run(args));
+    let code = match worker.map(|w| w.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: clause stopped unexpectedly");
+            70
+        }
+    };
+    std::process::exit(code);
 }

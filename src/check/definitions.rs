@@ -315,8 +315,12 @@ impl Checker<'_> {
                 rows,
                 default,
             });
+            // A key the claim leaves out matches no row and not the `otherwise` row
+            // either: the use must then say what absence means, unless it has
+            // already tested the key (`order.destination.country is set`).
+            let key_optional = key_info.optional.then_some(key);
             self.table_info
-                .push((TyInfo::new(ty, optional), self.item_read));
+                .push((TyInfo::new(ty, optional), self.item_read, key_optional));
             self.define(&t.name, Definition::Table(idx));
         }
     }

@@ -199,19 +199,34 @@ impl Checker<'_> {
             Ty::Bool => format!("({plain} else false)"),
             _ => format!("{plain} else ..."),
         };
-        let message = if matches!(e.node, ExprKind::Ref(_)) {
-            format!("{what} has no value when no row matches, and the policy does not say what that means")
-        } else {
-            format!(
-                "{what} may be missing from a claim, and the policy does not say what that means"
-            )
+        // A table without an `otherwise` row, or one whose key a claim may leave out.
+        let table_key = match &e.node {
+            ExprKind::Ref(n) => match self.defined.get(n) {
+                Some((Definition::Table(i), _)) => self
+                    .tables
+                    .get(*i)
+                    .map(|t| (t.default.is_some(), vocab::path_of(t.key))),
+                _ => None,
+            },
+            _ => None,
+        };
+        let (message, help) = match table_key {
+            Some((true, key)) => (
+                format!("{what} has no value when a claim leaves out `{key}`, and the policy does not say what that means"),
+                format!("test the key first: `{key} is set and ...`, or give a default: `({default})`"),
+            ),
+            Some((false, _)) => (
+                format!("{what} has no value when no row matches, and the policy does not say what that means"),
+                format!("add an `otherwise: VALUE` row to the table, or give a default: `({default})`"),
+            ),
+            None => (
+                format!("{what} may be missing from a claim, and the policy does not say what that means"),
+                format!("say what absence means: `{plain} is set and ...`, `{plain} is missing or ...`, or a default with `else`, such as `{default}`"),
+            ),
         };
         self.error(
-            Diagnostic::new(Code::OptionalNotHandled, message, e.span, "may be missing").with_help(if matches!(e.node, ExprKind::Ref(_)) {
-                format!("add an `otherwise: VALUE` row to the table, or say what absence means: `{plain} is set and ...` or `{default}`")
-            } else {
-                format!("say what absence means: `{plain} is set and ...`, `{plain} is missing or ...`, or a default with `else`, such as `{default}`")
-            }),
+            Diagnostic::new(Code::OptionalNotHandled, message, e.span, "may be missing")
+                .with_help(help),
         );
         None
     }
@@ -351,9 +366,14 @@ impl Checker<'_> {
                 Some(Checked::plain(IExpr::Threshold(i), ty.ty, ty.optional))
             }
             Some(Definition::Table(i)) => {
-                let (ty, item) = self.table_info.get(i)?.clone();
+                let (ty, item, key) = self.table_info.get(i)?.clone();
                 self.item_scoped(item, name, span, env)?;
-                Some(Checked::plain(IExpr::Table(i), ty.ty, ty.optional))
+                let key_missing = key.is_some_and(|k| !env.set.contains(&k));
+                Some(Checked::plain(
+                    IExpr::Table(i),
+                    ty.ty,
+                    ty.optional || key_missing,
+                ))
             }
             Some(Definition::Window(_)) => {
                 self.error(

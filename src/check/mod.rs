@@ -95,7 +95,8 @@ pub(crate) struct Checker<'s> {
     /// The windows each threshold reads.
     threshold_windows: Vec<Vec<usize>>,
     tables: Vec<ir::Table>,
-    table_info: Vec<(TyInfo, bool)>,
+    /// A table's value type, whether it reads item facts, and its key when a claim may leave it out.
+    table_info: Vec<(TyInfo, bool, Option<FactRef>)>,
     /// Names defined so far, and where.
     defined: HashMap<String, (Definition, Span)>,
     /// Every top-level name in the file, defined yet or not.

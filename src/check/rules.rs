@@ -149,6 +149,12 @@ impl Checker<'_> {
         });
 
         let mut evidence = Vec::new();
+        if !r.evidence.is_empty() {
+            self.reads.insert(vocab::FactRef::Evidence);
+        }
+        if r.as_requested {
+            self.reads.insert(vocab::FactRef::RequestedRemedy);
+        }
         for req in &r.evidence {
             let domain = CodeDomain::Fixed(vocab::EVIDENCE);
             let mut codes = Vec::new();

@@ -291,7 +291,14 @@ impl Decoder<'_> {
         c.order = self.order(order);
         c.claim = self.claim_part(part);
         c.as_of = self
-            .field(Some(root), "as_of", "as_of", None, false, moment)
+            .field(
+                Some(root),
+                "as_of",
+                "as_of",
+                Some(FactRef::AsOf),
+                false,
+                moment,
+            )
             .or(c.claim.filed_at);
         c.items = self.items(root);
         c.claimed = self.claimed(part, &c.items);
@@ -573,7 +580,16 @@ impl Decoder<'_> {
         let o = Some(o);
         let cond = match o.and_then(|o| o.get("condition")) {
             Some(Json::Object(c)) => Some(c),
-            _ => None,
+            None | Some(Json::Null) => None,
+            Some(other) => {
+                if self.reads.iter().any(|f| matches!(f, F::Cond(_))) {
+                    self.err(
+                        &format!("{p}.condition"),
+                        format!("{} is not an object", show(other)),
+                    );
+                }
+                None
+            }
         };
         const FLAGS: [(&str, Condition); 7] = [
             ("opened", Condition::Opened),
@@ -677,8 +693,19 @@ impl Decoder<'_> {
     }
 
     fn rates(&mut self, root: &Map<String, Json>) -> Vec<Rate> {
-        let Some(Json::Object(rates)) = root.get("rates") else {
-            return Vec::new();
+        let rates = match root.get("rates") {
+            Some(Json::Object(r)) => r,
+            None | Some(Json::Null) => return Vec::new(),
+            Some(other) => {
+                self.err(
+                    "rates",
+                    format!(
+                        "{} is not an object of rates such as {{\"USD/CNY\": \"7.1012\"}}",
+                        show(other)
+                    ),
+                );
+                return Vec::new();
+            }
         };
         rates
             .iter()

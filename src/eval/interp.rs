@@ -308,12 +308,13 @@ impl<'p, 'c> Interp<'p, 'c> {
         let Some(t) = self.policy.tables.get(i) else {
             return Ok(Value::Missing);
         };
-        let key = self.fact(t.key);
-        if let Value::Code(k) = key {
-            for (keys, value) in &t.rows {
-                if keys.iter().any(|x| x == k) {
-                    return self.eval(value);
-                }
+        // A missing key matches no row, not even `otherwise`.
+        let Value::Code(k) = self.fact(t.key) else {
+            return Ok(Value::Missing);
+        };
+        for (keys, value) in &t.rows {
+            if keys.iter().any(|x| x == k) {
+                return self.eval(value);
             }
         }
         match &t.default {
@@ -411,11 +412,20 @@ impl<'p, 'c> Interp<'p, 'c> {
                     DayEdge::Start => d.and_time(NaiveTime::MIN),
                     DayEdge::End => d.and_hms_nano_opt(23, 59, 59, 999_999_999)?,
                 };
-                // In a DST gap the local time does not exist: take the first instant after it.
-                let resolved = tz.from_local_datetime(&local).earliest().or_else(|| {
-                    tz.from_local_datetime(&(local + Duration::hours(1)))
-                        .earliest()
-                })?;
+                // A local time that happens twice (the clock fell back) is read as its
+                // first instant for the start of a day and its last for the end; one that
+                // does not exist (a gap) moves an hour later for the start of a day and an
+                // hour earlier for the end, staying inside the day.
+                let resolved = match edge {
+                    DayEdge::Start => tz.from_local_datetime(&local).earliest().or_else(|| {
+                        tz.from_local_datetime(&(local + Duration::hours(1)))
+                            .earliest()
+                    }),
+                    DayEdge::End => tz.from_local_datetime(&local).latest().or_else(|| {
+                        tz.from_local_datetime(&(local - Duration::hours(1)))
+                            .latest()
+                    }),
+                }?;
                 Some(resolved.fixed_offset())
             }
         }

@@ -106,6 +106,12 @@ pub(super) fn money(v: &Json) -> Result<Money, String> {
     })?;
     let amount = o.get("amount").ok_or("money needs an \"amount\"")?;
     let amount = decimal(amount).map_err(|m| format!("amount: {m}"))?;
+    if amount < Decimal::ZERO {
+        return Err(format!(
+            "amount: {} is negative; amounts in a claim are zero or more",
+            show(o.get("amount").unwrap_or(&Json::Null))
+        ));
+    }
     let cur = o
         .get("currency")
         .and_then(Json::as_str)

@@ -18,6 +18,7 @@ use crate::check::ir::{CheckedRule, Policy, RuleBlock};
 use crate::money::Money;
 pub use facts::{decode, Claim, ClaimErrors, InputError};
 use interp::{EvalError, Interp};
+use rust_decimal::Decimal;
 use verdict::*;
 
 /// Decodes a claim from JSON text and evaluates it.
@@ -141,14 +142,11 @@ fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> 
             });
         }
         for (name, ends) in &out.deadlines {
-            let d = Deadline {
+            v.deadlines.push(Deadline {
                 name: name.clone(),
                 ends: ends.clone(),
-                sku: None,
-            };
-            if !v.deadlines.contains(&d) {
-                v.deadlines.push(d);
-            }
+                sku: tag.clone(),
+            });
         }
         for m in &out.missing {
             if !v.missing_evidence.contains(m) {
@@ -174,6 +172,7 @@ fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> 
         }
     }
 
+    v.deadlines = merge_deadlines(std::mem::take(&mut v.deadlines));
     let decisions: Vec<Decision> = outcomes.iter().map(|(_, o)| o.decision).collect();
     v.decision = combine(&decisions);
     if matches!(v.decision, Decision::Approve | Decision::Partial) {
@@ -193,7 +192,13 @@ fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> 
                         let rate = claim
                             .rate(r.currency, t.currency)
                             .map_err(EvalError::Input)?;
-                        let add = r.amount.checked_mul(rate).ok_or(EvalError::Overflow)?;
+                        // Each item's refund is converted and rounded before it is added.
+                        let add = Money::new(
+                            r.amount.checked_mul(rate).ok_or(EvalError::Overflow)?,
+                            t.currency,
+                        )
+                        .rounded()
+                        .amount;
                         Money::new(
                             t.amount.checked_add(add).ok_or(EvalError::Overflow)?,
                             t.currency,
@@ -205,6 +210,23 @@ fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> 
         v.refund = total.map(MoneyOut::from);
     }
     Ok(v)
+}
+
+/// One entry per deadline that ends on the same day for every item; a deadline
+/// whose end differs between items keeps one entry per item, with its sku.
+fn merge_deadlines(all: Vec<Deadline>) -> Vec<Deadline> {
+    let mut out: Vec<Deadline> = Vec::new();
+    for d in &all {
+        let varies = all.iter().any(|o| o.name == d.name && o.ends != d.ends);
+        let entry = Deadline {
+            sku: if varies { d.sku.clone() } else { None },
+            ..d.clone()
+        };
+        if !out.contains(&entry) {
+            out.push(entry);
+        }
+    }
+    out
 }
 
 fn combine(decisions: &[Decision]) -> Decision {
@@ -251,8 +273,14 @@ fn decide<'p>(
         RuleDecision::Review => Decision::Review,
     };
 
+    // Evidence matters to a rule that approves or sends to review, not to a denial.
     let mut missing = Vec::new();
-    for (codes, when) in &rule.evidence {
+    let evidence = if decision == Decision::Deny {
+        &[][..]
+    } else {
+        &rule.evidence[..]
+    };
+    for (codes, when) in evidence {
         let needed = match when {
             Some(w) => interp.truth(w)?,
             None => true,
@@ -289,7 +317,10 @@ fn decide<'p>(
     let mut deductions = Vec::new();
     if decision == Decision::Approve && pays_money {
         if let Some(e) = &rule.refund {
-            let gross = interp.money(e)?;
+            // Every amount is rounded to the currency's minor unit before it is added or
+            // taken away, so the verdict's figures always add up.
+            let mut gross = interp.money(e)?.rounded();
+            gross.amount = gross.amount.max(Decimal::ZERO);
             let mut left = gross;
             for d in &rule.deductions {
                 if let Some(w) = &d.when {
@@ -303,23 +334,18 @@ fn decide<'p>(
                         gross.amount.checked_mul(p).ok_or(EvalError::Overflow)?,
                         gross.currency,
                     )
-                    .rounded()
                 } else {
                     interp.money_in(&d.amount, gross.currency)?
-                };
+                }
+                .rounded();
                 if let Some(cap) = &d.cap {
-                    let cap = interp.money_in(cap, gross.currency)?;
+                    let cap = interp.money_in(cap, gross.currency)?.rounded();
                     if amount.amount > cap.amount {
                         amount = cap;
                     }
                 }
                 // A refund never goes below zero: a deduction takes at most what is left.
-                if amount.amount > left.amount {
-                    amount.amount = left.amount;
-                }
-                if amount.amount < rust_decimal::Decimal::ZERO {
-                    amount.amount = rust_decimal::Decimal::ZERO;
-                }
+                amount.amount = amount.amount.clamp(Decimal::ZERO, left.amount);
                 left.amount -= amount.amount;
                 deductions.push((d.fee.clone(), amount));
             }

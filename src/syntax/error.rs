@@ -91,6 +91,27 @@ fn help_for(expected: &[&str], found: &str) -> String {
     if expected.contains(&"`{`") {
         return "a block's contents go between braces: `rules for return { ... }`".to_string();
     }
+    let quote_expected = expected.iter().any(|e| e.contains("double quotes"));
+    if found == "rule" && expected.contains(&"`}`") && !expected.contains(&"a rule") {
+        return "`otherwise` comes last in a rules block: move this rule above it".to_string();
+    }
+    let after_otherwise = expected.contains(&"`deduct`") && !expected.contains(&"`when`");
+    if (found == "when" || found == "unless")
+        && (after_otherwise || !quote_expected)
+        && !expected.contains(&"`when`")
+    {
+        return "`otherwise` takes every claim the rules above it leave, so it has no `when` or `unless`; write a `rule` for a condition".to_string();
+    }
+    if found == "=" {
+        return "equality is a single `=`; codes are tested with `is`: `claim.reason is defective`"
+            .to_string();
+    }
+    if found.is_empty() && expected.iter().any(|e| e.contains("policy NAME")) {
+        return "a policy file starts with `policy NAME \"Title\" {` and ends with `}`".to_string();
+    }
+    if found.chars().next().is_some_and(|c| c.is_ascii_digit()) && expected == ["a name"] {
+        return "`within`, `after` and `before` take a window's name: declare it first, `window return_window = 30 days from order.delivered_at`".to_string();
+    }
     if found == "," {
         return "numbers are written without separators: `USD 1000`, not `USD 1,000`".to_string();
     }

@@ -195,6 +195,13 @@ pub fn lower_file(file: Pair<'_, Rule>) -> (Option<PolicyFile>, Vec<Diagnostic>)
     let title = inner.next_if(Rule::string).map(|p| lower_string(p));
     let mut decls = Vec::new();
     for pair in inner {
+        if pair.as_rule() == Rule::rules_block {
+            match lower_rules_block(pair) {
+                Ok(b) => decls.push(Decl::Rules(Box::new(b))),
+                Err(mut d) => diags.append(&mut d),
+            }
+            continue;
+        }
         match lower_decl(pair) {
             Ok(d) => decls.push(d),
             Err(d) => diags.push(d),
@@ -227,7 +234,6 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Lowered<Decl> {
             Ok(Decl::Threshold(ThresholdDecl { name, expr }))
         }
         Rule::table_decl => lower_table(pair).map(Decl::Table),
-        Rule::rules_block => lower_rules_block(pair).map(|b| Decl::Rules(Box::new(b))),
         _ => Err(internal(sp, "declaration")),
     }
 }
@@ -403,10 +409,11 @@ fn lower_table(pair: Pair<'_, Rule>) -> Lowered<TableDecl> {
     })
 }
 
-fn lower_rules_block(pair: Pair<'_, Rule>) -> Lowered<RulesBlock> {
+/// A rules block; every rule with a problem is reported, not only the first.
+fn lower_rules_block(pair: Pair<'_, Rule>) -> Result<RulesBlock, Vec<Diagnostic>> {
     let sp = span(&pair);
     let mut inner = Inner::of(pair);
-    let kind = lower_name(inner.expect("claim kind")?);
+    let kind = lower_name(inner.expect("claim kind").map_err(|d| vec![d])?);
     let mut block = RulesBlock {
         kind,
         scope: Scope::EachItem,
@@ -414,20 +421,33 @@ fn lower_rules_block(pair: Pair<'_, Rule>) -> Lowered<RulesBlock> {
         rules: Vec::new(),
         otherwise: None,
     };
+    let mut errors = Vec::new();
     for p in inner {
         match p.as_rule() {
             Rule::scope => {
-                let s = Inner::of(p).expect("scope")?;
-                if s.as_rule() == Rule::scope_whole_order {
+                if Inner::of(p)
+                    .next()
+                    .is_some_and(|s| s.as_rule() == Rule::scope_whole_order)
+                {
                     block.scope = Scope::WholeOrder;
                 }
             }
-            Rule::rule => block.rules.push(lower_rule(p)?),
-            Rule::otherwise_rule => block.otherwise = Some(lower_rule(p)?),
-            _ => return Err(internal(span(&p), "rule")),
+            Rule::rule => match lower_rule(p) {
+                Ok(r) => block.rules.push(r),
+                Err(d) => errors.push(d),
+            },
+            Rule::otherwise_rule => match lower_rule(p) {
+                Ok(r) => block.otherwise = Some(r),
+                Err(d) => errors.push(d),
+            },
+            _ => errors.push(internal(span(&p), "rule")),
         }
     }
-    Ok(block)
+    if errors.is_empty() {
+        Ok(block)
+    } else {
+        Err(errors)
+    }
 }
 
 fn lower_rule(pair: Pair<'_, Rule>) -> Lowered<Rule_> {
@@ -557,6 +577,7 @@ pub(crate) fn lower_expr(pair: Pair<'_, Rule>) -> Lowered<Expr> {
     if pair.as_rule() != Rule::expr || pair.clone().into_inner().next().is_none() {
         return Err(internal(span(&pair), "condition"));
     }
+    too_many_operators(&pair)?;
     LOGIC
         .map_primary(lower_test)
         .map_prefix(|op, rhs| {
@@ -578,6 +599,41 @@ pub(crate) fn lower_expr(pair: Pair<'_, Rule>) -> Lowered<Expr> {
             ))
         })
         .parse(pair.into_inner())
+}
+
+/// Refuses a condition with more than [`super::MAX_OPERATORS`] operators: its tree
+/// would be deeper than checking and evaluation should recurse.
+fn too_many_operators(pair: &Pair<'_, Rule>) -> Lowered<()> {
+    let count = pair
+        .clone()
+        .into_inner()
+        .flatten()
+        .filter(|p| {
+            matches!(
+                p.as_rule(),
+                Rule::not_op
+                    | Rule::and_op
+                    | Rule::or_op
+                    | Rule::else_op
+                    | Rule::add_op
+                    | Rule::sub_op
+                    | Rule::mul_op
+            )
+        })
+        .count();
+    if count > super::MAX_OPERATORS {
+        return Err(Diagnostic::new(
+            Code::TooComplex,
+            format!(
+                "this condition has {count} operators; at most {} are allowed",
+                super::MAX_OPERATORS
+            ),
+            span(pair),
+            "too long",
+        )
+        .with_help("name parts of the condition with `threshold NAME = ...` and use the names"));
+    }
+    Ok(())
 }
 
 fn lower_test(pair: Pair<'_, Rule>) -> Lowered<Expr> {

@@ -37,9 +37,18 @@ const RESUME_WORDS: [&str; 12] = [
     "}",
 ];
 
+/// How deeply parentheses may nest, and how many operators one condition may
+/// hold. Both keep parsing, checking and evaluation within a bounded stack; real
+/// policies stay far below them.
+pub const MAX_NESTING: usize = 16;
+pub const MAX_OPERATORS: usize = 64;
+
 /// Parses a policy file into its AST, or returns every syntax error in it.
 pub fn parse(source: &Source) -> Result<ast::PolicyFile, Diagnostics> {
     let text: &str = &source.text;
+    if let Some(d) = too_deep(text) {
+        return Err(Diagnostics::new(source.clone(), vec![d]));
+    }
     match PolicyParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let Some(file) = pairs.next() else {
@@ -76,6 +85,49 @@ pub fn parse(source: &Source) -> Result<ast::PolicyFile, Diagnostics> {
             Err(Diagnostics::new(source.clone(), diags))
         }
     }
+}
+
+/// The first place where parentheses nest deeper than [`MAX_NESTING`], outside
+/// quotes and comments.
+fn too_deep(text: &str) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' | '\n' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match c {
+                '#' => in_comment = true,
+                '"' => in_string = true,
+                '(' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(
+                            Diagnostic::new(
+                                crate::diagnostic::Code::TooComplex,
+                                format!("parentheses nest more than {MAX_NESTING} deep here"),
+                                crate::source::Span::new(i, i + 1),
+                                "too deep",
+                            )
+                            .with_help("name parts of the condition with `threshold NAME = ...` and use the names"),
+                        );
+                    }
+                }
+                ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// Where reading resumes after an error at `offset`: the first line at or after the

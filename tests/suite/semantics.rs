@@ -381,7 +381,8 @@ fn tables_look_up_by_destination_with_a_default() {
   }
   rules for shipping, whole order {
     rule ok: approve "Free shipping from the table."
-      fee outbound_shipping paid by merchant when order.total >= free_from, otherwise customer
+      fee outbound_shipping paid by merchant
+        when order.destination.country is set and order.total >= free_from, otherwise customer
   }
 }"#,
     );
@@ -401,6 +402,15 @@ fn tables_look_up_by_destination_with_a_default() {
     assert_eq!(payer("JP", "110"), "merchant");
     assert_eq!(payer("FR", "129.99"), "customer");
     assert_eq!(payer("FR", "130"), "merchant");
+    // Without a destination no row applies, not even `otherwise`: the rule said what that means.
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("claim.kind", json!("shipping")),
+            ("order.destination", Value::Null),
+        ]),
+    );
+    assert_eq!(v["fees"][0]["payer"], "customer");
 }
 
 #[test]
@@ -766,4 +776,205 @@ fn evaluation_reads_no_floating_point() {
         }
     }
     assert!(offenders.is_empty(), "{offenders:?}");
+}
+
+#[test]
+fn every_figure_is_rounded_before_it_is_added_so_verdicts_add_up() {
+    let p = returns(
+        "",
+        r#"
+    rule ok: approve refund "Ok." refund item.price * item.quantity
+      deduct restocking 10%
+      deduct return_shipping claim.return_cost when claim.return_cost is set"#,
+    );
+    // EUR 10 at 1.0835 is USD 10.835, rounded to 10.84 before it is taken off.
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            (
+                "claim.return_cost",
+                json!({"amount": "10", "currency": "EUR"}),
+            ),
+            ("rates", json!({"EUR/USD": "1.0835"})),
+        ]),
+    );
+    let amounts: Vec<&str> = v["deductions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["amount"]["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(amounts, ["19.90", "10.84"]);
+    assert_eq!(v["refund"]["amount"], "168.26"); // 199.00 - 19.90 - 10.84
+                                                 // Two items of 0.005 each: each refund rounds to 0.01, and the total is their sum.
+    let item = |sku: &str| json!({"sku": sku, "category": "x", "price": {"amount": "0.005", "currency": "USD"}, "quantity": 1});
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("items", json!([item("A"), item("B")])),
+            ("claim.items", Value::Null),
+        ]),
+    );
+    assert_eq!(v["items"][0]["refund"]["amount"], "0.01");
+    assert_eq!(v["refund"]["amount"], "0.02");
+}
+
+#[test]
+fn a_refund_basis_below_zero_refunds_nothing_and_negative_amounts_are_refused() {
+    let p = returns(
+        "",
+        r#"    rule ok: approve refund "Ok." refund item.price - USD 500"#,
+    );
+    assert_eq!(verdict(&p, &claim_with(&[]))["refund"]["amount"], "0.00");
+    let err = claim_error(
+        &p,
+        &claim_with(&[("items[0].price.amount", json!("-5.00"))]),
+    );
+    assert!(
+        err.starts_with("items[0].price.amount: \"-5.00\" is negative"),
+        "{err}"
+    );
+}
+
+#[test]
+fn malformed_objects_and_codes_the_policy_reads_are_errors() {
+    let p = returns(
+        "",
+        r#"
+    rule used: deny "Used." when item.condition.used else false
+    rule late: deny "Late." when as_of > 2024-01-01
+    otherwise ok: approve refund or exchange as requested "Ok."
+      requires evidence photos_item
+      refund item.price"#,
+    );
+    for (path, value, want) in [
+        (
+            "items[0].condition",
+            json!("used"),
+            "items[0].condition: \"used\" is not an object",
+        ),
+        (
+            "as_of",
+            json!("2024-13-01"),
+            "as_of: \"2024-13-01\" is not a date on the calendar",
+        ),
+        (
+            "claim.evidence",
+            json!(["photo"]),
+            "claim.evidence[0]: \"photo\" is not one of photos_item",
+        ),
+        (
+            "claim.evidence",
+            json!("photos_item"),
+            "claim.evidence: \"photos_item\" is not a list",
+        ),
+        (
+            "claim.requested_remedy",
+            json!("exchnage"),
+            "claim.requested_remedy: \"exchnage\" is not one of refund",
+        ),
+        ("rates", json!(7.1), "rates: 7.1 is not an object"),
+    ] {
+        let err = claim_error(&p, &claim_with(&[(path, value)]));
+        assert!(err.starts_with(want), "{path}: got `{err}`");
+    }
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("claim.evidence", json!(["photos_item"])),
+            ("claim.requested_remedy", json!("exchange")),
+        ]),
+    );
+    assert_eq!(v["remedy"], "exchange");
+}
+
+#[test]
+fn a_denial_reports_no_missing_evidence() {
+    let p = returns(
+        "",
+        r#"
+    rule digital: deny "Final." when item.category is digital
+      requires evidence photos_item
+    otherwise ok: review "A person looks." requires evidence photos_item"#,
+    );
+    assert_eq!(
+        verdict(&p, &claim_with(&[("items[0].category", json!("digital"))]))["missing_evidence"],
+        json!([])
+    );
+    assert_eq!(
+        verdict(&p, &claim_with(&[]))["missing_evidence"],
+        json!(["photos_item"])
+    );
+}
+
+#[test]
+fn end_of_day_is_the_last_instant_of_the_day_even_when_the_clock_falls_back_at_midnight() {
+    // In Asuncion the clock fell back from 00:00 to 23:00 on 2023-03-26, so 23:59:59 on
+    // 2023-03-25 happened twice; the end of that day is the later one (-04:00).
+    let p = policy(
+        r#"policy py "PY" {
+  timezone "America/Asuncion"
+  window w = 24 hours from order.delivered_at, plain dates at end of day
+  rules for return {
+    rule ok: approve refund "In." when order.delivered_at is set and claim.filed_at within w
+      refund item.price
+    otherwise late: deny "Late."
+  }
+}"#,
+    );
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("order.delivered_at", json!("2023-03-25")),
+            ("claim.filed_at", json!("2023-03-26")),
+        ]),
+    );
+    assert_eq!(
+        v["deadlines"][0]["ends"],
+        json!("2023-03-26T23:59:59-04:00")
+    );
+}
+
+#[test]
+fn per_item_deadlines_that_differ_carry_their_sku() {
+    let p = returns(
+        "  window w = 14 days from claim.return_label_issued_at",
+        r#"
+    rule ok: approve refund "Ok." refund item.price
+      deadline w"#,
+    );
+    let item = |sku: &str| json!({"sku": sku, "category": "x", "price": {"amount": "5.00", "currency": "USD"}, "quantity": 1});
+    let v = verdict(
+        &p,
+        &claim_with(&[
+            ("items", json!([item("A"), item("B")])),
+            ("claim.items", Value::Null),
+            ("claim.return_label_issued_at", json!("2023-09-10")),
+        ]),
+    );
+    assert_eq!(v["deadlines"], json!([{"name": "w", "ends": "2023-09-24"}]));
+}
+
+#[test]
+fn conditions_at_the_nesting_limits_check_and_evaluate_and_beyond_them_are_refused() {
+    let policy_with = |cond: String| {
+        format!("policy h \"H\" {{\n  timezone \"UTC\"\n  rules for return {{\n    rule a: deny \"A.\" when {cond}\n  }}\n}}\n")
+    };
+    let at_limit = [
+        format!("{}item.category is x", "not ".repeat(64)),
+        format!("item.price{} > USD 1", " + item.price".repeat(63)),
+        format!("{}item.category is x{}", "(".repeat(16), ")".repeat(16)),
+    ];
+    for cond in at_limit {
+        let p = policy(&policy_with(cond));
+        verdict(&p, &claim_with(&[]));
+    }
+    for cond in [
+        format!("{}item.category is x", "not ".repeat(5000)),
+        format!("{}item.category is x{}", "(".repeat(5000), ")".repeat(5000)),
+        vec!["item.category is x"; 3000].join(" and "),
+    ] {
+        let d = clause::load(&clause::Source::new("h.policy", policy_with(cond))).unwrap_err();
+        assert_eq!(d.items[0].code.as_str(), "clause::too-complex");
+    }
 }
