@@ -98,11 +98,30 @@ pub fn load(path: &Path) -> Result<CaseFile, String> {
                 obj.insert("claim_id".into(), Value::String(name.clone()));
             }
         }
-        if let Some(Value::Object(sets)) = c.get("set") {
-            for (p, v) in sets {
-                set_path(&mut claim, p, v.clone())
-                    .map_err(|e| format!("{}: case `{name}`: {e}", path.display()))?;
+        let fail = |what: &str| format!("{}: case `{name}`: {what}", path.display());
+        match c.get("set") {
+            None => {}
+            Some(Value::Object(sets)) => {
+                for (p, v) in sets {
+                    set_path(&mut claim, p, v.clone()).map_err(|e| fail(&e))?;
+                }
             }
+            Some(_) => return Err(fail("\"set\" is an object of paths and values")),
+        }
+        // A case that expects nothing cannot fail: refuse it.
+        let expect = match c.get("expect") {
+            Some(Value::Object(e)) if !e.is_empty() => e.clone(),
+            _ => {
+                return Err(fail(
+                    "\"expect\" needs at least one expectation (decision, rule, refund, ...)",
+                ))
+            }
+        };
+        if expect
+            .get("error")
+            .is_some_and(|e| e.as_str().is_none_or(str::is_empty))
+        {
+            return Err(fail("\"error\" names the text the error must contain"));
         }
         cases.push(Case {
             text: c
@@ -110,11 +129,7 @@ pub fn load(path: &Path) -> Result<CaseFile, String> {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string(),
-            expect: c
-                .get("expect")
-                .and_then(Value::as_object)
-                .cloned()
-                .unwrap_or_default(),
+            expect,
             name,
             claim,
         });

@@ -187,7 +187,7 @@ impl Checker<'_> {
         let n = d.count.node;
         let whole = n.fract().is_zero();
         let value: Option<u32> = if whole {
-            n.to_string().parse().ok()
+            rust_decimal::prelude::ToPrimitive::to_u32(&n)
         } else {
             None
         };

@@ -7,7 +7,7 @@ use super::vocab::{self, FactRef};
 use super::{Checker, Definition};
 use crate::ast::{self, BinOp, CompareOp, Expr, ExprKind, Test};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::money::grams_per;
+use crate::money::{grams_per, Currency};
 use crate::source::Span;
 
 /// Where an expression is checked: may it read item facts, and which optional
@@ -205,7 +205,7 @@ impl Checker<'_> {
                 Some((Definition::Table(i), _)) => self
                     .tables
                     .get(*i)
-                    .map(|t| (t.default.is_some(), vocab::path_of(t.key))),
+                    .map(|t| (t.default.is_some(), self.fact_path(t.key))),
                 _ => None,
             },
             _ => None,
@@ -252,8 +252,8 @@ impl Checker<'_> {
             ExprKind::Money { currency, amount } => {
                 let c = self.currency_code(currency)?;
                 Some(Checked::plain(
-                    IExpr::Money(*amount, c.code().to_string()),
-                    Ty::Money(Some(c.code().to_string())),
+                    IExpr::Money(*amount, c),
+                    Ty::Money(Some(c)),
                     false,
                 ))
             }
@@ -337,8 +337,8 @@ impl Checker<'_> {
                     return None;
                 }
                 Some(Checked::plain(
-                    IExpr::Convert(Box::new(c.expr), to.code().to_string()),
-                    Ty::Money(Some(to.code().to_string())),
+                    IExpr::Convert(Box::new(c.expr), to),
+                    Ty::Money(Some(to)),
                     false,
                 ))
             }
@@ -415,6 +415,17 @@ impl Checker<'_> {
                 }
                 None
             }
+        }
+    }
+
+    /// The path a fact is written with: `order.delivered_at`, `facts.warranty_ends`.
+    pub(super) fn fact_path(&self, f: FactRef) -> String {
+        match f {
+            FactRef::Custom(i) => self
+                .facts
+                .get(i)
+                .map_or_else(|| "facts".to_string(), |c| format!("facts.{}", c.name)),
+            other => vocab::path_of(other).to_string(),
         }
     }
 
@@ -515,7 +526,7 @@ impl Checker<'_> {
                 self.currency_mismatch(x, y, sa, sb);
                 None
             }
-            (Ty::Money(x), Ty::Money(y)) => Some(Ty::Money(x.clone().or_else(|| y.clone()))),
+            (Ty::Money(x), Ty::Money(y)) => Some(Ty::Money(x.or(*y))),
             _ if a.same_kind(b) => Some(a.clone()),
             _ => {
                 self.error(
@@ -533,7 +544,7 @@ impl Checker<'_> {
         }
     }
 
-    fn currency_mismatch(&mut self, x: &str, y: &str, sa: Span, sb: Span) {
+    fn currency_mismatch(&mut self, x: &Currency, y: &Currency, sa: Span, sb: Span) {
         self.error(
             Diagnostic::new(
                 Code::CurrencyMismatch,
@@ -551,8 +562,8 @@ impl Checker<'_> {
     /// Wraps the side whose currency is the claim's in a conversion to the other side's fixed currency.
     fn convert_pair(&self, a: IExpr, ta: &Ty, b: IExpr, tb: &Ty) -> (IExpr, IExpr) {
         match (ta, tb) {
-            (Ty::Money(Some(c)), Ty::Money(None)) => (a, IExpr::Convert(Box::new(b), c.clone())),
-            (Ty::Money(None), Ty::Money(Some(c))) => (IExpr::Convert(Box::new(a), c.clone()), b),
+            (Ty::Money(Some(c)), Ty::Money(None)) => (a, IExpr::Convert(Box::new(b), *c)),
+            (Ty::Money(None), Ty::Money(Some(c))) => (IExpr::Convert(Box::new(a), *c), b),
             _ => (a, b),
         }
     }
@@ -780,7 +791,7 @@ impl Checker<'_> {
                 }
                 if let (Ty::Money(Some(x)), Ty::Money(Some(y))) = (&ca.ty.ty, &cb.ty.ty) {
                     if x != y {
-                        let (x, y) = (x.clone(), y.clone());
+                        let (x, y) = (*x, *y);
                         self.currency_mismatch(&x, &y, subject.span, rhs.span);
                         return None;
                     }
@@ -847,13 +858,13 @@ impl Checker<'_> {
             let anchor = info
                 .anchors
                 .first()
-                .map_or("its start", |a| vocab::path_of(*a));
+                .map_or_else(|| "its event".to_string(), |a| self.fact_path(*a));
             self.error(
                 Diagnostic::new(
                     Code::OptionalNotHandled,
-                    format!("the window `{}` starts at `{anchor}`, which a claim may leave out", w.node),
+                    format!("the window `{}` depends on `{anchor}`, which a claim may leave out", w.node),
                     w.span,
-                    "may have no start",
+                    "may have no dates",
                 )
                 .with_help(format!("say what happens when it is missing: `{anchor} is set and ...` before this test")),
             );

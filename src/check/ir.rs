@@ -1,13 +1,14 @@
 //! The checked policy: names resolved to slots, types known, currencies made
 //! explicit. This is what the evaluator runs; nothing in it is looked up by name.
 
-use chrono::{NaiveDate, Weekday};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 
 use super::vocab::FactRef;
 use crate::ast::{CompareOp, DayEdge, Decision, Scope, TimeUnit};
 use crate::calendar::Calendar;
+use crate::money::Currency;
 use crate::source::{Source, Span};
 
 /// A policy that has passed every check.
@@ -148,7 +149,7 @@ pub enum IExpr {
     Bool(bool),
     Number(Decimal),
     Percent(Decimal),
-    Money(Decimal, String),
+    Money(Decimal, Currency),
     /// A weight, in grams.
     Weight(Decimal),
     Date(NaiveDate),
@@ -163,7 +164,7 @@ pub enum IExpr {
     Sub(Box<IExpr>, Box<IExpr>),
     Mul(Box<IExpr>, Box<IExpr>),
     /// Money converted to a currency through the claim's `rates`.
-    Convert(Box<IExpr>, String),
+    Convert(Box<IExpr>, Currency),
     IsSet(Box<IExpr>),
     /// Code membership; `negated` for `is not`.
     Is(Box<IExpr>, Vec<String>, bool),
@@ -173,6 +174,3 @@ pub enum IExpr {
     Between(Box<IExpr>, Box<IExpr>, Box<IExpr>),
     Compare(CompareOp, Box<IExpr>, Box<IExpr>),
 }
-
-/// Weekdays that are not business days unless a calendar says otherwise.
-pub const DEFAULT_WEEKEND: [Weekday; 2] = [Weekday::Sat, Weekday::Sun];

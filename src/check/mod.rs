@@ -46,7 +46,7 @@ pub fn check(file: &PolicyFile, source: &Source) -> Result<Policy, Diagnostics> 
         return Err(Diagnostics::new(source.clone(), c.diags));
     }
     let mut reads: Vec<FactRef> = c.reads.into_iter().collect();
-    reads.sort_by_key(|f| format!("{f:?}"));
+    reads.sort();
     Ok(Policy {
         name: file.name.node.clone(),
         title: file.title.clone(),
@@ -350,16 +350,12 @@ impl<'s> Checker<'s> {
     }
 
     fn fact_decl(&mut self, f: &ast::FactDecl) {
-        if vocab::lookup(&format!("facts.{}", f.name.node)).is_some() {
-            return;
-        }
-        if let Some(i) = self.facts.iter().position(|x| x.name == f.name.node) {
+        if self.facts.iter().any(|x| x.name == f.name.node) {
             let first = self
                 .defined
                 .get(&format!("facts.{}", f.name.node))
                 .map(|d| d.1)
                 .unwrap_or_default();
-            let _ = i;
             self.duplicate(&f.name.node, "a fact", f.name.span, first);
             return;
         }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::money::Currency;
+
 /// Where the codes a value may hold come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeDomain {
@@ -33,7 +35,7 @@ pub enum Ty {
     Bool,
     Number,
     Percent,
-    Money(Option<String>),
+    Money(Option<Currency>),
     Weight,
     Time,
     Code(CodeDomain),

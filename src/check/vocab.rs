@@ -71,7 +71,7 @@ pub const STANDARD_FEES: &[&str] = &[
 pub const MONEY_REMEDIES: &[&str] = &["refund", "store_credit"];
 
 /// Which condition flag of an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Condition {
     Opened,
     Used,
@@ -83,7 +83,7 @@ pub enum Condition {
 }
 
 /// A fact of the standard vocabulary, resolved from its path at check time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FactRef {
     ClaimId,
     AsOf,

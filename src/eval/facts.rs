@@ -277,7 +277,10 @@ impl Decoder<'_> {
 
     fn claim(&mut self, json: &Json, policy: &Policy) -> Claim {
         let Some(root) = json.as_object() else {
-            self.err("", "a claim is a JSON object");
+            self.err(
+                "",
+                format!("a claim must be a JSON object, found {}", kind_of(json)),
+            );
             return Claim::default();
         };
         let mut c = Claim {
@@ -765,5 +768,16 @@ impl Decoder<'_> {
                 }
             })
             .collect()
+    }
+}
+
+fn kind_of(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "true or false",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
     }
 }

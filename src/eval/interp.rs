@@ -115,7 +115,11 @@ impl<'p, 'c> Interp<'p, 'c> {
     pub fn percent(&mut self, e: &IExpr) -> Result<Decimal, EvalError> {
         match self.eval(e)? {
             Value::Percent(p) => Ok(p),
-            _ => Ok(Decimal::ZERO),
+            // The checker makes sure a percentage deduction is a percentage.
+            _ => Err(EvalError::Input(InputError {
+                path: String::new(),
+                message: "a percentage the policy needs is missing from the claim".into(),
+            })),
         }
     }
 
@@ -205,10 +209,7 @@ impl<'p, 'c> Interp<'p, 'c> {
             IExpr::Bool(b) => Value::Bool(*b),
             IExpr::Number(n) => Value::Number(*n),
             IExpr::Percent(p) => Value::Percent(*p),
-            IExpr::Money(a, c) => match Currency::parse(c) {
-                Some(cur) => Value::Money(Money::new(*a, cur)),
-                None => Value::Missing,
-            },
+            IExpr::Money(a, c) => Value::Money(Money::new(*a, *c)),
             IExpr::Weight(g) => Value::Weight(*g),
             IExpr::Date(d) => Value::Time(Moment::Day(*d)),
             IExpr::Fact(f) => self.fact(*f),
@@ -231,8 +232,8 @@ impl<'p, 'c> Interp<'p, 'c> {
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
                 self.arith(e, x, y)?
             }
-            IExpr::Convert(x, to) => match (self.eval(x)?, Currency::parse(to)) {
-                (Value::Money(m), Some(cur)) => Value::Money(self.convert(m, cur)?),
+            IExpr::Convert(x, to) => match self.eval(x)? {
+                Value::Money(m) => Value::Money(self.convert(m, *to)?),
                 _ => Value::Missing,
             },
             IExpr::IsSet(x) => Value::Bool(self.eval(x)? != Value::Missing),

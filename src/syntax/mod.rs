@@ -151,8 +151,3 @@ fn next_resume_point(text: &str, offset: usize, min: usize) -> Option<usize> {
         pos += line.find('\n')? + 1;
     }
 }
-
-/// Shorthand used by tests and docs: a diagnostic list from a single diagnostic.
-pub fn single(source: &Source, d: Diagnostic) -> Diagnostics {
-    Diagnostics::new(source.clone(), vec![d])
-}

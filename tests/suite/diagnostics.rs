@@ -31,13 +31,11 @@ fn malformed_policies_get_their_diagnostics() {
             Ok(_) => panic!("{name} checked clean, but it should fail with {want:?}"),
             Err(d) => d,
         };
-        let mut got: Vec<String> = diags
+        let mut got_sorted: Vec<String> = diags
             .items
             .iter()
             .map(|d| d.code.as_str().to_string())
             .collect();
-        got.dedup();
-        let mut got_sorted = got.clone();
         got_sorted.sort();
         got_sorted.dedup();
         let mut want_sorted = want.clone();
