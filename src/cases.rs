@@ -159,6 +159,19 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
     let Some((last, init)) = steps.split_last() else {
         return Err("an empty path".into());
     };
+    // A misspelt key would add a field no policy reads and leave the base claim
+    // as it was, so the case would test nothing: only the contract's own keys may
+    // be written, and anything under `facts` and `rates`.
+    let free = matches!(steps.first(), Some(Step::Key(k)) if k == "facts" || k == "rates");
+    if !free {
+        for step in &steps {
+            if let Step::Key(k) = step {
+                if !known_key(k) {
+                    return Err(format!("`{path}`: `{k}` is not a field of a claim"));
+                }
+            }
+        }
+    }
     let mut cur = root;
     for step in init {
         cur = match step {
@@ -194,6 +207,29 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
         }
     }
     Ok(())
+}
+
+/// Whether `key` names a field somewhere in the claim contract.
+fn known_key(key: &str) -> bool {
+    const CONTAINERS: [&str; 11] = [
+        "order",
+        "items",
+        "claim",
+        "destination",
+        "condition",
+        "price",
+        "total",
+        "weight",
+        "amount",
+        "currency",
+        "unit",
+    ];
+    const OTHERS: [&str; 5] = ["value", "shipping_paid", "return_cost", "facts", "rates"];
+    CONTAINERS.contains(&key)
+        || OTHERS.contains(&key)
+        || crate::check::vocab::VOCABULARY
+            .iter()
+            .any(|f| f.path.rsplit('.').next() == Some(key))
 }
 
 enum Step {

@@ -114,3 +114,51 @@ fn every_policy_in_the_repository_checks() {
         policy_file(&p);
     }
 }
+
+#[test]
+fn a_case_cannot_silently_test_nothing() {
+    let mut claim = super::support::base_claim();
+    let err = clause::cases::set_path(
+        &mut claim,
+        "claim.filed_on",
+        serde_json::json!("2023-09-12"),
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("`filed_on` is not a field of a claim"),
+        "{err}"
+    );
+    assert!(
+        clause::cases::set_path(&mut claim, "facts.anything_goes", serde_json::json!(true)).is_ok()
+    );
+    assert!(clause::cases::set_path(&mut claim, "items[3].sku", serde_json::json!("X")).is_err());
+    let dir = std::env::temp_dir().join(format!("clause-cases-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (body, want) in [
+        (
+            r#"{"name": "a", "set": {}}"#,
+            "needs at least one expectation",
+        ),
+        (
+            r#"{"name": "a", "expect": {}}"#,
+            "needs at least one expectation",
+        ),
+        (
+            r#"{"name": "a", "set": [1], "expect": {"decision": "deny"}}"#,
+            "\"set\" is an object",
+        ),
+        (
+            r#"{"name": "a", "expect": {"error": ""}}"#,
+            "\"error\" names the text",
+        ),
+    ] {
+        let path = dir.join("t.cases.json");
+        std::fs::write(
+            &path,
+            format!(r#"{{"policy": "x.policy", "base": {{}}, "cases": [{body}]}}"#),
+        )
+        .unwrap();
+        let err = clause::cases::load(&path).unwrap_err();
+        assert!(err.contains(want), "{body}: {err}");
+    }
+}
