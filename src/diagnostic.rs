@@ -114,6 +114,49 @@ impl Code {
     }
 }
 
+impl Code {
+    /// One line on what the diagnostic means, for tools that list rules (SARIF).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Code::Syntax => "The policy cannot be read: a word or sign is missing or out of place",
+            Code::InvalidDate => "A date that is not on the calendar",
+            Code::InvalidNumber => "A number too large or too precise, or a percentage over 100",
+            Code::UnknownFact => "A fact the claim does not carry and no `fact` declaration gives",
+            Code::UnknownName => {
+                "A window, threshold or table that is not declared (above its use)"
+            }
+            Code::UnknownCode => "A code not in the fact's list, or not a country code",
+            Code::UnknownUnit => "A unit of weight Clause does not know",
+            Code::UnknownCurrency => "A currency that is not an ISO 4217 code",
+            Code::UnknownTimezone => "A time zone not in the IANA database",
+            Code::UnknownCalendar => "A bundled holiday list that does not exist",
+            Code::UnknownWeekday => "A word that is not a day of the week",
+            Code::UnknownFee => "A fee that is neither standard nor declared with `fees`",
+            Code::UnknownPayer => "A fee payer other than customer or merchant",
+            Code::UnknownRemedy => "A remedy Clause does not know",
+            Code::UnknownClaimKind => "A rules block for a kind of claim that does not exist",
+            Code::UnknownType => "A custom fact with an unknown type",
+            Code::Duplicate => "Something declared or given twice",
+            Code::TypeMismatch => "Values of different kinds used together",
+            Code::CurrencyMismatch => "Two fixed currencies used together without a conversion",
+            Code::OptionalNotHandled => {
+                "A fact a claim may leave out, used without saying what absence means"
+            }
+            Code::NotAnEvent => {
+                "A window anchored on, or an event test of, something that is not an event"
+            }
+            Code::ItemOutsideItemRules => "An item fact read by rules that decide the whole order",
+            Code::MissingRefundBasis => "An approved refund with no refund amount",
+            Code::RemedyMismatch => "A remedy or refund that does not fit the rule's decision",
+            Code::MissingSetting => "A required setting, or rules, missing from the policy",
+            Code::InvalidWindow => "A window whose length, ends or options cannot work",
+            Code::InvalidCalendar => "A calendar with no business days",
+            Code::InvalidTable => "A table that cannot be looked up or has no rows",
+            Code::TooComplex => "A condition nested or chained past the limits",
+        }
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -8,6 +8,7 @@ mod suite {
     pub mod contract;
     pub mod diagnostics;
     pub mod docs;
+    pub mod runner;
     pub mod semantics;
     pub mod support;
 }

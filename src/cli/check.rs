@@ -1,18 +1,25 @@
 //! `clause check PATH...`: parse and check policy files.
+//!
+//! Formats: `human` (miette's drawing), `json`, `github` (workflow commands that
+//! GitHub Actions turns into annotations on the pull request) and `sarif`
+//! (SARIF 2.1.0, which code-scanning tools read).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::{read_source, Format, EXIT_INPUT, EXIT_OK, WIDTH};
+use super::{collect_files, read_source, EXIT_INPUT, EXIT_OK, WIDTH};
+use crate::Diagnostics;
 
-pub fn run(paths: &[PathBuf], format: Format) -> i32 {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for p in paths {
-        collect(p, &mut files, &mut problems);
-    }
-    files.sort();
-    let mut failed = 0usize;
-    let mut json = Vec::new();
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+pub fn run(paths: &[PathBuf], format: CheckFormat) -> i32 {
+    let (files, mut problems) = collect_files(paths, ".policy");
+    let mut failures: Vec<Diagnostics> = Vec::new();
     for f in &files {
         let source = match read_source(f) {
             Ok(s) => s,
@@ -23,70 +30,78 @@ pub fn run(paths: &[PathBuf], format: Format) -> i32 {
         };
         match crate::load(&source) {
             Ok(_) => {
-                if format == Format::Human {
+                if format == CheckFormat::Human {
                     outln!("ok    {}", f.display());
                 }
             }
             Err(diags) => {
-                failed += 1;
-                match format {
-                    Format::Human => {
-                        outln!("error {}", f.display());
-                        out!("{}", diags.render(WIDTH));
-                    }
-                    Format::Json => json.extend(diags.to_json()),
+                if format == CheckFormat::Human {
+                    outln!("error {}", f.display());
+                    out!("{}", diags.render(WIDTH));
                 }
+                failures.push(diags);
             }
         }
+    }
+    if files.is_empty() && problems.is_empty() {
+        problems.push("no .policy files found".into());
     }
     for p in &problems {
         eprintln!("error: {p}");
     }
+    let n = files.len();
     match format {
-        Format::Human => {
-            let n = files.len();
-            outln!(
-                "checked {n} {}: {failed} with errors",
-                if n == 1 { "policy" } else { "policies" }
-            );
-        }
-        Format::Json => {
-            let out = serde_json::json!({
-                "checked": files.len(),
-                "failed": failed,
-                "diagnostics": json,
-            });
+        CheckFormat::Human => outln!(
+            "checked {n} {}: {} with errors",
+            if n == 1 { "policy" } else { "policies" },
+            failures.len()
+        ),
+        CheckFormat::Json => {
+            let diagnostics: Vec<serde_json::Value> =
+                failures.iter().flat_map(Diagnostics::to_json).collect();
+            let out = serde_json::json!({ "checked": n, "failed": failures.len(), "diagnostics": diagnostics });
             outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
-    }
-    if failed > 0 || !problems.is_empty() || files.is_empty() {
-        if files.is_empty() && problems.is_empty() {
-            eprintln!("error: no .policy files found");
+        CheckFormat::Github => {
+            for diags in &failures {
+                for d in &diags.items {
+                    let span = d.span();
+                    let (line, col) = diags.source.line_col(span.start);
+                    let (end_line, end_col) = diags.source.line_col(span.end);
+                    let mut message = d.message.clone();
+                    if let Some(h) = &d.help {
+                        message.push_str("\nhelp: ");
+                        message.push_str(h);
+                    }
+                    outln!(
+                        "::error file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+                        github_property(&diags.source.name),
+                        github_property(d.code.as_str()),
+                        github_data(&message)
+                    );
+                }
+            }
         }
+        CheckFormat::Sarif => outln!(
+            "{}",
+            serde_json::to_string_pretty(&super::sarif::log(&failures)).unwrap_or_default()
+        ),
+    }
+    if !failures.is_empty() || !problems.is_empty() {
         EXIT_INPUT
     } else {
         EXIT_OK
     }
 }
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>, problems: &mut Vec<String>) {
-    if path.is_dir() {
-        match std::fs::read_dir(path) {
-            Ok(entries) => {
-                let mut children: Vec<PathBuf> =
-                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                children.sort();
-                for c in children {
-                    if c.is_dir() || c.extension().is_some_and(|e| e == "policy") {
-                        collect(&c, out, problems);
-                    }
-                }
-            }
-            Err(e) => problems.push(format!("cannot read {}: {e}", path.display())),
-        }
-    } else if path.exists() {
-        out.push(path.to_path_buf());
-    } else {
-        problems.push(format!("{} does not exist", path.display()));
-    }
+/// A workflow command's message: `%`, CR and LF escaped as GitHub expects.
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: also `:` and `,`.
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
 }

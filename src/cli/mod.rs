@@ -23,12 +23,13 @@ macro_rules! out {
 
 mod check;
 mod eval;
+mod sarif;
 mod test;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::{Diagnostics, Policy, Source};
 
@@ -56,8 +57,8 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Output format
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = check::CheckFormat::Human)]
+        format: check::CheckFormat,
     },
     /// Evaluate a claim against a policy and print the verdict as JSON
     Eval {
@@ -67,18 +68,21 @@ enum Command {
         #[arg(long)]
         claim: PathBuf,
     },
-    /// Run the cases files (*.cases.json) beside policies
+    /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
         #[arg(default_value = "policies")]
         paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = test::TestFormat::Human)]
+        format: test::TestFormat,
+        /// Record new and changed verdict snapshots (refused when CI is set)
+        #[arg(long)]
+        accept: bool,
+        /// Fail when a policy's rule coverage is below this percentage
+        #[arg(long, value_name = "PCT", value_parser = clap::value_parser!(u32).range(0..=100))]
+        min_coverage: Option<u32>,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum Format {
-    Human,
-    Json,
 }
 
 /// Runs the command line; returns the exit code.
@@ -98,7 +102,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match cli.command {
         Command::Check { paths, format } => check::run(&paths, format),
         Command::Eval { policy, claim } => eval::run(&policy, &claim),
-        Command::Test { paths } => test::run(&paths),
+        Command::Test {
+            paths,
+            format,
+            accept,
+            min_coverage,
+        } => test::run(&test::Options {
+            paths,
+            format,
+            accept,
+            min_coverage,
+            ci: std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0"),
+        }),
     }
 }
 
@@ -123,3 +138,34 @@ pub(crate) enum LoadError {
 
 /// The width diagnostics are drawn at.
 pub(crate) const WIDTH: usize = 100;
+
+/// Files under `paths` (files given directly, or found in directories) whose
+/// names end with `suffix`, sorted; and the paths that could not be read.
+pub(crate) fn collect_files(paths: &[PathBuf], suffix: &str) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            match std::fs::read_dir(&path) {
+                Ok(entries) => {
+                    let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+                    children.sort();
+                    for c in children.into_iter().rev() {
+                        if c.is_dir() || c.to_string_lossy().ends_with(suffix) {
+                            stack.push(c);
+                        }
+                    }
+                }
+                Err(e) => problems.push(format!("cannot read {}: {e}", path.display())),
+            }
+        } else if path.exists() {
+            files.push(path);
+        } else {
+            problems.push(format!("{} does not exist", path.display()));
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, problems)
+}

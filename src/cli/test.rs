@@ -1,27 +1,51 @@
-//! `clause test PATH...`: run the cases files (`*.cases.json`) beside policies.
+//! `clause test [PATH...]`: run the cases files (`*.cases.json`) beside policies,
+//! compare verdict snapshots, and report rule coverage.
 
 use std::path::{Path, PathBuf};
 
+use crate::cases::{run_file, FileReport, SnapshotMode, SnapshotStatus};
+
 use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY, WIDTH};
 
-pub fn run(paths: &[PathBuf]) -> i32 {
-    let mut files = Vec::new();
-    for p in paths {
-        collect(p, &mut files);
-    }
-    files.sort();
-    if files.is_empty() {
-        eprintln!("error: no *.cases.json files found\n");
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    Human,
+    Json,
+    Junit,
+}
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub format: TestFormat,
+    pub accept: bool,
+    pub min_coverage: Option<u32>,
+    /// Running in CI (`CI` set to anything but `false`/`0`): never write a snapshot.
+    pub ci: bool,
+}
+
+pub fn run(opts: &Options) -> i32 {
+    if opts.accept && opts.ci {
+        eprintln!("error: refusing to record snapshots in CI (CI is set); run `clause test --accept` locally and commit the snapshots");
         return EXIT_INPUT;
     }
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let (files, mut problems) = super::collect_files(&opts.paths, ".cases.json");
+    if files.is_empty() && problems.is_empty() {
+        problems.push("no *.cases.json files found".to_string());
+    }
+    let mode = if opts.accept {
+        SnapshotMode::Accept
+    } else if opts.ci {
+        SnapshotMode::VerifyReadOnly
+    } else {
+        SnapshotMode::Verify
+    };
+    let mut reports = Vec::new();
     let mut policy_broken = false;
     for f in &files {
         let file = match crate::cases::load(f) {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: {e}\n");
-                failed += 1;
+                problems.push(e);
                 continue;
             }
         };
@@ -29,7 +53,7 @@ pub fn run(paths: &[PathBuf]) -> i32 {
         let policy = match load_policy(&policy_path) {
             Ok(p) => p,
             Err(LoadError::Io(e)) => {
-                eprintln!("error: {e}\n");
+                problems.push(e);
                 policy_broken = true;
                 continue;
             }
@@ -39,60 +63,156 @@ pub fn run(paths: &[PathBuf]) -> i32 {
                 continue;
             }
         };
-        let mut decided = std::collections::HashSet::new();
-        for case in &file.cases {
-            let out = crate::cases::run(&policy, case);
-            if let Some(v) = &out.verdict {
-                for b in &v.because {
-                    decided.insert(b.rule.clone());
-                }
-                for i in &v.items {
-                    decided.insert(i.rule.clone());
-                }
-            }
-            if out.problems.is_empty() {
-                passed += 1;
-            } else {
-                failed += 1;
-                outln!("FAIL {} {}", f.display(), case.name);
-                for p in &out.problems {
-                    outln!("     {p}");
-                }
-            }
-        }
-        let never: Vec<&str> = policy
-            .blocks
-            .iter()
-            .flat_map(|b| b.rules.iter().chain(b.otherwise.iter()))
-            .map(|r| r.name.as_str())
-            .filter(|r| !decided.contains(*r))
-            .collect();
-        if !never.is_empty() {
-            outln!(
-                "note {}: rules no case reaches: {}",
-                f.display(),
-                never.join(", ")
-            );
+        match run_file(f, &file, &policy, mode) {
+            Ok(r) => reports.push(r),
+            Err(e) => problems.push(e),
         }
     }
-    outln!("{passed} passed, {failed} failed");
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    let passed: usize = reports.iter().map(FileReport::passed).sum();
+    let failed: usize = reports.iter().map(FileReport::failed).sum();
+    let below: Vec<&FileReport> = match opts.min_coverage {
+        Some(min) => reports
+            .iter()
+            .filter(|r| r.coverage.percent() < min)
+            .collect(),
+        None => Vec::new(),
+    };
+    match opts.format {
+        TestFormat::Human => human(&reports, opts.min_coverage, passed, failed),
+        TestFormat::Json => json(&reports, passed, failed),
+        TestFormat::Junit => junit(&reports, passed, failed),
+    }
     if policy_broken {
         EXIT_POLICY
-    } else if failed > 0 {
+    } else if failed > 0 || !problems.is_empty() || !below.is_empty() {
         EXIT_INPUT
     } else {
         EXIT_OK
     }
 }
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        if let Ok(entries) = std::fs::read_dir(path) {
-            for e in entries.flatten() {
-                collect(&e.path(), out);
+fn human(reports: &[FileReport], min: Option<u32>, passed: usize, failed: usize) {
+    for r in reports {
+        for c in r.cases.iter().filter(|c| !c.passed) {
+            outln!("FAIL {} {}", r.file.display(), c.name);
+            if !c.text.is_empty() {
+                outln!("     ({})", c.text);
+            }
+            for p in &c.problems {
+                outln!("     {p}");
             }
         }
-    } else if path.to_string_lossy().ends_with(".cases.json") {
-        out.push(path.to_path_buf());
+        for w in &r.wrote {
+            let what = if w.to_string_lossy().ends_with(".pending.json") {
+                "new verdicts for review (accept them with `clause test --accept`)"
+            } else {
+                "recorded snapshots"
+            };
+            outln!("wrote {}: {what}", w.display());
+        }
     }
+    for r in reports {
+        let (covered, total) = r.coverage.counts();
+        let rules_cov = r.coverage.rules.iter().filter(|i| i.covered).count();
+        let exc_cov = r.coverage.exceptions.iter().filter(|i| i.covered).count();
+        let flag = match min {
+            Some(m) if r.coverage.percent() < m => format!(" (below {m}%)"),
+            _ => String::new(),
+        };
+        outln!(
+            "coverage {}: {}% ({covered}/{total}: {rules_cov}/{} rules, {exc_cov}/{} exceptions){flag}",
+            r.file.display(),
+            r.coverage.percent(),
+            r.coverage.rules.len(),
+            r.coverage.exceptions.len(),
+        );
+        for item in r.coverage.uncovered() {
+            outln!("     not reached: {} ({})", item.name, item.location);
+        }
+    }
+    let new = reports
+        .iter()
+        .flat_map(|r| r.cases.iter())
+        .filter(|c| c.snapshot == SnapshotStatus::Accepted)
+        .count();
+    if new > 0 {
+        outln!("accepted {new} snapshots");
+    }
+    outln!("{passed} passed, {failed} failed");
+}
+
+fn json(reports: &[FileReport], passed: usize, failed: usize) {
+    let files: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "file": r.file.display().to_string(),
+                "policy": r.policy,
+                "passed": r.passed(),
+                "failed": r.failed(),
+                "cases": r.cases,
+                "coverage": {
+                    "percent": r.coverage.percent(),
+                    "rules": r.coverage.rules,
+                    "exceptions": r.coverage.exceptions,
+                },
+                "wrote": r.wrote.iter().map(|w| w.display().to_string()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let out = serde_json::json!({ "passed": passed, "failed": failed, "files": files });
+    outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+}
+
+fn junit(reports: &[FileReport], passed: usize, failed: usize) {
+    outln!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    outln!(
+        "<testsuites name=\"clause test\" tests=\"{}\" failures=\"{failed}\">",
+        passed + failed
+    );
+    for r in reports {
+        let suite = xml(&r.file.display().to_string());
+        outln!(
+            "  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{}\">",
+            r.cases.len(),
+            r.failed()
+        );
+        for c in &r.cases {
+            let name = xml(&c.name);
+            if c.passed {
+                outln!("    <testcase name=\"{name}\" classname=\"{suite}\"/>");
+            } else {
+                let first = xml(c.problems.first().map_or("", String::as_str));
+                outln!("    <testcase name=\"{name}\" classname=\"{suite}\">");
+                outln!(
+                    "      <failure message=\"{first}\">{}</failure>",
+                    xml(&c.problems.join("\n"))
+                );
+                outln!("    </testcase>");
+            }
+        }
+        outln!("  </testsuite>");
+    }
+    outln!("</testsuites>");
+}
+
+/// Text escaped for an XML attribute or element.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            c if (c as u32) < 0x20 && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }

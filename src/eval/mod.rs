@@ -30,7 +30,26 @@ pub fn eval_json(policy: &Policy, text: &str) -> Result<Verdict, ClaimErrors> {
 /// Evaluates a decoded claim. The only errors are the claim's: a conversion it
 /// gives no rate for, or a date beyond the policy's calendar.
 pub fn evaluate(policy: &Policy, claim: &Claim) -> Result<Verdict, ClaimErrors> {
-    evaluate_inner(policy, claim).map_err(|e| ClaimErrors(vec![e.into_input()]))
+    evaluate_inner(policy, claim, None).map_err(|e| ClaimErrors(vec![e.into_input()]))
+}
+
+/// Evaluates a claim and records which rules decided and which `unless`
+/// exceptions held, for rule coverage (`clause test`).
+pub fn evaluate_traced(
+    policy: &Policy,
+    claim: &Claim,
+    trace: &mut Trace,
+) -> Result<Verdict, ClaimErrors> {
+    evaluate_inner(policy, claim, Some(trace)).map_err(|e| ClaimErrors(vec![e.into_input()]))
+}
+
+/// What an evaluation went through. A rule is named by its block's position in
+/// the policy and its own in the block (the `otherwise` rule comes after the
+/// others); an exception also by its position among the rule's `unless`es.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trace {
+    pub decided: Vec<(usize, usize)>,
+    pub exceptions: Vec<(usize, usize, usize)>,
 }
 
 /// One item's outcome (or the whole order's).
@@ -45,7 +64,11 @@ struct Outcome<'p> {
     missing: Vec<String>,
 }
 
-fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> {
+fn evaluate_inner(
+    policy: &Policy,
+    claim: &Claim,
+    mut trace: Option<&mut Trace>,
+) -> Result<Verdict, EvalError> {
     let mut v = Verdict {
         claim_id: claim.claim_id.clone(),
         policy: policy.name.clone(),
@@ -59,7 +82,12 @@ fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> 
         missing_evidence: Vec::new(),
         because: Vec::new(),
     };
-    let Some(block) = policy.blocks.iter().find(|b| b.kind == claim.claim.kind) else {
+    let Some((block_idx, block)) = policy
+        .blocks
+        .iter()
+        .enumerate()
+        .find(|(_, b)| b.kind == claim.claim.kind)
+    else {
         for &i in &claim.claimed {
             if let Some(item) = claim.items.get(i) {
                 v.items.push(ItemVerdict {
@@ -89,11 +117,17 @@ fn evaluate_inner(policy: &Policy, claim: &Claim) -> Result<Verdict, EvalError> 
     if per_item {
         for &i in &claim.claimed {
             let mut interp = Interp::new(policy, claim, Some(i));
-            outcomes.push((Some(i), decide(&mut interp, block, policy)?));
+            outcomes.push((
+                Some(i),
+                decide(&mut interp, block, policy, block_idx, trace.as_deref_mut())?,
+            ));
         }
     } else {
         let mut interp = Interp::new(policy, claim, None);
-        outcomes.push((None, decide(&mut interp, block, policy)?));
+        outcomes.push((
+            None,
+            decide(&mut interp, block, policy, block_idx, trace)?,
+        ));
     }
 
     for (idx, out) in &outcomes {
@@ -246,15 +280,21 @@ fn decide<'p>(
     interp: &mut Interp<'p, '_>,
     block: &'p RuleBlock,
     policy: &'p Policy,
+    block_idx: usize,
+    mut trace: Option<&mut Trace>,
 ) -> Result<Outcome<'p>, EvalError> {
     let mut chosen = None;
-    for rule in &block.rules {
-        if applies(interp, rule)? {
-            chosen = Some(rule);
+    for (i, rule) in block.rules.iter().enumerate() {
+        if applies(interp, rule, (block_idx, i), trace.as_deref_mut())? {
+            chosen = Some((i, rule));
             break;
         }
     }
-    let chosen = chosen.or(block.otherwise.as_ref());
+    let chosen = chosen.or(block.otherwise.as_ref().map(|o| (block.rules.len(), o)));
+    if let (Some(t), Some((i, _))) = (trace, chosen) {
+        t.decided.push((block_idx, i));
+    }
+    let chosen = chosen.map(|(_, r)| r);
     let Some(rule) = chosen else {
         return Ok(Outcome {
             rule: None,
@@ -395,14 +435,22 @@ fn decide<'p>(
     })
 }
 
-fn applies(interp: &mut Interp<'_, '_>, rule: &CheckedRule) -> Result<bool, EvalError> {
+fn applies(
+    interp: &mut Interp<'_, '_>,
+    rule: &CheckedRule,
+    at: (usize, usize),
+    trace: Option<&mut Trace>,
+) -> Result<bool, EvalError> {
     for w in &rule.when {
         if !interp.truth(w)? {
             return Ok(false);
         }
     }
-    for u in &rule.unless {
+    for (k, u) in rule.unless.iter().enumerate() {
         if interp.truth(u)? {
+            if let Some(t) = trace {
+                t.exceptions.push((at.0, at.1, k));
+            }
             return Ok(false);
         }
     }

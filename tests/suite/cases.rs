@@ -162,3 +162,36 @@ fn a_case_cannot_silently_test_nothing() {
         assert!(err.contains(want), "{body}: {err}");
     }
 }
+
+#[test]
+fn seed_policies_reach_every_rule_and_exception_under_clause_test() {
+    for name in SEEDS {
+        let path = root().join("policies").join(format!("{name}.cases.json"));
+        let file = clause::cases::load(&path).unwrap();
+        let policy = policy_file(&path.parent().unwrap().join(&file.policy));
+        let report = clause::cases::run_file(
+            &path,
+            &file,
+            &policy,
+            clause::cases::SnapshotMode::VerifyReadOnly,
+        )
+        .unwrap();
+        assert_eq!(
+            report.failed(),
+            0,
+            "{name}: {:#?}",
+            report
+                .cases
+                .iter()
+                .filter(|c| !c.passed)
+                .collect::<Vec<_>>()
+        );
+        let uncovered: Vec<String> = report
+            .coverage
+            .uncovered()
+            .map(|i| format!("{} ({})", i.name, i.location))
+            .collect();
+        assert!(uncovered.is_empty(), "{name}: not reached: {uncovered:?}");
+        assert_eq!(report.coverage.percent(), 100);
+    }
+}

@@ -37,6 +37,12 @@ use serde_json::{Map, Value};
 use crate::eval::verdict::Verdict;
 use crate::Policy;
 
+mod runner;
+pub use runner::{
+    diff, run_file, snapshot_path, CaseReport, CoverItem, Coverage, FileReport, SnapshotMode,
+    SnapshotStatus,
+};
+
 /// One case, ready to run.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -44,6 +50,8 @@ pub struct Case {
     pub text: String,
     pub claim: Value,
     pub expect: Map<String, Value>,
+    /// Whether the whole verdict is compared with the recorded snapshot.
+    pub snapshot: bool,
 }
 
 /// A loaded cases file.
@@ -80,6 +88,10 @@ pub fn load(path: &Path) -> Result<CaseFile, String> {
         })?
         .to_string();
     let base = json.get("base").cloned().unwrap_or(Value::Null);
+    let snapshot_all = json
+        .get("snapshot")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let list = json
         .get("cases")
         .and_then(Value::as_array)
@@ -108,20 +120,28 @@ pub fn load(path: &Path) -> Result<CaseFile, String> {
             }
             Some(_) => return Err(fail("\"set\" is an object of paths and values")),
         }
-        // A case that expects nothing cannot fail: refuse it.
+        // A case that expects nothing cannot fail: it is refused below unless it
+        // compares the whole verdict with a snapshot.
         let expect = match c.get("expect") {
-            Some(Value::Object(e)) if !e.is_empty() => e.clone(),
-            _ => {
-                return Err(fail(
-                    "\"expect\" needs at least one expectation (decision, rule, refund, ...)",
-                ))
-            }
+            Some(Value::Object(e)) => e.clone(),
+            None => Map::new(),
+            Some(_) => return Err(fail("\"expect\" is an object of expectations")),
         };
         if expect
             .get("error")
             .is_some_and(|e| e.as_str().is_none_or(str::is_empty))
         {
             return Err(fail("\"error\" names the text the error must contain"));
+        }
+        let snapshot = c
+            .get("snapshot")
+            .and_then(Value::as_bool)
+            .unwrap_or(snapshot_all);
+        if expect.is_empty() && !snapshot {
+            return Err(fail("\"expect\" needs at least one expectation (decision, rule, refund, ...), or the case needs \"snapshot\": true"));
+        }
+        if cases.iter().any(|x: &Case| x.name == name) {
+            return Err(fail("two cases have this name; each needs its own"));
         }
         cases.push(Case {
             text: c
@@ -132,6 +152,7 @@ pub fn load(path: &Path) -> Result<CaseFile, String> {
             expect,
             name,
             claim,
+            snapshot,
         });
     }
     Ok(CaseFile { policy, cases })
@@ -370,6 +391,10 @@ pub fn compare(v: &Value, expect: &Map<String, Value>) -> Vec<String> {
                     };
                     if !ok {
                         let got: Vec<String> = found.iter().map(|f| f.to_string()).collect();
+                        if got.is_empty() {
+                            out.push(format!("{key}.{name}: expected {w}, got nothing (the verdict has no such entry)"));
+                            continue;
+                        }
                         out.push(format!(
                             "{key}.{name}: expected {w}, got [{}]",
                             got.join(", ")

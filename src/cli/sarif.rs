@@ -1,0 +1,75 @@
+//! Diagnostics as a SARIF 2.1.0 log, for code-scanning tools.
+
+use serde_json::{json, Value};
+
+use crate::diagnostic::ALL_CODES;
+use crate::Diagnostics;
+
+/// One run of `clause check`: every diagnostic of every file, with the rules
+/// (diagnostic codes) they refer to.
+pub fn log(failures: &[Diagnostics]) -> Value {
+    let rules: Vec<Value> = ALL_CODES
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.as_str(),
+                "name": c.as_str().trim_start_matches("clause::"),
+                "shortDescription": { "text": c.summary() },
+                "defaultConfiguration": { "level": "error" },
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for diags in failures {
+        for d in &diags.items {
+            let span = d.span();
+            let (line, col) = diags.source.line_col(span.start);
+            let (end_line, end_col) = diags.source.line_col(span.end.max(span.start + 1));
+            let mut text = d.message.clone();
+            if let Some(h) = &d.help {
+                text.push_str(". Help: ");
+                text.push_str(h);
+            }
+            let rule_index = ALL_CODES.iter().position(|c| *c == d.code).unwrap_or(0);
+            results.push(json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": rule_index,
+                "level": "error",
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&diags.source.name) },
+                        "region": {
+                            "startLine": line,
+                            "startColumn": col,
+                            "endLine": end_line,
+                            "endColumn": end_col,
+                        }
+                    }
+                }],
+            }));
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "clause",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}
+
+/// A file path as a relative URI reference (forward slashes, spaces escaped).
+fn uri(path: &str) -> String {
+    path.trim_start_matches("./")
+        .replace('\\', "/")
+        .replace(' ', "%20")
+}

@@ -1,0 +1,247 @@
+//! `clause test` and `clause check` as a merchant's CI runs them: passing and
+//! failing cases, snapshots created, accepted and refused, coverage, and every
+//! output format, each with a snapshot of what the command prints.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::support::root;
+
+const POLICY: &str = r#"policy shop "Shop Returns" {
+  timezone "UTC"
+  window return_window = 30 days from order.placed_at
+  rules for return {
+    rule final_sale: deny "Digital products are final sale."
+      when item.category is digital
+      unless claim.reason is wrong_item
+    rule in_time: approve refund "Returns within 30 days."
+      when claim.filed_at within return_window
+      refund item.price * item.quantity
+    otherwise too_late: deny "The return period has ended."
+  }
+}
+"#;
+
+/// A fresh folder holding the shop policy and the given cases.
+fn workspace(name: &str, cases: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("clause-runner-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("shop.policy"), POLICY).unwrap();
+    let base = super::support::base_claim();
+    let file = format!(r#"{{"policy": "shop.policy", "base": {base}, "cases": {cases}}}"#);
+    std::fs::write(dir.join("shop.cases.json"), file).unwrap();
+    dir
+}
+
+/// Runs `clause` in `dir`; returns the exit code and standard output then error.
+fn run(dir: &Path, args: &[&str], ci: bool) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_clause"));
+    cmd.args(args).current_dir(dir).env_remove("CI");
+    if ci {
+        cmd.env("CI", "true");
+    }
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+const ALL_PASS: &str = r#"[
+  {"name": "in-time", "expect": {"decision": "approve", "refund": "199.00"}},
+  {"name": "digital", "set": {"items[0].category": "digital"}, "expect": {"decision": "deny", "rule": "final_sale"}},
+  {"name": "digital-wrong-item", "set": {"items[0].category": "digital", "claim.reason": "wrong_item"}, "expect": {"rule": "in_time"}},
+  {"name": "late", "set": {"claim.filed_at": "2023-10-30"}, "expect": {"decision": "deny", "rule": "too_late"}}
+]"#;
+
+#[test]
+fn passing_cases_report_full_coverage() {
+    let dir = workspace("pass", ALL_PASS);
+    let (code, out) = run(
+        &dir,
+        &["test", "shop.cases.json", "--min-coverage", "100"],
+        false,
+    );
+    assert_eq!(code, 0, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn failing_cases_show_each_mismatch_and_uncovered_rules() {
+    let dir = workspace(
+        "fail",
+        r#"[
+  {"name": "in-time", "text": "wrongly expects the customer to pay", "expect": {"decision": "deny", "refund": "10.00", "payers": {"return_shipping": "customer"}}},
+  {"name": "digital", "set": {"items[0].category": "digital"}, "expect": {"decision": "deny"}}
+]"#,
+    );
+    let (code, out) = run(&dir, &["test", "shop.cases.json"], false);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+    let (code, out) = run(
+        &dir,
+        &["test", "shop.cases.json", "--min-coverage", "80"],
+        false,
+    );
+    assert_eq!(code, 1, "coverage below the minimum fails too: {out}");
+}
+
+#[test]
+fn snapshots_are_created_accepted_and_never_written_in_ci() {
+    let dir = workspace(
+        "snap",
+        r#"[{"name": "in-time", "snapshot": true}, {"name": "late", "snapshot": true, "set": {"claim.filed_at": "2023-10-30"}}]"#,
+    );
+    // New snapshots fail; locally they are written to a pending file for review.
+    let (code, first) = run(&dir, &["test", "shop.cases.json"], false);
+    assert_eq!(code, 1);
+    assert!(dir.join("shop.snapshots.pending.json").exists());
+    assert!(!dir.join("shop.snapshots.json").exists());
+    // In CI nothing is written and --accept is refused.
+    std::fs::remove_file(dir.join("shop.snapshots.pending.json")).unwrap();
+    let (code, ci) = run(&dir, &["test", "shop.cases.json"], true);
+    assert_eq!(code, 1);
+    assert!(!dir.join("shop.snapshots.pending.json").exists());
+    let (code, ci_accept) = run(&dir, &["test", "--accept", "shop.cases.json"], true);
+    assert_eq!(code, 1);
+    // Accepting records them; then they match.
+    let (code, accepted) = run(&dir, &["test", "--accept", "shop.cases.json"], false);
+    assert_eq!(code, 0);
+    let recorded: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("shop.snapshots.json")).unwrap())
+            .unwrap();
+    assert_eq!(recorded["late"]["decision"], "deny");
+    assert_eq!(
+        recorded["in-time"]["because"][0]["source"],
+        "shop.policy:8:5"
+    );
+    let (code, again) = run(&dir, &["test", "shop.cases.json"], false);
+    assert_eq!(code, 0);
+    // A changed verdict is a failure naming each changed field, not a silent overwrite.
+    std::fs::write(
+        dir.join("shop.policy"),
+        POLICY.replace("30 days from", "20 days from"),
+    )
+    .unwrap();
+    let (code, changed) = run(&dir, &["test", "shop.cases.json"], true);
+    assert_eq!(code, 1);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("shop.snapshots.json")).unwrap(),
+        serde_json::to_string_pretty(&recorded).unwrap() + "\n"
+    );
+    insta::assert_snapshot!(format!(
+        "--- new\n{first}\n--- new, CI\n{ci}\n--- accept in CI\n{ci_accept}\n--- accept\n{accepted}\n--- again\n{again}\n--- changed, CI\n{changed}"
+    ));
+}
+
+#[test]
+fn test_results_as_json_and_junit() {
+    let dir = workspace(
+        "formats",
+        r#"[
+  {"name": "in-time", "expect": {"decision": "approve"}},
+  {"name": "bad <expectation> & \"quotes\"", "expect": {"decision": "deny"}}
+]"#,
+    );
+    let (code, json) = run(
+        &dir,
+        &["test", "--format", "json", "shop.cases.json"],
+        false,
+    );
+    assert_eq!(code, 1);
+    let parsed: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed["failed"], 1);
+    let (code, junit) = run(
+        &dir,
+        &["test", "--format", "junit", "shop.cases.json"],
+        false,
+    );
+    assert_eq!(code, 1);
+    assert!(junit.contains("bad &lt;expectation&gt; &amp; &quot;quotes&quot;"));
+    insta::assert_snapshot!(format!("--- json\n{json}\n--- junit\n{junit}"));
+}
+
+/// The SARIF 2.1.0 schema, as the serde-sarif crate (a dev-dependency) ships it.
+fn sarif_schema() -> Value {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo"));
+    let registry = cargo_home.join("registry").join("src");
+    for entry in std::fs::read_dir(&registry).unwrap().flatten() {
+        let path = entry
+            .path()
+            .join("serde-sarif-0.8.0")
+            .join("src")
+            .join("schema.json");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            // The published schema's pattern for `language` properties has a stray
+            // `]` (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`) that a strict regex
+            // engine refuses; this is the pattern it means. Clause never writes
+            // `language`.
+            let text = text.replace(
+                r"^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$",
+                r"^[a-zA-Z]{2}(-[a-zA-Z]{2})?$",
+            );
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+    panic!(
+        "the SARIF schema (serde-sarif 0.8.0's src/schema.json) was not found under {}",
+        registry.display()
+    );
+}
+
+#[test]
+fn check_output_for_github_annotations_and_sarif() {
+    let dir = root().join("tests/corpus/check-errors");
+    let (code, github) = run(
+        &dir,
+        &[
+            "check",
+            "35-optional-bool.policy",
+            "01-misspelt-fact.policy",
+            "--format",
+            "github",
+        ],
+        false,
+    );
+    assert_eq!(code, 1);
+    for line in github.lines() {
+        assert!(line.starts_with("::error file="), "{line}");
+    }
+    let (code, sarif) = run(
+        &dir,
+        &[
+            "check",
+            "35-optional-bool.policy",
+            "58-two-syntax-errors.policy",
+            "--format",
+            "sarif",
+        ],
+        false,
+    );
+    assert_eq!(code, 1);
+    let log: Value = serde_json::from_str(&sarif).unwrap();
+    let validator = jsonschema::validator_for(&sarif_schema()).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The schema does reject a log that is not SARIF.
+    assert!(
+        !validator.is_valid(&serde_json::json!({"version": "2.1.0", "runs": [{"results": []}]}))
+    );
+    let typed: serde_sarif::sarif::Sarif = serde_json::from_value(log.clone()).unwrap();
+    assert_eq!(typed.runs[0].results.as_ref().map(Vec::len), Some(3));
+    let mut results = log["runs"][0]["results"].clone();
+    insta::assert_snapshot!(format!(
+        "{github}\n{}",
+        serde_json::to_string_pretty(results.take().as_array_mut().unwrap()).unwrap()
+    ));
+}
