@@ -4,6 +4,7 @@
 //! [`parse`] (text to AST, `syntax/`) → [`check`] (names, types, units and
 //! currencies, `check/`) → [`eval`] (a checked policy and a claim to a verdict, `eval/`).
 
+pub mod batch;
 pub mod calendar;
 pub mod cases;
 pub mod check;

@@ -83,7 +83,9 @@ impl Coverage {
     /// Percentage covered (100 when there is nothing to cover).
     pub fn percent(&self) -> u32 {
         let (covered, total) = self.counts();
-        (covered * 100).checked_div(total).map_or(100, |p| u32::try_from(p).unwrap_or(100))
+        (covered * 100)
+            .checked_div(total)
+            .map_or(100, |p| u32::try_from(p).unwrap_or(100))
     }
 
     pub fn uncovered(&self) -> impl Iterator<Item = &CoverItem> {

@@ -1,21 +1,84 @@
-//! `clause eval POLICY --claim FILE`: one verdict as JSON.
+//! `clause eval POLICY --claim FILE`: one verdict as JSON; `--claims FILE`: a
+//! stream of claims, one record per line (see `batch`).
 
 use std::io::Read;
 use std::path::Path;
 
 use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY, WIDTH};
 
-pub fn run(policy: &Path, claim: &Path) -> i32 {
-    let policy = match load_policy(policy) {
-        Ok(p) => p,
+/// Loads the policy, printing why it cannot be used.
+fn policy_or_exit(path: &Path) -> Result<crate::Policy, i32> {
+    match load_policy(path) {
+        Ok(p) => Ok(p),
         Err(LoadError::Io(e)) => {
             eprintln!("error: {e}");
-            return EXIT_POLICY;
+            Err(EXIT_POLICY)
         }
         Err(LoadError::Policy(d)) => {
             eprint!("{}", d.render(WIDTH));
-            return EXIT_POLICY;
+            Err(EXIT_POLICY)
         }
+    }
+}
+
+/// `--claims`: every line gets a record; the summary goes to standard error.
+pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u16>) -> i32 {
+    let policy = match policy_or_exit(policy) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let threads = threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let input: Box<dyn std::io::BufRead> = if claims == Path::new("-") {
+        Box::new(std::io::BufReader::new(std::io::stdin().lock()))
+    } else {
+        match std::fs::File::open(claims) {
+            Ok(f) => Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", claims.display());
+                return EXIT_INPUT;
+            }
+        }
+    };
+    let output: Box<dyn std::io::Write> = match out {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 20, f)),
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", p.display());
+                return EXIT_INPUT;
+            }
+        },
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout().lock(),
+        )),
+    };
+    let started = std::time::Instant::now();
+    match crate::batch::run(&policy, input, output, threads) {
+        Ok(s) => {
+            eprintln!(
+                "{} lines: {} verdicts, {} errors ({} ms, {threads} threads)",
+                s.lines,
+                s.verdicts,
+                s.errors,
+                started.elapsed().as_millis()
+            );
+            EXIT_OK
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_INPUT
+        }
+    }
+}
+
+pub fn run(policy: &Path, claim: &Path) -> i32 {
+    let policy = match policy_or_exit(policy) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let text = match read_claim(claim) {
         Ok(t) => t,

@@ -60,13 +60,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = check::CheckFormat::Human)]
         format: check::CheckFormat,
     },
-    /// Evaluate a claim against a policy and print the verdict as JSON
+    /// Evaluate a claim (or a stream of claims) against a policy; verdicts are JSON
     Eval {
         /// The policy file
         policy: PathBuf,
-        /// The claim as JSON; `-` reads standard input
+        /// One claim as JSON; `-` reads standard input
+        #[arg(long, required_unless_present = "claims", conflicts_with = "claims")]
+        claim: Option<PathBuf>,
+        /// Claims as JSON lines, one per line; `-` reads standard input. Writes one
+        /// record per line, in order: a verdict or an error record
         #[arg(long)]
-        claim: PathBuf,
+        claims: Option<PathBuf>,
+        /// With --claims: where to write the records (standard output by default)
+        #[arg(long, requires = "claims")]
+        out: Option<PathBuf>,
+        /// With --claims: threads to evaluate on (all cores by default)
+        #[arg(long, requires = "claims", value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
     },
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
@@ -101,7 +111,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     match cli.command {
         Command::Check { paths, format } => check::run(&paths, format),
-        Command::Eval { policy, claim } => eval::run(&policy, &claim),
+        Command::Eval {
+            policy,
+            claim,
+            claims,
+            out,
+            threads,
+        } => match (claim, claims) {
+            (Some(claim), _) => eval::run(&policy, &claim),
+            (None, Some(claims)) => eval::batch(&policy, &claims, out.as_deref(), threads),
+            (None, None) => EXIT_USAGE,
+        },
         Command::Test {
             paths,
             format,

@@ -124,10 +124,7 @@ fn evaluate_inner(
         }
     } else {
         let mut interp = Interp::new(policy, claim, None);
-        outcomes.push((
-            None,
-            decide(&mut interp, block, policy, block_idx, trace)?,
-        ));
+        outcomes.push((None, decide(&mut interp, block, policy, block_idx, trace)?));
     }
 
     for (idx, out) in &outcomes {

@@ -106,3 +106,56 @@ fn usage_errors_exit_64() {
     let (code, _, _) = clause(&["check", "--no-such-flag", "policies"], None);
     assert_eq!(code, 64);
 }
+
+#[test]
+fn batch_evaluation_gives_every_line_one_record_in_order() {
+    let good = base_claim().to_string();
+    let mut bad_amount = base_claim();
+    bad_amount["items"][0]["price"]["amount"] = serde_json::json!("12,5");
+    let input = [
+        good.clone(),
+        "{not json".to_string(),
+        String::new(),
+        bad_amount.to_string(),
+        "[1, 2]".to_string(),
+        good.replace("T-1", "T-6"),
+    ]
+    .join("\n")
+        + "\n";
+    for threads in ["1", "2"] {
+        let (code, out, err) = clause(
+            &[
+                "eval",
+                "policies/imicro.policy",
+                "--claims",
+                "-",
+                "--threads",
+                threads,
+            ],
+            Some(&input),
+        );
+        assert_eq!(code, 0, "{err}");
+        let records: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), 6);
+        assert_eq!(records[0]["claim_id"], "T-1");
+        assert_eq!(records[0]["decision"], "approve");
+        assert_eq!(records[1]["line"], 2);
+        assert!(records[1]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the claim is not valid JSON"));
+        assert_eq!(records[2]["errors"][0]["message"], "the line is empty");
+        assert_eq!(records[3]["line"], 4);
+        assert_eq!(records[3]["claim_id"], "T-1");
+        assert_eq!(records[3]["errors"][0]["path"], "items[0].price.amount");
+        assert_eq!(
+            records[4]["errors"][0]["message"],
+            "a claim must be a JSON object, found an array"
+        );
+        assert_eq!(records[5]["claim_id"], "T-6");
+        assert!(err.contains("6 lines: 2 verdicts, 4 errors"), "{err}");
+    }
+}
