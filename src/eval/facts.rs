@@ -76,7 +76,7 @@ pub enum Owned {
     Text(String),
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Order {
     pub id: Option<String>,
     pub placed_at: Option<Moment>,
@@ -92,7 +92,7 @@ pub struct Order {
     pub shipping_paid: Option<Money>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Item {
     pub sku: String,
     pub category: String,
@@ -106,7 +106,7 @@ pub struct Item {
     pub whole_bundle_claimed: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClaimPart {
     pub kind: String,
     pub filed_at: Option<Moment>,
@@ -121,7 +121,7 @@ pub struct ClaimPart {
 }
 
 /// A decoded claim.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Claim {
     pub claim_id: String,
     pub as_of: Option<Moment>,
@@ -131,11 +131,11 @@ pub struct Claim {
     /// Indexes into `items` of the items the claim is about, in claim order.
     pub claimed: Vec<usize>,
     pub custom: Vec<Option<Owned>>,
-    rates: Vec<Rate>,
+    pub(super) rates: Vec<Rate>,
 }
 
-#[derive(Debug, Clone)]
-struct Rate {
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Rate {
     key: String,
     value: Result<(Currency, Currency, Decimal), String>,
 }
@@ -305,20 +305,7 @@ impl Decoder<'_> {
             .or(c.claim.filed_at);
         c.items = self.items(root);
         c.claimed = self.claimed(part, &c.items);
-        for idx in 0..c.items.len() {
-            let whole = match c.items.get(idx).and_then(|i| i.bundle_id.clone()) {
-                Some(b) => c
-                    .items
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, it)| it.bundle_id.as_deref() == Some(b.as_str()))
-                    .all(|(j, _)| c.claimed.contains(&j)),
-                None => true,
-            };
-            if let Some(item) = c.items.get_mut(idx) {
-                item.whole_bundle_claimed = whole;
-            }
-        }
+        mark_whole_bundles(&mut c);
         c.rates = self.rates(root);
         c.custom = self.custom(root, policy);
         c
@@ -779,5 +766,23 @@ fn kind_of(v: &Json) -> &'static str {
         Json::String(_) => "a string",
         Json::Array(_) => "an array",
         Json::Object(_) => "an object",
+    }
+}
+
+/// Marks each item whose bundle (if any) the claim covers whole.
+pub(super) fn mark_whole_bundles(c: &mut Claim) {
+    for idx in 0..c.items.len() {
+        let whole = match c.items.get(idx).and_then(|i| i.bundle_id.clone()) {
+            Some(b) => c
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, it)| it.bundle_id.as_deref() == Some(b.as_str()))
+                .all(|(j, _)| c.claimed.contains(&j)),
+            None => true,
+        };
+        if let Some(item) = c.items.get_mut(idx) {
+            item.whole_bundle_claimed = whole;
+        }
     }
 }

@@ -31,14 +31,12 @@ pub(super) fn in_domain(s: &str, d: &CodeDomain) -> Result<(), String> {
             }
         }
         CodeDomain::Free => Ok(()),
-        _ => {
-            let codes = d.codes().unwrap_or_default();
-            if codes.contains(&s) {
-                Ok(())
-            } else {
-                Err(format!("\"{s}\" is not one of {}", codes.join(", ")))
-            }
-        }
+        CodeDomain::Fixed(list) if list.contains(&s) => Ok(()),
+        CodeDomain::Declared(list) if list.iter().any(|c| c == s) => Ok(()),
+        _ => Err(format!(
+            "\"{s}\" is not one of {}",
+            d.codes().unwrap_or_default().join(", ")
+        )),
     }
 }
 
@@ -55,28 +53,32 @@ pub(super) fn boolean(v: &Json) -> Result<bool, String> {
 
 /// A decimal from a string ("12.50") or a JSON number, exactly (never through binary floating point).
 pub(super) fn decimal(v: &Json) -> Result<Decimal, String> {
-    let text = match v {
-        Json::String(s) => s.clone(),
-        Json::Number(n) => n.to_string(),
-        other => return Err(format!("{} is not a decimal", show(other))),
-    };
-    let plain = {
-        let t = text.strip_prefix('-').unwrap_or(&text);
-        let mut parts = t.splitn(2, '.');
-        let int = parts.next().unwrap_or("");
-        let frac = parts.next();
-        !int.is_empty()
-            && int.bytes().all(|b| b.is_ascii_digit())
-            && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let parsed = if plain {
-        Decimal::from_str(&text).ok()
-    } else if matches!(v, Json::Number(_)) {
-        Decimal::from_scientific(&text).ok()
-    } else {
-        None
+    let parsed = match v {
+        Json::String(s) => decimal_text(s, false),
+        Json::Number(n) => decimal_text(&n.to_string(), true),
+        _ => None,
     };
     parsed.ok_or_else(|| format!("{} is not a decimal", show(v)))
+}
+
+/// The exact decimal a string (`number` false: digits with an optional sign and
+/// fraction) or a JSON number's text (`number` true: exponents allowed) writes.
+pub(super) fn decimal_text(text: &str, number: bool) -> Option<Decimal> {
+    let t = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match t.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    let plain = !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if plain {
+        Decimal::from_str(text).ok()
+    } else if number {
+        Decimal::from_scientific(text).ok()
+    } else {
+        None
+    }
 }
 
 /// A percentage written as "15%".
@@ -90,11 +92,7 @@ pub(super) fn percent(v: &Json) -> Result<Decimal, String> {
 
 pub(super) fn quantity(v: &Json) -> Result<Decimal, String> {
     let d = decimal(v).map_err(|_| format!("{} is not a whole number", show(v)))?;
-    if d.fract().is_zero() && d >= Decimal::ONE {
-        Ok(d)
-    } else {
-        Err(format!("{} is not a whole number of at least 1", show(v)))
-    }
+    quantity_of(d).ok_or_else(|| format!("{} is not a whole number of at least 1", show(v)))
 }
 
 pub(super) fn money(v: &Json) -> Result<Money, String> {
@@ -106,16 +104,25 @@ pub(super) fn money(v: &Json) -> Result<Money, String> {
     })?;
     let amount = o.get("amount").ok_or("money needs an \"amount\"")?;
     let amount = decimal(amount).map_err(|m| format!("amount: {m}"))?;
-    if amount < Decimal::ZERO {
-        return Err(format!(
-            "amount: {} is negative; amounts in a claim are zero or more",
-            show(o.get("amount").unwrap_or(&Json::Null))
-        ));
-    }
     let cur = o
         .get("currency")
         .and_then(Json::as_str)
         .ok_or("money needs a \"currency\"")?;
+    money_of(amount, cur, || show(o.get("amount").unwrap_or(&Json::Null)))
+}
+
+/// Money from its parts: never negative, in an ISO 4217 currency.
+pub(super) fn money_of(
+    amount: Decimal,
+    cur: &str,
+    shown: impl Fn() -> String,
+) -> Result<Money, String> {
+    if amount < Decimal::ZERO {
+        return Err(format!(
+            "amount: {} is negative; amounts in a claim are zero or more",
+            shown()
+        ));
+    }
     let currency = Currency::parse(cur)
         .ok_or_else(|| format!("currency: \"{cur}\" is not an ISO 4217 currency code"))?;
     Ok(Money::new(amount, currency))
@@ -134,6 +141,11 @@ pub(super) fn weight(v: &Json) -> Result<Decimal, String> {
         .get("unit")
         .and_then(Json::as_str)
         .ok_or("a weight needs a \"unit\"")?;
+    weight_of(value, unit)
+}
+
+/// A weight in grams from its parts.
+pub(super) fn weight_of(value: Decimal, unit: &str) -> Result<Decimal, String> {
     let grams =
         grams_per(unit).ok_or_else(|| format!("unit: \"{unit}\" is not one of g, kg, oz, lb"))?;
     if value < Decimal::ZERO {
@@ -149,14 +161,43 @@ pub fn moment(v: &Json) -> Result<Moment, String> {
     let s = v
         .as_str()
         .ok_or_else(|| format!("{} is not a date or time", show(v)))?;
+    moment_str(s)
+}
+
+/// [`moment`] of a string.
+pub(super) fn moment_str(s: &str) -> Result<Moment, String> {
     if s.len() == 10 {
-        return NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        return plain_date(s)
             .map(Moment::Day)
-            .map_err(|_| format!("\"{s}\" is not a date on the calendar"));
+            .ok_or_else(|| format!("\"{s}\" is not a date on the calendar"));
     }
     DateTime::parse_from_rfc3339(s).map(Moment::Instant).map_err(|_| {
         format!("\"{s}\" is neither a date (2023-11-16) nor an RFC 3339 time with an offset (2023-11-16T14:05:00-08:00)")
     })
+}
+
+/// `YYYY-MM-DD`, read digit by digit (chrono's format parser is slow for this).
+fn plain_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let mut n = 0u32;
+        for &c in b.get(r)? {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + u32::from(c - b'0');
+        }
+        Some(n)
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
+/// A quantity: a whole number of at least one.
+pub(super) fn quantity_of(d: Decimal) -> Option<Decimal> {
+    (d.fract().is_zero() && d >= Decimal::ONE).then_some(d)
 }
 
 pub(super) fn owned(v: &Json, ty: &Ty) -> Result<Owned, String> {

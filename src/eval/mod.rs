@@ -9,6 +9,7 @@
 //! deny, any review → review, approve and deny mixed → partial.
 
 pub mod facts;
+mod fast;
 mod interp;
 mod json;
 pub mod verdict;
@@ -23,8 +24,25 @@ use verdict::*;
 
 /// Decodes a claim from JSON text and evaluates it.
 pub fn eval_json(policy: &Policy, text: &str) -> Result<Verdict, ClaimErrors> {
-    let claim = decode(text, policy)?;
+    let claim = match fast::decode(text, policy) {
+        Some(c) => c,
+        None => decode(text, policy)?,
+    };
     evaluate(policy, &claim)
+}
+
+/// Decodes a claim from JSON text: the fast path when the claim is well formed,
+/// the careful one otherwise (see `fast`). Both give the same claim.
+pub fn decode_fast_or_careful(text: &str, policy: &Policy) -> Result<Claim, ClaimErrors> {
+    match fast::decode(text, policy) {
+        Some(c) => Ok(c),
+        None => decode(text, policy),
+    }
+}
+
+/// Only the fast path, for tests that compare it with the careful one.
+pub fn decode_fast_only(text: &str, policy: &Policy) -> Option<Claim> {
+    fast::decode(text, policy)
 }
 
 /// Evaluates a decoded claim. The only errors are the claim's: a conversion it

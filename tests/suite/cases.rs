@@ -195,3 +195,37 @@ fn seed_policies_reach_every_rule_and_exception_under_clause_test() {
         assert_eq!(report.coverage.percent(), 100);
     }
 }
+
+#[test]
+fn the_fast_decoder_agrees_with_the_careful_one() {
+    let mut compared = 0;
+    for path in files(&root().join("policies"), ".cases.json") {
+        let file = clause::cases::load(&path).unwrap();
+        let policy = policy_file(&path.parent().unwrap().join(&file.policy));
+        for case in &file.cases {
+            let text = case.claim.to_string();
+            let careful = clause::eval::decode(&text, &policy);
+            if let Some(fast) = clause::eval::decode_fast_only(&text, &policy) {
+                assert_eq!(Ok(fast), careful, "{}: {}", path.display(), case.name);
+                compared += 1;
+            }
+        }
+    }
+    // The bench policy on the bench's hand-made claims, whose fields vary the most.
+    let bench = policy_file(&root().join("benches/imicro-bench.policy"));
+    for name in ["rules", "boundaries", "money_weight"] {
+        let Ok(text) =
+            std::fs::read_to_string(root().join(format!("../shared/bench/testdata/{name}.jsonl")))
+        else {
+            continue;
+        };
+        for line in text.lines() {
+            let Some(fast) = clause::eval::decode_fast_only(line, &bench) else {
+                panic!("a well-formed bench claim takes the fast path: {line}")
+            };
+            assert_eq!(Ok(fast), clause::eval::decode(line, &bench));
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "only {compared} claims compared");
+}

@@ -1,0 +1,368 @@
+//! The fast path for decoding a claim: straight from the JSON text into typed
+//! fields with serde, borrowing strings, skipping keys the contract does not
+//! name, and never building a `serde_json::Value`.
+//!
+//! It accepts only claims that are entirely well formed. Anything else — a
+//! malformed field (read by the policy or not), a code outside its list, a
+//! claim with `rates` or custom `facts`, a duplicate key — makes it step aside,
+//! and `facts::decode` reads the claim the careful way, which reports every
+//! problem with its JSON path (or ignores fields the policy does not read). So
+//! for any claim the two paths give the same result; a test checks it.
+
+use std::borrow::Cow;
+
+use rust_decimal::Decimal;
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::facts::{mark_whole_bundles, Claim, ClaimPart, Item, Moment, Order};
+use super::json::{decimal_text, in_domain, moment_str, money_of, quantity_of, weight_of};
+use crate::check::types::{CodeDomain, Ty};
+use crate::check::vocab::{self, FactRef};
+use crate::money::Money;
+use crate::Policy;
+
+type Str<'a> = Cow<'a, str>;
+
+#[derive(Deserialize)]
+struct RawClaim<'a> {
+    #[serde(borrow)]
+    claim_id: Str<'a>,
+    #[serde(borrow, default)]
+    as_of: Option<Str<'a>>,
+    #[serde(default)]
+    rates: Option<IgnoredAny>,
+    #[serde(borrow)]
+    order: RawOrder<'a>,
+    #[serde(borrow)]
+    items: Vec<RawItem<'a>>,
+    #[serde(borrow)]
+    claim: RawPart<'a>,
+}
+
+#[derive(Deserialize)]
+struct RawOrder<'a> {
+    #[serde(borrow, default)]
+    id: Option<Str<'a>>,
+    #[serde(borrow)]
+    placed_at: Str<'a>,
+    #[serde(borrow, default)]
+    invoiced_at: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    shipped_at: Option<Str<'a>>,
+    #[serde(default)]
+    picked_up_by_carrier: Option<bool>,
+    #[serde(borrow, default)]
+    delivered_at: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    channel: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    destination: Option<RawDestination<'a>>,
+    #[serde(borrow, default)]
+    payment_method: Option<Str<'a>>,
+    #[serde(borrow)]
+    total: RawMoney<'a>,
+    #[serde(borrow, default)]
+    shipping_paid: Option<RawMoney<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawDestination<'a> {
+    #[serde(borrow, default)]
+    country: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    address_kind: Option<Str<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawMoney<'a> {
+    #[serde(borrow)]
+    amount: &'a RawValue,
+    #[serde(borrow)]
+    currency: Str<'a>,
+}
+
+#[derive(Deserialize)]
+struct RawWeight<'a> {
+    #[serde(borrow)]
+    value: &'a RawValue,
+    #[serde(borrow)]
+    unit: Str<'a>,
+}
+
+#[derive(Deserialize)]
+struct RawItem<'a> {
+    #[serde(borrow)]
+    sku: Str<'a>,
+    #[serde(borrow)]
+    category: Str<'a>,
+    #[serde(borrow)]
+    price: RawMoney<'a>,
+    #[serde(borrow)]
+    quantity: &'a RawValue,
+    #[serde(borrow, default)]
+    weight: Option<RawWeight<'a>>,
+    #[serde(borrow, default)]
+    bundle_id: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    tags: Option<Vec<Str<'a>>>,
+    #[serde(default)]
+    condition: Option<RawCondition>,
+}
+
+#[derive(Deserialize)]
+struct RawCondition {
+    #[serde(default)]
+    opened: Option<bool>,
+    #[serde(default)]
+    used: Option<bool>,
+    #[serde(default)]
+    damaged: Option<bool>,
+    #[serde(default)]
+    original_packaging: Option<bool>,
+    #[serde(default)]
+    packaging_damaged: Option<bool>,
+    #[serde(default)]
+    accessories_complete: Option<bool>,
+    #[serde(default)]
+    labels_intact: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct RawPart<'a> {
+    #[serde(borrow, default)]
+    kind: Option<Str<'a>>,
+    #[serde(borrow)]
+    filed_at: Str<'a>,
+    #[serde(borrow)]
+    reason: Str<'a>,
+    #[serde(borrow, default)]
+    requested_remedy: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    items: Option<Vec<Str<'a>>>,
+    #[serde(borrow, default)]
+    evidence: Option<Vec<Str<'a>>>,
+    #[serde(default)]
+    preapproved: Option<bool>,
+    #[serde(borrow, default)]
+    return_label_issued_at: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    return_shipped_at: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    return_received_at: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    return_cost: Option<RawMoney<'a>>,
+}
+
+/// Whether the policy reads a fact: a malformed optional fact it does not read is
+/// read as missing, as the careful path does; one it reads sends the claim there.
+struct Reads<'p>(&'p [FactRef]);
+
+impl Reads<'_> {
+    fn strict(&self, f: FactRef) -> bool {
+        self.0.binary_search(&f).is_ok()
+    }
+
+    /// `Some(value)` when well formed; `Some(None)` when malformed and not read; `None` to step aside.
+    fn lenient<T>(&self, f: FactRef, parsed: Option<T>) -> Option<Option<T>> {
+        match parsed {
+            Some(v) => Some(Some(v)),
+            None if self.strict(f) => None,
+            None => Some(None),
+        }
+    }
+}
+
+/// The claim, if it is entirely well formed; `None` sends it down the careful path.
+pub fn decode(text: &str, policy: &Policy) -> Option<Claim> {
+    let reads = Reads(&policy.reads);
+    if !policy.facts.is_empty() {
+        return None;
+    }
+    let raw: RawClaim<'_> = serde_json::from_str(text).ok()?;
+    if raw.rates.is_some() || raw.items.is_empty() {
+        return None;
+    }
+    let mut items = Vec::with_capacity(raw.items.len());
+    for it in &raw.items {
+        items.push(item(it, &reads)?);
+    }
+    let claimed = match &raw.claim.items {
+        None => (0..items.len()).collect(),
+        Some(skus) => {
+            let mut out = Vec::with_capacity(skus.len());
+            for sku in skus {
+                let idx = items.iter().position(|i| i.sku == sku.as_ref())?;
+                if !out.contains(&idx) {
+                    out.push(idx);
+                }
+            }
+            if out.is_empty() {
+                return None;
+            }
+            out
+        }
+    };
+    let part = part(&raw.claim, &reads)?;
+    let as_of = match &raw.as_of {
+        Some(s) => reads
+            .lenient(FactRef::AsOf, moment_str(s).ok())?
+            .or(part.filed_at),
+        None => part.filed_at,
+    };
+    let mut claim = Claim {
+        claim_id: raw.claim_id.into_owned(),
+        as_of,
+        order: order(&raw.order, &reads)?,
+        items,
+        claim: part,
+        claimed,
+        ..Claim::default()
+    };
+    mark_whole_bundles(&mut claim);
+    Some(claim)
+}
+
+fn time(s: &Option<Str<'_>>, fact: FactRef, reads: &Reads<'_>) -> Option<Option<Moment>> {
+    match s {
+        None => Some(None),
+        Some(s) => reads.lenient(fact, moment_str(s).ok()),
+    }
+}
+
+/// A code of a standard fact, checked against its list.
+fn code(s: &Option<Str<'_>>, fact: FactRef, reads: &Reads<'_>) -> Option<Option<String>> {
+    match s {
+        None => Some(None),
+        Some(s) => reads.lenient(fact, valid_code(s, fact).map(|()| s.to_string())),
+    }
+}
+
+fn valid_code(s: &str, fact: FactRef) -> Option<()> {
+    let info = vocab::VOCABULARY.iter().find(|f| f.fact == fact)?;
+    match &info.ty {
+        Ty::Code(d) | Ty::Codes(d) => in_domain(s, d).ok(),
+        _ => Some(()),
+    }
+}
+
+fn decimal(raw: &RawValue) -> Option<Decimal> {
+    let text = raw.get();
+    if text.starts_with('"') {
+        let s: Str<'_> = serde_json::from_str(text).ok()?;
+        decimal_text(&s, false)
+    } else {
+        decimal_text(text, true)
+    }
+}
+
+fn money(m: &RawMoney<'_>) -> Option<Money> {
+    money_of(decimal(m.amount)?, &m.currency, String::new).ok()
+}
+
+fn optional_money(
+    m: &Option<RawMoney<'_>>,
+    fact: FactRef,
+    reads: &Reads<'_>,
+) -> Option<Option<Money>> {
+    match m {
+        None => Some(None),
+        Some(m) => reads.lenient(fact, money(m)),
+    }
+}
+
+fn order(o: &RawOrder<'_>, r: &Reads<'_>) -> Option<Order> {
+    let (country, address_kind) = match &o.destination {
+        Some(d) => (
+            code(&d.country, FactRef::Country, r)?,
+            code(&d.address_kind, FactRef::AddressKind, r)?,
+        ),
+        None => (None, None),
+    };
+    Some(Order {
+        id: o.id.as_ref().map(|s| s.to_string()),
+        placed_at: Some(moment_str(&o.placed_at).ok()?),
+        invoiced_at: time(&o.invoiced_at, FactRef::InvoicedAt, r)?,
+        shipped_at: time(&o.shipped_at, FactRef::ShippedAt, r)?,
+        picked_up: o.picked_up_by_carrier,
+        delivered_at: time(&o.delivered_at, FactRef::DeliveredAt, r)?,
+        channel: code(&o.channel, FactRef::Channel, r)?,
+        country,
+        address_kind,
+        payment_method: code(&o.payment_method, FactRef::PaymentMethod, r)?,
+        total: Some(money(&o.total)?),
+        shipping_paid: optional_money(&o.shipping_paid, FactRef::ShippingPaid, r)?,
+    })
+}
+
+fn item(i: &RawItem<'_>, r: &Reads<'_>) -> Option<Item> {
+    let weight = match &i.weight {
+        None => None,
+        Some(w) => r.lenient(
+            FactRef::Weight,
+            decimal(w.value).and_then(|v| weight_of(v, &w.unit).ok()),
+        )?,
+    };
+    let condition = match &i.condition {
+        None => [None; 7],
+        Some(c) => [
+            c.opened,
+            c.used,
+            c.damaged,
+            c.original_packaging,
+            c.packaging_damaged,
+            c.accessories_complete,
+            c.labels_intact,
+        ],
+    };
+    Some(Item {
+        sku: i.sku.to_string(),
+        category: i.category.to_string(),
+        price: Some(money(&i.price)?),
+        quantity: quantity_of(decimal(i.quantity)?)?,
+        weight,
+        bundle_id: i.bundle_id.as_ref().map(|s| s.to_string()),
+        tags: i
+            .tags
+            .as_ref()
+            .map_or_else(Vec::new, |t| t.iter().map(|s| s.to_string()).collect()),
+        condition,
+        whole_bundle_claimed: true,
+    })
+}
+
+fn part(p: &RawPart<'_>, r: &Reads<'_>) -> Option<ClaimPart> {
+    let kind = match &p.kind {
+        None => "return".to_string(),
+        Some(k) => {
+            valid_code(k, FactRef::Kind)?;
+            k.to_string()
+        }
+    };
+    valid_code(&p.reason, FactRef::Reason)?;
+    let evidence = match &p.evidence {
+        None => Vec::new(),
+        Some(list) => {
+            let domain = CodeDomain::Fixed(vocab::EVIDENCE);
+            let mut out = Vec::with_capacity(list.len());
+            for e in list {
+                in_domain(e, &domain).ok()?;
+                out.push(e.to_string());
+            }
+            out
+        }
+    };
+    Some(ClaimPart {
+        kind,
+        filed_at: Some(moment_str(&p.filed_at).ok()?),
+        reason: p.reason.to_string(),
+        requested_remedy: code(&p.requested_remedy, FactRef::RequestedRemedy, r)?,
+        evidence,
+        preapproved: p.preapproved,
+        label_issued_at: time(&p.return_label_issued_at, FactRef::LabelIssuedAt, r)?,
+        return_shipped_at: time(&p.return_shipped_at, FactRef::ReturnShippedAt, r)?,
+        return_received_at: time(&p.return_received_at, FactRef::ReturnReceivedAt, r)?,
+        return_cost: optional_money(&p.return_cost, FactRef::ReturnCost, r)?,
+    })
+}
