@@ -55,29 +55,33 @@ pub fn run<R: BufRead, W: Write>(
         .build()
         .map_err(io::Error::other)?;
     let mut summary = Summary::default();
-    let mut chunk: Vec<Vec<u8>> = Vec::with_capacity(CHUNK_LINES);
+    // Buffers for the lines of a chunk and their records, reused from chunk to chunk.
+    let mut lines: Vec<Vec<u8>> = (0..CHUNK_LINES).map(|_| Vec::new()).collect();
+    let mut records: Vec<(Vec<u8>, bool)> = (0..CHUNK_LINES).map(|_| (Vec::new(), false)).collect();
     loop {
-        chunk.clear();
-        let mut eof = false;
-        while chunk.len() < CHUNK_LINES {
-            let mut line = Vec::new();
-            if input.read_until(b'\n', &mut line)? == 0 {
-                eof = true;
+        let mut filled = 0;
+        for line in lines.iter_mut() {
+            line.clear();
+            if input.read_until(b'\n', line)? == 0 {
                 break;
             }
-            chunk.push(line);
+            filled += 1;
         }
         let first = summary.lines + 1;
-        let records: Vec<(String, bool)> = pool.install(|| {
+        pool.install(|| {
             use rayon::prelude::*;
-            chunk
+            lines
                 .par_iter()
+                .zip(records.par_iter_mut())
+                .take(filled)
                 .enumerate()
-                .map(|(i, line)| record(policy, line, first + i as u64))
-                .collect()
+                .for_each(|(i, (line, (out, ok)))| {
+                    out.clear();
+                    *ok = record(policy, line, first + i as u64, out);
+                });
         });
-        for (text, ok) in &records {
-            output.write_all(text.as_bytes())?;
+        for (text, ok) in records.iter().take(filled) {
+            output.write_all(text)?;
             output.write_all(b"\n")?;
             summary.lines += 1;
             if *ok {
@@ -86,7 +90,7 @@ pub fn run<R: BufRead, W: Write>(
                 summary.errors += 1;
             }
         }
-        if eof {
+        if filled < CHUNK_LINES {
             break;
         }
     }
@@ -94,60 +98,47 @@ pub fn run<R: BufRead, W: Write>(
     Ok(summary)
 }
 
-/// One line's record, and whether it is a verdict.
-fn record(policy: &Policy, raw: &[u8], line: u64) -> (String, bool) {
+/// Writes one line's record into `out`; true when it is a verdict.
+fn record(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
     let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-    let fail = |errors: &[InputError], claim_id: Option<String>| {
-        let rec = ErrorRecord {
-            line,
-            claim_id,
-            errors,
-        };
-        (
-            serde_json::to_string(&rec)
-                .unwrap_or_else(|_| format!("{{\"line\":{line},\"errors\":[]}}")),
-            false,
-        )
+    let problem = |message: &str| {
+        vec![InputError {
+            path: String::new(),
+            message: message.into(),
+        }]
     };
-    let Ok(text) = std::str::from_utf8(raw) else {
-        return fail(
-            &[InputError {
-                path: String::new(),
-                message: "the line is not UTF-8 text".into(),
-            }],
-            None,
-        );
-    };
-    if text.trim().is_empty() {
-        return fail(
-            &[InputError {
-                path: String::new(),
-                message: "the line is empty".into(),
-            }],
-            None,
-        );
-    }
-    match crate::eval::eval_json(policy, text) {
-        Ok(v) => match serde_json::to_string(&v) {
-            Ok(s) => (s, true),
-            Err(e) => fail(
-                &[InputError {
-                    path: String::new(),
-                    message: format!("cannot write the verdict: {e}"),
-                }],
-                Some(v.claim_id),
-            ),
+    let (errors, claim_id) = match std::str::from_utf8(raw) {
+        Err(_) => (problem("the line is not UTF-8 text"), None),
+        Ok(text) if text.trim().is_empty() => (problem("the line is empty"), None),
+        Ok(text) => match crate::eval::eval_json(policy, text) {
+            Ok(v) => {
+                if serde_json::to_writer(&mut *out, &v).is_ok() {
+                    return true;
+                }
+                out.clear();
+                (problem("cannot write the verdict"), Some(v.claim_id))
+            }
+            Err(e) => {
+                let claim_id = serde_json::from_str::<serde_json::Value>(text)
+                    .ok()
+                    .and_then(|v| {
+                        v.get("claim_id")
+                            .and_then(|c| c.as_str())
+                            .map(str::to_string)
+                    });
+                (e.0, claim_id)
+            }
         },
-        Err(e) => {
-            let claim_id = serde_json::from_str::<serde_json::Value>(text)
-                .ok()
-                .and_then(|v| {
-                    v.get("claim_id")
-                        .and_then(|c| c.as_str())
-                        .map(str::to_string)
-                });
-            fail(&e.0, claim_id)
-        }
+    };
+    let rec = ErrorRecord {
+        line,
+        claim_id,
+        errors: &errors,
+    };
+    if serde_json::to_writer(&mut *out, &rec).is_err() {
+        out.clear();
+        out.extend_from_slice(format!("{{\"line\":{line},\"errors\":[]}}").as_bytes());
     }
+    false
 }

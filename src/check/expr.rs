@@ -159,6 +159,10 @@ impl Checker<'_> {
             }
         }
         self.reads.insert(info.fact);
+        if info.fact == FactRef::WholeBundleClaimed {
+            // Worked out from every item's bundle.
+            self.reads.insert(FactRef::BundleId);
+        }
         let optional = info.optional && !env.set.contains(&info.fact);
         Some((info.fact, TyInfo::new(info.ty.clone(), optional)))
     }

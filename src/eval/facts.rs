@@ -3,7 +3,8 @@
 //!
 //! What is validated: every required field always, and every optional field the
 //! policy reads (its type and, for codes, its list). Fields the policy does not
-//! read are not validated and unknown keys are ignored. Every problem is reported
+//! read are not validated, nor kept: the decoded claim holds them as missing.
+//! Unknown keys are ignored. Every problem is reported
 //! with the JSON path of the field, all at once.
 
 use std::fmt;
@@ -225,6 +226,10 @@ impl Decoder<'_> {
         parse: Parse<T>,
     ) -> Option<T> {
         let strict = required || fact.is_some_and(|f| self.reads.contains(&f));
+        if !strict && fact.is_some() {
+            // A fact the policy does not read is neither validated nor kept.
+            return None;
+        }
         match obj.and_then(|o| o.get(key)) {
             None | Some(Json::Null) => {
                 if required {
@@ -511,6 +516,9 @@ impl Decoder<'_> {
                 Ty::Codes(d) => Some(d.clone()),
                 _ => None,
             });
+        if !strict {
+            return Vec::new();
+        }
         match o.and_then(|o| o.get(key)) {
             None | Some(Json::Null) => Vec::new(),
             Some(Json::Array(values)) => {

@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 use super::facts::{mark_whole_bundles, Claim, ClaimPart, Item, Moment, Order};
 use super::json::{decimal_text, in_domain, moment_str, money_of, quantity_of, weight_of};
 use crate::check::types::{CodeDomain, Ty};
-use crate::check::vocab::{self, FactRef};
+use crate::check::vocab::{self, Condition, FactRef};
 use crate::money::Money;
 use crate::Policy;
 
@@ -164,12 +164,21 @@ impl Reads<'_> {
         self.0.binary_search(&f).is_ok()
     }
 
-    /// `Some(value)` when well formed; `Some(None)` when malformed and not read; `None` to step aside.
-    fn lenient<T>(&self, f: FactRef, parsed: Option<T>) -> Option<Option<T>> {
-        match parsed {
-            Some(v) => Some(Some(v)),
-            None if self.strict(f) => None,
-            None => Some(None),
+    /// A fact the policy reads: `Some(Some(value))` when well formed, `None` (step
+    /// aside) when not. A fact it does not read is not parsed: `Some(None)`.
+    fn read<T>(&self, f: FactRef, parse: impl FnOnce() -> Option<T>) -> Option<Option<T>> {
+        if !self.strict(f) {
+            return Some(None);
+        }
+        parse().map(Some)
+    }
+
+    /// A flag the policy reads, or nothing.
+    fn flag(&self, f: FactRef, value: Option<bool>) -> Option<bool> {
+        if self.strict(f) {
+            value
+        } else {
+            None
         }
     }
 }
@@ -207,7 +216,7 @@ pub fn decode(text: &str, policy: &Policy) -> Option<Claim> {
     let part = part(&raw.claim, &reads)?;
     let as_of = match &raw.as_of {
         Some(s) => reads
-            .lenient(FactRef::AsOf, moment_str(s).ok())?
+            .read(FactRef::AsOf, || moment_str(s).ok())?
             .or(part.filed_at),
         None => part.filed_at,
     };
@@ -227,7 +236,7 @@ pub fn decode(text: &str, policy: &Policy) -> Option<Claim> {
 fn time(s: &Option<Str<'_>>, fact: FactRef, reads: &Reads<'_>) -> Option<Option<Moment>> {
     match s {
         None => Some(None),
-        Some(s) => reads.lenient(fact, moment_str(s).ok()),
+        Some(s) => reads.read(fact, || moment_str(s).ok()),
     }
 }
 
@@ -235,7 +244,7 @@ fn time(s: &Option<Str<'_>>, fact: FactRef, reads: &Reads<'_>) -> Option<Option<
 fn code(s: &Option<Str<'_>>, fact: FactRef, reads: &Reads<'_>) -> Option<Option<String>> {
     match s {
         None => Some(None),
-        Some(s) => reads.lenient(fact, valid_code(s, fact).map(|()| s.to_string())),
+        Some(s) => reads.read(fact, || valid_code(s, fact).map(|()| s.to_string())),
     }
 }
 
@@ -268,7 +277,7 @@ fn optional_money(
 ) -> Option<Option<Money>> {
     match m {
         None => Some(None),
-        Some(m) => reads.lenient(fact, money(m)),
+        Some(m) => reads.read(fact, || money(m)),
     }
 }
 
@@ -281,11 +290,11 @@ fn order(o: &RawOrder<'_>, r: &Reads<'_>) -> Option<Order> {
         None => (None, None),
     };
     Some(Order {
-        id: o.id.as_ref().map(|s| s.to_string()),
+        id: r.read(FactRef::OrderId, || o.id.as_ref().map(|s| s.to_string()))?,
         placed_at: Some(moment_str(&o.placed_at).ok()?),
         invoiced_at: time(&o.invoiced_at, FactRef::InvoicedAt, r)?,
         shipped_at: time(&o.shipped_at, FactRef::ShippedAt, r)?,
-        picked_up: o.picked_up_by_carrier,
+        picked_up: r.flag(FactRef::PickedUp, o.picked_up_by_carrier),
         delivered_at: time(&o.delivered_at, FactRef::DeliveredAt, r)?,
         channel: code(&o.channel, FactRef::Channel, r)?,
         country,
@@ -299,21 +308,29 @@ fn order(o: &RawOrder<'_>, r: &Reads<'_>) -> Option<Order> {
 fn item(i: &RawItem<'_>, r: &Reads<'_>) -> Option<Item> {
     let weight = match &i.weight {
         None => None,
-        Some(w) => r.lenient(
-            FactRef::Weight,
-            decimal(w.value).and_then(|v| weight_of(v, &w.unit).ok()),
-        )?,
+        Some(w) => r.read(FactRef::Weight, || {
+            decimal(w.value).and_then(|v| weight_of(v, &w.unit).ok())
+        })?,
     };
     let condition = match &i.condition {
         None => [None; 7],
         Some(c) => [
-            c.opened,
-            c.used,
-            c.damaged,
-            c.original_packaging,
-            c.packaging_damaged,
-            c.accessories_complete,
-            c.labels_intact,
+            r.flag(FactRef::Cond(Condition::Opened), c.opened),
+            r.flag(FactRef::Cond(Condition::Used), c.used),
+            r.flag(FactRef::Cond(Condition::Damaged), c.damaged),
+            r.flag(
+                FactRef::Cond(Condition::OriginalPackaging),
+                c.original_packaging,
+            ),
+            r.flag(
+                FactRef::Cond(Condition::PackagingDamaged),
+                c.packaging_damaged,
+            ),
+            r.flag(
+                FactRef::Cond(Condition::AccessoriesComplete),
+                c.accessories_complete,
+            ),
+            r.flag(FactRef::Cond(Condition::LabelsIntact), c.labels_intact),
         ],
     };
     Some(Item {
@@ -342,8 +359,7 @@ fn part(p: &RawPart<'_>, r: &Reads<'_>) -> Option<ClaimPart> {
     };
     valid_code(&p.reason, FactRef::Reason)?;
     let evidence = match &p.evidence {
-        None => Vec::new(),
-        Some(list) => {
+        Some(list) if r.strict(FactRef::Evidence) => {
             let domain = CodeDomain::Fixed(vocab::EVIDENCE);
             let mut out = Vec::with_capacity(list.len());
             for e in list {
@@ -352,6 +368,7 @@ fn part(p: &RawPart<'_>, r: &Reads<'_>) -> Option<ClaimPart> {
             }
             out
         }
+        _ => Vec::new(),
     };
     Some(ClaimPart {
         kind,
@@ -359,7 +376,7 @@ fn part(p: &RawPart<'_>, r: &Reads<'_>) -> Option<ClaimPart> {
         reason: p.reason.to_string(),
         requested_remedy: code(&p.requested_remedy, FactRef::RequestedRemedy, r)?,
         evidence,
-        preapproved: p.preapproved,
+        preapproved: r.flag(FactRef::Preapproved, p.preapproved),
         label_issued_at: time(&p.return_label_issued_at, FactRef::LabelIssuedAt, r)?,
         return_shipped_at: time(&p.return_shipped_at, FactRef::ReturnShippedAt, r)?,
         return_received_at: time(&p.return_received_at, FactRef::ReturnReceivedAt, r)?,

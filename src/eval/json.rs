@@ -171,9 +171,24 @@ pub(super) fn moment_str(s: &str) -> Result<Moment, String> {
             .map(Moment::Day)
             .ok_or_else(|| format!("\"{s}\" is not a date on the calendar"));
     }
+    if let Some(i) = common_instant(s) {
+        return Ok(Moment::Instant(i));
+    }
     DateTime::parse_from_rfc3339(s).map(Moment::Instant).map_err(|_| {
         format!("\"{s}\" is neither a date (2023-11-16) nor an RFC 3339 time with an offset (2023-11-16T14:05:00-08:00)")
     })
+}
+
+/// Digits `r` of `b` as a number.
+fn digits(b: &[u8], r: std::ops::Range<usize>) -> Option<u32> {
+    let mut n = 0u32;
+    for &c in b.get(r)? {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    Some(n)
 }
 
 /// `YYYY-MM-DD`, read digit by digit (chrono's format parser is slow for this).
@@ -182,17 +197,45 @@ fn plain_date(s: &str) -> Option<NaiveDate> {
     if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let mut n = 0u32;
-        for &c in b.get(r)? {
-            if !c.is_ascii_digit() {
-                return None;
+    NaiveDate::from_ymd_opt(
+        i32::try_from(digits(b, 0..4)?).ok()?,
+        digits(b, 5..7)?,
+        digits(b, 8..10)?,
+    )
+}
+
+/// The common shape of an RFC 3339 instant, `YYYY-MM-DDTHH:MM:SS(Z|±HH:MM)`, read
+/// directly; anything else (fractions of a second, other separators) is left to
+/// chrono's full parser.
+fn common_instant(s: &str) -> Option<DateTime<chrono::FixedOffset>> {
+    let b = s.as_bytes();
+    if !(b.len() == 20 || b.len() == 25)
+        || b.get(10) != Some(&b'T')
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    let date = plain_date(s.get(..10)?)?;
+    let time = chrono::NaiveTime::from_hms_opt(
+        digits(b, 11..13)?,
+        digits(b, 14..16)?,
+        digits(b, 17..19)?,
+    )?;
+    let offset = match b.get(19)? {
+        b'Z' if b.len() == 20 => 0,
+        sign @ (b'+' | b'-') if b.len() == 25 && b.get(22) == Some(&b':') => {
+            let secs = i32::try_from(digits(b, 20..22)? * 3600 + digits(b, 23..25)? * 60).ok()?;
+            if *sign == b'-' {
+                -secs
+            } else {
+                secs
             }
-            n = n * 10 + u32::from(c - b'0');
         }
-        Some(n)
+        _ => return None,
     };
-    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+    let offset = chrono::FixedOffset::east_opt(offset)?;
+    date.and_time(time).and_local_timezone(offset).single()
 }
 
 /// A quantity: a whole number of at least one.
