@@ -105,6 +105,8 @@ pub struct FileReport {
     pub coverage: Coverage,
     /// Snapshot files written (recorded or pending).
     pub wrote: Vec<PathBuf>,
+    /// Recorded snapshots of cases that no longer exist (dropped by `--accept`).
+    pub stale: Vec<String>,
 }
 
 impl FileReport {
@@ -168,11 +170,24 @@ pub fn run_file(
                     "snapshot: none recorded yet; run `clause test --accept` to record it".into(),
                 );
             }
+            let expectations_hold = problems.iter().all(|p| p.starts_with("snapshot"));
             if mode == SnapshotMode::Accept && status != SnapshotStatus::Matched {
-                problems.retain(|p| !p.starts_with("snapshot"));
-                status = SnapshotStatus::Accepted;
+                if expectations_hold {
+                    problems.retain(|p| !p.starts_with("snapshot"));
+                    status = SnapshotStatus::Accepted;
+                } else {
+                    // A verdict its own expectations call wrong is not recorded.
+                    problems.push(
+                        "snapshot: not recorded, because the case's expectations fail".into(),
+                    );
+                }
             }
-            current.insert(case.name.clone(), snapshot_value);
+            let keep_old = mode == SnapshotMode::Accept && status != SnapshotStatus::Accepted;
+            match (keep_old, recorded.get(&case.name)) {
+                (true, Some(old)) => current.insert(case.name.clone(), old.clone()),
+                (true, None) => None,
+                (false, _) => current.insert(case.name.clone(), snapshot_value),
+            };
         }
         reports.push(CaseReport {
             name: case.name.clone(),
@@ -189,8 +204,13 @@ pub fn run_file(
             SnapshotStatus::New | SnapshotStatus::Changed | SnapshotStatus::Accepted
         )
     });
-    let stale = recorded.keys().any(|k| !current.contains_key(k));
-    if changed || (mode == SnapshotMode::Accept && stale) {
+    let stale: Vec<String> = recorded
+        .keys()
+        .filter(|k| !file.cases.iter().any(|c| c.snapshot && c.name == **k))
+        .cloned()
+        .collect();
+    let stale_any = !stale.is_empty();
+    if changed || (mode == SnapshotMode::Accept && stale_any) {
         let target = match mode {
             SnapshotMode::Accept => Some(snap_path),
             SnapshotMode::Verify => Some(pending_path(path)),
@@ -202,6 +222,9 @@ pub fn run_file(
                 .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
             wrote.push(target);
         }
+        if mode == SnapshotMode::Accept {
+            let _ = std::fs::remove_file(pending_path(path));
+        }
     } else if mode != SnapshotMode::VerifyReadOnly {
         // Nothing is pending any more.
         let _ = std::fs::remove_file(pending_path(path));
@@ -212,6 +235,11 @@ pub fn run_file(
         cases: reports,
         coverage: coverage(policy, &trace),
         wrote,
+        stale: if mode == SnapshotMode::Accept {
+            Vec::new()
+        } else {
+            stale
+        },
     })
 }
 

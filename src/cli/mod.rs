@@ -180,7 +180,12 @@ pub(crate) fn collect_files(paths: &[PathBuf], suffix: &str) -> (Vec<PathBuf>, V
                 Err(e) => problems.push(format!("cannot read {}: {e}", path.display())),
             }
         } else if path.exists() {
-            files.push(path);
+            // `./x.policy` is shown as `x.policy`.
+            files.push(
+                path.strip_prefix(".")
+                    .map(Path::to_path_buf)
+                    .unwrap_or(path),
+            );
         } else {
             problems.push(format!("{} does not exist", path.display()));
         }

@@ -59,6 +59,11 @@ pub fn run(opts: &Options) -> i32 {
             }
             Err(LoadError::Policy(d)) => {
                 eprint!("{}", d.render(WIDTH));
+                problems.push(format!(
+                    "{}: the policy does not check ({} errors)",
+                    policy_path.display(),
+                    d.items.len()
+                ));
                 policy_broken = true;
                 continue;
             }
@@ -71,19 +76,37 @@ pub fn run(opts: &Options) -> i32 {
     for p in &problems {
         eprintln!("error: {p}");
     }
+    let untested = untested_policies(&opts.paths, &reports);
     let passed: usize = reports.iter().map(FileReport::passed).sum();
     let failed: usize = reports.iter().map(FileReport::failed).sum();
-    let below: Vec<&FileReport> = match opts.min_coverage {
-        Some(min) => reports
-            .iter()
-            .filter(|r| r.coverage.percent() < min)
-            .collect(),
-        None => Vec::new(),
+    // Coverage below the minimum, one line per policy (a policy with no cases is at 0%).
+    let mut below: Vec<String> = Vec::new();
+    if let Some(min) = opts.min_coverage {
+        for r in reports.iter().filter(|r| r.coverage.percent() < min) {
+            below.push(format!(
+                "{}: rule coverage {}% is below {min}%",
+                r.file.display(),
+                r.coverage.percent()
+            ));
+        }
+        for p in &untested {
+            below.push(format!(
+                "{}: no cases file tests this policy (0% is below {min}%)",
+                p.display()
+            ));
+        }
+    }
+    let summary = Summary {
+        passed,
+        failed,
+        problems: &problems,
+        below: &below,
+        untested: &untested,
     };
     match opts.format {
-        TestFormat::Human => human(&reports, opts.min_coverage, passed, failed),
-        TestFormat::Json => json(&reports, passed, failed),
-        TestFormat::Junit => junit(&reports, passed, failed),
+        TestFormat::Human => human(&reports, opts.min_coverage, &summary),
+        TestFormat::Json => json(&reports, &summary),
+        TestFormat::Junit => junit(&reports, &summary),
     }
     if policy_broken {
         EXIT_POLICY
@@ -94,7 +117,39 @@ pub fn run(opts: &Options) -> i32 {
     }
 }
 
-fn human(reports: &[FileReport], min: Option<u32>, passed: usize, failed: usize) {
+/// What the whole run found, beside each file's report.
+struct Summary<'a> {
+    passed: usize,
+    failed: usize,
+    /// Files that could not be used (a cases file that does not read, a missing path).
+    problems: &'a [String],
+    /// Policies below `--min-coverage`.
+    below: &'a [String],
+    /// Policy files under the given folders that no cases file tests.
+    untested: &'a [PathBuf],
+}
+
+/// Policies found under the folders given that no cases file names.
+fn untested_policies(paths: &[PathBuf], reports: &[FileReport]) -> Vec<PathBuf> {
+    let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+    if folders.is_empty() {
+        return Vec::new();
+    }
+    let (policies, _) = super::collect_files(&folders, ".policy");
+    let tested: Vec<PathBuf> = reports
+        .iter()
+        .filter_map(|r| {
+            let dir = r.file.parent().unwrap_or(Path::new("."));
+            std::fs::canonicalize(dir.join(&r.policy)).ok()
+        })
+        .collect();
+    policies
+        .into_iter()
+        .filter(|p| std::fs::canonicalize(p).map_or(true, |c| !tested.contains(&c)))
+        .collect()
+}
+
+fn human(reports: &[FileReport], min: Option<u32>, s: &Summary<'_>) {
     for r in reports {
         for c in r.cases.iter().filter(|c| !c.passed) {
             outln!("FAIL {} {}", r.file.display(), c.name);
@@ -133,18 +188,44 @@ fn human(reports: &[FileReport], min: Option<u32>, passed: usize, failed: usize)
             outln!("     not reached: {} ({})", item.name, item.location);
         }
     }
+    for p in s.untested {
+        outln!(
+            "coverage {}: 0% (no cases file tests this policy)",
+            p.display()
+        );
+    }
+    for r in reports.iter().filter(|r| !r.stale.is_empty()) {
+        outln!(
+            "note {}: snapshots of cases that no longer exist: {} (`clause test --accept` drops them)",
+            crate::cases::snapshot_path(&r.file).display(),
+            r.stale.join(", ")
+        );
+    }
     let new = reports
         .iter()
         .flat_map(|r| r.cases.iter())
         .filter(|c| c.snapshot == SnapshotStatus::Accepted)
         .count();
     if new > 0 {
-        outln!("accepted {new} snapshots");
+        outln!(
+            "accepted {new} {}",
+            if new == 1 { "snapshot" } else { "snapshots" }
+        );
     }
-    outln!("{passed} passed, {failed} failed");
+    for b in s.below {
+        outln!("coverage too low: {b}");
+    }
+    if !s.problems.is_empty() {
+        let n = s.problems.len();
+        outln!(
+            "{n} {} could not be used (see the errors above)",
+            if n == 1 { "file" } else { "files" }
+        );
+    }
+    outln!("{} passed, {} failed", s.passed, s.failed);
 }
 
-fn json(reports: &[FileReport], passed: usize, failed: usize) {
+fn json(reports: &[FileReport], s: &Summary<'_>) {
     let files: Vec<serde_json::Value> = reports
         .iter()
         .map(|r| {
@@ -160,19 +241,49 @@ fn json(reports: &[FileReport], passed: usize, failed: usize) {
                     "exceptions": r.coverage.exceptions,
                 },
                 "wrote": r.wrote.iter().map(|w| w.display().to_string()).collect::<Vec<_>>(),
+                "stale_snapshots": r.stale,
             })
         })
         .collect();
-    let out = serde_json::json!({ "passed": passed, "failed": failed, "files": files });
+    let out = serde_json::json!({
+        "passed": s.passed,
+        "failed": s.failed,
+        "files": files,
+        "errors": s.problems,
+        "coverage_below_minimum": s.below,
+        "untested_policies": s.untested.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+    });
     outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
 }
 
-fn junit(reports: &[FileReport], passed: usize, failed: usize) {
+fn junit(reports: &[FileReport], s: &Summary<'_>) {
+    let extra = s.problems.len() + s.below.len();
     outln!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     outln!(
-        "<testsuites name=\"clause test\" tests=\"{}\" failures=\"{failed}\">",
-        passed + failed
+        "<testsuites name=\"clause test\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+        s.passed + s.failed + extra,
+        s.failed + s.below.len(),
+        s.problems.len()
     );
+    if extra > 0 {
+        // What is not a case still shows in the report: unusable files and coverage below the minimum.
+        outln!(
+            "  <testsuite name=\"clause\" tests=\"{extra}\" failures=\"{}\" errors=\"{}\">",
+            s.below.len(),
+            s.problems.len()
+        );
+        for p in s.problems {
+            outln!("    <testcase name=\"{}\" classname=\"clause\">", xml(p));
+            outln!("      <error message=\"{}\"/>", xml(p));
+            outln!("    </testcase>");
+        }
+        for b in s.below {
+            outln!("    <testcase name=\"coverage\" classname=\"clause\">");
+            outln!("      <failure message=\"{}\"/>", xml(b));
+            outln!("    </testcase>");
+        }
+        outln!("  </testsuite>");
+    }
     for r in reports {
         let suite = xml(&r.file.display().to_string());
         outln!(

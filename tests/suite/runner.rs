@@ -245,3 +245,37 @@ fn check_output_for_github_annotations_and_sarif() {
         serde_json::to_string_pretty(results.take().as_array_mut().unwrap()).unwrap()
     ));
 }
+
+#[test]
+fn untested_policies_stale_snapshots_and_failing_cases_are_not_passed_over() {
+    let dir = workspace(
+        "edges",
+        r#"[
+  {"name": "in-time", "snapshot": true},
+  {"name": "wrong", "snapshot": true, "expect": {"decision": "deny"}}
+]"#,
+    );
+    std::fs::write(
+        dir.join("other.policy"),
+        POLICY.replace("policy shop", "policy other"),
+    )
+    .unwrap();
+    // --accept records the passing case only; the failing one is not pinned.
+    let (code, accepted) = run(&dir, &["test", "--accept", "."], false);
+    assert_eq!(code, 1);
+    let recorded: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("shop.snapshots.json")).unwrap())
+            .unwrap();
+    assert!(recorded.get("in-time").is_some());
+    assert!(recorded.get("wrong").is_none());
+    assert!(!dir.join("shop.snapshots.pending.json").exists());
+    // A snapshot whose case is gone is reported; a policy with no cases is at 0%.
+    std::fs::write(
+        dir.join("shop.snapshots.json"),
+        serde_json::json!({"in-time": recorded["in-time"], "gone": {}}).to_string(),
+    )
+    .unwrap();
+    let (code, report) = run(&dir, &["test", "--min-coverage", "50", "."], true);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(format!("--- accept\n{accepted}\n--- again, CI\n{report}"));
+}
