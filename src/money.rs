@@ -16,7 +16,18 @@ pub struct Currency(iso_currency::Currency);
 
 impl Currency {
     pub fn parse(code: &str) -> Option<Currency> {
-        iso_currency::Currency::from_code(code).map(Currency)
+        use iso_currency::Currency as C;
+        // The most common codes first: the ISO table is searched code by code.
+        let common = match code {
+            "USD" => Some(C::USD),
+            "EUR" => Some(C::EUR),
+            "GBP" => Some(C::GBP),
+            "JPY" => Some(C::JPY),
+            "KRW" => Some(C::KRW),
+            "CNY" => Some(C::CNY),
+            _ => None,
+        };
+        common.or_else(|| C::from_code(code)).map(Currency)
     }
 
     pub fn code(self) -> &'static str {

@@ -105,8 +105,9 @@ struct RawItem<'a> {
     weight: Option<RawWeight<'a>>,
     #[serde(borrow, default)]
     bundle_id: Option<Str<'a>>,
+    /// Read only when the policy reads the tags.
     #[serde(borrow, default)]
-    tags: Option<Vec<Str<'a>>>,
+    tags: Option<&'a RawValue>,
     #[serde(default)]
     condition: Option<RawCondition>,
 }
@@ -141,8 +142,9 @@ struct RawPart<'a> {
     requested_remedy: Option<Str<'a>>,
     #[serde(borrow, default)]
     items: Option<Vec<Str<'a>>>,
+    /// Read only when the policy reads the evidence.
     #[serde(borrow, default)]
-    evidence: Option<Vec<Str<'a>>>,
+    evidence: Option<&'a RawValue>,
     #[serde(default)]
     preapproved: Option<bool>,
     #[serde(borrow, default)]
@@ -256,6 +258,17 @@ fn valid_code(s: &str, fact: FactRef) -> Option<()> {
     }
 }
 
+/// A list of strings (`null` is an empty list).
+fn strings(raw: &RawValue) -> Option<Vec<String>> {
+    let list: Option<Vec<Str<'_>>> = serde_json::from_str(raw.get()).ok()?;
+    Some(
+        list.unwrap_or_default()
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect(),
+    )
+}
+
 fn decimal(raw: &RawValue) -> Option<Decimal> {
     let text = raw.get();
     if text.starts_with('"') {
@@ -290,7 +303,11 @@ fn order(o: &RawOrder<'_>, r: &Reads<'_>) -> Option<Order> {
         None => (None, None),
     };
     Some(Order {
-        id: r.read(FactRef::OrderId, || o.id.as_ref().map(|s| s.to_string()))?,
+        id: o
+            .id
+            .as_ref()
+            .filter(|_| r.strict(FactRef::OrderId))
+            .map(|s| s.to_string()),
         placed_at: Some(moment_str(&o.placed_at).ok()?),
         invoiced_at: time(&o.invoiced_at, FactRef::InvoicedAt, r)?,
         shipped_at: time(&o.shipped_at, FactRef::ShippedAt, r)?,
@@ -339,11 +356,15 @@ fn item(i: &RawItem<'_>, r: &Reads<'_>) -> Option<Item> {
         price: Some(money(&i.price)?),
         quantity: quantity_of(decimal(i.quantity)?)?,
         weight,
-        bundle_id: i.bundle_id.as_ref().map(|s| s.to_string()),
-        tags: i
-            .tags
+        bundle_id: i
+            .bundle_id
             .as_ref()
-            .map_or_else(Vec::new, |t| t.iter().map(|s| s.to_string()).collect()),
+            .filter(|_| r.strict(FactRef::BundleId))
+            .map(|s| s.to_string()),
+        tags: match i.tags {
+            Some(t) if r.strict(FactRef::Tags) => strings(t)?,
+            _ => Vec::new(),
+        },
         condition,
         whole_bundle_claimed: true,
     })
@@ -358,15 +379,14 @@ fn part(p: &RawPart<'_>, r: &Reads<'_>) -> Option<ClaimPart> {
         }
     };
     valid_code(&p.reason, FactRef::Reason)?;
-    let evidence = match &p.evidence {
+    let evidence = match p.evidence {
         Some(list) if r.strict(FactRef::Evidence) => {
+            let list = strings(list)?;
             let domain = CodeDomain::Fixed(vocab::EVIDENCE);
-            let mut out = Vec::with_capacity(list.len());
-            for e in list {
+            for e in &list {
                 in_domain(e, &domain).ok()?;
-                out.push(e.to_string());
             }
-            out
+            list
         }
         _ => Vec::new(),
     };
