@@ -291,8 +291,8 @@ fn coverage(policy: &Policy, trace: &Trace) -> Coverage {
     for (b, block) in policy.blocks.iter().enumerate() {
         for (r, rule) in block.rules.iter().chain(block.otherwise.iter()).enumerate() {
             rules.push(CoverItem {
-                name: rule.name.clone(),
-                location: rule.location.clone(),
+                name: rule.name.to_string(),
+                location: rule.location.to_string(),
                 covered: trace.decided.contains(&(b, r)),
             });
             for (k, span) in rule.unless_spans.iter().enumerate() {

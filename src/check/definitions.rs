@@ -133,7 +133,7 @@ impl Checker<'_> {
         let idx = self.windows.len();
         if ok {
             self.windows.push(ir::Window {
-                name: w.name.node.clone(),
+                name: w.name.node.as_str().into(),
                 span: w.span,
                 shape,
                 extensions,

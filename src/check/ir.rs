@@ -9,12 +9,15 @@ use super::vocab::FactRef;
 use crate::ast::{CompareOp, DayEdge, Decision, Scope, TimeUnit};
 use crate::calendar::Calendar;
 use crate::money::Currency;
+
+/// Text the policy fixes (names, quotes, codes), shared by every verdict that shows it.
+pub type Text = std::sync::Arc<str>;
 use crate::source::{Source, Span};
 
 /// A policy that has passed every check.
 #[derive(Debug, Clone)]
 pub struct Policy {
-    pub name: String,
+    pub name: Text,
     pub title: Option<String>,
     pub source: Source,
     pub currency: Option<String>,
@@ -38,7 +41,7 @@ pub struct CustomFact {
 
 #[derive(Debug, Clone)]
 pub struct Window {
-    pub name: String,
+    pub name: Text,
     pub span: Span,
     pub shape: WindowShape,
     pub extensions: Vec<WindowExtension>,
@@ -97,18 +100,18 @@ pub struct RuleBlock {
 
 #[derive(Debug, Clone)]
 pub struct CheckedRule {
-    pub name: String,
+    pub name: Text,
     pub span: Span,
     /// `file:line:column` of the rule, for `because`.
-    pub location: String,
+    pub location: Text,
     pub decision: Decision,
-    pub remedies: Vec<String>,
+    pub remedies: Vec<Text>,
     pub as_requested: bool,
-    pub message: String,
+    pub message: Text,
     pub when: Vec<IExpr>,
     pub unless: Vec<IExpr>,
     pub unless_spans: Vec<Span>,
-    pub evidence: Vec<(Vec<String>, Option<IExpr>)>,
+    pub evidence: Vec<(Vec<Text>, Option<IExpr>)>,
     pub refund: Option<IExpr>,
     pub deductions: Vec<CheckedDeduction>,
     pub fees: Vec<CheckedFee>,
@@ -118,7 +121,7 @@ pub struct CheckedRule {
 
 #[derive(Debug, Clone)]
 pub struct CheckedDeduction {
-    pub fee: String,
+    pub fee: Text,
     /// Money, or a percentage of the refund.
     pub amount: IExpr,
     pub is_percent: bool,
@@ -128,11 +131,11 @@ pub struct CheckedDeduction {
 
 #[derive(Debug, Clone)]
 pub struct CheckedFee {
-    pub fee: String,
-    pub payer: String,
+    pub fee: Text,
+    pub payer: Text,
     pub amount: Option<IExpr>,
     pub when: Option<IExpr>,
-    pub otherwise: Option<String>,
+    pub otherwise: Option<Text>,
 }
 
 /// Which comparison a time test makes against a window.

@@ -48,7 +48,7 @@ pub fn check(file: &PolicyFile, source: &Source) -> Result<Policy, Diagnostics> 
     let mut reads: Vec<FactRef> = c.reads.into_iter().collect();
     reads.sort();
     Ok(Policy {
-        name: file.name.node.clone(),
+        name: file.name.node.as_str().into(),
         title: file.title.clone(),
         source: source.clone(),
         currency: c.currency,

@@ -160,7 +160,7 @@ impl Checker<'_> {
             let mut codes = Vec::new();
             for c in &req.codes {
                 if self.code_in_domain(c, &domain) {
-                    codes.push(c.node.clone());
+                    codes.push(c.node.as_str().into());
                 }
             }
             let cond = req
@@ -222,7 +222,7 @@ impl Checker<'_> {
             };
             let cap = d.cap.as_ref().and_then(|c| self.money(c, &denv, "a cap"));
             deductions.push(CheckedDeduction {
-                fee: d.fee.node.clone(),
+                fee: d.fee.node.as_str().into(),
                 amount: amount.expr,
                 is_percent,
                 cap,
@@ -284,11 +284,11 @@ impl Checker<'_> {
                 None => None,
             };
             fees.push(CheckedFee {
-                fee: f.fee.node.clone(),
-                payer: f.payer.node.clone(),
+                fee: f.fee.node.as_str().into(),
+                payer: f.payer.node.as_str().into(),
                 amount,
                 when,
-                otherwise: f.otherwise.as_ref().map(|o| o.node.clone()),
+                otherwise: f.otherwise.as_ref().map(|o| o.node.as_str().into()),
             });
         }
 
@@ -297,13 +297,13 @@ impl Checker<'_> {
             return None;
         }
         Some(CheckedRule {
-            name: r.name.node.clone(),
+            name: r.name.node.as_str().into(),
             span: r.span,
-            location: self.source.location(r.span),
+            location: self.source.location(r.span).into(),
             decision: r.decision.node,
-            remedies: r.remedies.iter().map(|n| n.node.clone()).collect(),
+            remedies: r.remedies.iter().map(|n| n.node.as_str().into()).collect(),
             as_requested: r.as_requested,
-            message: r.quote.node.clone(),
+            message: r.quote.node.as_str().into(),
             when,
             unless,
             unless_spans: r.unless.iter().map(|u| u.span).collect(),

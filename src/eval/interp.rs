@@ -2,9 +2,7 @@
 
 use std::cmp::Ordering;
 
-use chrono::{
-    DateTime, Duration, FixedOffset, Months, NaiveDate, NaiveTime, SecondsFormat, TimeZone,
-};
+use chrono::{DateTime, Duration, FixedOffset, Months, NaiveDate, NaiveTime, TimeZone};
 use rust_decimal::Decimal;
 
 use super::facts::{Claim, InputError, Moment, Owned};
@@ -555,13 +553,13 @@ impl<'p, 'c> Interp<'p, 'c> {
     }
 
     /// The last moment of a window, as the verdict reports it; `None` when it has no start.
-    pub fn deadline(&mut self, w: usize) -> Result<Option<String>, EvalError> {
+    pub fn deadline(&mut self, w: usize) -> Result<Option<super::verdict::Ends>, EvalError> {
+        use super::verdict::Ends;
         Ok(self.window(w)?.map(|span| match span {
-            Span::Days { end, .. } => end.format("%Y-%m-%d").to_string(),
-            Span::Instants { end, .. } => end
-                .with_timezone(&self.policy.timezone)
-                .fixed_offset()
-                .to_rfc3339_opts(SecondsFormat::Secs, true),
+            Span::Days { end, .. } => Ends::Day(end),
+            Span::Instants { end, .. } => {
+                Ends::Instant(end.with_timezone(&self.policy.timezone).fixed_offset())
+            }
         }))
     }
 }

@@ -20,6 +20,7 @@ use crate::money::Money;
 pub use facts::{decode, Claim, ClaimErrors, InputError};
 use interp::{EvalError, Interp};
 use rust_decimal::Decimal;
+use verdict::Ends;
 use verdict::*;
 
 /// Decodes a claim from JSON text and evaluates it.
@@ -74,12 +75,12 @@ pub struct Trace {
 struct Outcome<'p> {
     rule: Option<&'p CheckedRule>,
     decision: Decision,
-    remedy: Option<String>,
+    remedy: Option<Text>,
     refund: Option<Money>,
-    fees: Vec<(String, String, Option<Money>)>,
-    deductions: Vec<(String, Money)>,
-    deadlines: Vec<(String, String)>,
-    missing: Vec<String>,
+    fees: Vec<(Text, Text, Option<Money>)>,
+    deductions: Vec<(Text, Money)>,
+    deadlines: Vec<(Text, Ends)>,
+    missing: Vec<Text>,
 }
 
 fn evaluate_inner(
@@ -122,8 +123,12 @@ fn evaluate_inner(
             message: format!(
                 "This policy has no rules for {} claims; a person must decide.",
                 claim.claim.kind.replace('_', " ")
-            ),
-            source: policy.source.location(crate::source::Span::default()),
+            )
+            .into(),
+            source: policy
+                .source
+                .location(crate::source::Span::default())
+                .into(),
             sku: None,
         });
         return Ok(v);
@@ -150,9 +155,9 @@ fn evaluate_inner(
             .and_then(|i| claim.items.get(i))
             .map(|it| it.sku.clone());
         let tag = if many { sku.clone() } else { None };
-        let rule_name = out
+        let rule_name: Text = out
             .rule
-            .map_or_else(|| "no_rule_decides".to_string(), |r| r.name.clone());
+            .map_or_else(|| "no_rule_decides".into(), |r| r.name.clone());
         match idx {
             Some(_) => v.items.push(ItemVerdict {
                 sku: sku.clone().unwrap_or_default(),
@@ -193,7 +198,7 @@ fn evaluate_inner(
         for (name, ends) in &out.deadlines {
             v.deadlines.push(Deadline {
                 name: name.clone(),
-                ends: ends.clone(),
+                ends: *ends,
                 sku: tag.clone(),
             });
         }
@@ -212,7 +217,7 @@ fn evaluate_inner(
             None => Because {
                 rule: "no_rule_decides".into(),
                 message: "No rule of this policy decides this claim; a person must decide.".into(),
-                source: policy.source.location(block.span),
+                source: policy.source.location(block.span).into(),
                 sku: None,
             },
         };
@@ -342,7 +347,7 @@ fn decide<'p>(
         };
         if needed {
             for c in codes {
-                if !interp.claim.claim.evidence.contains(c) && !missing.contains(c) {
+                if !interp.claim.claim.evidence.iter().any(|e| **e == **c) && !missing.contains(c) {
                     missing.push(c.clone());
                 }
             }
@@ -358,9 +363,9 @@ fn decide<'p>(
             .claim
             .requested_remedy
             .as_ref()
-            .filter(|r| rule.remedies.contains(r))
+            .and_then(|r| rule.remedies.iter().find(|x| ***x == **r))
+            .or_else(|| rule.remedies.first())
             .cloned()
-            .or_else(|| rule.remedies.first().cloned())
     } else {
         rule.remedies.first().cloned()
     };
@@ -425,12 +430,9 @@ fn decide<'p>(
     let mut deadlines = Vec::new();
     for &w in &rule.deadlines {
         if let Some(ends) = interp.deadline(w)? {
-            let name = policy
-                .windows
-                .get(w)
-                .map(|x| x.name.clone())
-                .unwrap_or_default();
-            deadlines.push((name, ends));
+            if let Some(win) = policy.windows.get(w) {
+                deadlines.push((win.name.clone(), ends));
+            }
         }
     }
 

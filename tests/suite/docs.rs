@@ -93,9 +93,9 @@ fn policy_maps_name_every_rule() {
             .blocks
             .iter()
             .flat_map(|b| b.rules.iter().chain(b.otherwise.iter()))
-            .map(|r| r.name.as_str())
+            .map(|r| &*r.name)
             .collect();
-        names.extend(policy.windows.iter().map(|w| w.name.as_str()));
+        names.extend(policy.windows.iter().map(|w| &*w.name));
         names.extend(policy.thresholds.iter().map(|t| t.name.as_str()));
         names.extend(policy.tables.iter().map(|t| t.name.as_str()));
         let is_word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
