@@ -210,7 +210,8 @@ pub fn run_file(
         .cloned()
         .collect();
     let stale_any = !stale.is_empty();
-    if changed || (mode == SnapshotMode::Accept && stale_any) {
+    let unchanged = mode == SnapshotMode::Accept && current == recorded;
+    if !unchanged && (changed || (mode == SnapshotMode::Accept && stale_any)) {
         let target = match mode {
             SnapshotMode::Accept => Some(snap_path),
             SnapshotMode::Verify => Some(pending_path(path)),

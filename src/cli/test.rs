@@ -40,6 +40,7 @@ pub fn run(opts: &Options) -> i32 {
         SnapshotMode::Verify
     };
     let mut reports = Vec::new();
+    let mut named: Vec<PathBuf> = Vec::new();
     let mut policy_broken = false;
     for f in &files {
         let file = match crate::cases::load(f) {
@@ -50,6 +51,7 @@ pub fn run(opts: &Options) -> i32 {
             }
         };
         let policy_path = f.parent().unwrap_or(Path::new(".")).join(&file.policy);
+        named.push(policy_path.clone());
         let policy = match load_policy(&policy_path) {
             Ok(p) => p,
             Err(LoadError::Io(e)) => {
@@ -59,10 +61,11 @@ pub fn run(opts: &Options) -> i32 {
             }
             Err(LoadError::Policy(d)) => {
                 eprint!("{}", d.render(WIDTH));
+                let n = d.items.len();
                 problems.push(format!(
-                    "{}: the policy does not check ({} errors)",
+                    "{}: the policy does not check ({n} {})",
                     policy_path.display(),
-                    d.items.len()
+                    if n == 1 { "error" } else { "errors" }
                 ));
                 policy_broken = true;
                 continue;
@@ -76,7 +79,7 @@ pub fn run(opts: &Options) -> i32 {
     for p in &problems {
         eprintln!("error: {p}");
     }
-    let untested = untested_policies(&opts.paths, &reports);
+    let untested = untested_policies(&opts.paths, &named);
     let passed: usize = reports.iter().map(FileReport::passed).sum();
     let failed: usize = reports.iter().map(FileReport::failed).sum();
     // Coverage below the minimum, one line per policy (a policy with no cases is at 0%).
@@ -84,12 +87,12 @@ pub fn run(opts: &Options) -> i32 {
     if let Some(min) = opts.min_coverage {
         for r in reports.iter().filter(|r| r.coverage.percent() < min) {
             below.push(format!(
-                "{}: rule coverage {}% is below {min}%",
+                "{}: coverage {}% is below {min}%",
                 r.file.display(),
                 r.coverage.percent()
             ));
         }
-        for p in &untested {
+        for p in untested.iter().filter(|_| min > 0) {
             below.push(format!(
                 "{}: no cases file tests this policy (0% is below {min}%)",
                 p.display()
@@ -130,18 +133,15 @@ struct Summary<'a> {
 }
 
 /// Policies found under the folders given that no cases file names.
-fn untested_policies(paths: &[PathBuf], reports: &[FileReport]) -> Vec<PathBuf> {
+fn untested_policies(paths: &[PathBuf], named: &[PathBuf]) -> Vec<PathBuf> {
     let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
     if folders.is_empty() {
         return Vec::new();
     }
     let (policies, _) = super::collect_files(&folders, ".policy");
-    let tested: Vec<PathBuf> = reports
+    let tested: Vec<PathBuf> = named
         .iter()
-        .filter_map(|r| {
-            let dir = r.file.parent().unwrap_or(Path::new("."));
-            std::fs::canonicalize(dir.join(&r.policy)).ok()
-        })
+        .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
     policies
         .into_iter()
@@ -218,8 +218,8 @@ fn human(reports: &[FileReport], min: Option<u32>, s: &Summary<'_>) {
     if !s.problems.is_empty() {
         let n = s.problems.len();
         outln!(
-            "{n} {} could not be used (see the errors above)",
-            if n == 1 { "file" } else { "files" }
+            "{n} {} (see the errors above)",
+            if n == 1 { "problem" } else { "problems" }
         );
     }
     outln!("{} passed, {} failed", s.passed, s.failed);
