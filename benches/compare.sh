@@ -120,21 +120,24 @@ if [ "$verdict_status" -ne 0 ] || [ "$(tail -n 1 "$WORK/compare.txt")" != OK ]; 
 fi
 
 # --- 4. timing ---------------------------------------------------------------
-# time_runs KEY CMD...: RUNS runs; appends "wall_s rss_kb" lines to $WORK/KEY.times
+# time_runs KEY CMD...: RUNS runs; appends "wall_s rss_kb user_s sys_s" lines to $WORK/KEY.times
 time_runs() {
   key=$1
   shift
   : > "$WORK/$key.times"
   i=1
   while [ "$i" -le "$RUNS" ]; do
-    /usr/bin/time -o "$WORK/time.out" -f "%e %M" "$@" > /dev/null 2> "$WORK/$key.stderr" ||
+    /usr/bin/time -o "$WORK/time.out" -f "%e %M %U %S" "$@" > /dev/null 2> "$WORK/$key.stderr" ||
       { cat "$WORK/$key.stderr" "$WORK/time.out" >&2; die "$key failed: $*"; }
     tail -n 1 "$WORK/time.out" >> "$WORK/$key.times"
-    say "   $key run $i/$RUNS: $(tail -n 1 "$WORK/time.out" | awk '{printf "wall %s s, peak RSS %.1f MB", $1, $2 / 1024}')"
+    say "   $key run $i/$RUNS: $(tail -n 1 "$WORK/time.out" | awk '{printf "wall %s s, cpu %.2f s, peak RSS %.1f MB", $1, $3 + $4, $2 / 1024}')"
     i=$((i + 1))
   done
 }
-median_wall() { awk '{print $1}' "$WORK/$1.times" | sort -n | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+# median_of KEY FIELD-EXPR: the median over the runs of an awk expression
+median_of() { awk "{print $2}" "$WORK/$1.times" | sort -n | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+median_wall() { median_of "$1" '$1'; }
+median_cpu() { median_of "$1" '$3 + $4'; }
 peak_rss_mb() { awk 'BEGIN {m = 0} $2 > m {m = $2} END {printf "%.1f\n", m / 1024}' "$WORK/$1.times"; }
 
 NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
@@ -151,11 +154,11 @@ done
 CW=$(median_wall clause)
 C1=$(median_wall clause-t1)
 echo
-echo "Clause vs peers: $CLAIMS claims ($(du -m "$CLAIMS_FILE" | cut -f1) MB), iMicro bench policy, whole process,"
+echo "Clause vs peers: $CLAIMS claims ($(wc -c < "$CLAIMS_FILE" | awk '{printf "%.0f", $1 / 1e6}') MB), iMicro bench policy, whole process,"
 echo "median of $RUNS run(s), output to /dev/null, $NCPU CPUs; ratio = engine wall / clause wall (> 1: clause faster)"
 echo "verdicts: compare.py OK (clause, clause --threads 1 and zen agree with the reference)"
 echo
-printf '%-22s %13s %12s %18s %18s\n' engine "median wall s" "peak RSS MB" "vs clause ($NCPU thr)" "vs clause (1 thr)"
+printf '%-22s %13s %11s %12s %18s %18s\n' engine "median wall s" "cpu s" "peak RSS MB" "vs clause ($NCPU thr)" "vs clause (1 thr)"
 for key in clause clause-t1 $ENGINES; do
   case $key in
     clause) label="clause ($NCPU threads)" ;;
@@ -163,9 +166,10 @@ for key in clause clause-t1 $ENGINES; do
     *) label=$key ;;
   esac
   w=$(median_wall "$key")
-  awk -v l="$label" -v w="$w" -v r="$(peak_rss_mb "$key")" -v cw="$CW" -v c1="$C1" \
-    'BEGIN {printf "%-22s %13.2f %12.1f %18s %18s\n", l, w, r,
+  awk -v l="$label" -v w="$w" -v c="$(median_cpu "$key")" -v r="$(peak_rss_mb "$key")" -v cw="$CW" -v c1="$C1" \
+    'BEGIN {printf "%-22s %13.2f %11.2f %12.1f %18s %18s\n", l, w, c, r,
             (cw > 0 ? sprintf("%.2fx", w / cw) : "n/a"), (c1 > 0 ? sprintf("%.2fx", w / c1) : "n/a")}'
 done
 echo
-echo "raw times (wall_s rss_kb per run) and outputs: $WORK"
+echo "cpu s = user + sys (median); a single-threaded run with wall well above cpu was disturbed by other load."
+echo "raw times (wall_s rss_kb user_s sys_s per run) and outputs: $WORK"
