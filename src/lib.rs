@@ -10,6 +10,7 @@ pub mod cases;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 pub mod money;
 pub mod source;

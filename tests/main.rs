@@ -7,6 +7,7 @@ mod suite {
     pub mod cli;
     pub mod contract;
     pub mod diagnostics;
+    pub mod diff;
     pub mod docs;
     pub mod runner;
     pub mod semantics;

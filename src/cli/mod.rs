@@ -22,6 +22,7 @@ macro_rules! out {
 }
 
 mod check;
+mod diff;
 mod eval;
 mod sarif;
 mod test;
@@ -78,6 +79,28 @@ enum Command {
         #[arg(long, requires = "claims", value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
     },
+    /// What changes between two versions of a policy: in the file, and (with --claims) on past claims replayed under both
+    Diff {
+        /// The policy as it is
+        old: PathBuf,
+        /// The policy as it would be
+        new: PathBuf,
+        /// Past claims as JSON lines to replay under both; `-` reads standard input
+        #[arg(long)]
+        claims: Option<PathBuf>,
+        /// Output format (markdown suits a pull-request comment)
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Human)]
+        format: diff::DiffFormat,
+        /// Fail (exit 1) when the replay finds this; may be given several times
+        #[arg(long, value_enum)]
+        fail_on: Vec<diff::Guard>,
+        /// Example claims to list for each group
+        #[arg(long, default_value_t = 3)]
+        examples: usize,
+        /// Threads to replay on (all cores by default)
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+    },
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -122,6 +145,23 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             (None, Some(claims)) => eval::batch(&policy, &claims, out.as_deref(), threads),
             (None, None) => EXIT_USAGE,
         },
+        Command::Diff {
+            old,
+            new,
+            claims,
+            format,
+            fail_on,
+            examples,
+            threads,
+        } => diff::run(&diff::Options {
+            old,
+            new,
+            claims,
+            format,
+            fail_on,
+            examples,
+            threads,
+        }),
         Command::Test {
             paths,
             format,

@@ -1,0 +1,556 @@
+//! What changes between two versions of a policy: statically (rules added and
+//! removed, windows lengthened or shortened, thresholds and tables moved, fee
+//! payers changed), and on a corpus of past claims replayed under both (how
+//! many verdicts change, from which decision to which, by which rules, the
+//! refund money moved per currency, the fee payers that flip, with example
+//! claims for each group).
+//!
+//! The replay streams: claims are read in chunks and both policies evaluate a
+//! chunk on every core; only counts, sums and a few example claim ids are kept,
+//! so memory does not grow with the corpus.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::ast::{Decl, PolicyFile, Rule, WindowDecl};
+use crate::eval::verdict::{Decision, Verdict};
+use crate::Policy;
+
+/// Lines evaluated together.
+const CHUNK_LINES: usize = 4096;
+
+/// The few facts of a verdict a diff compares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Gist {
+    decision: Decision,
+    rule: String,
+    refund: Option<(Decimal, String)>,
+    fees: Vec<(String, String)>,
+}
+
+fn gist(v: &Verdict) -> Gist {
+    Gist {
+        decision: v.decision,
+        rule: v
+            .because
+            .iter()
+            .map(|b| b.rule.to_string())
+            .collect::<Vec<_>>()
+            .join("+"),
+        refund: v
+            .refund
+            .map(|m| (m.0.amount, m.0.currency.code().to_string())),
+        fees: v
+            .fees
+            .iter()
+            .map(|f| (f.fee.to_string(), f.payer.to_string()))
+            .collect(),
+    }
+}
+
+fn decision_word(d: Option<Decision>) -> String {
+    match d {
+        Some(Decision::Approve) => "approve",
+        Some(Decision::Deny) => "deny",
+        Some(Decision::Review) => "review",
+        Some(Decision::Partial) => "partial",
+        None => "invalid claim",
+    }
+    .to_string()
+}
+
+/// Claims that moved from one decision to another.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Transition {
+    pub from: String,
+    pub to: String,
+    pub count: u64,
+    /// Deciding rules, old → new, with how many claims each pair decided.
+    pub rules: BTreeMap<String, u64>,
+    pub examples: Vec<String>,
+}
+
+/// Refund money under each version, in one currency.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MoneyMoved {
+    pub currency: String,
+    pub old_total: Decimal,
+    pub new_total: Decimal,
+    /// New minus old.
+    pub change: Decimal,
+    pub claims_refunded_more: u64,
+    pub claims_refunded_less: u64,
+    pub examples_less: Vec<String>,
+}
+
+/// A fee whose payer differs between the versions.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PayerFlip {
+    pub fee: String,
+    pub from: String,
+    pub to: String,
+    pub count: u64,
+    pub examples: Vec<String>,
+}
+
+/// What replaying a corpus under both versions found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Replay {
+    pub claims: u64,
+    /// Claims whose decision, deciding rule, refund or fee payers differ.
+    pub changed: u64,
+    /// Lines that are not valid claims under the old version, and under the new.
+    pub invalid_old: u64,
+    pub invalid_new: u64,
+    pub transitions: Vec<Transition>,
+    pub money: Vec<MoneyMoved>,
+    pub payer_flips: Vec<PayerFlip>,
+}
+
+/// Both versions' gist of one line (`None`: the claim is invalid for that version).
+type Pair = (Option<String>, Option<Gist>, Option<Gist>);
+
+fn line_pair(old: &Policy, new: &Policy, raw: &[u8]) -> Pair {
+    let Ok(text) = std::str::from_utf8(raw.strip_suffix(b"\n").unwrap_or(raw)) else {
+        return (None, None, None);
+    };
+    let o = crate::eval::eval_json(old, text).ok();
+    let n = crate::eval::eval_json(new, text).ok();
+    let id = o.as_ref().or(n.as_ref()).map(|v| v.claim_id.clone());
+    (id, o.as_ref().map(gist), n.as_ref().map(gist))
+}
+
+/// Replays every claim of `input` under both versions.
+pub fn replay<R: BufRead>(
+    old: &Policy,
+    new: &Policy,
+    mut input: R,
+    threads: usize,
+    examples: usize,
+) -> io::Result<Replay> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(io::Error::other)?;
+    let mut acc = Accumulator {
+        examples,
+        ..Accumulator::default()
+    };
+    let mut lines: Vec<Vec<u8>> = (0..CHUNK_LINES).map(|_| Vec::new()).collect();
+    loop {
+        let mut filled = 0;
+        for line in lines.iter_mut() {
+            line.clear();
+            if input.read_until(b'\n', line)? == 0 {
+                break;
+            }
+            filled += 1;
+        }
+        let pairs: Vec<Pair> = pool.install(|| {
+            use rayon::prelude::*;
+            lines
+                .par_iter()
+                .take(filled)
+                .map(|l| line_pair(old, new, l))
+                .collect()
+        });
+        for p in pairs {
+            acc.add(p);
+        }
+        if filled < CHUNK_LINES {
+            break;
+        }
+    }
+    Ok(acc.finish())
+}
+
+#[derive(Default)]
+struct Accumulator {
+    examples: usize,
+    claims: u64,
+    changed: u64,
+    invalid_old: u64,
+    invalid_new: u64,
+    transitions: BTreeMap<(String, String), Transition>,
+    money: BTreeMap<String, MoneyMoved>,
+    flips: BTreeMap<(String, String, String), PayerFlip>,
+}
+
+impl Accumulator {
+    fn add(&mut self, (id, old, new): Pair) {
+        self.claims += 1;
+        self.invalid_old += u64::from(old.is_none());
+        self.invalid_new += u64::from(new.is_none());
+        let id = id.unwrap_or_else(|| format!("line {}", self.claims));
+        let keep = |list: &mut Vec<String>, limit: usize, id: &str| {
+            if list.len() < limit {
+                list.push(id.to_string());
+            }
+        };
+        for (g, is_new) in [(&old, false), (&new, true)] {
+            if let Some((amount, cur)) = g.as_ref().and_then(|g| g.refund.clone()) {
+                let m = self.money.entry(cur.clone()).or_insert_with(|| MoneyMoved {
+                    currency: cur,
+                    ..MoneyMoved::default()
+                });
+                if is_new {
+                    m.new_total += amount;
+                } else {
+                    m.old_total += amount;
+                }
+            }
+        }
+        if old == new {
+            return;
+        }
+        self.changed += 1;
+        let from = decision_word(old.as_ref().map(|g| g.decision));
+        let to = decision_word(new.as_ref().map(|g| g.decision));
+        let t = self
+            .transitions
+            .entry((from.clone(), to.clone()))
+            .or_insert_with(|| Transition {
+                from,
+                to,
+                ..Transition::default()
+            });
+        t.count += 1;
+        let rules = format!(
+            "{} -> {}",
+            old.as_ref().map_or("-", |g| g.rule.as_str()),
+            new.as_ref().map_or("-", |g| g.rule.as_str())
+        );
+        *t.rules.entry(rules).or_insert(0) += 1;
+        keep(&mut t.examples, self.examples, &id);
+
+        // Refund moved, per currency: a claim that lost its refund counts as refunded less.
+        let old_refund = old.as_ref().and_then(|g| g.refund.clone());
+        let new_refund = new.as_ref().and_then(|g| g.refund.clone());
+        let currency = old_refund
+            .as_ref()
+            .or(new_refund.as_ref())
+            .map(|(_, c)| c.clone());
+        if let Some(cur) = currency {
+            let o = old_refund.map_or(Decimal::ZERO, |(a, _)| a);
+            let n = new_refund.map_or(Decimal::ZERO, |(a, _)| a);
+            let m = self.money.entry(cur.clone()).or_insert_with(|| MoneyMoved {
+                currency: cur,
+                ..MoneyMoved::default()
+            });
+            if n > o {
+                m.claims_refunded_more += 1;
+            } else if n < o {
+                m.claims_refunded_less += 1;
+                keep(&mut m.examples_less, self.examples, &id);
+            }
+        }
+
+        // Fee payers that flip (a fee present under both versions with another payer).
+        if let (Some(o), Some(n)) = (&old, &new) {
+            for (fee, payer) in &o.fees {
+                if let Some((_, new_payer)) = n.fees.iter().find(|(f, _)| f == fee) {
+                    if new_payer != payer {
+                        let key = (fee.clone(), payer.clone(), new_payer.clone());
+                        let f = self.flips.entry(key).or_insert_with(|| PayerFlip {
+                            fee: fee.clone(),
+                            from: payer.clone(),
+                            to: new_payer.clone(),
+                            ..PayerFlip::default()
+                        });
+                        f.count += 1;
+                        keep(&mut f.examples, self.examples, &id);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Replay {
+        let mut transitions: Vec<Transition> = self.transitions.into_values().collect();
+        transitions.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| (&a.from, &a.to).cmp(&(&b.from, &b.to)))
+        });
+        let money = self
+            .money
+            .into_values()
+            .map(|mut m| {
+                m.change = m.new_total - m.old_total;
+                m
+            })
+            .collect();
+        let mut payer_flips: Vec<PayerFlip> = self.flips.into_values().collect();
+        payer_flips.sort_by_key(|f| std::cmp::Reverse(f.count));
+        Replay {
+            claims: self.claims,
+            changed: self.changed,
+            invalid_old: self.invalid_old,
+            invalid_new: self.invalid_new,
+            transitions,
+            money,
+            payer_flips,
+        }
+    }
+}
+
+/// One difference between the two files, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaticChange {
+    /// `rule`, `window`, `threshold`, `table`, `fee`, `setting`.
+    pub what: String,
+    pub name: String,
+    pub change: String,
+}
+
+/// The differences between two policy files, declaration by declaration.
+pub fn static_diff(
+    old: &PolicyFile,
+    old_text: &str,
+    new: &PolicyFile,
+    new_text: &str,
+) -> Vec<StaticChange> {
+    let mut out = Vec::new();
+    let text = |src: &str, span: crate::Span| -> String {
+        src.get(span.start..span.end)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let change = |what: &str, name: &str, change: String| StaticChange {
+        what: what.into(),
+        name: name.into(),
+        change,
+    };
+    // Settings.
+    let setting = |f: &PolicyFile, currency: bool| {
+        f.decls.iter().find_map(|d| match d {
+            Decl::Currency(c) if currency => Some(c.node.clone()),
+            Decl::Timezone(t) if !currency => Some(t.node.clone()),
+            _ => None,
+        })
+    };
+    for (label, currency) in [("currency", true), ("timezone", false)] {
+        let (a, b) = (setting(old, currency), setting(new, currency));
+        if a != b {
+            out.push(change(
+                "setting",
+                label,
+                format!("{} -> {}", a.unwrap_or_default(), b.unwrap_or_default()),
+            ));
+        }
+    }
+    // Windows, thresholds and tables, by name.
+    let windows = |f: &PolicyFile| -> Vec<WindowDecl> {
+        f.decls
+            .iter()
+            .filter_map(|d| {
+                if let Decl::Window(w) = d {
+                    Some(w.clone())
+                } else {
+                    None
+                }
+            })
+            .collect()
+    };
+    let (ow, nw) = (windows(old), windows(new));
+    for w in &ow {
+        match nw.iter().find(|x| x.name.node == w.name.node) {
+            None => out.push(change("window", &w.name.node, "removed".into())),
+            Some(x) => {
+                let (a, b) = (text(old_text, w.span), text(new_text, x.span));
+                if a != b {
+                    let verdict = match (window_days(w), window_days(x)) {
+                        (Some(p), Some(q)) if q > p => "lengthened: ",
+                        (Some(p), Some(q)) if q < p => "shortened: ",
+                        _ => "changed: ",
+                    };
+                    out.push(change(
+                        "window",
+                        &w.name.node,
+                        format!("{verdict}`{a}` -> `{b}`"),
+                    ));
+                }
+            }
+        }
+    }
+    for x in &nw {
+        if !ow.iter().any(|w| w.name.node == x.name.node) {
+            out.push(change(
+                "window",
+                &x.name.node,
+                format!("added: `{}`", text(new_text, x.span)),
+            ));
+        }
+    }
+    let named = |f: &PolicyFile, src: &str| -> Vec<(String, &'static str, String)> {
+        f.decls
+            .iter()
+            .filter_map(|d| match d {
+                Decl::Threshold(t) => {
+                    Some((t.name.node.clone(), "threshold", text(src, t.expr.span)))
+                }
+                Decl::Table(t) => {
+                    let rows: Vec<String> = t
+                        .rows
+                        .iter()
+                        .map(|r| {
+                            format!(
+                                "{}: {}",
+                                r.keys
+                                    .iter()
+                                    .map(|k| k.node.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                                text(src, r.value.span)
+                            )
+                        })
+                        .chain(
+                            t.default
+                                .iter()
+                                .map(|d| format!("otherwise: {}", text(src, d.span))),
+                        )
+                        .collect();
+                    Some((t.name.node.clone(), "table", rows.join("; ")))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let (ot, nt) = (named(old, old_text), named(new, new_text));
+    for (name, what, body) in &ot {
+        match nt.iter().find(|(n, w, _)| n == name && w == what) {
+            None => out.push(change(what, name, "removed".into())),
+            Some((_, _, b)) if b != body => {
+                out.push(change(what, name, format!("moved: `{body}` -> `{b}`")))
+            }
+            _ => {}
+        }
+    }
+    for (name, what, body) in &nt {
+        if !ot.iter().any(|(n, w, _)| n == name && w == what) {
+            out.push(change(what, name, format!("added: `{body}`")));
+        }
+    }
+    // Rules, by name.
+    let rules = |f: &PolicyFile| -> Vec<(String, Rule)> {
+        f.decls
+            .iter()
+            .filter_map(|d| {
+                if let Decl::Rules(b) = d {
+                    Some(b)
+                } else {
+                    None
+                }
+            })
+            .flat_map(|b| {
+                b.rules
+                    .iter()
+                    .chain(b.otherwise.iter())
+                    .map(move |r| (b.kind.node.clone(), r.clone()))
+            })
+            .collect()
+    };
+    let (or, nr) = (rules(old), rules(new));
+    for (kind, r) in &or {
+        match nr
+            .iter()
+            .find(|(k, x)| k == kind && x.name.node == r.name.node)
+        {
+            None => out.push(change(
+                "rule",
+                &r.name.node,
+                format!("removed from the {kind} rules"),
+            )),
+            Some((_, x)) => {
+                let (a, b) = (text(old_text, r.span), text(new_text, x.span));
+                if a != b {
+                    let mut what = Vec::new();
+                    if r.decision.node != x.decision.node {
+                        what.push(
+                            format!("decision {:?} -> {:?}", r.decision.node, x.decision.node)
+                                .to_lowercase(),
+                        );
+                    }
+                    let fees = |rule: &Rule, src: &str| {
+                        rule.fees
+                            .iter()
+                            .map(|f| text(src, f.fee.span.to(f.payer.span)))
+                            .collect::<Vec<_>>()
+                    };
+                    if fees(r, old_text) != fees(x, new_text)
+                        || r.fees.iter().zip(&x.fees).any(|(p, q)| {
+                            p.payer.node != q.payer.node
+                                || p.otherwise.as_ref().map(|o| &o.node)
+                                    != q.otherwise.as_ref().map(|o| &o.node)
+                        })
+                    {
+                        what.push("fee payers".into());
+                    }
+                    if r.quote.node != x.quote.node {
+                        what.push("words".into());
+                    }
+                    if what.is_empty() {
+                        what.push("conditions or amounts".into());
+                    }
+                    out.push(change(
+                        "rule",
+                        &r.name.node,
+                        format!("changed: {}", what.join(", ")),
+                    ));
+                }
+            }
+        }
+    }
+    for (kind, x) in &nr {
+        if !or
+            .iter()
+            .any(|(k, r)| k == kind && r.name.node == x.name.node)
+        {
+            out.push(change(
+                "rule",
+                &x.name.node,
+                format!("added to the {kind} rules"),
+            ));
+        }
+    }
+    // The order of rules decides: say when it changed.
+    let order = |list: &[(String, Rule)]| {
+        list.iter()
+            .map(|(k, r)| format!("{k}/{}", r.name.node))
+            .collect::<Vec<_>>()
+    };
+    let (oo, no) = (order(&or), order(&nr));
+    let common_old: Vec<&String> = oo.iter().filter(|x| no.contains(x)).collect();
+    let common_new: Vec<&String> = no.iter().filter(|x| oo.contains(x)).collect();
+    if common_old != common_new {
+        out.push(change(
+            "rule",
+            "(order)",
+            "rules that both versions have are in a different order: which rule wins may change"
+                .into(),
+        ));
+    }
+    out
+}
+
+/// A window's length in days when it counts days, for "lengthened" and "shortened".
+fn window_days(w: &WindowDecl) -> Option<Decimal> {
+    use crate::ast::{TimeUnit, WindowShape};
+    match &w.shape {
+        WindowShape::From { duration, .. } => {
+            let per = match duration.unit {
+                TimeUnit::Days | TimeUnit::BusinessDays => Decimal::ONE,
+                TimeUnit::Weeks => Decimal::from(7),
+                TimeUnit::Months => Decimal::from(30),
+                TimeUnit::Hours => return Some(duration.count.node / Decimal::from(24)),
+            };
+            Some(duration.count.node * per)
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,162 @@
+//! `clause diff`: the static diff of two policy files and the replay of past
+//! claims under both, in every format, and its CI guards.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::json;
+
+use super::support::claim_with;
+
+const OLD: &str = r#"policy shop "Shop" {
+  timezone "UTC"
+  window return_window = 30 days from order.placed_at
+  threshold free_label = item.weight is set and item.weight <= 30 lb
+  rules for return {
+    rule final_sale: deny "Digital products are final sale." when item.category is digital
+    rule in_time: approve refund "Returns within 30 days."
+      when claim.filed_at within return_window
+      refund item.price * item.quantity
+      fee return_shipping paid by merchant when free_label, otherwise customer
+    otherwise too_late: deny "The return period has ended."
+  }
+}
+"#;
+
+fn workspace() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("clause-diff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("old.policy"), OLD).unwrap();
+    let new = OLD
+        .replace("30 days from", "14 days from")
+        .replace("<= 30 lb", "<= 10 lb")
+        .replace("rule final_sale", "rule final_sale_digital");
+    std::fs::write(dir.join("new.policy"), new).unwrap();
+    let claims: Vec<String> = [
+        ("A", "2023-09-05", "4", "electronics"), // 4 days: both approve, merchant pays both times
+        ("B", "2023-09-20", "4", "electronics"), // 19 days: old approves, new denies
+        ("C", "2023-09-05", "20", "electronics"), // heavy: payer flips merchant -> customer
+        ("D", "2023-09-05", "4", "digital"),     // deny both, by a renamed rule
+    ]
+    .iter()
+    .map(|(id, filed, lb, cat)| {
+        claim_with(&[
+            ("claim_id", json!(id)),
+            ("claim.filed_at", json!(filed)),
+            ("items[0].weight", json!({"value": lb, "unit": "lb"})),
+            ("items[0].category", json!(cat)),
+        ])
+        .to_string()
+    })
+    .chain(["{broken".to_string()])
+    .collect();
+    std::fs::write(dir.join("claims.jsonl"), claims.join("\n") + "\n").unwrap();
+    dir
+}
+
+fn run(dir: &PathBuf, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn diff_reports_file_changes_and_replayed_verdicts() {
+    let dir = workspace();
+    let (code, human, _) = run(
+        &dir,
+        &[
+            "diff",
+            "old.policy",
+            "new.policy",
+            "--claims",
+            "claims.jsonl",
+            "--threads",
+            "2",
+        ],
+    );
+    assert_eq!(code, 0);
+    let (_, markdown, _) = run(
+        &dir,
+        &[
+            "diff",
+            "old.policy",
+            "new.policy",
+            "--claims",
+            "claims.jsonl",
+            "--format",
+            "markdown",
+        ],
+    );
+    let (_, static_only, _) = run(&dir, &["diff", "old.policy", "new.policy"]);
+    insta::assert_snapshot!(format!(
+        "--- human\n{human}\n--- markdown\n{markdown}\n--- without claims\n{static_only}"
+    ));
+}
+
+#[test]
+fn diff_json_counts_and_guards() {
+    let dir = workspace();
+    let (code, out, _) = run(
+        &dir,
+        &[
+            "diff",
+            "old.policy",
+            "new.policy",
+            "--claims",
+            "claims.jsonl",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let r = &v["replay"];
+    assert_eq!(r["claims"], 5);
+    // B: approve -> deny; C: payer flips; D: renamed rule. A and the broken line do not change.
+    assert_eq!(r["changed"], 3);
+    assert_eq!(r["money"][0]["claims_refunded_less"], 1);
+    assert_eq!(r["money"][0]["change"], "-199.00");
+    assert_eq!(r["payer_flips"][0]["examples"], json!(["C"]));
+    let (code, _, err) = run(
+        &dir,
+        &[
+            "diff",
+            "old.policy",
+            "new.policy",
+            "--claims",
+            "claims.jsonl",
+            "--fail-on",
+            "refund-decrease",
+            "--fail-on",
+            "payer-change",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("refund-decrease: 1 claims get less money back"),
+        "{err}"
+    );
+    assert!(err.contains("payer-change: 1 fees change payer"), "{err}");
+    let (code, _, _) = run(
+        &dir,
+        &[
+            "diff",
+            "old.policy",
+            "old.policy",
+            "--claims",
+            "claims.jsonl",
+            "--fail-on",
+            "any-change",
+        ],
+    );
+    assert_eq!(code, 0);
+}
