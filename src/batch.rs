@@ -113,11 +113,8 @@ fn record(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
         Ok(text) if text.trim().is_empty() => (problem("the line is empty"), None),
         Ok(text) => match crate::eval::eval_json(policy, text) {
             Ok(v) => {
-                if serde_json::to_writer(&mut *out, &v).is_ok() {
-                    return true;
-                }
-                out.clear();
-                (problem("cannot write the verdict"), Some(v.claim_id))
+                v.write_json(out);
+                return true;
             }
             Err(e) => {
                 let claim_id = serde_json::from_str::<serde_json::Value>(text)

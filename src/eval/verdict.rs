@@ -121,3 +121,194 @@ pub struct Verdict {
     pub missing_evidence: Vec<Text>,
     pub because: Vec<Because>,
 }
+
+impl Verdict {
+    /// Writes the verdict as compact JSON, byte for byte what `serde_json::to_writer`
+    /// writes, without serde's per-field dispatch (batch evaluation's hot path).
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"claim_id\":");
+        json_str(out, &self.claim_id);
+        out.extend_from_slice(b",\"policy\":");
+        json_str(out, &self.policy);
+        out.extend_from_slice(b",\"decision\":");
+        out.extend_from_slice(decision_json(self.decision));
+        out.extend_from_slice(b",\"remedy\":");
+        opt_str(out, self.remedy.as_deref());
+        out.extend_from_slice(b",\"refund\":");
+        opt_money(out, self.refund.as_ref());
+        out.extend_from_slice(b",\"items\":[");
+        for (i, it) in self.items.iter().enumerate() {
+            comma(out, i);
+            out.extend_from_slice(b"{\"sku\":");
+            json_str(out, &it.sku);
+            out.extend_from_slice(b",\"decision\":");
+            out.extend_from_slice(decision_json(it.decision));
+            out.extend_from_slice(b",\"refund\":");
+            opt_money(out, it.refund.as_ref());
+            out.extend_from_slice(b",\"rule\":");
+            json_str(out, &it.rule);
+            if !it.missing_evidence.is_empty() {
+                out.extend_from_slice(b",\"missing_evidence\":");
+                str_list(out, &it.missing_evidence);
+            }
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"fees\":[");
+        for (i, f) in self.fees.iter().enumerate() {
+            comma(out, i);
+            out.extend_from_slice(b"{\"fee\":");
+            json_str(out, &f.fee);
+            out.extend_from_slice(b",\"payer\":");
+            json_str(out, &f.payer);
+            out.extend_from_slice(b",\"amount\":");
+            opt_money(out, f.amount.as_ref());
+            sku(out, f.sku.as_deref());
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"deductions\":[");
+        for (i, d) in self.deductions.iter().enumerate() {
+            comma(out, i);
+            out.extend_from_slice(b"{\"fee\":");
+            json_str(out, &d.fee);
+            out.extend_from_slice(b",\"amount\":");
+            money(out, &d.amount);
+            sku(out, d.sku.as_deref());
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"deadlines\":[");
+        for (i, d) in self.deadlines.iter().enumerate() {
+            comma(out, i);
+            out.extend_from_slice(b"{\"name\":");
+            json_str(out, &d.name);
+            out.extend_from_slice(b",\"ends\":");
+            json_str(out, &d.ends.to_string());
+            sku(out, d.sku.as_deref());
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"missing_evidence\":");
+        str_list(out, &self.missing_evidence);
+        out.extend_from_slice(b",\"because\":[");
+        for (i, b) in self.because.iter().enumerate() {
+            comma(out, i);
+            out.extend_from_slice(b"{\"rule\":");
+            json_str(out, &b.rule);
+            out.extend_from_slice(b",\"message\":");
+            json_str(out, &b.message);
+            out.extend_from_slice(b",\"source\":");
+            json_str(out, &b.source);
+            sku(out, b.sku.as_deref());
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"]}");
+    }
+}
+
+fn decision_json(d: Decision) -> &'static [u8] {
+    match d {
+        Decision::Approve => b"\"approve\"",
+        Decision::Deny => b"\"deny\"",
+        Decision::Review => b"\"review\"",
+        Decision::Partial => b"\"partial\"",
+    }
+}
+
+fn comma(out: &mut Vec<u8>, i: usize) {
+    if i > 0 {
+        out.push(b',');
+    }
+}
+
+fn sku(out: &mut Vec<u8>, sku: Option<&str>) {
+    if let Some(s) = sku {
+        out.extend_from_slice(b",\"sku\":");
+        json_str(out, s);
+    }
+}
+
+fn str_list(out: &mut Vec<u8>, list: &[Text]) {
+    out.push(b'[');
+    for (i, s) in list.iter().enumerate() {
+        comma(out, i);
+        json_str(out, s);
+    }
+    out.push(b']');
+}
+
+fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => json_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn money(out: &mut Vec<u8>, m: &MoneyOut) {
+    use std::io::Write;
+    out.extend_from_slice(b"{\"amount\":\"");
+    let _ = write!(out, "{}", m.0.amount);
+    out.extend_from_slice(b"\",\"currency\":\"");
+    out.extend_from_slice(m.0.currency.code().as_bytes());
+    out.extend_from_slice(b"\"}");
+}
+
+fn opt_money(out: &mut Vec<u8>, m: Option<&MoneyOut>) {
+    match m {
+        Some(m) => money(out, m),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// A JSON string, escaped as serde_json escapes it.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(bytes.get(start..i).unwrap_or_default());
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
+            out.push(HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'));
+        } else {
+            out.extend_from_slice(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+    out.push(b'"');
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        for s in [
+            "plain",
+            "quote \" and \\ back",
+            "tab\tnew\nline\r",
+            "\u{1}\u{1f}\u{7f}é✓",
+            "",
+        ] {
+            let mut out = Vec::new();
+            json_str(&mut out, s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+    }
+}

@@ -54,6 +54,15 @@ fn every_case_passes_and_matches_its_snapshot() {
             }
             match &out.verdict {
                 Some(v) => {
+                    // The batch writer writes exactly what serde writes.
+                    let mut fast = Vec::new();
+                    v.write_json(&mut fast);
+                    assert_eq!(
+                        String::from_utf8(fast).unwrap(),
+                        serde_json::to_string(v).unwrap(),
+                        "{}",
+                        case.name
+                    );
                     let json = serde_json::to_value(v).unwrap();
                     for e in schema_errors(&verdict_schema, &json) {
                         failures.push(format!(

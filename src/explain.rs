@@ -1,0 +1,1136 @@
+//! `clause explain`: a verdict as plain sentences a support agent can send a
+//! customer.
+//!
+//! The explanation is made of the verdict, the decoded claim and the checked
+//! policy, nothing else: no clock is read, so the same inputs always give the
+//! same words. It says, in order:
+//!
+//! - the decision in words (what is granted, and how much goes back);
+//! - the merchant's own words: each `because` message, quoted;
+//! - the dates worked out, in long form and in the policy's time zone: when the
+//!   time began (the window's anchor event), when it ends (the verdict's
+//!   `deadlines`), and where the claim's own event falls;
+//! - who pays which fee, and what is taken off the refund;
+//! - what is still to be sent (missing evidence);
+//! - for a denial, what would have changed it: the nearest deadline the claim
+//!   missed and by how much, or else the rule's words as the reason.
+//!
+//! Only facts the policy reads are kept in a decoded claim (see `eval::facts`):
+//! an order id or a delivery date the policy never reads is not known here, and
+//! the sentences do without it.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::ast::DayEdge;
+use crate::check::ir::{CheckedRule, IExpr, RuleBlock, Window, WindowShape};
+use crate::check::vocab::FactRef;
+use crate::eval::facts::{Moment, Owned};
+use crate::eval::verdict::{Decision, Ends, ItemVerdict};
+use crate::eval::Claim;
+use crate::money::Money;
+use crate::{Policy, Verdict};
+
+/// How an explanation is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExplainFormat {
+    /// Plain paragraphs, ready to paste into an e-mail.
+    Text,
+    /// A short heading, paragraphs, quotes and bullets.
+    Markdown,
+    /// `{"decision", "summary", "sentences": [..], "what_would_change": string|null}`.
+    Json,
+}
+
+/// Explains a verdict for the customer.
+pub fn explain(
+    policy: &Policy,
+    claim: &Claim,
+    verdict: &Verdict,
+    format: ExplainFormat,
+) -> String {
+    let e = Explainer::new(policy, claim, verdict).run();
+    match format {
+        ExplainFormat::Text => e.text(),
+        ExplainFormat::Markdown => e.markdown(),
+        ExplainFormat::Json => e.json(),
+    }
+}
+
+/// The explanation, in parts, before it is written in a format.
+struct Explanation {
+    decision: Decision,
+    heading: String,
+    summary: String,
+    /// Item by item, when items were decided differently.
+    items: Option<String>,
+    /// The merchant's words, one sentence per `because`.
+    words: Vec<String>,
+    /// The dates worked out, one sentence per deadline.
+    dates: Vec<String>,
+    /// Fees and deductions.
+    money: Vec<String>,
+    /// What to send, each in words.
+    missing: Vec<String>,
+    what_would_change: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonOut<'a> {
+    decision: Decision,
+    summary: &'a str,
+    sentences: Vec<String>,
+    what_would_change: Option<&'a str>,
+}
+
+impl Explanation {
+    fn missing_sentence(&self) -> Option<String> {
+        if self.missing.is_empty() {
+            None
+        } else {
+            Some(format!(
+                "To go on, we need from you: {}.",
+                join_and(&self.missing)
+            ))
+        }
+    }
+
+    /// Every sentence after the summary, in order (without `what_would_change`).
+    fn sentences(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        out.extend(self.items.iter().cloned());
+        out.extend(self.words.iter().cloned());
+        out.extend(self.dates.iter().cloned());
+        out.extend(self.money.iter().cloned());
+        out.extend(self.missing_sentence());
+        out
+    }
+
+    fn text(&self) -> String {
+        let mut paragraphs = vec![self.summary.clone()];
+        paragraphs.extend(self.items.iter().cloned());
+        if !self.words.is_empty() {
+            paragraphs.push(self.words.join("\n"));
+        }
+        if !self.dates.is_empty() {
+            paragraphs.push(self.dates.join("\n"));
+        }
+        if !self.money.is_empty() {
+            paragraphs.push(self.money.join(" "));
+        }
+        if !self.missing.is_empty() {
+            let mut p = String::from("To go on, we need from you:");
+            for m in &self.missing {
+                p.push_str("\n- ");
+                p.push_str(m);
+            }
+            paragraphs.push(p);
+        }
+        if let Some(w) = &self.what_would_change {
+            paragraphs.push(format!("What would have changed it: {w}"));
+        }
+        let mut s = paragraphs.join("\n\n");
+        s.push('\n');
+        s
+    }
+
+    fn markdown(&self) -> String {
+        let mut blocks = vec![
+            format!("## {}", md(&self.heading)),
+            format!("**{}**", md(&self.summary)),
+        ];
+        blocks.extend(self.items.iter().map(|s| md(s)));
+        for w in &self.words {
+            // "Our policy says: “...”" becomes a lead-in and a block quote.
+            match w.split_once(": “") {
+                Some((lead, quote)) => blocks.push(format!("{}:\n\n> “{}", md(lead), md(quote))),
+                None => blocks.push(md(w)),
+            }
+        }
+        if !self.dates.is_empty() {
+            blocks.push(
+                self.dates
+                    .iter()
+                    .map(|d| format!("- {}", md(d)))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+        }
+        if !self.money.is_empty() {
+            blocks.push(
+                self.money
+                    .iter()
+                    .map(|m| md(m))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        if !self.missing.is_empty() {
+            blocks.push("### What we need from you".to_string());
+            blocks.push(
+                self.missing
+                    .iter()
+                    .map(|m| format!("- {}", md(m)))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+        }
+        if let Some(w) = &self.what_would_change {
+            blocks.push("### What would have changed it".to_string());
+            blocks.push(md(w));
+        }
+        let mut s = blocks.join("\n\n");
+        s.push('\n');
+        s
+    }
+
+    fn json(&self) -> String {
+        let out = JsonOut {
+            decision: self.decision,
+            summary: &self.summary,
+            sentences: self.sentences(),
+            what_would_change: self.what_would_change.as_deref(),
+        };
+        let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|_| String::from("{}"));
+        s.push('\n');
+        s
+    }
+}
+
+struct Explainer<'a> {
+    policy: &'a Policy,
+    claim: &'a Claim,
+    verdict: &'a Verdict,
+    tz: Tz,
+    block: Option<&'a RuleBlock>,
+}
+
+/// Where a claim's event falls against a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Before,
+    Within,
+    /// After the end, by this many minutes (whole days for day windows).
+    After(i64),
+}
+
+/// How late an event came: whole days, or a span of time for an instant deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Late {
+    Days(i64),
+    Minutes(i64),
+}
+
+impl Late {
+    fn minutes(self) -> i64 {
+        match self {
+            Late::Days(d) => d.saturating_mul(24 * 60),
+            Late::Minutes(m) => m,
+        }
+    }
+
+    fn words(self) -> String {
+        match self {
+            Late::Days(d) => plural(d, "day"),
+            Late::Minutes(m) if m < 60 => plural(m, "minute"),
+            Late::Minutes(m) if m < 48 * 60 => plural((m + 59) / 60, "hour"),
+            Late::Minutes(m) => plural(m / (24 * 60), "day"),
+        }
+    }
+}
+
+impl<'a> Explainer<'a> {
+    fn new(policy: &'a Policy, claim: &'a Claim, verdict: &'a Verdict) -> Self {
+        Explainer {
+            policy,
+            claim,
+            verdict,
+            tz: policy.timezone,
+            block: policy.blocks.iter().find(|b| b.kind == claim.claim.kind),
+        }
+    }
+
+    fn run(&self) -> Explanation {
+        let decision = self.verdict.decision;
+        Explanation {
+            decision,
+            heading: self.heading(),
+            summary: self.summary(),
+            items: self.item_by_item(),
+            words: self.words(),
+            dates: self.dates(),
+            money: if decision == Decision::Deny {
+                Vec::new()
+            } else {
+                self.money()
+            },
+            missing: self
+                .verdict
+                .missing_evidence
+                .iter()
+                .map(|c| evidence_words(c))
+                .collect(),
+            what_would_change: if matches!(decision, Decision::Deny | Decision::Partial) {
+                self.what_would_change()
+            } else {
+                None
+            },
+        }
+    }
+
+    // ------------------------------------------------------------------ opening
+
+    fn heading(&self) -> String {
+        let what = match self.claim.claim.kind.as_str() {
+            "return" => "Your return",
+            "cancellation" => "Your cancellation",
+            "delivery_issue" => "Your delivery claim",
+            "shipping" => "Shipping your order",
+            _ => "Your request",
+        };
+        let how = match self.verdict.decision {
+            Decision::Approve => "approved",
+            Decision::Deny => "not accepted",
+            Decision::Review => "under review",
+            Decision::Partial => "partly approved",
+        };
+        format!("{what}: {how}")
+    }
+
+    /// "your order A-1", or "your order" when its id is not known.
+    fn order(&self) -> String {
+        match &self.claim.order.id {
+            Some(id) if !id.is_empty() => format!("your order {id}"),
+            _ => "your order".to_string(),
+        }
+    }
+
+    /// What the approval covers: the whole order, or some items of it.
+    fn object(&self, skus: &[&str]) -> String {
+        let all = skus.len() == self.claim.items.len() || skus.is_empty();
+        if all {
+            self.order()
+        } else {
+            format!("{} from {}", join_and(skus), self.order())
+        }
+    }
+
+    fn summary(&self) -> String {
+        let v = self.verdict;
+        let approved: Vec<&str> = self.skus_with(Decision::Approve);
+        let denied: Vec<&str> = self.skus_with(Decision::Deny);
+        match v.decision {
+            Decision::Approve => self.granted(&approved, true),
+            Decision::Deny => self.refused(),
+            Decision::Review => "A member of our team will look at your request.".to_string(),
+            Decision::Partial => {
+                let yes = self.granted(&approved, false);
+                let yes = yes.trim_end_matches('.');
+                format!("{yes}, but we cannot accept {}.", join_and(&denied))
+            }
+        }
+    }
+
+    fn skus_with(&self, d: Decision) -> Vec<&'a str> {
+        self.verdict
+            .items
+            .iter()
+            .filter(|i| i.decision == d)
+            .map(|i| i.sku.as_str())
+            .collect()
+    }
+
+    /// The opening for what is granted; `whole` when every claimed item is.
+    fn granted(&self, skus: &[&str], whole: bool) -> String {
+        let object = if whole {
+            self.object(skus)
+        } else {
+            format!("{} from {}", join_and(skus), self.order())
+        };
+        let refund = self.verdict.refund.map(|m| money(m.0));
+        match (self.verdict.remedy.as_deref(), refund) {
+            (Some("refund"), Some(r)) => {
+                format!("We can refund {object}: {r} goes back to you.")
+            }
+            (Some("refund"), None) => format!("We can refund {object}."),
+            (Some("store_credit"), Some(r)) => {
+                format!("We can give you store credit for {object}: {r} is credited to your account.")
+            }
+            (Some("store_credit"), None) => format!("We can give you store credit for {object}."),
+            (Some("exchange"), _) => format!("We can exchange {object}."),
+            (Some("reship"), _) => format!("We will send {object} to you again."),
+            (Some("repair"), _) => format!("We can repair {object}."),
+            (Some("cancel"), _) => format!("We can cancel {object}."),
+            (Some(other), _) => format!("We can offer {} for {object}.", words(other)),
+            (None, _) if self.claim.claim.kind == "shipping" => {
+                capitalize(&format!("{object} can ship as it is."))
+            }
+            (None, _) => "We can accept your request.".to_string(),
+        }
+    }
+
+    fn refused(&self) -> String {
+        match self.claim.claim.kind.as_str() {
+            "return" => "We cannot accept this return.".to_string(),
+            "cancellation" => format!("We cannot cancel {}.", self.order()),
+            "delivery_issue" => "We cannot accept this claim about the delivery.".to_string(),
+            "shipping" => format!("We cannot ship {} as it is.", self.order()),
+            _ => "We cannot accept this request.".to_string(),
+        }
+    }
+
+    /// "SKU-1 is accepted, SKU-2 will be looked at by our team." when a
+    /// review's items were decided differently.
+    fn item_by_item(&self) -> Option<String> {
+        let items = &self.verdict.items;
+        let first = items.first()?;
+        if self.verdict.decision != Decision::Review
+            || items.iter().all(|i| i.decision == first.decision)
+        {
+            return None;
+        }
+        let parts: Vec<String> = items
+            .iter()
+            .map(|i| match i.decision {
+                Decision::Approve => match &i.refund {
+                    Some(r) => format!("{} is accepted ({} back to you)", i.sku, money(r.0)),
+                    None => format!("{} is accepted", i.sku),
+                },
+                Decision::Deny => format!("{} is not accepted", i.sku),
+                Decision::Review | Decision::Partial => {
+                    format!("{} will be looked at by our team", i.sku)
+                }
+            })
+            .collect();
+        Some(format!("Item by item: {}.", parts.join(", ")))
+    }
+
+    // ------------------------------------------------------------------ the merchant's words
+
+    fn words(&self) -> Vec<String> {
+        let items = &self.verdict.items;
+        let rules_differ = items
+            .first()
+            .is_some_and(|f| items.iter().any(|i| i.rule != f.rule));
+        self.verdict
+            .because
+            .iter()
+            // The engine's own words ("no rule decides ...") are not the merchant's.
+            .filter(|b| self.rule(&b.rule).is_some())
+            .map(|b| {
+                let skus: Vec<&str> = items
+                    .iter()
+                    .filter(|i| i.rule == b.rule)
+                    .map(|i| i.sku.as_str())
+                    .collect();
+                if rules_differ && !skus.is_empty() {
+                    format!("For {}, our policy says: “{}”", join_and(&skus), b.message)
+                } else {
+                    format!("Our policy says: “{}”", b.message)
+                }
+            })
+            .collect()
+    }
+
+    fn rule(&self, name: &str) -> Option<&'a CheckedRule> {
+        let block = self.block?;
+        block
+            .rules
+            .iter()
+            .chain(block.otherwise.iter())
+            .find(|r| &*r.name == name)
+    }
+
+    // ------------------------------------------------------------------ dates
+
+    fn window(&self, name: &str) -> Option<(usize, &'a Window)> {
+        self.policy
+            .windows
+            .iter()
+            .enumerate()
+            .find(|(_, w)| &*w.name == name)
+    }
+
+    fn dates(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for d in &self.verdict.deadlines {
+            let Some((idx, win)) = self.window(&d.name) else {
+                out.push(format!(
+                    "{}{} ends {}.",
+                    sku_prefix(d.sku.as_deref()),
+                    window_words(&d.name),
+                    self.ends(d.ends)
+                ));
+                continue;
+            };
+            let sku_rule = d
+                .sku
+                .as_deref()
+                .and_then(|s| self.verdict.items.iter().find(|i| i.sku == s))
+                .or_else(|| self.verdict.items.first())
+                .and_then(|i| self.rule(&i.rule));
+            let instant = matches!(d.ends, Ends::Instant(_));
+            let mut parts = Vec::new();
+            let anchor = self.anchor(win);
+            if let Some((fact, m)) = anchor {
+                parts.push(started(fact, &self.moment(m, instant), &self.policy.facts));
+            }
+            parts.push(self.deadline_clause(win, d.ends));
+            if let Some((fact, m)) = self.tested(sku_rule, idx) {
+                if anchor.is_none_or(|(a, _)| a != fact) {
+                    match self.place(win, anchor.map(|(_, m)| m), d.ends, m) {
+                        Place::Within if fact == FactRef::AsOf => {}
+                        Place::Within => parts.push(format!(
+                            "{} is within that time",
+                            subject(fact, &self.moment(m, instant), &self.policy.facts)
+                        )),
+                        Place::Before => parts.push(format!(
+                            "{} is before that time begins",
+                            subject(fact, &self.moment(m, instant), &self.policy.facts)
+                        )),
+                        Place::After(_) => parts.push(format!(
+                            "{} is after that {}",
+                            subject(fact, &self.moment(m, instant), &self.policy.facts),
+                            if instant { "time" } else { "date" }
+                        )),
+                    }
+                }
+            }
+            let sentence = format!("{}{}.", sku_prefix(d.sku.as_deref()), parts.join("; "));
+            out.push(capitalize(&sentence));
+        }
+        out
+    }
+
+    /// The event a window starts at, as the engine reads it: the first anchor that is set.
+    fn anchor(&self, win: &Window) -> Option<(FactRef, Moment)> {
+        match &win.shape {
+            WindowShape::From { anchor, .. } => anchor
+                .iter()
+                .find_map(|f| moment_of(self.claim, *f).map(|m| (*f, m))),
+            _ => None,
+        }
+    }
+
+    /// "returns are accepted until 16 December 2023", "the label validity period ends on ...".
+    fn deadline_clause(&self, win: &Window, ends: Ends) -> String {
+        if let WindowShape::Between(a, b) = &win.shape {
+            return format!(
+                "{} runs from {} to {}",
+                window_words(&win.name),
+                long_date(*a),
+                long_date(*b)
+            );
+        }
+        if &*win.name == "return_window" {
+            return format!("returns are accepted until {}", self.ends_bare(ends));
+        }
+        format!("{} ends {}", window_words(&win.name), self.ends(ends))
+    }
+
+    /// "on 16 December 2023" or "on 17 November 2023 at 23:59 (Asia/Seoul time)".
+    fn ends(&self, ends: Ends) -> String {
+        format!("on {}", self.ends_bare(ends))
+    }
+
+    fn ends_bare(&self, ends: Ends) -> String {
+        match ends {
+            Ends::Day(d) => long_date(d),
+            Ends::Instant(i) => format!("{} ({} time)", self.long_instant(i), self.tz.name()),
+        }
+    }
+
+    fn long_instant(&self, i: DateTime<FixedOffset>) -> String {
+        i.with_timezone(&self.tz)
+            .format("%-d %B %Y at %H:%M")
+            .to_string()
+    }
+
+    /// A claim's moment in words: a date, or with its time when the deadline is an instant.
+    fn moment(&self, m: Moment, with_time: bool) -> String {
+        match m {
+            Moment::Day(d) => long_date(d),
+            Moment::Instant(i) if with_time => self.long_instant(i),
+            Moment::Instant(i) => long_date(i.with_timezone(&self.tz).date_naive()),
+        }
+    }
+
+    /// The claim event tested against window `w`: from the deciding rule's
+    /// conditions first, then any rule of the block; the first one the claim has.
+    fn tested(&self, rule: Option<&CheckedRule>, w: usize) -> Option<(FactRef, Moment)> {
+        let mut facts = Vec::new();
+        if let Some(r) = rule {
+            for e in r.when.iter().chain(r.unless.iter()) {
+                self.window_tests(e, w, &mut facts, 0);
+            }
+        }
+        if let Some(b) = self.block {
+            for r in b.rules.iter().chain(b.otherwise.iter()) {
+                for e in r.when.iter().chain(r.unless.iter()) {
+                    self.window_tests(e, w, &mut facts, 0);
+                }
+            }
+        }
+        if facts.is_empty() {
+            facts.push(FactRef::FiledAt);
+        }
+        facts
+            .into_iter()
+            .find_map(|f| moment_of(self.claim, f).map(|m| (f, m)))
+    }
+
+    /// Collects the facts an expression tests against window `w`, in order.
+    fn window_tests(&self, e: &IExpr, w: usize, out: &mut Vec<FactRef>, depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        let d = depth + 1;
+        match e {
+            IExpr::Window(x, _, i) => {
+                if *i == w {
+                    facts_in(x, out);
+                }
+            }
+            IExpr::Threshold(i) => {
+                if let Some(t) = self.policy.thresholds.get(*i) {
+                    self.window_tests(&t.expr, w, out, d);
+                }
+            }
+            IExpr::Not(a)
+            | IExpr::IsSet(a)
+            | IExpr::Convert(a, _)
+            | IExpr::Is(a, _, _)
+            | IExpr::HasAny(a, _)
+            | IExpr::HasAll(a, _) => self.window_tests(a, w, out, d),
+            IExpr::And(a, b)
+            | IExpr::Or(a, b)
+            | IExpr::Else(a, b)
+            | IExpr::Add(a, b)
+            | IExpr::Sub(a, b)
+            | IExpr::Mul(a, b)
+            | IExpr::Compare(_, a, b) => {
+                self.window_tests(a, w, out, d);
+                self.window_tests(b, w, out, d);
+            }
+            IExpr::Between(a, b, c) => {
+                self.window_tests(a, w, out, d);
+                self.window_tests(b, w, out, d);
+                self.window_tests(c, w, out, d);
+            }
+            IExpr::Bool(_)
+            | IExpr::Number(_)
+            | IExpr::Percent(_)
+            | IExpr::Money(_, _)
+            | IExpr::Weight(_)
+            | IExpr::Date(_)
+            | IExpr::Fact(_)
+            | IExpr::Table(_) => {}
+        }
+    }
+
+    /// Where a moment falls against a window, read as the engine reads it.
+    fn place(&self, win: &Window, anchor: Option<Moment>, ends: Ends, m: Moment) -> Place {
+        match ends {
+            Ends::Day(end) => {
+                let d = self.day(m);
+                let start = match &win.shape {
+                    WindowShape::Between(a, _) => Some(*a),
+                    WindowShape::From { .. } => anchor.map(|a| self.day(a)),
+                    _ => None,
+                };
+                if d > end {
+                    Place::After((d - end).num_days())
+                } else if start.is_some_and(|s| d < s) {
+                    Place::Before
+                } else {
+                    Place::Within
+                }
+            }
+            Ends::Instant(end) => {
+                let Some(i) = self.instant(m, win.plain_dates) else {
+                    return Place::Within;
+                };
+                let start = anchor.and_then(|a| self.instant(a, win.plain_dates));
+                if i > end {
+                    Place::After((i - end).num_minutes().max(1))
+                } else if start.is_some_and(|s| i < s) {
+                    Place::Before
+                } else {
+                    Place::Within
+                }
+            }
+        }
+    }
+
+    fn day(&self, m: Moment) -> NaiveDate {
+        match m {
+            Moment::Day(d) => d,
+            Moment::Instant(i) => i.with_timezone(&self.tz).date_naive(),
+        }
+    }
+
+    /// A moment as an instant; a plain day at its start or end in the policy's zone
+    /// (as the engine reads it for hour windows).
+    fn instant(&self, m: Moment, edge: DayEdge) -> Option<DateTime<FixedOffset>> {
+        match m {
+            Moment::Instant(i) => Some(i),
+            Moment::Day(d) => {
+                let local = match edge {
+                    DayEdge::Start => d.and_time(NaiveTime::MIN),
+                    DayEdge::End => d.and_hms_nano_opt(23, 59, 59, 999_999_999)?,
+                };
+                let hour = chrono::Duration::hours(1);
+                let resolved = match edge {
+                    DayEdge::Start => self
+                        .tz
+                        .from_local_datetime(&local)
+                        .earliest()
+                        .or_else(|| self.tz.from_local_datetime(&(local + hour)).earliest()),
+                    DayEdge::End => self
+                        .tz
+                        .from_local_datetime(&local)
+                        .latest()
+                        .or_else(|| self.tz.from_local_datetime(&(local - hour)).latest()),
+                }?;
+                Some(resolved.fixed_offset())
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ fees and deductions
+
+    fn money(&self) -> Vec<String> {
+        let v = self.verdict;
+        let tentative = v.decision == Decision::Review;
+        // Fees and deductions of denied items do not concern the customer.
+        let denied: Vec<&str> = self.skus_with(Decision::Deny);
+        let relevant: Vec<&str> = v
+            .items
+            .iter()
+            .filter(|i| i.decision != Decision::Deny)
+            .map(|i| i.sku.as_str())
+            .collect();
+        let keep = |sku: &Option<String>| sku.as_deref().is_none_or(|s| !denied.contains(&s));
+
+        let mut out = Vec::new();
+        // Fees: one sentence per (fee, payer, amount), naming items when it matters.
+        let mut groups: Vec<(&str, &str, Option<Money>, Vec<&str>, bool)> = Vec::new();
+        for f in v.fees.iter().filter(|f| keep(&f.sku)) {
+            let amount = f.amount.map(|a| a.0);
+            match groups
+                .iter_mut()
+                .find(|g| g.0 == &*f.fee && g.1 == &*f.payer && g.2 == amount)
+            {
+                Some(g) => match &f.sku {
+                    Some(s) => g.3.push(s),
+                    None => g.4 = true,
+                },
+                None => groups.push((
+                    &f.fee,
+                    &f.payer,
+                    amount,
+                    f.sku.iter().map(String::as_str).collect(),
+                    f.sku.is_none(),
+                )),
+            }
+        }
+        for (fee, payer, amount, skus, general) in &groups {
+            let deducted = v
+                .deductions
+                .iter()
+                .any(|d| &*d.fee == *fee && keep(&d.sku));
+            let sentence = fee_sentence(fee, payer, *amount, deducted, tentative);
+            out.push(with_items(&sentence, skus, *general, &relevant, amount.is_some()));
+        }
+        // Deductions.
+        let mut dgroups: Vec<(&str, Money, Vec<&str>, bool)> = Vec::new();
+        for d in v.deductions.iter().filter(|d| keep(&d.sku)) {
+            match dgroups
+                .iter_mut()
+                .find(|g| g.0 == &*d.fee && g.1 == d.amount.0)
+            {
+                Some(g) => match &d.sku {
+                    Some(s) => g.2.push(s),
+                    None => g.3 = true,
+                },
+                None => dgroups.push((
+                    &d.fee,
+                    d.amount.0,
+                    d.sku.iter().map(String::as_str).collect(),
+                    d.sku.is_none(),
+                )),
+            }
+        }
+        for (fee, amount, skus, general) in &dgroups {
+            let sentence = format!(
+                "{} for {} is taken off the refund.",
+                money(*amount),
+                deduction_words(fee)
+            );
+            out.push(with_items(&sentence, skus, *general, &relevant, true));
+        }
+        out
+    }
+
+    // ------------------------------------------------------------------ what would have changed it
+
+    fn what_would_change(&self) -> Option<String> {
+        let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
+        for item in self.verdict.items.iter().filter(|i| i.decision == Decision::Deny) {
+            let Some(reason) = self.change_for(item) else {
+                continue;
+            };
+            match reasons.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, skus)) => skus.push(&item.sku),
+                None => reasons.push((reason, vec![&item.sku])),
+            }
+        }
+        match reasons.len() {
+            0 => None,
+            1 if self.verdict.decision == Decision::Deny => reasons.pop().map(|(r, _)| r),
+            _ => Some(
+                reasons
+                    .iter()
+                    .map(|(r, skus)| format!("For {}: {r}", join_and(skus)))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        }
+    }
+
+    fn change_for(&self, item: &ItemVerdict) -> Option<String> {
+        let rule = self.rule(&item.rule)?;
+        let is_otherwise = self
+            .block
+            .and_then(|b| b.otherwise.as_ref())
+            .is_some_and(|o| o.name == rule.name);
+        let mut best: Option<(Late, String)> = None;
+        for &w in &rule.deadlines {
+            let Some(win) = self.policy.windows.get(w) else {
+                continue;
+            };
+            // The deadline counts when this rule tests it, or when the rule is the
+            // block's `otherwise` (the claim fell through the rules that did).
+            let mut own = Vec::new();
+            for e in rule.when.iter().chain(rule.unless.iter()) {
+                self.window_tests(e, w, &mut own, 0);
+            }
+            if own.is_empty() && !is_otherwise {
+                continue;
+            }
+            let Some(d) = self.verdict.deadlines.iter().find(|d| {
+                d.name == win.name && d.sku.as_deref().is_none_or(|s| s == item.sku)
+            }) else {
+                continue;
+            };
+            let Some((fact, m)) = self.tested(Some(rule), w) else {
+                continue;
+            };
+            let anchor = self.anchor(win).map(|(_, m)| m);
+            let Place::After(n) = self.place(win, anchor, d.ends, m) else {
+                continue;
+            };
+            let late = match d.ends {
+                Ends::Day(_) => Late::Days(n),
+                Ends::Instant(_) => Late::Minutes(n),
+            };
+            let text = missed(fact, late, &window_words(&win.name), &self.ends_bare(d.ends));
+            if best.as_ref().is_none_or(|(b, _)| late.minutes() < b.minutes()) {
+                best = Some((late, text));
+            }
+        }
+        Some(match best {
+            Some((_, text)) => text,
+            None => format!(
+                "The decision does not turn on a date: it rests on our policy's words “{}”",
+                rule.message
+            ),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------- words
+
+/// Facts an expression reads directly (through `else` defaults too), in order.
+fn facts_in(e: &IExpr, out: &mut Vec<FactRef>) {
+    match e {
+        IExpr::Fact(f) => {
+            if !out.contains(f) {
+                out.push(*f);
+            }
+        }
+        IExpr::Else(a, b) => {
+            facts_in(a, out);
+            facts_in(b, out);
+        }
+        _ => {}
+    }
+}
+
+fn moment_of(claim: &Claim, f: FactRef) -> Option<Moment> {
+    match f {
+        FactRef::PlacedAt => claim.order.placed_at,
+        FactRef::InvoicedAt => claim.order.invoiced_at,
+        FactRef::ShippedAt => claim.order.shipped_at,
+        FactRef::DeliveredAt => claim.order.delivered_at,
+        FactRef::FiledAt => claim.claim.filed_at,
+        FactRef::LabelIssuedAt => claim.claim.label_issued_at,
+        FactRef::ReturnShippedAt => claim.claim.return_shipped_at,
+        FactRef::ReturnReceivedAt => claim.claim.return_received_at,
+        FactRef::AsOf => claim.as_of,
+        FactRef::Custom(i) => match claim.custom.get(i) {
+            Some(Some(Owned::Time(m))) => Some(*m),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn custom_name(facts: &[crate::check::ir::CustomFact], f: FactRef) -> String {
+    match f {
+        FactRef::Custom(i) => facts
+            .get(i)
+            .map_or_else(|| "that date".to_string(), |c| words(&c.name)),
+        _ => "that date".to_string(),
+    }
+}
+
+/// "You received the order on 16 November 2023": the start of a window.
+fn started(f: FactRef, when: &str, facts: &[crate::check::ir::CustomFact]) -> String {
+    match f {
+        FactRef::PlacedAt => format!("you placed the order on {when}"),
+        FactRef::InvoicedAt => format!("your order was invoiced on {when}"),
+        FactRef::ShippedAt => format!("we shipped the order on {when}"),
+        FactRef::DeliveredAt => format!("you received the order on {when}"),
+        FactRef::FiledAt => format!("you sent your request on {when}"),
+        FactRef::LabelIssuedAt => format!("your return label was issued on {when}"),
+        FactRef::ReturnShippedAt => format!("you sent the item back on {when}"),
+        FactRef::ReturnReceivedAt => format!("we received your return on {when}"),
+        FactRef::AsOf => format!("the date of this decision is {when}"),
+        _ => format!("the {} is {when}", custom_name(facts, f)),
+    }
+}
+
+/// "your request of 20 December 2023": the claim's event tested against a window.
+fn subject(f: FactRef, when: &str, facts: &[crate::check::ir::CustomFact]) -> String {
+    match f {
+        FactRef::FiledAt => format!("your request of {when}"),
+        FactRef::ReturnShippedAt => format!("your return, sent on {when},"),
+        FactRef::ReturnReceivedAt => format!("your return, received on {when},"),
+        FactRef::LabelIssuedAt => format!("your return label, issued on {when},"),
+        FactRef::DeliveredAt => format!("the delivery on {when}"),
+        FactRef::ShippedAt => format!("the shipment on {when}"),
+        FactRef::PlacedAt => format!("your order of {when}"),
+        FactRef::InvoicedAt => format!("the invoice of {when}"),
+        FactRef::AsOf => format!("the date of this decision, {when},"),
+        _ => format!("the {}, {when},", custom_name(facts, f)),
+    }
+}
+
+/// "Your request came 4 days after the last day of the return window (16 December 2023); ..."
+fn missed(f: FactRef, late: Late, window: &str, ends: &str) -> String {
+    let by = late.words();
+    let edge = match late {
+        Late::Days(_) => "the last day of",
+        Late::Minutes(_) => "the end of",
+    };
+    match f {
+        FactRef::FiledAt => format!(
+            "Your request came {by} after {edge} {window} ({ends}); a request made by then would have been in time."
+        ),
+        FactRef::ReturnShippedAt => format!(
+            "Your return was sent {by} after {edge} {window} ({ends}); a return sent by then would have been in time."
+        ),
+        FactRef::ReturnReceivedAt => format!(
+            "Your return reached us {by} after {edge} {window} ({ends}); a return that arrived by then would have been in time."
+        ),
+        FactRef::AsOf => format!(
+            "The date of this decision is {by} after {edge} {window} ({ends}), and that deadline had not been met; meeting it would have been in time."
+        ),
+        _ => format!(
+            "The date that counts came {by} after {edge} {window} ({ends}); by then would have been in time."
+        ),
+    }
+}
+
+/// "the return window", "the label validity period".
+fn window_words(name: &str) -> String {
+    let w = words(name);
+    if name.ends_with("_window") || name.ends_with("_period") {
+        format!("the {w}")
+    } else {
+        format!("the {w} period")
+    }
+}
+
+/// A fee as the subject of a sentence.
+fn fee_words(fee: &str) -> String {
+    match fee {
+        "return_shipping" => "the return shipping".to_string(),
+        "outbound_shipping" => "the shipping to you".to_string(),
+        "round_trip_shipping" => "the shipping both ways".to_string(),
+        "restocking" => "the restocking fee".to_string(),
+        "reshipment" => "the cost of sending the item again".to_string(),
+        "customs_clearance" => "the customs clearance charges".to_string(),
+        other => format!("the {}", words(other)),
+    }
+}
+
+/// A fee after "for": "USD 45.00 for return shipping".
+fn deduction_words(fee: &str) -> String {
+    match fee {
+        "outbound_shipping" => "shipping to you".to_string(),
+        "round_trip_shipping" => "shipping both ways".to_string(),
+        "restocking" => "the restocking fee".to_string(),
+        "reshipment" => "sending the item again".to_string(),
+        other => words(other),
+    }
+}
+
+/// "The return shipping is on us." / "You pay the return shipping." / "There is no restocking fee."
+fn fee_sentence(
+    fee: &str,
+    payer: &str,
+    amount: Option<Money>,
+    deducted: bool,
+    tentative: bool,
+) -> String {
+    let what = fee_words(fee);
+    let s = if amount.is_some_and(|a| a.amount.is_zero()) {
+        match what.strip_prefix("the ") {
+            Some(rest) if rest.ends_with(" fee") => format!("there is no {rest}"),
+            _ => format!("there is no charge for {what}"),
+        }
+    } else {
+        let shown = match amount {
+            Some(a) if !deducted => format!(" ({})", money(a)),
+            _ => String::new(),
+        };
+        if payer == "merchant" {
+            format!("{what}{shown} is on us")
+        } else {
+            format!("you pay {what}{shown}")
+        }
+    };
+    if tentative {
+        format!("If we accept your request, {s}.")
+    } else {
+        format!("{}.", capitalize(&s))
+    }
+}
+
+/// Names the items a fee or deduction belongs to, when that matters.
+fn with_items(
+    sentence: &str,
+    skus: &[&str],
+    general: bool,
+    relevant: &[&str],
+    has_amount: bool,
+) -> String {
+    if general || skus.is_empty() {
+        return sentence.to_string();
+    }
+    let all = relevant.iter().all(|r| skus.contains(r));
+    if all && !has_amount {
+        return sentence.to_string();
+    }
+    let who = if all && skus.len() > 1 {
+        "each item".to_string()
+    } else {
+        join_and(skus)
+    };
+    format!("For {who}, {}", lower_first(sentence))
+}
+
+/// An evidence code as what the customer should send.
+pub fn evidence_words(code: &str) -> String {
+    match code {
+        "photos_item" => "photos of the item".to_string(),
+        "photos_all_sides" => "photos of the item from all sides".to_string(),
+        "photos_packaging" => "photos of the packaging".to_string(),
+        "photos_accessories" => "photos of the accessories".to_string(),
+        "photos_damage" => "photos of the damage".to_string(),
+        "order_number" => "your order number".to_string(),
+        "tracking_number" => "the tracking number of the parcel".to_string(),
+        "model_number" => "the model number of the item".to_string(),
+        "reason_description" => "a short description of the reason for your request".to_string(),
+        other => words(other),
+    }
+}
+
+fn sku_prefix(sku: Option<&str>) -> String {
+    sku.map_or_else(String::new, |s| format!("For {s}, "))
+}
+
+fn money(m: Money) -> String {
+    m.rounded().to_string()
+}
+
+fn long_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+fn plural(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+/// `snake_case` in words.
+fn words(s: &str) -> String {
+    s.replace('_', " ")
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    // Only a sentence's own opening word is lowered, never a code or amount ("USD").
+    match s.split_once(' ') {
+        Some((first, rest)) if first.chars().skip(1).all(|c| c.is_lowercase()) => {
+            let mut c = first.chars();
+            let head: String = c.next().into_iter().flat_map(char::to_lowercase).collect();
+            format!("{head}{} {rest}", c.as_str())
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and<S: AsRef<str>>(parts: &[S]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => format!(
+            "{} and {}",
+            init.iter()
+                .map(|s| s.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}
+
+/// Escapes text for Markdown, so a merchant's `*` or `[` stays a character.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
