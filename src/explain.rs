@@ -44,12 +44,7 @@ pub enum ExplainFormat {
 }
 
 /// Explains a verdict for the customer.
-pub fn explain(
-    policy: &Policy,
-    claim: &Claim,
-    verdict: &Verdict,
-    format: ExplainFormat,
-) -> String {
+pub fn explain(policy: &Policy, claim: &Claim, verdict: &Verdict, format: ExplainFormat) -> String {
     let e = Explainer::new(policy, claim, verdict).run();
     match format {
         ExplainFormat::Text => e.text(),
@@ -128,7 +123,7 @@ impl Explanation {
             paragraphs.push(p);
         }
         if let Some(w) = &self.what_would_change {
-            paragraphs.push(format!("What would have changed it: {w}"));
+            paragraphs.push(format!("What would have changed it:\n{w}"));
         }
         let mut s = paragraphs.join("\n\n");
         s.push('\n');
@@ -197,6 +192,10 @@ impl Explanation {
         s
     }
 }
+
+/// A fee as the verdict states it for some items: (fee, payer, amount, skus,
+/// whether one entry is for the whole claim).
+type FeeGroup<'v> = (&'v str, &'v str, Option<Money>, Vec<&'v str>, bool);
 
 struct Explainer<'a> {
     policy: &'a Policy,
@@ -350,12 +349,17 @@ impl<'a> Explainer<'a> {
         };
         let refund = self.verdict.refund.map(|m| money(m.0));
         match (self.verdict.remedy.as_deref(), refund) {
+            (Some("refund"), Some(_)) if self.refund_is_zero() => {
+                format!("We accept your request for {object}, but after deductions nothing is left to refund.")
+            }
             (Some("refund"), Some(r)) => {
                 format!("We can refund {object}: {r} goes back to you.")
             }
             (Some("refund"), None) => format!("We can refund {object}."),
             (Some("store_credit"), Some(r)) => {
-                format!("We can give you store credit for {object}: {r} is credited to your account.")
+                format!(
+                    "We can give you store credit for {object}: {r} is credited to your account."
+                )
             }
             (Some("store_credit"), None) => format!("We can give you store credit for {object}."),
             (Some("exchange"), _) => format!("We can exchange {object}."),
@@ -368,6 +372,11 @@ impl<'a> Explainer<'a> {
             }
             (None, _) => "We can accept your request.".to_string(),
         }
+    }
+
+    fn refund_is_zero(&self) -> bool {
+        self.verdict.refund.is_some_and(|r| r.0.amount.is_zero())
+            && !self.verdict.deductions.is_empty()
     }
 
     fn refused(&self) -> String {
@@ -454,6 +463,8 @@ impl<'a> Explainer<'a> {
 
     fn dates(&self) -> Vec<String> {
         let mut out = Vec::new();
+        // An event already stated ("You received the order on ...") is not repeated.
+        let mut stated: Vec<FactRef> = Vec::new();
         for d in &self.verdict.deadlines {
             let Some((idx, win)) = self.window(&d.name) else {
                 out.push(format!(
@@ -474,13 +485,17 @@ impl<'a> Explainer<'a> {
             let mut parts = Vec::new();
             let anchor = self.anchor(win);
             if let Some((fact, m)) = anchor {
-                parts.push(started(fact, &self.moment(m, instant), &self.policy.facts));
+                if !stated.contains(&fact) {
+                    stated.push(fact);
+                    parts.push(started(fact, &self.moment(m, instant), &self.policy.facts));
+                }
             }
             parts.push(self.deadline_clause(win, d.ends));
             if let Some((fact, m)) = self.tested(sku_rule, idx) {
                 if anchor.is_none_or(|(a, _)| a != fact) {
                     match self.place(win, anchor.map(|(_, m)| m), d.ends, m) {
-                        Place::Within if fact == FactRef::AsOf => {}
+                        // "Now" matters only once a deadline has passed.
+                        Place::Within | Place::Before if fact == FactRef::AsOf => {}
                         Place::Within => parts.push(format!(
                             "{} is within that time",
                             subject(fact, &self.moment(m, instant), &self.policy.facts)
@@ -537,7 +552,7 @@ impl<'a> Explainer<'a> {
     fn ends_bare(&self, ends: Ends) -> String {
         match ends {
             Ends::Day(d) => long_date(d),
-            Ends::Instant(i) => format!("{} ({} time)", self.long_instant(i), self.tz.name()),
+            Ends::Instant(i) => format!("{} {} time", self.long_instant(i), self.tz.name()),
         }
     }
 
@@ -571,9 +586,6 @@ impl<'a> Explainer<'a> {
                     self.window_tests(e, w, &mut facts, 0);
                 }
             }
-        }
-        if facts.is_empty() {
-            facts.push(FactRef::FiledAt);
         }
         facts
             .into_iter()
@@ -713,9 +725,11 @@ impl<'a> Explainer<'a> {
             .collect();
         let keep = |sku: &Option<String>| sku.as_deref().is_none_or(|s| !denied.contains(&s));
 
-        let mut out = Vec::new();
-        // Fees: one sentence per (fee, payer, amount), naming items when it matters.
-        let mut groups: Vec<(&str, &str, Option<Money>, Vec<&str>, bool)> = Vec::new();
+        // Clauses, lower case and without a full stop: sentences for a decision,
+        // one sentence under "If we accept your request" for a review.
+        let mut out: Vec<String> = Vec::new();
+        // Fees: one clause per (fee, payer, amount), naming items when it matters.
+        let mut groups: Vec<FeeGroup<'_>> = Vec::new();
         for f in v.fees.iter().filter(|f| keep(&f.sku)) {
             let amount = f.amount.map(|a| a.0);
             match groups
@@ -736,12 +750,10 @@ impl<'a> Explainer<'a> {
             }
         }
         for (fee, payer, amount, skus, general) in &groups {
-            let deducted = v
-                .deductions
-                .iter()
-                .any(|d| &*d.fee == *fee && keep(&d.sku));
-            let sentence = fee_sentence(fee, payer, *amount, deducted, tentative);
-            out.push(with_items(&sentence, skus, *general, &relevant, amount.is_some()));
+            let deducted = v.deductions.iter().any(|d| &*d.fee == *fee && keep(&d.sku));
+            let clause = fee_clause(fee, payer, *amount, deducted);
+            let shows_amount = amount.is_some_and(|a| !a.amount.is_zero());
+            out.push(with_items(&clause, skus, *general, &relevant, shows_amount));
         }
         // Deductions.
         let mut dgroups: Vec<(&str, Money, Vec<&str>, bool)> = Vec::new();
@@ -763,21 +775,32 @@ impl<'a> Explainer<'a> {
             }
         }
         for (fee, amount, skus, general) in &dgroups {
-            let sentence = format!(
-                "{} for {} is taken off the refund.",
+            let clause = format!(
+                "{} for {} is taken off the refund",
                 money(*amount),
                 deduction_words(fee)
             );
-            out.push(with_items(&sentence, skus, *general, &relevant, true));
+            out.push(with_items(&clause, skus, *general, &relevant, true));
         }
-        out
+        if out.is_empty() {
+            Vec::new()
+        } else if tentative {
+            vec![format!("If we accept your request, {}.", join_and(&out))]
+        } else {
+            out.iter().map(|c| format!("{}.", capitalize(c))).collect()
+        }
     }
 
     // ------------------------------------------------------------------ what would have changed it
 
     fn what_would_change(&self) -> Option<String> {
         let mut reasons: Vec<(String, Vec<&str>)> = Vec::new();
-        for item in self.verdict.items.iter().filter(|i| i.decision == Decision::Deny) {
+        for item in self
+            .verdict
+            .items
+            .iter()
+            .filter(|i| i.decision == Decision::Deny)
+        {
             let Some(reason) = self.change_for(item) else {
                 continue;
             };
@@ -792,7 +815,7 @@ impl<'a> Explainer<'a> {
             _ => Some(
                 reasons
                     .iter()
-                    .map(|(r, skus)| format!("For {}: {r}", join_and(skus)))
+                    .map(|(r, skus)| format!("For {}, {}", join_and(skus), lower_first(r)))
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
@@ -819,9 +842,12 @@ impl<'a> Explainer<'a> {
             if own.is_empty() && !is_otherwise {
                 continue;
             }
-            let Some(d) = self.verdict.deadlines.iter().find(|d| {
-                d.name == win.name && d.sku.as_deref().is_none_or(|s| s == item.sku)
-            }) else {
+            let Some(d) = self
+                .verdict
+                .deadlines
+                .iter()
+                .find(|d| d.name == win.name && d.sku.as_deref().is_none_or(|s| s == item.sku))
+            else {
                 continue;
             };
             let Some((fact, m)) = self.tested(Some(rule), w) else {
@@ -835,15 +861,23 @@ impl<'a> Explainer<'a> {
                 Ends::Day(_) => Late::Days(n),
                 Ends::Instant(_) => Late::Minutes(n),
             };
-            let text = missed(fact, late, &window_words(&win.name), &self.ends_bare(d.ends));
-            if best.as_ref().is_none_or(|(b, _)| late.minutes() < b.minutes()) {
+            let text = missed(
+                fact,
+                late,
+                &window_words(&win.name),
+                &self.ends_bare(d.ends),
+            );
+            if best
+                .as_ref()
+                .is_none_or(|(b, _)| late.minutes() < b.minutes())
+            {
                 best = Some((late, text));
             }
         }
         Some(match best {
             Some((_, text)) => text,
             None => format!(
-                "The decision does not turn on a date: it rests on our policy's words “{}”",
+                "The decision does not turn on a date; it rests on our policy's words: “{}”",
                 rule.message
             ),
         })
@@ -855,11 +889,7 @@ impl<'a> Explainer<'a> {
 /// Facts an expression reads directly (through `else` defaults too), in order.
 fn facts_in(e: &IExpr, out: &mut Vec<FactRef>) {
     match e {
-        IExpr::Fact(f) => {
-            if !out.contains(f) {
-                out.push(*f);
-            }
-        }
+        IExpr::Fact(f) if !out.contains(f) => out.push(*f),
         IExpr::Else(a, b) => {
             facts_in(a, out);
             facts_in(b, out);
@@ -946,7 +976,8 @@ fn missed(f: FactRef, late: Late, window: &str, ends: &str) -> String {
             "Your return reached us {by} after {edge} {window} ({ends}); a return that arrived by then would have been in time."
         ),
         FactRef::AsOf => format!(
-            "The date of this decision is {by} after {edge} {window} ({ends}), and that deadline had not been met; meeting it would have been in time."
+            "{} ended {by} before this decision ({ends}) without being met; meeting it would have been in time.",
+            capitalize(window)
         ),
         _ => format!(
             "The date that counts came {by} after {edge} {window} ({ends}); by then would have been in time."
@@ -968,7 +999,7 @@ fn window_words(name: &str) -> String {
 fn fee_words(fee: &str) -> String {
     match fee {
         "return_shipping" => "the return shipping".to_string(),
-        "outbound_shipping" => "the shipping to you".to_string(),
+        "outbound_shipping" => "the shipping of your order".to_string(),
         "round_trip_shipping" => "the shipping both ways".to_string(),
         "restocking" => "the restocking fee".to_string(),
         "reshipment" => "the cost of sending the item again".to_string(),
@@ -980,7 +1011,7 @@ fn fee_words(fee: &str) -> String {
 /// A fee after "for": "USD 45.00 for return shipping".
 fn deduction_words(fee: &str) -> String {
     match fee {
-        "outbound_shipping" => "shipping to you".to_string(),
+        "outbound_shipping" => "shipping of your order".to_string(),
         "round_trip_shipping" => "shipping both ways".to_string(),
         "restocking" => "the restocking fee".to_string(),
         "reshipment" => "sending the item again".to_string(),
@@ -988,16 +1019,10 @@ fn deduction_words(fee: &str) -> String {
     }
 }
 
-/// "The return shipping is on us." / "You pay the return shipping." / "There is no restocking fee."
-fn fee_sentence(
-    fee: &str,
-    payer: &str,
-    amount: Option<Money>,
-    deducted: bool,
-    tentative: bool,
-) -> String {
+/// "the return shipping is on us" / "you pay the return shipping" / "there is no restocking fee".
+fn fee_clause(fee: &str, payer: &str, amount: Option<Money>, deducted: bool) -> String {
     let what = fee_words(fee);
-    let s = if amount.is_some_and(|a| a.amount.is_zero()) {
+    if amount.is_some_and(|a| a.amount.is_zero()) {
         match what.strip_prefix("the ") {
             Some(rest) if rest.ends_with(" fee") => format!("there is no {rest}"),
             _ => format!("there is no charge for {what}"),
@@ -1012,35 +1037,30 @@ fn fee_sentence(
         } else {
             format!("you pay {what}{shown}")
         }
-    };
-    if tentative {
-        format!("If we accept your request, {s}.")
-    } else {
-        format!("{}.", capitalize(&s))
     }
 }
 
 /// Names the items a fee or deduction belongs to, when that matters.
 fn with_items(
-    sentence: &str,
+    clause: &str,
     skus: &[&str],
     general: bool,
     relevant: &[&str],
     has_amount: bool,
 ) -> String {
     if general || skus.is_empty() {
-        return sentence.to_string();
+        return clause.to_string();
     }
     let all = relevant.iter().all(|r| skus.contains(r));
-    if all && !has_amount {
-        return sentence.to_string();
+    if all && (!has_amount || relevant.len() <= 1) {
+        return clause.to_string();
     }
     let who = if all && skus.len() > 1 {
         "each item".to_string()
     } else {
         join_and(skus)
     };
-    format!("For {who}, {}", lower_first(sentence))
+    format!("for {who}, {clause}")
 }
 
 /// An evidence code as what the customer should send.
@@ -1063,8 +1083,29 @@ fn sku_prefix(sku: Option<&str>) -> String {
     sku.map_or_else(String::new, |s| format!("For {s}, "))
 }
 
+/// "USD 1,753.00": the verdict's rounding, with thousands grouped.
 fn money(m: Money) -> String {
-    m.rounded().to_string()
+    let r = m.rounded();
+    let digits = r.amount.abs().to_string();
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if r.amount.is_sign_negative() && !r.amount.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    match frac {
+        Some(f) => format!("{} {sign}{grouped}.{f}", r.currency),
+        None => format!("{} {sign}{grouped}", r.currency),
+    }
 }
 
 fn long_date(d: NaiveDate) -> String {
@@ -1133,4 +1174,281 @@ fn md(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use crate::check::vocab::EVIDENCE;
+
+    const POLICY: &str = r#"
+policy shop "Shop Returns" {
+  currency USD
+  timezone "America/New_York"
+
+  window return_window = 30 days from order.delivered_at else order.placed_at
+
+  rules for return {
+    rule final_sale: deny
+      "Final sale items cannot be returned."
+      when item.tags has final_sale
+
+    rule damaged: approve refund
+      "Items damaged in transit are refunded in full."
+      "Please send photos of the item and of the damage."
+      when claim.reason is damaged_in_transit
+      requires evidence photos_item, photos_damage
+      refund item.price * item.quantity
+      fee return_shipping paid by merchant
+      deadline return_window
+
+    rule standard: approve refund
+      "Returns are accepted within 30 days of delivery."
+      "Return shipping is taken off the refund."
+      when claim.filed_at within return_window
+      refund item.price * item.quantity
+      deduct return_shipping USD 45
+      fee return_shipping paid by customer
+      deadline return_window
+
+    otherwise too_late: deny
+      "Returns are accepted within 30 days of delivery."
+      deadline return_window
+  }
+}
+"#;
+
+    fn claim_json(filed: &str, reason: &str, tags: &str) -> String {
+        format!(
+            r#"{{
+  "claim_id": "C-1",
+  "order": {{
+    "id": "A-1",
+    "placed_at": "2023-11-10T10:00:00-05:00",
+    "delivered_at": "2023-11-16T14:05:00-05:00",
+    "total": {{"amount": "199.00", "currency": "USD"}}
+  }},
+  "items": [{{"sku": "SKU-1", "category": "electronics", "price": {{"amount": "199.00", "currency": "USD"}},
+              "quantity": 1, "tags": [{tags}]}}],
+  "claim": {{"filed_at": "{filed}", "reason": "{reason}", "evidence": ["photos_item"]}}
+}}"#
+        )
+    }
+
+    fn run(filed: &str, reason: &str, tags: &str, format: ExplainFormat) -> String {
+        let policy = crate::load(&crate::Source::new("shop.policy", POLICY)).unwrap();
+        let mut claim = crate::eval::decode(&claim_json(filed, reason, tags), &policy).unwrap();
+        // The policy does not read order.id, so decoding drops it; a caller may fill it in.
+        claim.order.id = Some("A-1".to_string());
+        let verdict = crate::eval::evaluate(&policy, &claim).unwrap();
+        explain(&policy, &claim, &verdict, format)
+    }
+
+    #[test]
+    fn approval_says_what_goes_back_and_who_pays() {
+        let t = run("2023-12-01", "changed_mind", "", ExplainFormat::Text);
+        assert!(
+            t.starts_with("We can refund your order A-1: USD 154.00 goes back to you.\n"),
+            "{t}"
+        );
+        assert!(t.contains("Our policy says: “Returns are accepted within 30 days of delivery. Return shipping is taken off the refund.”"), "{t}");
+        assert!(t.contains("You received the order on 16 November 2023; returns are accepted until 16 December 2023; your request of 1 December 2023 is within that time."), "{t}");
+        assert!(t.contains("You pay the return shipping."), "{t}");
+        assert!(
+            t.contains("USD 45.00 for return shipping is taken off the refund."),
+            "{t}"
+        );
+        assert!(!t.contains("What would have changed it"), "{t}");
+    }
+
+    #[test]
+    fn denial_after_the_window_counts_the_days() {
+        let t = run(
+            "2023-12-20T09:00:00-05:00",
+            "changed_mind",
+            "",
+            ExplainFormat::Text,
+        );
+        assert!(t.starts_with("We cannot accept this return.\n"), "{t}");
+        assert!(t.contains("You received the order on 16 November 2023; returns are accepted until 16 December 2023; your request of 20 December 2023 is after that date."), "{t}");
+        assert!(t.contains("Your request came 4 days after the last day of the return window (16 December 2023)"), "{t}");
+        assert!(!t.contains("You pay"), "{t}");
+
+        let j: serde_json::Value = serde_json::from_str(&run(
+            "2023-12-20T09:00:00-05:00",
+            "changed_mind",
+            "",
+            ExplainFormat::Json,
+        ))
+        .unwrap();
+        assert_eq!(j["decision"], "deny");
+        assert_eq!(j["summary"], "We cannot accept this return.");
+        assert!(j["sentences"].as_array().unwrap().len() >= 2);
+        assert!(j["what_would_change"]
+            .as_str()
+            .unwrap()
+            .starts_with("Your request came 4 days after"));
+    }
+
+    #[test]
+    fn denial_by_a_rule_gives_its_words_as_the_reason() {
+        let t = run(
+            "2023-12-01",
+            "changed_mind",
+            "\"final_sale\"",
+            ExplainFormat::Json,
+        );
+        let j: serde_json::Value = serde_json::from_str(&t).unwrap();
+        assert_eq!(j["decision"], "deny");
+        assert_eq!(
+            j["what_would_change"],
+            "The decision does not turn on a date; it rests on our policy's words: “Final sale items cannot be returned.”"
+        );
+    }
+
+    #[test]
+    fn review_lists_the_missing_evidence() {
+        let t = run("2023-12-01", "damaged_in_transit", "", ExplainFormat::Text);
+        assert!(
+            t.starts_with("A member of our team will look at your request.\n"),
+            "{t}"
+        );
+        assert!(
+            t.contains("To go on, we need from you:\n- photos of the damage"),
+            "{t}"
+        );
+        assert!(!t.contains("- photos of the item\n"), "{t}");
+        assert!(
+            t.contains("If we accept your request, the return shipping is on us."),
+            "{t}"
+        );
+
+        let m = run(
+            "2023-12-01",
+            "damaged_in_transit",
+            "",
+            ExplainFormat::Markdown,
+        );
+        assert!(m.starts_with("## Your return: under review\n"), "{m}");
+        assert!(
+            m.contains("### What we need from you\n\n- photos of the damage"),
+            "{m}"
+        );
+        assert!(
+            m.contains("> “Items damaged in transit are refunded in full."),
+            "{m}"
+        );
+
+        let j: serde_json::Value = serde_json::from_str(&run(
+            "2023-12-01",
+            "damaged_in_transit",
+            "",
+            ExplainFormat::Json,
+        ))
+        .unwrap();
+        assert_eq!(j["decision"], "review");
+        assert!(j["what_would_change"].is_null());
+        assert!(j["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "To go on, we need from you: photos of the damage."));
+    }
+
+    #[test]
+    fn partial_names_the_items_on_each_side() {
+        let policy = crate::load(&crate::Source::new("shop.policy", POLICY)).unwrap();
+        let json = claim_json("2023-12-01", "changed_mind", "").replace(
+            r#""tags": []}]"#,
+            r#""tags": []},
+              {"sku": "SKU-2", "category": "toys", "price": {"amount": "1200.00", "currency": "USD"},
+               "quantity": 1, "tags": ["final_sale"]}]"#,
+        );
+        let claim = crate::eval::decode(&json, &policy).unwrap();
+        let verdict = crate::eval::evaluate(&policy, &claim).unwrap();
+        let t = explain(&policy, &claim, &verdict, ExplainFormat::Text);
+        assert!(t.starts_with("We can refund SKU-1 from your order: USD 154.00 goes back to you, but we cannot accept SKU-2.\n"), "{t}");
+        assert!(
+            t.contains("For SKU-2, our policy says: “Final sale items cannot be returned.”"),
+            "{t}"
+        );
+        // Only the accepted item has fees; it needs no name.
+        assert!(t.contains("You pay the return shipping. USD 45.00 for return shipping is taken off the refund."), "{t}");
+        assert!(
+            t.contains("For SKU-2, the decision does not turn on a date"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn review_of_several_items_goes_item_by_item() {
+        let policy = crate::load(&crate::Source::new("shop.policy", POLICY)).unwrap();
+        let json = claim_json("2023-12-01", "damaged_in_transit", "").replace(
+            r#""tags": []}]"#,
+            r#""tags": []},
+              {"sku": "SKU-2", "category": "toys", "price": {"amount": "20.00", "currency": "USD"},
+               "quantity": 1, "tags": ["final_sale"]}]"#,
+        );
+        let claim = crate::eval::decode(&json, &policy).unwrap();
+        let verdict = crate::eval::evaluate(&policy, &claim).unwrap();
+        let t = explain(&policy, &claim, &verdict, ExplainFormat::Markdown);
+        assert!(
+            t.contains(
+                "\n\nItem by item: SKU-1 will be looked at by our team, SKU-2 is not accepted.\n"
+            ),
+            "{t}"
+        );
+        assert!(
+            t.contains("If we accept your request, the return shipping is on us."),
+            "{t}"
+        );
+        assert!(!t.contains("What would have changed it"), "{t}");
+    }
+
+    #[test]
+    fn a_kind_without_rules_goes_to_a_person_without_engine_words() {
+        let policy = crate::load(&crate::Source::new("shop.policy", POLICY)).unwrap();
+        let json = claim_json("2023-12-01", "none", "")
+            .replace(r#""filed_at""#, r#""kind": "shipping", "filed_at""#);
+        let claim = crate::eval::decode(&json, &policy).unwrap();
+        let verdict = crate::eval::evaluate(&policy, &claim).unwrap();
+        let t = explain(&policy, &claim, &verdict, ExplainFormat::Text);
+        assert_eq!(t, "A member of our team will look at your request.\n");
+    }
+
+    #[test]
+    fn money_is_grouped() {
+        let usd = crate::money::Currency::parse("USD").unwrap();
+        let m = |s: &str| Money::new(s.parse().unwrap(), usd);
+        assert_eq!(money(m("1753")), "USD 1,753.00");
+        assert_eq!(money(m("1234567.5")), "USD 1,234,567.50");
+        assert_eq!(money(m("999.999")), "USD 1,000.00");
+        assert_eq!(money(m("0")), "USD 0.00");
+    }
+
+    #[test]
+    fn every_evidence_code_has_words() {
+        for code in EVIDENCE {
+            assert_ne!(evidence_words(code), words(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn output_is_the_same_every_time() {
+        let a = run("2023-12-20", "changed_mind", "", ExplainFormat::Markdown);
+        let b = run("2023-12-20", "changed_mind", "", ExplainFormat::Markdown);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn small_words() {
+        assert_eq!(join_and(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(join_and(&["a"]), "a");
+        assert_eq!(window_words("label_validity"), "the label validity period");
+        assert_eq!(window_words("return_window"), "the return window");
+        assert_eq!(md("a_b*c"), "a\\_b\\*c");
+        assert_eq!(Late::Minutes(90).words(), "2 hours");
+        assert_eq!(Late::Days(1).words(), "1 day");
+    }
 }

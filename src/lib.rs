@@ -12,6 +12,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;
+pub mod explain;
 pub mod money;
 pub mod source;
 pub mod syntax;

@@ -107,7 +107,7 @@ pub fn run(policy: &Path, claim: &Path) -> i32 {
     }
 }
 
-fn read_claim(path: &Path) -> Result<String, String> {
+pub(super) fn read_claim(path: &Path) -> Result<String, String> {
     let mut bytes = Vec::new();
     if path == Path::new("-") {
         std::io::stdin()

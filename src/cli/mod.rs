@@ -24,6 +24,7 @@ macro_rules! out {
 mod check;
 mod diff;
 mod eval;
+mod explain;
 mod sarif;
 mod test;
 
@@ -78,6 +79,17 @@ enum Command {
         /// With --claims: threads to evaluate on (all cores by default)
         #[arg(long, requires = "claims", value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
+    },
+    /// The verdict for a claim as plain sentences a support agent can send the customer
+    Explain {
+        /// The policy file
+        policy: PathBuf,
+        /// The claim as JSON; `-` reads standard input
+        #[arg(long)]
+        claim: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = explain::Format::Text)]
+        format: explain::Format,
     },
     /// What changes between two versions of a policy: in the file, and (with --claims) on past claims replayed under both
     Diff {
@@ -145,6 +157,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             (None, Some(claims)) => eval::batch(&policy, &claims, out.as_deref(), threads),
             (None, None) => EXIT_USAGE,
         },
+        Command::Explain {
+            policy,
+            claim,
+            format,
+        } => explain::run(&policy, &claim, format),
         Command::Diff {
             old,
             new,

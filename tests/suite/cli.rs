@@ -159,3 +159,39 @@ fn batch_evaluation_gives_every_line_one_record_in_order() {
         assert!(err.contains("6 lines: 2 verdicts, 4 errors"), "{err}");
     }
 }
+
+#[test]
+fn explain_tells_the_customer_in_the_merchants_words() {
+    let claim =
+        std::fs::read_to_string(super::support::root().join("tests/data/imicro-claim.json"))
+            .unwrap();
+    let mut late: serde_json::Value = serde_json::from_str(&claim).unwrap();
+    late["claim"]["filed_at"] = serde_json::json!("2023-10-05T10:00:00-07:00");
+    let mut outputs = Vec::new();
+    for (input, format) in [
+        (claim.clone(), "text"),
+        (late.to_string(), "text"),
+        (late.to_string(), "markdown"),
+        (late.to_string(), "json"),
+    ] {
+        let (code, out, err) = clause(
+            &[
+                "explain",
+                "policies/imicro.policy",
+                "--claim",
+                "-",
+                "--format",
+                format,
+            ],
+            Some(&input),
+        );
+        assert_eq!(code, 0, "{err}");
+        outputs.push(format!("--- {format}\n{out}"));
+    }
+    assert!(
+        outputs[1].contains("4 days after the last day"),
+        "{}",
+        outputs[1]
+    );
+    insta::assert_snapshot!(outputs.join("\n"));
+}
