@@ -14,6 +14,7 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod money;
+pub mod render;
 pub mod source;
 pub mod syntax;
 

@@ -25,6 +25,7 @@ mod check;
 mod diff;
 mod eval;
 mod explain;
+mod render;
 mod sarif;
 mod test;
 
@@ -90,6 +91,14 @@ enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = explain::Format::Text)]
         format: explain::Format,
+    },
+    /// The customer-facing policy page, generated from the file (Markdown or standalone HTML)
+    Render {
+        /// The policy file
+        policy: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = render::Format::Markdown)]
+        format: render::Format,
     },
     /// What changes between two versions of a policy: in the file, and (with --claims) on past claims replayed under both
     Diff {
@@ -162,6 +171,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             claim,
             format,
         } => explain::run(&policy, &claim, format),
+        Command::Render { policy, format } => render::run(&policy, format),
         Command::Diff {
             old,
             new,

@@ -113,3 +113,36 @@ fn policy_maps_name_every_rule() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// The rendered pages in docs/policies are what `clause render` makes of the
+/// policies now: the page and the engine cannot disagree.
+#[test]
+fn rendered_policy_pages_are_current() {
+    use clause::render::{render, RenderFormat};
+    let mut stale = Vec::new();
+    for name in ["imicro", "boutique", "imirror", "import-express", "imro"] {
+        let path = root().join(format!("policies/{name}.policy"));
+        let source = Source::new(
+            path.display().to_string(),
+            std::fs::read_to_string(&path).unwrap(),
+        );
+        let ast = clause::parse(&source).unwrap();
+        let policy = clause::check::check(&ast, &source).unwrap();
+        for (format, ext) in [(RenderFormat::Markdown, "md"), (RenderFormat::Html, "html")] {
+            let page = root().join(format!("docs/policies/{name}.page.{ext}"));
+            let committed = std::fs::read_to_string(&page).unwrap_or_default();
+            let fresh = render(&ast, &policy, format);
+            if committed != fresh {
+                if std::env::var_os("CLAUSE_UPDATE_PAGES").is_some() {
+                    std::fs::write(&page, &fresh).unwrap();
+                } else {
+                    stale.push(page.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "rendered pages out of date (run `CLAUSE_UPDATE_PAGES=1 cargo test rendered_policy_pages` and review the diff): {stale:?}"
+    );
+}
