@@ -874,13 +874,106 @@ impl<'a> Explainer<'a> {
                 best = Some((late, text));
             }
         }
-        Some(match best {
-            Some((_, text)) => text,
-            None => format!(
-                "The decision does not turn on a date; it rests on our policy's words: “{}”",
-                rule.message
-            ),
-        })
+        if let Some((_, text)) = best {
+            return Some(text);
+        }
+        let sku_item = self.claim.items.iter().find(|i| i.sku == item.sku);
+        if let Some(text) = rule
+            .when
+            .iter()
+            .find_map(|e| self.threshold(e, sku_item, 0))
+        {
+            return Some(text);
+        }
+        Some(format!(
+            "The decision does not turn on a date; it rests on our policy's words: “{}”",
+            rule.message
+        ))
+    }
+
+    /// For a denial decided by an amount against a limit (`order.total in CNY >
+    /// CNY 1000`): the claim's amount, the limit, and the side of it that would
+    /// not have been refused.
+    fn threshold(
+        &self,
+        e: &IExpr,
+        item: Option<&crate::eval::facts::Item>,
+        depth: usize,
+    ) -> Option<String> {
+        use crate::ast::CompareOp as Op;
+        if depth > 8 {
+            return None;
+        }
+        match e {
+            IExpr::And(a, b) => self
+                .threshold(a, item, depth + 1)
+                .or_else(|| self.threshold(b, item, depth + 1)),
+            IExpr::Threshold(i) => self
+                .policy
+                .thresholds
+                .get(*i)
+                .and_then(|t| self.threshold(&t.expr, item, depth + 1)),
+            IExpr::Compare(op, l, r) => {
+                let (value, what, limit, op) = match (
+                    self.amount(l, item),
+                    r.as_ref(),
+                    self.amount(r, item),
+                    l.as_ref(),
+                ) {
+                    (Some((v, w)), IExpr::Money(a, c), _, _) => (v, w, Money::new(*a, *c), *op),
+                    (_, _, Some((v, w)), IExpr::Money(a, c)) => {
+                        (v, w, Money::new(*a, *c), flip(*op))
+                    }
+                    _ => return None,
+                };
+                let (side, fine) = match op {
+                    Op::Gt => ("over", format!("{} or less", money(limit))),
+                    Op::Ge => ("at or over", format!("less than {}", money(limit))),
+                    Op::Lt => ("under", format!("{} or more", money(limit))),
+                    Op::Le => ("at or under", format!("more than {}", money(limit))),
+                    Op::Eq | Op::Ne => return None,
+                };
+                Some(format!(
+                    "{what}, {}, is {side} the limit of {}; with {fine} it would not have been refused for this reason.",
+                    money(value),
+                    money(limit)
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// An amount of the claim a limit is compared with, and its name in words.
+    fn amount(
+        &self,
+        e: &IExpr,
+        item: Option<&crate::eval::facts::Item>,
+    ) -> Option<(Money, String)> {
+        match e {
+            IExpr::Fact(FactRef::Total) => self
+                .claim
+                .order
+                .total
+                .map(|m| (m, "Your order total".to_string())),
+            IExpr::Fact(FactRef::Price) => item
+                .and_then(|i| i.price)
+                .map(|m| (m, "The item's price".to_string())),
+            IExpr::Fact(FactRef::ShippingPaid) => self
+                .claim
+                .order
+                .shipping_paid
+                .map(|m| (m, "The shipping you paid".to_string())),
+            IExpr::Convert(inner, to) => {
+                let (m, what) = self.amount(inner, item)?;
+                let rate = self.claim.rate(m.currency, *to).ok()?;
+                let converted = Money::new(m.amount.checked_mul(rate)?, *to);
+                Some((
+                    converted,
+                    format!("{what} ({} at the exchange rate given)", money(m)),
+                ))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -1174,6 +1267,18 @@ fn md(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The same comparison with its sides swapped.
+fn flip(op: crate::ast::CompareOp) -> crate::ast::CompareOp {
+    use crate::ast::CompareOp as Op;
+    match op {
+        Op::Lt => Op::Gt,
+        Op::Le => Op::Ge,
+        Op::Gt => Op::Lt,
+        Op::Ge => Op::Le,
+        other => other,
+    }
 }
 
 #[cfg(test)]

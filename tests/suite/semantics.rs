@@ -978,3 +978,28 @@ fn conditions_at_the_nesting_limits_check_and_evaluate_and_beyond_them_are_refus
         assert_eq!(d.items[0].code.as_str(), "clause::too-complex");
     }
 }
+
+#[test]
+fn explaining_a_denial_by_a_limit_names_the_amount_and_the_limit() {
+    let p = policy(
+        r#"policy c "C" {
+  timezone "Asia/Seoul"
+  rules for shipping, whole order {
+    rule customs: deny "Over CNY 1,000 will not pass customs." when order.total in CNY > CNY 1000
+    rule ok: approve "Ships."
+  }
+}"#,
+    );
+    let c = claim_with(&[
+        ("claim.kind", json!("shipping")),
+        ("order.total.amount", json!("141.00")),
+        ("rates", json!({"USD/CNY": "7.1012"})),
+    ]);
+    let claim = clause::eval::facts::decode_value(&c, &p).unwrap();
+    let v = clause::eval::evaluate(&p, &claim).unwrap();
+    let text = clause::explain::explain(&p, &claim, &v, clause::explain::ExplainFormat::Text);
+    assert!(
+        text.contains("Your order total (USD 141.00 at the exchange rate given), CNY 1,001.27, is over the limit of CNY 1,000.00; with CNY 1,000.00 or less it would not have been refused"),
+        "{text}"
+    );
+}
