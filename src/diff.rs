@@ -315,11 +315,7 @@ pub fn static_diff(
 ) -> Vec<StaticChange> {
     let mut out = Vec::new();
     let text = |src: &str, span: crate::Span| -> String {
-        src.get(span.start..span.end)
-            .unwrap_or("")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        without_comments(src.get(span.start..span.end).unwrap_or(""))
     };
     let change = |what: &str, name: &str, change: String| StaticChange {
         what: what.into(),
@@ -342,6 +338,45 @@ pub fn static_diff(
                 label,
                 format!("{} -> {}", a.unwrap_or_default(), b.unwrap_or_default()),
             ));
+        }
+    }
+    // The calendar, custom facts and extra fees, as written.
+    let decls = |f: &PolicyFile, src: &str, kind: &str| -> Vec<String> {
+        f.decls
+            .iter()
+            .filter_map(|d| match (d, kind) {
+                (Decl::Calendar(c), "calendar") => Some(text(src, c.span)),
+                (Decl::Fact(x), "fact") => Some(format!(
+                    "{}: {}{}",
+                    x.name.node,
+                    x.ty.node,
+                    if x.optional { " optional" } else { "" }
+                )),
+                (Decl::Fees(names), "fees") => Some(
+                    names
+                        .iter()
+                        .map(|n| n.node.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                _ => None,
+            })
+            .collect()
+    };
+    for kind in ["calendar", "fact", "fees"] {
+        let (a, b) = (decls(old, old_text, kind), decls(new, new_text, kind));
+        let name = |x: &str| {
+            if kind == "fact" {
+                x.split(':').next().unwrap_or(kind).to_string()
+            } else {
+                kind.to_string()
+            }
+        };
+        for x in a.iter().filter(|x| !b.contains(x)) {
+            out.push(change(kind, &name(x), format!("removed: `{x}`")));
+        }
+        for x in b.iter().filter(|x| !a.contains(x)) {
+            out.push(change(kind, &name(x), format!("added: `{x}`")));
         }
     }
     // Windows, thresholds and tables, by name.
@@ -553,4 +588,27 @@ fn window_days(w: &WindowDecl) -> Option<Decimal> {
         }
         _ => None,
     }
+}
+
+/// A piece of policy text with its comments removed and its spacing folded, so
+/// that a comment or a new line is not taken for a change.
+fn without_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut in_string = false;
+        let mut escaped = false;
+        for c in line.chars() {
+            if in_string {
+                in_string = c != '"' || escaped;
+                escaped = c == '\\' && !escaped;
+            } else if c == '#' {
+                break;
+            } else if c == '"' {
+                in_string = true;
+            }
+            out.push(c);
+        }
+        out.push(' ');
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -206,12 +206,12 @@ fn human(old: &str, new: &str, changes: &[StaticChange], r: Option<&Replay>) {
         for t in &r.transitions {
             let rules: Vec<String> = t.rules.iter().map(|(k, v)| format!("{k} ({v})")).collect();
             outln!(
-                "  {:<14} {:<14} {:>8}  {}; e.g. {}",
+                "  {:<14} {:<14} {:>8}  {}{}",
                 t.from,
                 t.to,
                 t.count,
                 rules.join(", "),
-                t.examples.join(", ")
+                examples("; e.g. ", &t.examples, "")
             );
         }
     }
@@ -224,21 +224,17 @@ fn human(old: &str, new: &str, changes: &[StaticChange], r: Option<&Replay>) {
             signed(m.change),
             m.claims_refunded_more,
             m.claims_refunded_less,
-            if m.examples_less.is_empty() {
-                String::new()
-            } else {
-                format!(" (e.g. {})", m.examples_less.join(", "))
-            }
+            examples(" (e.g. ", &m.examples_less, ")")
         );
     }
     for f in &r.payer_flips {
         outln!(
-            "fee {}: {} -> {} for {} claims (e.g. {})",
+            "fee {}: {} -> {} for {} claims{}",
             f.fee,
             f.from,
             f.to,
             f.count,
-            f.examples.join(", ")
+            examples(" (e.g. ", &f.examples, ")")
         );
     }
 }
@@ -315,5 +311,14 @@ fn markdown(old: &str, new: &str, changes: &[StaticChange], r: Option<&Replay>) 
                 cell(&f.examples.join(", "))
             );
         }
+    }
+}
+
+/// ` (e.g. A, B)`, or nothing when there are no examples (`--examples 0`).
+fn examples(before: &str, list: &[String], after: &str) -> String {
+    if list.is_empty() {
+        String::new()
+    } else {
+        format!("{before}{}{after}", list.join(", "))
     }
 }

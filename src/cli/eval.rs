@@ -59,11 +59,12 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
     match crate::batch::run(&policy, input, output, threads) {
         Ok(s) => {
             eprintln!(
-                "{} lines: {} verdicts, {} errors ({} ms, {threads} threads)",
+                "{} lines: {} verdicts, {} errors ({} ms, {threads} {})",
                 s.lines,
                 s.verdicts,
                 s.errors,
-                started.elapsed().as_millis()
+                started.elapsed().as_millis(),
+                if threads == 1 { "thread" } else { "threads" },
             );
             EXIT_OK
         }

@@ -75,10 +75,10 @@ enum Command {
         #[arg(long)]
         claims: Option<PathBuf>,
         /// With --claims: where to write the records (standard output by default)
-        #[arg(long, requires = "claims")]
+        #[arg(long, requires = "claims", conflicts_with = "claim")]
         out: Option<PathBuf>,
         /// With --claims: threads to evaluate on (all cores by default)
-        #[arg(long, requires = "claims", value_parser = clap::value_parser!(u16).range(1..))]
+        #[arg(long, requires = "claims", conflicts_with = "claim", value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
     },
     /// The verdict for a claim as plain sentences a support agent can send the customer

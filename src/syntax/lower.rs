@@ -37,21 +37,34 @@ pub const WEIGHT_UNITS: [&str; 4] = ["g", "kg", "oz", "lb"];
 /// A pair's span without the whitespace and comments pest may have taken after it.
 fn span(pair: &Pair<'_, Rule>) -> Span {
     let start = pair.as_span().start();
-    let text = pair.as_str();
-    let mut len = text.trim_end().len();
-    // A trailing comment is not part of the construct either.
-    while let Some(hash) = text.get(..len).and_then(|t| t.rfind('#')) {
-        let line_start = text
-            .get(..hash)
-            .and_then(|t| t.rfind('\n'))
-            .map_or(0, |i| i + 1);
-        let before = text.get(line_start..hash).unwrap_or("");
-        if before.contains('"') || text.get(..hash).is_none_or(|t| t.trim_end().is_empty()) {
-            break;
+    let mut text = pair.as_str().trim_end();
+    // A comment runs to the end of its line: only one on the last line can trail.
+    loop {
+        let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+        let last = text.get(line_start..).unwrap_or("");
+        match comment_start(last) {
+            Some(p) => text = text.get(..line_start + p).unwrap_or("").trim_end(),
+            None => break,
         }
-        len = text.get(..hash).map_or(0, |t| t.trim_end().len());
     }
-    Span::new(start, start + len)
+    Span::new(start, start + text.len())
+}
+
+/// Where a `#` comment starts in a line, outside quoted text.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if in_string {
+            in_string = c != '"' || escaped;
+            escaped = c == '\\' && !escaped;
+        } else if c == '"' {
+            in_string = true;
+        } else if c == '#' {
+            return Some(i);
+        }
+    }
+    None
 }
 
 fn internal(span: Span, what: &str) -> Diagnostic {

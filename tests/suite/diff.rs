@@ -160,3 +160,32 @@ fn diff_json_counts_and_guards() {
     );
     assert_eq!(code, 0);
 }
+
+#[test]
+fn comments_are_not_changes_but_calendars_facts_and_fees_are() {
+    let dir = workspace();
+    let new = OLD
+        .replace("  rules for return {", "  calendar { holidays 2023-12-25 }\n  fact vip: bool optional\n  fees gift_wrap\n  rules for return {")
+        .replace("      refund item.price * item.quantity", "      # the page's own words\n      refund item.price * item.quantity");
+    std::fs::write(dir.join("commented.policy"), new).unwrap();
+    let (code, out, _) = run(
+        &dir,
+        &["diff", "old.policy", "commented.policy", "--format", "json"],
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let changes: Vec<String> = v["static"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}: {}", c["what"], c["name"], c["change"]))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            r#""calendar" "calendar": "added: `calendar { holidays 2023-12-25 }`""#,
+            r#""fact" "vip": "added: `vip: bool optional`""#,
+            r#""fees" "fees": "added: `gift_wrap`""#,
+        ]
+    );
+}
