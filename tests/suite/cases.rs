@@ -252,5 +252,5 @@ fn the_fast_decoder_agrees_with_the_careful_one() {
             compared += 1;
         }
     }
-    assert!(compared > 100, "only {compared} claims compared");
+    assert!(compared > 60, "only {compared} claims compared");
 }
