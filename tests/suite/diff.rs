@@ -23,8 +23,9 @@ const OLD: &str = r#"policy shop "Shop" {
 }
 "#;
 
-fn workspace() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("clause-diff-{}", std::process::id()));
+/// A fresh folder for one test (tests run in parallel: each needs its own).
+fn workspace(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("clause-diff-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("old.policy"), OLD).unwrap();
@@ -70,7 +71,7 @@ fn run(dir: &PathBuf, args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn diff_reports_file_changes_and_replayed_verdicts() {
-    let dir = workspace();
+    let dir = workspace("report");
     let (code, human, _) = run(
         &dir,
         &[
@@ -104,7 +105,7 @@ fn diff_reports_file_changes_and_replayed_verdicts() {
 
 #[test]
 fn diff_json_counts_and_guards() {
-    let dir = workspace();
+    let dir = workspace("json");
     let (code, out, _) = run(
         &dir,
         &[
@@ -163,7 +164,7 @@ fn diff_json_counts_and_guards() {
 
 #[test]
 fn comments_are_not_changes_but_calendars_facts_and_fees_are() {
-    let dir = workspace();
+    let dir = workspace("comments");
     let new = OLD
         .replace("  rules for return {", "  calendar { holidays 2023-12-25 }\n  fact vip: bool optional\n  fees gift_wrap\n  rules for return {")
         .replace("      refund item.price * item.quantity", "      # the page's own words\n      refund item.price * item.quantity");
