@@ -59,14 +59,7 @@ pub fn run<R: BufRead, W: Write>(
     let mut lines: Vec<Vec<u8>> = (0..CHUNK_LINES).map(|_| Vec::new()).collect();
     let mut records: Vec<(Vec<u8>, bool)> = (0..CHUNK_LINES).map(|_| (Vec::new(), false)).collect();
     loop {
-        let mut filled = 0;
-        for line in lines.iter_mut() {
-            line.clear();
-            if input.read_until(b'\n', line)? == 0 {
-                break;
-            }
-            filled += 1;
-        }
+        let filled = read_lines(&mut input, &mut lines)?;
         let first = summary.lines + 1;
         pool.install(|| {
             use rayon::prelude::*;
@@ -96,6 +89,19 @@ pub fn run<R: BufRead, W: Write>(
     }
     output.flush()?;
     Ok(summary)
+}
+
+/// Reads up to `lines.len()` lines into the buffers (reusing them); returns how many.
+pub(crate) fn read_lines<R: BufRead>(input: &mut R, lines: &mut [Vec<u8>]) -> io::Result<usize> {
+    let mut filled = 0;
+    for line in lines.iter_mut() {
+        line.clear();
+        if input.read_until(b'\n', line)? == 0 {
+            break;
+        }
+        filled += 1;
+    }
+    Ok(filled)
 }
 
 /// Writes one line's record into `out`; true when it is a verdict.

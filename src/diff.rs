@@ -141,14 +141,7 @@ pub fn replay<R: BufRead>(
     };
     let mut lines: Vec<Vec<u8>> = (0..CHUNK_LINES).map(|_| Vec::new()).collect();
     loop {
-        let mut filled = 0;
-        for line in lines.iter_mut() {
-            line.clear();
-            if input.read_until(b'\n', line)? == 0 {
-                break;
-            }
-            filled += 1;
-        }
+        let filled = crate::batch::read_lines(&mut input, &mut lines)?;
         let pairs: Vec<Pair> = pool.install(|| {
             use rayon::prelude::*;
             lines

@@ -260,8 +260,13 @@ enum Step {
 
 /// Runs one case against a checked policy.
 pub fn run(policy: &Policy, case: &Case) -> Outcome {
+    run_traced(policy, case, &mut crate::eval::Trace::default())
+}
+
+/// [`run`], recording the rules and exceptions the case went through.
+pub(crate) fn run_traced(policy: &Policy, case: &Case, trace: &mut crate::eval::Trace) -> Outcome {
     let result = crate::eval::facts::decode_value(&case.claim, policy)
-        .and_then(|c| crate::eval::evaluate(policy, &c));
+        .and_then(|c| crate::eval::evaluate_traced(policy, &c, trace));
     match result {
         Ok(v) => {
             let value = serde_json::to_value(&v).unwrap_or(Value::Null);

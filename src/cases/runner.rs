@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{compare, Case, CaseFile};
+use super::{Case, CaseFile};
 use crate::eval::Trace;
 use crate::Policy;
 
@@ -246,30 +246,16 @@ pub fn run_file(
 
 /// Runs one case: its problems, and the value its snapshot holds.
 fn run_case(policy: &Policy, case: &Case, trace: &mut Trace) -> (Vec<String>, Value) {
-    let result = crate::eval::facts::decode_value(&case.claim, policy)
-        .and_then(|c| crate::eval::evaluate_traced(policy, &c, trace));
-    match result {
-        Ok(v) => {
-            let mut json = serde_json::to_value(&v).unwrap_or(Value::Null);
-            let mut problems = compare(&json, &case.expect);
-            if let Some(want) = case.expect.get("error") {
-                problems.push(format!(
-                    "error: expected an invalid claim ({want}), got a verdict"
-                ));
-            }
+    let out = super::run_traced(policy, case, trace);
+    let snapshot = match (&out.verdict, &out.error) {
+        (Some(v), _) => {
+            let mut json = serde_json::to_value(v).unwrap_or(Value::Null);
             strip_source_dirs(&mut json);
-            (problems, json)
+            json
         }
-        Err(e) => {
-            let msg = e.to_string();
-            let problems = match case.expect.get("error").and_then(Value::as_str) {
-                Some(want) if msg.contains(want) => Vec::new(),
-                Some(want) => vec![format!("error: expected one naming `{want}`, got `{msg}`")],
-                None => vec![format!("the claim was refused: {msg}")],
-            };
-            (problems, serde_json::json!({ "error": msg }))
-        }
-    }
+        (None, error) => serde_json::json!({ "error": error }),
+    };
+    (out.problems, snapshot)
 }
 
 /// `because[].source` without its directory, so a snapshot does not depend on
