@@ -660,12 +660,19 @@ impl Decoder<'_> {
         match part.and_then(|p| p.get("items")) {
             None | Some(Json::Null) => (0..items.len()).collect(),
             Some(Json::Array(skus)) => {
+                let index = sku_index(items);
+                let mut seen = vec![false; items.len()];
                 let mut out = Vec::new();
                 for (i, s) in skus.iter().enumerate() {
                     let path = format!("claim.items[{i}]");
                     match s.as_str() {
-                        Some(sku) => match items.iter().position(|it| it.sku == sku) {
-                            Some(idx) if !out.contains(&idx) => out.push(idx),
+                        Some(sku) => match index.get(sku).copied() {
+                            Some(idx) if !seen.get(idx).copied().unwrap_or(true) => {
+                                if let Some(flag) = seen.get_mut(idx) {
+                                    *flag = true;
+                                }
+                                out.push(idx);
+                            }
                             Some(_) => {}
                             None => self.err(
                                 &path,
@@ -777,20 +784,37 @@ fn kind_of(v: &Json) -> &'static str {
     }
 }
 
-/// Marks each item whose bundle (if any) the claim covers whole.
+/// Each item's position by its sku (the first item with that sku), so that a
+/// claim with many items is looked up in linear time.
+pub(super) fn sku_index(items: &[Item]) -> std::collections::HashMap<&str, usize> {
+    let mut index = std::collections::HashMap::with_capacity(items.len());
+    for (i, it) in items.iter().enumerate() {
+        index.entry(it.sku.as_str()).or_insert(i);
+    }
+    index
+}
+
+/// Marks each item whose bundle (if any) the claim covers whole. Linear in the
+/// number of items: a bundle is whole when none of its items is left out.
 pub(super) fn mark_whole_bundles(c: &mut Claim) {
-    for idx in 0..c.items.len() {
-        let whole = match c.items.get(idx).and_then(|i| i.bundle_id.clone()) {
-            Some(b) => c
-                .items
-                .iter()
-                .enumerate()
-                .filter(|(_, it)| it.bundle_id.as_deref() == Some(b.as_str()))
-                .all(|(j, _)| c.claimed.contains(&j)),
-            None => true,
-        };
-        if let Some(item) = c.items.get_mut(idx) {
-            item.whole_bundle_claimed = whole;
+    let mut claimed = vec![false; c.items.len()];
+    for &i in &c.claimed {
+        if let Some(flag) = claimed.get_mut(i) {
+            *flag = true;
         }
+    }
+    let mut incomplete: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for (i, it) in c.items.iter().enumerate() {
+        if let Some(b) = &it.bundle_id {
+            if !claimed.get(i).copied().unwrap_or(false) {
+                incomplete.insert(b.clone());
+            }
+        }
+    }
+    for it in &mut c.items {
+        it.whole_bundle_claimed = it
+            .bundle_id
+            .as_ref()
+            .is_none_or(|b| !incomplete.contains(b));
     }
 }

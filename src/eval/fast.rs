@@ -202,10 +202,14 @@ pub fn decode(text: &str, policy: &Policy) -> Option<Claim> {
     let claimed = match &raw.claim.items {
         None => (0..items.len()).collect(),
         Some(skus) => {
+            let index = super::facts::sku_index(&items);
+            let mut seen = vec![false; items.len()];
             let mut out = Vec::with_capacity(skus.len());
             for sku in skus {
-                let idx = items.iter().position(|i| i.sku == sku.as_ref())?;
-                if !out.contains(&idx) {
+                let idx = index.get(sku.as_ref()).copied()?;
+                let flag = seen.get_mut(idx)?;
+                if !*flag {
+                    *flag = true;
                     out.push(idx);
                 }
             }

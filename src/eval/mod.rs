@@ -268,16 +268,32 @@ fn evaluate_inner(
 
 /// One entry per deadline that ends on the same day for every item; a deadline
 /// whose end differs between items keeps one entry per item, with its sku.
+/// Linear in the number of entries (a claim may have many items).
 fn merge_deadlines(all: Vec<Deadline>) -> Vec<Deadline> {
-    let mut out: Vec<Deadline> = Vec::new();
+    use std::collections::{HashMap, HashSet};
+    let mut first_end: HashMap<Text, Ends> = HashMap::new();
+    let mut varies: HashSet<Text> = HashSet::new();
     for d in &all {
-        let varies = all.iter().any(|o| o.name == d.name && o.ends != d.ends);
-        let entry = Deadline {
-            sku: if varies { d.sku.clone() } else { None },
-            ..d.clone()
+        match first_end.get(&d.name) {
+            None => {
+                first_end.insert(d.name.clone(), d.ends);
+            }
+            Some(e) if *e != d.ends => {
+                varies.insert(d.name.clone());
+            }
+            Some(_) => {}
+        }
+    }
+    let mut seen: HashSet<(Text, String, Option<String>)> = HashSet::new();
+    let mut out = Vec::new();
+    for d in all {
+        let sku = if varies.contains(&d.name) {
+            d.sku
+        } else {
+            None
         };
-        if !out.contains(&entry) {
-            out.push(entry);
+        if seen.insert((d.name.clone(), d.ends.to_string(), sku.clone())) {
+            out.push(Deadline { sku, ..d });
         }
     }
     out
