@@ -1282,7 +1282,7 @@ fn flip(op: crate::ast::CompareOp) -> crate::ast::CompareOp {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, reason = "tests")]
+#[expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 mod tests {
     use super::*;
     use crate::check::vocab::EVIDENCE;

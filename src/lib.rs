@@ -4,6 +4,8 @@
 //! [`parse`] (text to AST, `syntax/`) → [`check`] (names, types, units and
 //! currencies, `check/`) → [`eval`] (a checked policy and a claim to a verdict, `eval/`).
 
+#![forbid(unsafe_code)]
+
 pub mod batch;
 pub mod calendar;
 pub mod cases;

@@ -1,6 +1,11 @@
 //! The one integration-test binary: every suite over the corpus under tests/ and policies/.
 
-#![expect(clippy::unwrap_used, clippy::panic, reason = "tests")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
 
 mod suite {
     pub mod cases;

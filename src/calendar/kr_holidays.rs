@@ -400,7 +400,7 @@ pub const HOLIDAYS: &[(i32, u32, u32, &str)] = &[
 ];
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::{FIRST_YEAR, HOLIDAYS, LAST_YEAR};
     use chrono::{Datelike, NaiveDate, Weekday};
