@@ -7,22 +7,37 @@ use std::sync::Arc;
 pub struct Source {
     pub name: Arc<str>,
     pub text: Arc<str>,
+    /// Byte offset where each line starts, for line and column lookups.
+    line_starts: Arc<[usize]>,
 }
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text: String = text.into();
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Source {
             name: Arc::from(name.into()),
-            text: Arc::from(text.into()),
+            text: Arc::from(text),
+            line_starts: Arc::from(line_starts),
         }
     }
 
     /// 1-based line and column of a byte offset (columns count characters).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let upto = self.text.get(..offset.min(self.text.len())).unwrap_or("");
-        let line = upto.matches('\n').count() + 1;
-        let line_start = upto.rfind('\n').map_or(0, |i| i + 1);
-        let col = upto.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        let offset = offset.min(self.text.len());
+        // The last line starting at or before the offset.
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
+        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let col = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         (line, col)
     }
 

@@ -13,7 +13,8 @@ impl Checker<'_> {
     pub(super) fn rule_blocks(&mut self, file: &ast::PolicyFile) -> Vec<RuleBlock> {
         let mut blocks = Vec::new();
         let mut kinds: Vec<(String, Span)> = Vec::new();
-        let mut rule_names: Vec<(String, Span)> = Vec::new();
+        let mut rule_names: std::collections::HashMap<String, Span> =
+            std::collections::HashMap::new();
         for decl in &file.decls {
             let ast::Decl::Rules(block) = decl else {
                 continue;
@@ -48,11 +49,11 @@ impl Checker<'_> {
             // Facts known to be set because an earlier rule took every claim where they are missing.
             let mut known: Vec<vocab::FactRef> = Vec::new();
             for r in block.rules.iter().chain(block.otherwise.iter()) {
-                if let Some((_, first)) = rule_names.iter().find(|(n, _)| *n == r.name.node) {
+                if let Some(first) = rule_names.get(&r.name.node) {
                     let first = *first;
                     self.duplicate(&r.name.node, "a rule name", r.name.span, first);
                 }
-                rule_names.push((r.name.node.clone(), r.name.span));
+                rule_names.entry(r.name.node.clone()).or_insert(r.name.span);
                 if let Some(c) = self.rule(r, &kind.node, block.scope, &mut known) {
                     rules.push(c);
                 }
