@@ -25,6 +25,35 @@ use crate::Policy;
 
 type Str<'a> = Cow<'a, str>;
 
+/// A JSON object read into `T`. serde's derived structs also accept a JSON array
+/// (fields by position); the contract's objects are objects only, so a claim
+/// that writes an array where an object belongs leaves the fast path.
+struct Obj<T>(T);
+
+impl<T> std::ops::Deref for Obj<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct OnlyMaps<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for OnlyMaps<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(OnlyMaps(std::marker::PhantomData))
+            .map(Obj)
+    }
+}
+
 #[derive(Deserialize)]
 struct RawClaim<'a> {
     #[serde(borrow)]
@@ -34,11 +63,11 @@ struct RawClaim<'a> {
     #[serde(default)]
     rates: Option<IgnoredAny>,
     #[serde(borrow)]
-    order: RawOrder<'a>,
+    order: Obj<RawOrder<'a>>,
     #[serde(borrow)]
-    items: Vec<RawItem<'a>>,
+    items: Vec<Obj<RawItem<'a>>>,
     #[serde(borrow)]
-    claim: RawPart<'a>,
+    claim: Obj<RawPart<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -58,13 +87,13 @@ struct RawOrder<'a> {
     #[serde(borrow, default)]
     channel: Option<Str<'a>>,
     #[serde(borrow, default)]
-    destination: Option<RawDestination<'a>>,
+    destination: Option<Obj<RawDestination<'a>>>,
     #[serde(borrow, default)]
     payment_method: Option<Str<'a>>,
     #[serde(borrow)]
-    total: RawMoney<'a>,
+    total: Obj<RawMoney<'a>>,
     #[serde(borrow, default)]
-    shipping_paid: Option<RawMoney<'a>>,
+    shipping_paid: Option<Obj<RawMoney<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -98,18 +127,18 @@ struct RawItem<'a> {
     #[serde(borrow)]
     category: Str<'a>,
     #[serde(borrow)]
-    price: RawMoney<'a>,
+    price: Obj<RawMoney<'a>>,
     #[serde(borrow)]
     quantity: &'a RawValue,
     #[serde(borrow, default)]
-    weight: Option<RawWeight<'a>>,
+    weight: Option<Obj<RawWeight<'a>>>,
     #[serde(borrow, default)]
     bundle_id: Option<Str<'a>>,
     /// Read only when the policy reads the tags.
     #[serde(borrow, default)]
     tags: Option<&'a RawValue>,
     #[serde(default)]
-    condition: Option<RawCondition>,
+    condition: Option<Obj<RawCondition>>,
 }
 
 #[derive(Deserialize)]
@@ -154,7 +183,7 @@ struct RawPart<'a> {
     #[serde(borrow, default)]
     return_received_at: Option<Str<'a>>,
     #[serde(borrow, default)]
-    return_cost: Option<RawMoney<'a>>,
+    return_cost: Option<Obj<RawMoney<'a>>>,
 }
 
 /// Whether the policy reads a fact: a malformed optional fact it does not read is
@@ -191,7 +220,7 @@ pub fn decode(text: &str, policy: &Policy) -> Option<Claim> {
     if !policy.facts.is_empty() {
         return None;
     }
-    let raw: RawClaim<'_> = serde_json::from_str(text).ok()?;
+    let Obj(raw): Obj<RawClaim<'_>> = serde_json::from_str(text).ok()?;
     if raw.rates.is_some() || raw.items.is_empty() {
         return None;
     }
@@ -288,7 +317,7 @@ fn money(m: &RawMoney<'_>) -> Option<Money> {
 }
 
 fn optional_money(
-    m: &Option<RawMoney<'_>>,
+    m: &Option<Obj<RawMoney<'_>>>,
     fact: FactRef,
     reads: &Reads<'_>,
 ) -> Option<Option<Money>> {

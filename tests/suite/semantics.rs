@@ -1038,3 +1038,32 @@ fn a_claim_with_many_items_is_decided_item_by_item() {
     assert_eq!(denied, 49); // S-3 ... S-99: the other odd items of B-0
     assert_eq!(v["deadlines"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn an_array_where_the_contract_has_an_object_is_refused_on_every_path() {
+    let p = returns(
+        "",
+        r#"    rule ok: approve refund "Ok." when not (item.condition.used else false) refund item.price"#,
+    );
+    for (path, value, want) in [
+        (
+            "items[0].price",
+            json!(["5.00", "USD"]),
+            "items[0].price: [\"5.00\",\"USD\"] is not money",
+        ),
+        (
+            "items[0].condition",
+            json!([true, true]),
+            "items[0].condition: [true,true] is not an object",
+        ),
+        ("order", json!([1]), "order: [1] is not an object"),
+    ] {
+        let text = claim_with(&[(path, value)]).to_string();
+        assert!(
+            clause::eval::decode_fast_only(&text, &p).is_none(),
+            "{path}"
+        );
+        let err = clause::eval::eval_json(&p, &text).unwrap_err().to_string();
+        assert!(err.contains(want), "{path}: {err}");
+    }
+}
