@@ -102,6 +102,12 @@ pub fn load(path: &Path) -> Result<CaseFile, String> {
             .get("name")
             .and_then(Value::as_str)
             .map_or_else(|| format!("case-{i}"), str::to_string);
+        if c.get("claim").is_none() && !base.is_object() {
+            return Err(format!(
+                "{}: case `{name}` has no \"claim\" and the file has no \"base\" claim to change",
+                path.display()
+            ));
+        }
         let mut claim = c.get("claim").cloned().unwrap_or_else(|| base.clone());
         if let Some(obj) = claim.as_object_mut() {
             obj.entry("claim_id")
@@ -159,40 +165,15 @@ pub fn load(path: &Path) -> Result<CaseFile, String> {
 }
 
 /// Sets `value` at a dotted path with `[n]` indexes, creating objects on the way.
+/// The path must name a place the claim contract has (anything goes under
+/// `facts` and `rates`): a misspelt or misplaced key would leave the base claim
+/// untouched and the case would test nothing.
 pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
-    let mut steps: Vec<Step> = Vec::new();
-    for part in path.split('.') {
-        let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
-        if !key.is_empty() {
-            steps.push(Step::Key(key.to_string()));
-        }
-        for idx in rest.split('[') {
-            let idx = idx.trim_end_matches(']');
-            if idx.is_empty() {
-                continue;
-            }
-            let n: usize = idx
-                .parse()
-                .map_err(|_| format!("`{path}`: `[{idx}]` is not a list position"))?;
-            steps.push(Step::Index(n));
-        }
-    }
+    let steps = parse_path(path)?;
+    check_place(path, &steps)?;
     let Some((last, init)) = steps.split_last() else {
         return Err("an empty path".into());
     };
-    // A misspelt key would add a field no policy reads and leave the base claim
-    // as it was, so the case would test nothing: only the contract's own keys may
-    // be written, and anything under `facts` and `rates`.
-    let free = matches!(steps.first(), Some(Step::Key(k)) if k == "facts" || k == "rates");
-    if !free {
-        for step in &steps {
-            if let Step::Key(k) = step {
-                if !known_key(k) {
-                    return Err(format!("`{path}`: `{k}` is not a field of a claim"));
-                }
-            }
-        }
-    }
     let mut cur = root;
     for step in init {
         cur = match step {
@@ -230,32 +211,140 @@ pub fn set_path(root: &mut Value, path: &str, value: Value) -> Result<(), String
     Ok(())
 }
 
-/// Whether `key` names a field somewhere in the claim contract.
-fn known_key(key: &str) -> bool {
-    const CONTAINERS: [&str; 11] = [
-        "order",
-        "items",
-        "claim",
-        "destination",
-        "condition",
-        "price",
-        "total",
-        "weight",
-        "amount",
-        "currency",
-        "unit",
-    ];
-    const OTHERS: [&str; 5] = ["value", "shipping_paid", "return_cost", "facts", "rates"];
-    CONTAINERS.contains(&key)
-        || OTHERS.contains(&key)
-        || crate::check::vocab::VOCABULARY
-            .iter()
-            .any(|f| f.path.rsplit('.').next() == Some(key))
-}
-
 enum Step {
     Key(String),
     Index(usize),
+}
+
+/// `order.destination.country`, `items[0].price.amount`: keys joined by dots, each
+/// followed by any number of `[n]`.
+fn parse_path(path: &str) -> Result<Vec<Step>, String> {
+    let bad = |why: &str| format!("`{path}` is not a path: {why}");
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (key, mut rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '/')
+        {
+            return Err(bad("each part is a key such as `claim` or `filed_at`"));
+        }
+        steps.push(Step::Key(key.to_string()));
+        if !part.contains('[') {
+            continue;
+        }
+        // Each `[n]` is followed by another `[`, or ends the part.
+        for _ in 0..part.len() {
+            let Some((n, after)) = rest.split_once(']') else {
+                return Err(bad("a `[` without its `]`"));
+            };
+            let n: usize = n
+                .parse()
+                .map_err(|_| bad("a list position is a number, such as `[0]`"))?;
+            steps.push(Step::Index(n));
+            match after.strip_prefix('[') {
+                Some(more) => rest = more,
+                None if after.is_empty() => break,
+                None => return Err(bad("nothing may follow `]` but `[` or `.`")),
+            }
+        }
+    }
+    Ok(steps)
+}
+
+/// Where a step leads in the contract's shape.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Root,
+    Order,
+    Destination,
+    ItemList,
+    Item,
+    Condition,
+    Part,
+    Money,
+    Weight,
+    List,
+    Value,
+    Free,
+}
+
+fn child(place: Place, key: &str) -> Option<Place> {
+    use Place as P;
+    Some(match (place, key) {
+        (P::Free, _) => P::Free,
+        (P::Root, "facts" | "rates") => P::Free,
+        (P::Root, "order") => P::Order,
+        (P::Root, "items") => P::ItemList,
+        (P::Root, "claim") => P::Part,
+        (P::Root, "claim_id" | "as_of") => P::Value,
+        (P::Order, "destination") => P::Destination,
+        (P::Order, "total" | "shipping_paid") => P::Money,
+        (
+            P::Order,
+            "id"
+            | "placed_at"
+            | "invoiced_at"
+            | "shipped_at"
+            | "picked_up_by_carrier"
+            | "delivered_at"
+            | "channel"
+            | "payment_method",
+        ) => P::Value,
+        (P::Destination, "country" | "address_kind") => P::Value,
+        (P::Item, "price") => P::Money,
+        (P::Item, "weight") => P::Weight,
+        (P::Item, "condition") => P::Condition,
+        (P::Item, "tags") => P::List,
+        (P::Item, "sku" | "category" | "quantity" | "bundle_id") => P::Value,
+        (
+            P::Condition,
+            "opened"
+            | "used"
+            | "damaged"
+            | "original_packaging"
+            | "packaging_damaged"
+            | "accessories_complete"
+            | "labels_intact",
+        ) => P::Value,
+        (P::Part, "return_cost") => P::Money,
+        (P::Part, "items" | "evidence") => P::List,
+        (
+            P::Part,
+            "kind"
+            | "filed_at"
+            | "reason"
+            | "requested_remedy"
+            | "preapproved"
+            | "return_label_issued_at"
+            | "return_shipped_at"
+            | "return_received_at",
+        ) => P::Value,
+        (P::Money, "amount" | "currency") => P::Value,
+        (P::Weight, "value" | "unit") => P::Value,
+        _ => return None,
+    })
+}
+
+fn check_place(path: &str, steps: &[Step]) -> Result<(), String> {
+    let mut place = Place::Root;
+    for step in steps {
+        place = match (step, place) {
+            (Step::Index(_), Place::ItemList) => Place::Item,
+            (Step::Index(_), Place::List) => Place::Value,
+            (Step::Index(_), Place::Free) => Place::Free,
+            (Step::Index(n), _) => {
+                return Err(format!(
+                    "`{path}`: `[{n}]` follows something that is not a list"
+                ))
+            }
+            (Step::Key(k), p) => child(p, k).ok_or_else(|| {
+                format!("`{path}`: `{k}` is not a field of a claim at this place")
+            })?,
+        };
+    }
+    Ok(())
 }
 
 /// Runs one case against a checked policy.

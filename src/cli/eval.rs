@@ -42,6 +42,19 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
             }
         }
     };
+    if let Some(out) = out {
+        let same = match (std::fs::canonicalize(claims), std::fs::canonicalize(out)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same {
+            eprintln!(
+                "error: --out {} is the claims file itself: writing it would destroy the claims",
+                out.display()
+            );
+            return EXIT_INPUT;
+        }
+    }
     let output: Box<dyn std::io::Write> = match out {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 20, f)),

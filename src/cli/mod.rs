@@ -232,8 +232,13 @@ pub(crate) fn collect_files(paths: &[PathBuf], suffix: &str) -> (Vec<PathBuf>, V
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
+    // Folders already walked, by their real path: a link back up cannot loop.
+    let mut walked: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     while let Some(path) = stack.pop() {
         if path.is_dir() {
+            if !walked.insert(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
+                continue;
+            }
             match std::fs::read_dir(&path) {
                 Ok(entries) => {
                     let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();

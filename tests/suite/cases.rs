@@ -137,6 +137,23 @@ fn a_case_cannot_silently_test_nothing() {
         err.contains("`filed_on` is not a field of a claim"),
         "{err}"
     );
+    for (bad, want) in [
+        (
+            "claim.category",
+            "`category` is not a field of a claim at this place",
+        ),
+        (
+            "order.weight",
+            "`weight` is not a field of a claim at this place",
+        ),
+        ("items.sku", "`sku` is not a field of a claim at this place"),
+        ("items[0.sku", "a `[` without its `]`"),
+        ("claim..filed_at", "each part is a key"),
+        ("items[0]sku", "nothing may follow `]`"),
+    ] {
+        let err = clause::cases::set_path(&mut claim, bad, serde_json::json!(1)).unwrap_err();
+        assert!(err.contains(want), "{bad}: {err}");
+    }
     assert!(
         clause::cases::set_path(&mut claim, "facts.anything_goes", serde_json::json!(true)).is_ok()
     );
