@@ -113,14 +113,18 @@ pub struct Replay {
 /// Both versions' gist of one line (`None`: the claim is invalid for that version).
 type Pair = (Option<String>, Option<Gist>, Option<Gist>);
 
-fn line_pair(old: &Policy, new: &Policy, raw: &[u8]) -> Pair {
+/// Both versions' gist of one line; `None` for a blank line, which is no claim.
+fn line_pair(old: &Policy, new: &Policy, raw: &[u8]) -> Option<Pair> {
     let Ok(text) = std::str::from_utf8(raw.strip_suffix(b"\n").unwrap_or(raw)) else {
-        return (None, None, None);
+        return Some((None, None, None));
     };
+    if text.trim().is_empty() {
+        return None;
+    }
     let o = crate::eval::eval_json(old, text).ok();
     let n = crate::eval::eval_json(new, text).ok();
     let id = o.as_ref().or(n.as_ref()).map(|v| v.claim_id.clone());
-    (id, o.as_ref().map(gist), n.as_ref().map(gist))
+    Some((id, o.as_ref().map(gist), n.as_ref().map(gist)))
 }
 
 /// Replays every claim of `input` under both versions.
@@ -142,7 +146,7 @@ pub fn replay<R: BufRead>(
     let mut lines: Vec<Vec<u8>> = (0..CHUNK_LINES).map(|_| Vec::new()).collect();
     loop {
         let filled = crate::batch::read_lines(&mut input, &mut lines)?;
-        let pairs: Vec<Pair> = pool.install(|| {
+        let pairs: Vec<Option<Pair>> = pool.install(|| {
             use rayon::prelude::*;
             lines
                 .par_iter()
@@ -150,7 +154,7 @@ pub fn replay<R: BufRead>(
                 .map(|l| line_pair(old, new, l))
                 .collect()
         });
-        for p in pairs {
+        for p in pairs.into_iter().flatten() {
             acc.add(p);
         }
         if filled < CHUNK_LINES {
@@ -219,7 +223,11 @@ impl Accumulator {
         *t.rules.entry(rules).or_insert(0) += 1;
         keep(&mut t.examples, self.examples, &id);
 
-        // Refund moved, per currency: a claim that lost its refund counts as refunded less.
+        // Refund moved, per currency: a claim that lost its refund counts as refunded
+        // less; one that is not a valid claim under a version is counted apart.
+        if old.is_none() || new.is_none() {
+            return;
+        }
         let old_refund = old.as_ref().and_then(|g| g.refund.clone());
         let new_refund = new.as_ref().and_then(|g| g.refund.clone());
         let currency = old_refund
@@ -393,8 +401,8 @@ pub fn static_diff(
                 let (a, b) = (text(old_text, w.span), text(new_text, x.span));
                 if a != b {
                     let verdict = match (window_days(w), window_days(x)) {
-                        (Some(p), Some(q)) if q > p => "lengthened: ",
-                        (Some(p), Some(q)) if q < p => "shortened: ",
+                        (Some((k, p)), Some((l, q))) if k == l && q > p => "lengthened: ",
+                        (Some((k, p)), Some((l, q))) if k == l && q < p => "shortened: ",
                         _ => "changed: ",
                     };
                     out.push(change(
@@ -522,8 +530,47 @@ pub fn static_diff(
                     if r.quote.node != x.quote.node {
                         what.push("words".into());
                     }
+                    let parts =
+                        |rule: &Rule, src: &str| {
+                            let conditions: Vec<String> = rule
+                                .when
+                                .iter()
+                                .chain(rule.unless.iter())
+                                .map(|e| text(src, e.span))
+                                .collect();
+                            let money: Vec<String> =
+                                rule.refund
+                                    .iter()
+                                    .map(|e| text(src, e.span))
+                                    .chain(
+                                        rule.deductions
+                                            .iter()
+                                            .map(|d| text(src, d.fee.span.to(d.amount.span))),
+                                    )
+                                    .chain(rule.fees.iter().filter_map(|f| {
+                                        f.amount.as_ref().map(|a| text(src, a.span))
+                                    }))
+                                    .collect();
+                            let evidence: Vec<String> = rule
+                                .evidence
+                                .iter()
+                                .flat_map(|e| e.codes.iter().map(|c| c.node.clone()))
+                                .collect();
+                            (conditions, money, evidence)
+                        };
+                    let (oc, om, oe) = parts(r, old_text);
+                    let (nc, nm, ne) = parts(x, new_text);
+                    if oc != nc {
+                        what.push("conditions".into());
+                    }
+                    if om != nm {
+                        what.push("amounts".into());
+                    }
+                    if oe != ne {
+                        what.push("evidence".into());
+                    }
                     if what.is_empty() {
-                        what.push("conditions or amounts".into());
+                        what.push("other clauses".into());
                     }
                     out.push(change(
                         "rule",
@@ -547,37 +594,91 @@ pub fn static_diff(
         }
     }
     // The order of rules decides: say when it changed.
-    let order = |list: &[(String, Rule)]| {
-        list.iter()
-            .map(|(k, r)| format!("{k}/{}", r.name.node))
-            .collect::<Vec<_>>()
+    // The order of rules within a block decides: say when it changed.
+    let kinds: Vec<&String> = or.iter().map(|(k, _)| k).collect();
+    let mut reordered = Vec::new();
+    for kind in kinds {
+        if reordered.contains(kind) {
+            continue;
+        }
+        let in_kind = |list: &[(String, Rule)]| {
+            list.iter()
+                .filter(|(k, _)| k == kind)
+                .map(|(_, r)| r.name.node.clone())
+                .collect::<Vec<_>>()
+        };
+        let (oo, no) = (in_kind(&or), in_kind(&nr));
+        let common_old: Vec<&String> = oo.iter().filter(|x| no.contains(x)).collect();
+        let common_new: Vec<&String> = no.iter().filter(|x| oo.contains(x)).collect();
+        if common_old != common_new {
+            reordered.push(kind.clone());
+            out.push(change(
+                "rule",
+                "(order)",
+                format!("rules of the {kind} block that both versions have are in a different order: which rule wins may change"),
+            ));
+        }
+    }
+    // A block that switches between deciding each item and the whole order.
+    let scopes = |f: &PolicyFile| -> Vec<(String, crate::ast::Scope)> {
+        f.decls
+            .iter()
+            .filter_map(|d| {
+                if let Decl::Rules(b) = d {
+                    Some((b.kind.node.clone(), b.scope))
+                } else {
+                    None
+                }
+            })
+            .collect()
     };
-    let (oo, no) = (order(&or), order(&nr));
-    let common_old: Vec<&String> = oo.iter().filter(|x| no.contains(x)).collect();
-    let common_new: Vec<&String> = no.iter().filter(|x| oo.contains(x)).collect();
-    if common_old != common_new {
-        out.push(change(
-            "rule",
-            "(order)",
-            "rules that both versions have are in a different order: which rule wins may change"
-                .into(),
-        ));
+    let new_scopes = scopes(new);
+    for (kind, scope) in scopes(old) {
+        if let Some((_, s)) = new_scopes.iter().find(|(k, _)| *k == kind) {
+            if *s != scope {
+                let words = |s: crate::ast::Scope| {
+                    if s == crate::ast::Scope::EachItem {
+                        "each item"
+                    } else {
+                        "the whole order"
+                    }
+                };
+                out.push(change(
+                    "rules",
+                    &kind,
+                    format!("decided for {} -> {}", words(scope), words(*s)),
+                ));
+            }
+        }
+    }
+    if old.name.node != new.name.node || old.title != new.title {
+        out.insert(
+            0,
+            change(
+                "setting",
+                "policy",
+                format!("`{}` -> `{}`", old.name.node, new.name.node),
+            ),
+        );
     }
     out
 }
 
-/// A window's length in days when it counts days, for "lengthened" and "shortened".
-fn window_days(w: &WindowDecl) -> Option<Decimal> {
+/// A window's length, for "lengthened" and "shortened": calendar time in hours
+/// (days, weeks and hours compare with each other), or business days and months
+/// on their own scales (they compare only with their own kind).
+fn window_days(w: &WindowDecl) -> Option<(u8, Decimal)> {
     use crate::ast::{TimeUnit, WindowShape};
     match &w.shape {
         WindowShape::From { duration, .. } => {
-            let per = match duration.unit {
-                TimeUnit::Days | TimeUnit::BusinessDays => Decimal::ONE,
-                TimeUnit::Weeks => Decimal::from(7),
-                TimeUnit::Months => Decimal::from(30),
-                TimeUnit::Hours => return Some(duration.count.node / Decimal::from(24)),
-            };
-            Some(duration.count.node * per)
+            let n = duration.count.node;
+            Some(match duration.unit {
+                TimeUnit::Hours => (0, n),
+                TimeUnit::Days => (0, n * Decimal::from(24)),
+                TimeUnit::Weeks => (0, n * Decimal::from(168)),
+                TimeUnit::BusinessDays => (1, n),
+                TimeUnit::Months => (2, n),
+            })
         }
         _ => None,
     }

@@ -190,3 +190,41 @@ fn comments_are_not_changes_but_calendars_facts_and_fees_are() {
         ]
     );
 }
+
+#[test]
+fn diff_names_what_changed_in_a_rule_and_compares_like_with_like() {
+    let dir = workspace("kinds");
+    let new = r#"policy shop_v2 "Shop" {
+  timezone "UTC"
+  window return_window = 25 business days from order.placed_at
+  rules for return, whole order {
+    rule final_sale: deny "Orders through the app are final sale." when order.channel is set and order.channel is app
+    rule in_time: approve refund "Returns within 25 business days."
+      when claim.filed_at within return_window and order.total > USD 1
+      refund order.total
+      fee return_shipping paid by merchant
+    otherwise too_late: deny "The return period has ended."
+  }
+}
+"#;
+    std::fs::write(dir.join("kinds.policy"), new).unwrap();
+    let (code, out, err) = run(&dir, &["diff", "old.policy", "kinds.policy"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("setting `policy`: `shop` -> `shop_v2`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("window `return_window`: changed:"),
+        "business days are not compared with days: {out}"
+    );
+    assert!(
+        out.contains("rule `in_time`: changed: fee payers, words, conditions"),
+        "{out}"
+    );
+    assert!(
+        out.contains("decided for each item -> the whole order"),
+        "{out}"
+    );
+    assert!(!out.contains("(order)"), "{out}");
+}
