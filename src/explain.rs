@@ -233,7 +233,13 @@ impl Late {
         match self {
             Late::Days(d) => plural(d, "day"),
             Late::Minutes(m) if m < 60 => plural(m, "minute"),
-            Late::Minutes(m) if m < 48 * 60 => plural((m + 59) / 60, "hour"),
+            // Whole hours and minutes, never rounded up: 61 minutes is "1 hour and 1 minute".
+            Late::Minutes(m) if m < 48 * 60 && m % 60 == 0 => plural(m / 60, "hour"),
+            Late::Minutes(m) if m < 48 * 60 => format!(
+                "{} and {}",
+                plural(m / 60, "hour"),
+                plural(m % 60, "minute")
+            ),
             Late::Minutes(m) => plural(m / (24 * 60), "day"),
         }
     }
@@ -1553,7 +1559,8 @@ policy shop "Shop Returns" {
         assert_eq!(window_words("label_validity"), "the label validity period");
         assert_eq!(window_words("return_window"), "the return window");
         assert_eq!(md("a_b*c"), "a\\_b\\*c");
-        assert_eq!(Late::Minutes(90).words(), "2 hours");
+        assert_eq!(Late::Minutes(90).words(), "1 hour and 30 minutes");
+        assert_eq!(Late::Minutes(120).words(), "2 hours");
         assert_eq!(Late::Days(1).words(), "1 day");
     }
 }

@@ -165,12 +165,15 @@ pub fn run_file(
                     SnapshotStatus::Changed
                 }
             };
-            if status == SnapshotStatus::New {
-                problems.push(
-                    "snapshot: none recorded yet; run `clause test --accept` to record it".into(),
-                );
-            }
             let expectations_hold = problems.iter().all(|p| p.starts_with("snapshot"));
+            if status == SnapshotStatus::New {
+                problems.push(if expectations_hold {
+                    "snapshot: none recorded yet; run `clause test --accept` to record it".into()
+                } else {
+                    "snapshot: none recorded yet (it is recorded once the case's expectations hold)"
+                        .into()
+                });
+            }
             if mode == SnapshotMode::Accept && status != SnapshotStatus::Matched {
                 if expectations_hold {
                     problems.retain(|p| !p.starts_with("snapshot"));

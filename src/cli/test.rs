@@ -85,12 +85,14 @@ pub fn run(opts: &Options) -> i32 {
     // Coverage below the minimum, one line per policy (a policy with no cases is at 0%).
     let mut below: Vec<String> = Vec::new();
     if let Some(min) = opts.min_coverage {
-        for r in reports.iter().filter(|r| r.coverage.percent() < min) {
-            below.push(format!(
-                "{}: coverage {}% is below {min}%",
-                r.file.display(),
-                r.coverage.percent()
-            ));
+        // Coverage is a policy's: cases files for the same policy count together.
+        for (policy, percent) in coverage_by_policy(&reports) {
+            if percent < min {
+                below.push(format!(
+                    "{}: coverage {percent}% is below {min}%",
+                    policy.display()
+                ));
+            }
         }
         for p in untested.iter().filter(|_| min > 0) {
             below.push(format!(
@@ -130,6 +132,44 @@ struct Summary<'a> {
     below: &'a [String],
     /// Policy files under the given folders that no cases file tests.
     untested: &'a [PathBuf],
+}
+
+/// Each policy's coverage over all the cases files that test it: a rule or an
+/// exception is covered when any of them reaches it.
+fn coverage_by_policy(reports: &[FileReport]) -> Vec<(PathBuf, u32)> {
+    /// A policy's real path, its path as shown, and each rule or exception with whether it is covered.
+    type Merged = (PathBuf, PathBuf, Vec<(String, bool)>);
+    let mut merged: Vec<Merged> = Vec::new();
+    for r in reports {
+        let dir = r.file.parent().unwrap_or(Path::new("."));
+        let shown = dir.join(&r.policy);
+        let key = std::fs::canonicalize(&shown).unwrap_or_else(|_| shown.clone());
+        let items: Vec<(String, bool)> = r
+            .coverage
+            .rules
+            .iter()
+            .chain(r.coverage.exceptions.iter())
+            .map(|i| (i.name.clone(), i.covered))
+            .collect();
+        match merged.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, acc)) => {
+                for (a, (_, covered)) in acc.iter_mut().zip(items) {
+                    a.1 |= covered;
+                }
+            }
+            None => merged.push((key, shown, items)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(_, shown, items)| {
+            let covered = items.iter().filter(|(_, c)| *c).count();
+            let percent = (covered * 100)
+                .checked_div(items.len())
+                .map_or(100, |p| u32::try_from(p).unwrap_or(100));
+            (shown, percent)
+        })
+        .collect()
 }
 
 /// Policies found under the folders given that no cases file names.
