@@ -667,13 +667,17 @@ impl Decoder<'_> {
                     let path = format!("claim.items[{i}]");
                     match s.as_str() {
                         Some(sku) => match index.get(sku).copied() {
-                            Some(idx) if !seen.get(idx).copied().unwrap_or(true) => {
+                            Some(None) => self.err(
+                                &path,
+                                format!("\"{sku}\" is the sku of more than one item of the order"),
+                            ),
+                            Some(Some(idx)) if !seen.get(idx).copied().unwrap_or(true) => {
                                 if let Some(flag) = seen.get_mut(idx) {
                                     *flag = true;
                                 }
                                 out.push(idx);
                             }
-                            Some(_) => {}
+                            Some(Some(_)) => {}
                             None => self.err(
                                 &path,
                                 format!("\"{sku}\" is not the sku of any item of the order"),
@@ -784,12 +788,16 @@ fn kind_of(v: &Json) -> &'static str {
     }
 }
 
-/// Each item's position by its sku (the first item with that sku), so that a
-/// claim with many items is looked up in linear time.
-pub(super) fn sku_index(items: &[Item]) -> std::collections::HashMap<&str, usize> {
+/// Each item's position by its sku, so that a claim with many items is looked
+/// up in linear time; `None` for a sku that more than one item has (a claim
+/// that names it would be ambiguous).
+pub(super) fn sku_index(items: &[Item]) -> std::collections::HashMap<&str, Option<usize>> {
     let mut index = std::collections::HashMap::with_capacity(items.len());
     for (i, it) in items.iter().enumerate() {
-        index.entry(it.sku.as_str()).or_insert(i);
+        index
+            .entry(it.sku.as_str())
+            .and_modify(|slot| *slot = None)
+            .or_insert(Some(i));
     }
     index
 }

@@ -235,7 +235,7 @@ pub fn decode(text: &str, policy: &Policy) -> Option<Claim> {
             let mut seen = vec![false; items.len()];
             let mut out = Vec::with_capacity(skus.len());
             for sku in skus {
-                let idx = index.get(sku.as_ref()).copied()?;
+                let idx = index.get(sku.as_ref()).copied().flatten()?;
                 let flag = seen.get_mut(idx)?;
                 if !*flag {
                     *flag = true;

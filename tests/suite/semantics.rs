@@ -1067,3 +1067,20 @@ fn an_array_where_the_contract_has_an_object_is_refused_on_every_path() {
         assert!(err.contains(want), "{path}: {err}");
     }
 }
+
+#[test]
+fn a_claim_naming_a_sku_two_items_share_is_refused() {
+    let p = returns("", r#"    rule ok: approve refund "Ok." refund item.price"#);
+    let item = json!({"sku": "A", "category": "x", "price": {"amount": "1.00", "currency": "USD"}, "quantity": 1});
+    let err = claim_error(
+        &p,
+        &claim_with(&[
+            ("items", json!([item.clone(), item])),
+            ("claim.items", json!(["A"])),
+        ]),
+    );
+    assert_eq!(
+        err,
+        "claim.items[0]: \"A\" is the sku of more than one item of the order"
+    );
+}
