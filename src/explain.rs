@@ -1075,11 +1075,11 @@ fn missed(f: FactRef, late: Late, window: &str, ends: &str) -> String {
             "Your return reached us {by} after {edge} {window} ({ends}); a return that arrived by then would have been in time."
         ),
         FactRef::AsOf => format!(
-            "{} ended {by} before this decision ({ends}) without being met; meeting it would have been in time.",
+            "{} ended on {ends}, {by} before this decision, and what it asks for had not happened by then; doing it within {window} would have been in time.",
             capitalize(window)
         ),
         _ => format!(
-            "The date that counts came {by} after {edge} {window} ({ends}); by then would have been in time."
+            "The date that counts came {by} after {edge} {window} ({ends}); a date within it would have been in time."
         ),
     }
 }
