@@ -1,0 +1,32 @@
+//! Any bytes as a claim for the iMicro policy: decoding and evaluation never
+//! panic, and the fast and careful decoders agree whenever the fast one accepts.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+
+static POLICY: LazyLock<Option<clause::Policy>> = LazyLock::new(|| {
+    let text = include_str!("../../policies/imicro.policy");
+    clause::load(&clause::Source::new("imicro.policy", text)).ok()
+});
+
+fuzz_target!(|data: &[u8]| {
+    let Some(policy) = POLICY.as_ref() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let careful = clause::eval::decode(text, policy);
+    if let Some(fast) = clause::eval::decode_fast_only(text, policy) {
+        assert_eq!(
+            Ok(fast),
+            careful,
+            "the fast decoder disagrees with the careful one"
+        );
+    }
+    if let Ok(claim) = careful {
+        let _ = clause::eval::evaluate(policy, &claim);
+    }
+});
