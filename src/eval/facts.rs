@@ -182,6 +182,19 @@ pub fn decode(text: &str, policy: &Policy) -> Result<Claim, ClaimErrors> {
             message: format!("the claim is not valid JSON: {e}"),
         }])
     })?;
+    let repeated = super::duplicates::duplicate_keys(text);
+    if !repeated.is_empty() {
+        return Err(ClaimErrors(
+            repeated
+                .into_iter()
+                .map(|path| InputError {
+                    path,
+                    message: "this key appears more than once in its object; give each key once"
+                        .to_string(),
+                })
+                .collect(),
+        ));
+    }
     decode_value(&json, policy)
 }
 

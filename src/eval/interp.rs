@@ -12,6 +12,10 @@ use crate::check::ir::{ExtendTo, IExpr, Policy, WindowShape, WindowTest};
 use crate::check::vocab::{Condition, FactRef};
 use crate::money::{Currency, Money};
 
+/// How many hours a plain day's edge may move out of a gap in the zone's clock
+/// (see `Interp::instant`): zones skip at most a whole day.
+const MAX_GAP_HOURS: i64 = 48;
+
 /// Why evaluation stopped: always something about the claim.
 #[derive(Debug, Clone)]
 pub enum EvalError {
@@ -412,19 +416,19 @@ impl<'p, 'c> Interp<'p, 'c> {
                     DayEdge::End => d.and_hms_nano_opt(23, 59, 59, 999_999_999)?,
                 };
                 // A local time that happens twice (the clock fell back) is read as its
-                // first instant for the start of a day and its last for the end; one that
-                // does not exist (a gap) moves an hour later for the start of a day and an
-                // hour earlier for the end, staying inside the day.
-                let resolved = match edge {
-                    DayEdge::Start => tz.from_local_datetime(&local).earliest().or_else(|| {
-                        tz.from_local_datetime(&(local + Duration::hours(1)))
-                            .earliest()
-                    }),
-                    DayEdge::End => tz.from_local_datetime(&local).latest().or_else(|| {
-                        tz.from_local_datetime(&(local - Duration::hours(1)))
-                            .latest()
-                    }),
-                }?;
+                // first instant for the start of a day and its last for the end. One that
+                // does not exist (a gap) moves forward an hour at a time for the start of
+                // a day and back for the end, to the first hour the clock shows: inside
+                // the day for a daylight-saving gap, the next (or previous) day for a day
+                // the zone skipped whole (Pacific/Apia, 2011-12-30).
+                let resolved = (0..=MAX_GAP_HOURS).find_map(|h| match edge {
+                    DayEdge::Start => tz
+                        .from_local_datetime(&(local + Duration::hours(h)))
+                        .earliest(),
+                    DayEdge::End => tz
+                        .from_local_datetime(&(local - Duration::hours(h)))
+                        .latest(),
+                })?;
                 Some(resolved.fixed_offset())
             }
         }

@@ -4,7 +4,6 @@
 use chrono::{DateTime, NaiveDate};
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
-use std::str::FromStr;
 
 use super::facts::{Moment, Owned};
 use crate::check::types::{CodeDomain, Ty};
@@ -73,7 +72,9 @@ pub(super) fn decimal_text(text: &str, number: bool) -> Option<Decimal> {
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
     if plain {
-        Decimal::from_str(text).ok()
+        // Exact: a value with more decimal places than a decimal holds is refused,
+        // never rounded.
+        Decimal::from_str_exact(text).ok()
     } else if number {
         Decimal::from_scientific(text).ok()
     } else {
@@ -225,7 +226,9 @@ fn common_instant(s: &str) -> Option<DateTime<chrono::FixedOffset>> {
     let offset = match b.get(19)? {
         b'Z' if b.len() == 20 => 0,
         sign @ (b'+' | b'-') if b.len() == 25 && b.get(22) == Some(&b':') => {
-            let secs = i32::try_from(digits(b, 20..22)? * 3600 + digits(b, 23..25)? * 60).ok()?;
+            // RFC 3339: the offset's minutes are 00-59, never carried into the hour.
+            let minutes = digits(b, 23..25).filter(|m| *m < 60)?;
+            let secs = i32::try_from(digits(b, 20..22)? * 3600 + minutes * 60).ok()?;
             if *sign == b'-' {
                 -secs
             } else {

@@ -8,6 +8,7 @@
 //! Item outcomes combine into the claim's: all approve → approve, all deny →
 //! deny, any review → review, approve and deny mixed → partial.
 
+mod duplicates;
 pub mod facts;
 mod fast;
 mod interp;

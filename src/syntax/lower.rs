@@ -2,7 +2,6 @@
 //! grammar rule. Nothing here unwraps: a pair that is not where the grammar puts it
 //! becomes a diagnostic, as do dates that do not exist and numbers out of range.
 
-use std::str::FromStr;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -795,7 +794,7 @@ fn lower_atom(pair: Pair<'_, Rule>) -> Lowered<Expr> {
 }
 
 fn lower_decimal(pair: &Pair<'_, Rule>) -> Lowered<Decimal> {
-    Decimal::from_str(pair.as_str()).map_err(|_| {
+    Decimal::from_str_exact(pair.as_str()).map_err(|_| {
         Diagnostic::new(
             Code::InvalidNumber,
             format!("the number `{}` is too large or too precise", pair.as_str()),
