@@ -45,6 +45,9 @@ pub enum Code {
     TooComplex,
 }
 
+/// How many diagnostics [`Diagnostics::render`] draws.
+pub const MAX_RENDERED: usize = 100;
+
 /// Every code, for documentation and tests.
 pub const ALL_CODES: &[Code] = &[
     Code::Syntax,
@@ -217,13 +220,16 @@ impl Diagnostics {
         Diagnostics { source, items }
     }
 
-    /// Renders every diagnostic as miette draws it, without colour, at `width` columns.
+    /// Renders the diagnostics as miette draws them, without colour, at `width`
+    /// columns: the first [`MAX_RENDERED`], then a line saying how many more there
+    /// are (drawing one costs time in proportion to its offset in the file, so
+    /// drawing a million of them would not end in reasonable time).
     pub fn render(&self, width: usize) -> String {
         let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
             .with_width(width)
             .with_links(false);
         let mut out = String::new();
-        for d in &self.items {
+        for d in self.items.iter().take(MAX_RENDERED) {
             let report = Rendered {
                 diag: d,
                 source: self.source.named_source(),
@@ -232,6 +238,17 @@ impl Diagnostics {
                 out.push_str(&format!("{}: {}\n", d.code, d.message));
             }
             out.push('\n');
+        }
+        if let Some(more) = self
+            .items
+            .len()
+            .checked_sub(MAX_RENDERED)
+            .filter(|n| *n > 0)
+        {
+            out.push_str(&format!(
+                "… and {more} more problems in {}; fix these first, or see them all with `--format json`\n\n",
+                self.source.name
+            ));
         }
         out
     }

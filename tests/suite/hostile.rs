@@ -709,3 +709,57 @@ fn the_largest_decimal_as_a_price_gets_a_verdict() {
     assert_eq!(v["decision"], "approve");
     assert_eq!(v["refund"]["amount"], "79228162514264337593543950335");
 }
+
+/// A policy with thousands of semantic errors: every one is reported (JSON), but
+/// the human rendering draws the first 100 and counts the rest; drawing them all
+/// took time quadratic in the file's size (200,000 duplicate rules ran for more
+/// than ten minutes).
+#[test]
+fn thousands_of_diagnostics_render_the_first_hundred_and_count_the_rest() {
+    let shop = std::fs::read_to_string(dir().join("shop.policy")).unwrap();
+    let rule = "    rule standard: approve refund \"Returns.\"\n      when claim.filed_at within return_window\n";
+    let at = shop.find("    otherwise too_late").unwrap();
+    let text = format!("{}{}{}", &shop[..at], rule.repeat(5_000), &shop[at..]);
+    let started = Instant::now();
+    let err = clause::load(&clause::Source::new("many.policy", text.as_str())).unwrap_err();
+    assert!(err.items.len() >= 4_999, "{}", err.items.len());
+    let rendered = err.render(100);
+    assert_within(started, Duration::from_secs(10), "5,000 diagnostics");
+    let drawn = rendered
+        .lines()
+        .filter(|l| l.trim_start().starts_with("clause::") && !l.trim().contains(' '))
+        .count();
+    assert_eq!(drawn, clause::diagnostic::MAX_RENDERED, "{rendered}");
+    let more = err.items.len() - clause::diagnostic::MAX_RENDERED;
+    assert!(
+        rendered.contains(&format!("… and {more} more problems in many.policy")),
+        "{}",
+        &rendered[rendered.len().saturating_sub(300)..]
+    );
+}
+
+/// Found by the claim fuzz target: a key the contract does not name, repeated,
+/// was refused by the careful decoder and accepted by the fast one. Keys the
+/// contract does not name are ignored, repeated or not, on both paths; a named
+/// key repeated is refused on both.
+#[test]
+fn a_repeated_key_the_contract_does_not_name_is_ignored_on_both_paths() {
+    let p = shop();
+    let valid = std::fs::read_to_string(dir().join("claim-valid.json")).unwrap();
+    let text = valid.replacen(
+        "\"sku\":",
+        "\"note\": 1, \"note\": {\"a\": 1, \"a\": 2}, \"sku\":",
+        1,
+    );
+    assert_ne!(text, valid);
+    let careful = clause::eval::decode(&text, &p);
+    assert!(careful.is_ok(), "{careful:?}");
+    assert_eq!(
+        clause::eval::decode_fast_only(&text, &p).map(Ok),
+        Some(careful)
+    );
+    let named = valid.replacen("\"sku\":", "\"sku\": \"X\", \"sku\":", 1);
+    let err = clause::eval::decode(&named, &p).unwrap_err().to_string();
+    assert!(err.contains("items[0].sku"), "{err}");
+    assert!(clause::eval::decode_fast_only(&named, &p).is_none());
+}
