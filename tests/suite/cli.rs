@@ -1,31 +1,9 @@
 //! The `clause` binary: exit codes and what it prints.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use super::support::{base_claim, root};
+use super::support::base_claim;
 
 fn clause(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        // The command may exit before reading its input (a broken policy): a closed pipe is fine.
-        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    } else {
-        drop(child.stdin.take());
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    super::support::run_clause(args, stdin.map(str::as_bytes))
 }
 
 #[test]

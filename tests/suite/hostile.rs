@@ -6,8 +6,6 @@
 //! ones are generated here. The tests under "findings" were first committed failing
 //! (ignored) and pass since their fixes.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -46,22 +44,7 @@ fn with_condition(cond: &str) -> String {
 
 /// Runs the binary with raw bytes on standard input.
 fn clause_bin(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The command may exit before reading its input: a closed pipe is fine.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    super::support::run_clause(args, Some(stdin))
 }
 
 /// Evaluates a claim fixture the way `clause eval` does (fast path, then careful).

@@ -103,3 +103,30 @@ pub fn claim_with(sets: &[(&str, Value)]) -> Value {
     }
     c
 }
+
+/// Runs the `clause` binary in the repository root with `stdin` (none: closed at
+/// once) and returns its exit code, stdout and stderr.
+pub fn run_clause(args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pipe = child.stdin.take().unwrap();
+    if let Some(input) = stdin {
+        // The command may exit before reading its input (a broken policy): a closed pipe is fine.
+        let mut pipe = pipe;
+        let _ = pipe.write_all(input);
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
