@@ -746,3 +746,90 @@ fn a_repeated_key_the_contract_does_not_name_is_ignored_on_both_paths() {
     assert!(err.contains("items[0].sku"), "{err}");
     assert!(clause::eval::decode_fast_only(&named, &p).is_none());
 }
+
+/// `base` as JSON text with the key at `target` written twice.
+fn with_key_twice(v: &Value, path: &str, target: &str, out: &mut String) {
+    match v {
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, val)) in map.iter().enumerate() {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                let times = if child == target { 2 } else { 1 };
+                for t in 0..times {
+                    if i + t > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&format!("{}:", Value::String(k.clone())));
+                    with_key_twice(val, &child, target, out);
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(list) => {
+            out.push('[');
+            for (i, val) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                with_key_twice(val, &format!("{path}[{i}]"), target, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn key_paths(v: &Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, val) in map {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                key_paths(val, &child, out);
+                out.push(child);
+            }
+        }
+        Value::Array(list) => {
+            for (i, val) in list.iter().enumerate() {
+                key_paths(val, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The careful decoder's list of the contract's keys (src/eval/duplicates.rs)
+/// and the fast decoder's structs (src/eval/fast.rs) name the same keys: every
+/// key of a full claim written twice is refused by the one and sends the claim
+/// off the other.
+#[test]
+fn every_contract_key_written_twice_is_refused_on_both_paths() {
+    let p = shop();
+    let base = super::support::base_claim();
+    let mut paths = Vec::new();
+    key_paths(&base, "", &mut paths);
+    assert!(paths.len() > 40, "{paths:?}");
+    for path in paths {
+        let mut text = String::new();
+        with_key_twice(&base, "", &path, &mut text);
+        let err = match clause::eval::decode(&text, &p) {
+            Ok(_) => panic!("{path} twice was accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            err.contains(&format!("{path}: this key appears more than once")),
+            "{path}: {err}"
+        );
+        assert!(
+            clause::eval::decode_fast_only(&text, &p).is_none(),
+            "{path}"
+        );
+    }
+}
