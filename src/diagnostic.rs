@@ -43,6 +43,27 @@ pub enum Code {
     InvalidCalendar,
     InvalidTable,
     TooComplex,
+    /// A finding of the analysis (`clause check` after the policy checks).
+    Lint(crate::lint::Lint),
+}
+
+/// How serious a diagnostic is. Checker findings are errors; a lint's level is
+/// its configured one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
 }
 
 /// How many diagnostics [`Diagnostics::render`] draws.
@@ -113,6 +134,7 @@ impl Code {
             Code::InvalidCalendar => "clause::invalid-calendar",
             Code::InvalidTable => "clause::invalid-table",
             Code::TooComplex => "clause::too-complex",
+            Code::Lint(l) => l.code(),
         }
     }
 }
@@ -156,6 +178,7 @@ impl Code {
             Code::InvalidCalendar => "A calendar with no business days",
             Code::InvalidTable => "A table that cannot be looked up or has no rows",
             Code::TooComplex => "A condition nested or chained past the limits",
+            Code::Lint(l) => l.summary(),
         }
     }
 }
@@ -174,6 +197,9 @@ pub struct Diagnostic {
     /// The primary span first, then any secondary ones.
     pub labels: Vec<(Span, String)>,
     pub help: Option<String>,
+    pub level: Level,
+    /// A claim that shows the finding, in the contract's JSON (lints only).
+    pub example: Option<Box<serde_json::Value>>,
 }
 
 impl Diagnostic {
@@ -188,6 +214,28 @@ impl Diagnostic {
             message: message.into(),
             labels: vec![(span, label.into())],
             help: None,
+            level: Level::Error,
+            example: None,
+        }
+    }
+
+    pub fn with_level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
+    }
+
+    pub fn with_example(mut self, claim: serde_json::Value) -> Self {
+        self.example = Some(Box::new(claim));
+        self
+    }
+
+    /// The help text as drawn for a person: the example claim itself is left to
+    /// the JSON and SARIF formats, which carry it whole.
+    pub fn help_text(&self) -> Option<String> {
+        match (&self.help, &self.example) {
+            (h, None) => h.clone(),
+            (None, Some(_)) => Some("the example claim is in `--format json`".into()),
+            (Some(h), Some(_)) => Some(format!("{h} (the whole claim is in `--format json`)")),
         }
     }
 
@@ -260,7 +308,7 @@ impl Diagnostics {
             .map(|d| {
                 let (line, column) = self.source.line_col(d.span().start);
                 serde_json::json!({
-                    "severity": "error",
+                    "severity": d.level.as_str(),
                     "code": d.code.as_str(),
                     "message": d.message,
                     "file": &*self.source.name,
@@ -271,6 +319,7 @@ impl Diagnostics {
                         serde_json::json!({"line": line, "column": column, "start": s.start, "end": s.end, "text": l})
                     }).collect::<Vec<_>>(),
                     "help": d.help,
+                    "example": d.example,
                 })
             })
             .collect()
@@ -310,13 +359,16 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn severity(&self) -> Option<Severity> {
-        Some(Severity::Error)
+        Some(match self.diag.level {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Advice,
+        })
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.diag
-            .help
-            .as_ref()
+            .help_text()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 

@@ -97,14 +97,7 @@ fn page(ctx: &Ctx<'_>, ast: &PolicyFile, policy: &Policy) -> Vec<Block> {
     }
     out.push(para(intro));
 
-    let blocks: Vec<&RulesBlock> = ast
-        .decls
-        .iter()
-        .filter_map(|d| match d {
-            Decl::Rules(b) => Some(&**b),
-            _ => None,
-        })
-        .collect();
+    let blocks: Vec<&RulesBlock> = ast.rule_blocks();
     for block in &blocks {
         kind_section(ctx, policy, block, &mut out);
     }

@@ -30,6 +30,8 @@ pub struct Policy {
     pub blocks: Vec<RuleBlock>,
     /// Every standard fact some part of the policy reads: these are validated in claims.
     pub reads: Vec<FactRef>,
+    /// Where the policy applies (`jurisdictions EU, UK`), for the legal-floor lints.
+    pub jurisdictions: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -176,4 +178,58 @@ pub enum IExpr {
     Window(Box<IExpr>, WindowTest, usize),
     Between(Box<IExpr>, Box<IExpr>, Box<IExpr>),
     Compare(CompareOp, Box<IExpr>, Box<IExpr>),
+}
+
+impl IExpr {
+    /// The expressions directly inside this one, for walks over a whole condition.
+    pub fn children(&self) -> Vec<&IExpr> {
+        match self {
+            IExpr::Not(x)
+            | IExpr::Convert(x, _)
+            | IExpr::IsSet(x)
+            | IExpr::Is(x, _, _)
+            | IExpr::HasAny(x, _)
+            | IExpr::HasAll(x, _)
+            | IExpr::Window(x, _, _) => vec![x],
+            IExpr::And(a, b)
+            | IExpr::Or(a, b)
+            | IExpr::Else(a, b)
+            | IExpr::Add(a, b)
+            | IExpr::Sub(a, b)
+            | IExpr::Mul(a, b)
+            | IExpr::Compare(_, a, b) => vec![a, b],
+            IExpr::Between(a, b, c) => vec![a, b, c],
+            IExpr::Bool(_)
+            | IExpr::Number(_)
+            | IExpr::Percent(_)
+            | IExpr::Money(..)
+            | IExpr::Weight(_)
+            | IExpr::Date(_)
+            | IExpr::Fact(_)
+            | IExpr::Threshold(_)
+            | IExpr::Table(_) => Vec::new(),
+        }
+    }
+}
+
+impl CheckedRule {
+    /// Every expression of the rule: conditions, evidence conditions, the refund,
+    /// deductions and fees.
+    pub fn expressions(&self) -> Vec<&IExpr> {
+        let mut out: Vec<&IExpr> = self
+            .when
+            .iter()
+            .chain(&self.unless)
+            .chain(&self.refund)
+            .collect();
+        out.extend(self.evidence.iter().filter_map(|(_, w)| w.as_ref()));
+        for d in &self.deductions {
+            out.push(&d.amount);
+            out.extend(d.cap.iter().chain(&d.when));
+        }
+        for f in &self.fees {
+            out.extend(f.amount.iter().chain(&f.when));
+        }
+        out
+    }
 }

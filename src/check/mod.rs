@@ -60,6 +60,7 @@ pub fn check(file: &PolicyFile, source: &Source) -> Result<Policy, Diagnostics> 
         tables: c.tables,
         blocks,
         reads,
+        jurisdictions: c.jurisdictions,
     })
 }
 
@@ -108,7 +109,11 @@ pub(crate) struct Checker<'s> {
     item_read: bool,
     /// Custom facts whose declarations have errors: their uses are not reported again.
     failed_facts: Vec<String>,
+    jurisdictions: Vec<String>,
 }
+
+/// Jurisdictions whose consumer law the `legal-floor` lint knows.
+pub const JURISDICTIONS: &[&str] = &["EU", "UK", "KR"];
 
 impl<'s> Checker<'s> {
     fn new(source: &'s Source) -> Self {
@@ -133,6 +138,7 @@ impl<'s> Checker<'s> {
             windows_read: Vec::new(),
             item_read: false,
             failed_facts: Vec::new(),
+            jurisdictions: Vec::new(),
         }
     }
 
@@ -200,6 +206,28 @@ impl<'s> Checker<'s> {
                             );
                         } else {
                             self.fees.push(n.node.clone());
+                        }
+                    }
+                }
+                Decl::Jurisdictions(codes) => {
+                    for c in codes {
+                        if !JURISDICTIONS.contains(&c.node.as_str()) {
+                            let mut d = Diagnostic::new(
+                                Code::UnknownCode,
+                                format!("Clause knows no consumer law for `{}`", c.node),
+                                c.span,
+                                "not a known jurisdiction",
+                            );
+                            d = match did_you_mean(&c.node, JURISDICTIONS.iter().copied()) {
+                                Some(m) => d.with_help(format!("did you mean `{m}`?")),
+                                None => d.with_help(format!(
+                                    "the jurisdictions with legal-floor lints are {}",
+                                    JURISDICTIONS.join(", ")
+                                )),
+                            };
+                            self.error(d);
+                        } else if !self.jurisdictions.contains(&c.node) {
+                            self.jurisdictions.push(c.node.clone());
                         }
                     }
                 }

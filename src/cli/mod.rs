@@ -62,6 +62,18 @@ enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = check::CheckFormat::Human)]
         format: check::CheckFormat,
+        /// `--deny warnings`: treat every lint warning as an error (for CI)
+        #[arg(long, value_enum)]
+        deny: Option<check::DenyWhat>,
+        /// Lint settings to use instead of the nearest clause.toml
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Also show info-level lint findings (overlapping rules) in the human format
+        #[arg(long)]
+        info: bool,
+        /// Only check; run no lints
+        #[arg(long, conflicts_with_all = ["deny", "info"])]
+        no_lints: bool,
     },
     /// Evaluate a claim (or a stream of claims) against a policy; verdicts are JSON
     Eval {
@@ -154,7 +166,23 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         }
     };
     match cli.command {
-        Command::Check { paths, format } => check::run(&paths, format),
+        Command::Check {
+            paths,
+            format,
+            deny,
+            config,
+            info,
+            no_lints,
+        } => check::run(
+            &paths,
+            format,
+            &check::LintOptions {
+                deny_warnings: deny.is_some(),
+                config,
+                show_info: info,
+                enabled: !no_lints,
+            },
+        ),
         Command::Eval {
             policy,
             claim,

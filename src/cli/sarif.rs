@@ -2,39 +2,67 @@
 
 use serde_json::{json, Value};
 
-use crate::diagnostic::ALL_CODES;
+use crate::diagnostic::{Code, Level, ALL_CODES};
+use crate::lint::{Lint, Setting};
 use crate::Diagnostics;
+
+/// Every code a run may report: the checker's, then the lints'.
+fn all_codes() -> Vec<Code> {
+    ALL_CODES
+        .iter()
+        .copied()
+        .chain(Lint::ALL.iter().map(|l| Code::Lint(*l)))
+        .collect()
+}
+
+fn sarif_level(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Info => "note",
+    }
+}
 
 /// One run of `clause check`: every diagnostic of every file, with the rules
 /// (diagnostic codes) they refer to.
-pub fn log(failures: &[Diagnostics]) -> Value {
-    let rules: Vec<Value> = ALL_CODES
+pub fn log(reports: &[Diagnostics]) -> Value {
+    let codes = all_codes();
+    let rules: Vec<Value> = codes
         .iter()
         .map(|c| {
+            let level = match c {
+                Code::Lint(l) => match l.default_setting() {
+                    Setting::Allow => "none",
+                    Setting::Info => "note",
+                    Setting::Warn => "warning",
+                    Setting::Deny => "error",
+                },
+                _ => "error",
+            };
             json!({
                 "id": c.as_str(),
                 "name": c.as_str().trim_start_matches("clause::"),
                 "shortDescription": { "text": c.summary() },
-                "defaultConfiguration": { "level": "error" },
+                "defaultConfiguration": { "level": level },
             })
         })
         .collect();
     let mut results = Vec::new();
-    for diags in failures {
+    for diags in reports {
         for d in &diags.items {
             let span = d.span();
             let (line, col) = diags.source.line_col(span.start);
             let (end_line, end_col) = diags.source.line_col(span.end.max(span.start + 1));
             let mut text = d.message.clone();
-            if let Some(h) = &d.help {
+            if let Some(h) = d.help_text() {
                 text.push_str(". Help: ");
-                text.push_str(h);
+                text.push_str(&h);
             }
-            let rule_index = ALL_CODES.iter().position(|c| *c == d.code).unwrap_or(0);
+            let rule_index = codes.iter().position(|c| *c == d.code).unwrap_or(0);
             results.push(json!({
                 "ruleId": d.code.as_str(),
                 "ruleIndex": rule_index,
-                "level": "error",
+                "level": sarif_level(d.level),
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {

@@ -490,3 +490,26 @@ fn applies(
     }
     Ok(true)
 }
+
+/// Whether one rule's conditions hold for a claim (its first claimed item, for
+/// item rules), whatever the rules above it decide. The analysis uses this to
+/// confirm that two rules really overlap.
+pub fn rule_applies(
+    policy: &Policy,
+    claim: &Claim,
+    block: usize,
+    rule: usize,
+) -> Result<bool, ClaimErrors> {
+    let Some(b) = policy.blocks.get(block) else {
+        return Ok(false);
+    };
+    let Some(r) = b.rules.get(rule) else {
+        return Ok(false);
+    };
+    let item = match b.scope {
+        Scope::EachItem => claim.claimed.first().copied(),
+        Scope::WholeOrder => None,
+    };
+    let mut interp = Interp::new(policy, claim, item);
+    applies(&mut interp, r, (block, rule), None).map_err(|e| ClaimErrors(vec![e.into_input()]))
+}

@@ -34,6 +34,19 @@ pub struct PolicyFile {
     pub decls: Vec<Decl>,
 }
 
+impl PolicyFile {
+    /// The file's `rules for ...` blocks, in order.
+    pub fn rule_blocks(&self) -> Vec<&RulesBlock> {
+        self.decls
+            .iter()
+            .filter_map(|d| match d {
+                Decl::Rules(b) => Some(&**b),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decl {
     Currency(Name),
@@ -41,6 +54,8 @@ pub enum Decl {
     Calendar(Calendar),
     Fact(FactDecl),
     Fees(Vec<Name>),
+    /// `jurisdictions EU, UK`: where the policy applies, for the legal-floor lints.
+    Jurisdictions(Vec<Name>),
     Window(WindowDecl),
     Threshold(ThresholdDecl),
     Table(TableDecl),

@@ -222,6 +222,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         | Rule::calendar_decl
         | Rule::fact_decl
         | Rule::fees_decl
+        | Rule::jurisdictions_decl
         | Rule::window_decl
         | Rule::threshold_decl
         | Rule::table_decl
@@ -307,6 +308,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::kw_holidays => "`holidays`",
         Rule::kw_fact => "`fact`",
         Rule::kw_fees => "`fees`",
+        Rule::kw_jurisdictions => "`jurisdictions`",
         Rule::kw_fee => "`fee`",
         Rule::kw_window => "`window`",
         Rule::kw_threshold => "`threshold`",

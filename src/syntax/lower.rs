@@ -100,6 +100,7 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_fact
             | Rule::kw_fees
             | Rule::kw_fee
+            | Rule::kw_jurisdictions
             | Rule::kw_window
             | Rule::kw_threshold
             | Rule::kw_table
@@ -238,6 +239,9 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Lowered<Decl> {
         Rule::calendar_decl => lower_calendar(pair).map(Decl::Calendar),
         Rule::fact_decl => lower_fact(pair).map(Decl::Fact),
         Rule::fees_decl => Ok(Decl::Fees(Inner::of(pair).map(lower_name).collect())),
+        Rule::jurisdictions_decl => Ok(Decl::Jurisdictions(
+            Inner::of(pair).map(lower_name).collect(),
+        )),
         Rule::window_decl => lower_window(pair).map(Decl::Window),
         Rule::threshold_decl => {
             let mut inner = Inner::of(pair);

@@ -22,7 +22,7 @@ pub(crate) struct PolicyParser;
 const MAX_SYNTAX_ERRORS: usize = 20;
 
 /// Words that start a declaration or a rule: where reading resumes after an error.
-const RESUME_WORDS: [&str; 12] = [
+const RESUME_WORDS: [&str; 13] = [
     "rule",
     "otherwise",
     "window",
@@ -31,6 +31,7 @@ const RESUME_WORDS: [&str; 12] = [
     "rules",
     "fact",
     "fees",
+    "jurisdictions",
     "calendar",
     "currency",
     "timezone",

@@ -1,0 +1,932 @@
+//! The lints themselves, each over the AST (for places) and the checked policy
+//! (for meaning). Every finding is made at the lint's default level; `super::lint`
+//! applies the configuration.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::logic::{Answer, Formula, Model};
+use super::witness::{self, Variant, VARIANTS};
+use super::Lint;
+use crate::ast::{self, Decision, Decl, PolicyFile};
+use crate::check::ir::{CheckedRule, ExtendTo, IExpr, Policy, RuleBlock, WindowShape, WindowTest};
+use crate::check::vocab::FactRef;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+
+pub fn run(file: &PolicyFile, policy: &Policy) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let blocks = file.rule_blocks();
+    let model = Model::new(policy);
+    for (bi, (block, ast_block)) in policy.blocks.iter().zip(&blocks).enumerate() {
+        rules(policy, &model, bi, block, ast_block, &mut out);
+    }
+    for ast_block in &blocks {
+        for rule in ast_block.rules.iter().chain(ast_block.otherwise.as_ref()) {
+            source_text(rule, &mut out);
+            deductions(rule, &mut out);
+        }
+    }
+    for (bi, (block, ast_block)) in policy.blocks.iter().zip(&blocks).enumerate() {
+        for ri in 0..=block.rules.len() {
+            fees(policy, &model, bi, block, ast_block, ri, &mut out);
+        }
+    }
+    windows(file, policy, &blocks, &mut out);
+    currencies(file, policy, &mut out);
+    unused(file, policy, &mut out);
+    legal_floor(file, policy, &blocks, &mut out);
+    out
+}
+
+fn finding(
+    lint: Lint,
+    message: impl Into<String>,
+    span: Span,
+    label: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::new(Code::Lint(lint), message, span, label)
+}
+
+/// The span of a rule's header: `rule NAME: OUTCOME`.
+fn header(rule: &ast::Rule) -> Span {
+    Span::new(rule.span.start, rule.quote.span.start.max(rule.span.start))
+}
+
+// ---------------------------------------------------------------- rules
+
+/// Unreachable and impossible rules, claims no rule decides, overlapping outcomes.
+fn rules(
+    policy: &Policy,
+    model: &Model<'_>,
+    bi: usize,
+    block: &RuleBlock,
+    ast_block: &ast::RulesBlock,
+    out: &mut Vec<Diagnostic>,
+) {
+    let conds: Vec<Formula<'_>> = block
+        .rules
+        .iter()
+        .map(|r| Formula::rule(&r.when, &r.unless))
+        .collect();
+    let ast_rules: Vec<&ast::Rule> = ast_block.rules.iter().collect();
+    let mut gave_up = false;
+    for (j, cond) in conds.iter().enumerate() {
+        let Some(rule) = ast_rules.get(j) else {
+            continue;
+        };
+        match model.satisfiable(cond) {
+            Answer::Never => {
+                out.push(
+                    finding(
+                        Lint::ImpossibleCondition,
+                        format!("no claim can meet the conditions of rule `{}`", rule.name.node),
+                        header(rule),
+                        "this rule never applies",
+                    )
+                    .with_help("its `when` conditions contradict each other, or an `unless` always holds; fix the condition or remove the rule"),
+                );
+                continue;
+            }
+            Answer::GaveUp => {
+                gave_up = true;
+                continue;
+            }
+            Answer::Candidate(_) => {}
+        }
+        let mut reach = vec![cond.clone()];
+        reach.extend(conds.iter().take(j).map(|c| c.clone().negate()));
+        match model.satisfiable(&Formula::All(reach)) {
+            Answer::Never => {
+                let mut d = finding(
+                    Lint::UnreachableRule,
+                    format!("rule `{}` never decides a claim: the rules above it decide every claim it matches", rule.name.node),
+                    header(rule),
+                    "never reached",
+                );
+                let mut named = Vec::new();
+                for (i, earlier) in conds.iter().enumerate().take(j) {
+                    let both = Formula::All(vec![earlier.clone(), cond.clone()]);
+                    if !matches!(model.satisfiable(&both), Answer::Never) {
+                        if let Some(r) = ast_rules.get(i) {
+                            d = d.with_label(header(r), "decides those claims first");
+                            named.push(format!("`{}`", r.name.node));
+                        }
+                    }
+                }
+                out.push(d.with_help(format!(
+                    "move it above {}, narrow the rules above it, or remove it",
+                    if named.is_empty() {
+                        "the rules above it".to_string()
+                    } else {
+                        named.join(", ")
+                    }
+                )));
+                continue;
+            }
+            Answer::GaveUp => gave_up = true,
+            Answer::Candidate(_) => {}
+        }
+        overlap(policy, model, bi, block, &conds, &ast_rules, j, out);
+    }
+    match (&block.otherwise, &ast_block.otherwise) {
+        (Some(_), Some(o)) => {
+            let none = Formula::All(conds.iter().map(|c| c.clone().negate()).collect());
+            match model.satisfiable(&none) {
+                Answer::Never => out.push(
+                    finding(
+                        Lint::UnreachableRule,
+                        format!("`otherwise {}` never decides a claim: the rules above it decide every claim", o.name.node),
+                        header(o),
+                        "never reached",
+                    )
+                    .with_help("remove it, or narrow the rules above it"),
+                ),
+                Answer::GaveUp => gave_up = true,
+                Answer::Candidate(_) => {}
+            }
+        }
+        _ => undecided(policy, model, block, ast_block, &conds, &mut gave_up, out),
+    }
+    if gave_up {
+        out.push(
+            finding(
+                Lint::AnalysisLimit,
+                format!(
+                    "the rules for {} have too many combinations to analyse in full; some lints said nothing about them",
+                    block.kind
+                ),
+                ast_block.kind.span,
+                "not fully analysed",
+            )
+            .with_help("name parts of long conditions with `threshold`, or split the block's rules"),
+        );
+    }
+}
+
+/// A claim that reaches the end of a block without `otherwise`.
+#[allow(clippy::too_many_arguments)]
+fn undecided(
+    policy: &Policy,
+    model: &Model<'_>,
+    block: &RuleBlock,
+    ast_block: &ast::RulesBlock,
+    conds: &[Formula<'_>],
+    gave_up: &mut bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let none = Formula::All(conds.iter().map(|c| c.clone().negate()).collect());
+    let assign = match model.satisfiable(&none) {
+        Answer::Candidate(a) => a,
+        Answer::Never => return,
+        Answer::GaveUp => {
+            *gave_up = true;
+            return;
+        }
+    };
+    let confirmed = confirm(policy, model, block, &assign, |_, verdict, _| {
+        verdict
+            .because
+            .iter()
+            .any(|b| &*b.rule == "no_rule_decides")
+    });
+    let Some(claim) = confirmed else { return };
+    out.push(
+        finding(
+            Lint::UndecidedClaims,
+            format!("some {} claims match no rule, and the block has no `otherwise`: they go to review with no reason given", block.kind),
+            ast_block.kind.span,
+            "no rule decides some of these claims",
+        )
+        .with_help(format!(
+            "add `otherwise NAME: deny \"...\"` (or review) with the page's words, or a rule for these claims\nfor example: {}",
+            witness::describe(model, policy, &assign)
+        ))
+        .with_example(claim),
+    );
+}
+
+/// The first rule above rule `j` that decides some claim rule `j` also matches,
+/// with a different outcome, confirmed by evaluating an example claim.
+#[allow(clippy::too_many_arguments)]
+fn overlap(
+    policy: &Policy,
+    model: &Model<'_>,
+    bi: usize,
+    block: &RuleBlock,
+    conds: &[Formula<'_>],
+    ast_rules: &[&ast::Rule],
+    j: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(later), Some(later_ast)) = (block.rules.get(j), ast_rules.get(j)) else {
+        return;
+    };
+    let Some(cond_j) = conds.get(j) else { return };
+    for i in 0..j {
+        let (Some(earlier), Some(earlier_ast), Some(cond_i)) =
+            (block.rules.get(i), ast_rules.get(i), conds.get(i))
+        else {
+            continue;
+        };
+        if same_outcome(earlier, later) {
+            continue;
+        }
+        let mut parts = vec![cond_i.clone(), cond_j.clone()];
+        parts.extend(conds.iter().take(i).map(|c| c.clone().negate()));
+        let Answer::Candidate(assign) = model.satisfiable(&Formula::All(parts)) else {
+            continue;
+        };
+        let confirmed = confirm(policy, model, block, &assign, |claim, _, trace| {
+            trace.decided.first() == Some(&(bi, i))
+                && crate::eval::rule_applies(policy, claim, bi, j).unwrap_or(false)
+        });
+        if let Some(claim) = confirmed {
+            out.push(
+                finding(
+                    Lint::OverlappingOutcomes,
+                    format!(
+                        "rules `{}` and `{}` both match some claims and decide them differently; `{}` wins because it comes first",
+                        earlier_ast.name.node, later_ast.name.node, earlier_ast.name.node
+                    ),
+                    header(later_ast),
+                    "also matches",
+                )
+                .with_label(header(earlier_ast), "decides first")
+                .with_help(format!(
+                    "if the order is intended, nothing to do (allow this lint); otherwise add an `unless` or narrow a `when`\nfor example: {}",
+                    witness::describe(model, policy, &assign)
+                ))
+                .with_example(claim),
+            );
+            return;
+        }
+    }
+}
+
+fn same_outcome(a: &CheckedRule, b: &CheckedRule) -> bool {
+    a.decision == b.decision && a.remedies == b.remedies
+}
+
+/// The first example claim for a candidate that the evaluator runs without error
+/// and `holds` accepts: the confirmation every existence finding needs.
+fn confirm(
+    policy: &Policy,
+    model: &Model<'_>,
+    block: &RuleBlock,
+    assign: &[Option<usize>],
+    holds: impl Fn(&crate::eval::Claim, &crate::Verdict, &crate::eval::Trace) -> bool,
+) -> Option<Value> {
+    VARIANTS.iter().find_map(|v| {
+        let claim = example(policy, model, block, assign, *v);
+        let decoded = crate::eval::decode(&claim.to_string(), policy).ok()?;
+        let mut trace = crate::eval::Trace::default();
+        let verdict = crate::eval::evaluate_traced(policy, &decoded, &mut trace).ok()?;
+        holds(&decoded, &verdict, &trace).then_some(claim)
+    })
+}
+
+/// A concrete claim for a candidate assignment.
+fn example(
+    policy: &Policy,
+    model: &Model<'_>,
+    block: &RuleBlock,
+    assign: &[Option<usize>],
+    v: Variant,
+) -> Value {
+    let mut claim = witness::base_claim(policy, &block.kind, v);
+    witness::apply(model, policy, assign, &mut claim);
+    claim
+}
+
+// ---------------------------------------------------------------- rule clauses
+
+fn source_text(rule: &ast::Rule, out: &mut Vec<Diagnostic>) {
+    if rule.quote.node.chars().any(char::is_alphanumeric) {
+        return;
+    }
+    out.push(
+        finding(
+            Lint::MissingSourceText,
+            format!("rule `{}` does not quote the policy page", rule.name.node),
+            rule.quote.span,
+            "no words from the page",
+        )
+        .with_help("quote the sentence of the policy page this rule encodes: verdicts show it to the customer as the reason"),
+    );
+}
+
+fn deductions(rule: &ast::Rule, out: &mut Vec<Diagnostic>) {
+    if rule.decision.node != Decision::Approve {
+        return;
+    }
+    let mut percent = Decimal::ZERO;
+    let mut percent_spans = Vec::new();
+    for d in &rule.deductions {
+        match &d.amount.node {
+            ast::ExprKind::Percent(p) if d.when.is_none() => {
+                percent += *p;
+                percent_spans.push(d.amount.span);
+            }
+            ast::ExprKind::Percent(_) | ast::ExprKind::Money { .. } => {}
+            _ if d.cap.is_none() => out.push(
+                finding(
+                    Lint::NegativeRefund,
+                    format!(
+                        "the `{}` deduction of rule `{}` comes from the claim and can be larger than the refund",
+                        d.fee.node, rule.name.node
+                    ),
+                    d.amount.span,
+                    "no limit on this amount",
+                )
+                .with_help("Clause stops the refund at zero; say so on the page, or cap it: `deduct FEE AMOUNT up to USD 20`"),
+            ),
+            _ => {}
+        }
+    }
+    if percent > Decimal::ONE_HUNDRED {
+        let mut spans = percent_spans.into_iter();
+        if let Some(first) = spans.next() {
+            let mut d = finding(
+                Lint::NegativeRefund,
+                format!(
+                    "the deductions of rule `{}` add up to {percent}% of the refund",
+                    rule.name.node
+                ),
+                first,
+                "these percentages",
+            );
+            for s in spans {
+                d = d.with_label(s, "");
+            }
+            out.push(
+                d.with_help("deductions above 100% take the whole refund; check the percentages"),
+            );
+        }
+    }
+}
+
+/// An approval that deducts a fee without saying who pays it, or says who pays
+/// it only for some of the claims it approves while the block's other approvals
+/// always say (confirmed on an example claim).
+#[allow(clippy::too_many_arguments)]
+fn fees(
+    policy: &Policy,
+    model: &Model<'_>,
+    bi: usize,
+    block: &RuleBlock,
+    ast_block: &ast::RulesBlock,
+    ri: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(rule), Some(ast_rule)) = (
+        block
+            .rules
+            .get(ri)
+            .or(block.otherwise.as_ref().filter(|_| ri == block.rules.len())),
+        ast_block.rules.get(ri).or(ast_block
+            .otherwise
+            .as_ref()
+            .filter(|_| ri == ast_block.rules.len())),
+    ) else {
+        return;
+    };
+    if rule.decision != Decision::Approve {
+        return;
+    }
+    for d in &ast_rule.deductions {
+        if !ast_rule.fees.iter().any(|f| f.fee.node == d.fee.node) {
+            out.push(
+                finding(
+                    Lint::UnassignedFee,
+                    format!(
+                        "rule `{}` deducts `{}` from the refund but does not say who pays it",
+                        ast_rule.name.node, d.fee.node
+                    ),
+                    d.fee.span,
+                    "deducted here",
+                )
+                .with_help(format!(
+                    "add `fee {} paid by customer` so the verdict says who bears it",
+                    d.fee.node
+                )),
+            );
+        }
+    }
+    let applies = match block.rules.get(ri) {
+        Some(r) => {
+            let conds: Vec<Formula<'_>> = block
+                .rules
+                .iter()
+                .take(ri)
+                .map(|r| Formula::rule(&r.when, &r.unless).negate())
+                .collect();
+            let mut all = conds;
+            all.push(Formula::rule(&r.when, &r.unless));
+            all
+        }
+        None => block
+            .rules
+            .iter()
+            .map(|r| Formula::rule(&r.when, &r.unless).negate())
+            .collect(),
+    };
+    let mut done: Vec<&str> = Vec::new();
+    for (k, f) in rule.fees.iter().enumerate() {
+        if done.contains(&&*f.fee) || f.when.is_none() || f.otherwise.is_some() {
+            continue;
+        }
+        done.push(&f.fee);
+        let clauses: Vec<&crate::check::ir::CheckedFee> =
+            rule.fees.iter().filter(|g| g.fee == f.fee).collect();
+        if clauses
+            .iter()
+            .any(|g| g.when.is_none() || g.otherwise.is_some())
+        {
+            continue;
+        }
+        // Do the block's other approvals always say who pays this fee?
+        let always_elsewhere = block.rules.iter().chain(block.otherwise.as_ref()).any(|o| {
+            !std::ptr::eq(o, rule)
+                && o.decision == Decision::Approve
+                && o.fees
+                    .iter()
+                    .any(|g| g.fee == f.fee && (g.when.is_none() || g.otherwise.is_some()))
+        });
+        if !always_elsewhere {
+            continue;
+        }
+        let mut parts = applies.clone();
+        parts.extend(
+            clauses
+                .iter()
+                .filter_map(|g| g.when.as_ref())
+                .map(|w| Formula::Expr(w).negate()),
+        );
+        let Answer::Candidate(assign) = model.satisfiable(&Formula::All(parts)) else {
+            continue;
+        };
+        let confirmed = confirm(policy, model, block, &assign, |_, verdict, trace| {
+            trace.decided.first() == Some(&(bi, ri)) && !verdict.fees.iter().any(|g| g.fee == f.fee)
+        });
+        let Some(claim) = confirmed else { continue };
+        let Some(span) = ast_rule.fees.get(k).map(|g| g.fee.span) else {
+            continue;
+        };
+        out.push(
+            finding(
+                Lint::UnassignedFee,
+                format!("rule `{}` approves some claims without saying who pays `{}`", ast_rule.name.node, f.fee),
+                span,
+                "paid only when its condition holds",
+            )
+            .with_help(format!(
+                "say who pays otherwise: `fee {} paid by {} when ..., otherwise customer`\nfor example: {}",
+                f.fee,
+                f.payer,
+                witness::describe(model, policy, &assign)
+            ))
+            .with_example(claim),
+        );
+    }
+}
+
+// ---------------------------------------------------------------- windows
+
+fn windows(
+    file: &PolicyFile,
+    policy: &Policy,
+    blocks: &[&ast::RulesBlock],
+    out: &mut Vec<Diagnostic>,
+) {
+    let ast_windows: Vec<&ast::WindowDecl> = file
+        .decls
+        .iter()
+        .filter_map(|d| match d {
+            Decl::Window(w) => Some(w),
+            _ => None,
+        })
+        .collect();
+    for (w, aw) in policy.windows.iter().zip(&ast_windows) {
+        let end = match w.shape {
+            WindowShape::Until(d) | WindowShape::Between(_, d) => d,
+            _ => continue,
+        };
+        for (ext, aext) in w.extensions.iter().zip(&aw.extensions) {
+            if let ExtendTo::Date(to) = ext.to {
+                if to <= end {
+                    out.push(
+                        finding(
+                            Lint::EmptyWindow,
+                            format!("this extension of `{}` ends on {to}, not after the window's own end ({end}): it never extends it", w.name),
+                            aext.span,
+                            "extends nothing",
+                        )
+                        .with_help("extend to a later date, or remove the extension"),
+                    );
+                }
+            }
+        }
+    }
+    // A rule that needs one moment inside two fixed windows that do not meet.
+    for (block, ast_block) in policy.blocks.iter().zip(blocks) {
+        for (rule, ast_rule) in block.rules.iter().zip(&ast_block.rules) {
+            let mut within: Vec<(FactRef, usize)> = Vec::new();
+            for w in &rule.when {
+                conjuncts_within(w, &mut within);
+            }
+            'pairs: for (a, (fa, wa)) in within.iter().enumerate() {
+                for (fb, wb) in within.iter().skip(a + 1) {
+                    if fa != fb || wa == wb {
+                        continue;
+                    }
+                    let (Some(ra), Some(rb)) = (fixed_range(policy, *wa), fixed_range(policy, *wb))
+                    else {
+                        continue;
+                    };
+                    let start = ra.0.max(rb.0);
+                    let end = ra.1.min(rb.1);
+                    if start.is_some_and(|s| end.is_some_and(|e| s > e)) {
+                        let name = |i: usize| policy.windows.get(i).map_or("?", |w| &w.name);
+                        out.push(
+                            finding(
+                                Lint::EmptyWindow,
+                                format!(
+                                    "rule `{}` needs the same moment within `{}` and within `{}`, which have no day in common",
+                                    ast_rule.name.node,
+                                    name(*wa),
+                                    name(*wb)
+                                ),
+                                header(ast_rule),
+                                "never applies",
+                            )
+                            .with_help("check the windows' dates, or test different events"),
+                        );
+                        break 'pairs;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `X within W` tests among the conjuncts of a condition.
+fn conjuncts_within(e: &IExpr, out: &mut Vec<(FactRef, usize)>) {
+    match e {
+        IExpr::And(a, b) => {
+            conjuncts_within(a, out);
+            conjuncts_within(b, out);
+        }
+        IExpr::Window(x, WindowTest::Within, w) => {
+            if let IExpr::Fact(f) = &**x {
+                out.push((*f, *w));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The days a window without extensions covers, when they are fixed dates.
+fn fixed_range(
+    policy: &Policy,
+    w: usize,
+) -> Option<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)> {
+    let w = policy.windows.get(w)?;
+    if !w.extensions.is_empty() {
+        return None;
+    }
+    match w.shape {
+        WindowShape::Until(d) => Some((None, Some(d))),
+        WindowShape::Between(a, b) => Some((Some(a), Some(b))),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- money
+
+fn currencies(file: &PolicyFile, policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let Some(own) = policy.currency.as_deref() else {
+        return;
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut visit = |e: &ast::Expr, out: &mut Vec<Diagnostic>| {
+        walk_ast(e, &mut |x| {
+            let code = match &x.node {
+                ast::ExprKind::Money { currency, .. } => Some(currency),
+                ast::ExprKind::Convert(_, currency) => Some(currency),
+                _ => None,
+            };
+            if let Some(c) = code {
+                if c.node != own && !seen.contains(&c.node) {
+                    seen.push(c.node.clone());
+                    out.push(
+                        finding(
+                            Lint::CurrencyWithoutRate,
+                            format!("the policy's currency is {own}, but this amount is in {}: every claim it applies to must carry a {own}/{} rate", c.node, c.node),
+                            x.span,
+                            format!("in {}", c.node),
+                        )
+                        .with_help(format!("write the amount in {own}, or make sure claims carry `rates` (the contract's `rates` object) for {}", c.node)),
+                    );
+                }
+            }
+        });
+    };
+    for_each_expr(file, &mut |e| visit(e, out));
+}
+
+/// Calls `f` on every expression of the file that computes or compares (fee
+/// amounts, which are reported as written, are left out), in source order.
+fn for_each_expr(file: &PolicyFile, f: &mut dyn FnMut(&ast::Expr)) {
+    for d in &file.decls {
+        match d {
+            Decl::Window(w) => {
+                for x in &w.extensions {
+                    f(&x.when);
+                }
+            }
+            Decl::Threshold(t) => f(&t.expr),
+            Decl::Table(t) => {
+                for r in &t.rows {
+                    f(&r.value);
+                }
+                if let Some(x) = &t.default {
+                    f(x);
+                }
+            }
+            Decl::Rules(b) => {
+                for r in b.rules.iter().chain(b.otherwise.as_ref()) {
+                    for x in r.when.iter().chain(&r.unless).chain(&r.refund) {
+                        f(x);
+                    }
+                    for e in &r.evidence {
+                        if let Some(x) = &e.when {
+                            f(x);
+                        }
+                    }
+                    for d in &r.deductions {
+                        f(&d.amount);
+                        for x in d.cap.iter().chain(&d.when) {
+                            f(x);
+                        }
+                    }
+                    // A fee's amount is reported as written, never converted.
+                    for fee in &r.fees {
+                        if let Some(x) = &fee.when {
+                            f(x);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn walk_ast(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
+    f(e);
+    match &e.node {
+        ast::ExprKind::Not(x) | ast::ExprKind::Convert(x, _) => walk_ast(x, f),
+        ast::ExprKind::Binary(_, a, b) => {
+            walk_ast(a, f);
+            walk_ast(b, f);
+        }
+        ast::ExprKind::Test(x, t) => {
+            walk_ast(x, f);
+            match t {
+                ast::Test::Between(a, b) => {
+                    walk_ast(a, f);
+                    walk_ast(b, f);
+                }
+                ast::Test::Compare(_, a) => walk_ast(a, f),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------- definitions
+
+fn unused(file: &PolicyFile, policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let mut used_windows = vec![false; policy.windows.len()];
+    let mut used_thresholds = vec![false; policy.thresholds.len()];
+    let mut used_tables = vec![false; policy.tables.len()];
+    let mut used_facts = vec![false; policy.facts.len()];
+    let mut mark = |e: &IExpr| {
+        walk_ir(e, &mut |x| match x {
+            IExpr::Window(_, _, w) => set(&mut used_windows, *w),
+            IExpr::Threshold(t) => set(&mut used_thresholds, *t),
+            IExpr::Table(t) => set(&mut used_tables, *t),
+            IExpr::Fact(FactRef::Custom(i)) => set(&mut used_facts, *i),
+            _ => {}
+        });
+    };
+    for t in &policy.thresholds {
+        mark(&t.expr);
+    }
+    for t in &policy.tables {
+        for (_, e) in &t.rows {
+            mark(e);
+        }
+        if let Some(e) = &t.default {
+            mark(e);
+        }
+    }
+    for w in &policy.windows {
+        for x in &w.extensions {
+            mark(&x.when);
+        }
+    }
+    for r in policy
+        .blocks
+        .iter()
+        .flat_map(|b| b.rules.iter().chain(b.otherwise.as_ref()))
+    {
+        for e in r.expressions() {
+            mark(e);
+        }
+    }
+    for r in policy
+        .blocks
+        .iter()
+        .flat_map(|b| b.rules.iter().chain(b.otherwise.as_ref()))
+    {
+        for w in &r.deadlines {
+            set(&mut used_windows, *w);
+        }
+    }
+    // Thresholds and tables used only by unused thresholds are still "used"
+    // here: one finding at the top of a chain is enough.
+    let mut fees_used: Vec<&str> = Vec::new();
+    for d in &file.decls {
+        if let Decl::Rules(b) = d {
+            for r in b.rules.iter().chain(b.otherwise.as_ref()) {
+                fees_used.extend(r.fees.iter().map(|f| f.fee.node.as_str()));
+                fees_used.extend(r.deductions.iter().map(|f| f.fee.node.as_str()));
+            }
+        }
+    }
+    let (mut wi, mut ti, mut bi, mut fi) = (0, 0, 0, 0);
+    let report = |what: &str, name: &ast::Name, out: &mut Vec<Diagnostic>| {
+        out.push(
+            finding(
+                Lint::UnusedDefinition,
+                format!("the {what} `{}` is never used", name.node),
+                name.span,
+                "declared here, used nowhere",
+            )
+            .with_help("use it in a rule, or remove it if the page no longer says this"),
+        );
+    };
+    for d in &file.decls {
+        let (what, name, used) = match d {
+            Decl::Window(w) => ("window", &w.name, next(&used_windows, &mut wi)),
+            Decl::Threshold(t) => ("threshold", &t.name, next(&used_thresholds, &mut ti)),
+            Decl::Table(t) => ("table", &t.name, next(&used_tables, &mut bi)),
+            Decl::Fact(f) => ("fact", &f.name, next(&used_facts, &mut fi)),
+            Decl::Fees(names) => {
+                for n in names {
+                    if !fees_used.contains(&n.node.as_str()) {
+                        report("fee", n, out);
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if !used {
+            report(what, name, out);
+        }
+    }
+}
+
+/// Whether the next definition of a kind is used, counting definitions as they come.
+fn next(flags: &[bool], i: &mut usize) -> bool {
+    let used = flags.get(*i).copied().unwrap_or(true);
+    *i += 1;
+    used
+}
+
+fn set(flags: &mut [bool], i: usize) {
+    if let Some(f) = flags.get_mut(i) {
+        *f = true;
+    }
+}
+
+fn walk_ir(e: &IExpr, f: &mut dyn FnMut(&IExpr)) {
+    f(e);
+    for c in e.children() {
+        walk_ir(c, f);
+    }
+}
+
+// ---------------------------------------------------------------- law
+
+/// A consumer-law minimum: a claim the law says a merchant must not deny.
+struct Floor {
+    jurisdiction: &'static str,
+    reason: &'static str,
+    days_after_delivery: u64,
+    law: &'static str,
+}
+
+const FLOORS: &[Floor] = &[
+    Floor {
+        jurisdiction: "EU",
+        reason: "changed_mind",
+        days_after_delivery: 14,
+        law: "EU Consumer Rights Directive 2011/83/EU, art. 9: 14 days to withdraw from a distance sale, counted from delivery",
+    },
+    Floor {
+        jurisdiction: "UK",
+        reason: "changed_mind",
+        days_after_delivery: 14,
+        law: "UK Consumer Contracts Regulations 2013, reg. 30: 14 days to cancel a distance sale, counted from delivery",
+    },
+    Floor {
+        jurisdiction: "UK",
+        reason: "defective",
+        days_after_delivery: 30,
+        law: "UK Consumer Rights Act 2015, s. 22: 30 days to reject faulty goods, counted from delivery",
+    },
+    Floor {
+        jurisdiction: "KR",
+        reason: "changed_mind",
+        days_after_delivery: 7,
+        law: "Korea's Act on Consumer Protection in Electronic Commerce, art. 17: 7 days to withdraw, counted from receipt",
+    },
+];
+
+fn legal_floor(
+    file: &PolicyFile,
+    policy: &Policy,
+    blocks: &[&ast::RulesBlock],
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(declared) = file.decls.iter().find_map(|d| match d {
+        Decl::Jurisdictions(j) => Some(j),
+        _ => None,
+    }) else {
+        return;
+    };
+    let Some((bi, _)) = policy
+        .blocks
+        .iter()
+        .enumerate()
+        .find(|(_, b)| b.kind == "return")
+    else {
+        return;
+    };
+    for floor in FLOORS {
+        let Some(j) = declared.iter().find(|j| j.node == floor.jurisdiction) else {
+            continue;
+        };
+        let v = Variant {
+            filed_after_delivery: floor.days_after_delivery,
+            price: 80,
+        };
+        let mut claim = witness::base_claim(policy, "return", v);
+        if let Some(r) = claim.pointer_mut("/claim/reason") {
+            *r = Value::String(floor.reason.into());
+        }
+        let Ok(decoded) = crate::eval::decode(&claim.to_string(), policy) else {
+            continue;
+        };
+        let mut trace = crate::eval::Trace::default();
+        let Ok(verdict) = crate::eval::evaluate_traced(policy, &decoded, &mut trace) else {
+            continue;
+        };
+        if verdict.decision != crate::eval::verdict::Decision::Deny {
+            continue;
+        }
+        let rule = trace.decided.first().and_then(|&(b, r)| {
+            let ast_block = blocks.get(b)?;
+            if b != bi {
+                return None;
+            }
+            ast_block.rules.get(r).or(ast_block.otherwise.as_ref())
+        });
+        let Some(rule) = rule else { continue };
+        out.push(
+            finding(
+                Lint::LegalFloor,
+                format!(
+                    "in {}, a return for `{}` filed {} days after delivery must be accepted, but rule `{}` denies it",
+                    floor.jurisdiction,
+                    floor.reason,
+                    floor.days_after_delivery,
+                    rule.name.node
+                ),
+                header(rule),
+                "denies it",
+            )
+            .with_label(j.span, "declared here")
+            .with_help(format!(
+                "{}. Lengthen the window, or add a rule for these claims above this one\nfor example: claim.reason = {}, claim.filed_at {} days after order.delivered_at",
+                floor.law, floor.reason, floor.days_after_delivery
+            ))
+            .with_example(claim),
+        );
+    }
+}
