@@ -4,6 +4,7 @@
     clippy::unwrap_used,
     clippy::panic,
     clippy::indexing_slicing,
+    clippy::expect_used,
     reason = "tests"
 )]
 
@@ -15,6 +16,7 @@ mod suite {
     pub mod diff;
     pub mod docs;
     pub mod hostile;
+    pub mod lints;
     pub mod properties;
     pub mod runner;
     pub mod semantics;

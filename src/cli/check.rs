@@ -70,17 +70,14 @@ fn read_config(path: &Path, deny_warnings: bool) -> Result<LintConfig, String> {
 }
 
 /// Parses, checks and (when asked) lints one policy: every diagnostic, in source order.
-pub fn diagnose(source: &Source, config: Option<&LintConfig>) -> Diagnostics {
-    let ast = match crate::parse(source) {
-        Ok(a) => a,
-        Err(d) => return d,
+fn diagnose(source: &Source, config: Option<&LintConfig>) -> Diagnostics {
+    let result = match config {
+        Some(c) => crate::lint::lint_source(source, c),
+        None => crate::load(source).map(|_| Vec::new()),
     };
-    match crate::check::check(&ast, source) {
+    match result {
+        Ok(items) => Diagnostics::new(source.clone(), items),
         Err(d) => d,
-        Ok(policy) => {
-            let items = config.map_or_else(Vec::new, |c| crate::lint::lint(&ast, &policy, c));
-            Diagnostics::new(source.clone(), items)
-        }
     }
 }
 

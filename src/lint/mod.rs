@@ -127,6 +127,17 @@ impl Lint {
     }
 }
 
+/// Parses, checks and lints a policy: the lint findings, or the errors that
+/// stop the policy from checking.
+pub fn lint_source(
+    source: &crate::Source,
+    config: &LintConfig,
+) -> Result<Vec<Diagnostic>, crate::Diagnostics> {
+    let ast = crate::parse(source)?;
+    let policy = crate::check::check(&ast, source)?;
+    Ok(lint(&ast, &policy, config))
+}
+
 /// Lints a checked policy: every finding at its configured level, without the
 /// allowed ones, in source order.
 pub fn lint(file: &PolicyFile, policy: &Policy, config: &LintConfig) -> Vec<Diagnostic> {

@@ -1,0 +1,324 @@
+//! Lints: every lint's page in docs/lints/ shows a bad policy that gets the lint
+//! and a good one that does not (both executed here, the bad one's findings
+//! snapshotted); the seed policies' findings are pinned; configuration works; and
+//! a rule reported unreachable never decides a claim.
+
+use clause::diagnostic::{Code, Level};
+use clause::lint::{Lint, LintConfig, Setting};
+use clause::Source;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use super::support::{base_claim, policy, root, run_clause};
+
+/// Every lint at least at info level, so that a page's example shows whatever it finds.
+fn all_on() -> LintConfig {
+    let mut c = LintConfig::default();
+    for l in Lint::ALL {
+        if l.default_setting() == Setting::Allow {
+            c.settings.insert(*l, Setting::Info);
+        }
+    }
+    c
+}
+
+fn findings(name: &str, text: &str, config: &LintConfig) -> Vec<clause::Diagnostic> {
+    match clause::lint::lint_source(&Source::new(name, text), config) {
+        Ok(f) => f,
+        Err(d) => panic!("{name} does not check:\n{}", d.render(100)),
+    }
+}
+
+fn lints_of(found: &[clause::Diagnostic]) -> Vec<&'static str> {
+    found
+        .iter()
+        .filter_map(|d| match d.code {
+            Code::Lint(l) => Some(l.name()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The body of the first fenced block whose info string is `info`.
+fn block(page: &str, info: &str) -> Option<String> {
+    let fence = format!("```{info}\n");
+    let start = page.find(&fence)? + fence.len();
+    let end = page.get(start..)?.find("\n```")? + start;
+    Some(page.get(start..end)?.to_string() + "\n")
+}
+
+#[test]
+fn every_lint_page_shows_a_bad_and_a_good_policy() {
+    let mut rendered = String::new();
+    for lint in Lint::ALL {
+        let path = root().join(format!("docs/lints/{}.md", lint.name()));
+        let page = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} is missing", path.display()));
+        let bad = block(&page, "policy bad")
+            .unwrap_or_else(|| panic!("{}: no ```policy bad block", lint.name()));
+        let good = block(&page, "policy good")
+            .unwrap_or_else(|| panic!("{}: no ```policy good block", lint.name()));
+        let name = format!("{}.policy", lint.name());
+        let found = findings(&name, &bad, &all_on());
+        assert!(
+            lints_of(&found).contains(&lint.name()),
+            "{}: the bad example gets {:?}",
+            lint.name(),
+            lints_of(&found)
+        );
+        let fixed = findings(&name, &good, &all_on());
+        assert!(
+            !lints_of(&fixed).contains(&lint.name()),
+            "{}: the good example still gets it",
+            lint.name()
+        );
+        let mine: Vec<clause::Diagnostic> = found
+            .into_iter()
+            .filter(|d| d.code == Code::Lint(*lint))
+            .collect();
+        rendered.push_str(&clause::Diagnostics::new(Source::new(name, bad), mine).render(100));
+    }
+    insta::assert_snapshot!(rendered);
+}
+
+#[test]
+fn seed_policies_findings_are_known() {
+    let mut out = Vec::new();
+    for name in ["boutique", "imicro", "imirror", "import-express", "imro"] {
+        let path = root().join(format!("policies/{name}.policy"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        for d in findings(&format!("policies/{name}.policy"), &text, &all_on()) {
+            let src = Source::new(name, text.clone());
+            let (line, _) = src.line_col(d.span().start);
+            out.push(format!(
+                "{name}:{line} {} {}: {}",
+                d.level.as_str(),
+                d.code,
+                d.message
+            ));
+        }
+    }
+    insta::assert_snapshot!(out.join("\n"));
+}
+
+/// Every example claim a finding carries is valid under its policy and shows
+/// what the finding says (the lints confirm before reporting; this checks again
+/// from outside).
+#[test]
+fn example_claims_are_valid_claims() {
+    for name in ["boutique", "imicro", "imirror", "import-express", "imro"] {
+        let path = root().join(format!("policies/{name}.policy"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let p = policy(&text);
+        for d in findings(name, &text, &all_on()) {
+            if let Some(claim) = &d.example {
+                let v = clause::eval::eval_json(&p, &claim.to_string());
+                assert!(
+                    v.is_ok(),
+                    "{name}: example of `{}` is not a valid claim",
+                    d.message
+                );
+            }
+        }
+    }
+}
+
+const SHADOWED: &str = r#"
+policy shop "Shop" {
+  currency USD
+  timezone "UTC"
+  window returns = 30 days from order.delivered_at else order.placed_at
+
+  rules for return {
+    rule digital: deny "Digital goods are final sale."
+      when item.category is digital
+    rule late: deny "Returns are accepted within 30 days of delivery."
+      when claim.filed_at after returns
+    rule digital_defect: approve refund "Defective digital goods are refunded."
+      when item.category is digital and claim.reason is defective
+      refund item.price
+    rule defect: approve refund "Defective items are refunded."
+      when claim.reason is one of (defective, damaged_in_transit)
+      refund item.price
+    rule defect_unapproved: review "Defects are checked by our team."
+      when claim.reason is defective and not (claim.preapproved else false)
+    rule change_of_mind: approve refund "Changed your mind? Return it within 30 days."
+      when claim.reason is changed_mind
+      refund item.price
+      fee return_shipping paid by customer
+  }
+}
+"#;
+
+#[test]
+fn shadowed_rules_are_reported_unreachable_and_nothing_else_is() {
+    let found = findings("shadowed.policy", SHADOWED, &all_on());
+    let unreachable: Vec<String> = found
+        .iter()
+        .filter(|d| d.code == Code::Lint(Lint::UnreachableRule))
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(unreachable.len(), 2, "{unreachable:#?}");
+    assert!(unreachable[0].contains("digital_defect"));
+    assert!(unreachable[1].contains("defect_unapproved"));
+    // No otherwise: other reasons (wrong_item, ...) are decided by no rule.
+    let undecided = found
+        .iter()
+        .find(|d| d.code == Code::Lint(Lint::UndecidedClaims))
+        .expect("undecided claims");
+    let claim = undecided.example.as_ref().expect("an example claim");
+    let v = super::support::verdict(&policy(SHADOWED), claim);
+    assert_eq!(v["because"][0]["rule"], "no_rule_decides");
+}
+
+fn claim_for(reason: &str, category: &str, filed_days: i64, preapproved: Option<bool>) -> Value {
+    let mut c = base_claim();
+    c["claim"]["reason"] = json!(reason);
+    c["items"][0]["category"] = json!(category);
+    let filed =
+        chrono::NaiveDate::from_ymd_opt(2023, 9, 5).unwrap() + chrono::Days::new(filed_days as u64);
+    c["claim"]["filed_at"] = json!(format!("{filed}T12:00:00Z"));
+    c["as_of"] = json!(format!("{filed}T13:00:00Z"));
+    c["claim"]["preapproved"] = preapproved.map_or(Value::Null, Value::Bool);
+    c
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Soundness of unreachable-rule: for random claims, a rule the lint reports
+    /// unreachable never decides.
+    #[test]
+    fn a_rule_reported_unreachable_never_decides(
+        reason in prop::sample::select(vec!["changed_mind", "defective", "damaged_in_transit", "wrong_item", "not_as_described"]),
+        category in prop::sample::select(vec!["digital", "general", "books"]),
+        filed in 0i64..60,
+        preapproved in prop::option::of(any::<bool>()),
+    ) {
+        let p = policy(SHADOWED);
+        let names: Vec<String> = findings("shadowed.policy", SHADOWED, &all_on())
+            .iter()
+            .filter(|d| d.code == Code::Lint(Lint::UnreachableRule))
+            .filter_map(|d| d.message.split('`').nth(1).map(str::to_string))
+            .collect();
+        prop_assert_eq!(names.len(), 2);
+        let v = super::support::verdict(&p, &claim_for(reason, category, filed, preapproved));
+        let rule = v["because"][0]["rule"].as_str().unwrap().to_string();
+        prop_assert!(!names.contains(&rule), "{} decided {:?}", rule, v);
+    }
+}
+
+const FEE_POLICY: &str = r#"
+policy shop "Shop" {
+  currency USD
+  timezone "UTC"
+
+  rules for return {
+    rule damaged: approve refund "Damaged items come back at our cost."
+      when claim.reason is damaged_in_transit
+      refund item.price
+      fee return_shipping paid by merchant
+    rule other: approve refund "Other returns are refunded; you pay return shipping."
+      when claim.reason is not damaged_in_transit
+      refund item.price
+      deduct return_shipping USD 8
+  }
+}
+"#;
+
+#[test]
+fn configuration_allows_warns_and_denies() {
+    let default = findings("fees.policy", FEE_POLICY, &LintConfig::default());
+    let fee = default
+        .iter()
+        .find(|d| d.code == Code::Lint(Lint::UnassignedFee))
+        .expect("unassigned-fee");
+    assert_eq!(fee.level, Level::Warning);
+
+    let mut denied = LintConfig::from_toml("[lints]\nunassigned-fee = \"deny\"\n").unwrap();
+    let found = findings("fees.policy", FEE_POLICY, &denied);
+    assert!(found
+        .iter()
+        .any(|d| d.code == Code::Lint(Lint::UnassignedFee) && d.level == Level::Error));
+
+    denied.settings.insert(Lint::UnassignedFee, Setting::Allow);
+    let found = findings("fees.policy", FEE_POLICY, &denied);
+    assert!(!lints_of(&found).contains(&"unassigned-fee"));
+
+    let warnings_denied = LintConfig {
+        deny_warnings: true,
+        ..LintConfig::default()
+    };
+    let found = findings("fees.policy", FEE_POLICY, &warnings_denied);
+    assert!(found.iter().all(|d| d.level != Level::Warning));
+
+    // A comment above the rule allows it there only.
+    let commented = FEE_POLICY.replace(
+        "    rule other:",
+        "    # clause: allow(unassigned-fee) -- the page says nothing more\n    rule other:",
+    );
+    let found = findings("fees.policy", &commented, &LintConfig::default());
+    assert!(!lints_of(&found).contains(&"unassigned-fee"), "{found:#?}");
+
+    // A misspelt name in a comment is itself reported.
+    let misspelt = FEE_POLICY.replace(
+        "    rule other:",
+        "    # clause: allow(unasigned-fee)\n    rule other:",
+    );
+    let found = findings("fees.policy", &misspelt, &LintConfig::default());
+    let unknown = found
+        .iter()
+        .find(|d| d.code == Code::Lint(Lint::UnknownLint))
+        .unwrap();
+    assert_eq!(
+        unknown.help.as_deref(),
+        Some("did you mean `unassigned-fee`?")
+    );
+
+    for bad in [
+        "[lints]\nunreachable-rules = \"deny\"\n",
+        "[lints]\nunreachable-rule = \"error\"\n",
+        "[lint]\n",
+    ] {
+        assert!(LintConfig::from_toml(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn check_applies_clause_toml_and_deny_warnings() {
+    let dir = std::env::temp_dir().join(format!("clause-lints-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("policies")).unwrap();
+    let file = dir.join("policies/fees.policy");
+    std::fs::write(&file, FEE_POLICY).unwrap();
+
+    let path = file.to_str().unwrap();
+    let (code, text, _) = run_clause(&["check", path], None);
+    assert_eq!(code, 0);
+    assert!(text.contains("clause::unassigned-fee"), "{text}");
+    assert!(text.contains("1 warning"), "{text}");
+
+    let (code, _, _) = run_clause(&["check", "--deny", "warnings", path], None);
+    assert_eq!(code, 1);
+
+    std::fs::write(
+        dir.join("clause.toml"),
+        "[lints]\nunassigned-fee = \"allow\"\n",
+    )
+    .unwrap();
+    let (code, text, _) = run_clause(&["check", "--deny", "warnings", path], None);
+    assert_eq!(code, 0, "{text}");
+
+    std::fs::write(
+        dir.join("clause.toml"),
+        "[lints]\nunassigned-fees = \"allow\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run_clause(&["check", path], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("did you mean `unassigned-fee`?"), "{err}");
+
+    let (code, _, _) = run_clause(&["check", "--format", "json", "--no-lints", path], None);
+    assert_eq!(code, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
