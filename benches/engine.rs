@@ -34,6 +34,15 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    let config = clause::lint::LintConfig::default();
+    c.bench_function("parse+check+lint the five seed policies", |b| {
+        b.iter(|| {
+            for s in &seeds {
+                black_box(clause::lint::lint_source(black_box(s), &config).unwrap());
+            }
+        })
+    });
+
     let bench = clause::Source::new(
         "imicro-bench.policy",
         read(&root.join("benches/imicro-bench.policy")),
