@@ -24,7 +24,7 @@ pub fn run(file: &PolicyFile, policy: &Policy) -> Vec<Diagnostic> {
     for ast_block in &blocks {
         for rule in ast_block.rules.iter().chain(ast_block.otherwise.as_ref()) {
             source_text(rule, &mut out);
-            deductions(rule, &mut out);
+            deductions(policy, rule, &mut out);
         }
     }
     for (bi, (block, ast_block)) in policy.blocks.iter().zip(&blocks).enumerate() {
@@ -316,7 +316,8 @@ fn source_text(rule: &ast::Rule, out: &mut Vec<Diagnostic>) {
     );
 }
 
-fn deductions(rule: &ast::Rule, out: &mut Vec<Diagnostic>) {
+fn deductions(policy: &Policy, rule: &ast::Rule, out: &mut Vec<Diagnostic>) {
+    let currency = policy.currency.as_deref().unwrap_or("USD");
     if rule.decision.node != Decision::Approve {
         return;
     }
@@ -339,7 +340,10 @@ fn deductions(rule: &ast::Rule, out: &mut Vec<Diagnostic>) {
                     d.amount.span,
                     "no limit on this amount",
                 )
-                .with_help("Clause stops the refund at zero; say so on the page, or cap it: `deduct FEE AMOUNT up to USD 20`"),
+                .with_help(format!(
+                    "Clause stops the refund at zero; say so on the page, or cap it: `deduct {} AMOUNT up to {currency} 20`",
+                    d.fee.node
+                )),
             ),
             _ => {}
         }
