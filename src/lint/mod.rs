@@ -31,6 +31,7 @@ pub enum Lint {
     CurrencyWithoutRate,
     UnusedDefinition,
     MissingSourceText,
+    StaleQuote,
     LegalFloor,
     AnalysisLimit,
     UnknownLint,
@@ -48,6 +49,7 @@ impl Lint {
         Lint::CurrencyWithoutRate,
         Lint::UnusedDefinition,
         Lint::MissingSourceText,
+        Lint::StaleQuote,
         Lint::LegalFloor,
         Lint::AnalysisLimit,
         Lint::UnknownLint,
@@ -66,6 +68,7 @@ impl Lint {
             Lint::CurrencyWithoutRate => "currency-without-rate",
             Lint::UnusedDefinition => "unused-definition",
             Lint::MissingSourceText => "missing-source-text",
+            Lint::StaleQuote => "stale-quote",
             Lint::LegalFloor => "legal-floor",
             Lint::AnalysisLimit => "analysis-limit",
             Lint::UnknownLint => "unknown-lint",
@@ -85,6 +88,7 @@ impl Lint {
             Lint::CurrencyWithoutRate => "clause::currency-without-rate",
             Lint::UnusedDefinition => "clause::unused-definition",
             Lint::MissingSourceText => "clause::missing-source-text",
+            Lint::StaleQuote => "clause::stale-quote",
             Lint::LegalFloor => "clause::legal-floor",
             Lint::AnalysisLimit => "clause::analysis-limit",
             Lint::UnknownLint => "clause::unknown-lint",
@@ -120,6 +124,9 @@ impl Lint {
             }
             Lint::UnusedDefinition => "A window, threshold, table, fact or fee that nothing uses",
             Lint::MissingSourceText => "A rule without the words of the policy page it encodes",
+            Lint::StaleQuote => {
+                "A rule whose quoted words give a period its windows no longer have (\"30 days\" over a 45-day window)"
+            }
             Lint::LegalFloor => "A denial below a consumer-law minimum of a declared jurisdiction",
             Lint::AnalysisLimit => "A question the analysis could not answer within its budget",
             Lint::UnknownLint => "A lint name in clause.toml or a comment that does not exist",
