@@ -113,7 +113,12 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
             match configs.for_file(f) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    problems.push(e);
+                    // The file is not checked as configured: it fails, and the
+                    // broken clause.toml is named once.
+                    failed += 1;
+                    if !problems.contains(&e) {
+                        problems.push(e);
+                    }
                     continue;
                 }
             }

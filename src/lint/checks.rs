@@ -28,8 +28,15 @@ pub fn run(file: &PolicyFile, policy: &Policy) -> Vec<Diagnostic> {
         }
     }
     for (bi, (block, ast_block)) in policy.blocks.iter().zip(&blocks).enumerate() {
+        let mut gave_up = false;
         for ri in 0..=block.rules.len() {
-            fees(policy, &model, bi, block, ast_block, ri, &mut out);
+            gave_up |= fees(policy, &model, bi, block, ast_block, ri, &mut out);
+        }
+        let noted = out
+            .iter()
+            .any(|d| d.code == Code::Lint(Lint::AnalysisLimit) && d.span() == ast_block.kind.span);
+        if gave_up && !noted {
+            out.push(analysis_limit(block, ast_block));
         }
     }
     windows(file, policy, &blocks, &mut out);
@@ -78,6 +85,7 @@ fn rules(
         .collect();
     let ast_rules: Vec<&ast::Rule> = ast_block.rules.iter().collect();
     let mut gave_up = false;
+    let mut overlap_gave_up = false;
     for (j, cond) in conds.iter().enumerate() {
         let Some(rule) = ast_rules.get(j) else {
             continue;
@@ -134,7 +142,11 @@ fn rules(
             Answer::GaveUp => gave_up = true,
             Answer::Candidate(_) => {}
         }
-        overlap(policy, model, bi, block, &conds, &ast_rules, j, out);
+        if !overlap_gave_up && overlap(policy, model, bi, block, &conds, &ast_rules, j, out) {
+            // One exhausted search is enough: the others on this block would be too.
+            overlap_gave_up = true;
+            gave_up = true;
+        }
     }
     match (&block.otherwise, &ast_block.otherwise) {
         (Some(_), Some(o)) => {
@@ -156,19 +168,22 @@ fn rules(
         _ => undecided(policy, model, block, ast_block, &conds, &mut gave_up, out),
     }
     if gave_up {
-        out.push(
-            finding(
-                Lint::AnalysisLimit,
-                format!(
-                    "the rules for {} have too many combinations to analyse in full; some lints said nothing about them",
-                    block.kind
-                ),
-                ast_block.kind.span,
-                "not fully analysed",
-            )
-            .with_help("name parts of long conditions with `threshold`, or split the block's rules"),
-        );
+        out.push(analysis_limit(block, ast_block));
     }
+}
+
+/// The note that some question about a block went unanswered.
+fn analysis_limit(block: &RuleBlock, ast_block: &ast::RulesBlock) -> Diagnostic {
+    finding(
+        Lint::AnalysisLimit,
+        format!(
+            "the rules for {} have too many combinations to analyse in full; some lints said nothing about them",
+            block.kind
+        ),
+        ast_block.kind.span,
+        "not fully analysed",
+    )
+    .with_help("shorter conditions (fewer facts combined with `or`) or fewer rules per block let the analysis finish")
 }
 
 /// A claim that reaches the end of a block without `otherwise`.
@@ -225,11 +240,13 @@ fn overlap(
     ast_rules: &[&ast::Rule],
     j: usize,
     out: &mut Vec<Diagnostic>,
-) {
+) -> bool {
     let (Some(later), Some(later_ast)) = (block.rules.get(j), ast_rules.get(j)) else {
-        return;
+        return false;
     };
-    let Some(cond_j) = conds.get(j) else { return };
+    let Some(cond_j) = conds.get(j) else {
+        return false;
+    };
     for i in 0..j {
         let (Some(earlier), Some(earlier_ast), Some(cond_i)) =
             (block.rules.get(i), ast_rules.get(i), conds.get(i))
@@ -241,8 +258,10 @@ fn overlap(
         }
         let mut parts = vec![cond_i.clone(), cond_j.clone()];
         parts.extend(conds.iter().take(i).map(|c| c.clone().negate()));
-        let Answer::Candidate(assign) = model.satisfiable(&Formula::All(parts)) else {
-            continue;
+        let assign = match model.satisfiable(&Formula::All(parts)) {
+            Answer::Candidate(a) => a,
+            Answer::Never => continue,
+            Answer::GaveUp => return true,
         };
         let confirmed = confirm(policy, model, block, &assign, |claim, _, trace| {
             trace.decided.first() == Some(&(bi, i))
@@ -266,9 +285,10 @@ fn overlap(
                 ))
                 .with_example(claim),
             );
-            return;
+            return false;
         }
     }
+    false
 }
 
 fn same_outcome(a: &CheckedRule, b: &CheckedRule) -> bool {
@@ -328,40 +348,50 @@ fn deductions(policy: &Policy, rule: &ast::Rule, out: &mut Vec<Diagnostic>) {
     if rule.decision.node != Decision::Approve {
         return;
     }
+    let refund_from_claim = rule.refund.as_ref().is_some_and(reads_claim);
     let mut percent = Decimal::ZERO;
     let mut percent_spans = Vec::new();
     for d in &rule.deductions {
-        match &d.amount.node {
-            ast::ExprKind::Percent(p) if d.when.is_none() => {
-                percent += *p;
-                percent_spans.push(d.amount.span);
-            }
-            ast::ExprKind::Percent(_) | ast::ExprKind::Money { .. } => {}
-            _ if d.cap.is_none() => out.push(
-                finding(
-                    Lint::NegativeRefund,
-                    format!(
-                        "the `{}` deduction of rule `{}` comes from the claim and can be larger than the refund",
-                        d.fee.node, rule.name.node
-                    ),
-                    d.amount.span,
-                    "no limit on this amount",
-                )
-                .with_help(format!(
+        if let ast::ExprKind::Percent(p) = &d.amount.node {
+            // Conditional percentages count too: all their conditions may hold at once.
+            percent += *p;
+            percent_spans.push(d.amount.span);
+            continue;
+        }
+        if d.cap.is_some() {
+            continue;
+        }
+        let message = if reads_claim(&d.amount) {
+            format!(
+                "the `{}` deduction of rule `{}` comes from the claim and can be larger than the refund",
+                d.fee.node, rule.name.node
+            )
+        } else if refund_from_claim {
+            format!(
+                "the fixed `{}` deduction of rule `{}` is larger than the refund of any claim whose refund is smaller",
+                d.fee.node, rule.name.node
+            )
+        } else {
+            continue;
+        };
+        out.push(
+            finding(Lint::NegativeRefund, message, d.amount.span, "no limit on this amount").with_help(
+                format!(
                     "Clause stops the refund at zero; say so on the page, or cap it: `deduct {} AMOUNT up to {currency} 20`",
                     d.fee.node
-                )),
+                ),
             ),
-            _ => {}
-        }
+        );
     }
-    if percent > Decimal::ONE_HUNDRED {
+    // Percentages are held as fractions: 60% is 0.6.
+    if percent > Decimal::ONE {
+        let percent = (percent * Decimal::ONE_HUNDRED).normalize();
         let mut spans = percent_spans.into_iter();
         if let Some(first) = spans.next() {
             let mut d = finding(
                 Lint::NegativeRefund,
                 format!(
-                    "the deductions of rule `{}` add up to {percent}% of the refund",
+                    "the deductions of rule `{}` can add up to {percent}% of the refund",
                     rule.name.node
                 ),
                 first,
@@ -371,10 +401,19 @@ fn deductions(policy: &Policy, rule: &ast::Rule, out: &mut Vec<Diagnostic>) {
                 d = d.with_label(s, "");
             }
             out.push(
-                d.with_help("deductions above 100% take the whole refund; check the percentages"),
+                d.with_help("deductions above 100% take the whole refund; check the percentages and their conditions"),
             );
         }
     }
+}
+
+/// Whether an expression reads a fact of the claim.
+fn reads_claim(e: &ast::Expr) -> bool {
+    let mut found = false;
+    walk_ast(e, &mut |x| {
+        found |= matches!(x.node, ast::ExprKind::Path(_))
+    });
+    found
 }
 
 /// An approval that deducts a fee without saying who pays it, or says who pays
@@ -389,7 +428,7 @@ fn fees(
     ast_block: &ast::RulesBlock,
     ri: usize,
     out: &mut Vec<Diagnostic>,
-) {
+) -> bool {
     let (Some(rule), Some(ast_rule)) = (
         block
             .rules
@@ -400,10 +439,10 @@ fn fees(
             .as_ref()
             .filter(|_| ri == ast_block.rules.len())),
     ) else {
-        return;
+        return false;
     };
     if rule.decision != Decision::Approve {
-        return;
+        return false;
     }
     for d in &ast_rule.deductions {
         if !ast_rule.fees.iter().any(|f| f.fee.node == d.fee.node) {
@@ -474,8 +513,10 @@ fn fees(
                 .filter_map(|g| g.when.as_ref())
                 .map(|w| Formula::Expr(w).negate()),
         );
-        let Answer::Candidate(assign) = model.satisfiable(&Formula::All(parts)) else {
-            continue;
+        let assign = match model.satisfiable(&Formula::All(parts)) {
+            Answer::Candidate(a) => a,
+            Answer::Never => continue,
+            Answer::GaveUp => return true,
         };
         let confirmed = confirm(policy, model, block, &assign, |_, verdict, trace| {
             trace.decided.first() == Some(&(bi, ri)) && !verdict.fees.iter().any(|g| g.fee == f.fee)
@@ -500,6 +541,7 @@ fn fees(
             .with_example(claim),
         );
     }
+    false
 }
 
 /// Periods a quote states: (count, unit), units as a window counts them.
@@ -954,6 +996,8 @@ fn walk_ir(e: &IExpr, f: &mut dyn FnMut(&IExpr)) {
 /// A consumer-law minimum: a claim the law says a merchant must not deny.
 struct Floor {
     jurisdiction: &'static str,
+    /// A destination in the jurisdiction, for the example claim.
+    country: &'static str,
     reason: &'static str,
     days_after_delivery: u64,
     law: &'static str,
@@ -962,24 +1006,28 @@ struct Floor {
 const FLOORS: &[Floor] = &[
     Floor {
         jurisdiction: "EU",
+        country: "DE",
         reason: "changed_mind",
         days_after_delivery: 14,
         law: "EU Consumer Rights Directive 2011/83/EU, art. 9: 14 days to withdraw from a distance sale, counted from delivery",
     },
     Floor {
         jurisdiction: "UK",
+        country: "GB",
         reason: "changed_mind",
         days_after_delivery: 14,
         law: "UK Consumer Contracts Regulations 2013, reg. 30: 14 days to cancel a distance sale, counted from delivery",
     },
     Floor {
         jurisdiction: "UK",
+        country: "GB",
         reason: "defective",
         days_after_delivery: 30,
         law: "UK Consumer Rights Act 2015, s. 22: 30 days to reject faulty goods, counted from delivery",
     },
     Floor {
         jurisdiction: "KR",
+        country: "KR",
         reason: "changed_mind",
         days_after_delivery: 7,
         law: "Korea's Act on Consumer Protection in Electronic Commerce, art. 17: 7 days to withdraw, counted from receipt",
@@ -1017,6 +1065,9 @@ fn legal_floor(
         let mut claim = witness::base_claim(policy, "return", v);
         if let Some(r) = claim.pointer_mut("/claim/reason") {
             *r = Value::String(floor.reason.into());
+        }
+        if let Some(c) = claim.pointer_mut("/order/destination/country") {
+            *c = Value::String(floor.country.into());
         }
         let Ok(decoded) = crate::eval::decode(&claim.to_string(), policy) else {
             continue;

@@ -221,7 +221,7 @@ policy shop "Shop" {
     rule other: approve refund "Other returns are refunded; you pay return shipping."
       when claim.reason is not damaged_in_transit
       refund item.price
-      deduct return_shipping USD 8
+      deduct return_shipping 10%
   }
 }
 "#;
