@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod eval;
 pub mod explain;
+pub mod fmt;
 pub mod money;
 pub mod render;
 pub mod source;
