@@ -14,6 +14,7 @@ mod suite {
     pub mod diagnostics;
     pub mod diff;
     pub mod docs;
+    pub mod fmt;
     pub mod hostile;
     pub mod properties;
     pub mod runner;
