@@ -682,6 +682,32 @@ impl Printer<'_, '_> {
         self.extent(e).1
     }
 
+    fn start_of(&self, e: &Expr) -> usize {
+        self.extent(e).0
+    }
+
+    /// Where the `n` words (or punctuation marks) of code before `at` start: the
+    /// keywords that begin an item whose first span is further in.
+    fn back(&self, at: usize, n: usize) -> usize {
+        let Some(src) = self.src else {
+            return at;
+        };
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut at = at;
+        for _ in 0..n {
+            let Some((mut p, b)) = src.prev_code(at) else {
+                break;
+            };
+            if ident(b) {
+                while p > 0 && src.code.get(p - 1).is_some_and(|&c| ident(c)) {
+                    p -= 1;
+                }
+            }
+            at = p;
+        }
+        at
+    }
+
     // ------------------------------------------------------------ items
 
     fn item(&self, items: &mut Vec<Item>, anchor: usize, end: usize, indent: usize, doc: Doc) {
@@ -728,7 +754,7 @@ impl Printer<'_, '_> {
 
     fn file(&self, file: &PolicyFile) -> String {
         let mut items = Vec::new();
-        let anchor = file.name.span.start;
+        let anchor = self.back(file.name.span.start, 1);
         let brace = self.open_brace(file.name.span.end);
         let header = match &file.title {
             Some(t) => format!("policy {} {} {{", file.name.node, escape(t)),
@@ -781,7 +807,7 @@ impl Printer<'_, '_> {
             Decl::Currency(c) => {
                 self.item(
                     items,
-                    c.span.start,
+                    self.back(c.span.start, 1),
                     c.span.end,
                     IND,
                     text(format!("currency {}", c.node)),
@@ -789,14 +815,20 @@ impl Printer<'_, '_> {
             }
             Decl::Timezone(t) => {
                 let doc = text(format!("timezone {}", escape(&t.node)));
-                self.item(items, t.span.start, t.span.end, IND, doc);
+                self.item(items, self.back(t.span.start, 1), t.span.end, IND, doc);
             }
             Decl::Calendar(c) => {
                 let brace = self.open_brace(c.span.start);
                 self.item(items, c.span.start, brace + 1, IND, text("calendar {"));
                 if let (Some(first), Some(last)) = (c.weekend.first(), c.weekend.last()) {
                     let doc = text(format!("weekend {}", names(&c.weekend)));
-                    self.item(items, first.span.start, last.span.end, IND + 2, doc);
+                    self.item(
+                        items,
+                        self.back(first.span.start, 1),
+                        last.span.end,
+                        IND + 2,
+                        doc,
+                    );
                 }
                 let span = |h: &Holiday| match h {
                     Holiday::Date(d) => d.span,
@@ -812,7 +844,13 @@ impl Printer<'_, '_> {
                         })
                         .collect();
                     let doc = text(format!("holidays {}", list.join(", ")));
-                    self.item(items, span(first).start, span(last).end, IND + 2, doc);
+                    self.item(
+                        items,
+                        self.back(span(first).start, 1),
+                        span(last).end,
+                        IND + 2,
+                        doc,
+                    );
                 }
                 self.close(items, c.span.end.saturating_sub(1), IND);
             }
@@ -825,12 +863,18 @@ impl Printer<'_, '_> {
                     s.push_str(" optional");
                 }
                 let end = f.codes.last().unwrap_or(&f.ty).span.end;
-                self.item(items, f.name.span.start, end, IND, text(s));
+                self.item(items, self.back(f.name.span.start, 1), end, IND, text(s));
             }
             Decl::Fees(fs) => {
                 if let (Some(first), Some(last)) = (fs.first(), fs.last()) {
                     let doc = text(format!("fees {}", names(fs)));
-                    self.item(items, first.span.start, last.span.end, IND, doc);
+                    self.item(
+                        items,
+                        self.back(first.span.start, 1),
+                        last.span.end,
+                        IND,
+                        doc,
+                    );
                 }
             }
             Decl::Window(w) => self.window(items, w),
@@ -840,12 +884,18 @@ impl Printer<'_, '_> {
                     self.top(&t.expr),
                 ]);
                 let end = self.end_of(&t.expr);
-                self.item(items, t.name.span.start, end, IND, doc);
+                self.item(items, self.back(t.name.span.start, 1), end, IND, doc);
             }
             Decl::Table(t) => {
                 let brace = self.open_brace(t.key.span.end);
                 let header = text(format!("table {} by {} {{", t.name.node, t.key.node));
-                self.item(items, t.name.span.start, brace + 1, IND, header);
+                self.item(
+                    items,
+                    self.back(t.name.span.start, 1),
+                    brace + 1,
+                    IND,
+                    header,
+                );
                 let mut last_end = brace + 1;
                 for row in &t.rows {
                     let doc = Doc::Concat(vec![
@@ -862,7 +912,13 @@ impl Printer<'_, '_> {
                 if let Some(v) = &t.default {
                     let doc = Doc::Concat(vec![text("otherwise: "), self.top(v)]);
                     last_end = self.end_of(v);
-                    self.item(items, v.span.start, last_end, IND + 2, doc);
+                    self.item(
+                        items,
+                        self.back(self.start_of(v), 2),
+                        last_end,
+                        IND + 2,
+                        doc,
+                    );
                 }
                 let close = self.src.and_then(|s| s.find(last_end, b'}')).unwrap_or(0);
                 self.close(items, close, IND);
@@ -993,7 +1049,13 @@ impl Printer<'_, '_> {
             .chain(r.unless.iter().map(|e| ("unless ", e)))
         {
             let doc = Doc::Concat(vec![text(word), self.top(e)]);
-            self.item(items, e.span.start, self.end_of(e), CL, doc);
+            self.item(
+                items,
+                self.back(self.start_of(e), 1),
+                self.end_of(e),
+                CL,
+                doc,
+            );
         }
         for ev in &r.evidence {
             let Some(first) = ev.codes.first() else {
@@ -1005,11 +1067,23 @@ impl Printer<'_, '_> {
                 parts.push(self.tail(vec![(Doc::Line, "when ", w, None)]));
                 end = self.end_of(w);
             }
-            self.item(items, first.span.start, end, CL, Doc::Concat(parts));
+            self.item(
+                items,
+                self.back(first.span.start, 2),
+                end,
+                CL,
+                Doc::Concat(parts),
+            );
         }
         if let Some(e) = &r.refund {
             let doc = Doc::Concat(vec![text("refund "), self.top(e)]);
-            self.item(items, e.span.start, self.end_of(e), CL, doc);
+            self.item(
+                items,
+                self.back(self.start_of(e), 1),
+                self.end_of(e),
+                CL,
+                doc,
+            );
         }
         for d in &r.deductions {
             let mut parts = vec![text(format!("deduct {} ", d.fee.node)), self.top(&d.amount)];
@@ -1026,7 +1100,13 @@ impl Printer<'_, '_> {
             if !tail.is_empty() {
                 parts.push(self.tail(tail));
             }
-            self.item(items, d.fee.span.start, end, CL, Doc::Concat(parts));
+            self.item(
+                items,
+                self.back(d.fee.span.start, 1),
+                end,
+                CL,
+                Doc::Concat(parts),
+            );
         }
         for f in &r.fees {
             let mut parts = vec![text(format!("fee {} paid by {}", f.fee.node, f.payer.node))];
@@ -1047,11 +1127,23 @@ impl Printer<'_, '_> {
             if !tail.is_empty() {
                 parts.push(self.tail(tail));
             }
-            self.item(items, f.fee.span.start, end, CL, Doc::Concat(parts));
+            self.item(
+                items,
+                self.back(f.fee.span.start, 1),
+                end,
+                CL,
+                Doc::Concat(parts),
+            );
         }
         if let (Some(first), Some(last)) = (r.deadlines.first(), r.deadlines.last()) {
             let doc = text(format!("deadline {}", names(&r.deadlines)));
-            self.item(items, first.span.start, last.span.end, CL, doc);
+            self.item(
+                items,
+                self.back(first.span.start, 1),
+                last.span.end,
+                CL,
+                doc,
+            );
         }
     }
 
@@ -1131,6 +1223,7 @@ impl Printer<'_, '_> {
                 } else {
                     let extra = tr.len().saturating_sub(n);
                     lead.extend(tr.iter().take(extra).cloned());
+                    lead.sort_by_key(|c| c.start);
                     let rest = tr.len() - extra;
                     for (k, c) in tr.iter().skip(extra).enumerate() {
                         if let Some(l) = it.lines.get_mut(n - rest + k) {
