@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod eval;
 pub mod explain;
+pub mod fmt;
 pub mod lint;
 pub mod money;
 pub mod render;

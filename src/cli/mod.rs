@@ -25,6 +25,7 @@ mod check;
 mod diff;
 mod eval;
 mod explain;
+mod fmt;
 mod render;
 mod sarif;
 mod test;
@@ -134,6 +135,15 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
     },
+    /// Rewrite policy files in the canonical layout (comments kept); --check only reports
+    Fmt {
+        /// Policy files or directories; `-` formats standard input to standard output
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write nothing: list the files that would change and exit 1 if there are any
+        #[arg(long)]
+        check: bool,
+    },
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -217,6 +227,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             examples,
             threads,
         }),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Test {
             paths,
             format,

@@ -1,5 +1,8 @@
 //! The abstract syntax of a policy file, as written. Every node carries the
-//! [`Span`] it was read from; spans never take part in equality.
+//! [`Span`] it was read from. The spans inside [`Spanned`] values never take part
+//! in equality; the `span` fields of whole declarations and rules (`Rule::span`,
+//! `WindowDecl::span`, ...) do, so comparing two parses of differently laid-out
+//! text needs `clause::fmt::without_spans` first.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -6,7 +6,7 @@ use clause::Source;
 use super::support::{files, root};
 
 /// (tag, first line number, text) of each fenced block tagged policy or policy-error.
-fn blocks(markdown: &str) -> Vec<(String, usize, String)> {
+pub(crate) fn blocks(markdown: &str) -> Vec<(String, usize, String)> {
     let mut out = Vec::new();
     let mut current: Option<(String, usize, String)> = None;
     for (n, line) in markdown.lines().enumerate() {
