@@ -352,6 +352,17 @@ fn lower_window(pair: Pair<'_, Rule>) -> Lowered<WindowDecl> {
                 });
             }
             Rule::roll_forward => w.roll_forward = true,
+            Rule::plain_dates if w.plain_dates.is_some() => {
+                return Err(Diagnostic::new(
+                    Code::Duplicate,
+                    format!("the window `{}` says `plain dates` twice", w.name.node),
+                    span(&opt),
+                    "said again here",
+                )
+                .with_help(
+                    "keep one: `plain dates at start of day` or `plain dates at end of day`",
+                ));
+            }
             Rule::plain_dates => {
                 let edge =
                     Inner::of(Inner::of(opt).expect("start or end")?).expect("start or end")?;
@@ -539,7 +550,19 @@ fn lower_clause(clause: Pair<'_, Rule>, rule: &mut Rule_) -> Lowered<()> {
             }
             rule.evidence.push(EvidenceReq { codes, when });
         }
-        Rule::refund_clause => rule.refund = Some(lower_expr(inner.expect("refund")?)?),
+        Rule::refund_clause => {
+            if let Some(first) = &rule.refund {
+                return Err(Diagnostic::new(
+                    Code::Duplicate,
+                    format!("rule `{}` says `refund` twice", rule.name.node),
+                    sp,
+                    "a second refund",
+                )
+                .with_label(first.span, "the first")
+                .with_help("a rule refunds one amount: keep one `refund` clause"));
+            }
+            rule.refund = Some(lower_expr(inner.expect("refund")?)?);
+        }
         Rule::deduct_clause => {
             let fee = lower_name(inner.expect("fee name")?);
             let amount = lower_expr(inner.expect("amount")?)?;
