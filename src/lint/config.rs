@@ -94,6 +94,12 @@ impl LintConfig {
         } else {
             start.parent()?.to_path_buf()
         };
+        // `x.policy` has the parent "": the current directory.
+        let start = if start.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            start
+        };
         let start = std::fs::canonicalize(&start).unwrap_or(start);
         start
             .ancestors()
@@ -222,10 +228,24 @@ fn item_spans(file: &PolicyFile) -> Vec<Span> {
             }
             Decl::Window(w) => out.push(w.span),
             Decl::Threshold(t) => out.push(Span::new(t.name.span.start, t.expr.span.end)),
-            Decl::Table(t) => out.push(t.name.span),
-            Decl::Fact(f) => out.push(f.name.span),
+            Decl::Table(t) => {
+                let end = t
+                    .default
+                    .iter()
+                    .chain(t.rows.iter().map(|r| &r.value))
+                    .map(|e| e.span.end)
+                    .max()
+                    .unwrap_or(t.key.span.end);
+                out.push(Span::new(t.name.span.start, end));
+            }
+            Decl::Fact(f) => {
+                let end = f.codes.last().unwrap_or(&f.ty).span.end;
+                out.push(Span::new(f.name.span.start, end));
+            }
             Decl::Fees(names) | Decl::Jurisdictions(names) => {
-                out.extend(names.iter().map(|n| n.span));
+                if let (Some(first), Some(last)) = (names.first(), names.last()) {
+                    out.push(Span::new(first.span.start, last.span.end));
+                }
             }
             Decl::Currency(n) | Decl::Timezone(n) => out.push(n.span),
             Decl::Calendar(c) => out.push(c.span),

@@ -541,8 +541,11 @@ fn is_finite(policy: &Policy, f: FactRef) -> bool {
 fn collect_codes(e: &IExpr, out: &mut HashMap<FactRef, Vec<String>>) {
     match e {
         IExpr::Is(x, codes, _) => {
-            if let IExpr::Fact(f) = strip_else(x) {
-                let list = out.entry(*f).or_default();
+            // `(a else b) is c` tests `b` when `a` is missing: both facts may hold `c`.
+            let mut facts = Vec::new();
+            else_chain(x, &mut facts);
+            for f in facts {
+                let list = out.entry(f).or_default();
                 for c in codes {
                     if !list.contains(c) {
                         list.push(c.clone());
@@ -562,11 +565,15 @@ fn collect_codes(e: &IExpr, out: &mut HashMap<FactRef, Vec<String>>) {
     }
 }
 
-/// `x else y` tests the same fact as `x`, for the codes it mentions.
-fn strip_else(e: &IExpr) -> &IExpr {
+/// The facts an `x else y else ...` chain may take its value from.
+fn else_chain(e: &IExpr, out: &mut Vec<FactRef>) {
     match e {
-        IExpr::Else(a, _) => strip_else(a),
-        other => other,
+        IExpr::Else(a, b) => {
+            else_chain(a, out);
+            else_chain(b, out);
+        }
+        IExpr::Fact(f) => out.push(*f),
+        _ => {}
     }
 }
 

@@ -457,3 +457,60 @@ proptest! {
         }
     }
 }
+
+/// `(a else b) is gold` can hold through `b`: the codes a test names belong to
+/// every fact of the `else` chain (a review found `b`'s domain missing them and
+/// the rule wrongly reported impossible).
+#[test]
+fn codes_tested_through_else_belong_to_both_facts() {
+    let text = r#"
+policy tiers "Tiers" {
+  currency USD
+  timezone "America/New_York"
+  fact primary: code (gold, silver) optional
+  fact fallback: code (gold, silver)
+  rules for return {
+    rule gold_via_fallback: approve refund "Gold members are refunded."
+      when (facts.primary else facts.fallback) is gold and facts.primary is missing
+      refund item.price * item.quantity
+    otherwise rest: deny "Other returns are not accepted."
+  }
+}
+"#;
+    let found = findings("tiers.policy", text, &all_on());
+    assert!(
+        !lints_of(&found)
+            .iter()
+            .any(|l| *l == "impossible-condition" || *l == "unreachable-rule"),
+        "{found:#?}"
+    );
+    let mut claim = base_claim();
+    claim["facts"] = json!({"fallback": "gold"});
+    let v = super::support::verdict(&policy(text), &claim);
+    assert_eq!(v["because"][0]["rule"], "gold_via_fallback");
+}
+
+/// A `# clause:` comment above a declaration covers all of it: every name of a
+/// `fees` line, every row of a table.
+#[test]
+fn a_comment_covers_the_whole_declaration_below_it() {
+    let text = r#"
+policy d3 "D3" {
+  currency USD
+  timezone "America/New_York"
+  # clause: allow(unused-definition)
+  fees insurance, handling
+  # clause: allow(currency-without-rate)
+  table t by order.destination.country {
+    US: EUR 5
+    otherwise: EUR 9
+  }
+  rules for return {
+    rule a: deny "A" when order.destination.country is set and order.total > t
+    otherwise c: review "C"
+  }
+}
+"#;
+    let found = findings("d3.policy", text, &LintConfig::default());
+    assert!(found.is_empty(), "{found:#?}");
+}
