@@ -778,8 +778,7 @@ fn currencies(file: &PolicyFile, policy: &Policy, out: &mut Vec<Diagnostic>) {
     let Some(own) = policy.currency.as_deref() else {
         return;
     };
-    let mut seen: Vec<String> = Vec::new();
-    let mut visit = |e: &ast::Expr, out: &mut Vec<Diagnostic>| {
+    let visit = |e: &ast::Expr, out: &mut Vec<Diagnostic>| {
         walk_ast(e, &mut |x| {
             let code = match &x.node {
                 ast::ExprKind::Money { currency, .. } => Some(currency),
@@ -787,8 +786,9 @@ fn currencies(file: &PolicyFile, policy: &Policy, out: &mut Vec<Diagnostic>) {
                 _ => None,
             };
             if let Some(c) = code {
-                if c.node != own && !seen.contains(&c.node) {
-                    seen.push(c.node.clone());
+                // Every occurrence: `super::lint` keeps the first one per
+                // currency that is not allowed where it stands.
+                if c.node != own {
                     out.push(
                         finding(
                             Lint::CurrencyWithoutRate,

@@ -165,6 +165,12 @@ pub fn lint(file: &PolicyFile, policy: &Policy, config: &LintConfig) -> Vec<Diag
             Setting::Warn => Level::Warning,
             Setting::Deny => Level::Error,
         };
+        // One currency-without-rate finding per currency is enough.
+        if lint == Lint::CurrencyWithoutRate
+            && out.iter().any(|o: &Diagnostic| o.message == d.message)
+        {
+            continue;
+        }
         out.push(d.with_level(level));
     }
     out.sort_by_key(|d| (d.span().start, d.code));

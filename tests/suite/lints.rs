@@ -514,3 +514,30 @@ policy d3 "D3" {
     let found = findings("d3.policy", text, &LintConfig::default());
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// Allowing the first amount in a foreign currency does not hide a later one in
+/// another place; two unallowed ones give one finding.
+#[test]
+fn currency_findings_are_counted_after_suppression() {
+    let text = r#"
+policy fx "FX" {
+  currency USD
+  timezone "America/New_York"
+  # clause: allow(currency-without-rate)
+  threshold big_order = order.total in EUR > EUR 500
+  threshold huge_order = order.total in EUR > EUR 900
+  rules for return {
+    rule a: deny "Large orders are final." when big_order or huge_order or order.total in EUR > EUR 2000
+    otherwise c: review "Other returns are reviewed."
+  }
+}
+"#;
+    let found = findings("fx.policy", text, &LintConfig::default());
+    let fx: Vec<&clause::Diagnostic> = found
+        .iter()
+        .filter(|d| d.code == Code::Lint(Lint::CurrencyWithoutRate))
+        .collect();
+    assert_eq!(fx.len(), 1, "{found:#?}");
+    let src = Source::new("fx.policy", text);
+    assert_eq!(src.line_col(fx[0].span().start).0, 7);
+}
