@@ -1,5 +1,7 @@
 //! Any bytes as a claim for the iMicro policy: decoding and evaluation never
-//! panic, and the fast and careful decoders agree whenever the fast one accepts.
+//! panic, the fast path's two JSON readers (the hand-written scanner and serde)
+//! give the same claim, and the fast and careful decoders agree whenever the
+//! fast one accepts.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -19,7 +21,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let careful = clause::eval::decode(text, policy);
-    if let Some(fast) = clause::eval::decode_fast_only(text, policy) {
+    let fast = clause::eval::decode_fast_only(text, policy);
+    assert_eq!(
+        fast,
+        clause::eval::decode_fast_serde_only(text, policy),
+        "the scanner and serde read the claim differently"
+    );
+    if let Some(fast) = fast {
         assert_eq!(
             Ok(fast),
             careful,

@@ -23,12 +23,24 @@ use crate::check::vocab::{self, Condition, FactRef};
 use crate::money::Money;
 use crate::Policy;
 
-type Str<'a> = Cow<'a, str>;
+pub(super) type Str<'a> = Cow<'a, str>;
+
+/// A JSON value's text as written: a number, or a string with its quotes, or a
+/// list. serde reads it as a `RawValue`; `super::scan` slices it from the text.
+#[derive(Clone, Copy)]
+pub(super) struct Raw<'a>(pub(super) &'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: &'de RawValue = Deserialize::deserialize(d)?;
+        Ok(Raw(raw.get()))
+    }
+}
 
 /// A JSON object read into `T`. serde's derived structs also accept a JSON array
 /// (fields by position); the contract's objects are objects only, so a claim
 /// that writes an array where an object belongs leaves the fast path.
-struct Obj<T>(T);
+pub(super) struct Obj<T>(pub(super) T);
 
 impl<T> std::ops::Deref for Obj<T> {
     type Target = T;
@@ -55,135 +67,135 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
 }
 
 #[derive(Deserialize)]
-struct RawClaim<'a> {
+pub(super) struct RawClaim<'a> {
     #[serde(borrow)]
-    claim_id: Str<'a>,
+    pub(super) claim_id: Str<'a>,
     #[serde(borrow, default)]
-    as_of: Option<Str<'a>>,
+    pub(super) as_of: Option<Str<'a>>,
     #[serde(default)]
-    rates: Option<IgnoredAny>,
+    pub(super) rates: Option<IgnoredAny>,
     #[serde(borrow)]
-    order: Obj<RawOrder<'a>>,
+    pub(super) order: Obj<RawOrder<'a>>,
     #[serde(borrow)]
-    items: Vec<Obj<RawItem<'a>>>,
+    pub(super) items: Vec<Obj<RawItem<'a>>>,
     #[serde(borrow)]
-    claim: Obj<RawPart<'a>>,
+    pub(super) claim: Obj<RawPart<'a>>,
 }
 
 #[derive(Deserialize)]
-struct RawOrder<'a> {
+pub(super) struct RawOrder<'a> {
     #[serde(borrow, default)]
-    id: Option<Str<'a>>,
+    pub(super) id: Option<Str<'a>>,
     #[serde(borrow)]
-    placed_at: Str<'a>,
+    pub(super) placed_at: Str<'a>,
     #[serde(borrow, default)]
-    invoiced_at: Option<Str<'a>>,
+    pub(super) invoiced_at: Option<Str<'a>>,
     #[serde(borrow, default)]
-    shipped_at: Option<Str<'a>>,
+    pub(super) shipped_at: Option<Str<'a>>,
     #[serde(default)]
-    picked_up_by_carrier: Option<bool>,
+    pub(super) picked_up_by_carrier: Option<bool>,
     #[serde(borrow, default)]
-    delivered_at: Option<Str<'a>>,
+    pub(super) delivered_at: Option<Str<'a>>,
     #[serde(borrow, default)]
-    channel: Option<Str<'a>>,
+    pub(super) channel: Option<Str<'a>>,
     #[serde(borrow, default)]
-    destination: Option<Obj<RawDestination<'a>>>,
+    pub(super) destination: Option<Obj<RawDestination<'a>>>,
     #[serde(borrow, default)]
-    payment_method: Option<Str<'a>>,
+    pub(super) payment_method: Option<Str<'a>>,
     #[serde(borrow)]
-    total: Obj<RawMoney<'a>>,
+    pub(super) total: Obj<RawMoney<'a>>,
     #[serde(borrow, default)]
-    shipping_paid: Option<Obj<RawMoney<'a>>>,
+    pub(super) shipping_paid: Option<Obj<RawMoney<'a>>>,
 }
 
 #[derive(Deserialize)]
-struct RawDestination<'a> {
+pub(super) struct RawDestination<'a> {
     #[serde(borrow, default)]
-    country: Option<Str<'a>>,
+    pub(super) country: Option<Str<'a>>,
     #[serde(borrow, default)]
-    address_kind: Option<Str<'a>>,
+    pub(super) address_kind: Option<Str<'a>>,
 }
 
 #[derive(Deserialize)]
-struct RawMoney<'a> {
+pub(super) struct RawMoney<'a> {
     #[serde(borrow)]
-    amount: &'a RawValue,
+    pub(super) amount: Raw<'a>,
     #[serde(borrow)]
-    currency: Str<'a>,
+    pub(super) currency: Str<'a>,
 }
 
 #[derive(Deserialize)]
-struct RawWeight<'a> {
+pub(super) struct RawWeight<'a> {
     #[serde(borrow)]
-    value: &'a RawValue,
+    pub(super) value: Raw<'a>,
     #[serde(borrow)]
-    unit: Str<'a>,
+    pub(super) unit: Str<'a>,
 }
 
 #[derive(Deserialize)]
-struct RawItem<'a> {
+pub(super) struct RawItem<'a> {
     #[serde(borrow)]
-    sku: Str<'a>,
+    pub(super) sku: Str<'a>,
     #[serde(borrow)]
-    category: Str<'a>,
+    pub(super) category: Str<'a>,
     #[serde(borrow)]
-    price: Obj<RawMoney<'a>>,
+    pub(super) price: Obj<RawMoney<'a>>,
     #[serde(borrow)]
-    quantity: &'a RawValue,
+    pub(super) quantity: Raw<'a>,
     #[serde(borrow, default)]
-    weight: Option<Obj<RawWeight<'a>>>,
+    pub(super) weight: Option<Obj<RawWeight<'a>>>,
     #[serde(borrow, default)]
-    bundle_id: Option<Str<'a>>,
+    pub(super) bundle_id: Option<Str<'a>>,
     /// Read only when the policy reads the tags.
     #[serde(borrow, default)]
-    tags: Option<&'a RawValue>,
+    pub(super) tags: Option<Raw<'a>>,
     #[serde(default)]
-    condition: Option<Obj<RawCondition>>,
+    pub(super) condition: Option<Obj<RawCondition>>,
 }
 
 #[derive(Deserialize)]
-struct RawCondition {
+pub(super) struct RawCondition {
     #[serde(default)]
-    opened: Option<bool>,
+    pub(super) opened: Option<bool>,
     #[serde(default)]
-    used: Option<bool>,
+    pub(super) used: Option<bool>,
     #[serde(default)]
-    damaged: Option<bool>,
+    pub(super) damaged: Option<bool>,
     #[serde(default)]
-    original_packaging: Option<bool>,
+    pub(super) original_packaging: Option<bool>,
     #[serde(default)]
-    packaging_damaged: Option<bool>,
+    pub(super) packaging_damaged: Option<bool>,
     #[serde(default)]
-    accessories_complete: Option<bool>,
+    pub(super) accessories_complete: Option<bool>,
     #[serde(default)]
-    labels_intact: Option<bool>,
+    pub(super) labels_intact: Option<bool>,
 }
 
 #[derive(Deserialize)]
-struct RawPart<'a> {
+pub(super) struct RawPart<'a> {
     #[serde(borrow, default)]
-    kind: Option<Str<'a>>,
+    pub(super) kind: Option<Str<'a>>,
     #[serde(borrow)]
-    filed_at: Str<'a>,
+    pub(super) filed_at: Str<'a>,
     #[serde(borrow)]
-    reason: Str<'a>,
+    pub(super) reason: Str<'a>,
     #[serde(borrow, default)]
-    requested_remedy: Option<Str<'a>>,
+    pub(super) requested_remedy: Option<Str<'a>>,
     #[serde(borrow, default)]
-    items: Option<Vec<Str<'a>>>,
+    pub(super) items: Option<Vec<Str<'a>>>,
     /// Read only when the policy reads the evidence.
     #[serde(borrow, default)]
-    evidence: Option<&'a RawValue>,
+    pub(super) evidence: Option<Raw<'a>>,
     #[serde(default)]
-    preapproved: Option<bool>,
+    pub(super) preapproved: Option<bool>,
     #[serde(borrow, default)]
-    return_label_issued_at: Option<Str<'a>>,
+    pub(super) return_label_issued_at: Option<Str<'a>>,
     #[serde(borrow, default)]
-    return_shipped_at: Option<Str<'a>>,
+    pub(super) return_shipped_at: Option<Str<'a>>,
     #[serde(borrow, default)]
-    return_received_at: Option<Str<'a>>,
+    pub(super) return_received_at: Option<Str<'a>>,
     #[serde(borrow, default)]
-    return_cost: Option<Obj<RawMoney<'a>>>,
+    pub(super) return_cost: Option<Obj<RawMoney<'a>>>,
 }
 
 /// Whether the policy reads a fact: a malformed optional fact it does not read is
@@ -214,13 +226,36 @@ impl Reads<'_> {
     }
 }
 
+/// How the raw claim is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// `super::scan` first, serde when it gives up.
+    Scanner,
+    /// serde only (for tests that compare the two).
+    Serde,
+}
+
 /// The claim, if it is entirely well formed; `None` sends it down the careful path.
 pub fn decode(text: &str, policy: &Policy) -> Option<Claim> {
+    decode_with(text, policy, Reader::Scanner)
+}
+
+pub fn decode_with(text: &str, policy: &Policy, reader: Reader) -> Option<Claim> {
     let reads = Reads(&policy.reads);
     if !policy.facts.is_empty() {
         return None;
     }
-    let Obj(raw): Obj<RawClaim<'_>> = serde_json::from_str(text).ok()?;
+    let scanned = match reader {
+        Reader::Scanner => super::scan::claim(text),
+        Reader::Serde => None,
+    };
+    let raw = match scanned {
+        Some(raw) => raw,
+        None => {
+            let Obj(raw): Obj<RawClaim<'_>> = serde_json::from_str(text).ok()?;
+            raw
+        }
+    };
     if raw.rates.is_some() || raw.items.is_empty() {
         return None;
     }
@@ -292,8 +327,8 @@ fn valid_code(s: &str, fact: FactRef) -> Option<()> {
 }
 
 /// A list of strings (`null` is an empty list).
-fn strings(raw: &RawValue) -> Option<Vec<String>> {
-    let list: Option<Vec<Str<'_>>> = serde_json::from_str(raw.get()).ok()?;
+fn strings(raw: Raw<'_>) -> Option<Vec<String>> {
+    let list: Option<Vec<Str<'_>>> = serde_json::from_str(raw.0).ok()?;
     Some(
         list.unwrap_or_default()
             .into_iter()
@@ -302,8 +337,8 @@ fn strings(raw: &RawValue) -> Option<Vec<String>> {
     )
 }
 
-fn decimal(raw: &RawValue) -> Option<Decimal> {
-    let text = raw.get();
+fn decimal(raw: Raw<'_>) -> Option<Decimal> {
+    let text = raw.0;
     if text.starts_with('"') {
         let s: Str<'_> = serde_json::from_str(text).ok()?;
         decimal_text(&s, false)

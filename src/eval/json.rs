@@ -274,3 +274,68 @@ pub(super) fn owned(v: &Json, ty: &Ty) -> Result<Owned, String> {
         }
     })
 }
+
+/// The index of the first byte at or after `from` that a JSON string cannot hold
+/// as it is (`"`, `\` or a control character), or the length: eight bytes at a
+/// time. Each of the three tests below sets the high bit of a byte that matches;
+/// a borrow can also set it in bytes *after* a match, never before one, so the
+/// lowest set bit is always the first match.
+pub(crate) fn first_special(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let v = u64::from_le_bytes(word);
+        let hits = zero_in(v ^ (ONES * u64::from(b'"')))
+            | zero_in(v ^ (ONES * u64::from(b'\\')))
+            | (v.wrapping_sub(ONES * 0x20) & !v & HIGH);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::indexing_slicing,
+    clippy::needless_range_loop,
+    reason = "tests"
+)]
+mod tests {
+    use super::first_special;
+
+    #[test]
+    fn first_special_finds_the_first_of_every_kind_at_every_offset() {
+        for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+            for len in 0..20 {
+                for at in 0..len {
+                    let mut s = vec![b'a'; len];
+                    // Bytes that look like matches to a careless test: 0x20, 0x7f, 0xff.
+                    for (k, b) in s.iter_mut().enumerate() {
+                        *b = [b'a', 0x20, 0x7f, 0xc3, b'!'][k % 5];
+                    }
+                    s[at] = special;
+                    for later in at + 1..len {
+                        if later % 3 == 0 {
+                            s[later] = b'"';
+                        }
+                    }
+                    assert_eq!(first_special(&s, 0), at, "{special:#x} at {at} of {len}");
+                }
+                assert_eq!(first_special(&vec![b'x'; len], 0), len);
+            }
+        }
+    }
+}

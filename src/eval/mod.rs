@@ -13,6 +13,7 @@ pub mod facts;
 mod fast;
 mod interp;
 mod json;
+mod scan;
 pub mod verdict;
 
 use crate::ast::{Decision as RuleDecision, Scope};
@@ -45,6 +46,12 @@ pub fn decode_fast_or_careful(text: &str, policy: &Policy) -> Result<Claim, Clai
 /// Only the fast path, for tests that compare it with the careful one.
 pub fn decode_fast_only(text: &str, policy: &Policy) -> Option<Claim> {
     fast::decode(text, policy)
+}
+
+/// The fast path with serde reading the JSON instead of the hand-written scanner,
+/// for tests and fuzzing that compare the two readers.
+pub fn decode_fast_serde_only(text: &str, policy: &Policy) -> Option<Claim> {
+    fast::decode_with(text, policy, fast::Reader::Serde)
 }
 
 /// Evaluates a decoded claim. The only errors are the claim's: a conversion it

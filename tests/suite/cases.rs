@@ -271,3 +271,53 @@ fn the_fast_decoder_agrees_with_the_careful_one() {
     }
     assert!(compared > 60, "only {compared} claims compared");
 }
+
+/// The fast path reads JSON with a hand-written scanner, and with serde when the
+/// scanner gives up: both must give the same claim, on every case claim written
+/// several ways, and the careful decoder must agree whenever either accepts.
+#[test]
+fn the_scanner_reads_claims_as_serde_does() {
+    let mut compared = 0;
+    let mut scanned = 0;
+    for path in files(&root().join("policies"), ".cases.json") {
+        let file = clause::cases::load(&path).unwrap();
+        let policy = policy_file(&path.parent().unwrap().join(&file.policy));
+        for case in &file.cases {
+            let compact = case.claim.to_string();
+            let pretty = serde_json::to_string_pretty(&case.claim).unwrap();
+            let mut extra = case.claim.clone();
+            if let Some(o) = extra.as_object_mut() {
+                o.insert("rates".into(), serde_json::Value::Null);
+                o.insert(
+                    "x_note".into(),
+                    serde_json::json!({"a": [1, -0.5, 2e3, true, null, "\u{e9}\n\"q\""], "b": {}}),
+                );
+            }
+            let mut texts = vec![compact.clone(), pretty, extra.to_string()];
+            // An escape in a string the fast path reads: the scanner leaves it to serde.
+            texts.push(compact.replacen("\"claim_id\":\"", "\"claim_id\":\"\\u0041", 1));
+            // A repeated unknown key is fine; a repeated contract key is not.
+            texts.push(compact.replacen('{', "{\"zz\":1,\"zz\":2,", 1));
+            texts.push(compact.replacen('{', "{\"claim_id\":\"twice\",", 1));
+            // Not JSON in a part nobody reads.
+            texts.push(compact.replacen('{', "{\"zz\":[1,],", 1));
+            texts.push(compact.replacen('{', "{\"zz\":01,", 1));
+            texts.push(compact.replacen('{', "{\"zz\":\"\\x\",", 1));
+            texts.push(format!("{compact} x"));
+            for text in &texts {
+                let fast = clause::eval::decode_fast_only(text, &policy);
+                let serde = clause::eval::decode_fast_serde_only(text, &policy);
+                assert_eq!(fast, serde, "{}: {}\n{text}", path.display(), case.name);
+                if let Some(fast) = fast {
+                    assert_eq!(Ok(fast), clause::eval::decode(text, &policy), "{text}");
+                    scanned += 1;
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert!(
+        compared > 500 && scanned > 200,
+        "{compared} compared, {scanned} decoded"
+    );
+}
