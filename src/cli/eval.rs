@@ -31,8 +31,9 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
-    let input: Box<dyn std::io::BufRead> = if claims == Path::new("-") {
-        Box::new(std::io::BufReader::new(std::io::stdin().lock()))
+    // Send: the batch reads and writes on one of its pool's threads.
+    let input: Box<dyn std::io::BufRead + Send> = if claims == Path::new("-") {
+        Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()))
     } else {
         match std::fs::File::open(claims) {
             Ok(f) => Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
@@ -55,7 +56,7 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
             return EXIT_INPUT;
         }
     }
-    let output: Box<dyn std::io::Write> = match out {
+    let output: Box<dyn std::io::Write + Send> = match out {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 20, f)),
             Err(e) => {
@@ -65,7 +66,7 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
         },
         None => Box::new(std::io::BufWriter::with_capacity(
             1 << 20,
-            std::io::stdout().lock(),
+            std::io::stdout(),
         )),
     };
     let started = std::time::Instant::now();
