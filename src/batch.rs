@@ -122,15 +122,15 @@ pub fn run<R: BufRead + Send, W: Write + Send>(
 /// Appends input to `block` until it holds [`BLOCK_BYTES`] and a line end, or
 /// the input ends.
 fn fill<R: BufRead>(input: &mut R, block: &mut Vec<u8>, eof: &mut bool) -> io::Result<()> {
+    use std::io::Read as _;
     while !*eof && (block.len() < BLOCK_BYTES || memchr::memchr(b'\n', block).is_none()) {
-        let available = input.fill_buf()?;
-        if available.is_empty() {
+        // Straight into the block: a large read passes the reader's own buffer by.
+        let want = BLOCK_BYTES.saturating_sub(block.len()).max(64 << 10);
+        let before = block.len();
+        input.by_ref().take(want as u64).read_to_end(block)?;
+        if block.len() == before {
             *eof = true;
-            break;
         }
-        let n = available.len();
-        block.extend_from_slice(available);
-        input.consume(n);
     }
     Ok(())
 }

@@ -266,11 +266,23 @@ pub fn decode_with(text: &str, policy: &Policy, reader: Reader) -> Option<Claim>
     let claimed = match &raw.claim.items {
         None => (0..items.len()).collect(),
         Some(skus) => {
-            let index = super::facts::sku_index(&items);
+            // A few items are searched in turn; many get an index (no quadratic work).
+            let index = (items.len() > 8).then(|| super::facts::sku_index(&items));
+            let find = |sku: &str| -> Option<usize> {
+                match &index {
+                    Some(index) => index.get(sku).copied().flatten(),
+                    None => {
+                        let mut found = items.iter().enumerate().filter(|(_, it)| it.sku == sku);
+                        let first = found.next()?.0;
+                        // A SKU given to two items names neither.
+                        found.next().is_none().then_some(first)
+                    }
+                }
+            };
             let mut seen = vec![false; items.len()];
             let mut out = Vec::with_capacity(skus.len());
             for sku in skus {
-                let idx = index.get(sku.as_ref()).copied().flatten()?;
+                let idx = find(sku.as_ref())?;
                 let flag = seen.get_mut(idx)?;
                 if !*flag {
                     *flag = true;

@@ -49,7 +49,8 @@ pub enum Ends {
 impl std::fmt::Display for Ends {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Ends::Day(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            // NaiveDate's own Display is `%Y-%m-%d` without parsing a format string.
+            Ends::Day(d) => write!(f, "{d}"),
             Ends::Instant(i) => f.write_str(&i.to_rfc3339_opts(SecondsFormat::Secs, true)),
         }
     }
