@@ -8,7 +8,7 @@
 //! then written in order before the next block is read, so memory stays bounded
 //! by the block size (or the longest line) whatever the input's length.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 
 use serde::Serialize;
 
@@ -59,7 +59,7 @@ impl Serialize for InputError {
 /// before it. While one block is evaluated, the records of the one before are
 /// written and the next is read, on one of the pool's threads, which then joins
 /// the evaluation. Lines are never copied one by one: each is a slice of its block.
-pub fn run<R: BufRead + Send, W: Write + Send>(
+pub fn run<R: Read + Send, W: Write + Send>(
     policy: &Policy,
     mut input: R,
     mut output: W,
@@ -121,10 +121,9 @@ pub fn run<R: BufRead + Send, W: Write + Send>(
 
 /// Appends input to `block` until it holds [`BLOCK_BYTES`] and a line end, or
 /// the input ends.
-fn fill<R: BufRead>(input: &mut R, block: &mut Vec<u8>, eof: &mut bool) -> io::Result<()> {
-    use std::io::Read as _;
+fn fill<R: Read>(input: &mut R, block: &mut Vec<u8>, eof: &mut bool) -> io::Result<()> {
     while !*eof && (block.len() < BLOCK_BYTES || memchr::memchr(b'\n', block).is_none()) {
-        // Straight into the block: a large read passes the reader's own buffer by.
+        // Straight into the block: the batch needs no buffered reader.
         let want = BLOCK_BYTES.saturating_sub(block.len()).max(64 << 10);
         let before = block.len();
         input.by_ref().take(want as u64).read_to_end(block)?;

@@ -32,11 +32,12 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
         usize::from,
     );
     // Send: the batch reads and writes on one of its pool's threads.
-    let input: Box<dyn std::io::BufRead + Send> = if claims == Path::new("-") {
-        Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()))
+    // Unbuffered: the batch reads blocks of a mebibyte itself.
+    let input: Box<dyn std::io::Read + Send> = if claims == Path::new("-") {
+        Box::new(std::io::stdin())
     } else {
         match std::fs::File::open(claims) {
-            Ok(f) => Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
+            Ok(f) => Box::new(f),
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", claims.display());
                 return EXIT_INPUT;

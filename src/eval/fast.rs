@@ -340,6 +340,14 @@ fn valid_code(s: &str, fact: FactRef) -> Option<()> {
 
 /// A list of strings (`null` is an empty list).
 fn strings(raw: Raw<'_>) -> Option<Vec<String>> {
+    if let Some(list) = super::scan::string_list(raw.0) {
+        return Some(
+            list.unwrap_or_default()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        );
+    }
     let list: Option<Vec<Str<'_>>> = serde_json::from_str(raw.0).ok()?;
     Some(
         list.unwrap_or_default()
@@ -351,6 +359,12 @@ fn strings(raw: Raw<'_>) -> Option<Vec<String>> {
 
 fn decimal(raw: Raw<'_>) -> Option<Decimal> {
     let text = raw.0;
+    // A quoted amount without escapes is its text between the quotes.
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        if !inner.contains('\\') {
+            return decimal_text(inner, false);
+        }
+    }
     if text.starts_with('"') {
         let s: Str<'_> = serde_json::from_str(text).ok()?;
         decimal_text(&s, false)

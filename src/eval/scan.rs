@@ -34,6 +34,24 @@ pub(super) fn claim(text: &str) -> Option<RawClaim<'_>> {
     (r.at == text.len()).then_some(claim)
 }
 
+/// A list of strings without escapes (`null` is no list), as the whole of
+/// `text`; `None` when it is anything else.
+pub(super) fn string_list(text: &str) -> Option<Option<Vec<&str>>> {
+    let mut r = Reader { text, at: 0 };
+    r.ws();
+    if r.null() {
+        r.ws();
+        return (r.at == text.len()).then_some(None);
+    }
+    let mut list = Vec::new();
+    r.array(|r| {
+        list.push(r.string()?);
+        Some(())
+    })?;
+    r.ws();
+    (r.at == text.len()).then_some(Some(list))
+}
+
 /// Marks a key as read; `None` when it was read before.
 fn first(seen: &mut u32, bit: u32) -> Option<()> {
     if *seen & (1 << bit) != 0 {

@@ -49,11 +49,34 @@ pub enum Ends {
 impl std::fmt::Display for Ends {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            // NaiveDate's own Display is `%Y-%m-%d` without parsing a format string.
-            Ends::Day(d) => write!(f, "{d}"),
+            Ends::Day(d) => match iso_day(*d) {
+                Some(text) => f.write_str(std::str::from_utf8(&text).unwrap_or_default()),
+                None => write!(f, "{d}"),
+            },
             Ends::Instant(i) => f.write_str(&i.to_rfc3339_opts(SecondsFormat::Secs, true)),
         }
     }
+}
+
+/// `YYYY-MM-DD` for years 0 to 9999 (chrono's own formatting writes it a
+/// character at a time).
+fn iso_day(d: NaiveDate) -> Option<[u8; 10]> {
+    use chrono::Datelike as _;
+    let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let (m, day) = (d.month(), d.day());
+    Some([
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ])
 }
 
 impl Serialize for Ends {
@@ -182,7 +205,15 @@ impl Verdict {
             out.extend_from_slice(b"{\"name\":");
             json_str(out, &d.name);
             out.extend_from_slice(b",\"ends\":");
-            json_str(out, &d.ends.to_string());
+            match d.ends {
+                // A day needs no escaping: write its ten digits and dashes straight.
+                Ends::Day(day) if iso_day(day).is_some() => {
+                    out.push(b'"');
+                    out.extend_from_slice(&iso_day(day).unwrap_or_default());
+                    out.push(b'"');
+                }
+                ends => json_str(out, &ends.to_string()),
+            }
             sku(out, d.sku.as_deref());
             out.push(b'}');
         }
