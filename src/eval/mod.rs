@@ -279,6 +279,21 @@ fn evaluate_inner(
 /// Linear in the number of entries (a claim may have many items).
 fn merge_deadlines(all: Vec<Deadline>) -> Vec<Deadline> {
     use std::collections::{HashMap, HashSet};
+    // The common case, a deadline or two: compare in turn, no hashing.
+    if all.len() <= 8 {
+        let varies = |d: &Deadline| all.iter().any(|e| e.name == d.name && e.ends != d.ends);
+        let mut out: Vec<Deadline> = Vec::with_capacity(all.len());
+        for d in &all {
+            let sku = if varies(d) { d.sku.clone() } else { None };
+            if !out
+                .iter()
+                .any(|o| o.name == d.name && same_text(&o.ends, &d.ends) && o.sku == sku)
+            {
+                out.push(Deadline { sku, ..d.clone() });
+            }
+        }
+        return out;
+    }
     let mut first_end: HashMap<Text, Ends> = HashMap::new();
     let mut varies: HashSet<Text> = HashSet::new();
     for d in &all {
@@ -305,6 +320,14 @@ fn merge_deadlines(all: Vec<Deadline>) -> Vec<Deadline> {
         }
     }
     out
+}
+
+/// Whether two ends are written the same (as the hashed path compares them).
+fn same_text(a: &Ends, b: &Ends) -> bool {
+    match (a, b) {
+        (Ends::Day(x), Ends::Day(y)) => x == y,
+        _ => a.to_string() == b.to_string(),
+    }
 }
 
 fn combine(decisions: &[Decision]) -> Decision {
