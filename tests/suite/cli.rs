@@ -173,3 +173,53 @@ fn explain_tells_the_customer_in_the_merchants_words() {
     );
     insta::assert_snapshot!(outputs.join("\n"));
 }
+
+/// Batch input is read in blocks of a mebibyte cut at line ends: lines that
+/// straddle blocks, a line longer than a block, CRLF endings and a last line
+/// without a line end all keep their numbers and their order.
+#[test]
+fn batch_records_keep_their_lines_across_blocks() {
+    let good = base_claim().to_string();
+    let block = clause::batch::BLOCK_BYTES;
+    // A claim padded past a whole block with a key nobody reads.
+    let mut long = base_claim();
+    long["x_padding"] = serde_json::json!("p".repeat(block + block / 2));
+    let mut lines = Vec::new();
+    let n = 3 * block / good.len();
+    for i in 0..n {
+        lines.push(good.replace("T-1", &format!("T-{i}")));
+    }
+    lines.insert(n / 3, long.to_string());
+    lines.insert(2 * n / 3, "{not json".to_string());
+    let mut input = lines.join("\r\n");
+    input.push_str("\r\n");
+    input.push_str(&good.replace("T-1", "last")); // no line end
+    for threads in ["1", "2"] {
+        let (code, out, err) = clause(
+            &[
+                "eval",
+                "policies/imicro.policy",
+                "--claims",
+                "-",
+                "--threads",
+                threads,
+            ],
+            Some(&input),
+        );
+        assert_eq!(code, 0, "{err}");
+        let records: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), lines.len() + 1);
+        for (i, (line, record)) in lines.iter().zip(&records).enumerate() {
+            if line.starts_with("{not") {
+                assert_eq!(record["line"], i as u64 + 1);
+            } else {
+                let want: serde_json::Value = serde_json::from_str(line).unwrap();
+                assert_eq!(record["claim_id"], want["claim_id"], "line {}", i + 1);
+            }
+        }
+        assert_eq!(records.last().unwrap()["claim_id"], "last");
+    }
+}
