@@ -69,6 +69,11 @@ impl Level {
 /// How many diagnostics [`Diagnostics::render`] draws.
 pub const MAX_RENDERED: usize = 100;
 
+/// How many diagnostics the checker keeps for one file; the rest are counted
+/// ([`Diagnostics::omitted`]). Nobody reads more, and keeping 200,000 of them
+/// took gigabytes.
+pub const MAX_KEPT: usize = 1_000;
+
 /// Every code, for documentation and tests.
 pub const ALL_CODES: &[Code] = &[
     Code::Syntax,
@@ -259,13 +264,19 @@ impl Diagnostic {
 pub struct Diagnostics {
     pub source: Source,
     pub items: Vec<Diagnostic>,
+    /// Diagnostics found beyond [`MAX_KEPT`] and not kept.
+    pub omitted: usize,
 }
 
 impl Diagnostics {
     pub fn new(source: Source, mut items: Vec<Diagnostic>) -> Self {
         items.sort_by_key(|d| (d.span().start, d.code));
         items.dedup();
-        Diagnostics { source, items }
+        Diagnostics {
+            source,
+            items,
+            omitted: 0,
+        }
     }
 
     /// Renders the diagnostics as miette draws them, without colour, at `width`
@@ -287,14 +298,15 @@ impl Diagnostics {
             }
             out.push('\n');
         }
-        if let Some(more) = self
-            .items
-            .len()
-            .checked_sub(MAX_RENDERED)
-            .filter(|n| *n > 0)
-        {
+        let more = self.items.len().saturating_sub(MAX_RENDERED) + self.omitted;
+        if more > 0 {
+            let all = if self.omitted > 0 {
+                format!("`--format json` lists the first {MAX_KEPT}")
+            } else {
+                "see them all with `--format json`".to_string()
+            };
             out.push_str(&format!(
-                "… and {more} more problems in {}; fix these first, or see them all with `--format json`\n\n",
+                "… and {more} more problems in {}; fix these first, or {all}\n\n",
                 self.source.name
             ));
         }

@@ -43,7 +43,9 @@ pub fn check(file: &PolicyFile, source: &Source) -> Result<Policy, Diagnostics> 
     c.definitions(file);
     let blocks = c.rule_blocks(file);
     if !c.diags.is_empty() {
-        return Err(Diagnostics::new(source.clone(), c.diags));
+        let mut d = Diagnostics::new(source.clone(), c.diags);
+        d.omitted = c.omitted;
+        return Err(d);
     }
     let mut reads: Vec<FactRef> = c.reads.into_iter().collect();
     reads.sort();
@@ -110,6 +112,8 @@ pub(crate) struct Checker<'s> {
     /// Custom facts whose declarations have errors: their uses are not reported again.
     failed_facts: Vec<String>,
     jurisdictions: Vec<String>,
+    /// Diagnostics beyond `diagnostic::MAX_KEPT`, counted and not kept.
+    omitted: usize,
 }
 
 /// Jurisdictions whose consumer law the `legal-floor` lint knows.
@@ -139,11 +143,16 @@ impl<'s> Checker<'s> {
             item_read: false,
             failed_facts: Vec::new(),
             jurisdictions: Vec::new(),
+            omitted: 0,
         }
     }
 
     fn error(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        if self.diags.len() < crate::diagnostic::MAX_KEPT {
+            self.diags.push(d);
+        } else {
+            self.omitted += 1;
+        }
     }
 
     fn settings(&mut self, file: &PolicyFile) {

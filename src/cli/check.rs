@@ -174,7 +174,8 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
         CheckFormat::Json => {
             let diagnostics: Vec<serde_json::Value> =
                 reports.iter().flat_map(Diagnostics::to_json).collect();
-            let out = serde_json::json!({ "checked": n, "failed": failed, "warnings": warnings, "diagnostics": diagnostics });
+            let omitted: usize = reports.iter().map(|d| d.omitted).sum();
+            let out = serde_json::json!({ "checked": n, "failed": failed, "warnings": warnings, "omitted": omitted, "diagnostics": diagnostics });
             outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         CheckFormat::Github => {
