@@ -57,7 +57,38 @@ pub fn decode_fast_serde_only(text: &str, policy: &Policy) -> Option<Claim> {
 /// Evaluates a decoded claim. The only errors are the claim's: a conversion it
 /// gives no rate for, or a date beyond the policy's calendar.
 pub fn evaluate(policy: &Policy, claim: &Claim) -> Result<Verdict, ClaimErrors> {
-    evaluate_inner(policy, claim, None).map_err(|e| ClaimErrors(vec![e.into_input()]))
+    evaluate_inner(policy, claim, None).map_err(|e| claim_error(e, claim))
+}
+
+/// An evaluation error as the claim's input error. An overflow names the
+/// largest amount of the claim: only a very large amount can overflow.
+fn claim_error(e: EvalError, claim: &Claim) -> ClaimErrors {
+    let mut error = e.clone().into_input();
+    if matches!(e, EvalError::Overflow) {
+        let mut amounts: Vec<(String, Decimal)> = Vec::new();
+        let order = &claim.order;
+        for (path, m) in [
+            ("order.total.amount", order.total),
+            ("order.shipping_paid.amount", order.shipping_paid),
+            ("claim.return_cost.amount", claim.claim.return_cost),
+        ] {
+            if let Some(m) = m {
+                amounts.push((path.to_string(), m.amount));
+            }
+        }
+        for (i, item) in claim.items.iter().enumerate() {
+            if let Some(p) = item.price {
+                amounts.push((format!("items[{i}].price.amount"), p.amount));
+            }
+            amounts.push((format!("items[{i}].quantity"), item.quantity));
+        }
+        if let Some((path, _)) = amounts.into_iter().max_by_key(|(_, a)| a.abs()) {
+            error.message =
+                "an amount in the claim is too large to calculate with; this is its largest".into();
+            error.path = path;
+        }
+    }
+    ClaimErrors(vec![error])
 }
 
 /// Evaluates a claim and records which rules decided and which `unless`
@@ -67,7 +98,7 @@ pub fn evaluate_traced(
     claim: &Claim,
     trace: &mut Trace,
 ) -> Result<Verdict, ClaimErrors> {
-    evaluate_inner(policy, claim, Some(trace)).map_err(|e| ClaimErrors(vec![e.into_input()]))
+    evaluate_inner(policy, claim, Some(trace)).map_err(|e| claim_error(e, claim))
 }
 
 /// What an evaluation went through. A rule is named by its block's position in

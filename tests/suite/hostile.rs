@@ -161,10 +161,14 @@ const FIXTURES: &[(&str, Want)] = &[
         ),
     ),
     // 79228162514264337593543950335 (Decimal::MAX) is a valid amount; times 2 it
-    // cannot be computed: an input error, not a wrapped or saturated refund.
+    // cannot be computed: an input error naming the largest amount, not a
+    // wrapped or saturated refund.
     (
         "claim-amounts-overflow.json",
-        Want::ClaimError("", "an amount in the claim is too large to calculate with"),
+        Want::ClaimError(
+            "items[0].price.amount",
+            "an amount in the claim is too large to calculate with; this is its largest",
+        ),
     ),
 ];
 
