@@ -122,9 +122,22 @@ pub fn run<R: Read + Send, W: Write + Send>(
 /// Appends input to `block` until it holds [`BLOCK_BYTES`] and a line end, or
 /// the input ends.
 fn fill<R: Read>(input: &mut R, block: &mut Vec<u8>, eof: &mut bool) -> io::Result<()> {
-    while !*eof && (block.len() < BLOCK_BYTES || memchr::memchr(b'\n', block).is_none()) {
-        // Straight into the block: the batch needs no buffered reader.
-        let want = BLOCK_BYTES.saturating_sub(block.len()).max(64 << 10);
+    // How much of the block is known to hold no line end: each byte is searched
+    // once, so a line of any length is read in linear time.
+    let mut searched = 0;
+    while !*eof {
+        if block.len() >= BLOCK_BYTES {
+            if memchr::memchr(b'\n', block.get(searched..).unwrap_or_default()).is_some() {
+                break;
+            }
+            searched = block.len();
+        }
+        // Straight into the block: the batch needs no buffered reader. A long
+        // line grows the block by half again each time.
+        let want = BLOCK_BYTES
+            .saturating_sub(block.len())
+            .max(block.len() / 2)
+            .max(64 << 10);
         let before = block.len();
         input.by_ref().take(want as u64).read_to_end(block)?;
         if block.len() == before {

@@ -252,6 +252,9 @@ pub fn decode_with(text: &str, policy: &Policy, reader: Reader) -> Option<Claim>
     let raw = match scanned {
         Some(raw) => raw,
         None => {
+            if super::scan::careful_only(text) {
+                return None;
+            }
             let Obj(raw): Obj<RawClaim<'_>> = serde_json::from_str(text).ok()?;
             raw
         }

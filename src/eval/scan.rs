@@ -52,6 +52,52 @@ pub(super) fn string_list(text: &str) -> Option<Option<Vec<&str>>> {
     (r.at == text.len()).then_some(Some(list))
 }
 
+/// Whether a claim must be left to the careful decoder even though serde's
+/// fast reading would accept it: serde skips a lone surrogate escape (`\ud800`)
+/// and any depth of nesting in parts it ignores, which the careful decoder's
+/// `serde_json::Value` refuses. Any `\uD...` escape and any nesting past
+/// [`CAREFUL_DEPTH`] count (valid surrogate pairs only take the slower path).
+pub(super) fn careful_only(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut in_string = false;
+    while let Some(&b) = bytes.get(i) {
+        if in_string {
+            match b {
+                b'"' => in_string = false,
+                b'\\' => {
+                    if bytes.get(i + 1) == Some(&b'u')
+                        && matches!(bytes.get(i + 2), Some(b'd' | b'D'))
+                    {
+                        return true;
+                    }
+                    i += 1;
+                }
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > CAREFUL_DEPTH {
+                        return true;
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Nesting the careful decoder's `serde_json::Value` accepts, with room to spare
+/// (its limit is 128).
+const CAREFUL_DEPTH: usize = 100;
+
 /// Marks a key as read; `None` when it was read before.
 fn first(seen: &mut u32, bit: u32) -> Option<()> {
     if *seen & (1 << bit) != 0 {

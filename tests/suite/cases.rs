@@ -304,6 +304,21 @@ fn the_scanner_reads_claims_as_serde_does() {
             texts.push(compact.replacen('{', "{\"zz\":01,", 1));
             texts.push(compact.replacen('{', "{\"zz\":\"\\x\",", 1));
             texts.push(format!("{compact} x"));
+            // What serde skips but the careful decoder refuses: a lone surrogate
+            // and nesting past 128, in a part nobody reads (found by review).
+            let refused = [
+                compact.replacen('{', "{\"zz\":\"\\ud800\",", 1),
+                compact.replacen(
+                    '{',
+                    &format!("{{\"zz\":{}{},", "[".repeat(200), "]".repeat(200)),
+                    1,
+                ),
+            ];
+            for text in &refused {
+                assert!(clause::eval::decode(text, &policy).is_err(), "{text}");
+                assert!(clause::eval::decode_fast_only(text, &policy).is_none());
+                assert!(clause::eval::decode_fast_serde_only(text, &policy).is_none());
+            }
             for text in &texts {
                 let fast = clause::eval::decode_fast_only(text, &policy);
                 let serde = clause::eval::decode_fast_serde_only(text, &policy);

@@ -117,13 +117,19 @@ pub fn run_clause(args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) 
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let pipe = child.stdin.take().unwrap();
-    if let Some(input) = stdin {
-        // The command may exit before reading its input (a broken policy): a closed pipe is fine.
-        let mut pipe = pipe;
-        let _ = pipe.write_all(input);
-    }
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.map(<[u8]>::to_vec);
+    // Written from a thread while the output is read: a command that writes
+    // records before it has read all its input would otherwise fill both pipes
+    // and wait forever. The command may exit before reading its input (a broken
+    // policy): a closed pipe is fine.
+    let writer = std::thread::spawn(move || {
+        if let Some(input) = input {
+            let _ = pipe.write_all(&input);
+        }
+    });
     let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
