@@ -389,79 +389,17 @@ fn prec(e: &ExprKind) -> u8 {
     }
 }
 
-/// Words of the grammar that a code must not be printed bare after `is` or `has`.
-const KEYWORDS: [&str; 70] = [
-    "policy",
-    "currency",
-    "timezone",
-    "calendar",
-    "weekend",
-    "holidays",
-    "fact",
-    "fees",
-    "fee",
-    "window",
-    "threshold",
-    "table",
-    "rules",
-    "rule",
-    "otherwise",
-    "optional",
-    "from",
-    "until",
-    "between",
-    "extended",
-    "rolled",
-    "forward",
-    "plain",
-    "when",
-    "unless",
-    "requires",
-    "evidence",
-    "refund",
-    "deduct",
-    "paid",
-    "by",
-    "amount",
-    "deadline",
-    "and",
-    "or",
-    "not",
-    "is",
-    "has",
-    "within",
-    "after",
-    "before",
-    "else",
-    "in",
-    "of",
-    "one",
-    "any",
-    "all",
-    "set",
-    "missing",
-    "up",
-    "to",
-    "true",
-    "false",
-    "approve",
-    "deny",
-    "review",
-    "for",
-    "as",
-    "requested",
-    "business",
-    "day",
-    "dates",
-    "at",
-    "start",
-    "end",
-    "each",
-    "item",
-    "whole",
-    "order",
-    "a",
+/// Words with a meaning in some place of the grammar though they may be names
+/// (`each item`, `whole order`, `plain dates at start of day`, `rolled forward to
+/// a business day`): with the reserved words, what a code must not be printed
+/// bare after `is` or `has`.
+const CONTEXT_WORDS: [&str; 11] = [
+    "a", "at", "business", "dates", "day", "each", "end", "item", "order", "start", "whole",
 ];
+
+fn is_keyword(word: &str) -> bool {
+    crate::syntax::RESERVED_WORDS.contains(&word) || CONTEXT_WORDS.contains(&word)
+}
 
 fn names(ns: &[Name]) -> String {
     ns.iter()
@@ -630,7 +568,7 @@ impl Printer<'_, '_> {
             ExprKind::Test(subject, test) => {
                 let mut parts = vec![self.expr(subject, 5)];
                 let codes = |prefix: &str, list: &str, cs: &[Name]| match cs {
-                    [one] if !KEYWORDS.contains(&one.node.as_str()) => {
+                    [one] if !is_keyword(&one.node) => {
                         format!(" {prefix} {}", one.node)
                     }
                     _ => format!(" {prefix} {list} of ({})", names(cs)),

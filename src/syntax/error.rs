@@ -125,7 +125,7 @@ fn help_for(expected: &[&str], found: &str) -> String {
         return "the policy's words are written in double quotes: `\"All sales are final.\"`"
             .to_string();
     }
-    if expected == ["a name"] && KEYWORDS.contains(&found) {
+    if expected == ["a name"] && super::RESERVED_WORDS.contains(&found) {
         return format!("`{found}` is a word of the language and cannot be a name; choose another, such as `{found}_rule`");
     }
     if found.is_empty() {
@@ -148,69 +148,6 @@ fn help_for(expected: &[&str], found: &str) -> String {
     }
     "see docs/language.md for the shape of each declaration and rule".to_string()
 }
-
-/// The words of the language, which cannot be names.
-const KEYWORDS: &[&str] = &[
-    "policy",
-    "currency",
-    "timezone",
-    "calendar",
-    "weekend",
-    "holidays",
-    "fact",
-    "fees",
-    "fee",
-    "window",
-    "threshold",
-    "table",
-    "rules",
-    "rule",
-    "otherwise",
-    "optional",
-    "from",
-    "until",
-    "between",
-    "extended",
-    "rolled",
-    "forward",
-    "plain",
-    "when",
-    "unless",
-    "requires",
-    "evidence",
-    "refund",
-    "deduct",
-    "paid",
-    "by",
-    "amount",
-    "deadline",
-    "and",
-    "or",
-    "not",
-    "is",
-    "has",
-    "within",
-    "after",
-    "before",
-    "else",
-    "in",
-    "of",
-    "one",
-    "any",
-    "all",
-    "set",
-    "missing",
-    "up",
-    "to",
-    "true",
-    "false",
-    "approve",
-    "deny",
-    "review",
-    "for",
-    "as",
-    "requested",
-];
 
 /// What a grammar rule looks like, in words; `None` for rules never worth naming.
 fn describe(r: Rule) -> Option<&'static str> {
