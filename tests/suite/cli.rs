@@ -85,6 +85,27 @@ fn usage_errors_exit_64() {
     assert_eq!(code, 64);
 }
 
+/// `clause eval policies/imicro.policy --claims -` on `input`: its records, and stderr.
+fn batch(input: &str, threads: &str) -> (Vec<serde_json::Value>, String) {
+    let (code, out, err) = clause(
+        &[
+            "eval",
+            "policies/imicro.policy",
+            "--claims",
+            "-",
+            "--threads",
+            threads,
+        ],
+        Some(input),
+    );
+    assert_eq!(code, 0, "{err}");
+    let records = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (records, err)
+}
+
 #[test]
 fn batch_evaluation_gives_every_line_one_record_in_order() {
     let good = base_claim().to_string();
@@ -101,22 +122,7 @@ fn batch_evaluation_gives_every_line_one_record_in_order() {
     .join("\n")
         + "\n";
     for threads in ["1", "2"] {
-        let (code, out, err) = clause(
-            &[
-                "eval",
-                "policies/imicro.policy",
-                "--claims",
-                "-",
-                "--threads",
-                threads,
-            ],
-            Some(&input),
-        );
-        assert_eq!(code, 0, "{err}");
-        let records: Vec<serde_json::Value> = out
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let (records, err) = batch(&input, threads);
         assert_eq!(records.len(), 6);
         assert_eq!(records[0]["claim_id"], "T-1");
         assert_eq!(records[0]["decision"], "approve");
@@ -195,22 +201,7 @@ fn batch_records_keep_their_lines_across_blocks() {
     input.push_str("\r\n");
     input.push_str(&good.replace("T-1", "last")); // no line end
     for threads in ["1", "2"] {
-        let (code, out, err) = clause(
-            &[
-                "eval",
-                "policies/imicro.policy",
-                "--claims",
-                "-",
-                "--threads",
-                threads,
-            ],
-            Some(&input),
-        );
-        assert_eq!(code, 0, "{err}");
-        let records: Vec<serde_json::Value> = out
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let (records, _) = batch(&input, threads);
         assert_eq!(records.len(), lines.len() + 1);
         for (i, (line, record)) in lines.iter().zip(&records).enumerate() {
             if line.starts_with("{not") {
