@@ -126,7 +126,8 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
             None
         };
         let mut diags = diagnose(&source, config.as_ref());
-        if format == CheckFormat::Human && !opts.show_info {
+        // Notes are for people who ask: not drawn, and not annotated on every pull request.
+        if matches!(format, CheckFormat::Human | CheckFormat::Github) && !opts.show_info {
             diags.items.retain(|d| d.level != Level::Info);
         }
         let errors = diags

@@ -69,7 +69,7 @@ enum Command {
         /// Lint settings to use instead of the nearest clause.toml
         #[arg(long)]
         config: Option<PathBuf>,
-        /// Also show info-level lint findings (overlapping rules) in the human format
+        /// Also show info-level lint findings (overlapping rules) in the human and github formats
         #[arg(long)]
         info: bool,
         /// Only check; run no lints
