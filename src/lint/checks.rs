@@ -18,25 +18,13 @@ pub fn run(file: &PolicyFile, policy: &Policy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let blocks = file.rule_blocks();
     let model = Model::new(policy);
-    for (bi, (block, ast_block)) in policy.blocks.iter().zip(&blocks).enumerate() {
-        rules(policy, &model, bi, block, ast_block, &mut out);
+    for (index, (checked, ast)) in policy.blocks.iter().zip(&blocks).enumerate() {
+        Block::new(policy, &model, index, checked, ast).lint(&mut out);
     }
     for ast_block in &blocks {
         for rule in ast_block.rules.iter().chain(ast_block.otherwise.as_ref()) {
             source_text(rule, &mut out);
             deductions(policy, rule, &mut out);
-        }
-    }
-    for (bi, (block, ast_block)) in policy.blocks.iter().zip(&blocks).enumerate() {
-        let mut gave_up = false;
-        for ri in 0..=block.rules.len() {
-            gave_up |= fees(policy, &model, bi, block, ast_block, ri, &mut out);
-        }
-        let noted = out
-            .iter()
-            .any(|d| d.code == Code::Lint(Lint::AnalysisLimit) && d.span() == ast_block.kind.span);
-        if gave_up && !noted {
-            out.push(analysis_limit(block, ast_block));
         }
     }
     windows(file, policy, &blocks, &mut out);
@@ -69,89 +57,116 @@ fn header(rule: &ast::Rule) -> Span {
 
 // ---------------------------------------------------------------- rules
 
-/// Unreachable and impossible rules, claims no rule decides, overlapping outcomes.
-fn rules(
-    policy: &Policy,
-    model: &Model<'_>,
-    bi: usize,
-    block: &RuleBlock,
-    ast_block: &ast::RulesBlock,
-    out: &mut Vec<Diagnostic>,
-) {
-    let conds: Vec<Formula<'_>> = block
-        .rules
-        .iter()
-        .map(|r| Formula::rule(&r.when, &r.unless))
-        .collect();
-    let ast_rules: Vec<&ast::Rule> = ast_block.rules.iter().collect();
-    let mut gave_up = false;
-    let mut overlap_gave_up = false;
-    for (j, cond) in conds.iter().enumerate() {
-        let Some(rule) = ast_rules.get(j) else {
-            continue;
-        };
-        match model.satisfiable(cond) {
-            Answer::Never => {
-                out.push(
-                    finding(
-                        Lint::ImpossibleCondition,
-                        format!("no claim can meet the conditions of rule `{}`", rule.name.node),
-                        header(rule),
-                        "this rule never applies",
-                    )
-                    .with_help("its `when` conditions contradict each other, or an `unless` always holds; fix the condition or remove the rule"),
-                );
-                continue;
-            }
-            Answer::GaveUp => {
-                gave_up = true;
-                continue;
-            }
-            Answer::Candidate(_) => {}
-        }
-        let mut reach = vec![cond.clone()];
-        reach.extend(conds.iter().take(j).map(|c| c.clone().negate()));
-        match model.satisfiable(&Formula::All(reach)) {
-            Answer::Never => {
-                let mut d = finding(
-                    Lint::UnreachableRule,
-                    format!("rule `{}` never decides a claim: the rules above it decide every claim it matches", rule.name.node),
-                    header(rule),
-                    "never reached",
-                );
-                let mut named = Vec::new();
-                for (i, earlier) in conds.iter().enumerate().take(j) {
-                    let both = Formula::All(vec![earlier.clone(), cond.clone()]);
-                    if !matches!(model.satisfiable(&both), Answer::Never) {
-                        if let Some(r) = ast_rules.get(i) {
-                            d = d.with_label(header(r), "decides those claims first");
-                            named.push(format!("`{}`", r.name.node));
-                        }
-                    }
-                }
-                out.push(d.with_help(format!(
-                    "move it above {}, narrow the rules above it, or remove it",
-                    if named.is_empty() {
-                        "the rules above it".to_string()
-                    } else {
-                        named.join(", ")
-                    }
-                )));
-                continue;
-            }
-            Answer::GaveUp => gave_up = true,
-            Answer::Candidate(_) => {}
-        }
-        if !overlap_gave_up && overlap(policy, model, bi, block, &conds, &ast_rules, j, out) {
-            // One exhausted search is enough: the others on this block would be too.
-            overlap_gave_up = true;
-            gave_up = true;
+/// One rules block, for the lints that reason about which rule decides which
+/// claims: unreachable and impossible rules, claims no rule decides,
+/// overlapping outcomes, fees some approvals leave unpaid.
+struct Block<'a> {
+    policy: &'a Policy,
+    model: &'a Model<'a>,
+    /// The block's position among the policy's blocks (as traces name it).
+    index: usize,
+    checked: &'a RuleBlock,
+    ast: &'a ast::RulesBlock,
+    /// When each rule (not `otherwise`) applies, by itself.
+    conds: Vec<Formula<'a>>,
+}
+
+impl<'a> Block<'a> {
+    fn new(
+        policy: &'a Policy,
+        model: &'a Model<'a>,
+        index: usize,
+        checked: &'a RuleBlock,
+        ast: &'a ast::RulesBlock,
+    ) -> Self {
+        let conds = checked
+            .rules
+            .iter()
+            .map(|r| Formula::rule(&r.when, &r.unless))
+            .collect();
+        Block {
+            policy,
+            model,
+            index,
+            checked,
+            ast,
+            conds,
         }
     }
-    match (&block.otherwise, &ast_block.otherwise) {
-        (Some(_), Some(o)) => {
-            let none = Formula::All(conds.iter().map(|c| c.clone().negate()).collect());
-            match model.satisfiable(&none) {
+
+    /// Claims that reach rule `i` and are decided by it; for `i` past the last
+    /// rule, claims no rule decides (what `otherwise` takes).
+    fn reaching(&self, i: usize) -> Formula<'a> {
+        let mut parts: Vec<Formula<'a>> = self
+            .conds
+            .iter()
+            .take(i)
+            .map(|c| c.clone().negate())
+            .collect();
+        parts.extend(self.conds.get(i).cloned());
+        Formula::All(parts)
+    }
+
+    /// The checked and written rule at `i`, the `otherwise` just past the rules.
+    fn rule(&self, i: usize) -> Option<(&'a CheckedRule, &'a ast::Rule)> {
+        let last = self.checked.rules.len();
+        let checked = self.checked.rules.get(i).or(self
+            .checked
+            .otherwise
+            .as_ref()
+            .filter(|_| i == last));
+        let written = self
+            .ast
+            .rules
+            .get(i)
+            .or(self.ast.otherwise.as_ref().filter(|_| i == last));
+        checked.zip(written)
+    }
+
+    /// Every lint of this block; one analysis-limit note if any question went unanswered.
+    fn lint(&self, out: &mut Vec<Diagnostic>) {
+        let mut gave_up = false;
+        let mut overlap_gave_up = false;
+        for (j, cond) in self.conds.iter().enumerate() {
+            let Some((_, rule)) = self.rule(j) else {
+                continue;
+            };
+            match self.model.satisfiable(cond) {
+                Answer::Never => {
+                    out.push(
+                        finding(
+                            Lint::ImpossibleCondition,
+                            format!("no claim can meet the conditions of rule `{}`", rule.name.node),
+                            header(rule),
+                            "this rule never applies",
+                        )
+                        .with_help("its `when` conditions contradict each other, or an `unless` always holds; fix the condition or remove the rule"),
+                    );
+                    continue;
+                }
+                Answer::GaveUp => {
+                    gave_up = true;
+                    continue;
+                }
+                Answer::Candidate(_) => {}
+            }
+            match self.model.satisfiable(&self.reaching(j)) {
+                Answer::Never => {
+                    out.push(self.unreachable(j, rule));
+                    continue;
+                }
+                Answer::GaveUp => gave_up = true,
+                Answer::Candidate(_) => {}
+            }
+            if !overlap_gave_up && self.overlap(j, out) {
+                // One exhausted search is enough: the others on this block would be too.
+                overlap_gave_up = true;
+                gave_up = true;
+            }
+        }
+        let rest = self.reaching(self.conds.len());
+        match &self.ast.otherwise {
+            Some(o) => match self.model.satisfiable(&rest) {
                 Answer::Never => out.push(
                     finding(
                         Lint::UnreachableRule,
@@ -163,167 +178,167 @@ fn rules(
                 ),
                 Answer::GaveUp => gave_up = true,
                 Answer::Candidate(_) => {}
+            },
+            None => gave_up |= self.undecided(&rest, out),
+        }
+        for i in 0..=self.conds.len() {
+            gave_up |= self.fees(i, out);
+        }
+        if gave_up {
+            out.push(
+                finding(
+                    Lint::AnalysisLimit,
+                    format!(
+                        "the rules for {} have too many combinations to analyse in full; some lints said nothing about them",
+                        self.checked.kind
+                    ),
+                    self.ast.kind.span,
+                    "not fully analysed",
+                )
+                .with_help("shorter conditions (fewer facts combined with `or`) or fewer rules per block let the analysis finish"),
+            );
+        }
+    }
+
+    /// The finding for rule `j`, which the rules above it always decide first,
+    /// naming those that match some of its claims.
+    fn unreachable(&self, j: usize, rule: &ast::Rule) -> Diagnostic {
+        let mut d = finding(
+            Lint::UnreachableRule,
+            format!(
+                "rule `{}` never decides a claim: the rules above it decide every claim it matches",
+                rule.name.node
+            ),
+            header(rule),
+            "never reached",
+        );
+        let mut named = Vec::new();
+        let Some(cond) = self.conds.get(j) else {
+            return d;
+        };
+        for (i, earlier) in self.conds.iter().enumerate().take(j) {
+            let both = Formula::All(vec![earlier.clone(), cond.clone()]);
+            if !matches!(self.model.satisfiable(&both), Answer::Never) {
+                if let Some((_, r)) = self.rule(i) {
+                    d = d.with_label(header(r), "decides those claims first");
+                    named.push(format!("`{}`", r.name.node));
+                }
             }
         }
-        _ => undecided(policy, model, block, ast_block, &conds, &mut gave_up, out),
-    }
-    if gave_up {
-        out.push(analysis_limit(block, ast_block));
-    }
-}
-
-/// The note that some question about a block went unanswered.
-fn analysis_limit(block: &RuleBlock, ast_block: &ast::RulesBlock) -> Diagnostic {
-    finding(
-        Lint::AnalysisLimit,
-        format!(
-            "the rules for {} have too many combinations to analyse in full; some lints said nothing about them",
-            block.kind
-        ),
-        ast_block.kind.span,
-        "not fully analysed",
-    )
-    .with_help("shorter conditions (fewer facts combined with `or`) or fewer rules per block let the analysis finish")
-}
-
-/// A claim that reaches the end of a block without `otherwise`.
-#[allow(clippy::too_many_arguments)]
-fn undecided(
-    policy: &Policy,
-    model: &Model<'_>,
-    block: &RuleBlock,
-    ast_block: &ast::RulesBlock,
-    conds: &[Formula<'_>],
-    gave_up: &mut bool,
-    out: &mut Vec<Diagnostic>,
-) {
-    let none = Formula::All(conds.iter().map(|c| c.clone().negate()).collect());
-    let assign = match model.satisfiable(&none) {
-        Answer::Candidate(a) => a,
-        Answer::Never => return,
-        Answer::GaveUp => {
-            *gave_up = true;
-            return;
-        }
-    };
-    let confirmed = confirm(policy, model, block, &assign, |_, verdict, _| {
-        verdict
-            .because
-            .iter()
-            .any(|b| &*b.rule == "no_rule_decides")
-    });
-    let Some(claim) = confirmed else { return };
-    out.push(
-        finding(
-            Lint::UndecidedClaims,
-            format!("some {} claims match no rule, and the block has no `otherwise`: they go to review with no reason given", block.kind),
-            ast_block.kind.span,
-            "no rule decides some of these claims",
-        )
-        .with_help(format!(
-            "add `otherwise NAME: deny \"...\"` (or review) with the page's words, or a rule for these claims\nfor example: {}",
-            witness::describe(model, policy, &assign)
+        d.with_help(format!(
+            "move it above {}, narrow the rules above it, or remove it",
+            if named.is_empty() {
+                "the rules above it".to_string()
+            } else {
+                named.join(", ")
+            }
         ))
-        .with_example(claim),
-    );
-}
+    }
 
-/// The first rule above rule `j` that decides some claim rule `j` also matches,
-/// with a different outcome, confirmed by evaluating an example claim.
-#[allow(clippy::too_many_arguments)]
-fn overlap(
-    policy: &Policy,
-    model: &Model<'_>,
-    bi: usize,
-    block: &RuleBlock,
-    conds: &[Formula<'_>],
-    ast_rules: &[&ast::Rule],
-    j: usize,
-    out: &mut Vec<Diagnostic>,
-) -> bool {
-    let (Some(later), Some(later_ast)) = (block.rules.get(j), ast_rules.get(j)) else {
-        return false;
-    };
-    let Some(cond_j) = conds.get(j) else {
-        return false;
-    };
-    for i in 0..j {
-        let (Some(earlier), Some(earlier_ast), Some(cond_i)) =
-            (block.rules.get(i), ast_rules.get(i), conds.get(i))
-        else {
-            continue;
-        };
-        if same_outcome(earlier, later) {
-            continue;
-        }
-        let mut parts = vec![cond_i.clone(), cond_j.clone()];
-        parts.extend(conds.iter().take(i).map(|c| c.clone().negate()));
-        let assign = match model.satisfiable(&Formula::All(parts)) {
+    /// Claims that reach the end of a block without `otherwise` (`rest`); true
+    /// when the search gave up.
+    fn undecided(&self, rest: &Formula<'_>, out: &mut Vec<Diagnostic>) -> bool {
+        let assign = match self.model.satisfiable(rest) {
             Answer::Candidate(a) => a,
-            Answer::Never => continue,
+            Answer::Never => return false,
             Answer::GaveUp => return true,
         };
-        let confirmed = confirm(policy, model, block, &assign, |claim, _, trace| {
-            trace.decided.first() == Some(&(bi, i))
-                && crate::eval::rule_applies(policy, claim, bi, j).unwrap_or(false)
+        let confirmed = self.confirm(&assign, |_, verdict, _| {
+            verdict
+                .because
+                .iter()
+                .any(|b| &*b.rule == "no_rule_decides")
         });
         if let Some(claim) = confirmed {
             out.push(
                 finding(
-                    Lint::OverlappingOutcomes,
-                    format!(
-                        "rules `{}` and `{}` both match some claims and decide them differently; `{}` wins because it comes first",
-                        earlier_ast.name.node, later_ast.name.node, earlier_ast.name.node
-                    ),
-                    header(later_ast),
-                    "also matches",
+                    Lint::UndecidedClaims,
+                    format!("some {} claims match no rule, and the block has no `otherwise`: they go to review with no reason given", self.checked.kind),
+                    self.ast.kind.span,
+                    "no rule decides some of these claims",
                 )
-                .with_label(header(earlier_ast), "decides first")
                 .with_help(format!(
-                    "if the order is intended, nothing to do (allow this lint); otherwise add an `unless` or narrow a `when`\nfor example: {}",
-                    witness::describe(model, policy, &assign)
+                    "add `otherwise NAME: deny \"...\"` (or review) with the page's words, or a rule for these claims\nfor example: {}",
+                    self.describe(&assign)
                 ))
                 .with_example(claim),
             );
-            return false;
         }
+        false
     }
-    false
+
+    /// The first rule above rule `j` that decides some claim rule `j` also
+    /// matches, with a different outcome, confirmed by evaluating an example
+    /// claim; true when a search gave up.
+    fn overlap(&self, j: usize, out: &mut Vec<Diagnostic>) -> bool {
+        let (Some((later, later_ast)), Some(cond_j)) = (self.rule(j), self.conds.get(j)) else {
+            return false;
+        };
+        for i in 0..j {
+            let Some((earlier, earlier_ast)) = self.rule(i) else {
+                continue;
+            };
+            if same_outcome(earlier, later) {
+                continue;
+            }
+            let both = Formula::All(vec![self.reaching(i), cond_j.clone()]);
+            let assign = match self.model.satisfiable(&both) {
+                Answer::Candidate(a) => a,
+                Answer::Never => continue,
+                Answer::GaveUp => return true,
+            };
+            let confirmed = self.confirm(&assign, |claim, _, trace| {
+                trace.decided.first() == Some(&(self.index, i))
+                    && crate::eval::rule_applies(self.policy, claim, self.index, j).unwrap_or(false)
+            });
+            if let Some(claim) = confirmed {
+                out.push(
+                    finding(
+                        Lint::OverlappingOutcomes,
+                        format!(
+                            "rules `{}` and `{}` both match some claims and decide them differently; `{}` wins because it comes first",
+                            earlier_ast.name.node, later_ast.name.node, earlier_ast.name.node
+                        ),
+                        header(later_ast),
+                        "also matches",
+                    )
+                    .with_label(header(earlier_ast), "decides first")
+                    .with_help(format!(
+                        "if the order is intended, nothing to do (allow this lint); otherwise add an `unless` or narrow a `when`\nfor example: {}",
+                        self.describe(&assign)
+                    ))
+                    .with_example(claim),
+                );
+                return false;
+            }
+        }
+        false
+    }
+
+    /// The first example claim for a candidate that the evaluator runs without
+    /// error and `holds` accepts: the confirmation every existence finding needs.
+    fn confirm(
+        &self,
+        assign: &[Option<usize>],
+        holds: impl Fn(&crate::eval::Claim, &crate::Verdict, &crate::eval::Trace) -> bool,
+    ) -> Option<Value> {
+        VARIANTS.iter().find_map(|v| {
+            let mut claim = witness::base_claim(self.policy, &self.checked.kind, *v);
+            witness::apply(self.model, self.policy, assign, &mut claim);
+            let decoded = crate::eval::decode(&claim.to_string(), self.policy).ok()?;
+            let mut trace = crate::eval::Trace::default();
+            let verdict = crate::eval::evaluate_traced(self.policy, &decoded, &mut trace).ok()?;
+            holds(&decoded, &verdict, &trace).then_some(claim)
+        })
+    }
+
+    fn describe(&self, assign: &[Option<usize>]) -> String {
+        witness::describe(self.model, self.policy, assign)
+    }
 }
 
 fn same_outcome(a: &CheckedRule, b: &CheckedRule) -> bool {
     a.decision == b.decision && a.remedies == b.remedies
-}
-
-/// The first example claim for a candidate that the evaluator runs without error
-/// and `holds` accepts: the confirmation every existence finding needs.
-fn confirm(
-    policy: &Policy,
-    model: &Model<'_>,
-    block: &RuleBlock,
-    assign: &[Option<usize>],
-    holds: impl Fn(&crate::eval::Claim, &crate::Verdict, &crate::eval::Trace) -> bool,
-) -> Option<Value> {
-    VARIANTS.iter().find_map(|v| {
-        let claim = example(policy, model, block, assign, *v);
-        let decoded = crate::eval::decode(&claim.to_string(), policy).ok()?;
-        let mut trace = crate::eval::Trace::default();
-        let verdict = crate::eval::evaluate_traced(policy, &decoded, &mut trace).ok()?;
-        holds(&decoded, &verdict, &trace).then_some(claim)
-    })
-}
-
-/// A concrete claim for a candidate assignment.
-fn example(
-    policy: &Policy,
-    model: &Model<'_>,
-    block: &RuleBlock,
-    assign: &[Option<usize>],
-    v: Variant,
-) -> Value {
-    let mut claim = witness::base_claim(policy, &block.kind, v);
-    witness::apply(model, policy, assign, &mut claim);
-    claim
 }
 
 // ---------------------------------------------------------------- rule clauses
@@ -416,132 +431,105 @@ fn reads_claim(e: &ast::Expr) -> bool {
     found
 }
 
-/// An approval that deducts a fee without saying who pays it, or says who pays
-/// it only for some of the claims it approves while the block's other approvals
-/// always say (confirmed on an example claim).
-#[allow(clippy::too_many_arguments)]
-fn fees(
-    policy: &Policy,
-    model: &Model<'_>,
-    bi: usize,
-    block: &RuleBlock,
-    ast_block: &ast::RulesBlock,
-    ri: usize,
-    out: &mut Vec<Diagnostic>,
-) -> bool {
-    let (Some(rule), Some(ast_rule)) = (
-        block
-            .rules
-            .get(ri)
-            .or(block.otherwise.as_ref().filter(|_| ri == block.rules.len())),
-        ast_block.rules.get(ri).or(ast_block
-            .otherwise
-            .as_ref()
-            .filter(|_| ri == ast_block.rules.len())),
-    ) else {
-        return false;
-    };
-    if rule.decision != Decision::Approve {
-        return false;
-    }
-    for d in &ast_rule.deductions {
-        if !ast_rule.fees.iter().any(|f| f.fee.node == d.fee.node) {
+impl Block<'_> {
+    /// Rule `ri` approves and deducts a fee without saying who pays it, or says
+    /// who pays it only for some of the claims it approves while the block's
+    /// other approvals always say (confirmed on an example claim). True when the
+    /// search gave up.
+    fn fees(&self, ri: usize, out: &mut Vec<Diagnostic>) -> bool {
+        let Some((rule, ast_rule)) = self.rule(ri) else {
+            return false;
+        };
+        if rule.decision != Decision::Approve {
+            return false;
+        }
+        for d in &ast_rule.deductions {
+            if !ast_rule.fees.iter().any(|f| f.fee.node == d.fee.node) {
+                out.push(
+                    finding(
+                        Lint::UnassignedFee,
+                        format!(
+                            "rule `{}` deducts `{}` from the refund but does not say who pays it",
+                            ast_rule.name.node, d.fee.node
+                        ),
+                        d.fee.span,
+                        "deducted here",
+                    )
+                    .with_help(format!(
+                        "add `fee {} paid by customer` so the verdict says who bears it",
+                        d.fee.node
+                    )),
+                );
+            }
+        }
+        let mut done: Vec<&str> = Vec::new();
+        for (k, f) in rule.fees.iter().enumerate() {
+            if done.contains(&&*f.fee) || f.when.is_none() || f.otherwise.is_some() {
+                continue;
+            }
+            done.push(&f.fee);
+            let clauses: Vec<&crate::check::ir::CheckedFee> =
+                rule.fees.iter().filter(|g| g.fee == f.fee).collect();
+            if clauses
+                .iter()
+                .any(|g| g.when.is_none() || g.otherwise.is_some())
+            {
+                continue;
+            }
+            // Do the block's other approvals always say who pays this fee?
+            let always_elsewhere = self
+                .checked
+                .rules
+                .iter()
+                .chain(self.checked.otherwise.as_ref())
+                .any(|o| {
+                    !std::ptr::eq(o, rule)
+                        && o.decision == Decision::Approve
+                        && o.fees
+                            .iter()
+                            .any(|g| g.fee == f.fee && (g.when.is_none() || g.otherwise.is_some()))
+                });
+            if !always_elsewhere {
+                continue;
+            }
+            let mut parts = vec![self.reaching(ri)];
+            parts.extend(
+                clauses
+                    .iter()
+                    .filter_map(|g| g.when.as_ref())
+                    .map(|w| Formula::Expr(w).negate()),
+            );
+            let assign = match self.model.satisfiable(&Formula::All(parts)) {
+                Answer::Candidate(a) => a,
+                Answer::Never => continue,
+                Answer::GaveUp => return true,
+            };
+            let confirmed = self.confirm(&assign, |_, verdict, trace| {
+                trace.decided.first() == Some(&(self.index, ri))
+                    && !verdict.fees.iter().any(|g| g.fee == f.fee)
+            });
+            let Some(claim) = confirmed else { continue };
+            let Some(span) = ast_rule.fees.get(k).map(|g| g.fee.span) else {
+                continue;
+            };
             out.push(
                 finding(
                     Lint::UnassignedFee,
-                    format!(
-                        "rule `{}` deducts `{}` from the refund but does not say who pays it",
-                        ast_rule.name.node, d.fee.node
-                    ),
-                    d.fee.span,
-                    "deducted here",
+                    format!("rule `{}` approves some claims without saying who pays `{}`", ast_rule.name.node, f.fee),
+                    span,
+                    "paid only when its condition holds",
                 )
                 .with_help(format!(
-                    "add `fee {} paid by customer` so the verdict says who bears it",
-                    d.fee.node
-                )),
+                    "say who pays otherwise: `fee {} paid by {} when ..., otherwise customer`\nfor example: {}",
+                    f.fee,
+                    f.payer,
+                    self.describe(&assign)
+                ))
+                .with_example(claim),
             );
         }
+        false
     }
-    let applies = match block.rules.get(ri) {
-        Some(r) => {
-            let conds: Vec<Formula<'_>> = block
-                .rules
-                .iter()
-                .take(ri)
-                .map(|r| Formula::rule(&r.when, &r.unless).negate())
-                .collect();
-            let mut all = conds;
-            all.push(Formula::rule(&r.when, &r.unless));
-            all
-        }
-        None => block
-            .rules
-            .iter()
-            .map(|r| Formula::rule(&r.when, &r.unless).negate())
-            .collect(),
-    };
-    let mut done: Vec<&str> = Vec::new();
-    for (k, f) in rule.fees.iter().enumerate() {
-        if done.contains(&&*f.fee) || f.when.is_none() || f.otherwise.is_some() {
-            continue;
-        }
-        done.push(&f.fee);
-        let clauses: Vec<&crate::check::ir::CheckedFee> =
-            rule.fees.iter().filter(|g| g.fee == f.fee).collect();
-        if clauses
-            .iter()
-            .any(|g| g.when.is_none() || g.otherwise.is_some())
-        {
-            continue;
-        }
-        // Do the block's other approvals always say who pays this fee?
-        let always_elsewhere = block.rules.iter().chain(block.otherwise.as_ref()).any(|o| {
-            !std::ptr::eq(o, rule)
-                && o.decision == Decision::Approve
-                && o.fees
-                    .iter()
-                    .any(|g| g.fee == f.fee && (g.when.is_none() || g.otherwise.is_some()))
-        });
-        if !always_elsewhere {
-            continue;
-        }
-        let mut parts = applies.clone();
-        parts.extend(
-            clauses
-                .iter()
-                .filter_map(|g| g.when.as_ref())
-                .map(|w| Formula::Expr(w).negate()),
-        );
-        let assign = match model.satisfiable(&Formula::All(parts)) {
-            Answer::Candidate(a) => a,
-            Answer::Never => continue,
-            Answer::GaveUp => return true,
-        };
-        let confirmed = confirm(policy, model, block, &assign, |_, verdict, trace| {
-            trace.decided.first() == Some(&(bi, ri)) && !verdict.fees.iter().any(|g| g.fee == f.fee)
-        });
-        let Some(claim) = confirmed else { continue };
-        let Some(span) = ast_rule.fees.get(k).map(|g| g.fee.span) else {
-            continue;
-        };
-        out.push(
-            finding(
-                Lint::UnassignedFee,
-                format!("rule `{}` approves some claims without saying who pays `{}`", ast_rule.name.node, f.fee),
-                span,
-                "paid only when its condition holds",
-            )
-            .with_help(format!(
-                "say who pays otherwise: `fee {} paid by {} when ..., otherwise customer`\nfor example: {}",
-                f.fee,
-                f.payer,
-                witness::describe(model, policy, &assign)
-            ))
-            .with_example(claim),
-        );
-    }
-    false
 }
 
 /// Periods a quote states: (count, unit), units as a window counts them.
