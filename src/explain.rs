@@ -615,35 +615,11 @@ impl<'a> Explainer<'a> {
                     self.window_tests(&t.expr, w, out, d);
                 }
             }
-            IExpr::Not(a)
-            | IExpr::IsSet(a)
-            | IExpr::Convert(a, _)
-            | IExpr::Is(a, _, _)
-            | IExpr::HasAny(a, _)
-            | IExpr::HasAll(a, _) => self.window_tests(a, w, out, d),
-            IExpr::And(a, b)
-            | IExpr::Or(a, b)
-            | IExpr::Else(a, b)
-            | IExpr::Add(a, b)
-            | IExpr::Sub(a, b)
-            | IExpr::Mul(a, b)
-            | IExpr::Compare(_, a, b) => {
-                self.window_tests(a, w, out, d);
-                self.window_tests(b, w, out, d);
+            other => {
+                for c in other.children() {
+                    self.window_tests(c, w, out, d);
+                }
             }
-            IExpr::Between(a, b, c) => {
-                self.window_tests(a, w, out, d);
-                self.window_tests(b, w, out, d);
-                self.window_tests(c, w, out, d);
-            }
-            IExpr::Bool(_)
-            | IExpr::Number(_)
-            | IExpr::Percent(_)
-            | IExpr::Money(_, _)
-            | IExpr::Weight(_)
-            | IExpr::Date(_)
-            | IExpr::Fact(_)
-            | IExpr::Table(_) => {}
         }
     }
 
@@ -987,13 +963,12 @@ impl<'a> Explainer<'a> {
 
 /// Facts an expression reads directly (through `else` defaults too), in order.
 fn facts_in(e: &IExpr, out: &mut Vec<FactRef>) {
-    match e {
-        IExpr::Fact(f) if !out.contains(f) => out.push(*f),
-        IExpr::Else(a, b) => {
-            facts_in(a, out);
-            facts_in(b, out);
+    let mut chain = Vec::new();
+    e.else_chain_facts(&mut chain);
+    for f in chain {
+        if !out.contains(&f) {
+            out.push(f);
         }
-        _ => {}
     }
 }
 

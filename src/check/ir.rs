@@ -181,6 +181,19 @@ pub enum IExpr {
 }
 
 impl IExpr {
+    /// The facts an `x else y else ...` chain may take its value from, in order
+    /// (a bare fact is a chain of one; anything else has none).
+    pub fn else_chain_facts(&self, out: &mut Vec<FactRef>) {
+        match self {
+            IExpr::Else(a, b) => {
+                a.else_chain_facts(out);
+                b.else_chain_facts(out);
+            }
+            IExpr::Fact(f) => out.push(*f),
+            _ => {}
+        }
+    }
+
     /// The expressions directly inside this one, for walks over a whole condition.
     pub fn children(&self) -> Vec<&IExpr> {
         match self {

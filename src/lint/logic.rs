@@ -543,7 +543,7 @@ fn collect_codes(e: &IExpr, out: &mut HashMap<FactRef, Vec<String>>) {
         IExpr::Is(x, codes, _) => {
             // `(a else b) is c` tests `b` when `a` is missing: both facts may hold `c`.
             let mut facts = Vec::new();
-            else_chain(x, &mut facts);
+            x.else_chain_facts(&mut facts);
             for f in facts {
                 let list = out.entry(f).or_default();
                 for c in codes {
@@ -561,18 +561,6 @@ fn collect_codes(e: &IExpr, out: &mut HashMap<FactRef, Vec<String>>) {
             collect_codes(a, out);
             collect_codes(b, out);
         }
-        _ => {}
-    }
-}
-
-/// The facts an `x else y else ...` chain may take its value from.
-fn else_chain(e: &IExpr, out: &mut Vec<FactRef>) {
-    match e {
-        IExpr::Else(a, b) => {
-            else_chain(a, out);
-            else_chain(b, out);
-        }
-        IExpr::Fact(f) => out.push(*f),
         _ => {}
     }
 }
