@@ -592,14 +592,7 @@ impl Printer<'_, '_> {
                         parts.push(self.expr(hi, 5));
                     }
                     Test::Compare(op, x) => {
-                        let op = match op {
-                            CompareOp::Lt => "<",
-                            CompareOp::Le => "<=",
-                            CompareOp::Gt => ">",
-                            CompareOp::Ge => ">=",
-                            CompareOp::Eq => "=",
-                            CompareOp::Ne => "!=",
-                        };
+                        let op = op.symbol();
                         parts.push(text(format!(" {op} ")));
                         parts.push(self.expr(x, 5));
                     }

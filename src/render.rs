@@ -1823,14 +1823,7 @@ fn literal(e: &Expr) -> String {
                 Test::Before(w) => format!("{s} before {}", w.node),
                 Test::Between(lo, hi) => format!("{s} between {} and {}", inner(lo), inner(hi)),
                 Test::Compare(op, rhs) => {
-                    let op = match op {
-                        CompareOp::Lt => "<",
-                        CompareOp::Le => "<=",
-                        CompareOp::Gt => ">",
-                        CompareOp::Ge => ">=",
-                        CompareOp::Eq => "=",
-                        CompareOp::Ne => "!=",
-                    };
+                    let op = op.symbol();
                     format!("{s} {op} {}", inner(rhs))
                 }
             }

@@ -273,6 +273,20 @@ pub enum CompareOp {
     Ne,
 }
 
+impl CompareOp {
+    /// The operator as the policy writes it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "!=",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Test {
     IsSet,
