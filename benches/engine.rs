@@ -34,11 +34,11 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    let config = clause::lint::LintConfig::default();
+    let config = clause::tools::lint::LintConfig::default();
     c.bench_function("parse+check+lint the five seed policies", |b| {
         b.iter(|| {
             for s in &seeds {
-                black_box(clause::lint::lint_source(black_box(s), &config).unwrap());
+                black_box(clause::tools::lint::lint_source(black_box(s), &config).unwrap());
             }
         })
     });
@@ -50,18 +50,20 @@ fn benches(c: &mut Criterion) {
     let policy = clause::load(&bench).unwrap();
     c.bench_function("decode a claim (fast path)", |b| {
         b.iter(|| {
-            black_box(clause::eval::decode_fast_or_careful(black_box(CLAIM), &policy).unwrap())
+            black_box(
+                clause::language::eval::decode_fast_or_careful(black_box(CLAIM), &policy).unwrap(),
+            )
         })
     });
-    let claim = clause::eval::decode_fast_or_careful(CLAIM, &policy).unwrap();
+    let claim = clause::language::eval::decode_fast_or_careful(CLAIM, &policy).unwrap();
     c.bench_function("evaluate a decoded claim", |b| {
-        b.iter(|| black_box(clause::eval::evaluate(&policy, black_box(&claim)).unwrap()))
+        b.iter(|| black_box(clause::language::eval::evaluate(&policy, black_box(&claim)).unwrap()))
     });
     c.bench_function("claim JSON to verdict JSON", |b| {
         let mut out = Vec::with_capacity(4096);
         b.iter(|| {
             out.clear();
-            let v = clause::eval::eval_json(&policy, black_box(CLAIM)).unwrap();
+            let v = clause::language::eval::eval_json(&policy, black_box(CLAIM)).unwrap();
             serde_json::to_writer(&mut out, &v).unwrap();
             black_box(&out);
         })

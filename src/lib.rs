@@ -6,33 +6,20 @@
 
 #![forbid(unsafe_code)]
 
-pub mod batch;
-pub mod calendar;
-pub mod cases;
-pub mod check;
-pub mod cli;
-pub mod diagnostic;
-pub mod diff;
-pub mod eval;
-pub mod explain;
-pub mod fmt;
-pub mod lint;
-pub mod money;
-pub mod render;
-pub mod source;
-pub mod syntax;
+pub mod language;
+pub mod tools;
 
-pub use syntax::ast;
+pub use language::syntax::ast;
 
-pub use diagnostic::{Code, Diagnostic, Diagnostics};
-pub use source::{Source, Span};
-pub use syntax::parse;
+pub use language::diagnostic::{Code, Diagnostic, Diagnostics};
+pub use language::source::{Source, Span};
+pub use language::syntax::parse;
 
-pub use check::ir::Policy;
-pub use eval::verdict::Verdict;
+pub use language::check::ir::Policy;
+pub use language::eval::verdict::Verdict;
 
 /// Parses and checks a policy.
 pub fn load(source: &Source) -> Result<Policy, Diagnostics> {
     let ast = parse(source)?;
-    check::check(&ast, source)
+    language::check::check(&ast, source)
 }

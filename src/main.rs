@@ -1,4 +1,6 @@
-//! The `clause` command line; the work is in `cli/`.
+//! The `clause` binary: thin adapters (`adapters/`) over the library.
+
+mod adapters;
 
 /// mimalloc: evaluation makes many small, short-lived allocations (a claim's
 /// strings, a verdict's lists), which it serves faster than the system allocator.
@@ -14,7 +16,7 @@ fn main() {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let worker = std::thread::Builder::new()
         .stack_size(STACK_BYTES)
-        .spawn(move || clause::cli::run(args));
+        .spawn(move || adapters::cli::run(args));
     let code = match worker.map(|w| w.join()) {
         Ok(Ok(code)) => code,
         _ => {

@@ -20,11 +20,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let careful = clause::eval::decode(text, policy);
-    let fast = clause::eval::decode_fast_only(text, policy);
+    let careful = clause::language::eval::decode(text, policy);
+    let fast = clause::language::eval::decode_fast_only(text, policy);
     assert_eq!(
         fast,
-        clause::eval::decode_fast_serde_only(text, policy),
+        clause::language::eval::decode_fast_serde_only(text, policy),
         "the scanner and serde read the claim differently"
     );
     if let Some(fast) = fast {
@@ -35,6 +35,6 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     if let Ok(claim) = careful {
-        let _ = clause::eval::evaluate(policy, &claim);
+        let _ = clause::language::eval::evaluate(policy, &claim);
     }
 });

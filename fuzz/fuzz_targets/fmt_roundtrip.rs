@@ -2,7 +2,7 @@
 //! to the same AST, formatting it again changes nothing, and no comment is lost.
 #![no_main]
 
-use clause::fmt::{comments, format_source, without_spans};
+use clause::tools::fmt::{comments, format_source, without_spans};
 use clause::Source;
 use libfuzzer_sys::fuzz_target;
 

@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let source = clause::Source::new("fuzz.policy", text);
     match clause::load(&source) {
         Ok(policy) => {
-            let _ = clause::eval::eval_json(&policy, CLAIM);
+            let _ = clause::language::eval::eval_json(&policy, CLAIM);
         }
         Err(d) => {
             let _ = d.render(80);

@@ -78,11 +78,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut claim = base.clone();
-    if clause::cases::set_path(&mut claim, PATHS[usize::from(path) % PATHS.len()], value).is_err() {
+    if clause::tools::cases::set_path(&mut claim, PATHS[usize::from(path) % PATHS.len()], value).is_err() {
         return;
     }
     let text = claim.to_string();
-    let first = clause::eval::eval_json(&seed.policy, &text);
-    let again = clause::eval::eval_json(&seed.policy, &text);
+    let first = clause::language::eval::eval_json(&seed.policy, &text);
+    let again = clause::language::eval::eval_json(&seed.policy, &text);
     assert_eq!(first, again, "evaluation is not deterministic");
 });

@@ -186,7 +186,7 @@ fn explain_tells_the_customer_in_the_merchants_words() {
 #[test]
 fn batch_records_keep_their_lines_across_blocks() {
     let good = base_claim().to_string();
-    let block = clause::batch::BLOCK_BYTES;
+    let block = clause::tools::batch::BLOCK_BYTES;
     // A claim padded past a whole block with a key nobody reads.
     let mut long = base_claim();
     long["x_padding"] = serde_json::json!("p".repeat(block + block / 2));

@@ -62,7 +62,7 @@ fn every_diagnostic_code_has_a_corpus_file() {
     for p in files(&root().join("tests/corpus/check-errors"), ".policy") {
         seen.extend(expected_codes(&std::fs::read_to_string(p).unwrap()));
     }
-    let missing: Vec<&str> = clause::diagnostic::ALL_CODES
+    let missing: Vec<&str> = clause::language::diagnostic::ALL_CODES
         .iter()
         .map(|c| c.as_str())
         .filter(|c| !seen.contains(*c))

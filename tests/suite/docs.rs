@@ -118,7 +118,7 @@ fn policy_maps_name_every_rule() {
 /// policies now: the page and the engine cannot disagree.
 #[test]
 fn rendered_policy_pages_are_current() {
-    use clause::render::{render, RenderFormat};
+    use clause::tools::render::{render, RenderFormat};
     let mut stale = Vec::new();
     for name in ["imicro", "boutique", "imirror", "import-express", "imro"] {
         let path = root().join(format!("policies/{name}.policy"));
@@ -127,7 +127,7 @@ fn rendered_policy_pages_are_current() {
             std::fs::read_to_string(&path).unwrap(),
         );
         let ast = clause::parse(&source).unwrap();
-        let policy = clause::check::check(&ast, &source).unwrap();
+        let policy = clause::language::check::check(&ast, &source).unwrap();
         for (format, ext) in [(RenderFormat::Markdown, "md"), (RenderFormat::Html, "html")] {
             let page = root().join(format!("docs/policies/{name}.page.{ext}"));
             let committed = std::fs::read_to_string(&page).unwrap_or_default();

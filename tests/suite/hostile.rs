@@ -50,7 +50,7 @@ fn clause_bin(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
 /// Evaluates a claim fixture the way `clause eval` does (fast path, then careful).
 fn eval_fixture(p: &clause::Policy, name: &str) -> Result<Value, String> {
     let text = std::fs::read_to_string(dir().join(name)).unwrap();
-    clause::eval::eval_json(p, &text)
+    clause::language::eval::eval_json(p, &text)
         .map(|v| serde_json::to_value(v).unwrap())
         .map_err(|e| e.to_string())
 }
@@ -274,8 +274,11 @@ fn fixtures_decode_the_same_on_both_paths() {
         let text = std::fs::read_to_string(dir().join(name)).unwrap();
         let careful = serde_json::from_str::<Value>(&text)
             .map_err(|e| e.to_string())
-            .and_then(|j| clause::eval::facts::decode_value(&j, &p).map_err(|e| e.to_string()));
-        let fast = clause::eval::decode_fast_or_careful(&text, &p).map_err(|e| e.to_string());
+            .and_then(|j| {
+                clause::language::eval::facts::decode_value(&j, &p).map_err(|e| e.to_string())
+            });
+        let fast =
+            clause::language::eval::decode_fast_or_careful(&text, &p).map_err(|e| e.to_string());
         assert_eq!(careful, fast, "{name}");
     }
 }
@@ -297,14 +300,14 @@ fn parentheses_nested_100_000_deep_are_too_complex() {
         d.message,
         format!(
             "parentheses nest more than {} deep here",
-            clause::syntax::MAX_NESTING
+            clause::language::syntax::MAX_NESTING
         )
     );
     // The mark is on the first parenthesis past the limit.
-    let at = text.find('(').unwrap() + clause::syntax::MAX_NESTING;
+    let at = text.find('(').unwrap() + clause::language::syntax::MAX_NESTING;
     assert_eq!(d.labels[0].0, clause::Span::new(at, at + 1));
     // Exactly at the limit it checks.
-    let m = clause::syntax::MAX_NESTING;
+    let m = clause::language::syntax::MAX_NESTING;
     let ok = format!("{}item.category is odd{}", "(".repeat(m), ")".repeat(m));
     assert!(codes(&with_condition(&ok)).is_empty());
 }
@@ -338,7 +341,7 @@ fn parentheses_nested_100_000_deep_through_the_cli_exit_2_for_eval() {
 /// condition are refused by the operator limit, without recursing on them.
 #[test]
 fn a_condition_with_100_000_operators_is_too_complex() {
-    let many = clause::syntax::MAX_OPERATORS + 1;
+    let many = clause::language::syntax::MAX_OPERATORS + 1;
     let cases = [
         format!("{}item.condition.opened else false", "not ".repeat(100_000)),
         // 10,000 rather than 100,000: pest takes ~3 s over 100,000 `and`s in a debug build.
@@ -352,7 +355,8 @@ fn a_condition_with_100_000_operators_is_too_complex() {
         assert_within(started, Duration::from_secs(5), "100,000 operators");
     }
     // At the limit it checks.
-    let at_limit = vec!["item.category is odd"; clause::syntax::MAX_OPERATORS + 1].join(" or ");
+    let at_limit =
+        vec!["item.category is odd"; clause::language::syntax::MAX_OPERATORS + 1].join(" or ");
     assert!(codes(&with_condition(&at_limit)).is_empty());
 }
 
@@ -631,7 +635,7 @@ fn a_claim_with_100_000_items_gets_an_exact_verdict() {
     let text = claim.to_string();
     let p = shop();
     let started = Instant::now();
-    let v = clause::eval::eval_json(&p, &text).unwrap();
+    let v = clause::language::eval::eval_json(&p, &text).unwrap();
     let took = started.elapsed();
     assert_within(started, Duration::from_secs(20), "100,000 items");
     eprintln!("100,000 items: {took:?}");
@@ -691,7 +695,7 @@ fn the_largest_decimal_as_a_price_gets_a_verdict() {
     let text = std::fs::read_to_string(dir().join("claim-valid.json"))
         .unwrap()
         .replace("\"199.00\"", "\"79228162514264337593543950335\"");
-    let v = clause::eval::eval_json(&shop(), &text).unwrap();
+    let v = clause::language::eval::eval_json(&shop(), &text).unwrap();
     let v = serde_json::to_value(v).unwrap();
     assert_eq!(v["decision"], "approve");
     assert_eq!(v["refund"]["amount"], "79228162514264337593543950335");
@@ -710,7 +714,7 @@ fn thousands_of_diagnostics_render_the_first_hundred_and_count_the_rest() {
     let started = Instant::now();
     let err = clause::load(&clause::Source::new("many.policy", text.as_str())).unwrap_err();
     // The first thousand are kept, the rest counted.
-    assert_eq!(err.items.len(), clause::diagnostic::MAX_KEPT);
+    assert_eq!(err.items.len(), clause::language::diagnostic::MAX_KEPT);
     assert!(err.items.len() + err.omitted >= 4_999, "{}", err.omitted);
     let rendered = err.render(100);
     assert_within(started, Duration::from_secs(10), "5,000 diagnostics");
@@ -718,8 +722,12 @@ fn thousands_of_diagnostics_render_the_first_hundred_and_count_the_rest() {
         .lines()
         .filter(|l| l.trim_start().starts_with("clause::") && !l.trim().contains(' '))
         .count();
-    assert_eq!(drawn, clause::diagnostic::MAX_RENDERED, "{rendered}");
-    let more = err.items.len() + err.omitted - clause::diagnostic::MAX_RENDERED;
+    assert_eq!(
+        drawn,
+        clause::language::diagnostic::MAX_RENDERED,
+        "{rendered}"
+    );
+    let more = err.items.len() + err.omitted - clause::language::diagnostic::MAX_RENDERED;
     assert!(
         rendered.contains(&format!("… and {more} more problems in many.policy")),
         "{}",
@@ -741,16 +749,18 @@ fn a_repeated_key_the_contract_does_not_name_is_ignored_on_both_paths() {
         1,
     );
     assert_ne!(text, valid);
-    let careful = clause::eval::decode(&text, &p);
+    let careful = clause::language::eval::decode(&text, &p);
     assert!(careful.is_ok(), "{careful:?}");
     assert_eq!(
-        clause::eval::decode_fast_only(&text, &p).map(Ok),
+        clause::language::eval::decode_fast_only(&text, &p).map(Ok),
         Some(careful)
     );
     let named = valid.replacen("\"sku\":", "\"sku\": \"X\", \"sku\":", 1);
-    let err = clause::eval::decode(&named, &p).unwrap_err().to_string();
+    let err = clause::language::eval::decode(&named, &p)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("items[0].sku"), "{err}");
-    assert!(clause::eval::decode_fast_only(&named, &p).is_none());
+    assert!(clause::language::eval::decode_fast_only(&named, &p).is_none());
 }
 
 /// `base` as JSON text with the key at `target` written twice.
@@ -825,7 +835,7 @@ fn every_contract_key_written_twice_is_refused_on_both_paths() {
     for path in paths {
         let mut text = String::new();
         with_key_twice(&base, "", &path, &mut text);
-        let err = match clause::eval::decode(&text, &p) {
+        let err = match clause::language::eval::decode(&text, &p) {
             Ok(_) => panic!("{path} twice was accepted"),
             Err(e) => e.to_string(),
         };
@@ -834,7 +844,7 @@ fn every_contract_key_written_twice_is_refused_on_both_paths() {
             "{path}: {err}"
         );
         assert!(
-            clause::eval::decode_fast_only(&text, &p).is_none(),
+            clause::language::eval::decode_fast_only(&text, &p).is_none(),
             "{path}"
         );
     }

@@ -3,8 +3,8 @@
 //! snapshotted); the seed policies' findings are pinned; configuration works; and
 //! a rule reported unreachable never decides a claim.
 
-use clause::diagnostic::{Code, Level};
-use clause::lint::{Lint, LintConfig, Setting};
+use clause::language::diagnostic::{Code, Level};
+use clause::tools::lint::{Lint, LintConfig, Setting};
 use clause::Source;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -23,7 +23,7 @@ fn all_on() -> LintConfig {
 }
 
 fn findings(name: &str, text: &str, config: &LintConfig) -> Vec<clause::Diagnostic> {
-    match clause::lint::lint_source(&Source::new(name, text), config) {
+    match clause::tools::lint::lint_source(&Source::new(name, text), config) {
         Ok(f) => f,
         Err(d) => panic!("{name} does not check:\n{}", d.render(100)),
     }
@@ -112,7 +112,7 @@ fn example_claims_are_valid_claims() {
         let p = policy(&text);
         for d in findings(name, &text, &all_on()) {
             if let Some(claim) = &d.example {
-                let v = clause::eval::eval_json(&p, &claim.to_string());
+                let v = clause::language::eval::eval_json(&p, &claim.to_string());
                 assert!(
                     v.is_ok(),
                     "{name}: example of `{}` is not a valid claim",

@@ -35,7 +35,7 @@ fn seed_claims() -> Vec<(clause::Policy, Value)> {
     let mut out = Vec::new();
     for name in ["imicro", "boutique", "imirror", "import-express", "imro"] {
         let path = root().join(format!("policies/{name}.cases.json"));
-        let file = clause::cases::load(&path).unwrap();
+        let file = clause::tools::cases::load(&path).unwrap();
         let p = super::support::policy_file(&root().join(format!("policies/{name}.policy")));
         for case in file
             .cases
@@ -95,17 +95,17 @@ proptest! {
         let before = verdict(p, claim);
         // Change a standard fact the policy does not read (to a valid or an invalid value).
         let candidates = [
-            ("order.payment_method", json!("gift_card"), clause::check::vocab::FactRef::PaymentMethod),
-            ("order.shipping_paid", json!({"amount": "nope"}), clause::check::vocab::FactRef::ShippingPaid),
-            ("order.id", json!(12), clause::check::vocab::FactRef::OrderId),
-            ("claim.return_shipped_at", json!("not a date"), clause::check::vocab::FactRef::ReturnShippedAt),
-            ("items[0].condition.packaging_damaged", json!("maybe"), clause::check::vocab::FactRef::Cond(clause::check::vocab::Condition::PackagingDamaged)),
-            ("order.channel", json!("telepathy"), clause::check::vocab::FactRef::Channel),
+            ("order.payment_method", json!("gift_card"), clause::language::check::vocab::FactRef::PaymentMethod),
+            ("order.shipping_paid", json!({"amount": "nope"}), clause::language::check::vocab::FactRef::ShippingPaid),
+            ("order.id", json!(12), clause::language::check::vocab::FactRef::OrderId),
+            ("claim.return_shipped_at", json!("not a date"), clause::language::check::vocab::FactRef::ReturnShippedAt),
+            ("items[0].condition.packaging_damaged", json!("maybe"), clause::language::check::vocab::FactRef::Cond(clause::language::check::vocab::Condition::PackagingDamaged)),
+            ("order.channel", json!("telepathy"), clause::language::check::vocab::FactRef::Channel),
         ];
         let (path, value, fact) = &candidates[noise as usize % candidates.len()];
         prop_assume!(!p.reads.contains(fact));
         let mut changed = claim.clone();
-        clause::cases::set_path(&mut changed, path, value.clone()).unwrap();
+        clause::tools::cases::set_path(&mut changed, path, value.clone()).unwrap();
         let mut after = verdict(p, &changed);
         after["claim_id"] = before["claim_id"].clone();
         prop_assert_eq!(before, after);

@@ -746,7 +746,7 @@ fn invalid_claims_name_the_json_path() {
         ]),
     );
     assert_eq!(v["decision"], "approve");
-    let err = clause::eval::eval_json(&p, "{not json")
+    let err = clause::language::eval::eval_json(&p, "{not json")
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("the claim is not valid JSON"), "{err}");
@@ -995,9 +995,14 @@ fn explaining_a_denial_by_a_limit_names_the_amount_and_the_limit() {
         ("order.total.amount", json!("141.00")),
         ("rates", json!({"USD/CNY": "7.1012"})),
     ]);
-    let claim = clause::eval::facts::decode_value(&c, &p).unwrap();
-    let v = clause::eval::evaluate(&p, &claim).unwrap();
-    let text = clause::explain::explain(&p, &claim, &v, clause::explain::ExplainFormat::Text);
+    let claim = clause::language::eval::facts::decode_value(&c, &p).unwrap();
+    let v = clause::language::eval::evaluate(&p, &claim).unwrap();
+    let text = clause::tools::explain::explain(
+        &p,
+        &claim,
+        &v,
+        clause::tools::explain::ExplainFormat::Text,
+    );
     assert!(
         text.contains("Your order total (USD 141.00 at the exchange rate given), CNY 1,001.27, is over the limit of CNY 1,000.00; with CNY 1,000.00 or less it would not have been refused"),
         "{text}"
@@ -1060,10 +1065,12 @@ fn an_array_where_the_contract_has_an_object_is_refused_on_every_path() {
     ] {
         let text = claim_with(&[(path, value)]).to_string();
         assert!(
-            clause::eval::decode_fast_only(&text, &p).is_none(),
+            clause::language::eval::decode_fast_only(&text, &p).is_none(),
             "{path}"
         );
-        let err = clause::eval::eval_json(&p, &text).unwrap_err().to_string();
+        let err = clause::language::eval::eval_json(&p, &text)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(want), "{path}: {err}");
     }
 }

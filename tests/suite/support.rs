@@ -29,17 +29,17 @@ pub fn policy_file(path: &Path) -> Policy {
 
 /// Evaluates a claim and returns the verdict as JSON.
 pub fn verdict(policy: &Policy, claim: &Value) -> Value {
-    let claim = clause::eval::facts::decode_value(claim, policy)
+    let claim = clause::language::eval::facts::decode_value(claim, policy)
         .unwrap_or_else(|e| panic!("invalid claim: {e}"));
-    let v =
-        clause::eval::evaluate(policy, &claim).unwrap_or_else(|e| panic!("evaluation failed: {e}"));
+    let v = clause::language::eval::evaluate(policy, &claim)
+        .unwrap_or_else(|e| panic!("evaluation failed: {e}"));
     serde_json::to_value(v).unwrap()
 }
 
 /// The error message an invalid claim gets.
 pub fn claim_error(policy: &Policy, claim: &Value) -> String {
-    match clause::eval::facts::decode_value(claim, policy)
-        .and_then(|c| clause::eval::evaluate(policy, &c))
+    match clause::language::eval::facts::decode_value(claim, policy)
+        .and_then(|c| clause::language::eval::evaluate(policy, &c))
     {
         Ok(v) => panic!(
             "expected an invalid claim, got {}",
@@ -99,7 +99,7 @@ pub fn base_claim() -> Value {
 pub fn claim_with(sets: &[(&str, Value)]) -> Value {
     let mut c = base_claim();
     for (p, v) in sets {
-        clause::cases::set_path(&mut c, p, v.clone()).unwrap();
+        clause::tools::cases::set_path(&mut c, p, v.clone()).unwrap();
     }
     c
 }

@@ -1,0 +1,229 @@
+//! `clause check PATH...`: parse and check policy files, then lint them.
+//!
+//! Formats: `human` (miette's drawing), `json`, `github` (workflow commands that
+//! GitHub Actions turns into annotations on the pull request) and `sarif`
+//! (SARIF 2.1.0, which code-scanning tools read). A file fails when it has an
+//! error: a checker error, or a lint at `deny` (every warning with `--deny warnings`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{collect_files, read_source, EXIT_INPUT, EXIT_OK, WIDTH};
+use clause::language::diagnostic::Level;
+use clause::tools::lint::LintConfig;
+use clause::{Diagnostics, Source};
+
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+/// What `--deny` may make errors of.
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum DenyWhat {
+    Warnings,
+}
+
+pub struct LintOptions {
+    pub deny_warnings: bool,
+    pub config: Option<PathBuf>,
+    pub show_info: bool,
+    pub enabled: bool,
+}
+
+/// Settings for each directory's nearest clause.toml, read once.
+struct Configs {
+    explicit: Option<LintConfig>,
+    found: HashMap<PathBuf, LintConfig>,
+    deny_warnings: bool,
+}
+
+impl Configs {
+    fn for_file(&mut self, file: &Path) -> Result<LintConfig, String> {
+        if let Some(c) = &self.explicit {
+            return Ok(c.clone());
+        }
+        let Some(path) = LintConfig::find(file) else {
+            return Ok(LintConfig {
+                deny_warnings: self.deny_warnings,
+                ..LintConfig::default()
+            });
+        };
+        if let Some(c) = self.found.get(&path) {
+            return Ok(c.clone());
+        }
+        let c = read_config(&path, self.deny_warnings)?;
+        self.found.insert(path, c.clone());
+        Ok(c)
+    }
+}
+
+fn read_config(path: &Path, deny_warnings: bool) -> Result<LintConfig, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut c = LintConfig::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    c.deny_warnings = deny_warnings;
+    c.path = Some(path.to_path_buf());
+    Ok(c)
+}
+
+/// Parses, checks and (when asked) lints one policy: every diagnostic, in source order.
+fn diagnose(source: &Source, config: Option<&LintConfig>) -> Diagnostics {
+    let result = match config {
+        Some(c) => clause::tools::lint::lint_source(source, c),
+        None => clause::load(source).map(|_| Vec::new()),
+    };
+    match result {
+        Ok(items) => Diagnostics::new(source.clone(), items),
+        Err(d) => d,
+    }
+}
+
+pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
+    let (files, mut problems) = collect_files(paths, ".policy");
+    let explicit = match &opts.config {
+        Some(p) => match read_config(p, opts.deny_warnings) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_INPUT;
+            }
+        },
+        None => None,
+    };
+    let mut configs = Configs {
+        explicit,
+        found: HashMap::new(),
+        deny_warnings: opts.deny_warnings,
+    };
+    let mut reports: Vec<Diagnostics> = Vec::new();
+    let mut failed = 0usize;
+    let mut warnings = 0usize;
+    for f in &files {
+        let source = match read_source(f) {
+            Ok(s) => s,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let config = if opts.enabled {
+            match configs.for_file(f) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    // The file is not checked as configured: it fails, and the
+                    // broken clause.toml is named once.
+                    failed += 1;
+                    if !problems.contains(&e) {
+                        problems.push(e);
+                    }
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let mut diags = diagnose(&source, config.as_ref());
+        // Notes are for people who ask: not drawn, and not annotated on every pull request.
+        if matches!(format, CheckFormat::Human | CheckFormat::Github) && !opts.show_info {
+            diags.items.retain(|d| d.level != Level::Info);
+        }
+        let errors = diags
+            .items
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .count();
+        let warns = diags
+            .items
+            .iter()
+            .filter(|d| d.level == Level::Warning)
+            .count();
+        warnings += warns;
+        if errors > 0 {
+            failed += 1;
+        }
+        if format == CheckFormat::Human {
+            let status = if errors > 0 { "error" } else { "ok   " };
+            match warns {
+                0 => outln!("{status} {}", f.display()),
+                1 => outln!("{status} {} (1 warning)", f.display()),
+                n => outln!("{status} {} ({n} warnings)", f.display()),
+            }
+            if !diags.items.is_empty() {
+                out!("{}", diags.render(WIDTH));
+            }
+        }
+        if !diags.items.is_empty() {
+            reports.push(diags);
+        }
+    }
+    if files.is_empty() && problems.is_empty() {
+        problems.push("no .policy files found".into());
+    }
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    let n = files.len();
+    match format {
+        CheckFormat::Human => outln!(
+            "checked {n} {}: {failed} with errors, {warnings} {}",
+            if n == 1 { "policy" } else { "policies" },
+            if warnings == 1 { "warning" } else { "warnings" }
+        ),
+        CheckFormat::Json => {
+            let diagnostics: Vec<serde_json::Value> =
+                reports.iter().flat_map(Diagnostics::to_json).collect();
+            let omitted: usize = reports.iter().map(|d| d.omitted).sum();
+            let out = serde_json::json!({ "checked": n, "failed": failed, "warnings": warnings, "omitted": omitted, "diagnostics": diagnostics });
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        CheckFormat::Github => {
+            for diags in &reports {
+                for d in &diags.items {
+                    let span = d.span();
+                    let (line, col) = diags.source.line_col(span.start);
+                    let (end_line, end_col) = diags.source.line_col(span.end);
+                    let mut message = d.message.clone();
+                    if let Some(h) = d.help_text() {
+                        message.push_str("\nhelp: ");
+                        message.push_str(&h);
+                    }
+                    let command = match d.level {
+                        Level::Error => "error",
+                        Level::Warning => "warning",
+                        Level::Info => "notice",
+                    };
+                    outln!(
+                        "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+                        github_property(&diags.source.name),
+                        github_property(d.code.as_str()),
+                        github_data(&message)
+                    );
+                }
+            }
+        }
+        CheckFormat::Sarif => outln!(
+            "{}",
+            serde_json::to_string_pretty(&super::sarif::log(&reports)).unwrap_or_default()
+        ),
+    }
+    if failed > 0 || !problems.is_empty() {
+        EXIT_INPUT
+    } else {
+        EXIT_OK
+    }
+}
+
+/// A workflow command's message: `%`, CR and LF escaped as GitHub expects.
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: also `:` and `,`.
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}

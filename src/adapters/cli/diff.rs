@@ -1,0 +1,324 @@
+//! `clause diff OLD NEW [--claims FILE]`: what changes between two versions of a policy.
+
+use std::path::{Path, PathBuf};
+
+use clause::tools::diff::{replay, static_diff, Replay, StaticChange};
+
+use super::{read_source, EXIT_INPUT, EXIT_OK, EXIT_POLICY, WIDTH};
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+/// What makes `clause diff` fail, for CI.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Guard {
+    /// Some claim gets less money back (or none) under the new version.
+    RefundDecrease,
+    /// Some claim gets another decision.
+    DecisionChange,
+    /// Some fee changes payer.
+    PayerChange,
+    /// Any verdict changes at all.
+    AnyChange,
+}
+
+pub struct Options {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    pub claims: Option<PathBuf>,
+    pub format: DiffFormat,
+    pub fail_on: Vec<Guard>,
+    pub examples: usize,
+    pub threads: Option<u16>,
+}
+
+/// Reads, parses and checks one version; prints why it cannot be used.
+fn load(path: &Path) -> Result<(clause::Source, clause::ast::PolicyFile, clause::Policy), i32> {
+    let source = read_source(path).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_POLICY
+    })?;
+    let checked = clause::parse(&source)
+        .and_then(|ast| clause::language::check::check(&ast, &source).map(|p| (ast, p)));
+    match checked {
+        Ok((ast, policy)) => Ok((source, ast, policy)),
+        Err(d) => {
+            eprint!("{}", d.render(WIDTH));
+            Err(EXIT_POLICY)
+        }
+    }
+}
+
+pub fn run(o: &Options) -> i32 {
+    let (old_src, old_ast, old) = match load(&o.old) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let (new_src, new_ast, new) = match load(&o.new) {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    let changes = static_diff(&old_ast, &old_src.text, &new_ast, &new_src.text);
+    let replayed = match &o.claims {
+        None => None,
+        Some(path) => {
+            let threads = o.threads.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                usize::from,
+            );
+            let input: Box<dyn std::io::BufRead> = if path == Path::new("-") {
+                Box::new(std::io::BufReader::new(std::io::stdin().lock()))
+            } else {
+                match std::fs::File::open(path) {
+                    Ok(f) => Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
+                    Err(e) => {
+                        eprintln!("error: cannot read {}: {e}", path.display());
+                        return EXIT_INPUT;
+                    }
+                }
+            };
+            match replay(&old, &new, input, threads, o.examples) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_INPUT;
+                }
+            }
+        }
+    };
+    let (old_name, new_name) = (o.old.display().to_string(), o.new.display().to_string());
+    match o.format {
+        DiffFormat::Human => human(&old_name, &new_name, &changes, replayed.as_ref()),
+        DiffFormat::Markdown => markdown(&old_name, &new_name, &changes, replayed.as_ref()),
+        DiffFormat::Json => {
+            let out = serde_json::json!({ "old": old_name, "new": new_name, "static": changes, "replay": replayed });
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+    }
+    let tripped = guards_tripped(&o.fail_on, replayed.as_ref());
+    for t in &tripped {
+        eprintln!("error: --fail-on {t}");
+    }
+    if tripped.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_INPUT
+    }
+}
+
+fn guards_tripped(guards: &[Guard], r: Option<&Replay>) -> Vec<String> {
+    let Some(r) = r else {
+        return if guards.is_empty() {
+            Vec::new()
+        } else {
+            vec!["needs --claims to replay".into()]
+        };
+    };
+    let mut out = Vec::new();
+    for g in guards {
+        match g {
+            Guard::RefundDecrease => {
+                let less: u64 = r.money.iter().map(|m| m.claims_refunded_less).sum();
+                if less > 0 {
+                    out.push(format!(
+                        "refund-decrease: {less} claims get less money back"
+                    ));
+                }
+            }
+            Guard::DecisionChange => {
+                let n: u64 = r
+                    .transitions
+                    .iter()
+                    .filter(|t| t.from != t.to)
+                    .map(|t| t.count)
+                    .sum();
+                if n > 0 {
+                    out.push(format!("decision-change: {n} claims get another decision"));
+                }
+            }
+            Guard::PayerChange => {
+                let n: u64 = r.payer_flips.iter().map(|f| f.count).sum();
+                if n > 0 {
+                    out.push(format!("payer-change: {n} fees change payer"));
+                }
+            }
+            Guard::AnyChange => {
+                if r.changed > 0 {
+                    out.push(format!("any-change: {} verdicts change", r.changed));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0%".into();
+    }
+    let tenths = part * 1000 / whole;
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
+fn signed(d: rust_decimal::Decimal) -> String {
+    if d.is_sign_negative() {
+        d.to_string()
+    } else {
+        format!("+{d}")
+    }
+}
+
+fn human(old: &str, new: &str, changes: &[StaticChange], r: Option<&Replay>) {
+    outln!("{old} -> {new}");
+    if changes.is_empty() {
+        outln!("no change in the file's windows, thresholds, tables, settings or rules");
+    } else {
+        outln!("changes in the file:");
+        for c in changes {
+            outln!("  {} `{}`: {}", c.what, c.name, c.change);
+        }
+    }
+    let Some(r) = r else { return };
+    outln!(
+        "replayed {} claims: {} verdicts change ({})",
+        r.claims,
+        r.changed,
+        percent(r.changed, r.claims)
+    );
+    if r.invalid_old + r.invalid_new > 0 {
+        outln!(
+            "  not valid claims: {} lines under the old version, {} under the new (`clause eval --claims` names each problem)",
+            r.invalid_old,
+            r.invalid_new
+        );
+    }
+    if !r.transitions.is_empty() {
+        outln!(
+            "  {:<14} {:<14} {:>8}  rules (old -> new), examples",
+            "from",
+            "to",
+            "claims"
+        );
+        for t in &r.transitions {
+            let rules: Vec<String> = t.rules.iter().map(|(k, v)| format!("{k} ({v})")).collect();
+            outln!(
+                "  {:<14} {:<14} {:>8}  {}{}",
+                t.from,
+                t.to,
+                t.count,
+                rules.join(", "),
+                examples("; e.g. ", &t.examples, "")
+            );
+        }
+    }
+    for m in &r.money {
+        outln!(
+            "refunds in {}: {} -> {} ({}); {} claims get more, {} get less{}",
+            m.currency,
+            m.old_total,
+            m.new_total,
+            signed(m.change),
+            m.claims_refunded_more,
+            m.claims_refunded_less,
+            examples(" (e.g. ", &m.examples_less, ")")
+        );
+    }
+    for f in &r.payer_flips {
+        outln!(
+            "fee {}: {} -> {} for {} claims{}",
+            f.fee,
+            f.from,
+            f.to,
+            f.count,
+            examples(" (e.g. ", &f.examples, ")")
+        );
+    }
+}
+
+fn markdown(old: &str, new: &str, changes: &[StaticChange], r: Option<&Replay>) {
+    let cell = |s: &str| s.replace('|', "\\|");
+    outln!("### Policy change: `{}` → `{}`\n", cell(old), cell(new));
+    if changes.is_empty() {
+        outln!("No change in the file's windows, thresholds, tables, settings or rules.\n");
+    } else {
+        outln!("| | name | change |\n|---|---|---|");
+        for c in changes {
+            outln!("| {} | `{}` | {} |", c.what, cell(&c.name), cell(&c.change));
+        }
+        outln!();
+    }
+    let Some(r) = r else { return };
+    outln!(
+        "**{} of {} claims ({}) get a different verdict.**\n",
+        r.changed,
+        r.claims,
+        percent(r.changed, r.claims)
+    );
+    if r.invalid_old + r.invalid_new > 0 {
+        outln!(
+            "{} lines are not valid claims under the old version, {} under the new.\n",
+            r.invalid_old,
+            r.invalid_new
+        );
+    }
+    if !r.transitions.is_empty() {
+        outln!("| from | to | claims | rules (old → new) | examples |\n|---|---|---:|---|---|");
+        for t in &r.transitions {
+            let rules: Vec<String> = t
+                .rules
+                .iter()
+                .map(|(k, v)| format!("`{}` ({v})", cell(k)))
+                .collect();
+            outln!(
+                "| {} | {} | {} | {} | {} |",
+                t.from,
+                t.to,
+                t.count,
+                rules.join("<br>"),
+                cell(&t.examples.join(", "))
+            );
+        }
+        outln!();
+    }
+    if !r.money.is_empty() {
+        outln!("| currency | refunds before | refunds after | change | claims refunded more | claims refunded less |\n|---|---:|---:|---:|---:|---:|");
+        for m in &r.money {
+            outln!(
+                "| {} | {} | {} | {} | {} | {} |",
+                m.currency,
+                m.old_total,
+                m.new_total,
+                signed(m.change),
+                m.claims_refunded_more,
+                m.claims_refunded_less
+            );
+        }
+        outln!();
+    }
+    if !r.payer_flips.is_empty() {
+        outln!("| fee | payer before | payer after | claims | examples |\n|---|---|---|---:|---|");
+        for f in &r.payer_flips {
+            outln!(
+                "| {} | {} | {} | {} | {} |",
+                f.fee,
+                f.from,
+                f.to,
+                f.count,
+                cell(&f.examples.join(", "))
+            );
+        }
+    }
+}
+
+/// ` (e.g. A, B)`, or nothing when there are no examples (`--examples 0`).
+fn examples(before: &str, list: &[String], after: &str) -> String {
+    if list.is_empty() {
+        String::new()
+    } else {
+        format!("{before}{}{after}", list.join(", "))
+    }
+}

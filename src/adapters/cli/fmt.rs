@@ -1,0 +1,161 @@
+//! `clause fmt [--check] PATH...`: rewrite policy files in the canonical layout.
+//!
+//! Files are rewritten in place only when their layout changes, through a temporary
+//! file in the same directory renamed over the original, so an interrupted run never
+//! leaves half a policy. `--check` writes nothing: it lists the files that would
+//! change, with their first difference, and exits 1 if there are any. A file with
+//! syntax errors gets its diagnostics and exit 1; the other files are still done.
+//! `clause fmt -` formats standard input to standard output.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use super::{collect_files, read_source, EXIT_INPUT, EXIT_OK, WIDTH};
+use clause::tools::fmt::format_source;
+use clause::Source;
+
+/// Lines of difference shown for one file under `--check`.
+const DIFF_LINES: usize = 8;
+
+pub fn run(paths: &[PathBuf], check: bool) -> i32 {
+    if let [only] = paths {
+        if only.as_os_str() == "-" {
+            return stdin(check);
+        }
+    }
+    let (files, mut problems) = collect_files(paths, ".policy");
+    let mut changed = 0;
+    let mut broken = 0;
+    for f in &files {
+        let source = match read_source(f) {
+            Ok(s) => s,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let formatted = match format_source(&source) {
+            Ok(t) => t,
+            Err(d) => {
+                broken += 1;
+                eprintln!("error {}", f.display());
+                eprint!("{}", d.render(WIDTH));
+                continue;
+            }
+        };
+        if formatted == *source.text {
+            continue;
+        }
+        changed += 1;
+        if check {
+            outln!("would reformat {}", f.display());
+            out!("{}", first_difference(&source.text, &formatted));
+        } else {
+            match write_atomically(f, &formatted) {
+                Ok(()) => outln!("formatted {}", f.display()),
+                Err(e) => problems.push(format!("cannot write {}: {e}", f.display())),
+            }
+        }
+    }
+    if files.is_empty() && problems.is_empty() {
+        problems.push("no .policy files found".into());
+    }
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    let n = files.len();
+    let policies = if n == 1 { "policy" } else { "policies" };
+    if check {
+        outln!(
+            "checked {n} {policies}: {changed} would be reformatted, {broken} with syntax errors"
+        );
+    } else {
+        outln!("{changed} of {n} {policies} reformatted, {broken} with syntax errors");
+    }
+    if broken > 0 || !problems.is_empty() || (check && changed > 0) {
+        EXIT_INPUT
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `clause fmt -`: standard input to standard output (with `--check`, only the verdict).
+fn stdin(check: bool) -> i32 {
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+        eprintln!("error: cannot read standard input: {e}");
+        return EXIT_INPUT;
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        eprintln!("error: standard input is not UTF-8 text");
+        return EXIT_INPUT;
+    };
+    let source = Source::new("<stdin>", text);
+    match format_source(&source) {
+        Ok(formatted) if check => {
+            if formatted == *source.text {
+                EXIT_OK
+            } else {
+                outln!("would reformat <stdin>");
+                out!("{}", first_difference(&source.text, &formatted));
+                EXIT_INPUT
+            }
+        }
+        Ok(formatted) => {
+            out!("{formatted}");
+            EXIT_OK
+        }
+        Err(d) => {
+            eprint!("{}", d.render(WIDTH));
+            EXIT_INPUT
+        }
+    }
+}
+
+/// Writes `text` to a temporary file beside `path` and renames it over `path`.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.fmt-{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, text)
+        .and_then(|()| {
+            let perms = std::fs::metadata(path)?.permissions();
+            std::fs::set_permissions(&tmp, perms)
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The first run of lines that differ, as `-` old and `+` new lines.
+fn first_difference(old: &str, new: &str) -> String {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let start = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    // Where the two agree again: the first line of `b` after the start found in `a`.
+    let resync = (start..b.len()).find_map(|j| {
+        let line = b.get(j)?;
+        let i = (start..a.len().min(start + 50)).find(|&i| a.get(i) == Some(line))?;
+        (i > start || j > start).then_some((i, j))
+    });
+    let (end_a, end_b) = resync.unwrap_or((a.len(), b.len()));
+    let mut out = format!("  @@ line {} @@\n", start + 1);
+    for l in a.get(start..end_a).unwrap_or(&[]).iter().take(DIFF_LINES) {
+        out.push_str(&format!("  -{l}\n"));
+    }
+    for l in b.get(start..end_b).unwrap_or(&[]).iter().take(DIFF_LINES) {
+        out.push_str(&format!("  +{l}\n"));
+    }
+    if old.ends_with('\n') != new.ends_with('\n') && start >= a.len().min(b.len()) {
+        out.push_str("  (newline at the end of the file)\n");
+    }
+    out
+}

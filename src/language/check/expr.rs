@@ -1,0 +1,880 @@
+//! Typing expressions: resolving facts and names, narrowing optional facts, and
+//! making currency conversions explicit.
+
+use super::ir::{IExpr, WindowTest};
+use super::types::{CodeDomain, Ty, TyInfo};
+use super::vocab::{self, FactRef};
+use super::{Checker, Definition};
+use crate::ast::{self, BinOp, CompareOp, Expr, ExprKind, Test};
+use crate::language::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::language::money::{grams_per, Currency};
+use crate::language::source::Span;
+
+/// Where an expression is checked: may it read item facts, and which optional
+/// facts are known to be set here.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Env {
+    pub item_allowed: bool,
+    pub set: Vec<FactRef>,
+}
+
+impl Env {
+    pub fn with(&self, more: &[FactRef]) -> Env {
+        let mut e = self.clone();
+        e.set.extend_from_slice(more);
+        e
+    }
+}
+
+/// A checked expression with its type and what it tells about optional facts.
+pub(super) struct Checked {
+    pub expr: IExpr,
+    pub ty: TyInfo,
+    /// Facts known to be set when this condition is true.
+    pub when_true: Vec<FactRef>,
+    /// Facts known to be set when this condition is false.
+    pub when_false: Vec<FactRef>,
+}
+
+impl Checked {
+    fn plain(expr: IExpr, ty: Ty, optional: bool) -> Self {
+        Checked {
+            expr,
+            ty: TyInfo::new(ty, optional),
+            when_true: Vec::new(),
+            when_false: Vec::new(),
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// Checks that a code belongs to a domain; reports it when not.
+    pub(super) fn code_in_domain(&mut self, code: &ast::Name, domain: &CodeDomain) -> bool {
+        match domain {
+            CodeDomain::Free => true,
+            CodeDomain::Country => {
+                let ok = vocab::COUNTRIES.contains(&code.node.as_str());
+                if !ok {
+                    let help = match code.node.as_str() {
+                        "UK" => "the United Kingdom's ISO 3166-1 code is `GB`".to_string(),
+                        "EL" => "Greece's ISO 3166-1 code is `GR`".to_string(),
+                        other => match did_you_mean(&other.to_ascii_uppercase(), vocab::COUNTRIES.iter().copied()) {
+                            Some(s) if other.len() == 2 => format!("did you mean `{s}`? Countries are ISO 3166-1 alpha-2 codes: US, FR, KR, CN, ..."),
+                            _ => "countries are ISO 3166-1 alpha-2 codes in capitals: US, FR, KR, CN, ...".to_string(),
+                        },
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            Code::UnknownCode,
+                            format!("`{}` is not a country code", code.node),
+                            code.span,
+                            "not an ISO 3166-1 country",
+                        )
+                        .with_help(help),
+                    );
+                }
+                ok
+            }
+            _ => {
+                let codes = domain.codes().unwrap_or_default();
+                if codes.contains(&code.node.as_str()) {
+                    return true;
+                }
+                let mut d = Diagnostic::new(
+                    Code::UnknownCode,
+                    format!("unknown code `{}`", code.node),
+                    code.span,
+                    "not one of the codes this fact can hold",
+                );
+                d = d.with_help(match did_you_mean(&code.node, codes.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("the codes are: {}", codes.join(", ")),
+                });
+                self.error(d);
+                false
+            }
+        }
+    }
+
+    /// Resolves a fact path; reports unknown facts and item facts outside item rules.
+    pub(super) fn resolve_path(
+        &mut self,
+        path: &str,
+        span: Span,
+        env: &Env,
+    ) -> Option<(FactRef, TyInfo)> {
+        if let Some(name) = path.strip_prefix("facts.") {
+            if self.failed_facts.iter().any(|f| f == name) {
+                // Its declaration has an error of its own, reported there.
+                return None;
+            }
+            if let Some((Definition::Fact(i), _)) = self.defined.get(path) {
+                let i = *i;
+                let f = self.facts.get(i)?;
+                let optional = f.optional && !env.set.contains(&FactRef::Custom(i));
+                return Some((FactRef::Custom(i), TyInfo::new(f.ty.clone(), optional)));
+            }
+            let names: Vec<&str> = self.facts.iter().map(|f| f.name.as_str()).collect();
+            let mut d = Diagnostic::new(
+                Code::UnknownFact,
+                format!("unknown fact `{path}`"),
+                span,
+                "no `fact` declaration gives this",
+            );
+            d = d.with_help(match did_you_mean(name, names) {
+                Some(s) => format!("did you mean `facts.{s}`?"),
+                None => format!("declare it first: `fact {name}: bool optional` (types: bool, number, money, weight, event, code, codes, text)"),
+            });
+            self.error(d);
+            return None;
+        }
+        let Some(info) = vocab::lookup(path) else {
+            let mut d = Diagnostic::new(
+                Code::UnknownFact,
+                format!("unknown fact `{path}`"),
+                span,
+                "not a fact of the claim",
+            );
+            let paths = vocab::VOCABULARY.iter().map(|f| f.path);
+            d = d.with_help(match did_you_mean(path, paths) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "the facts a claim carries are listed in docs/language.md; a policy can declare its own with `fact NAME: TYPE` and read them as `facts.NAME`".into(),
+            });
+            self.error(d);
+            return None;
+        };
+        if info.fact.is_item_fact() {
+            self.item_read = true;
+            if !env.item_allowed {
+                self.error(
+                    Diagnostic::new(
+                        Code::ItemOutsideItemRules,
+                        format!("`{path}` is a fact of one item, but these rules decide the whole order"),
+                        span,
+                        "an item fact",
+                    )
+                    .with_help("read item facts in `rules for KIND { ... }` (each item), or use an order fact such as `order.total`"),
+                );
+                return None;
+            }
+        }
+        self.reads.insert(info.fact);
+        if info.fact == FactRef::WholeBundleClaimed {
+            // Worked out from every item's bundle.
+            self.reads.insert(FactRef::BundleId);
+        }
+        let optional = info.optional && !env.set.contains(&info.fact);
+        Some((info.fact, TyInfo::new(info.ty.clone(), optional)))
+    }
+
+    /// A condition: a definite true-or-false value.
+    pub(super) fn cond(&mut self, e: &Expr, env: &Env) -> Option<Checked> {
+        let c = self.expr(e, env)?;
+        if c.ty.ty != Ty::Bool {
+            self.error(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    "expected a condition",
+                    e.span,
+                    format!("this is {}", c.ty.ty),
+                )
+                .with_help("a condition compares or tests a value: `item.weight <= 30 lb`, `claim.reason is defective`, `claim.filed_at within return_window`"),
+            );
+            return None;
+        }
+        self.definite(&c, e)?;
+        Some(c)
+    }
+
+    /// A value that must be present.
+    pub(super) fn value(&mut self, e: &Expr, env: &Env) -> Option<Checked> {
+        let c = self.expr(e, env)?;
+        self.definite(&c, e)?;
+        Some(c)
+    }
+
+    fn definite(&mut self, c: &Checked, e: &Expr) -> Option<()> {
+        if !c.ty.optional {
+            return Some(());
+        }
+        let what = self.describe_expr(e);
+        let plain = what.trim_matches('`');
+        let default = match &c.ty.ty {
+            Ty::Bool => format!("({plain} else false)"),
+            _ => format!("{plain} else ..."),
+        };
+        // A table without an `otherwise` row, or one whose key a claim may leave out.
+        let table_key = match &e.node {
+            ExprKind::Ref(n) => match self.defined.get(n) {
+                Some((Definition::Table(i), _)) => self
+                    .tables
+                    .get(*i)
+                    .map(|t| (t.default.is_some(), self.fact_path(t.key))),
+                _ => None,
+            },
+            _ => None,
+        };
+        let (message, help) = match table_key {
+            Some((true, key)) => (
+                format!("{what} has no value when a claim leaves out `{key}`, and the policy does not say what that means"),
+                format!("test the key first: `{key} is set and ...`, or give a default: `({default})`"),
+            ),
+            Some((false, _)) => (
+                format!("{what} has no value when no row matches, and the policy does not say what that means"),
+                format!("add an `otherwise: VALUE` row to the table, or give a default: `({default})`"),
+            ),
+            None => (
+                format!("{what} may be missing from a claim, and the policy does not say what that means"),
+                format!("say what absence means: `{plain} is set and ...`, `{plain} is missing or ...`, or a default with `else`, such as `{default}`"),
+            ),
+        };
+        self.error(
+            Diagnostic::new(Code::OptionalNotHandled, message, e.span, "may be missing")
+                .with_help(help),
+        );
+        None
+    }
+
+    fn describe_expr(&self, e: &Expr) -> String {
+        match &e.node {
+            ExprKind::Path(p) => format!("`{p}`"),
+            ExprKind::Ref(n) => format!("`{n}`"),
+            _ => self
+                .source
+                .text
+                .get(e.span.start..e.span.end)
+                .map_or_else(|| "this value".to_string(), |s| format!("`{s}`")),
+        }
+    }
+
+    /// Types an expression.
+    pub(super) fn expr(&mut self, e: &Expr, env: &Env) -> Option<Checked> {
+        match &e.node {
+            ExprKind::Bool(b) => Some(Checked::plain(IExpr::Bool(*b), Ty::Bool, false)),
+            ExprKind::Number(n) => Some(Checked::plain(IExpr::Number(*n), Ty::Number, false)),
+            ExprKind::Percent(p) => Some(Checked::plain(IExpr::Percent(*p), Ty::Percent, false)),
+            ExprKind::Money { currency, amount } => {
+                let c = self.currency_code(currency)?;
+                Some(Checked::plain(
+                    IExpr::Money(*amount, c),
+                    Ty::Money(Some(c)),
+                    false,
+                ))
+            }
+            ExprKind::Weight { value, unit } => {
+                let grams = grams_per(&unit.node)?;
+                let g = value.checked_mul(grams)?;
+                Some(Checked::plain(IExpr::Weight(g), Ty::Weight, false))
+            }
+            ExprKind::Date(d) => Some(Checked::plain(IExpr::Date(*d), Ty::Time, false)),
+            ExprKind::Path(p) => {
+                let (fact, info) = self.resolve_path(p, e.span, env)?;
+                Some(Checked::plain(IExpr::Fact(fact), info.ty, info.optional))
+            }
+            ExprKind::Ref(name) => self.reference(name, e.span, env),
+            ExprKind::Not(inner) => {
+                let c = self.cond(inner, env)?;
+                Some(Checked {
+                    expr: IExpr::Not(Box::new(c.expr)),
+                    ty: c.ty,
+                    when_true: c.when_false,
+                    when_false: c.when_true,
+                })
+            }
+            ExprKind::Binary(BinOp::And, a, b) => {
+                let ca = self.cond(a, env);
+                let env2 = env.with(ca.as_ref().map_or(&[][..], |c| &c.when_true));
+                let cb = self.cond(b, &env2);
+                let (ca, cb) = (ca?, cb?);
+                let mut when_true = ca.when_true;
+                when_true.extend(cb.when_true);
+                Some(Checked {
+                    expr: IExpr::And(Box::new(ca.expr), Box::new(cb.expr)),
+                    ty: TyInfo::new(Ty::Bool, false),
+                    when_true,
+                    when_false: Vec::new(),
+                })
+            }
+            ExprKind::Binary(BinOp::Or, a, b) => {
+                let ca = self.cond(a, env);
+                let env2 = env.with(ca.as_ref().map_or(&[][..], |c| &c.when_false));
+                let cb = self.cond(b, &env2);
+                let (ca, cb) = (ca?, cb?);
+                let mut when_false = ca.when_false;
+                when_false.extend(cb.when_false);
+                Some(Checked {
+                    expr: IExpr::Or(Box::new(ca.expr), Box::new(cb.expr)),
+                    ty: TyInfo::new(Ty::Bool, false),
+                    when_true: Vec::new(),
+                    when_false,
+                })
+            }
+            ExprKind::Binary(BinOp::Else, a, b) => {
+                let ca = self.expr(a, env);
+                let cb = self.expr(b, env);
+                let (ca, cb) = (ca?, cb?);
+                let ty = self.unify(
+                    &ca.ty.ty,
+                    &cb.ty.ty,
+                    a.span,
+                    b.span,
+                    "`else` gives a default of the same kind",
+                )?;
+                let (x, y) = self.convert_pair(ca.expr, &ca.ty.ty, cb.expr, &cb.ty.ty);
+                Some(Checked::plain(
+                    IExpr::Else(Box::new(x), Box::new(y)),
+                    ty,
+                    cb.ty.optional,
+                ))
+            }
+            ExprKind::Binary(op, a, b) => self.arith(*op, a, b, e.span, env),
+            ExprKind::Convert(inner, cur) => {
+                let c = self.value(inner, env)?;
+                let to = self.currency_code(cur)?;
+                if !matches!(c.ty.ty, Ty::Money(_)) {
+                    self.error(Diagnostic::new(
+                        Code::TypeMismatch,
+                        "only money can be converted to another currency",
+                        inner.span,
+                        format!("this is {}", c.ty.ty),
+                    ));
+                    return None;
+                }
+                Some(Checked::plain(
+                    IExpr::Convert(Box::new(c.expr), to),
+                    Ty::Money(Some(to)),
+                    false,
+                ))
+            }
+            ExprKind::Test(subject, test) => self.test(subject, test, e.span, env),
+        }
+    }
+
+    fn reference(&mut self, name: &str, span: Span, env: &Env) -> Option<Checked> {
+        if let Some(info) = vocab::lookup(name) {
+            // `as_of` and `claim_id` stand at the top of a claim, without a dot.
+            self.reads.insert(info.fact);
+            return Some(Checked::plain(
+                IExpr::Fact(info.fact),
+                info.ty.clone(),
+                info.optional,
+            ));
+        }
+        match self.defined.get(name).map(|d| d.0.clone()) {
+            Some(Definition::Threshold(i)) => {
+                let (ty, item) = self.threshold_info.get(i)?.clone();
+                if let Some(ws) = self.threshold_windows.get(i) {
+                    self.windows_read.extend(ws.iter().copied());
+                }
+                self.item_scoped(item, name, span, env)?;
+                Some(Checked::plain(IExpr::Threshold(i), ty.ty, ty.optional))
+            }
+            Some(Definition::Table(i)) => {
+                let (ty, item, key) = self.table_info.get(i)?.clone();
+                self.item_scoped(item, name, span, env)?;
+                let key_missing = key.is_some_and(|k| !env.set.contains(&k));
+                Some(Checked::plain(
+                    IExpr::Table(i),
+                    ty.ty,
+                    ty.optional || key_missing,
+                ))
+            }
+            Some(Definition::Window(_)) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("`{name}` is a window, not a value"),
+                        span,
+                        "a window",
+                    )
+                    .with_help(format!("test an event against it: `claim.filed_at within {name}` (or `after`, `before`)")),
+                );
+                None
+            }
+            Some(Definition::Fact(_)) | None => {
+                if let Some(fact) = self.fact_holding_code(name) {
+                    self.error(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!("`{name}` is a code, and a code is not a value on its own"),
+                            span,
+                            "a code",
+                        )
+                        .with_help(format!(
+                            "test a code with `is`: `{fact} is {name}`, or `{fact} is one of ({name}, ...)`; codes have no order, so `<`, `>=` and `=` do not apply"
+                        )),
+                    );
+                } else if self.facts.iter().any(|f| f.name == name) {
+                    self.error(
+                        Diagnostic::new(
+                            Code::UnknownName,
+                            format!("unknown name `{name}`"),
+                            span,
+                            "not a name of this policy",
+                        )
+                        .with_help(format!("custom facts are read as `facts.{name}`")),
+                    );
+                } else {
+                    self.unknown_name(name, span, "a threshold or table");
+                }
+                None
+            }
+        }
+    }
+
+    /// The path a fact is written with: `order.delivered_at`, `facts.warranty_ends`.
+    pub(super) fn fact_path(&self, f: FactRef) -> String {
+        match f {
+            FactRef::Custom(i) => self
+                .facts
+                .get(i)
+                .map_or_else(|| "facts".to_string(), |c| format!("facts.{}", c.name)),
+            other => vocab::path_of(other).to_string(),
+        }
+    }
+
+    /// A fact whose closed list of codes holds `code`, for help on a code used as a value.
+    fn fact_holding_code(&self, code: &str) -> Option<String> {
+        for f in vocab::VOCABULARY {
+            if let Ty::Code(CodeDomain::Fixed(list)) | Ty::Codes(CodeDomain::Fixed(list)) = &f.ty {
+                if list.contains(&code) {
+                    return Some(f.path.to_string());
+                }
+            }
+        }
+        self.facts.iter().find_map(|f| match &f.ty {
+            Ty::Code(CodeDomain::Declared(list)) | Ty::Codes(CodeDomain::Declared(list))
+                if list.iter().any(|c| c == code) =>
+            {
+                Some(format!("facts.{}", f.name))
+            }
+            _ => None,
+        })
+    }
+
+    fn item_scoped(&mut self, item: bool, name: &str, span: Span, env: &Env) -> Option<()> {
+        if item {
+            self.item_read = true;
+            if !env.item_allowed {
+                self.error(
+                    Diagnostic::new(
+                        Code::ItemOutsideItemRules,
+                        format!("`{name}` reads facts of one item, but these rules decide the whole order"),
+                        span,
+                        "reads item facts",
+                    )
+                    .with_help("use it in `rules for KIND { ... }` (each item)"),
+                );
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    pub(super) fn unknown_name(&mut self, name: &str, span: Span, what: &str) {
+        if let Some(decl) = self.declared_later.get(name).copied() {
+            if decl.start < span.start {
+                // Declared above, with errors of its own that are already reported there.
+                return;
+            }
+            self.error(
+                Diagnostic::new(
+                    Code::UnknownName,
+                    format!("`{name}` is used before it is declared"),
+                    span,
+                    "used here",
+                )
+                .with_label(decl, "declared later here")
+                .with_help("windows, thresholds and tables may use only those declared above them; move the declaration up"),
+            );
+            return;
+        }
+        let money_like = name.len() > 3
+            && name
+                .get(..3)
+                .is_some_and(|c| c.chars().all(|x| x.is_ascii_uppercase()))
+            && name
+                .get(3..)
+                .is_some_and(|n| n.chars().all(|x| x.is_ascii_digit() || x == '.'));
+        if money_like {
+            let (cur, amount) = name.split_at(3);
+            self.error(
+                Diagnostic::new(Code::UnknownName, format!("unknown name `{name}`"), span, "not a name of this policy")
+                    .with_help(format!("did you mean `{cur} {amount}`? Money is written with a space between the currency and the amount")),
+            );
+            return;
+        }
+        let names: Vec<&str> = self
+            .defined
+            .keys()
+            .filter(|k| !k.starts_with("facts."))
+            .map(String::as_str)
+            .collect();
+        let mut d = Diagnostic::new(
+            Code::UnknownName,
+            format!("unknown name `{name}`"),
+            span,
+            format!("not {what} of this policy"),
+        );
+        d = d.with_help(match did_you_mean(name, names) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "declare it with `window`, `threshold` or `table` before this point; facts of the claim are written with their full path, such as `order.total`".into(),
+        });
+        self.error(d);
+    }
+
+    /// Two types that must agree (for `else`, `between`, table rows); returns the result type.
+    fn unify(&mut self, a: &Ty, b: &Ty, sa: Span, sb: Span, why: &str) -> Option<Ty> {
+        match (a, b) {
+            (Ty::Money(Some(x)), Ty::Money(Some(y))) if x != y => {
+                self.currency_mismatch(x, y, sa, sb);
+                None
+            }
+            (Ty::Money(x), Ty::Money(y)) => Some(Ty::Money(x.or(*y))),
+            _ if a.same_kind(b) => Some(a.clone()),
+            _ => {
+                self.error(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("{a} and {b} cannot be used together here"),
+                        sb,
+                        format!("this is {b}"),
+                    )
+                    .with_label(sa, format!("this is {a}"))
+                    .with_help(why.to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    fn currency_mismatch(&mut self, x: &Currency, y: &Currency, sa: Span, sb: Span) {
+        self.error(
+            Diagnostic::new(
+                Code::CurrencyMismatch,
+                format!("{x} and {y} are used together without a conversion"),
+                sb,
+                format!("money in {y}"),
+            )
+            .with_label(sa, format!("money in {x}"))
+            .with_help(format!(
+                "convert one side with the claim's exchange rates: `... in {x}`"
+            )),
+        );
+    }
+
+    /// Wraps the side whose currency is the claim's in a conversion to the other side's fixed currency.
+    fn convert_pair(&self, a: IExpr, ta: &Ty, b: IExpr, tb: &Ty) -> (IExpr, IExpr) {
+        match (ta, tb) {
+            (Ty::Money(Some(c)), Ty::Money(None)) => (a, IExpr::Convert(Box::new(b), *c)),
+            (Ty::Money(None), Ty::Money(Some(c))) => (IExpr::Convert(Box::new(a), *c), b),
+            _ => (a, b),
+        }
+    }
+
+    fn arith(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span, env: &Env) -> Option<Checked> {
+        let ca = self.value(a, env);
+        let cb = self.value(b, env);
+        let (ca, cb) = (ca?, cb?);
+        let (ta, tb) = (ca.ty.ty.clone(), cb.ty.ty.clone());
+        let result = match (op, &ta, &tb) {
+            (BinOp::Add | BinOp::Sub, Ty::Money(_), Ty::Money(_)) => {
+                self.unify(&ta, &tb, a.span, b.span, "")?
+            }
+            (BinOp::Add | BinOp::Sub, Ty::Number, Ty::Number)
+            | (BinOp::Add | BinOp::Sub, Ty::Weight, Ty::Weight)
+            | (BinOp::Add | BinOp::Sub, Ty::Percent, Ty::Percent) => ta.clone(),
+            (BinOp::Mul, Ty::Money(_), Ty::Number | Ty::Percent) => ta.clone(),
+            (BinOp::Mul, Ty::Number | Ty::Percent, Ty::Money(_)) => tb.clone(),
+            (BinOp::Mul, Ty::Weight, Ty::Number) => Ty::Weight,
+            (BinOp::Mul, Ty::Number, Ty::Weight) => Ty::Weight,
+            (BinOp::Mul, Ty::Number, Ty::Number) => Ty::Number,
+            (BinOp::Mul, Ty::Number, Ty::Percent) | (BinOp::Mul, Ty::Percent, Ty::Number) => {
+                Ty::Number
+            }
+            _ => {
+                let verb = match op {
+                    BinOp::Add => "added to",
+                    BinOp::Sub => "subtracted from",
+                    _ => "multiplied by",
+                };
+                let (first, second) = if op == BinOp::Sub {
+                    (&tb, &ta)
+                } else {
+                    (&ta, &tb)
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("{first} cannot be {verb} {second}"),
+                        span,
+                        "this calculation",
+                    )
+                    .with_label(a.span, format!("{ta}"))
+                    .with_label(b.span, format!("{tb}"))
+                    .with_help("money adds to money in the same currency, and is multiplied by a number or a percentage; weights add to weights"),
+                );
+                return None;
+            }
+        };
+        let (x, y) = self.convert_pair(ca.expr, &ta, cb.expr, &tb);
+        let expr = match op {
+            BinOp::Add => IExpr::Add(Box::new(x), Box::new(y)),
+            BinOp::Sub => IExpr::Sub(Box::new(x), Box::new(y)),
+            _ => IExpr::Mul(Box::new(x), Box::new(y)),
+        };
+        Some(Checked::plain(expr, result, false))
+    }
+
+    fn test(&mut self, subject: &Expr, test: &Test, span: Span, env: &Env) -> Option<Checked> {
+        let boolean = |expr| Checked::plain(expr, Ty::Bool, false);
+        match test {
+            Test::IsSet | Test::IsMissing => {
+                let c = self.expr(subject, env)?;
+                let fact = match c.expr {
+                    IExpr::Fact(f) => Some(f),
+                    _ => None,
+                };
+                let is_set = IExpr::IsSet(Box::new(c.expr));
+                let mut out = if matches!(test, Test::IsSet) {
+                    boolean(is_set)
+                } else {
+                    boolean(IExpr::Not(Box::new(is_set)))
+                };
+                if let Some(f) = fact {
+                    if matches!(test, Test::IsSet) {
+                        out.when_true.push(f);
+                    } else {
+                        out.when_false.push(f);
+                    }
+                }
+                Some(out)
+            }
+            Test::Is { codes, negated } => {
+                let c = self.value(subject, env)?;
+                let domain = match &c.ty.ty {
+                    Ty::Code(d) => d.clone(),
+                    Ty::Text => CodeDomain::Free,
+                    other => {
+                        self.error(
+                            Diagnostic::new(
+                                Code::TypeMismatch,
+                                format!("`is` compares a code, but this is {other}"),
+                                subject.span,
+                                format!("{other}"),
+                            )
+                            .with_help(match other {
+                                Ty::Codes(_) => "for a list, ask whether it holds a code: `item.tags has final_sale`".to_string(),
+                                Ty::Bool => "a condition is tested directly: `(item.condition.used else false)`, or `not (item.condition.used else false)`".to_string(),
+                                _ => "compare amounts, weights and dates with `<`, `<=`, `>`, `>=`, `=`".to_string(),
+                            }),
+                        );
+                        return None;
+                    }
+                };
+                let mut ok = true;
+                for code in codes {
+                    ok &= self.code_in_domain(code, &domain);
+                }
+                ok.then(|| {
+                    boolean(IExpr::Is(
+                        Box::new(c.expr),
+                        codes.iter().map(|c| c.node.clone()).collect(),
+                        *negated,
+                    ))
+                })
+            }
+            Test::HasAny(codes) | Test::HasAll(codes) => {
+                let c = self.value(subject, env)?;
+                let Ty::Codes(domain) = &c.ty.ty else {
+                    self.error(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!(
+                                "`has` asks whether a list holds a code, but this is {}",
+                                c.ty.ty
+                            ),
+                            subject.span,
+                            format!("{}", c.ty.ty),
+                        )
+                        .with_help("for a single code use `is`: `claim.reason is defective`"),
+                    );
+                    return None;
+                };
+                let domain = domain.clone();
+                let mut ok = true;
+                for code in codes {
+                    ok &= self.code_in_domain(code, &domain);
+                }
+                let list = codes.iter().map(|c| c.node.clone()).collect();
+                ok.then(|| {
+                    boolean(if matches!(test, Test::HasAll(_)) {
+                        IExpr::HasAll(Box::new(c.expr), list)
+                    } else {
+                        IExpr::HasAny(Box::new(c.expr), list)
+                    })
+                })
+            }
+            Test::Within(w) | Test::After(w) | Test::Before(w) => {
+                let c = self.value(subject, env);
+                let idx = self.window_use(w, env, true);
+                let (c, idx) = (c?, idx?);
+                if c.ty.ty != Ty::Time {
+                    self.error(
+                        Diagnostic::new(
+                            Code::NotAnEvent,
+                            format!(
+                                "only an event can fall within a window, but this is {}",
+                                c.ty.ty
+                            ),
+                            subject.span,
+                            format!("{}", c.ty.ty),
+                        )
+                        .with_help(format!(
+                            "test an event of the claim: `claim.filed_at within {}`",
+                            w.node
+                        )),
+                    );
+                    return None;
+                }
+                let kind = match test {
+                    Test::Within(_) => WindowTest::Within,
+                    Test::After(_) => WindowTest::After,
+                    _ => WindowTest::Before,
+                };
+                Some(boolean(IExpr::Window(Box::new(c.expr), kind, idx)))
+            }
+            Test::Between(lo, hi) => {
+                let c = self.value(subject, env);
+                let l = self.value(lo, env);
+                let h = self.value(hi, env);
+                let (c, l, h) = (c?, l?, h?);
+                self.ordered(&c.ty.ty, subject.span)?;
+                self.unify(
+                    &c.ty.ty,
+                    &l.ty.ty,
+                    subject.span,
+                    lo.span,
+                    "the bounds of `between` are of the same kind as the value",
+                )?;
+                self.unify(
+                    &c.ty.ty,
+                    &h.ty.ty,
+                    subject.span,
+                    hi.span,
+                    "the bounds of `between` are of the same kind as the value",
+                )?;
+                let (s1, lo_e) = self.convert_pair(c.expr.clone(), &c.ty.ty, l.expr, &l.ty.ty);
+                let (_, hi_e) = self.convert_pair(c.expr, &c.ty.ty, h.expr, &h.ty.ty);
+                Some(boolean(IExpr::Between(
+                    Box::new(s1),
+                    Box::new(lo_e),
+                    Box::new(hi_e),
+                )))
+            }
+            Test::Compare(op, rhs) => {
+                let ca = self.value(subject, env);
+                let cb = self.value(rhs, env);
+                let (ca, cb) = (ca?, cb?);
+                if !matches!(op, CompareOp::Eq | CompareOp::Ne) {
+                    self.ordered(&ca.ty.ty, subject.span)?;
+                }
+                if !ca.ty.ty.same_kind(&cb.ty.ty) {
+                    self.error(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!("{} cannot be compared with {}", ca.ty.ty, cb.ty.ty),
+                            span,
+                            "this comparison",
+                        )
+                        .with_label(subject.span, format!("{}", ca.ty.ty))
+                        .with_label(rhs.span, format!("{}", cb.ty.ty))
+                        .with_help("compare like with like: money with money (`order.total >= USD 130`), weights with weights (`item.weight <= 30 lb`), dates with dates"),
+                    );
+                    return None;
+                }
+                if let (Ty::Money(Some(x)), Ty::Money(Some(y))) = (&ca.ty.ty, &cb.ty.ty) {
+                    if x != y {
+                        let (x, y) = (*x, *y);
+                        self.currency_mismatch(&x, &y, subject.span, rhs.span);
+                        return None;
+                    }
+                }
+                let (x, y) = self.convert_pair(ca.expr, &ca.ty.ty, cb.expr, &cb.ty.ty);
+                Some(boolean(IExpr::Compare(*op, Box::new(x), Box::new(y))))
+            }
+        }
+    }
+
+    fn ordered(&mut self, ty: &Ty, span: Span) -> Option<()> {
+        match ty {
+            Ty::Money(_) | Ty::Weight | Ty::Number | Ty::Percent | Ty::Time => Some(()),
+            other => {
+                self.error(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("{other} has no order, so it cannot be compared with `<`, `>` or `between`"),
+                        span,
+                        format!("{other}"),
+                    )
+                    .with_help("codes are tested with `is` and `is one of (...)`; conditions are used directly"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Resolves a window used in a test; reports a window whose start may be missing.
+    pub(super) fn window_use(
+        &mut self,
+        w: &ast::Name,
+        env: &Env,
+        needs_start: bool,
+    ) -> Option<usize> {
+        let Some((Definition::Window(idx), _)) = self.defined.get(&w.node).cloned() else {
+            if matches!(
+                self.defined.get(&w.node),
+                Some((Definition::Threshold(_) | Definition::Table(_), _))
+            ) {
+                self.error(
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("`{}` is not a window", w.node),
+                        w.span,
+                        "not a window",
+                    )
+                    .with_help("`within`, `after` and `before` take a window declared with `window NAME = ...`; a threshold is a condition used on its own: `when free_label`"),
+                );
+            } else {
+                self.unknown_name(&w.node, w.span, "a window");
+            }
+            return None;
+        };
+        let info = self.window_info.get(idx)?.clone();
+        if info.uses_item {
+            self.item_scoped(true, &w.node, w.span, env)?;
+        }
+        for a in &info.anchors {
+            self.reads.insert(*a);
+        }
+        let narrowed = info.anchors.iter().any(|a| env.set.contains(a));
+        if needs_start && info.optional && !narrowed {
+            let anchor = info
+                .anchors
+                .first()
+                .map_or_else(|| "its event".to_string(), |a| self.fact_path(*a));
+            self.error(
+                Diagnostic::new(
+                    Code::OptionalNotHandled,
+                    format!("the window `{}` depends on `{anchor}`, which a claim may leave out", w.node),
+                    w.span,
+                    "may have no dates",
+                )
+                .with_help(format!("say what happens when it is missing: `{anchor} is set and ...` before this test")),
+            );
+            return None;
+        }
+        self.windows_read.push(idx);
+        Some(idx)
+    }
+}

@@ -1,0 +1,248 @@
+//! The checked policy: names resolved to slots, types known, currencies made
+//! explicit. This is what the evaluator runs; nothing in it is looked up by name.
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+
+use super::vocab::FactRef;
+use crate::ast::{CompareOp, DayEdge, Decision, Scope, TimeUnit};
+use crate::language::calendar::Calendar;
+use crate::language::money::Currency;
+
+/// Text the policy fixes (names, quotes, codes), shared by every verdict that shows it.
+pub type Text = std::sync::Arc<str>;
+use crate::language::source::{Source, Span};
+
+/// A policy that has passed every check.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub name: Text,
+    pub title: Option<String>,
+    pub source: Source,
+    pub currency: Option<String>,
+    pub timezone: Tz,
+    pub calendar: Calendar,
+    pub facts: Vec<CustomFact>,
+    pub windows: Vec<Window>,
+    pub thresholds: Vec<Threshold>,
+    pub tables: Vec<Table>,
+    pub blocks: Vec<RuleBlock>,
+    /// Every standard fact some part of the policy reads: these are validated in claims.
+    pub reads: Vec<FactRef>,
+    /// Where the policy applies (`jurisdictions EU, UK`), for the legal-floor lints.
+    pub jurisdictions: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomFact {
+    pub name: String,
+    pub ty: super::types::Ty,
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub name: Text,
+    pub span: Span,
+    pub shape: WindowShape,
+    pub extensions: Vec<WindowExtension>,
+    pub roll_forward: bool,
+    pub plain_dates: DayEdge,
+}
+
+#[derive(Debug, Clone)]
+pub enum WindowShape {
+    From {
+        count: u32,
+        unit: TimeUnit,
+        /// The first of these events that is set.
+        anchor: Vec<FactRef>,
+    },
+    Until(NaiveDate),
+    /// Up to and including the day of the first of these events that is set.
+    UntilEvent(Vec<FactRef>),
+    Between(NaiveDate, NaiveDate),
+}
+
+#[derive(Debug, Clone)]
+pub enum ExtendTo {
+    Date(NaiveDate),
+    Days(u32, TimeUnit),
+}
+
+#[derive(Debug, Clone)]
+pub struct WindowExtension {
+    pub to: ExtendTo,
+    pub when: IExpr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Threshold {
+    pub name: String,
+    pub expr: IExpr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: String,
+    pub key: FactRef,
+    pub rows: Vec<(Vec<String>, IExpr)>,
+    pub default: Option<IExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleBlock {
+    pub kind: String,
+    pub scope: Scope,
+    pub span: Span,
+    pub rules: Vec<CheckedRule>,
+    pub otherwise: Option<CheckedRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckedRule {
+    pub name: Text,
+    pub span: Span,
+    /// `file:line:column` of the rule, for `because`.
+    pub location: Text,
+    pub decision: Decision,
+    pub remedies: Vec<Text>,
+    pub as_requested: bool,
+    pub message: Text,
+    pub when: Vec<IExpr>,
+    pub unless: Vec<IExpr>,
+    pub unless_spans: Vec<Span>,
+    pub evidence: Vec<(Vec<Text>, Option<IExpr>)>,
+    pub refund: Option<IExpr>,
+    pub deductions: Vec<CheckedDeduction>,
+    pub fees: Vec<CheckedFee>,
+    /// Windows reported as deadlines: those named by `deadline` and those the conditions read.
+    pub deadlines: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckedDeduction {
+    pub fee: Text,
+    /// Money, or a percentage of the refund.
+    pub amount: IExpr,
+    pub is_percent: bool,
+    pub cap: Option<IExpr>,
+    pub when: Option<IExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckedFee {
+    pub fee: Text,
+    pub payer: Text,
+    pub amount: Option<IExpr>,
+    pub when: Option<IExpr>,
+    pub otherwise: Option<Text>,
+}
+
+/// Which comparison a time test makes against a window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowTest {
+    Within,
+    After,
+    Before,
+}
+
+/// A checked expression.
+#[derive(Debug, Clone)]
+pub enum IExpr {
+    Bool(bool),
+    Number(Decimal),
+    Percent(Decimal),
+    Money(Decimal, Currency),
+    /// A weight, in grams.
+    Weight(Decimal),
+    Date(NaiveDate),
+    Fact(FactRef),
+    Threshold(usize),
+    Table(usize),
+    Not(Box<IExpr>),
+    And(Box<IExpr>, Box<IExpr>),
+    Or(Box<IExpr>, Box<IExpr>),
+    Else(Box<IExpr>, Box<IExpr>),
+    Add(Box<IExpr>, Box<IExpr>),
+    Sub(Box<IExpr>, Box<IExpr>),
+    Mul(Box<IExpr>, Box<IExpr>),
+    /// Money converted to a currency through the claim's `rates`.
+    Convert(Box<IExpr>, Currency),
+    IsSet(Box<IExpr>),
+    /// Code membership; `negated` for `is not`.
+    Is(Box<IExpr>, Vec<String>, bool),
+    HasAny(Box<IExpr>, Vec<String>),
+    HasAll(Box<IExpr>, Vec<String>),
+    Window(Box<IExpr>, WindowTest, usize),
+    Between(Box<IExpr>, Box<IExpr>, Box<IExpr>),
+    Compare(CompareOp, Box<IExpr>, Box<IExpr>),
+}
+
+impl IExpr {
+    /// The facts an `x else y else ...` chain may take its value from, in order
+    /// (a bare fact is a chain of one; anything else has none).
+    pub fn else_chain_facts(&self, out: &mut Vec<FactRef>) {
+        match self {
+            IExpr::Else(a, b) => {
+                a.else_chain_facts(out);
+                b.else_chain_facts(out);
+            }
+            IExpr::Fact(f) => out.push(*f),
+            _ => {}
+        }
+    }
+
+    /// The expressions directly inside this one, for walks over a whole condition.
+    pub fn children(&self) -> Vec<&IExpr> {
+        match self {
+            IExpr::Not(x)
+            | IExpr::Convert(x, _)
+            | IExpr::IsSet(x)
+            | IExpr::Is(x, _, _)
+            | IExpr::HasAny(x, _)
+            | IExpr::HasAll(x, _)
+            | IExpr::Window(x, _, _) => vec![x],
+            IExpr::And(a, b)
+            | IExpr::Or(a, b)
+            | IExpr::Else(a, b)
+            | IExpr::Add(a, b)
+            | IExpr::Sub(a, b)
+            | IExpr::Mul(a, b)
+            | IExpr::Compare(_, a, b) => vec![a, b],
+            IExpr::Between(a, b, c) => vec![a, b, c],
+            IExpr::Bool(_)
+            | IExpr::Number(_)
+            | IExpr::Percent(_)
+            | IExpr::Money(..)
+            | IExpr::Weight(_)
+            | IExpr::Date(_)
+            | IExpr::Fact(_)
+            | IExpr::Threshold(_)
+            | IExpr::Table(_) => Vec::new(),
+        }
+    }
+}
+
+impl CheckedRule {
+    /// Every expression of the rule: conditions, evidence conditions, the refund,
+    /// deductions and fees.
+    pub fn expressions(&self) -> Vec<&IExpr> {
+        let mut out: Vec<&IExpr> = self
+            .when
+            .iter()
+            .chain(&self.unless)
+            .chain(&self.refund)
+            .collect();
+        out.extend(self.evidence.iter().filter_map(|(_, w)| w.as_ref()));
+        for d in &self.deductions {
+            out.push(&d.amount);
+            out.extend(d.cap.iter().chain(&d.when));
+        }
+        for f in &self.fees {
+            out.extend(f.amount.iter().chain(&f.when));
+        }
+        out
+    }
+}

@@ -1,0 +1,459 @@
+//! The checker: from the AST to a [`Policy`] the evaluator can run, or every
+//! error in the file at once.
+//!
+//! It works in three passes over the declarations:
+//! 1. settings (`currency`, `timezone`, `calendar`), custom `fact`s and `fees`;
+//! 2. windows, thresholds and tables, in file order: each may use only those
+//!    declared before it, so no definition can refer to itself;
+//! 3. rule blocks, which may use everything.
+//!
+//! Expressions are typed as they are resolved ([`types::Ty`]). A value a claim may
+//! leave out is *optional*; using one where a definite value is needed is an error
+//! unless the condition has already said what absence means. Saying it narrows the
+//! value: in `claim.return_received_at is set and claim.return_received_at after w`
+//! the second use is definite, and so is every use in the rule's other clauses once
+//! a `when` has tested it. `x is missing or ...` narrows the right-hand side too.
+
+pub mod ir;
+pub mod types;
+pub mod vocab;
+
+mod definitions;
+mod expr;
+mod rules;
+
+use std::collections::HashMap;
+
+use chrono::Weekday;
+use chrono_tz::Tz;
+
+use crate::ast::{self, Decl, PolicyFile};
+use crate::language::calendar::{Calendar, BUNDLED};
+use crate::language::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics};
+use crate::language::money::Currency;
+use crate::language::source::{Source, Span};
+use ir::{CustomFact, Policy};
+use types::{CodeDomain, Ty, TyInfo};
+use vocab::FactRef;
+
+/// Checks a parsed policy.
+pub fn check(file: &PolicyFile, source: &Source) -> Result<Policy, Diagnostics> {
+    let mut c = Checker::new(source);
+    c.settings(file);
+    c.definitions(file);
+    let blocks = c.rule_blocks(file);
+    if !c.diags.is_empty() {
+        let mut d = Diagnostics::new(source.clone(), c.diags);
+        d.omitted = c.omitted;
+        return Err(d);
+    }
+    let mut reads: Vec<FactRef> = c.reads.into_iter().collect();
+    reads.sort();
+    Ok(Policy {
+        name: file.name.node.as_str().into(),
+        title: file.title.clone(),
+        source: source.clone(),
+        currency: c.currency,
+        timezone: c.timezone.unwrap_or(Tz::UTC),
+        calendar: c.calendar,
+        facts: c.facts,
+        windows: c.windows,
+        thresholds: c.thresholds,
+        tables: c.tables,
+        blocks,
+        reads,
+        jurisdictions: c.jurisdictions,
+    })
+}
+
+/// What a name declared at the top level stands for.
+#[derive(Debug, Clone)]
+enum Definition {
+    Window(usize),
+    Threshold(usize),
+    Table(usize),
+    Fact(usize),
+}
+
+/// What the checker knows about a window, for its uses.
+#[derive(Debug, Clone)]
+struct WindowInfo {
+    anchors: Vec<FactRef>,
+    optional: bool,
+    uses_item: bool,
+}
+
+pub(crate) struct Checker<'s> {
+    source: &'s Source,
+    diags: Vec<Diagnostic>,
+    currency: Option<String>,
+    timezone: Option<Tz>,
+    calendar: Calendar,
+    facts: Vec<CustomFact>,
+    fees: Vec<String>,
+    windows: Vec<ir::Window>,
+    window_info: Vec<WindowInfo>,
+    thresholds: Vec<ir::Threshold>,
+    threshold_info: Vec<(TyInfo, bool)>,
+    /// The windows each threshold reads.
+    threshold_windows: Vec<Vec<usize>>,
+    tables: Vec<ir::Table>,
+    /// A table's value type, whether it reads item facts, and its key when a claim may leave it out.
+    table_info: Vec<(TyInfo, bool, Option<FactRef>)>,
+    /// Names defined so far, and where.
+    defined: HashMap<String, (Definition, Span)>,
+    /// Every top-level name in the file, defined yet or not.
+    declared_later: HashMap<String, Span>,
+    reads: std::collections::HashSet<FactRef>,
+    /// Windows read by the expression being checked (for a rule's deadlines).
+    windows_read: Vec<usize>,
+    /// Whether the expression being checked reads an item fact.
+    item_read: bool,
+    /// Custom facts whose declarations have errors: their uses are not reported again.
+    failed_facts: Vec<String>,
+    jurisdictions: Vec<String>,
+    /// Diagnostics beyond `diagnostic::MAX_KEPT`, counted and not kept.
+    omitted: usize,
+}
+
+/// Jurisdictions whose consumer law the `legal-floor` lint knows.
+pub const JURISDICTIONS: &[&str] = &["EU", "UK", "KR"];
+
+impl<'s> Checker<'s> {
+    fn new(source: &'s Source) -> Self {
+        Checker {
+            source,
+            diags: Vec::new(),
+            currency: None,
+            timezone: None,
+            calendar: Calendar::default(),
+            facts: Vec::new(),
+            fees: vocab::STANDARD_FEES.iter().map(|s| s.to_string()).collect(),
+            windows: Vec::new(),
+            window_info: Vec::new(),
+            thresholds: Vec::new(),
+            threshold_info: Vec::new(),
+            threshold_windows: Vec::new(),
+            tables: Vec::new(),
+            table_info: Vec::new(),
+            defined: HashMap::new(),
+            declared_later: HashMap::new(),
+            reads: std::collections::HashSet::new(),
+            windows_read: Vec::new(),
+            item_read: false,
+            failed_facts: Vec::new(),
+            jurisdictions: Vec::new(),
+            omitted: 0,
+        }
+    }
+
+    fn error(&mut self, d: Diagnostic) {
+        if self.diags.len() < crate::language::diagnostic::MAX_KEPT {
+            self.diags.push(d);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    fn settings(&mut self, file: &PolicyFile) {
+        let mut seen_currency: Option<Span> = None;
+        let mut seen_timezone: Option<Span> = None;
+        let mut seen_calendar: Option<Span> = None;
+        for decl in &file.decls {
+            match decl {
+                Decl::Currency(code) => {
+                    if let Some(first) = seen_currency {
+                        self.duplicate("currency", "the policy's currency", code.span, first);
+                    }
+                    seen_currency = Some(code.span);
+                    if self.currency_code(code).is_some() {
+                        self.currency = Some(code.node.clone());
+                    }
+                }
+                Decl::Timezone(tz) => {
+                    if let Some(first) = seen_timezone {
+                        self.duplicate("timezone", "the policy's time zone", tz.span, first);
+                    }
+                    seen_timezone = Some(tz.span);
+                    match tz.node.parse::<Tz>() {
+                        Ok(t) => self.timezone = Some(t),
+                        Err(_) => {
+                            let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
+                            let mut d = Diagnostic::new(
+                                Code::UnknownTimezone,
+                                format!("unknown time zone `{}`", tz.node),
+                                tz.span,
+                                "not in the IANA time zone database",
+                            );
+                            d = d.with_help(match did_you_mean(&tz.node, names) {
+                                Some(s) => format!("did you mean `\"{s}\"`?"),
+                                None => "time zones are IANA names such as \"America/Los_Angeles\" or \"Asia/Seoul\"".into(),
+                            });
+                            self.error(d);
+                        }
+                    }
+                }
+                Decl::Calendar(cal) => {
+                    if let Some(first) = seen_calendar {
+                        self.duplicate("calendar", "the business-day calendar", cal.span, first);
+                    }
+                    seen_calendar = Some(cal.span);
+                    self.calendar_decl(cal);
+                }
+                Decl::Fact(f) => self.fact_decl(f),
+                Decl::Fees(names) => {
+                    for n in names {
+                        if self.fees.contains(&n.node) {
+                            self.error(
+                                Diagnostic::new(
+                                    Code::Duplicate,
+                                    format!("the fee `{}` is already known", n.node),
+                                    n.span,
+                                    "declared again here",
+                                )
+                                .with_help("standard fees (return_shipping, restocking, ...) need no declaration"),
+                            );
+                        } else {
+                            self.fees.push(n.node.clone());
+                        }
+                    }
+                }
+                Decl::Jurisdictions(codes) => {
+                    for c in codes {
+                        if !JURISDICTIONS.contains(&c.node.as_str()) {
+                            let mut d = Diagnostic::new(
+                                Code::UnknownCode,
+                                format!("Clause knows no consumer law for `{}`", c.node),
+                                c.span,
+                                "not a known jurisdiction",
+                            );
+                            d = match did_you_mean(&c.node, JURISDICTIONS.iter().copied()) {
+                                Some(m) => d.with_help(format!("did you mean `{m}`?")),
+                                None => d.with_help(format!(
+                                    "the jurisdictions with legal-floor lints are {}",
+                                    JURISDICTIONS.join(", ")
+                                )),
+                            };
+                            self.error(d);
+                        } else if !self.jurisdictions.contains(&c.node) {
+                            self.jurisdictions.push(c.node.clone());
+                        }
+                    }
+                }
+                Decl::Window(w) => self.note_name(&w.name),
+                Decl::Threshold(t) => self.note_name(&t.name),
+                Decl::Table(t) => self.note_name(&t.name),
+                Decl::Rules(_) => {}
+            }
+        }
+        if seen_timezone.is_none() {
+            self.error(
+                Diagnostic::new(
+                    Code::MissingSetting,
+                    "the policy does not say which time zone its dates are in",
+                    file.name.span,
+                    "this policy",
+                )
+                .with_help("add `timezone \"America/Los_Angeles\"` (or the merchant's own zone): windows count days in it"),
+            );
+        }
+    }
+
+    fn note_name(&mut self, name: &ast::Name) {
+        if let Some(first) = self.declared_later.get(&name.node).copied() {
+            self.duplicate(&name.node, "a name", name.span, first);
+        } else {
+            self.declared_later.insert(name.node.clone(), name.span);
+        }
+    }
+
+    fn duplicate(&mut self, name: &str, what: &str, span: Span, first: Span) {
+        self.error(
+            Diagnostic::new(
+                Code::Duplicate,
+                format!("`{name}` is declared twice"),
+                span,
+                "declared again here",
+            )
+            .with_label(first, "first declared here")
+            .with_help(format!(
+                "{what} can be declared only once; remove or rename one of them"
+            )),
+        );
+    }
+
+    /// Checks a currency code against ISO 4217.
+    fn currency_code(&mut self, code: &ast::Name) -> Option<Currency> {
+        match Currency::parse(&code.node) {
+            Some(c) => Some(c),
+            None => {
+                let mut all = vec![
+                    "USD", "EUR", "GBP", "JPY", "CNY", "KRW", "CAD", "AUD", "CHF", "HKD", "SGD",
+                ];
+                all.extend(Currency::all_codes());
+                let mut d = Diagnostic::new(
+                    Code::UnknownCurrency,
+                    format!("unknown currency `{}`", code.node),
+                    code.span,
+                    "not an ISO 4217 currency code",
+                );
+                let alias = match code.node.as_str() {
+                    "UKP" | "UKL" => Some("GBP"),
+                    "RMB" => Some("CNY"),
+                    "YEN" => Some("JPY"),
+                    "WON" => Some("KRW"),
+                    _ => None,
+                };
+                d = d.with_help(match alias.or_else(|| did_you_mean(&code.node, all)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "currencies are ISO 4217 codes such as USD, EUR, KRW, CNY".into(),
+                });
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    fn calendar_decl(&mut self, cal: &ast::Calendar) {
+        let mut weekend = Vec::new();
+        for day in &cal.weekend {
+            match weekday(&day.node) {
+                Some(w) => weekend.push(w),
+                None => {
+                    let names = [
+                        "monday",
+                        "tuesday",
+                        "wednesday",
+                        "thursday",
+                        "friday",
+                        "saturday",
+                        "sunday",
+                    ];
+                    let mut d = Diagnostic::new(
+                        Code::UnknownWeekday,
+                        format!("`{}` is not a day of the week", day.node),
+                        day.span,
+                        "unknown weekday",
+                    );
+                    d = d.with_help(match did_you_mean(&day.node, names) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "weekdays are written in full: monday, tuesday, ... sunday".into(),
+                    });
+                    self.error(d);
+                }
+            }
+        }
+        // Without a `weekend` line the weekend is Saturday and Sunday, as with no calendar at all.
+        let mut calendar = if cal.weekend.is_empty() {
+            Calendar::default()
+        } else {
+            Calendar::new(&weekend)
+        };
+        if calendar.all_weekend() {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidCalendar,
+                    "every day of the week is a weekend day",
+                    cal.span,
+                    "this calendar has no business days",
+                )
+                .with_help("list only the days the business is closed, for example `weekend saturday, sunday`"),
+            );
+        }
+        for h in &cal.holidays {
+            match h {
+                ast::Holiday::Date(d) => calendar.add_holiday(d.node),
+                ast::Holiday::Bundled(name) => {
+                    if !calendar.add_bundled(&name.node) {
+                        let mut d = Diagnostic::new(
+                            Code::UnknownCalendar,
+                            format!("there is no bundled holiday list `{}`", name.node),
+                            name.span,
+                            "unknown holiday list",
+                        );
+                        d = d.with_help(match did_you_mean(&name.node.to_ascii_uppercase(), BUNDLED.iter().copied()) {
+                            Some(s) => format!("did you mean `\"{s}\"`? Bundled lists: {}", BUNDLED.join(", ")),
+                            None => format!(
+                                "bundled lists: {}; list other holidays as dates: `holidays 2024-05-01, 2024-12-25`",
+                                BUNDLED.join(", ")
+                            ),
+                        });
+                        self.error(d);
+                    }
+                }
+            }
+        }
+        self.calendar = calendar;
+    }
+
+    fn fact_decl(&mut self, f: &ast::FactDecl) {
+        if self.facts.iter().any(|x| x.name == f.name.node) {
+            let first = self
+                .defined
+                .get(&format!("facts.{}", f.name.node))
+                .map(|d| d.1)
+                .unwrap_or_default();
+            self.duplicate(&f.name.node, "a fact", f.name.span, first);
+            return;
+        }
+        let codes: Vec<String> = f.codes.iter().map(|c| c.node.clone()).collect();
+        let ty = match f.ty.node.as_str() {
+            "bool" => Some(Ty::Bool),
+            "number" => Some(Ty::Number),
+            "money" => Some(Ty::Money(None)),
+            "weight" => Some(Ty::Weight),
+            "event" | "date" => Some(Ty::Time),
+            "text" => Some(Ty::Text),
+            "percent" => Some(Ty::Percent),
+            "code" if !codes.is_empty() => Some(Ty::Code(CodeDomain::Declared(codes.clone()))),
+            "codes" if !codes.is_empty() => Some(Ty::Codes(CodeDomain::Declared(codes.clone()))),
+            "code" => Some(Ty::Code(CodeDomain::Free)),
+            "codes" => Some(Ty::Codes(CodeDomain::Free)),
+            _ => None,
+        };
+        let Some(ty) = ty else {
+            self.failed_facts.push(f.name.node.clone());
+            let names = [
+                "bool", "number", "money", "weight", "event", "date", "text", "percent", "code",
+                "codes",
+            ];
+            let mut d = Diagnostic::new(
+                Code::UnknownType,
+                format!("unknown type `{}`", f.ty.node),
+                f.ty.span,
+                "not a type of fact",
+            );
+            d = d.with_help(match did_you_mean(&f.ty.node, names) {
+                Some(s) => format!("did you mean `{s}`? Types: {}", names.join(", ")),
+                None => format!(
+                    "types: {}; `code (a, b)` lists the codes allowed",
+                    names.join(", ")
+                ),
+            });
+            self.error(d);
+            return;
+        };
+        self.defined.insert(
+            format!("facts.{}", f.name.node),
+            (Definition::Fact(self.facts.len()), f.name.span),
+        );
+        self.facts.push(CustomFact {
+            name: f.name.node.clone(),
+            ty,
+            optional: f.optional,
+        });
+    }
+}
+
+fn weekday(s: &str) -> Option<Weekday> {
+    Some(match s {
+        "monday" => Weekday::Mon,
+        "tuesday" => Weekday::Tue,
+        "wednesday" => Weekday::Wed,
+        "thursday" => Weekday::Thu,
+        "friday" => Weekday::Fri,
+        "saturday" => Weekday::Sat,
+        "sunday" => Weekday::Sun,
+        _ => return None,
+    })
+}

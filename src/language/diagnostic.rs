@@ -1,0 +1,424 @@
+//! Diagnostics: what is wrong with a policy file, where, and how to fix it.
+//!
+//! The data ([`Diagnostic`], [`Code`]) is separate from its rendering: the
+//! library hands out data; [`Diagnostics::render`] and the CLI turn it into
+//! text with miette, and `--format json` turns it into JSON.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity};
+
+use crate::language::source::{Source, Span};
+
+/// Stable diagnostic codes. The text of each (`clause::unknown-fact`) never changes
+/// once released; docs/diagnostics.md has a page section for every one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    Syntax,
+    InvalidDate,
+    InvalidNumber,
+    UnknownFact,
+    UnknownName,
+    UnknownCode,
+    UnknownUnit,
+    UnknownCurrency,
+    UnknownTimezone,
+    UnknownCalendar,
+    UnknownWeekday,
+    UnknownFee,
+    UnknownPayer,
+    UnknownRemedy,
+    UnknownClaimKind,
+    UnknownType,
+    Duplicate,
+    TypeMismatch,
+    CurrencyMismatch,
+    OptionalNotHandled,
+    NotAnEvent,
+    ItemOutsideItemRules,
+    MissingRefundBasis,
+    RemedyMismatch,
+    MissingSetting,
+    InvalidWindow,
+    InvalidCalendar,
+    InvalidTable,
+    TooComplex,
+    /// A finding of the analysis (`clause check` after the policy checks).
+    Lint(crate::tools::lint::Lint),
+}
+
+/// How serious a diagnostic is. Checker findings are errors; a lint's level is
+/// its configured one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// How many diagnostics [`Diagnostics::render`] draws.
+pub const MAX_RENDERED: usize = 100;
+
+/// How many diagnostics the checker keeps for one file; the rest are counted
+/// ([`Diagnostics::omitted`]). Nobody reads more, and keeping 200,000 of them
+/// took gigabytes.
+pub const MAX_KEPT: usize = 1_000;
+
+/// Every code, for documentation and tests.
+pub const ALL_CODES: &[Code] = &[
+    Code::Syntax,
+    Code::InvalidDate,
+    Code::InvalidNumber,
+    Code::UnknownFact,
+    Code::UnknownName,
+    Code::UnknownCode,
+    Code::UnknownUnit,
+    Code::UnknownCurrency,
+    Code::UnknownTimezone,
+    Code::UnknownCalendar,
+    Code::UnknownWeekday,
+    Code::UnknownFee,
+    Code::UnknownPayer,
+    Code::UnknownRemedy,
+    Code::UnknownClaimKind,
+    Code::UnknownType,
+    Code::Duplicate,
+    Code::TypeMismatch,
+    Code::CurrencyMismatch,
+    Code::OptionalNotHandled,
+    Code::NotAnEvent,
+    Code::ItemOutsideItemRules,
+    Code::MissingRefundBasis,
+    Code::RemedyMismatch,
+    Code::MissingSetting,
+    Code::InvalidWindow,
+    Code::InvalidCalendar,
+    Code::InvalidTable,
+    Code::TooComplex,
+];
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "clause::syntax",
+            Code::InvalidDate => "clause::invalid-date",
+            Code::InvalidNumber => "clause::invalid-number",
+            Code::UnknownFact => "clause::unknown-fact",
+            Code::UnknownName => "clause::unknown-name",
+            Code::UnknownCode => "clause::unknown-code",
+            Code::UnknownUnit => "clause::unknown-unit",
+            Code::UnknownCurrency => "clause::unknown-currency",
+            Code::UnknownTimezone => "clause::unknown-timezone",
+            Code::UnknownCalendar => "clause::unknown-calendar",
+            Code::UnknownWeekday => "clause::unknown-weekday",
+            Code::UnknownFee => "clause::unknown-fee",
+            Code::UnknownPayer => "clause::unknown-payer",
+            Code::UnknownRemedy => "clause::unknown-remedy",
+            Code::UnknownClaimKind => "clause::unknown-claim-kind",
+            Code::UnknownType => "clause::unknown-type",
+            Code::Duplicate => "clause::duplicate",
+            Code::TypeMismatch => "clause::type-mismatch",
+            Code::CurrencyMismatch => "clause::currency-mismatch",
+            Code::OptionalNotHandled => "clause::optional-not-handled",
+            Code::NotAnEvent => "clause::not-an-event",
+            Code::ItemOutsideItemRules => "clause::item-outside-item-rules",
+            Code::MissingRefundBasis => "clause::missing-refund-basis",
+            Code::RemedyMismatch => "clause::remedy-mismatch",
+            Code::MissingSetting => "clause::missing-setting",
+            Code::InvalidWindow => "clause::invalid-window",
+            Code::InvalidCalendar => "clause::invalid-calendar",
+            Code::InvalidTable => "clause::invalid-table",
+            Code::TooComplex => "clause::too-complex",
+            Code::Lint(l) => l.code(),
+        }
+    }
+}
+
+impl Code {
+    /// One line on what the diagnostic means, for tools that list rules (SARIF).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Code::Syntax => "The policy cannot be read: a word or sign is missing or out of place",
+            Code::InvalidDate => "A date that is not on the calendar",
+            Code::InvalidNumber => "A number too large or too precise, or a percentage over 100",
+            Code::UnknownFact => "A fact the claim does not carry and no `fact` declaration gives",
+            Code::UnknownName => {
+                "A window, threshold or table that is not declared (above its use)"
+            }
+            Code::UnknownCode => "A code not in the fact's list, or not a country code",
+            Code::UnknownUnit => "A unit of weight Clause does not know",
+            Code::UnknownCurrency => "A currency that is not an ISO 4217 code",
+            Code::UnknownTimezone => "A time zone not in the IANA database",
+            Code::UnknownCalendar => "A bundled holiday list that does not exist",
+            Code::UnknownWeekday => "A word that is not a day of the week",
+            Code::UnknownFee => "A fee that is neither standard nor declared with `fees`",
+            Code::UnknownPayer => "A fee payer other than customer or merchant",
+            Code::UnknownRemedy => "A remedy Clause does not know",
+            Code::UnknownClaimKind => "A rules block for a kind of claim that does not exist",
+            Code::UnknownType => "A custom fact with an unknown type",
+            Code::Duplicate => "Something declared or given twice",
+            Code::TypeMismatch => "Values of different kinds used together",
+            Code::CurrencyMismatch => "Two fixed currencies used together without a conversion",
+            Code::OptionalNotHandled => {
+                "A fact a claim may leave out, used without saying what absence means"
+            }
+            Code::NotAnEvent => {
+                "A window anchored on, or an event test of, something that is not an event"
+            }
+            Code::ItemOutsideItemRules => "An item fact read by rules that decide the whole order",
+            Code::MissingRefundBasis => "An approved refund with no refund amount",
+            Code::RemedyMismatch => "A remedy or refund that does not fit the rule's decision",
+            Code::MissingSetting => "A required setting, or rules, missing from the policy",
+            Code::InvalidWindow => "A window whose length, ends or options cannot work",
+            Code::InvalidCalendar => "A calendar with no business days",
+            Code::InvalidTable => "A table that cannot be looked up or has no rows",
+            Code::TooComplex => "A condition nested or chained past the limits",
+            Code::Lint(l) => l.summary(),
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding about a policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub message: String,
+    /// The primary span first, then any secondary ones.
+    pub labels: Vec<(Span, String)>,
+    pub help: Option<String>,
+    pub level: Level,
+    /// A claim that shows the finding, in the contract's JSON (lints only).
+    pub example: Option<Box<serde_json::Value>>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: Code,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            labels: vec![(span, label.into())],
+            help: None,
+            level: Level::Error,
+            example: None,
+        }
+    }
+
+    pub fn with_level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
+    }
+
+    pub fn with_example(mut self, claim: serde_json::Value) -> Self {
+        self.example = Some(Box::new(claim));
+        self
+    }
+
+    /// The help text as drawn for a person: the example claim itself is left to
+    /// the JSON and SARIF formats, which carry it whole.
+    pub fn help_text(&self) -> Option<String> {
+        match (&self.help, &self.example) {
+            (h, None) => h.clone(),
+            (None, Some(_)) => Some("the example claim is in `--format json`".into()),
+            (Some(h), Some(_)) => Some(format!("{h} (the whole claim is in `--format json`)")),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.labels.push((span, label.into()));
+        self
+    }
+
+    pub fn span(&self) -> Span {
+        self.labels.first().map(|l| l.0).unwrap_or_default()
+    }
+}
+
+/// Every diagnostic found in one source, in source order.
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    pub source: Source,
+    pub items: Vec<Diagnostic>,
+    /// Diagnostics found beyond [`MAX_KEPT`] and not kept.
+    pub omitted: usize,
+}
+
+impl Diagnostics {
+    pub fn new(source: Source, mut items: Vec<Diagnostic>) -> Self {
+        items.sort_by_key(|d| (d.span().start, d.code));
+        items.dedup();
+        Diagnostics {
+            source,
+            items,
+            omitted: 0,
+        }
+    }
+
+    /// Renders the diagnostics as miette draws them, without colour, at `width`
+    /// columns: the first [`MAX_RENDERED`], then a line saying how many more there
+    /// are (drawing one costs time in proportion to its offset in the file, so
+    /// drawing a million of them would not end in reasonable time).
+    pub fn render(&self, width: usize) -> String {
+        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(width)
+            .with_links(false);
+        let mut out = String::new();
+        for d in self.items.iter().take(MAX_RENDERED) {
+            let report = Rendered {
+                diag: d,
+                source: self.source.named_source(),
+            };
+            if handler.render_report(&mut out, &report).is_err() {
+                out.push_str(&format!("{}: {}\n", d.code, d.message));
+            }
+            out.push('\n');
+        }
+        let more = self.items.len().saturating_sub(MAX_RENDERED) + self.omitted;
+        if more > 0 {
+            let all = if self.omitted > 0 {
+                format!("`--format json` lists the first {MAX_KEPT}")
+            } else {
+                "see them all with `--format json`".to_string()
+            };
+            out.push_str(&format!(
+                "… and {more} more problems in {}; fix these first, or {all}\n\n",
+                self.source.name
+            ));
+        }
+        out
+    }
+
+    /// The diagnostics as JSON objects: code, message, file, line, column, labels, help.
+    pub fn to_json(&self) -> Vec<serde_json::Value> {
+        self.items
+            .iter()
+            .map(|d| {
+                let (line, column) = self.source.line_col(d.span().start);
+                serde_json::json!({
+                    "severity": d.level.as_str(),
+                    "code": d.code.as_str(),
+                    "message": d.message,
+                    "file": &*self.source.name,
+                    "line": line,
+                    "column": column,
+                    "labels": d.labels.iter().map(|(s, l)| {
+                        let (line, column) = self.source.line_col(s.start);
+                        serde_json::json!({"line": line, "column": column, "start": s.start, "end": s.end, "text": l})
+                    }).collect::<Vec<_>>(),
+                    "help": d.help,
+                    "example": d.example,
+                })
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(100))
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+struct Rendered<'a> {
+    diag: &'a Diagnostic,
+    source: miette::NamedSource<String>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diag.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(match self.diag.level {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help_text()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.diag.labels.iter().enumerate().map(
+            |(i, (span, text))| {
+                let text = if text.is_empty() {
+                    None
+                } else {
+                    Some(text.clone())
+                };
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(text, *span)
+                } else {
+                    LabeledSpan::new_with_span(text, *span)
+                }
+            },
+        )))
+    }
+}
+
+/// The closest candidate to `word`, for "did you mean" help: the one with the
+/// fewest edits, if it is within a third of the word's length.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let distance = strsim::damerau_levenshtein(word, c);
+        if distance <= limit && best.is_none_or(|(b, _)| distance < b) {
+            best = Some((distance, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}

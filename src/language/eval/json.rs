@@ -1,0 +1,341 @@
+//! One JSON value to one typed value, with a message that says what is wrong.
+//! The caller (`facts.rs`) puts the field's JSON path in front of the message.
+
+use chrono::{DateTime, NaiveDate};
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+use super::facts::{Moment, Owned};
+use crate::language::check::types::{CodeDomain, Ty};
+use crate::language::check::vocab;
+use crate::language::money::{grams_per, Currency, Money};
+
+pub(super) fn show(v: &Json) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        let cut: String = s.chars().take(37).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+pub(super) fn in_domain(s: &str, d: &CodeDomain) -> Result<(), String> {
+    match d {
+        CodeDomain::Country => {
+            if vocab::COUNTRIES.contains(&s) {
+                Ok(())
+            } else {
+                Err(format!("\"{s}\" is not an ISO 3166-1 alpha-2 country code"))
+            }
+        }
+        CodeDomain::Free => Ok(()),
+        CodeDomain::Fixed(list) if list.contains(&s) => Ok(()),
+        CodeDomain::Declared(list) if list.iter().any(|c| c == s) => Ok(()),
+        _ => Err(format!(
+            "\"{s}\" is not one of {}",
+            d.codes().unwrap_or_default().join(", ")
+        )),
+    }
+}
+
+pub(super) fn string(v: &Json) -> Result<String, String> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| format!("{} is not a string", show(v)))
+}
+
+pub(super) fn boolean(v: &Json) -> Result<bool, String> {
+    v.as_bool()
+        .ok_or_else(|| format!("{} is not true or false", show(v)))
+}
+
+/// A decimal from a string ("12.50") or a JSON number, exactly (never through binary floating point).
+pub(super) fn decimal(v: &Json) -> Result<Decimal, String> {
+    let parsed = match v {
+        Json::String(s) => decimal_text(s, false),
+        Json::Number(n) => decimal_text(&n.to_string(), true),
+        _ => None,
+    };
+    parsed.ok_or_else(|| format!("{} is not a decimal", show(v)))
+}
+
+/// The exact decimal a string (`number` false: digits with an optional sign and
+/// fraction) or a JSON number's text (`number` true: exponents allowed) writes.
+pub(super) fn decimal_text(text: &str, number: bool) -> Option<Decimal> {
+    let t = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match t.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    let plain = !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if plain {
+        // Exact: a value with more decimal places than a decimal holds is refused,
+        // never rounded.
+        Decimal::from_str_exact(text).ok()
+    } else if number {
+        Decimal::from_scientific(text).ok()
+    } else {
+        None
+    }
+}
+
+/// A percentage written as "15%".
+pub(super) fn percent(v: &Json) -> Result<Decimal, String> {
+    let text = v.as_str().and_then(|s| s.strip_suffix('%'));
+    let value = text.and_then(|t| decimal(&Json::String(t.trim().to_string())).ok());
+    value
+        .map(|p| p / Decimal::ONE_HUNDRED)
+        .ok_or_else(|| format!("{} is not a percentage; write it as \"15%\"", show(v)))
+}
+
+pub(super) fn quantity(v: &Json) -> Result<Decimal, String> {
+    let d = decimal(v).map_err(|_| format!("{} is not a whole number", show(v)))?;
+    quantity_of(d).ok_or_else(|| format!("{} is not a whole number of at least 1", show(v)))
+}
+
+pub(super) fn money(v: &Json) -> Result<Money, String> {
+    let o = v.as_object().ok_or_else(|| {
+        format!(
+            "{} is not money ({{\"amount\": \"12.50\", \"currency\": \"USD\"}})",
+            show(v)
+        )
+    })?;
+    let amount = o.get("amount").ok_or("money needs an \"amount\"")?;
+    let amount = decimal(amount).map_err(|m| format!("amount: {m}"))?;
+    let cur = o
+        .get("currency")
+        .and_then(Json::as_str)
+        .ok_or("money needs a \"currency\"")?;
+    money_of(amount, cur, || show(o.get("amount").unwrap_or(&Json::Null)))
+}
+
+/// Money from its parts: never negative, in an ISO 4217 currency.
+pub(super) fn money_of(
+    amount: Decimal,
+    cur: &str,
+    shown: impl Fn() -> String,
+) -> Result<Money, String> {
+    if amount < Decimal::ZERO {
+        return Err(format!(
+            "amount: {} is negative; amounts in a claim are zero or more",
+            shown()
+        ));
+    }
+    let currency = Currency::parse(cur)
+        .ok_or_else(|| format!("currency: \"{cur}\" is not an ISO 4217 currency code"))?;
+    Ok(Money::new(amount, currency))
+}
+
+pub(super) fn weight(v: &Json) -> Result<Decimal, String> {
+    let o = v.as_object().ok_or_else(|| {
+        format!(
+            "{} is not a weight ({{\"value\": \"12.5\", \"unit\": \"lb\"}})",
+            show(v)
+        )
+    })?;
+    let value = decimal(o.get("value").ok_or("a weight needs a \"value\"")?)
+        .map_err(|m| format!("value: {m}"))?;
+    let unit = o
+        .get("unit")
+        .and_then(Json::as_str)
+        .ok_or("a weight needs a \"unit\"")?;
+    weight_of(value, unit)
+}
+
+/// A weight in grams from its parts.
+pub(super) fn weight_of(value: Decimal, unit: &str) -> Result<Decimal, String> {
+    let grams =
+        grams_per(unit).ok_or_else(|| format!("unit: \"{unit}\" is not one of g, kg, oz, lb"))?;
+    if value < Decimal::ZERO {
+        return Err("a weight cannot be negative".into());
+    }
+    value
+        .checked_mul(grams)
+        .ok_or_else(|| "the weight is too large".to_string())
+}
+
+/// An RFC 3339 instant with offset, or a plain `YYYY-MM-DD` day.
+pub fn moment(v: &Json) -> Result<Moment, String> {
+    let s = v
+        .as_str()
+        .ok_or_else(|| format!("{} is not a date or time", show(v)))?;
+    moment_str(s)
+}
+
+/// [`moment`] of a string.
+pub(super) fn moment_str(s: &str) -> Result<Moment, String> {
+    if s.len() == 10 {
+        return plain_date(s)
+            .map(Moment::Day)
+            .ok_or_else(|| format!("\"{s}\" is not a date on the calendar"));
+    }
+    if let Some(i) = common_instant(s) {
+        return Ok(Moment::Instant(i));
+    }
+    DateTime::parse_from_rfc3339(s).map(Moment::Instant).map_err(|_| {
+        format!("\"{s}\" is neither a date (2023-11-16) nor an RFC 3339 time with an offset (2023-11-16T14:05:00-08:00)")
+    })
+}
+
+/// Digits `r` of `b` as a number.
+fn digits(b: &[u8], r: std::ops::Range<usize>) -> Option<u32> {
+    let mut n = 0u32;
+    for &c in b.get(r)? {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(c - b'0');
+    }
+    Some(n)
+}
+
+/// `YYYY-MM-DD`, read digit by digit (chrono's format parser is slow for this).
+fn plain_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        i32::try_from(digits(b, 0..4)?).ok()?,
+        digits(b, 5..7)?,
+        digits(b, 8..10)?,
+    )
+}
+
+/// The common shape of an RFC 3339 instant, `YYYY-MM-DDTHH:MM:SS(Z|±HH:MM)`, read
+/// directly; anything else (fractions of a second, other separators) is left to
+/// chrono's full parser.
+fn common_instant(s: &str) -> Option<DateTime<chrono::FixedOffset>> {
+    let b = s.as_bytes();
+    if !(b.len() == 20 || b.len() == 25)
+        || b.get(10) != Some(&b'T')
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    let date = plain_date(s.get(..10)?)?;
+    let time = chrono::NaiveTime::from_hms_opt(
+        digits(b, 11..13)?,
+        digits(b, 14..16)?,
+        digits(b, 17..19)?,
+    )?;
+    let offset = match b.get(19)? {
+        b'Z' if b.len() == 20 => 0,
+        sign @ (b'+' | b'-') if b.len() == 25 && b.get(22) == Some(&b':') => {
+            // RFC 3339: the offset's minutes are 00-59, never carried into the hour.
+            let minutes = digits(b, 23..25).filter(|m| *m < 60)?;
+            let secs = i32::try_from(digits(b, 20..22)? * 3600 + minutes * 60).ok()?;
+            if *sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    let offset = chrono::FixedOffset::east_opt(offset)?;
+    date.and_time(time).and_local_timezone(offset).single()
+}
+
+/// A quantity: a whole number of at least one.
+pub(super) fn quantity_of(d: Decimal) -> Option<Decimal> {
+    (d.fract().is_zero() && d >= Decimal::ONE).then_some(d)
+}
+
+pub(super) fn owned(v: &Json, ty: &Ty) -> Result<Owned, String> {
+    Ok(match ty {
+        Ty::Bool => Owned::Bool(boolean(v)?),
+        Ty::Number => Owned::Number(decimal(v)?),
+        Ty::Percent => Owned::Percent(percent(v)?),
+        Ty::Money(_) => Owned::Money(money(v)?),
+        Ty::Weight => Owned::Weight(weight(v)?),
+        Ty::Time => Owned::Time(moment(v)?),
+        Ty::Text => Owned::Text(string(v)?),
+        Ty::Code(d) => {
+            let s = string(v)?;
+            in_domain(&s, d)?;
+            Owned::Code(s)
+        }
+        Ty::Codes(d) => {
+            let list = v
+                .as_array()
+                .ok_or_else(|| format!("{} is not a list", show(v)))?;
+            let mut out = Vec::new();
+            for x in list {
+                let s = string(x)?;
+                in_domain(&s, d)?;
+                out.push(s);
+            }
+            Owned::Codes(out)
+        }
+    })
+}
+
+/// The index of the first byte at or after `from` that a JSON string cannot hold
+/// as it is (`"`, `\` or a control character), or the length: eight bytes at a
+/// time. Each of the three tests below sets the high bit of a byte that matches;
+/// a borrow can also set it in bytes *after* a match, never before one, so the
+/// lowest set bit is always the first match.
+pub(crate) fn first_special(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let v = u64::from_le_bytes(word);
+        let hits = zero_in(v ^ (ONES * u64::from(b'"')))
+            | zero_in(v ^ (ONES * u64::from(b'\\')))
+            | (v.wrapping_sub(ONES * 0x20) & !v & HIGH);
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::indexing_slicing,
+    clippy::needless_range_loop,
+    reason = "tests"
+)]
+mod tests {
+    use super::first_special;
+
+    #[test]
+    fn first_special_finds_the_first_of_every_kind_at_every_offset() {
+        for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+            for len in 0..20 {
+                for at in 0..len {
+                    let mut s = vec![b'a'; len];
+                    // Bytes that look like matches to a careless test: 0x20, 0x7f, 0xff.
+                    for (k, b) in s.iter_mut().enumerate() {
+                        *b = [b'a', 0x20, 0x7f, 0xc3, b'!'][k % 5];
+                    }
+                    s[at] = special;
+                    for later in at + 1..len {
+                        if later % 3 == 0 {
+                            s[later] = b'"';
+                        }
+                    }
+                    assert_eq!(first_special(&s, 0), at, "{special:#x} at {at} of {len}");
+                }
+                assert_eq!(first_special(&vec![b'x'; len], 0), len);
+            }
+        }
+    }
+}

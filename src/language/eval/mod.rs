@@ -1,0 +1,576 @@
+//! Evaluation: a checked policy and a decoded claim to a verdict.
+//!
+//! Deterministic and total: no clock (the claim's `as_of` stands for "now"), no
+//! I/O, and no loop that can fail to end (rules and items are finite lists;
+//! business-day counting is bounded, see `calendar`). The rule block for the
+//! claim's kind is run once per claimed item (or once for the whole order); in
+//! each run the first rule whose `when` holds and no `unless` holds decides.
+//! Item outcomes combine into the claim's: all approve → approve, all deny →
+//! deny, any review → review, approve and deny mixed → partial.
+
+mod duplicates;
+pub mod facts;
+mod fast;
+mod interp;
+mod json;
+mod scan;
+pub mod verdict;
+
+use crate::ast::{Decision as RuleDecision, Scope};
+use crate::language::check::ir::{CheckedRule, Policy, RuleBlock};
+use crate::language::money::Money;
+pub use facts::{decode, Claim, ClaimErrors, InputError};
+use interp::{EvalError, Interp};
+use rust_decimal::Decimal;
+use verdict::Ends;
+use verdict::*;
+
+/// Decodes a claim from JSON text and evaluates it.
+pub fn eval_json(policy: &Policy, text: &str) -> Result<Verdict, ClaimErrors> {
+    let claim = match fast::decode(text, policy) {
+        Some(c) => c,
+        None => decode(text, policy)?,
+    };
+    evaluate(policy, &claim)
+}
+
+/// Decodes a claim from JSON text: the fast path when the claim is well formed,
+/// the careful one otherwise (see `fast`). Both give the same claim.
+pub fn decode_fast_or_careful(text: &str, policy: &Policy) -> Result<Claim, ClaimErrors> {
+    match fast::decode(text, policy) {
+        Some(c) => Ok(c),
+        None => decode(text, policy),
+    }
+}
+
+/// Only the fast path, for tests that compare it with the careful one.
+pub fn decode_fast_only(text: &str, policy: &Policy) -> Option<Claim> {
+    fast::decode(text, policy)
+}
+
+/// The fast path with serde reading the JSON instead of the hand-written scanner,
+/// for tests and fuzzing that compare the two readers.
+pub fn decode_fast_serde_only(text: &str, policy: &Policy) -> Option<Claim> {
+    fast::decode_with(text, policy, fast::Reader::Serde)
+}
+
+/// Evaluates a decoded claim. The only errors are the claim's: a conversion it
+/// gives no rate for, or a date beyond the policy's calendar.
+pub fn evaluate(policy: &Policy, claim: &Claim) -> Result<Verdict, ClaimErrors> {
+    evaluate_inner(policy, claim, None).map_err(|e| claim_error(e, claim))
+}
+
+/// An evaluation error as the claim's input error. An overflow names the
+/// largest amount of the claim: only a very large amount can overflow.
+fn claim_error(e: EvalError, claim: &Claim) -> ClaimErrors {
+    let mut error = e.clone().into_input();
+    if matches!(e, EvalError::Overflow) {
+        let mut amounts: Vec<(String, Decimal)> = Vec::new();
+        let order = &claim.order;
+        for (path, m) in [
+            ("order.total.amount", order.total),
+            ("order.shipping_paid.amount", order.shipping_paid),
+            ("claim.return_cost.amount", claim.claim.return_cost),
+        ] {
+            if let Some(m) = m {
+                amounts.push((path.to_string(), m.amount));
+            }
+        }
+        for (i, item) in claim.items.iter().enumerate() {
+            if let Some(p) = item.price {
+                amounts.push((format!("items[{i}].price.amount"), p.amount));
+            }
+            amounts.push((format!("items[{i}].quantity"), item.quantity));
+        }
+        if let Some((path, _)) = amounts.into_iter().max_by_key(|(_, a)| a.abs()) {
+            error.message =
+                "an amount in the claim is too large to calculate with; this is its largest".into();
+            error.path = path;
+        }
+    }
+    ClaimErrors(vec![error])
+}
+
+/// Evaluates a claim and records which rules decided and which `unless`
+/// exceptions held, for rule coverage (`clause test`).
+pub fn evaluate_traced(
+    policy: &Policy,
+    claim: &Claim,
+    trace: &mut Trace,
+) -> Result<Verdict, ClaimErrors> {
+    evaluate_inner(policy, claim, Some(trace)).map_err(|e| claim_error(e, claim))
+}
+
+/// What an evaluation went through. A rule is named by its block's position in
+/// the policy and its own in the block (the `otherwise` rule comes after the
+/// others); an exception also by its position among the rule's `unless`es.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trace {
+    pub decided: Vec<(usize, usize)>,
+    pub exceptions: Vec<(usize, usize, usize)>,
+}
+
+/// One item's outcome (or the whole order's).
+struct Outcome<'p> {
+    rule: Option<&'p CheckedRule>,
+    decision: Decision,
+    remedy: Option<Text>,
+    refund: Option<Money>,
+    fees: Vec<(Text, Text, Option<Money>)>,
+    deductions: Vec<(Text, Money)>,
+    deadlines: Vec<(Text, Ends)>,
+    missing: Vec<Text>,
+}
+
+fn evaluate_inner(
+    policy: &Policy,
+    claim: &Claim,
+    mut trace: Option<&mut Trace>,
+) -> Result<Verdict, EvalError> {
+    let mut v = Verdict {
+        claim_id: claim.claim_id.clone(),
+        policy: policy.name.clone(),
+        decision: Decision::Review,
+        remedy: None,
+        refund: None,
+        items: Vec::new(),
+        fees: Vec::new(),
+        deductions: Vec::new(),
+        deadlines: Vec::new(),
+        missing_evidence: Vec::new(),
+        because: Vec::new(),
+    };
+    let Some((block_idx, block)) = policy
+        .blocks
+        .iter()
+        .enumerate()
+        .find(|(_, b)| b.kind == claim.claim.kind)
+    else {
+        for &i in &claim.claimed {
+            if let Some(item) = claim.items.get(i) {
+                v.items.push(ItemVerdict {
+                    sku: item.sku.clone(),
+                    decision: Decision::Review,
+                    refund: None,
+                    rule: "no_rules_for_kind".into(),
+                    missing_evidence: Vec::new(),
+                });
+            }
+        }
+        v.because.push(Because {
+            rule: "no_rules_for_kind".into(),
+            message: format!(
+                "This policy has no rules for {} claims; a person must decide.",
+                claim.claim.kind.replace('_', " ")
+            )
+            .into(),
+            source: policy
+                .source
+                .location(crate::language::source::Span::default())
+                .into(),
+            sku: None,
+        });
+        return Ok(v);
+    };
+
+    let per_item = block.scope == Scope::EachItem;
+    let many = per_item && claim.claimed.len() > 1;
+    let mut outcomes = Vec::new();
+    if per_item {
+        for &i in &claim.claimed {
+            let mut interp = Interp::new(policy, claim, Some(i));
+            outcomes.push((
+                Some(i),
+                decide(&mut interp, block, policy, block_idx, trace.as_deref_mut())?,
+            ));
+        }
+    } else {
+        let mut interp = Interp::new(policy, claim, None);
+        outcomes.push((None, decide(&mut interp, block, policy, block_idx, trace)?));
+    }
+
+    for (idx, out) in &outcomes {
+        let sku = idx
+            .and_then(|i| claim.items.get(i))
+            .map(|it| it.sku.clone());
+        let tag = if many { sku.clone() } else { None };
+        let rule_name: Text = out
+            .rule
+            .map_or_else(|| "no_rule_decides".into(), |r| r.name.clone());
+        match idx {
+            Some(_) => v.items.push(ItemVerdict {
+                sku: sku.clone().unwrap_or_default(),
+                decision: out.decision,
+                refund: out.refund.map(MoneyOut::from),
+                rule: rule_name.clone(),
+                missing_evidence: out.missing.clone(),
+            }),
+            None => {
+                for &i in &claim.claimed {
+                    if let Some(item) = claim.items.get(i) {
+                        v.items.push(ItemVerdict {
+                            sku: item.sku.clone(),
+                            decision: out.decision,
+                            refund: None,
+                            rule: rule_name.clone(),
+                            missing_evidence: out.missing.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        for (fee, payer, amount) in &out.fees {
+            v.fees.push(Fee {
+                fee: fee.clone(),
+                payer: payer.clone(),
+                amount: amount.map(MoneyOut::from),
+                sku: tag.clone(),
+            });
+        }
+        for (fee, amount) in &out.deductions {
+            v.deductions.push(Deduction {
+                fee: fee.clone(),
+                amount: MoneyOut::from(*amount),
+                sku: tag.clone(),
+            });
+        }
+        for (name, ends) in &out.deadlines {
+            v.deadlines.push(Deadline {
+                name: name.clone(),
+                ends: *ends,
+                sku: tag.clone(),
+            });
+        }
+        for m in &out.missing {
+            if !v.missing_evidence.contains(m) {
+                v.missing_evidence.push(m.clone());
+            }
+        }
+        let because = match out.rule {
+            Some(r) => Because {
+                rule: r.name.clone(),
+                message: r.message.clone(),
+                source: r.location.clone(),
+                sku: None,
+            },
+            None => Because {
+                rule: "no_rule_decides".into(),
+                message: "No rule of this policy decides this claim; a person must decide.".into(),
+                source: policy.source.location(block.span).into(),
+                sku: None,
+            },
+        };
+        if !v.because.contains(&because) {
+            v.because.push(because);
+        }
+    }
+
+    v.deadlines = merge_deadlines(std::mem::take(&mut v.deadlines));
+    let decisions: Vec<Decision> = outcomes.iter().map(|(_, o)| o.decision).collect();
+    v.decision = combine(&decisions);
+    if matches!(v.decision, Decision::Approve | Decision::Partial) {
+        v.remedy = outcomes
+            .iter()
+            .find(|(_, o)| o.decision == Decision::Approve)
+            .and_then(|(_, o)| o.remedy.clone());
+        let mut total: Option<Money> = None;
+        for (_, o) in &outcomes {
+            if o.decision != Decision::Approve {
+                continue;
+            }
+            if let Some(r) = o.refund {
+                total = Some(match total {
+                    None => r,
+                    Some(t) => {
+                        let rate = claim
+                            .rate(r.currency, t.currency)
+                            .map_err(EvalError::Input)?;
+                        // Each item's refund is converted and rounded before it is added.
+                        let add = Money::new(
+                            r.amount.checked_mul(rate).ok_or(EvalError::Overflow)?,
+                            t.currency,
+                        )
+                        .rounded()
+                        .amount;
+                        Money::new(
+                            t.amount.checked_add(add).ok_or(EvalError::Overflow)?,
+                            t.currency,
+                        )
+                    }
+                });
+            }
+        }
+        v.refund = total.map(MoneyOut::from);
+    }
+    Ok(v)
+}
+
+/// One entry per deadline that ends on the same day for every item; a deadline
+/// whose end differs between items keeps one entry per item, with its sku.
+/// Linear in the number of entries (a claim may have many items).
+fn merge_deadlines(all: Vec<Deadline>) -> Vec<Deadline> {
+    use std::collections::{HashMap, HashSet};
+    // The common case, a deadline or two: compare in turn, no hashing.
+    if all.len() <= 8 {
+        let varies = |d: &Deadline| all.iter().any(|e| e.name == d.name && e.ends != d.ends);
+        let mut out: Vec<Deadline> = Vec::with_capacity(all.len());
+        for d in &all {
+            let sku = if varies(d) { d.sku.clone() } else { None };
+            if !out
+                .iter()
+                .any(|o| o.name == d.name && same_text(&o.ends, &d.ends) && o.sku == sku)
+            {
+                out.push(Deadline { sku, ..d.clone() });
+            }
+        }
+        return out;
+    }
+    let mut first_end: HashMap<Text, Ends> = HashMap::new();
+    let mut varies: HashSet<Text> = HashSet::new();
+    for d in &all {
+        match first_end.get(&d.name) {
+            None => {
+                first_end.insert(d.name.clone(), d.ends);
+            }
+            Some(e) if *e != d.ends => {
+                varies.insert(d.name.clone());
+            }
+            Some(_) => {}
+        }
+    }
+    let mut seen: HashSet<(Text, String, Option<String>)> = HashSet::new();
+    let mut out = Vec::new();
+    for d in all {
+        let sku = if varies.contains(&d.name) {
+            d.sku
+        } else {
+            None
+        };
+        if seen.insert((d.name.clone(), d.ends.to_string(), sku.clone())) {
+            out.push(Deadline { sku, ..d });
+        }
+    }
+    out
+}
+
+/// Whether two ends are written the same (as the hashed path compares them).
+fn same_text(a: &Ends, b: &Ends) -> bool {
+    match (a, b) {
+        (Ends::Day(x), Ends::Day(y)) => x == y,
+        _ => a.to_string() == b.to_string(),
+    }
+}
+
+fn combine(decisions: &[Decision]) -> Decision {
+    if decisions.contains(&Decision::Review) || decisions.is_empty() {
+        Decision::Review
+    } else if decisions.iter().all(|d| *d == Decision::Approve) {
+        Decision::Approve
+    } else if decisions.iter().all(|d| *d == Decision::Deny) {
+        Decision::Deny
+    } else {
+        Decision::Partial
+    }
+}
+
+/// Runs a block's rules for one item (or the order) and works out the outcome.
+fn decide<'p>(
+    interp: &mut Interp<'p, '_>,
+    block: &'p RuleBlock,
+    policy: &'p Policy,
+    block_idx: usize,
+    mut trace: Option<&mut Trace>,
+) -> Result<Outcome<'p>, EvalError> {
+    let mut chosen = None;
+    for (i, rule) in block.rules.iter().enumerate() {
+        if applies(interp, rule, (block_idx, i), trace.as_deref_mut())? {
+            chosen = Some((i, rule));
+            break;
+        }
+    }
+    let chosen = chosen.or(block.otherwise.as_ref().map(|o| (block.rules.len(), o)));
+    if let (Some(t), Some((i, _))) = (trace, chosen) {
+        t.decided.push((block_idx, i));
+    }
+    let chosen = chosen.map(|(_, r)| r);
+    let Some(rule) = chosen else {
+        return Ok(Outcome {
+            rule: None,
+            decision: Decision::Review,
+            remedy: None,
+            refund: None,
+            fees: Vec::new(),
+            deductions: Vec::new(),
+            deadlines: Vec::new(),
+            missing: Vec::new(),
+        });
+    };
+    let mut decision = match rule.decision {
+        RuleDecision::Approve => Decision::Approve,
+        RuleDecision::Deny => Decision::Deny,
+        RuleDecision::Review => Decision::Review,
+    };
+
+    // Evidence matters to a rule that approves or sends to review, not to a denial.
+    let mut missing = Vec::new();
+    let evidence = if decision == Decision::Deny {
+        &[][..]
+    } else {
+        &rule.evidence[..]
+    };
+    for (codes, when) in evidence {
+        let needed = match when {
+            Some(w) => interp.truth(w)?,
+            None => true,
+        };
+        if needed {
+            for c in codes {
+                if !interp.claim.claim.evidence.iter().any(|e| **e == **c) && !missing.contains(c) {
+                    missing.push(c.clone());
+                }
+            }
+        }
+    }
+    if decision == Decision::Approve && !missing.is_empty() {
+        decision = Decision::Review;
+    }
+
+    let remedy = if rule.as_requested {
+        interp
+            .claim
+            .claim
+            .requested_remedy
+            .as_ref()
+            .and_then(|r| rule.remedies.iter().find(|x| ***x == **r))
+            .or_else(|| rule.remedies.first())
+            .cloned()
+    } else {
+        rule.remedies.first().cloned()
+    };
+    let pays_money = remedy
+        .as_deref()
+        .is_some_and(|r| r == "refund" || r == "store_credit");
+
+    let mut refund = None;
+    let mut deductions = Vec::new();
+    if decision == Decision::Approve && pays_money {
+        if let Some(e) = &rule.refund {
+            // Every amount is rounded to the currency's minor unit before it is added or
+            // taken away, so the verdict's figures always add up.
+            let mut gross = interp.money(e)?.rounded();
+            gross.amount = gross.amount.max(Decimal::ZERO);
+            let mut left = gross;
+            for d in &rule.deductions {
+                if let Some(w) = &d.when {
+                    if !interp.truth(w)? {
+                        continue;
+                    }
+                }
+                let mut amount = if d.is_percent {
+                    let p = interp.percent(&d.amount)?;
+                    Money::new(
+                        gross.amount.checked_mul(p).ok_or(EvalError::Overflow)?,
+                        gross.currency,
+                    )
+                } else {
+                    interp.money_in(&d.amount, gross.currency)?
+                }
+                .rounded();
+                if let Some(cap) = &d.cap {
+                    let cap = interp.money_in(cap, gross.currency)?.rounded();
+                    if amount.amount > cap.amount {
+                        amount = cap;
+                    }
+                }
+                // A refund never goes below zero: a deduction takes at most what is left.
+                amount.amount = amount.amount.clamp(Decimal::ZERO, left.amount);
+                left.amount -= amount.amount;
+                deductions.push((d.fee.clone(), amount));
+            }
+            refund = Some(left);
+        }
+    }
+
+    let mut fees = Vec::new();
+    for f in &rule.fees {
+        let payer = match &f.when {
+            Some(w) if !interp.truth(w)? => f.otherwise.clone(),
+            _ => Some(f.payer.clone()),
+        };
+        let Some(payer) = payer else { continue };
+        let amount = match &f.amount {
+            Some(a) => interp.optional_money(a)?,
+            None => None,
+        };
+        fees.push((f.fee.clone(), payer, amount));
+    }
+
+    let mut deadlines = Vec::new();
+    for &w in &rule.deadlines {
+        if let Some(ends) = interp.deadline(w)? {
+            if let Some(win) = policy.windows.get(w) {
+                deadlines.push((win.name.clone(), ends));
+            }
+        }
+    }
+
+    Ok(Outcome {
+        rule: Some(rule),
+        decision,
+        remedy: if decision == Decision::Approve {
+            remedy
+        } else {
+            None
+        },
+        refund,
+        fees,
+        deductions,
+        deadlines,
+        missing,
+    })
+}
+
+fn applies(
+    interp: &mut Interp<'_, '_>,
+    rule: &CheckedRule,
+    at: (usize, usize),
+    trace: Option<&mut Trace>,
+) -> Result<bool, EvalError> {
+    for w in &rule.when {
+        if !interp.truth(w)? {
+            return Ok(false);
+        }
+    }
+    for (k, u) in rule.unless.iter().enumerate() {
+        if interp.truth(u)? {
+            if let Some(t) = trace {
+                t.exceptions.push((at.0, at.1, k));
+            }
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Whether one rule's conditions hold for a claim (its first claimed item, for
+/// item rules), whatever the rules above it decide. The analysis uses this to
+/// confirm that two rules really overlap.
+pub fn rule_applies(
+    policy: &Policy,
+    claim: &Claim,
+    block: usize,
+    rule: usize,
+) -> Result<bool, ClaimErrors> {
+    let Some(b) = policy.blocks.get(block) else {
+        return Ok(false);
+    };
+    let Some(r) = b.rules.get(rule) else {
+        return Ok(false);
+    };
+    let item = match b.scope {
+        Scope::EachItem => claim.claimed.first().copied(),
+        Scope::WholeOrder => None,
+    };
+    let mut interp = Interp::new(policy, claim, item);
+    applies(&mut interp, r, (block, rule), None).map_err(|e| ClaimErrors(vec![e.into_input()]))
+}

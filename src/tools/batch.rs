@@ -1,0 +1,269 @@
+//! Batch evaluation: a stream of claims, one JSON object per line, to a stream
+//! of records, one per input line and in input order: a verdict, or an error
+//! record naming the line and the JSON path of each problem. No line is lost:
+//! an empty line, a line that is not UTF-8 or not JSON, and an invalid claim
+//! each get an error record.
+//!
+//! Input is read in blocks; a block is evaluated on every thread of a pool,
+//! then written in order before the next block is read, so memory stays bounded
+//! by the block size (or the longest line) whatever the input's length.
+
+use std::io::{self, BufRead, Read, Write};
+
+use serde::Serialize;
+
+use crate::language::eval::facts::InputError;
+use crate::Policy;
+
+/// Lines read together by `clause diff`'s replay (see `read_lines`).
+pub const CHUNK_LINES: usize = 4096;
+
+/// Bytes of input evaluated together before their records are written: the
+/// block grows past this only to hold one line that is longer.
+pub const BLOCK_BYTES: usize = 1 << 20;
+
+/// Parts a block is split into per thread, so that threads that finish early
+/// take more.
+const PARTS_PER_THREAD: usize = 8;
+
+/// What a batch run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub lines: u64,
+    pub verdicts: u64,
+    pub errors: u64,
+}
+
+#[derive(Serialize)]
+struct ErrorRecord<'a> {
+    line: u64,
+    claim_id: Option<String>,
+    errors: &'a [InputError],
+}
+
+impl Serialize for InputError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("InputError", 2)?;
+        st.serialize_field("path", &self.path)?;
+        st.serialize_field("message", &self.message)?;
+        st.end()
+    }
+}
+
+/// Evaluates every line of `input` and writes one record per line to `output`.
+///
+/// The input is read in blocks of about [`BLOCK_BYTES`] that end at a line's
+/// end; a block is cut into parts at line ends and the parts are evaluated on
+/// the pool, each into its own buffer with its lines numbered from the lines
+/// before it. While one block is evaluated, the records of the one before are
+/// written and the next is read, on one of the pool's threads, which then joins
+/// the evaluation. Lines are never copied one by one: each is a slice of its block.
+pub fn run<R: Read + Send, W: Write + Send>(
+    policy: &Policy,
+    mut input: R,
+    mut output: W,
+    threads: usize,
+) -> io::Result<Summary> {
+    let threads = threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(io::Error::other)?;
+    let mut summary = Summary::default();
+    let mut eof = false;
+    let mut current: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
+    let mut next: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
+    // Records being made, and those of the block before, waiting to be written.
+    let mut making: Vec<(Vec<u8>, Summary)> = Vec::new();
+    let mut made: Vec<(Vec<u8>, Summary)> = Vec::new();
+    fill(&mut input, &mut current, &mut eof)?;
+    loop {
+        let end = if eof {
+            current.len()
+        } else {
+            memchr::memrchr(b'\n', &current).map_or(current.len(), |i| i + 1)
+        };
+        let region = current.get(..end).unwrap_or_default();
+        let parts = split_at_line_ends(region, threads * PARTS_PER_THREAD);
+        let mut first = Vec::with_capacity(parts.len());
+        let mut number = summary.lines + 1;
+        for part in &parts {
+            first.push(number);
+            number += line_count(part);
+        }
+        summary.lines = number - 1;
+        next.clear();
+        next.extend_from_slice(current.get(end..).unwrap_or_default());
+        making.resize_with(parts.len(), Default::default);
+        let mut io_result = Ok(());
+        pool.scope(|scope| {
+            for ((part, &first), slot) in parts.iter().zip(&first).zip(making.iter_mut()) {
+                scope.spawn(move |_| evaluate_part(policy, part, first, slot));
+            }
+            // Meanwhile: write what the block before made, and read the next block.
+            io_result = write_records(&mut output, &made, &mut summary)
+                .and_then(|()| fill(&mut input, &mut next, &mut eof));
+        });
+        io_result?;
+        let evaluated = parts.len();
+        std::mem::swap(&mut made, &mut making);
+        made.truncate(evaluated);
+        std::mem::swap(&mut current, &mut next);
+        if evaluated == 0 && current.is_empty() && eof {
+            break;
+        }
+    }
+    write_records(&mut output, &made, &mut summary)?;
+    output.flush()?;
+    Ok(summary)
+}
+
+/// Appends input to `block` until it holds [`BLOCK_BYTES`] and a line end, or
+/// the input ends.
+fn fill<R: Read>(input: &mut R, block: &mut Vec<u8>, eof: &mut bool) -> io::Result<()> {
+    // How much of the block is known to hold no line end: each byte is searched
+    // once, so a line of any length is read in linear time.
+    let mut searched = 0;
+    while !*eof {
+        if block.len() >= BLOCK_BYTES {
+            if memchr::memchr(b'\n', block.get(searched..).unwrap_or_default()).is_some() {
+                break;
+            }
+            searched = block.len();
+        }
+        // Straight into the block: the batch needs no buffered reader. A long
+        // line grows the block by half again each time.
+        let want = BLOCK_BYTES
+            .saturating_sub(block.len())
+            .max(block.len() / 2)
+            .max(64 << 10);
+        let before = block.len();
+        input.by_ref().take(want as u64).read_to_end(block)?;
+        if block.len() == before {
+            *eof = true;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the records of a block's parts in order and counts them.
+fn write_records<W: Write>(
+    output: &mut W,
+    parts: &[(Vec<u8>, Summary)],
+    summary: &mut Summary,
+) -> io::Result<()> {
+    for (records, counts) in parts {
+        output.write_all(records)?;
+        summary.verdicts += counts.verdicts;
+        summary.errors += counts.errors;
+    }
+    Ok(())
+}
+
+/// Evaluates the lines of one part, numbered from `first`, into `slot`.
+fn evaluate_part(policy: &Policy, part: &[u8], first: u64, slot: &mut (Vec<u8>, Summary)) {
+    let (out, counts) = slot;
+    out.clear();
+    *counts = Summary::default();
+    let mut start = 0;
+    let mut number = first;
+    while start < part.len() {
+        let end = memchr::memchr(b'\n', part.get(start..).unwrap_or_default())
+            .map_or(part.len(), |i| start + i + 1);
+        let line = part.get(start..end).unwrap_or_default();
+        start = end;
+        let ok = record(policy, line, number, out);
+        out.push(b'\n');
+        number += 1;
+        counts.lines += 1;
+        if ok {
+            counts.verdicts += 1;
+        } else {
+            counts.errors += 1;
+        }
+    }
+}
+
+/// How many lines a part holds: one per line end, and one more for a last line
+/// without one.
+fn line_count(part: &[u8]) -> u64 {
+    let ends = memchr::memchr_iter(b'\n', part).count() as u64;
+    ends + u64::from(part.last().is_some_and(|&b| b != b'\n'))
+}
+
+/// Cuts `region` into about `n` parts of similar size, each ending at a line end
+/// (the last one at the region's end).
+fn split_at_line_ends(region: &[u8], n: usize) -> Vec<&[u8]> {
+    let mut parts = Vec::with_capacity(n);
+    let mut rest = region;
+    let size = (region.len() / n.max(1)).max(1);
+    while !rest.is_empty() {
+        let cut = match rest
+            .get(size..)
+            .and_then(|tail| memchr::memchr(b'\n', tail))
+        {
+            Some(i) => size + i + 1,
+            None => rest.len(),
+        };
+        let (part, tail) = rest.split_at(cut.min(rest.len()));
+        parts.push(part);
+        rest = tail;
+    }
+    parts
+}
+
+/// Reads up to `lines.len()` lines into the buffers (reusing them); returns how many.
+pub(crate) fn read_lines<R: BufRead>(input: &mut R, lines: &mut [Vec<u8>]) -> io::Result<usize> {
+    let mut filled = 0;
+    for line in lines.iter_mut() {
+        line.clear();
+        if input.read_until(b'\n', line)? == 0 {
+            break;
+        }
+        filled += 1;
+    }
+    Ok(filled)
+}
+
+/// Writes one line's record into `out`; true when it is a verdict.
+fn record(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    let problem = |message: &str| {
+        vec![InputError {
+            path: String::new(),
+            message: message.into(),
+        }]
+    };
+    let (errors, claim_id) = match std::str::from_utf8(raw) {
+        Err(_) => (problem("the line is not UTF-8 text"), None),
+        Ok(text) if text.trim().is_empty() => (problem("the line is empty"), None),
+        Ok(text) => match crate::language::eval::eval_json(policy, text) {
+            Ok(v) => {
+                v.write_json(out);
+                return true;
+            }
+            Err(e) => {
+                let claim_id = serde_json::from_str::<serde_json::Value>(text)
+                    .ok()
+                    .and_then(|v| {
+                        v.get("claim_id")
+                            .and_then(|c| c.as_str())
+                            .map(str::to_string)
+                    });
+                (e.0, claim_id)
+            }
+        },
+    };
+    let rec = ErrorRecord {
+        line,
+        claim_id,
+        errors: &errors,
+    };
+    if serde_json::to_writer(&mut *out, &rec).is_err() {
+        out.clear();
+        out.extend_from_slice(format!("{{\"line\":{line},\"errors\":[]}}").as_bytes());
+    }
+    false
+}
