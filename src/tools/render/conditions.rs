@@ -398,6 +398,9 @@ impl<'a> Ctx<'a> {
             "claim.return_received_at" => {
                 Some(("we receive the return", "we do not receive the return"))
             }
+            "claim.authorized_at" => {
+                Some(("we authorize the return", "we do not authorize the return"))
+            }
             "claim.return_label_issued_at" => Some((
                 "the return label is issued",
                 "the return label is not issued",

@@ -66,6 +66,10 @@ pub(super) fn event_nouns(path: &str) -> Option<(&'static str, &'static str)> {
         "order.shipped_at" => ("the shipping date", "the time of shipping"),
         "order.delivered_at" => ("the delivery date", "the time of delivery"),
         "claim.filed_at" => ("the day you contact us", "the time you contact us"),
+        "claim.authorized_at" => (
+            "the day we authorize the return",
+            "the time we authorize the return",
+        ),
         "claim.return_label_issued_at" => (
             "the day the return label is issued",
             "the time the return label is issued",
@@ -151,6 +155,10 @@ pub(super) fn known_words(path: &str) -> Option<(&'static str, &'static str)> {
             "you say which remedy you want",
             "you do not say which remedy you want",
         ),
+        "claim.authorized_at" => (
+            "we have authorized the return",
+            "we have not authorized the return",
+        ),
         "claim.return_label_issued_at" => (
             "a return label has been issued",
             "no return label has been issued",
@@ -185,6 +193,7 @@ pub(super) fn code_words(path: &str, code: &str) -> String {
         ("order.destination.address_kind", "po_box") => "a P.O. box",
         ("order.destination.address_kind", "military") => "a military address (APO, FPO, DPO)",
         ("order.payment_method", "credit_card") => "credit card",
+        ("order.payment_method", "debit_card") => "debit card",
         ("order.payment_method", "paypal") => "PayPal",
         ("order.payment_method", "bank_transfer") => "bank transfer",
         ("order.payment_method", "store_credit") => "store credit",
