@@ -15,6 +15,7 @@ mod suite {
     pub mod diagnostics;
     pub mod diff;
     pub mod docs;
+    pub mod fees_and_facts;
     pub mod fmt;
     pub mod hostile;
     pub mod lints;
