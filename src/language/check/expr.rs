@@ -364,7 +364,7 @@ impl Checker<'_> {
             Some(Definition::Threshold(i)) => {
                 let (ty, item) = self.threshold_info.get(i)?.clone();
                 if let Some(ws) = self.threshold_windows.get(i) {
-                    self.windows_read.extend(ws.iter().copied());
+                    self.windows_read.extend(ws);
                 }
                 self.item_scoped(item, name, span, env)?;
                 Some(Checked::plain(IExpr::Threshold(i), ty.ty, ty.optional))
