@@ -687,9 +687,9 @@ fn an_amount_too_precise_to_represent_is_refused() {
     let text = std::fs::read_to_string(dir().join("policy-number-too-precise.policy")).unwrap();
     assert_eq!(codes(&text), ["clause::invalid-number"]);
 }
-/// Decimal::MAX is accepted as a price; the verdict should write it with the
-/// currency's two digits ("…335.00", as src/money.rs promises), but it cannot
-/// be rescaled and comes out bare. Not an error either.
+/// Decimal::MAX is accepted as a price; the verdict writes it with the
+/// currency's two digits ("…335.00") although the decimal cannot be rescaled
+/// to hold them (`money::AmountText` writes the zeros).
 #[test]
 fn the_largest_decimal_as_a_price_gets_a_verdict() {
     let text = std::fs::read_to_string(dir().join("claim-valid.json"))
@@ -698,7 +698,7 @@ fn the_largest_decimal_as_a_price_gets_a_verdict() {
     let v = clause::language::eval::eval_json(&shop(), &text).unwrap();
     let v = serde_json::to_value(v).unwrap();
     assert_eq!(v["decision"], "approve");
-    assert_eq!(v["refund"]["amount"], "79228162514264337593543950335");
+    assert_eq!(v["refund"]["amount"], "79228162514264337593543950335.00");
 }
 
 /// A policy with thousands of semantic errors: every one is reported (JSON), but
