@@ -530,13 +530,32 @@ impl miette::Diagnostic for Rendered<'_> {
 
 /// The closest candidate to `word`, for "did you mean" help: the one with the
 /// fewest edits, if it is within a third of the word's length.
+/// How much of a word from the policy a message quotes.
+pub const MAX_QUOTED_CHARS: usize = 40;
+
+/// A word from the policy in backquotes for a message: its first
+/// [`MAX_QUOTED_CHARS`] characters and `…` when it is longer (the label marks
+/// all of it; a message quoting a 50 MB name whole would be 50 MB).
+pub fn quoted(word: &str) -> String {
+    match word.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("`{}…`", word.get(..cut).unwrap_or(word)),
+        None => format!("`{word}`"),
+    }
+}
+
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let length = word.chars().count();
+    let limit = (length / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
+        // The distance is at least the difference in length: skip those that
+        // cannot be near (and never build a matrix for a 50 MB word).
+        if c.chars().count().abs_diff(length) > limit {
+            continue;
+        }
         let distance = strsim::damerau_levenshtein(word, c);
         if distance <= limit && best.is_none_or(|(b, _)| distance < b) {
             best = Some((distance, c));
