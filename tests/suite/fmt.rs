@@ -554,7 +554,8 @@ fn decl() -> impl Strategy<Value = Decl> {
             .prop_map(|(weekend, holidays)| Decl::Calendar(Calendar {
                 span: clause::Span::default(),
                 weekend,
-                holidays
+                holidays,
+                covering: None
             })),
         (
             name(NAMES),

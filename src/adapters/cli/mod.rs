@@ -21,6 +21,7 @@ macro_rules! out {
     }};
 }
 
+mod calendar;
 mod check;
 mod diff;
 mod eval;
@@ -144,6 +145,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The bundled holiday calendars: one calendar's holidays in a year, or --list
+    Calendar(calendar::Args),
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -228,6 +231,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             threads,
         }),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Calendar(args) => calendar::run(&args),
         Command::Test {
             paths,
             format,

@@ -8,6 +8,7 @@
 //! something cannot happen (a rule that never decides) come from the search
 //! proving it, never from failing to find a counterexample.
 
+mod calendar;
 mod checks;
 pub mod config;
 pub mod logic;
@@ -33,6 +34,7 @@ pub enum Lint {
     MissingSourceText,
     StaleQuote,
     LegalFloor,
+    CalendarCoverage,
     AnalysisLimit,
     UnknownLint,
 }
@@ -51,6 +53,7 @@ impl Lint {
         Lint::MissingSourceText,
         Lint::StaleQuote,
         Lint::LegalFloor,
+        Lint::CalendarCoverage,
         Lint::AnalysisLimit,
         Lint::UnknownLint,
     ];
@@ -70,6 +73,7 @@ impl Lint {
             Lint::MissingSourceText => "missing-source-text",
             Lint::StaleQuote => "stale-quote",
             Lint::LegalFloor => "legal-floor",
+            Lint::CalendarCoverage => "calendar-coverage",
             Lint::AnalysisLimit => "analysis-limit",
             Lint::UnknownLint => "unknown-lint",
         }
@@ -90,6 +94,7 @@ impl Lint {
             Lint::MissingSourceText => "clause::missing-source-text",
             Lint::StaleQuote => "clause::stale-quote",
             Lint::LegalFloor => "clause::legal-floor",
+            Lint::CalendarCoverage => "clause::calendar-coverage",
             Lint::AnalysisLimit => "clause::analysis-limit",
             Lint::UnknownLint => "clause::unknown-lint",
         }
@@ -128,6 +133,9 @@ impl Lint {
                 "A rule whose quoted words give a period its windows no longer have (\"30 days\" over a 45-day window)"
             }
             Lint::LegalFloor => "A denial below a consumer-law minimum of a declared jurisdiction",
+            Lint::CalendarCoverage => {
+                "Holidays typed by hand for fewer years than the calendar needs: claims outside them are refused"
+            }
             Lint::AnalysisLimit => "A question the analysis could not answer within its budget",
             Lint::UnknownLint => "A lint name in clause.toml or a comment that does not exist",
         }
