@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::support::{claim_error, claim_with, policy, run_clause, verdict};
 
 /// "Damage must be reported within 2 business days of receipt", with a calendar.
-fn damage_policy(calendar: &str) -> clause::Policy {
+fn damage_policy(calendar: &str) -> clause::language::check::ir::Policy {
     policy(&format!(
         r#"policy b2b "B2B Supplies" {{
   currency USD
