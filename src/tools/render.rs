@@ -665,7 +665,7 @@ fn calendar_section(ctx: &Ctx<'_>, ast: &PolicyFile, out: &mut Vec<Block>) {
             "Korean public holidays (with substitute and temporary holidays and election days, listed below)"
                 .to_string()
         } else {
-            format!("the public holidays of {} (listed below)", def.name)
+            format!("the holidays of the “{}” calendar, {}, listed below", def.code, def.name)
         });
     }
     holidays.extend(extra);
@@ -682,7 +682,7 @@ fn calendar_section(ctx: &Ctx<'_>, ast: &PolicyFile, out: &mut Vec<Block>) {
         let what = if def.code == "KR" {
             "Korean public holidays".to_string()
         } else {
-            format!("Public holidays of {}", def.name)
+            format!("Holidays of the “{}” calendar", def.code)
         };
         out.push(para(format!(
             "{what} we count, {} to {}:",
