@@ -97,6 +97,10 @@ pub(crate) struct Checker<'s> {
     threshold_info: Vec<(TyInfo, bool)>,
     /// The windows each threshold reads.
     threshold_windows: Vec<Vec<usize>>,
+    /// How deep each threshold's and each table's expression goes, counting
+    /// through the thresholds and tables it uses (see [`MAX_DEPTH`]).
+    threshold_depth: Vec<usize>,
+    table_depth: Vec<usize>,
     tables: Vec<ir::Table>,
     /// A table's value type, whether it reads item facts, and its key when a claim may leave it out.
     table_info: Vec<(TyInfo, bool, Option<FactRef>)>,
@@ -106,7 +110,7 @@ pub(crate) struct Checker<'s> {
     declared_later: HashMap<String, Span>,
     reads: std::collections::HashSet<FactRef>,
     /// Windows read by the expression being checked (for a rule's deadlines).
-    windows_read: Vec<usize>,
+    windows_read: WindowsRead,
     /// Whether the expression being checked reads an item fact.
     item_read: bool,
     /// Custom facts whose declarations have errors: their uses are not reported again.
@@ -114,6 +118,49 @@ pub(crate) struct Checker<'s> {
     jurisdictions: Vec<String>,
     /// Diagnostics beyond `diagnostic::MAX_KEPT`, counted and not kept.
     omitted: usize,
+}
+
+/// How deep an expression may go, counting through the thresholds and tables
+/// it uses: `threshold t2 = not t1` is one deeper than `t1`. Evaluation, the
+/// lints, `explain` and `render` walk expressions recursively, so a chain of
+/// thousands of thresholds would otherwise be stopped by the stack, not by a
+/// diagnostic. One condition alone stays far below it (`syntax::MAX_NESTING`,
+/// `syntax::MAX_OPERATORS`); a real policy's deepest chain is a few dozen.
+pub const MAX_DEPTH: usize = 256;
+
+/// The windows an expression reads, each once, in the order first read.
+///
+/// Thresholds form a DAG: `t2 = t1 and t1` reaches `t1`'s windows twice, and a
+/// chain of such doublings reaches them 2^n times, so the list is a set.
+#[derive(Default)]
+struct WindowsRead {
+    order: Vec<usize>,
+    seen: std::collections::HashSet<usize>,
+}
+
+impl WindowsRead {
+    fn push(&mut self, w: usize) {
+        if self.seen.insert(w) {
+            self.order.push(w);
+        }
+    }
+
+    fn extend(&mut self, ws: &[usize]) {
+        for w in ws {
+            self.push(*w);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.order.clear();
+        self.seen.clear();
+    }
+
+    /// The windows read, in order; the set is left empty.
+    fn take(&mut self) -> Vec<usize> {
+        self.seen.clear();
+        std::mem::take(&mut self.order)
+    }
 }
 
 /// Jurisdictions whose consumer law the `legal-floor` lint knows.
@@ -134,12 +181,14 @@ impl<'s> Checker<'s> {
             thresholds: Vec::new(),
             threshold_info: Vec::new(),
             threshold_windows: Vec::new(),
+            threshold_depth: Vec::new(),
+            table_depth: Vec::new(),
             tables: Vec::new(),
             table_info: Vec::new(),
             defined: HashMap::new(),
             declared_later: HashMap::new(),
             reads: std::collections::HashSet::new(),
-            windows_read: Vec::new(),
+            windows_read: WindowsRead::default(),
             item_read: false,
             failed_facts: Vec::new(),
             jurisdictions: Vec::new(),
