@@ -166,10 +166,10 @@ impl Lint {
             Lint::PageSentenceUnaccounted => {
                 "A sentence of the merchant's page that no rule quotes and no comment sets aside"
             }
-            Lint::LegalFloor => "A denial below a consumer-law minimum of a declared jurisdiction",
             Lint::CalendarCoverage => {
                 "Holidays typed by hand for fewer years than the calendar needs: claims outside them are refused"
             }
+            Lint::LegalFloor => "A denial below a consumer-law minimum of a declared jurisdiction",
             Lint::AnalysisLimit => "A question the analysis could not answer within its budget",
             Lint::UnknownLint => "A lint name in clause.toml or a comment that does not exist",
         }

@@ -151,8 +151,6 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// The bundled holiday calendars: one calendar's holidays in a year, or --list
-    Calendar(calendar::Args),
     /// The merchant's page beside the policy: each sentence with the rules that quote it, and quotes no longer on the page
     Map {
         /// The policy file
@@ -164,6 +162,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = map::Format::Text)]
         format: map::Format,
     },
+    /// The bundled holiday calendars: one calendar's holidays in a year, or --list
+    Calendar(calendar::Args),
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -250,12 +250,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             threads,
         }),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Calendar(args) => calendar::run(&args),
         Command::Map {
             policy,
             page,
             format,
         } => map::run(&policy, page.as_deref(), format),
+        Command::Calendar(args) => calendar::run(&args),
         Command::Test {
             paths,
             format,
