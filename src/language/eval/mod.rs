@@ -13,7 +13,9 @@ pub mod facts;
 mod fast;
 mod interp;
 mod json;
+mod raw;
 mod scan;
+mod values;
 pub mod verdict;
 
 use crate::ast::{Decision as RuleDecision, Scope};
