@@ -439,6 +439,7 @@ impl<'s> Checker<'s> {
         );
         self.facts.push(CustomFact {
             name: f.name.node.clone(),
+            label: f.label.as_ref().map(|l| l.node.clone()),
             ty,
             optional: f.optional,
         });

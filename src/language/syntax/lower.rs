@@ -125,6 +125,7 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_evidence
             | Rule::kw_refund
             | Rule::kw_deduct
+            | Rule::kw_may
             | Rule::kw_paid
             | Rule::kw_by
             | Rule::kw_amount
@@ -281,15 +282,27 @@ fn lower_calendar(pair: Pair<'_, Rule>) -> Lowered<Calendar> {
     Ok(cal)
 }
 
+/// A display name in quotes (a rule's title, a fact's label), with its span.
+fn lower_label(pair: Pair<'_, Rule>) -> Spanned<String> {
+    let sp = span(&pair);
+    let text = Inner::of(pair)
+        .map(lower_string)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Spanned::new(text, sp)
+}
+
 fn lower_fact(pair: Pair<'_, Rule>) -> Lowered<FactDecl> {
     let mut inner = Inner::of(pair);
     let name = lower_name(inner.expect("fact name")?);
+    let label = inner.next_if(Rule::label).map(lower_label);
     let mut ty_inner = Inner::of(inner.expect("fact type")?);
     let ty = lower_name(ty_inner.expect("type name")?);
     let codes = ty_inner.map(lower_name).collect();
     let optional = inner.next_if(Rule::optional).is_some();
     Ok(FactDecl {
         name,
+        label,
         ty,
         codes,
         optional,
@@ -481,6 +494,7 @@ fn lower_rule(pair: Pair<'_, Rule>) -> Lowered<Rule_> {
     let sp = span(&pair);
     let mut inner = Inner::of(pair);
     let name = lower_name(inner.expect("rule name")?);
+    let title = inner.next_if(Rule::label).map(lower_label);
     let mut outcome = Inner::of(inner.expect("outcome")?);
     let decision_pair = outcome.expect("decision")?;
     let decision = Spanned::new(
@@ -510,6 +524,7 @@ fn lower_rule(pair: Pair<'_, Rule>) -> Lowered<Rule_> {
         .join(" ");
     let mut rule = Rule_ {
         name,
+        title,
         span: sp,
         decision,
         remedies,
@@ -564,6 +579,7 @@ fn lower_clause(clause: Pair<'_, Rule>, rule: &mut Rule_) -> Lowered<()> {
             rule.refund = Some(lower_expr(inner.expect("refund")?)?);
         }
         Rule::deduct_clause => {
+            let discretionary = inner.next_if(Rule::may).is_some();
             let fee = lower_name(inner.expect("fee name")?);
             let amount = lower_expr(inner.expect("amount")?)?;
             let mut cap = None;
@@ -576,6 +592,7 @@ fn lower_clause(clause: Pair<'_, Rule>, rule: &mut Rule_) -> Lowered<()> {
                 }
             }
             rule.deductions.push(Deduction {
+                discretionary,
                 fee,
                 amount,
                 cap,

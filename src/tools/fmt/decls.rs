@@ -60,7 +60,12 @@ impl Printer<'_, '_> {
                 self.close(items, c.span.end.saturating_sub(1), IND);
             }
             Decl::Fact(f) => {
-                let mut s = format!("fact {}: {}", f.name.node, f.ty.node);
+                let label = f
+                    .label
+                    .as_ref()
+                    .map(|l| format!(" {}", escape(&l.node)))
+                    .unwrap_or_default();
+                let mut s = format!("fact {}{label}: {}", f.name.node, f.ty.node);
                 if !f.codes.is_empty() {
                     s.push_str(&format!(" ({})", names(&f.codes)));
                 }
