@@ -62,6 +62,8 @@ pub enum Lint {
     UnusedDefinition,
     MissingSourceText,
     StaleQuote,
+    QuoteNotOnPage,
+    PageSentenceUnaccounted,
     LegalFloor,
     AnalysisLimit,
     UnknownLint,
@@ -80,6 +82,8 @@ impl Lint {
         Lint::UnusedDefinition,
         Lint::MissingSourceText,
         Lint::StaleQuote,
+        Lint::QuoteNotOnPage,
+        Lint::PageSentenceUnaccounted,
         Lint::LegalFloor,
         Lint::AnalysisLimit,
         Lint::UnknownLint,
@@ -99,6 +103,8 @@ impl Lint {
             Lint::UnusedDefinition => "unused-definition",
             Lint::MissingSourceText => "missing-source-text",
             Lint::StaleQuote => "stale-quote",
+            Lint::QuoteNotOnPage => "quote-not-on-page",
+            Lint::PageSentenceUnaccounted => "page-sentence-unaccounted",
             Lint::LegalFloor => "legal-floor",
             Lint::AnalysisLimit => "analysis-limit",
             Lint::UnknownLint => "unknown-lint",
@@ -119,6 +125,8 @@ impl Lint {
             Lint::UnusedDefinition => "clause::unused-definition",
             Lint::MissingSourceText => "clause::missing-source-text",
             Lint::StaleQuote => "clause::stale-quote",
+            Lint::QuoteNotOnPage => "clause::quote-not-on-page",
+            Lint::PageSentenceUnaccounted => "clause::page-sentence-unaccounted",
             Lint::LegalFloor => "clause::legal-floor",
             Lint::AnalysisLimit => "clause::analysis-limit",
             Lint::UnknownLint => "clause::unknown-lint",
@@ -148,6 +156,12 @@ impl Lint {
             Lint::MissingSourceText => "A rule without the words of the policy page it encodes",
             Lint::StaleQuote => {
                 "A rule whose quoted words give a period its windows no longer have (\"30 days\" over a 45-day window)"
+            }
+            Lint::QuoteNotOnPage => {
+                "Words the policy quotes that are no longer on the merchant's page"
+            }
+            Lint::PageSentenceUnaccounted => {
+                "A sentence of the merchant's page that no rule quotes and no comment sets aside"
             }
             Lint::LegalFloor => "A denial below a consumer-law minimum of a declared jurisdiction",
             Lint::AnalysisLimit => "A question the analysis could not answer within its budget",

@@ -7,14 +7,14 @@ use serde_json::{json, Value};
 use super::support::{claim_with, policy, verdict};
 
 /// A policy with one rules block for returns around the given declarations and rules.
-fn returns(decls: &str, rules: &str) -> clause::Policy {
+fn returns(decls: &str, rules: &str) -> clause::language::check::ir::Policy {
     policy(&format!(
         "policy t \"T\" {{\n  currency USD\n  timezone \"America/Los_Angeles\"\n{decls}\n  rules for return {{\n{rules}\n  }}\n}}\n"
     ))
 }
 
 /// The verdict through the command line's path (fast decoder, then careful).
-fn verdict_json(p: &clause::Policy, claim: &Value) -> Value {
+fn verdict_json(p: &clause::language::check::ir::Policy, claim: &Value) -> Value {
     let v = clause::language::eval::eval_json(p, &claim.to_string()).unwrap();
     serde_json::to_value(v).unwrap()
 }
@@ -58,7 +58,7 @@ fn debit_card_is_a_payment_method() {
 }
 
 /// The verdict's JSON as batch evaluation writes it (without serde).
-fn written(p: &clause::Policy, claim: &Value) -> Value {
+fn written(p: &clause::language::check::ir::Policy, claim: &Value) -> Value {
     let v = clause::language::eval::eval_json(p, &claim.to_string()).unwrap();
     let mut out = Vec::new();
     v.write_json(&mut out);

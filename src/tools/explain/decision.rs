@@ -3,11 +3,12 @@
 
 use super::output::Explanation;
 use super::phrases::{capitalize, evidence_words, join_and, money, plural, words};
+use crate::language::check::ir::Policy;
 use crate::language::check::ir::{CheckedRule, RuleBlock, Window};
 use crate::language::eval::verdict::Decision;
 use crate::language::eval::Claim;
 use crate::language::money::Money;
-use crate::{Policy, Verdict};
+use crate::Verdict;
 use chrono_tz::Tz;
 
 /// A fee as the verdict states it for some items: (fee, payer, amount, skus,

@@ -19,8 +19,9 @@
 //! an order id or a delivery date the policy never reads is not known here, and
 //! the sentences do without it.
 
+use crate::language::check::ir::Policy;
 use crate::language::eval::Claim;
-use crate::{Policy, Verdict};
+use crate::Verdict;
 
 mod change;
 mod dates;

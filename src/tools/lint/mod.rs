@@ -26,6 +26,7 @@ impl Lint {
     pub fn default_setting(self) -> Setting {
         match self {
             Lint::OverlappingOutcomes | Lint::AnalysisLimit => Setting::Info,
+            Lint::QuoteNotOnPage => Setting::Deny,
             _ => Setting::Warn,
         }
     }
@@ -45,10 +46,41 @@ pub fn lint_source(
 /// Lints a checked policy: every finding at its configured level, without the
 /// allowed ones, in source order.
 pub fn lint(file: &PolicyFile, policy: &Policy, config: &LintConfig) -> Vec<Diagnostic> {
+    settle(checks::run(file, policy), file, policy, config, true)
+}
+
+/// The page lints (`quote-not-on-page`, `page-sentence-unaccounted`) of a
+/// policy against its merchant's page, at their configured levels.
+pub fn lint_page(
+    file: &PolicyFile,
+    policy: &Policy,
+    config: &LintConfig,
+    page: &str,
+) -> Vec<Diagnostic> {
+    let map = crate::tools::map::map(file, &policy.source, page);
+    settle(
+        crate::tools::map::findings(&map, &policy.source),
+        file,
+        policy,
+        config,
+        false,
+    )
+}
+
+/// Findings at their configured levels, without the allowed ones, in source
+/// order; `with_local` adds the problems of the file's own `clause:` comments.
+fn settle(
+    mut found: Vec<Diagnostic>,
+    file: &PolicyFile,
+    policy: &Policy,
+    config: &LintConfig,
+    with_local: bool,
+) -> Vec<Diagnostic> {
     let source = &policy.source;
     let local = config::Local::read(&source.text, file);
-    let mut found = checks::run(file, policy);
-    found.extend(local.problems.iter().cloned());
+    if with_local {
+        found.extend(local.problems.iter().cloned());
+    }
     let mut out = Vec::new();
     for d in found {
         let crate::language::diagnostic::Code::Lint(lint) = d.code else {

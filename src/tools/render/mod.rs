@@ -10,7 +10,7 @@
 //! one policy. The output depends only on its inputs (no clock, no hash order).
 
 use crate::ast::PolicyFile;
-use crate::Policy;
+use crate::language::check::ir::Policy;
 
 mod conditions;
 mod html;

@@ -12,7 +12,7 @@ use super::sections::{
 use super::values::fmt_percent;
 use super::{para, Block, Inline};
 use crate::ast::{Decision, Expr, ExprKind, PolicyFile, Rule, RulesBlock, Scope};
-use crate::Policy;
+use crate::language::check::ir::Policy;
 
 /// The claim kinds, in the words of the page: heading, plural in running text.
 pub(super) fn kind_words(kind: &str) -> (&'static str, &'static str) {
