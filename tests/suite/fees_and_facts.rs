@@ -257,3 +257,80 @@ fn an_approval_held_for_evidence_still_states_the_fees_its_deductions_charge() {
         json!([{"fee": "restocking", "payer": "customer", "amount": usd("10.00")}])
     );
 }
+
+/// `clause explain` in text for a policy and claim.
+fn explain_text(text: &str, claim: &Value) -> String {
+    use clause::tools::explain::{explain, ExplainFormat};
+    let p = policy(text);
+    let c = clause::language::eval::facts::decode_value(claim, &p).unwrap();
+    let v = clause::language::eval::evaluate(&p, &c).unwrap();
+    explain(&p, &c, &v, ExplainFormat::Text)
+}
+
+/// `clause render` in Markdown for a policy.
+fn render_md(text: &str) -> String {
+    use clause::tools::render::{render, RenderFormat};
+    let src = clause::Source::new("t.policy", text);
+    let ast = clause::parse(&src).unwrap();
+    let p = policy(text);
+    render(&ast, &p, RenderFormat::Markdown)
+}
+
+const SUPPLY: &str = r#"policy supply "Supply" {
+  currency USD
+  timezone "America/Chicago"
+  fact lot_expires "the lot's expiry date": event optional
+  rules for return {
+    rule unauthorized "Returns without an authorization": deny
+      "Returns sent without a Return Authorization are sent back at the customer's expense."
+      when not (claim.preapproved else false)
+      fee return_shipping paid by customer
+    rule unopened "New, unopened items": approve refund
+      "Return shipping (USD 12) is deducted. New, unopened items may be subject to a 10% restocking fee."
+      refund item.price * item.quantity
+      deduct return_shipping USD 12
+      may deduct restocking 10%
+  }
+}
+"#;
+
+#[test]
+fn explain_says_who_pays_on_a_denial_and_what_the_merchant_may_take() {
+    let mut c = claim_at_100();
+    c["claim"]["preapproved"] = json!(false);
+    let t = explain_text(SUPPLY, &c);
+    assert!(t.contains("You pay the return shipping"), "{t}");
+
+    c["claim"]["preapproved"] = json!(true);
+    let t = explain_text(SUPPLY, &c);
+    assert!(t.contains("up to USD 88.00 goes back to you"), "{t}");
+    assert!(
+        t.contains("You pay the return shipping: USD 12.00 is taken off the refund"),
+        "{t}"
+    );
+    assert!(
+        t.contains("We may also take the restocking fee (USD 10.00) off the refund, or waive it"),
+        "{t}"
+    );
+    assert!(
+        t.contains("The refund is between USD 78.00 and USD 88.00"),
+        "{t}"
+    );
+}
+
+#[test]
+fn render_uses_titles_and_labels_and_says_may() {
+    let page = render_md(SUPPLY);
+    assert!(
+        page.contains("1. Returns without an authorization"),
+        "{page}"
+    );
+    assert!(page.contains("2. New, unopened items"), "{page}");
+    assert!(
+        page.contains("We may also deduct restocking fee, or waive it: 10% of the refund"),
+        "{page}"
+    );
+    assert!(page.contains("The lot's expiry date"), "{page}");
+    // The last rule has no `when`: nothing is left for "anything else".
+    assert!(!page.contains("Anything else"), "{page}");
+}
