@@ -334,3 +334,36 @@ fn render_uses_titles_and_labels_and_says_may() {
     // The last rule has no `when`: nothing is left for "anything else".
     assert!(!page.contains("Anything else"), "{page}");
 }
+
+#[test]
+fn a_threshold_that_requires_a_fact_set_guards_it() {
+    let p = returns(
+        "  threshold costly_return = claim.return_cost is set and claim.return_cost > USD 20",
+        r#"    otherwise r: approve refund "Return shipping over USD 20 is deducted."
+      refund item.price * item.quantity
+      deduct return_shipping claim.return_cost when costly_return"#,
+    );
+    let mut c = claim_at_100();
+    c["claim"]["return_cost"] = usd("25.00");
+    assert_eq!(verdict_json(&p, &c)["refund"], usd("75.00"));
+    c["claim"]["return_cost"] = Value::Null;
+    assert_eq!(verdict_json(&p, &c)["refund"], usd("100.00"));
+}
+
+#[test]
+fn an_unknown_unit_does_not_hide_the_files_other_errors() {
+    let text = r#"policy shop "Shop" {
+  timezone "UTC"
+  threshold heavy = item.weight is set and item.weight > 30 pounds
+  rules for return {
+    rule used: deny "Used items cannot be returned." when item.condition.used
+    otherwise ok: approve exchange "Exchanges are free."
+  }
+}"#;
+    let d = clause::load(&clause::Source::new("t.policy", text)).unwrap_err();
+    let codes: Vec<&str> = d.items.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["clause::unknown-unit", "clause::optional-not-handled"]
+    );
+}

@@ -222,6 +222,8 @@ impl Checker<'_> {
                 expr: c.expr,
             });
             self.threshold_info.push((c.ty, self.item_read));
+            // `threshold t = X is set and ...` shows X set wherever `t` holds.
+            self.threshold_facts.push((c.when_true, c.when_false));
             // A rule that reads this threshold reads its windows too (for its deadlines).
             self.threshold_windows
                 .push(std::mem::take(&mut self.windows_read));

@@ -95,6 +95,8 @@ pub(crate) struct Checker<'s> {
     window_info: Vec<WindowInfo>,
     thresholds: Vec<ir::Threshold>,
     threshold_info: Vec<(TyInfo, bool)>,
+    /// Per threshold: the facts its truth shows set, and those its falsehood shows set.
+    threshold_facts: Vec<(Vec<vocab::FactRef>, Vec<vocab::FactRef>)>,
     /// The windows each threshold reads.
     threshold_windows: Vec<Vec<usize>>,
     tables: Vec<ir::Table>,
@@ -133,6 +135,7 @@ impl<'s> Checker<'s> {
             window_info: Vec::new(),
             thresholds: Vec::new(),
             threshold_info: Vec::new(),
+            threshold_facts: Vec::new(),
             threshold_windows: Vec::new(),
             tables: Vec::new(),
             table_info: Vec::new(),

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::ast::*;
 use super::Rule;
-use crate::language::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::language::diagnostic::{Code, Diagnostic};
 use crate::language::source::Span;
 
 type Lowered<T> = Result<T, Diagnostic>;
@@ -797,30 +797,7 @@ fn lower_atom(pair: Pair<'_, Rule>) -> Lowered<Expr> {
             let mut inner = Inner::of(pair);
             let value = lower_decimal(&inner.expect("number")?)?;
             let unit = lower_name(inner.expect("unit")?);
-            if !WEIGHT_UNITS.contains(&unit.node.as_str()) {
-                let mut d = Diagnostic::new(
-                    Code::UnknownUnit,
-                    format!("unknown unit `{}`", unit.node),
-                    unit.span,
-                    "not a unit of weight Clause knows",
-                );
-                let spelled = match unit.node.as_str() {
-                    "pound" | "pounds" | "lbs" => Some("lb"),
-                    "kilo" | "kilos" | "kilogram" | "kilograms" | "kgs" => Some("kg"),
-                    "gram" | "grams" => Some("g"),
-                    "ounce" | "ounces" => Some("oz"),
-                    _ => did_you_mean(&unit.node, WEIGHT_UNITS),
-                };
-                let help = match spelled {
-                    Some(s) => format!("did you mean `{s}`? Weights are written in g, kg, oz or lb"),
-                    None if ["day", "days", "hours", "months", "weeks"].contains(&unit.node.as_str()) => {
-                        "spans of time belong in a `window` declaration: `window name = 30 days from order.delivered_at`".to_string()
-                    }
-                    None => "weights are written in g, kg, oz or lb, for example `30 lb`".to_string(),
-                };
-                d = d.with_help(help);
-                return Err(d);
-            }
+            // An unknown unit is the checker's to report, with the file's other errors.
             ExprKind::Weight { value, unit }
         }
         Rule::percent => ExprKind::Percent(
