@@ -367,3 +367,23 @@ fn an_unknown_unit_does_not_hide_the_files_other_errors() {
         ["clause::unknown-unit", "clause::optional-not-handled"]
     );
 }
+
+#[test]
+fn fmt_fills_a_long_holidays_list_within_the_width() {
+    let dates: Vec<String> = (1..=28).map(|d| format!("2026-02-{d:02}")).collect();
+    let text = format!(
+        "policy shop \"Shop\" {{\n  timezone \"UTC\"\n  calendar {{\n    holidays \"KR\", {}\n  }}\n  rules for return {{\n    otherwise ask: review \"Ask us.\"\n  }}\n}}\n",
+        dates.join(", ")
+    );
+    let out = clause::tools::fmt::format_source(&clause::Source::new("t.policy", text)).unwrap();
+    assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+    assert!(out.contains("    holidays \"KR\", 2026-02-01,"), "{out}");
+    assert!(out.contains("\n      2026-02-"), "{out}");
+    let again =
+        clause::tools::fmt::format_source(&clause::Source::new("t.policy", out.clone())).unwrap();
+    assert_eq!(again, out);
+    for d in &dates {
+        assert!(out.contains(d.as_str()), "{d} lost:\n{out}");
+    }
+    policy(&out);
+}

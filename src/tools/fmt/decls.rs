@@ -3,6 +3,7 @@
 use super::exprs::{date, duration, escape, names};
 use super::layout::{group, nest, text, Doc};
 use super::printer::{Item, Printer};
+use super::WIDTH;
 use crate::ast::*;
 
 impl Printer<'_, '_> {
@@ -48,7 +49,7 @@ impl Printer<'_, '_> {
                             Holiday::Bundled(s) => escape(&s.node),
                         })
                         .collect();
-                    let doc = text(format!("holidays {}", list.join(", ")));
+                    let doc = filled("holidays ", &list, IND + 2);
                     self.item(
                         items,
                         self.back(span(first).start, 1),
@@ -190,4 +191,38 @@ impl Printer<'_, '_> {
         ]));
         self.item(items, w.span.start, w.span.end, 2, doc);
     }
+}
+
+/// `holidays A, B, C, ...` filled up to [`WIDTH`] columns: as many entries on a
+/// line as fit, the rest on continuation lines indented two more.
+fn filled(head: &str, list: &[String], indent: usize) -> Doc {
+    let head = head.trim_end();
+    let mut lines: Vec<String> = vec![head.to_string()];
+    for (i, entry) in list.iter().enumerate() {
+        let piece = if i + 1 < list.len() {
+            format!("{entry},")
+        } else {
+            entry.clone()
+        };
+        let start = if lines.len() == 1 { indent } else { indent + 2 };
+        let Some(cur) = lines.last_mut() else {
+            continue;
+        };
+        let empty = cur == head || cur.is_empty();
+        if !empty && start + cur.chars().count() + 1 + piece.chars().count() > WIDTH {
+            lines.push(piece);
+        } else {
+            cur.push(' ');
+            cur.push_str(&piece);
+        }
+    }
+    let mut rest = Vec::new();
+    for l in lines.iter().skip(1) {
+        rest.push(Doc::Line);
+        rest.push(text(l.clone()));
+    }
+    Doc::Concat(vec![
+        text(lines.first().cloned().unwrap_or_default()),
+        nest(Doc::Concat(rest)),
+    ])
 }
