@@ -65,6 +65,7 @@ pub enum Lint {
     QuoteNotOnPage,
     PageSentenceUnaccounted,
     LegalFloor,
+    CalendarCoverage,
     AnalysisLimit,
     UnknownLint,
 }
@@ -85,6 +86,7 @@ impl Lint {
         Lint::QuoteNotOnPage,
         Lint::PageSentenceUnaccounted,
         Lint::LegalFloor,
+        Lint::CalendarCoverage,
         Lint::AnalysisLimit,
         Lint::UnknownLint,
     ];
@@ -106,6 +108,7 @@ impl Lint {
             Lint::QuoteNotOnPage => "quote-not-on-page",
             Lint::PageSentenceUnaccounted => "page-sentence-unaccounted",
             Lint::LegalFloor => "legal-floor",
+            Lint::CalendarCoverage => "calendar-coverage",
             Lint::AnalysisLimit => "analysis-limit",
             Lint::UnknownLint => "unknown-lint",
         }
@@ -128,6 +131,7 @@ impl Lint {
             Lint::QuoteNotOnPage => "clause::quote-not-on-page",
             Lint::PageSentenceUnaccounted => "clause::page-sentence-unaccounted",
             Lint::LegalFloor => "clause::legal-floor",
+            Lint::CalendarCoverage => "clause::calendar-coverage",
             Lint::AnalysisLimit => "clause::analysis-limit",
             Lint::UnknownLint => "clause::unknown-lint",
         }
@@ -162,6 +166,9 @@ impl Lint {
             }
             Lint::PageSentenceUnaccounted => {
                 "A sentence of the merchant's page that no rule quotes and no comment sets aside"
+            }
+            Lint::CalendarCoverage => {
+                "Holidays typed by hand for fewer years than the calendar needs: claims outside them are refused"
             }
             Lint::LegalFloor => "A denial below a consumer-law minimum of a declared jurisdiction",
             Lint::AnalysisLimit => "A question the analysis could not answer within its budget",
@@ -536,13 +543,32 @@ impl miette::Diagnostic for Rendered<'_> {
 
 /// The closest candidate to `word`, for "did you mean" help: the one with the
 /// fewest edits, if it is within a third of the word's length.
+/// How much of a word from the policy a message quotes.
+pub const MAX_QUOTED_CHARS: usize = 40;
+
+/// A word from the policy in backquotes for a message: its first
+/// [`MAX_QUOTED_CHARS`] characters and `…` when it is longer (the label marks
+/// all of it; a message quoting a 50 MB name whole would be 50 MB).
+pub fn quoted(word: &str) -> String {
+    match word.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("`{}…`", word.get(..cut).unwrap_or(word)),
+        None => format!("`{word}`"),
+    }
+}
+
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let length = word.chars().count();
+    let limit = (length / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
+        // The distance is at least the difference in length: skip those that
+        // cannot be near (and never build a matrix for a 50 MB word).
+        if c.chars().count().abs_diff(length) > limit {
+            continue;
+        }
         let distance = strsim::damerau_levenshtein(word, c);
         if distance <= limit && best.is_none_or(|(b, _)| distance < b) {
             best = Some((distance, c));

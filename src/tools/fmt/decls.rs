@@ -49,14 +49,17 @@ impl Printer<'_, '_> {
                             Holiday::Bundled(s) => escape(&s.node),
                         })
                         .collect();
-                    let doc = filled("holidays ", &list, IND + 2);
-                    self.item(
-                        items,
-                        self.back(span(first).start, 1),
-                        span(last).end,
-                        IND + 2,
-                        doc,
-                    );
+                    let covering = c
+                        .covering
+                        .as_ref()
+                        .map(|c| format!(" covering {:04} to {:04}", c.first.node, c.last.node))
+                        .unwrap_or_default();
+                    let doc = filled("holidays ", &list, covering.trim(), IND + 2);
+                    let end = c
+                        .covering
+                        .as_ref()
+                        .map_or(span(last).end, |cov| cov.span.end.max(span(last).end));
+                    self.item(items, self.back(span(first).start, 1), end, IND + 2, doc);
                 }
                 self.close(items, c.span.end.saturating_sub(1), IND);
             }
@@ -193,17 +196,26 @@ impl Printer<'_, '_> {
     }
 }
 
-/// `holidays A, B, C, ...` filled up to [`WIDTH`] columns: as many entries on a
-/// line as fit, the rest on continuation lines indented two more.
-fn filled(head: &str, list: &[String], indent: usize) -> Doc {
+/// `holidays A, B, C, ... [covering Y to Y]` filled up to [`WIDTH`] columns: as
+/// many entries on a line as fit, the rest on continuation lines indented two more.
+fn filled(head: &str, list: &[String], tail: &str, indent: usize) -> Doc {
     let head = head.trim_end();
     let mut lines: Vec<String> = vec![head.to_string()];
-    for (i, entry) in list.iter().enumerate() {
-        let piece = if i + 1 < list.len() {
-            format!("{entry},")
-        } else {
-            entry.clone()
-        };
+    let mut pieces: Vec<String> = list
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            if i + 1 < list.len() {
+                format!("{entry},")
+            } else {
+                entry.clone()
+            }
+        })
+        .collect();
+    if !tail.is_empty() {
+        pieces.push(tail.to_string());
+    }
+    for piece in pieces {
         let start = if lines.len() == 1 { indent } else { indent + 2 };
         let Some(cur) = lines.last_mut() else {
             continue;
