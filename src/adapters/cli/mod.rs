@@ -144,6 +144,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Serve verdicts over HTTP for every policy in a directory (docs/server.md)
+    Serve(crate::adapters::serve::Args),
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -228,6 +230,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             threads,
         }),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Serve(args) => crate::adapters::serve::run(args),
         Command::Test {
             paths,
             format,
