@@ -14,12 +14,12 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
 use crate::ast::TimeUnit;
+use crate::language::check::ir::Policy;
 use crate::language::check::ir::WindowShape;
 use crate::language::check::vocab::{path_of, FactRef};
 use crate::language::eval::facts::Moment;
 use crate::language::eval::verdict::Ends;
 use crate::language::eval::{event, resolve_windows, Claim, ClaimErrors};
-use crate::Policy;
 
 /// The events of a claim that can start or end a window, in the order the
 /// contract lists them.
@@ -38,8 +38,11 @@ const EVENTS: &[FactRef] = &[
 /// A claim's timeline under a policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Timeline {
+    /// The claim's events the policy reads, in the contract's order.
     pub events: Vec<Event>,
+    /// The windows resolved for the claim, in the policy's order.
     pub windows: Vec<WindowSpan>,
+    /// Holidays of the policy's calendar from a week before the first date shown to a week after the last.
     pub holidays: Vec<Holiday>,
     /// Weekend days of the policy's calendar, ISO numbered (6 Saturday, 7 Sunday).
     pub weekend: Vec<u32>,
@@ -49,13 +52,16 @@ pub struct Timeline {
 /// instant, or a plain day).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
+    /// The contract path (`order.delivered_at`).
     pub name: String,
+    /// An RFC 3339 instant or a plain day (`YYYY-MM-DD`).
     pub at: String,
 }
 
 /// A window resolved for the claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WindowSpan {
+    /// The window's name in the policy.
     pub name: String,
     /// The event it counts from, when it counts from one.
     pub from: Option<String>,
@@ -75,14 +81,20 @@ pub struct WindowSpan {
 /// A place in the policy text: byte offsets and the 1-based line and column of its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SourceSpan {
+    /// Byte offset of the start.
     pub start: usize,
+    /// Byte offset just past the end.
     pub end: usize,
+    /// 1-based line of the start.
     pub line: usize,
+    /// 1-based column of the start, counting characters.
     pub column: usize,
 }
 
+/// A holiday of the policy's calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Holiday {
+    /// The day (`YYYY-MM-DD`).
     pub date: String,
     /// The holiday's name, when the bundled list gives one.
     pub name: Option<String>,

@@ -7,14 +7,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
-use clause::language::diagnostic::Level;
-use clause::language::eval::facts::InputError;
-use clause::tools::explain::ExplainFormat;
-use clause::tools::lint::LintConfig;
-use clause::tools::render::RenderFormat;
-use clause::{Diagnostics, Source};
+use clause::{CheckOptions, ClaimError, ExplainFormat, Finding, LintConfig, RenderFormat};
 
 use super::api::{CaseResult, CasesRun, CoverageItem, DiagnosticOut, LabelOut};
 
@@ -22,13 +16,12 @@ use super::api::{CaseResult, CasesRun, CoverageItem, DiagnosticOut, LabelOut};
 pub struct Loaded {
     /// The file's name without `.policy`: the name in every URL.
     pub name: String,
-    /// The content hash of the source text (see [`version_of`]).
+    /// The content hash of the source text (`clause::Policy::version`).
     pub version: String,
     pub source: Arc<str>,
     /// Lint findings (warnings and notes: a policy with errors does not load).
     pub findings: Vec<DiagnosticOut>,
     policy: clause::Policy,
-    ast: clause::ast::PolicyFile,
 }
 
 /// A problem with a claim: the JSON path of the field and what is wrong with it.
@@ -46,27 +39,16 @@ pub struct VerdictOut {
     pub json: Vec<u8>,
 }
 
-/// The version of a policy text: the first 16 hexadecimal digits of the
-/// SHA-256 of its bytes. Two servers given the same file report the same version.
-pub fn version_of(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    let mut out = String::with_capacity(16);
-    for b in digest.iter().take(8) {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
-}
-
 /// Why a policy text was refused: its diagnostics as data and as drawn for a log.
 pub struct Refused {
     pub diagnostics: Vec<DiagnosticOut>,
     pub rendered: String,
 }
 
-fn refused(d: &Diagnostics) -> Refused {
+fn refused(e: &clause::LoadError) -> Refused {
     Refused {
-        diagnostics: diagnostics_out(d),
-        rendered: d.render(100),
+        diagnostics: findings_out(&e.findings()),
+        rendered: e.render(100),
     }
 }
 
@@ -83,44 +65,39 @@ pub fn load_unlinted(text: &str) -> Result<Loaded, Refused> {
 }
 
 fn load_with(name: &str, file_label: &str, text: &str, lint: bool) -> Result<Loaded, Refused> {
-    let source = Source::new(file_label, text);
-    let ast = clause::parse(&source).map_err(|d| refused(&d))?;
-    let policy = clause::language::check::check(&ast, &source).map_err(|d| refused(&d))?;
+    let policy = clause::Policy::from_text(file_label, text).map_err(|e| refused(&e))?;
     let findings = if lint {
-        let lints = clause::tools::lint::lint(&ast, &policy, &LintConfig::default());
-        diagnostics_out(&Diagnostics::new(source.clone(), lints))
+        findings_out(&policy.lint(&LintConfig::default()))
     } else {
         Vec::new()
     };
     Ok(Loaded {
         name: name.to_string(),
-        version: version_of(text),
+        version: policy.version().to_string(),
         source: Arc::from(text),
         findings,
         policy,
-        ast,
     })
 }
 
 impl Loaded {
     /// The name the policy gives itself (`policy imicro "..."`), which verdicts carry.
     pub fn declared_name(&self) -> &str {
-        &self.policy.name
+        self.policy.name()
     }
 
     pub fn title(&self) -> Option<&str> {
-        self.policy.title.as_deref()
+        self.policy.title()
     }
 
     /// Evaluates one claim given as JSON text.
     pub fn evaluate(&self, text: &str) -> Result<VerdictOut, Vec<FieldError>> {
-        let verdict =
-            clause::language::eval::eval_json(&self.policy, text).map_err(field_errors)?;
+        let verdict = self.policy.evaluate(text).map_err(field_errors)?;
         let mut json = Vec::with_capacity(512);
         verdict.write_json(&mut json);
         self.add_version(&mut json);
         Ok(VerdictOut {
-            decision: decision_word(verdict.decision),
+            decision: verdict.decision.as_str(),
             json,
         })
     }
@@ -145,12 +122,18 @@ impl Loaded {
         let result = match std::str::from_utf8(raw) {
             Err(_) => Err((problem("the line is not UTF-8 text"), None)),
             Ok(text) if text.trim().is_empty() => Err((problem("the line is empty"), None)),
-            Ok(text) => match clause::language::eval::eval_json(&self.policy, text) {
+            Ok(text) => match self.policy.evaluate(text) {
                 Ok(v) => {
                     v.write_json(out);
-                    Ok(decision_word(v.decision))
+                    Ok(v.decision.as_str())
                 }
-                Err(e) => Err((e.0, claim_id_of(text))),
+                Err(e) => Err((
+                    e.problems
+                        .into_iter()
+                        .map(|p| (p.path, p.message))
+                        .collect(),
+                    claim_id_of(text),
+                )),
             },
         };
         match result {
@@ -177,13 +160,13 @@ impl Loaded {
         &self,
         line: u64,
         claim_id: Option<String>,
-        errors: &[InputError],
+        errors: &[(String, String)],
         out: &mut Vec<u8>,
     ) {
         let record = serde_json::json!({
             "line": line,
             "claim_id": claim_id,
-            "errors": errors.iter().map(|e| serde_json::json!({"path": e.path, "message": e.message})).collect::<Vec<_>>(),
+            "errors": errors.iter().map(|(path, message)| serde_json::json!({"path": path, "message": message})).collect::<Vec<_>>(),
             "policy_version": self.version,
         });
         if serde_json::to_writer(&mut *out, &record).is_err() {
@@ -193,7 +176,12 @@ impl Loaded {
 
     /// The explanation of a claim's verdict: text, or JSON when `json`.
     pub fn explain(&self, text: &str, json: bool) -> Result<String, Vec<FieldError>> {
-        explain_with(&self.policy, text, json)
+        let format = if json {
+            ExplainFormat::Json
+        } else {
+            ExplainFormat::Text
+        };
+        self.policy.explain(text, format).map_err(field_errors)
     }
 
     /// The customer-facing page, as a standalone HTML document or Markdown.
@@ -203,20 +191,17 @@ impl Loaded {
         } else {
             RenderFormat::Markdown
         };
-        clause::tools::render::render(&self.ast, &self.policy, format)
+        self.policy.render(format)
     }
 
     /// Runs a cases file's JSON against this policy (see [`run_cases`]).
     pub fn run_cases(&self, cases: &Value) -> Result<CasesRun, String> {
-        run_cases(&self.policy, cases)
+        run_cases(self.policy.parts().1, cases)
     }
 
-    /// The claim's events and the policy's windows resolved for it (see `clause::tools::timeline`).
+    /// The claim's events and the policy's windows resolved for it (`clause::Policy::timeline`).
     pub fn timeline(&self, text: &str) -> Result<Value, Vec<FieldError>> {
-        let claim = clause::language::eval::decode_fast_or_careful(text, &self.policy)
-            .map_err(field_errors)?;
-        let timeline =
-            clause::tools::timeline::timeline(&self.policy, &claim).map_err(field_errors)?;
+        let timeline = self.policy.timeline(text).map_err(field_errors)?;
         serde_json::to_value(&timeline).map_err(|e| {
             vec![FieldError {
                 path: String::new(),
@@ -226,37 +211,8 @@ impl Loaded {
     }
 }
 
-fn explain_with(
-    policy: &clause::Policy,
-    text: &str,
-    json: bool,
-) -> Result<String, Vec<FieldError>> {
-    let mut claim =
-        clause::language::eval::decode_fast_or_careful(text, policy).map_err(field_errors)?;
-    // The order's id is not a fact the policy reads, but the customer knows their order by it.
-    if claim.order.id.is_none() {
-        claim.order.id = serde_json::from_str::<Value>(text).ok().and_then(|v| {
-            v.pointer("/order/id")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        });
-    }
-    let verdict = clause::language::eval::evaluate(policy, &claim).map_err(field_errors)?;
-    let format = if json {
-        ExplainFormat::Json
-    } else {
-        ExplainFormat::Text
-    };
-    Ok(clause::tools::explain::explain(
-        policy, &claim, &verdict, format,
-    ))
-}
-
-fn problem(message: &str) -> Vec<InputError> {
-    vec![InputError {
-        path: String::new(),
-        message: message.into(),
-    }]
+fn problem(message: &str) -> Vec<(String, String)> {
+    vec![(String::new(), message.to_string())]
 }
 
 fn claim_id_of(text: &str) -> Option<String> {
@@ -267,61 +223,42 @@ fn claim_id_of(text: &str) -> Option<String> {
     })
 }
 
-fn field_errors(e: clause::language::eval::ClaimErrors) -> Vec<FieldError> {
-    e.0.into_iter()
-        .map(|e| FieldError {
-            path: e.path,
-            message: e.message,
+fn field_errors(e: ClaimError) -> Vec<FieldError> {
+    e.problems
+        .into_iter()
+        .map(|p| FieldError {
+            path: p.path,
+            message: p.message,
         })
         .collect()
 }
 
-fn decision_word(d: clause::language::eval::verdict::Decision) -> &'static str {
-    use clause::language::eval::verdict::Decision;
-    match d {
-        Decision::Approve => "approve",
-        Decision::Deny => "deny",
-        Decision::Review => "review",
-        Decision::Partial => "partial",
-    }
-}
-
-/// Every diagnostic of a source as data: byte offsets and 1-based lines and columns.
-fn diagnostics_out(d: &Diagnostics) -> Vec<DiagnosticOut> {
-    let source = &d.source;
-    d.items
+/// Findings as the API writes them.
+fn findings_out(findings: &[Finding]) -> Vec<DiagnosticOut> {
+    findings
         .iter()
-        .map(|item| DiagnosticOut {
-            code: item.code.as_str().to_string(),
-            severity: match item.level {
-                Level::Error => "error",
-                Level::Warning => "warning",
-                Level::Info => "info",
+        .map(|f| DiagnosticOut {
+            code: f.code.clone(),
+            severity: match f.severity {
+                clause::Severity::Error => "error",
+                clause::Severity::Warning => "warning",
+                clause::Severity::Info => "info",
             }
             .to_string(),
-            message: item.message.clone(),
-            help: item.help.clone(),
-            url: item
-                .code
-                .as_str()
-                .strip_prefix("clause::")
-                .filter(|_| matches!(item.code, clause::Code::Lint(_)))
-                .map(|name| format!("docs/lints/{name}.md")),
-            labels: item
+            message: f.message.clone(),
+            help: f.help.clone(),
+            url: f.url.clone(),
+            labels: f
                 .labels
                 .iter()
-                .map(|(span, text)| {
-                    let (line, column) = source.line_col(span.start);
-                    let (end_line, end_column) = source.line_col(span.end);
-                    LabelOut {
-                        message: text.clone(),
-                        start: span.start,
-                        end: span.end,
-                        line,
-                        column,
-                        end_line,
-                        end_column,
-                    }
+                .map(|l| LabelOut {
+                    message: l.message.clone(),
+                    start: l.start,
+                    end: l.end,
+                    line: l.line,
+                    column: l.column,
+                    end_line: l.end_line,
+                    end_column: l.end_column,
                 })
                 .collect(),
             related: Vec::new(),
@@ -332,27 +269,22 @@ fn diagnostics_out(d: &Diagnostics) -> Vec<DiagnosticOut> {
 /// What checking a policy text found: every checker error, or, when it checks,
 /// every lint finding.
 pub fn check(text: &str) -> (bool, Vec<DiagnosticOut>) {
-    let source = Source::new("policy", text);
-    match clause::tools::lint::lint_source(&source, &LintConfig::default()) {
-        Ok(lints) => {
-            let d = Diagnostics::new(source, lints);
-            let ok = !d.items.iter().any(|i| i.level == Level::Error);
-            (ok, diagnostics_out(&d))
-        }
-        Err(d) => (false, diagnostics_out(&d)),
-    }
+    let report = clause::check_text("policy", text, &CheckOptions::default());
+    (!report.has_errors(), findings_out(&report.findings))
 }
 
 /// The canonical layout of a policy text, or the diagnostics that stop it being parsed.
 pub fn format(text: &str) -> Result<String, Vec<DiagnosticOut>> {
-    let source = Source::new("policy", text);
-    clause::tools::fmt::format_source(&source).map_err(|d| diagnostics_out(&d))
+    clause::format("policy", text).map_err(|e| findings_out(&e.findings()))
 }
 
 /// Runs the cases of a cases file's JSON against a policy: each case's outcome
 /// with the mismatches, and which rules and exceptions the cases reached.
 /// Snapshots are not compared (they live beside a cases file on disk).
-fn run_cases(policy: &clause::Policy, cases: &Value) -> Result<CasesRun, String> {
+fn run_cases(
+    policy: &clause::language::check::ir::Policy,
+    cases: &Value,
+) -> Result<CasesRun, String> {
     let file = clause::tools::cases::parse(cases, "cases")?;
     let report = clause::tools::cases::run_cases(&file, policy);
     let results = report

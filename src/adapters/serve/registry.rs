@@ -95,7 +95,7 @@ impl Registry {
         for (name, path) in files {
             let text = read_limited(&path, self.max_bytes);
             let hash = match &text {
-                Ok(t) => engine::version_of(t),
+                Ok(t) => clause::version_of(t),
                 Err(e) => format!("unreadable: {e}"),
             };
             let previous = old.get(&name);
