@@ -80,7 +80,7 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Response {
 
 /// One policy: version, findings, source, and its cases file when there is one.
 #[utoipa::path(get, path = "/v1/policies/{name}", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`")),
+    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
     responses(
         (status = 200, description = "The policy", body = PolicyDetail),
         (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
@@ -129,7 +129,7 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
 
 /// The customer-facing policy page: HTML, or Markdown when `Accept: text/markdown`.
 #[utoipa::path(get, path = "/v1/policies/{name}/page", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`")),
+    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
     responses(
         (status = 200, description = "The page", content(
             (String = "text/html"),
@@ -171,7 +171,7 @@ pub async fn page(
 /// input line, in order, streamed (a verdict or an error record naming the line
 /// and each problem's JSON path).
 #[utoipa::path(post, path = "/v1/policies/{name}/evaluate", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`")),
+    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
     request_body(content(
         (Claim = "application/json"),
         (String = "application/x-ndjson"),
@@ -251,7 +251,7 @@ pub async fn evaluate(
 /// The verdict for a claim as sentences for the customer: text, or JSON when
 /// `Accept: application/json`.
 #[utoipa::path(post, path = "/v1/policies/{name}/explain", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`")),
+    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
     request_body(content((Claim = "application/json"))),
     responses(
         (status = 200, description = "The explanation",
