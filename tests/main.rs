@@ -24,6 +24,7 @@ mod suite {
     pub mod properties;
     pub mod runner;
     pub mod semantics;
+    pub mod serve;
     pub mod support;
     pub mod versions;
 }

@@ -170,6 +170,8 @@ enum Command {
     },
     /// The bundled holiday calendars: one calendar's holidays in a year, or --list
     Calendar(calendar::Args),
+    /// Serve verdicts over HTTP for every policy in a directory (docs/server.md)
+    Serve(crate::adapters::serve::Args),
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -266,6 +268,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             format,
         } => map::run(&policy, page.as_deref(), format),
         Command::Calendar(args) => calendar::run(&args),
+        Command::Serve(args) => crate::adapters::serve::run(args),
         Command::Test {
             paths,
             format,

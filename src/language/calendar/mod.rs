@@ -94,6 +94,8 @@ pub struct Calendar {
     workdays: Vec<NaiveDate>,
     /// The span of every holiday list: the calendar answers inside all of them.
     covered: Vec<Coverage>,
+    /// The codes of the bundled calendars added (`KR`).
+    bundled: Vec<&'static str>,
 }
 
 /// Why a calendar could not answer.
@@ -145,7 +147,51 @@ impl Calendar {
             holidays: Vec::new(),
             workdays: Vec::new(),
             covered: Vec::new(),
+            bundled: Vec::new(),
         }
+    }
+
+    /// The weekend days, ISO numbered (Monday 1 to Sunday 7).
+    pub fn weekend_days(&self) -> Vec<u32> {
+        (1..=7)
+            .zip(self.weekend.iter())
+            .filter(|(_, off)| **off)
+            .map(|(n, _)| n)
+            .collect()
+    }
+
+    /// The holidays from `first` to `last` (inclusive), with their names when a
+    /// bundled calendar gives one (a holiday typed by hand in the policy has none).
+    pub fn holidays_between(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Vec<(NaiveDate, Option<String>)> {
+        let from = self.holidays.partition_point(|d| *d < first);
+        let to = self.holidays.partition_point(|d| *d <= last);
+        let days = self.holidays.get(from..to.max(from)).unwrap_or_default();
+        // Each bundled calendar's named holidays of the years shown.
+        let mut named: Vec<rules::Named> = Vec::new();
+        if !days.is_empty() {
+            for code in &self.bundled {
+                if let Some(def) = countries::find(code) {
+                    for year in first.year()..=last.year() {
+                        named.extend(def.holidays(year));
+                    }
+                }
+            }
+        }
+        days.iter()
+            .map(|d| {
+                let name = named.iter().find(|n| n.date == *d).map(|n| n.name.clone());
+                (*d, name)
+            })
+            .collect()
+    }
+
+    /// The bundled calendars the calendar uses (`KR`, `US`), in the order added.
+    pub fn bundled(&self) -> &[&'static str] {
+        &self.bundled
     }
 
     /// Whether every weekday is weekend (such a calendar has no business days).
@@ -190,6 +236,7 @@ impl Calendar {
             }
         }
         self.covered.push(Coverage::bundled(def));
+        self.bundled.push(def.code);
         true
     }
 
