@@ -15,9 +15,11 @@ mod suite {
     pub mod diagnostics;
     pub mod diff;
     pub mod docs;
+    pub mod fees_and_facts;
     pub mod fmt;
     pub mod hostile;
     pub mod lints;
+    pub mod map;
     pub mod properties;
     pub mod runner;
     pub mod semantics;

@@ -115,6 +115,7 @@ pub struct ClaimPart {
     pub requested_remedy: Option<String>,
     pub evidence: Vec<String>,
     pub preapproved: Option<bool>,
+    pub authorized_at: Option<Moment>,
     pub label_issued_at: Option<Moment>,
     pub return_shipped_at: Option<Moment>,
     pub return_received_at: Option<Moment>,
@@ -522,6 +523,14 @@ impl Decoder<'_> {
                 Some(F::Preapproved),
                 false,
                 boolean,
+            ),
+            authorized_at: self.field(
+                o,
+                "authorized_at",
+                "claim.authorized_at",
+                Some(F::AuthorizedAt),
+                false,
+                moment,
             ),
             label_issued_at: self.field(
                 o,

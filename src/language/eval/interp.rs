@@ -186,6 +186,7 @@ impl<'p, 'c> Interp<'p, 'c> {
             FactRef::RequestedRemedy => code(&c.claim.requested_remedy),
             FactRef::Evidence => Value::Codes(&c.claim.evidence),
             FactRef::Preapproved => flag(c.claim.preapproved),
+            FactRef::AuthorizedAt => time(c.claim.authorized_at),
             FactRef::LabelIssuedAt => time(c.claim.label_issued_at),
             FactRef::ReturnShippedAt => time(c.claim.return_shipped_at),
             FactRef::ReturnReceivedAt => time(c.claim.return_received_at),
