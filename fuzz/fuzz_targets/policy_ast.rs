@@ -14,10 +14,26 @@ use libfuzzer_sys::fuzz_target;
 
 const CLAIM: &str = include_str!("../../tests/data/imicro-claim.json");
 
-const REASONS: &[&str] = &["changed_mind", "defective", "damaged_in_transit", "wrong_item"];
+const REASONS: &[&str] = &[
+    "changed_mind",
+    "defective",
+    "damaged_in_transit",
+    "wrong_item",
+];
 const CATEGORIES: &[&str] = &["electronics", "apparel", "books"];
-const EVENTS: &[&str] = &["order.delivered_at", "order.placed_at", "order.shipped_at", "claim.filed_at"];
-const ZONES: &[&str] = &["America/Los_Angeles", "Pacific/Apia", "Asia/Pyongyang", "America/Guyana", "UTC"];
+const EVENTS: &[&str] = &[
+    "order.delivered_at",
+    "order.placed_at",
+    "order.shipped_at",
+    "claim.filed_at",
+];
+const ZONES: &[&str] = &[
+    "America/Los_Angeles",
+    "Pacific/Apia",
+    "Asia/Pyongyang",
+    "America/Guyana",
+    "UTC",
+];
 const UNITS: &[&str] = &["days", "business days", "hours", "weeks", "months"];
 
 #[derive(Arbitrary, Debug)]
@@ -93,8 +109,16 @@ impl Printer<'_> {
         match c {
             Cond::Atom(a) => self.atom(a),
             Cond::Not(x) => format!("not ({})", self.cond(x, depth + 1)),
-            Cond::And(a, b) => format!("({}) and ({})", self.cond(a, depth + 1), self.cond(b, depth + 1)),
-            Cond::Or(a, b) => format!("({}) or ({})", self.cond(a, depth + 1), self.cond(b, depth + 1)),
+            Cond::And(a, b) => format!(
+                "({}) and ({})",
+                self.cond(a, depth + 1),
+                self.cond(b, depth + 1)
+            ),
+            Cond::Or(a, b) => format!(
+                "({}) or ({})",
+                self.cond(a, depth + 1),
+                self.cond(b, depth + 1)
+            ),
             Cond::Twice(t, and) if self.thresholds > 0 => {
                 let t = usize::from(*t) % self.thresholds;
                 format!("t{t} {} t{t}", if *and { "and" } else { "or" })
@@ -111,12 +135,18 @@ impl Printer<'_> {
             Atom::WeightAtMost(n) => format!("item.weight is set and item.weight <= {n} lb"),
             Atom::ReasonIs(r) => format!("claim.reason is {}", pick(REASONS, *r)),
             Atom::CategoryIs(c) => format!("item.category is {}", pick(CATEGORIES, *c)),
-            Atom::Within(w) if windows > 0 => format!("claim.filed_at within w{}", usize::from(*w) % windows),
-            Atom::After(w) if windows > 0 => format!("claim.filed_at after w{}", usize::from(*w) % windows),
+            Atom::Within(w) if windows > 0 => {
+                format!("claim.filed_at within w{}", usize::from(*w) % windows)
+            }
+            Atom::After(w) if windows > 0 => {
+                format!("claim.filed_at after w{}", usize::from(*w) % windows)
+            }
             Atom::Within(_) | Atom::After(_) => "true".into(),
             Atom::Set(e) => format!("{} is set", pick(EVENTS, *e)),
             Atom::Yes(b) => b.to_string(),
-            Atom::Threshold(t) if self.thresholds > 0 => format!("t{}", usize::from(*t) % self.thresholds),
+            Atom::Threshold(t) if self.thresholds > 0 => {
+                format!("t{}", usize::from(*t) % self.thresholds)
+            }
             Atom::Threshold(_) => "false".into(),
         }
     }
@@ -136,7 +166,11 @@ impl Printer<'_> {
             ));
             let _ = w.anchor;
             for (n, when) in w.extensions.iter().take(1000) {
-                out.push_str(&format!(",\n    extended by {} months when {}", 1 + n % 3650, self.cond(when, 0)));
+                out.push_str(&format!(
+                    ",\n    extended by {} months when {}",
+                    1 + n % 3650,
+                    self.cond(when, 0)
+                ));
             }
             out.push('\n');
         }
@@ -159,12 +193,20 @@ impl Printer<'_> {
         let mut n = 0;
         for r in g.rules.iter().take(64) {
             for _ in 0..=r.copies % 32 {
+                // Up to 256 rules: past the point where the whole-analysis budget
+                // of the lints is reached.
+                if n >= 256 {
+                    break;
+                }
                 let decision = match r.decision % 3 {
                     0 => "approve refund",
                     1 => "deny",
                     _ => "review",
                 };
-                out.push_str(&format!("    rule r{n}: {decision} \"Rule {n}.\" when {}", self.cond(&r.when, 0)));
+                out.push_str(&format!(
+                    "    rule r{n}: {decision} \"Rule {n}.\" when {}",
+                    self.cond(&r.when, 0)
+                ));
                 if chain > 0 && n == 0 {
                     out.push_str(&format!(" and c{}", chain - 1));
                 }
@@ -187,7 +229,11 @@ impl Printer<'_> {
 }
 
 fuzz_target!(|g: Gen| {
-    let text = Printer { g: &g, thresholds: 0 }.text();
+    let text = Printer {
+        g: &g,
+        thresholds: 0,
+    }
+    .text();
     // Laid out by the formatter: what is checked is the canonical text.
     let formatted = match clause::format("gen.policy", &text) {
         Ok(f) => f,
@@ -202,17 +248,27 @@ fuzz_target!(|g: Gen| {
     let checked = clause::Policy::from_text("gen.policy", &text);
     let policy = match clause::Policy::from_text("gen.policy", &formatted) {
         Ok(p) => {
-            assert!(checked.is_ok(), "the formatted text checks, the original does not");
+            assert!(
+                checked.is_ok(),
+                "the formatted text checks, the original does not"
+            );
             p
         }
         Err(_) => {
-            assert!(checked.is_err(), "the original checks, the formatted text does not");
+            assert!(
+                checked.is_err(),
+                "the original checks, the formatted text does not"
+            );
             return;
         }
     };
     let _ = policy.lint(&clause::LintConfig::default());
-    let first = policy.evaluate(CLAIM).map(|v| serde_json::to_string(&v).unwrap_or_default());
-    let again = policy.evaluate(CLAIM).map(|v| serde_json::to_string(&v).unwrap_or_default());
+    let first = policy
+        .evaluate(CLAIM)
+        .map(|v| serde_json::to_string(&v).unwrap_or_default());
+    let again = policy
+        .evaluate(CLAIM)
+        .map(|v| serde_json::to_string(&v).unwrap_or_default());
     assert_eq!(first.is_ok(), again.is_ok());
     if let (Ok(a), Ok(b)) = (&first, &again) {
         assert_eq!(a, b, "evaluation is not deterministic");
