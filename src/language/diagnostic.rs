@@ -64,6 +64,7 @@ pub enum Lint {
     QuoteNotOnPage,
     PageSentenceUnaccounted,
     LegalFloor,
+    CalendarCoverage,
     AnalysisLimit,
     UnknownLint,
 }
@@ -84,6 +85,7 @@ impl Lint {
         Lint::QuoteNotOnPage,
         Lint::PageSentenceUnaccounted,
         Lint::LegalFloor,
+        Lint::CalendarCoverage,
         Lint::AnalysisLimit,
         Lint::UnknownLint,
     ];
@@ -105,6 +107,7 @@ impl Lint {
             Lint::QuoteNotOnPage => "quote-not-on-page",
             Lint::PageSentenceUnaccounted => "page-sentence-unaccounted",
             Lint::LegalFloor => "legal-floor",
+            Lint::CalendarCoverage => "calendar-coverage",
             Lint::AnalysisLimit => "analysis-limit",
             Lint::UnknownLint => "unknown-lint",
         }
@@ -127,6 +130,7 @@ impl Lint {
             Lint::QuoteNotOnPage => "clause::quote-not-on-page",
             Lint::PageSentenceUnaccounted => "clause::page-sentence-unaccounted",
             Lint::LegalFloor => "clause::legal-floor",
+            Lint::CalendarCoverage => "clause::calendar-coverage",
             Lint::AnalysisLimit => "clause::analysis-limit",
             Lint::UnknownLint => "clause::unknown-lint",
         }
@@ -161,6 +165,9 @@ impl Lint {
             }
             Lint::PageSentenceUnaccounted => {
                 "A sentence of the merchant's page that no rule quotes and no comment sets aside"
+            }
+            Lint::CalendarCoverage => {
+                "Holidays typed by hand for fewer years than the calendar needs: claims outside them are refused"
             }
             Lint::LegalFloor => "A denial below a consumer-law minimum of a declared jurisdiction",
             Lint::AnalysisLimit => "A question the analysis could not answer within its budget",

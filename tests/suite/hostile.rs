@@ -195,6 +195,8 @@ const OTHER_FIXTURES: &[&str] = &[
     "policy-constant-arithmetic-overflow.policy",
     "policy-skipped-day-apia-2011.policy",
     "claim-skipped-day-apia-filed-late.json",
+    "policy-business-days-six-day-weekend.policy",
+    "policy-business-days-eight-weeks-of-holidays.policy",
 ];
 
 fn outcome(p: &clause::language::check::ir::Policy, name: &str) -> String {
@@ -654,6 +656,25 @@ fn a_claim_with_100_000_items_gets_an_exact_verdict() {
 }
 
 // ------------------------------------------------------------------ findings (fixed)
+
+/// Issue #12, item 5: the business-day search gave up after 7 x (n + 1) +
+/// (number of holidays) days, as if a holiday cost one day; with one business
+/// day a week a holiday costs seven. The count now stops only at the end of the
+/// years the calendar's holiday lists cover.
+#[test]
+fn business_days_behind_holidays_that_each_cost_a_week_are_found() {
+    for (name, ends) in [
+        ("policy-business-days-six-day-weekend.policy", "2023-09-18"),
+        (
+            "policy-business-days-eight-weeks-of-holidays.policy",
+            "2023-10-30",
+        ),
+    ] {
+        let p = policy_file(&dir().join(name));
+        let v = eval_fixture(&p, "claim-valid.json").unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(v["deadlines"][0]["ends"], json!(ends), "{name}");
+    }
+}
 
 /// The contract says nothing about duplicate keys; the careful decoder takes
 /// the last one silently, so `"amount": "199.00", "amount": "1.00"` refunds 1.00

@@ -21,6 +21,7 @@ macro_rules! out {
     }};
 }
 
+mod calendar;
 mod check;
 mod diff;
 mod eval;
@@ -161,6 +162,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = map::Format::Text)]
         format: map::Format,
     },
+    /// The bundled holiday calendars: one calendar's holidays in a year, or --list
+    Calendar(calendar::Args),
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -252,6 +255,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             page,
             format,
         } => map::run(&policy, page.as_deref(), format),
+        Command::Calendar(args) => calendar::run(&args),
         Command::Test {
             paths,
             format,

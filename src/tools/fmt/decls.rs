@@ -48,14 +48,17 @@ impl Printer<'_, '_> {
                             Holiday::Bundled(s) => escape(&s.node),
                         })
                         .collect();
-                    let doc = text(format!("holidays {}", list.join(", ")));
-                    self.item(
-                        items,
-                        self.back(span(first).start, 1),
-                        span(last).end,
-                        IND + 2,
-                        doc,
-                    );
+                    let covering = c
+                        .covering
+                        .as_ref()
+                        .map(|c| format!(" covering {:04} to {:04}", c.first.node, c.last.node))
+                        .unwrap_or_default();
+                    let doc = text(format!("holidays {}{covering}", list.join(", ")));
+                    let end = c
+                        .covering
+                        .as_ref()
+                        .map_or(span(last).end, |cov| cov.span.end.max(span(last).end));
+                    self.item(items, self.back(span(first).start, 1), end, IND + 2, doc);
                 }
                 self.close(items, c.span.end.saturating_sub(1), IND);
             }

@@ -52,7 +52,12 @@ pub fn without_spans(file: &PolicyFile) -> PolicyFile {
     let mut f = file.clone();
     for d in &mut f.decls {
         match d {
-            Decl::Calendar(c) => c.span = Span::default(),
+            Decl::Calendar(c) => {
+                c.span = Span::default();
+                if let Some(cov) = &mut c.covering {
+                    cov.span = Span::default();
+                }
+            }
             Decl::Window(w) => {
                 w.span = Span::default();
                 if let WindowShape::From { duration, .. } = &mut w.shape {

@@ -8,6 +8,7 @@
 //! something cannot happen (a rule that never decides) come from the search
 //! proving it, never from failing to find a counterexample.
 
+mod calendar;
 mod checks;
 pub mod config;
 pub mod logic;

@@ -6,7 +6,7 @@ use super::nouns::{capitalize, duration_text, humanize, join_plain, path_noun, w
 use super::values::{date_runs, fmt_date};
 use super::{para, Block};
 use crate::ast::{Decl, ExtendTo, Holiday, PolicyFile, TimeUnit, WindowShape};
-use crate::language::calendar::kr_holidays;
+use crate::language::calendar;
 use chrono::NaiveDate;
 
 pub(super) fn windows_section(ctx: &Ctx<'_>, out: &mut Vec<Block>) {
@@ -140,21 +140,25 @@ pub(super) fn calendar_section(ctx: &Ctx<'_>, ast: &PolicyFile, out: &mut Vec<Bl
     });
     let open_text =
         run.unwrap_or_else(|| join_plain(&open.iter().map(|&i| day(i)).collect::<Vec<_>>(), "and"));
-    let mut bundled = false;
+    let mut bundled = Vec::new();
     let mut extra = Vec::new();
     for h in cal.iter().flat_map(|c| c.holidays.iter()) {
         match h {
-            Holiday::Bundled(s) if s.node == "KR" => bundled = true,
-            Holiday::Bundled(s) => extra.push(format!("the “{}” holidays", s.node)),
+            Holiday::Bundled(s) => match calendar::find_bundled(&s.node) {
+                Some(def) => bundled.push(def),
+                None => extra.push(format!("the “{}” holidays", s.node)),
+            },
             Holiday::Date(d) => extra.push(fmt_date(d.node)),
         }
     }
     let mut holidays = Vec::new();
-    if bundled {
-        holidays.push(
+    for def in &bundled {
+        holidays.push(if def.code == "KR" {
             "Korean public holidays (with substitute and temporary holidays and election days, listed below)"
-                .to_string(),
-        );
+                .to_string()
+        } else {
+            format!("the holidays of the “{}” calendar, {}, listed below", def.code, def.name)
+        });
     }
     holidays.extend(extra);
     let text = if holidays.is_empty() {
@@ -166,19 +170,19 @@ pub(super) fn calendar_section(ctx: &Ctx<'_>, ast: &PolicyFile, out: &mut Vec<Bl
         )
     };
     out.push(para(text));
-    if bundled {
+    for def in bundled {
+        let what = if def.code == "KR" {
+            "Korean public holidays".to_string()
+        } else {
+            format!("Holidays of the “{}” calendar", def.code)
+        };
         out.push(para(format!(
-            "Korean public holidays we count, {} to {}:",
-            kr_holidays::FIRST_YEAR,
-            kr_holidays::LAST_YEAR
+            "{what} we count, {} to {}:",
+            def.first, def.last
         )));
         let mut rows = Vec::new();
-        for year in kr_holidays::FIRST_YEAR..=kr_holidays::LAST_YEAR {
-            let dates: Vec<NaiveDate> = kr_holidays::HOLIDAYS
-                .iter()
-                .filter(|(y, ..)| *y == year)
-                .filter_map(|(y, m, d, _)| NaiveDate::from_ymd_opt(*y, *m, *d))
-                .collect();
+        for year in def.first..=def.last {
+            let dates: Vec<NaiveDate> = def.holidays(year).iter().map(|h| h.date).collect();
             rows.push(vec![year.to_string(), date_runs(&dates)]);
         }
         out.push(Block::Table {

@@ -49,6 +49,7 @@ pub fn run(file: &PolicyFile, policy: &Policy) -> Vec<Diagnostic> {
     currencies(file, policy, &mut out);
     unused(file, policy, &mut out);
     legal_floor(file, policy, &blocks, &mut out);
+    super::calendar::coverage(file, policy, &mut out);
     out
 }
 
