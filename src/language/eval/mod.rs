@@ -14,7 +14,9 @@ mod fast;
 mod interp;
 pub use interp::{day_edge_in_zone, LAST_DAY};
 mod json;
+mod raw;
 mod scan;
+mod values;
 pub mod verdict;
 
 use crate::ast::{Decision as RuleDecision, Scope};
