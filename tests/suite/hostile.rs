@@ -193,6 +193,8 @@ const OTHER_FIXTURES: &[&str] = &[
     "claim-leap-second-on-ordinary-day.json",
     "claim-leap-second-2016.json",
     "policy-constant-arithmetic-overflow.policy",
+    "policy-skipped-day-apia-2011.policy",
+    "claim-skipped-day-apia-filed-late.json",
     "policy-business-days-six-day-weekend.policy",
     "policy-business-days-eight-weeks-of-holidays.policy",
 ];
@@ -1281,4 +1283,101 @@ fn a_claim_with_100_000_rates_and_items_gets_a_verdict() {
     let v = super::support::verdict(&p, &claim);
     assert_eq!(v["decision"], "approve");
     assert_eq!(v["items"].as_array().unwrap().len(), n);
+}
+
+/// `explain` reads a plain day's edge with the engine's own search, so around
+/// a gap or a skipped day it agrees with the verdict (it tried one hour either
+/// side, and for Apia's skipped 2011-12-30 contradicted the verdict).
+#[test]
+fn explain_agrees_with_the_verdict_around_gaps_and_skipped_days() {
+    for (policy, claim, decision) in [
+        (
+            "policy-skipped-day-apia-2011.policy",
+            "claim-skipped-day-apia-filed-late.json",
+            "deny",
+        ),
+        (
+            "policy-gap-guyana-1975.policy",
+            "claim-gap-guyana-filed-0045.json",
+            "approve",
+        ),
+        (
+            "policy-gap-pyongyang-2018.policy",
+            "claim-gap-pyongyang-filed-2345.json",
+            "approve",
+        ),
+    ] {
+        let (code, v, err) = eval_bin(policy, claim);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(v["decision"], decision, "{policy}");
+        let (code, text, err) = clause_bin(
+            &["explain", &fixture(policy), "--claim", &fixture(claim)],
+            b"",
+        );
+        assert_eq!(code, 0, "{err}");
+        let (inside, late) = (
+            text.contains("is within that time"),
+            text.contains("is after that time"),
+        );
+        assert_eq!(
+            (inside, late),
+            (decision == "approve", decision == "deny"),
+            "{policy}: {text}"
+        );
+    }
+    // The skipped day ends with the 29th's last second: 24 hours run to the
+    // last second of the 31st.
+    let (_, v, _) = eval_bin(
+        "policy-skipped-day-apia-2011.policy",
+        "claim-skipped-day-apia-filed-late.json",
+    );
+    assert_eq!(v["deadlines"][0]["ends"], "2011-12-31T23:59:59+14:00");
+}
+
+/// The page of forty doubled thresholds names the large ones instead of
+/// spelling them out (it was exponential: 16 levels made 5 MB).
+#[test]
+fn render_names_thresholds_too_large_to_spell_out() {
+    let (code, page, err) = clause_bin(
+        &["render", &fixture("policy-threshold-or-doubling.policy")],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(page.len() < 20_000, "{} bytes", page.len());
+    assert!(page.contains("“t39” holds or “t39” holds"), "{page}");
+}
+
+/// Four hundred rules: the whole analysis stops at its budget, `check` still
+/// answers, and the analysis-limit note names the questions it did not answer.
+#[test]
+fn the_lints_stop_at_the_whole_analysis_budget_and_name_what_they_skipped() {
+    let mut text = String::from(
+        "policy many \"Many\" {\n  currency USD\n  timezone \"America/Los_Angeles\"\n  window w = 30 days from order.delivered_at else order.placed_at\n  rules for return {\n",
+    );
+    let reasons = [
+        "changed_mind",
+        "defective",
+        "damaged_in_transit",
+        "wrong_item",
+    ];
+    for i in 0..400 {
+        text.push_str(&format!(
+            "    rule r{i}: {} \"R{i}.\" when claim.reason is {} and item.price > USD {} and claim.filed_at within w\n",
+            if i % 2 == 0 { "deny" } else { "review" },
+            reasons[i % reasons.len()],
+            1000 + i
+        ));
+    }
+    text.push_str("    otherwise rest: approve refund \"Refunded.\" refund item.price\n  }\n}\n");
+    let file =
+        std::env::temp_dir().join(format!("clause-many-rules-{}.policy", std::process::id()));
+    std::fs::write(&file, &text).unwrap();
+    let (code, out, err) = clause_bin(&["check", "--format", "json", file.to_str().unwrap()], b"");
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let text = v.to_string();
+    assert!(text.contains("clause::analysis-limit"), "{text}");
+    assert!(text.contains("not answered: "), "{text}");
+    assert!(text.contains("every question about rules `r"), "{text}");
 }

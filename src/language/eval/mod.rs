@@ -12,6 +12,7 @@ mod duplicates;
 pub mod facts;
 mod fast;
 mod interp;
+pub use interp::{day_edge_in_zone, LAST_DAY};
 mod json;
 mod raw;
 mod scan;

@@ -10,7 +10,7 @@ use crate::language::check::ir::{CheckedRule, IExpr, Window, WindowShape};
 use crate::language::check::vocab::FactRef;
 use crate::language::eval::facts::Moment;
 use crate::language::eval::verdict::Ends;
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 
 impl<'a> Explainer<'a> {
     pub(super) fn dates(&self) -> Vec<String> {
@@ -226,19 +226,8 @@ impl<'a> Explainer<'a> {
                     DayEdge::Start => d.and_time(NaiveTime::MIN),
                     DayEdge::End => d.and_hms_nano_opt(23, 59, 59, 999_999_999)?,
                 };
-                let hour = chrono::Duration::hours(1);
-                let resolved = match edge {
-                    DayEdge::Start => self
-                        .tz
-                        .from_local_datetime(&local)
-                        .earliest()
-                        .or_else(|| self.tz.from_local_datetime(&(local + hour)).earliest()),
-                    DayEdge::End => self
-                        .tz
-                        .from_local_datetime(&local)
-                        .latest()
-                        .or_else(|| self.tz.from_local_datetime(&(local - hour)).latest()),
-                }?;
+                // The engine's own reading, gaps and skipped days included.
+                let resolved = crate::language::eval::day_edge_in_zone(self.tz, local, edge)?;
                 Some(resolved.fixed_offset())
             }
         }

@@ -25,6 +25,13 @@ pub(super) enum Words {
 /// Beyond this depth of thresholds inside thresholds, conditions are shown literally.
 pub(super) const MAX_DEPTH: usize = 32;
 
+/// A threshold whose words, with every threshold inside it spelt out, would
+/// take more than this many expression nodes is named, not spelt out, where it
+/// is used; the "Terms we use" table says what it means. Thresholds that reuse
+/// others (`t2 = t1 or t1`, forty times over) would otherwise make a page
+/// exponentially long.
+const MAX_INLINE_NODES: usize = 64;
+
 impl Words {
     fn all(parts: Vec<Words>) -> Words {
         let mut out = Vec::new();
@@ -109,6 +116,9 @@ impl Words {
 /// The named parts of a policy that conditions refer to.
 pub(super) struct Ctx<'a> {
     pub(super) thresholds: Vec<(&'a str, &'a Expr)>,
+    /// Each threshold by name (the first of a name), with the number of nodes
+    /// its expression has with every threshold inside it spelt out (saturating).
+    by_name: std::collections::HashMap<&'a str, (&'a Expr, usize)>,
     pub(super) tables: Vec<&'a TableDecl>,
     pub(super) windows: Vec<&'a WindowDecl>,
     pub(super) facts: Vec<&'a FactDecl>,
@@ -126,13 +136,20 @@ impl<'a> Ctx<'a> {
     pub(super) fn new(ast: &'a PolicyFile) -> Self {
         let mut ctx = Ctx {
             thresholds: Vec::new(),
+            by_name: std::collections::HashMap::new(),
             tables: Vec::new(),
             windows: Vec::new(),
             facts: Vec::new(),
         };
         for d in &ast.decls {
             match d {
-                Decl::Threshold(t) => ctx.thresholds.push((t.name.node.as_str(), &t.expr)),
+                Decl::Threshold(t) => {
+                    let name = t.name.node.as_str();
+                    ctx.thresholds.push((name, &t.expr));
+                    // Thresholds use only those declared above them: their sizes are known.
+                    let size = ctx.inlined_size(&t.expr);
+                    ctx.by_name.entry(name).or_insert((&t.expr, size));
+                }
                 Decl::Table(t) => ctx.tables.push(t),
                 Decl::Window(w) => ctx.windows.push(w),
                 Decl::Fact(f) => ctx.facts.push(f),
@@ -143,10 +160,25 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn threshold(&self, name: &str) -> Option<&'a Expr> {
-        self.thresholds
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, e)| *e)
+        self.by_name.get(name).map(|(e, _)| *e)
+    }
+
+    /// The nodes of `e` with every threshold in it spelt out, saturating. The
+    /// recursion is over one expression's tree, which the parser bounds.
+    fn inlined_size(&self, e: &Expr) -> usize {
+        let sum = |xs: &[&Expr]| {
+            xs.iter()
+                .fold(1usize, |acc, x| acc.saturating_add(self.inlined_size(x)))
+        };
+        match &e.node {
+            ExprKind::Ref(name) => self.by_name.get(name.as_str()).map_or(1, |(_, n)| *n),
+            ExprKind::Not(x) | ExprKind::Convert(x, _) => sum(&[x]),
+            ExprKind::Binary(_, a, b) => sum(&[a, b]),
+            ExprKind::Test(x, Test::Between(a, b)) => sum(&[x, a, b]),
+            ExprKind::Test(x, Test::Compare(_, y)) => sum(&[x, y]),
+            ExprKind::Test(x, _) => sum(&[x]),
+            _ => 1,
+        }
     }
 
     /// A fact as a noun phrase; a custom fact with a label is its label, and a
@@ -184,9 +216,10 @@ impl<'a> Ctx<'a> {
         match &e.node {
             ExprKind::Bool(b) => Words::Atom(if *b == pos { "always" } else { "never" }.into()),
             ExprKind::Path(p) => Words::Atom(yes_no(p, pos)),
-            ExprKind::Ref(name) => match self.threshold(name) {
-                Some(body) => self.cond(body, pos, depth + 1),
-                None => Words::Atom(literal_truth(e, pos)),
+            ExprKind::Ref(name) => match self.by_name.get(name.as_str()) {
+                Some((body, size)) if *size <= MAX_INLINE_NODES => self.cond(body, pos, depth + 1),
+                // Too large to spell out here: named, as the terms table defines it.
+                _ => Words::Atom(literal_truth(e, pos)),
             },
             ExprKind::Not(x) => self.cond(x, !pos, depth + 1),
             ExprKind::Binary(BinOp::And, ..) => self.conjunction(&[e], pos, depth),

@@ -76,14 +76,33 @@ impl<'a> Block<'a> {
         checked.zip(written)
     }
 
-    /// Every lint of this block; one analysis-limit note if any question went unanswered.
+    /// Every lint of this block; one analysis-limit note if any question went
+    /// unanswered, naming the questions.
     pub(super) fn lint(&self, out: &mut Vec<Diagnostic>) {
-        let mut gave_up = false;
+        // The questions that went unanswered, in words, in the order asked.
+        let mut skipped: Vec<String> = Vec::new();
         let mut overlap_gave_up = false;
+        let rules = self.conds.len();
         for (j, cond) in self.conds.iter().enumerate() {
             let Some((_, rule)) = self.rule(j) else {
                 continue;
             };
+            let name = &rule.name.node;
+            if self.model.exhausted() {
+                // The whole analysis is out of budget: say which rules were left
+                // alone, without building a question for each.
+                let last = self
+                    .rule(rules.saturating_sub(1))
+                    .map(|(_, r)| r.name.node.as_str());
+                skipped.push(match last {
+                    Some(last) if j + 1 < rules => format!(
+                        "every question about rules `{name}` to `{last}` ({} rules)",
+                        rules - j
+                    ),
+                    _ => format!("every question about rule `{name}`"),
+                });
+                break;
+            }
             match self.model.satisfiable(cond) {
                 Answer::Never => {
                     out.push(
@@ -98,7 +117,7 @@ impl<'a> Block<'a> {
                     continue;
                 }
                 Answer::GaveUp => {
-                    gave_up = true;
+                    skipped.push(format!("whether any claim meets rule `{name}`"));
                     continue;
                 }
                 Answer::Candidate(_) => {}
@@ -108,18 +127,21 @@ impl<'a> Block<'a> {
                     out.push(self.unreachable(j, rule));
                     continue;
                 }
-                Answer::GaveUp => gave_up = true,
+                Answer::GaveUp => skipped.push(format!("whether rule `{name}` decides any claim")),
                 Answer::Candidate(_) => {}
             }
             if !overlap_gave_up && self.overlap(j, out) {
                 // One exhausted search is enough: the others on this block would be too.
                 overlap_gave_up = true;
-                gave_up = true;
+                skipped.push(format!(
+                    "whether rule `{name}` and the rules after it overlap rules above them with another outcome"
+                ));
             }
         }
-        let rest = self.reaching(self.conds.len());
-        match &self.ast.otherwise {
-            Some(o) => match self.model.satisfiable(&rest) {
+        let exhausted = self.model.exhausted();
+        let rest = (!exhausted).then(|| self.reaching(self.conds.len()));
+        match (&self.ast.otherwise, rest) {
+            (Some(o), Some(rest)) => match self.model.satisfiable(&rest) {
                 Answer::Never => out.push(
                     finding(
                         Lint::UnreachableRule,
@@ -129,21 +151,49 @@ impl<'a> Block<'a> {
                     )
                     .with_help("remove it, or narrow the rules above it"),
                 ),
-                Answer::GaveUp => gave_up = true,
+                Answer::GaveUp => skipped.push(format!("whether `otherwise {}` decides any claim", o.name.node)),
                 Answer::Candidate(_) => {}
             },
-            None => gave_up |= self.undecided(&rest, out),
+            (Some(o), None) => skipped.push(format!("whether `otherwise {}` decides any claim", o.name.node)),
+            (None, Some(rest)) => {
+                if self.undecided(&rest, out) {
+                    skipped.push("whether some claims match no rule".into());
+                }
+            }
+            (None, None) => skipped.push("whether some claims match no rule".into()),
         }
-        for i in 0..=self.conds.len() {
-            gave_up |= self.fees(i, out);
+        if self.model.exhausted() {
+            skipped.push("who pays each fee".into());
+        } else {
+            let mut fees_gave_up = false;
+            for i in 0..=self.conds.len() {
+                fees_gave_up |= self.fees(i, out);
+            }
+            if fees_gave_up {
+                skipped.push("who pays each fee, for some rules".into());
+            }
         }
-        if gave_up {
+        if !skipped.is_empty() {
+            const LISTED: usize = 10;
+            let mut list: Vec<String> = skipped.iter().take(LISTED).cloned().collect();
+            if skipped.len() > LISTED {
+                list.push(format!("and {} more", skipped.len() - LISTED));
+            }
+            let why = if self.model.exhausted() {
+                format!(
+                    "the analysis of the whole policy stops after {} steps",
+                    crate::tools::lint::logic::TOTAL_BUDGET
+                )
+            } else {
+                "some questions have too many combinations".to_string()
+            };
             out.push(
                 finding(
                     Lint::AnalysisLimit,
                     format!(
-                        "the rules for {} have too many combinations to analyse in full; some lints said nothing about them",
-                        self.checked.kind
+                        "the rules for {} were not analysed in full ({why}); not answered: {}",
+                        self.checked.kind,
+                        list.join("; ")
                     ),
                     self.ast.kind.span,
                     "not fully analysed",
@@ -228,6 +278,9 @@ impl<'a> Block<'a> {
             return false;
         };
         for i in 0..j {
+            if self.model.exhausted() {
+                return true;
+            }
             let Some((earlier, earlier_ast)) = self.rule(i) else {
                 continue;
             };
