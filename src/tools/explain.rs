@@ -39,7 +39,7 @@ pub enum ExplainFormat {
     Text,
     /// A short heading, paragraphs, quotes and bullets.
     Markdown,
-    /// `{"decision", "summary", "sentences": [..], "what_would_change": string|null}`.
+    /// `{"format_version": 1, "decision", "summary", "sentences": [..], "what_would_change": string|null}`.
     Json,
 }
 
@@ -71,8 +71,12 @@ struct Explanation {
     what_would_change: Option<String>,
 }
 
+/// The version of `--format json` (docs/schema/explain.schema.json).
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
 #[derive(Serialize)]
 struct JsonOut<'a> {
+    format_version: u32,
     decision: Decision,
     summary: &'a str,
     sentences: Vec<String>,
@@ -182,6 +186,7 @@ impl Explanation {
 
     fn json(&self) -> String {
         let out = JsonOut {
+            format_version: JSON_FORMAT_VERSION,
             decision: self.decision,
             summary: &self.summary,
             sentences: self.sentences(),

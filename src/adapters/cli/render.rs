@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clause::tools::render::{render, RenderFormat};
 
-use super::{read_source, EXIT_OK, EXIT_POLICY, WIDTH};
+use super::{read_source, EXIT_OK, EXIT_POLICY};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -32,7 +32,7 @@ pub fn run(path: &Path, format: Format) -> i32 {
             EXIT_OK
         }
         Err(d) => {
-            eprint!("{}", d.render(WIDTH));
+            eprint!("{}", super::style::render(&d, super::style::Stream::Stderr));
             EXIT_POLICY
         }
     }
