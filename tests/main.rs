@@ -18,6 +18,7 @@ mod suite {
     pub mod fmt;
     pub mod hostile;
     pub mod lints;
+    pub mod map;
     pub mod properties;
     pub mod runner;
     pub mod semantics;

@@ -28,6 +28,7 @@ mod diff;
 mod eval;
 mod explain;
 mod fmt;
+mod map;
 pub(crate) mod output;
 mod render;
 mod sarif;
@@ -86,6 +87,11 @@ enum Command {
         /// Only check; run no lints
         #[arg(long, conflicts_with_all = ["deny", "info"])]
         no_lints: bool,
+        /// The merchant's page (plain text) to hold the policies against: quotes no
+        /// longer on it are errors, sentences nothing accounts for are warnings (by
+        /// default each policy's own `# clause: page "..."`)
+        #[arg(long, conflicts_with = "no_lints")]
+        page: Option<PathBuf>,
     },
     /// Evaluate a claim (or a stream of claims) against a policy; verdicts are JSON
     Eval {
@@ -169,6 +175,17 @@ enum Command {
     },
     /// Print the manual page (roff, for `man -l -`) to standard output
     Man,
+    /// The merchant's page beside the policy: each sentence with the rules that quote it, and quotes no longer on the page
+    Map {
+        /// The policy file
+        policy: PathBuf,
+        /// The page as plain text (by default the one the policy declares with `# clause: page "..."`)
+        #[arg(long)]
+        page: Option<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = map::Format::Text)]
+        format: map::Format,
+    },
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -220,6 +237,7 @@ fn dispatch(command: Command) -> i32 {
             config,
             info,
             no_lints,
+            page,
         } => check::run(
             &paths,
             format,
@@ -228,6 +246,7 @@ fn dispatch(command: Command) -> i32 {
                 config,
                 show_info: info,
                 enabled: !no_lints,
+                page,
             },
         ),
         Command::Eval {
@@ -292,6 +311,11 @@ fn dispatch(command: Command) -> i32 {
                 (false, false) => fmt::Mode::Write,
             },
         ),
+        Command::Map {
+            policy,
+            page,
+            format,
+        } => map::run(&policy, page.as_deref(), format),
         Command::Test {
             paths,
             format,
@@ -350,8 +374,21 @@ pub(crate) fn read_source(path: &Path) -> Result<Source, String> {
 
 /// Reads and checks a policy.
 pub(crate) fn load_policy(path: &Path) -> Result<Policy, LoadError> {
-    let source = read_source(path).map_err(LoadError::Io)?;
-    clause::load(&source).map_err(LoadError::Policy)
+    Policy::load(path).map_err(|e| match e {
+        clause::LoadError::Io { message, .. } => LoadError::Io(message),
+        clause::LoadError::Invalid(d) => LoadError::Policy(*d),
+    })
+}
+
+/// Prints each problem of an invalid claim, naming its JSON path.
+pub(crate) fn report_claim_error(errors: &clause::ClaimError) {
+    for p in &errors.problems {
+        if p.path.is_empty() {
+            eprintln!("error: invalid claim: {}", p.message);
+        } else {
+            eprintln!("error: invalid claim: {}: {}", p.path, p.message);
+        }
+    }
 }
 
 pub(crate) enum LoadError {

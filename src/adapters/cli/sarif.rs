@@ -83,6 +83,10 @@ fn lint_page(lint: Lint) -> &'static str {
         Lint::UnusedDefinition => include_str!("../../../docs/lints/unused-definition.md"),
         Lint::MissingSourceText => include_str!("../../../docs/lints/missing-source-text.md"),
         Lint::StaleQuote => include_str!("../../../docs/lints/stale-quote.md"),
+        Lint::QuoteNotOnPage => include_str!("../../../docs/lints/quote-not-on-page.md"),
+        Lint::PageSentenceUnaccounted => {
+            include_str!("../../../docs/lints/page-sentence-unaccounted.md")
+        }
         Lint::LegalFloor => include_str!("../../../docs/lints/legal-floor.md"),
         Lint::AnalysisLimit => include_str!("../../../docs/lints/analysis-limit.md"),
         Lint::UnknownLint => include_str!("../../../docs/lints/unknown-lint.md"),

@@ -82,7 +82,7 @@ pub fn run(opts: &Options) -> i32 {
                 continue;
             }
         }
-        match run_file(f, &file, &policy, mode) {
+        match run_file(f, &file, policy.parts().1, mode) {
             Ok(mut r) => {
                 if opts.filter.is_some() {
                     // The other cases were not run: their snapshots are not stale.

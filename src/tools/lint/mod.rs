@@ -32,6 +32,8 @@ pub enum Lint {
     UnusedDefinition,
     MissingSourceText,
     StaleQuote,
+    QuoteNotOnPage,
+    PageSentenceUnaccounted,
     LegalFloor,
     AnalysisLimit,
     UnknownLint,
@@ -50,6 +52,8 @@ impl Lint {
         Lint::UnusedDefinition,
         Lint::MissingSourceText,
         Lint::StaleQuote,
+        Lint::QuoteNotOnPage,
+        Lint::PageSentenceUnaccounted,
         Lint::LegalFloor,
         Lint::AnalysisLimit,
         Lint::UnknownLint,
@@ -69,6 +73,8 @@ impl Lint {
             Lint::UnusedDefinition => "unused-definition",
             Lint::MissingSourceText => "missing-source-text",
             Lint::StaleQuote => "stale-quote",
+            Lint::QuoteNotOnPage => "quote-not-on-page",
+            Lint::PageSentenceUnaccounted => "page-sentence-unaccounted",
             Lint::LegalFloor => "legal-floor",
             Lint::AnalysisLimit => "analysis-limit",
             Lint::UnknownLint => "unknown-lint",
@@ -89,6 +95,8 @@ impl Lint {
             Lint::UnusedDefinition => "clause::unused-definition",
             Lint::MissingSourceText => "clause::missing-source-text",
             Lint::StaleQuote => "clause::stale-quote",
+            Lint::QuoteNotOnPage => "clause::quote-not-on-page",
+            Lint::PageSentenceUnaccounted => "clause::page-sentence-unaccounted",
             Lint::LegalFloor => "clause::legal-floor",
             Lint::AnalysisLimit => "clause::analysis-limit",
             Lint::UnknownLint => "clause::unknown-lint",
@@ -103,6 +111,7 @@ impl Lint {
     pub fn default_setting(self) -> Setting {
         match self {
             Lint::OverlappingOutcomes | Lint::AnalysisLimit => Setting::Info,
+            Lint::QuoteNotOnPage => Setting::Deny,
             _ => Setting::Warn,
         }
     }
@@ -127,6 +136,12 @@ impl Lint {
             Lint::StaleQuote => {
                 "A rule whose quoted words give a period its windows no longer have (\"30 days\" over a 45-day window)"
             }
+            Lint::QuoteNotOnPage => {
+                "Words the policy quotes that are no longer on the merchant's page"
+            }
+            Lint::PageSentenceUnaccounted => {
+                "A sentence of the merchant's page that no rule quotes and no comment sets aside"
+            }
             Lint::LegalFloor => "A denial below a consumer-law minimum of a declared jurisdiction",
             Lint::AnalysisLimit => "A question the analysis could not answer within its budget",
             Lint::UnknownLint => "A lint name in clause.toml or a comment that does not exist",
@@ -148,10 +163,41 @@ pub fn lint_source(
 /// Lints a checked policy: every finding at its configured level, without the
 /// allowed ones, in source order.
 pub fn lint(file: &PolicyFile, policy: &Policy, config: &LintConfig) -> Vec<Diagnostic> {
+    settle(checks::run(file, policy), file, policy, config, true)
+}
+
+/// The page lints (`quote-not-on-page`, `page-sentence-unaccounted`) of a
+/// policy against its merchant's page, at their configured levels.
+pub fn lint_page(
+    file: &PolicyFile,
+    policy: &Policy,
+    config: &LintConfig,
+    page: &str,
+) -> Vec<Diagnostic> {
+    let map = crate::tools::map::map(file, &policy.source, page);
+    settle(
+        crate::tools::map::findings(&map, &policy.source),
+        file,
+        policy,
+        config,
+        false,
+    )
+}
+
+/// Findings at their configured levels, without the allowed ones, in source
+/// order; `with_local` adds the problems of the file's own `clause:` comments.
+fn settle(
+    mut found: Vec<Diagnostic>,
+    file: &PolicyFile,
+    policy: &Policy,
+    config: &LintConfig,
+    with_local: bool,
+) -> Vec<Diagnostic> {
     let source = &policy.source;
     let local = config::Local::read(&source.text, file);
-    let mut found = checks::run(file, policy);
-    found.extend(local.problems.iter().cloned());
+    if with_local {
+        found.extend(local.problems.iter().cloned());
+    }
     let mut out = Vec::new();
     for d in found {
         let crate::language::diagnostic::Code::Lint(lint) = d.code else {
