@@ -148,7 +148,7 @@ zizmor --offline --strict-collection --persona regular "$T/zz"
 # --- pre-commit: the hooks on a temporary repository -------------------------------
 PC=$T/pc
 mkdir -p "$PC/policies"
-cp policies/imicro.policy policies/imicro.cases.json "$PC/policies/"
+cp policies/imicro.policy policies/imicro.page.txt policies/imicro.cases.json "$PC/policies/"
 git -C "$PC" init -q
 git -C "$PC" -c user.name=ci -c user.email=ci@localhost add -A
 # pre-commit builds Clause with `cargo install`; a fast profile and a target folder

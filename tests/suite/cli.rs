@@ -343,3 +343,74 @@ fn version_completions_and_manual() {
     );
     assert_eq!(clause(&["completions", "tcsh"], None).0, 64);
 }
+
+#[test]
+fn a_policy_from_standard_input_goes_by_its_stdin_filename() {
+    let text =
+        std::fs::read_to_string(super::support::root().join("policies/imicro.policy")).unwrap();
+    let broken = text.replace("order.placed_at", "order.placd_at");
+    let (code, out, _) = clause(
+        &["check", "--stdin-filename", "policies/imicro.policy", "-"],
+        Some(&broken),
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("policies/imicro.policy:"), "{out}");
+    assert!(!out.contains("<stdin>"), "{out}");
+    let (code, out, err) = clause(&["render", "-"], Some(&text));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# iMicro"), "{out}");
+    // Standard input is read once: a policy and a claim cannot both come from it.
+    let (code, _, err) = clause(&["eval", "-", "--claim", "-"], Some(&text));
+    assert_eq!(code, 1);
+    assert!(err.contains("`-` is given twice"), "{err}");
+}
+
+#[test]
+fn fmt_diff_shows_every_hunk_and_writes_nothing() {
+    let text =
+        std::fs::read_to_string(super::support::root().join("policies/imicro.policy")).unwrap();
+    // Two changes far apart: two hunks.
+    let messy = text
+        .replacen("  rules for return {", "rules for return {", 1)
+        .replacen("  timezone", "      timezone", 1);
+    let (code, out, _) = clause(
+        &["fmt", "--diff", "--stdin-filename", "p/imicro.policy", "-"],
+        Some(&messy),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("--- a/p/imicro.policy\n+++ b/p/imicro.policy\n"),
+        "{out}"
+    );
+    assert_eq!(out.matches("\n@@ ").count(), 2, "{out}");
+    let (code, out, _) = clause(&["fmt", "--diff", "-"], Some(&text));
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let broken = "policy x \"X\" {\n  timezone \"UTC\"\n  rules for return {\n    rule a: deny \"A.\" when order.totl > USD 1\n  }\n}\n";
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_clause"));
+        cmd.args(["check", "-"])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(broken.as_bytes())
+            .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    assert!(!run(&[]).contains('\u{1b}'), "a pipe gets plain text");
+    assert!(run(&[("CLICOLOR_FORCE", "1")]).contains('\u{1b}'));
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'));
+}

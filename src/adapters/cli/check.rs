@@ -138,13 +138,14 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
                 continue;
             }
         };
+        // A policy read from standard input takes the settings and the page of
+        // its `--stdin-filename`.
+        let named = if f.as_os_str() == "-" {
+            Path::new(super::stdin_name())
+        } else {
+            f.as_path()
+        };
         let config = if opts.enabled {
-            // A policy read from standard input takes the settings of its `--stdin-filename`.
-            let named = if f.as_os_str() == "-" {
-                Path::new(super::stdin_name())
-            } else {
-                f.as_path()
-            };
             match configs.for_file(named) {
                 Ok(c) => Some(c),
                 Err(e) => {
@@ -161,7 +162,7 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
             None
         };
         let page = if config.is_some() {
-            match page_for(f, &source.text, opts.page.as_deref()) {
+            match page_for(named, &source.text, opts.page.as_deref()) {
                 Ok(p) => p,
                 Err(e) => {
                     failed += 1;

@@ -374,7 +374,13 @@ pub(crate) fn read_source(path: &Path) -> Result<Source, String> {
 
 /// Reads and checks a policy.
 pub(crate) fn load_policy(path: &Path) -> Result<Policy, LoadError> {
-    Policy::load(path).map_err(|e| match e {
+    let loaded = if path.as_os_str() == "-" {
+        let source = read_source(path).map_err(LoadError::Io)?;
+        Policy::from_text(&source.name, &source.text)
+    } else {
+        Policy::load(path)
+    };
+    loaded.map_err(|e| match e {
         clause::LoadError::Io { message, .. } => LoadError::Io(message),
         clause::LoadError::Invalid(d) => LoadError::Policy(*d),
     })

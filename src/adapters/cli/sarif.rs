@@ -157,10 +157,10 @@ fn descriptor(code: Code) -> ReportingDescriptor {
             // The row's links point into language.md: absolute in Markdown, dropped in text.
             let language = docs_uri("language.md");
             let markdown = format!(
-                "{summary}: {}.\n\nEvery diagnostic code is listed in [the language reference]({uri}).",
+                "{summary}. When it fires: {}.\n\nEvery diagnostic code is listed in [the language reference]({uri}).",
                 when.replace("](#", &format!("]({language}#"))
             );
-            let full = format!("{summary}: {}.", link_texts(&when));
+            let full = format!("{summary}. When it fires: {}.", link_texts(&when));
             (full.clone(), full, markdown, uri)
         }
     };
