@@ -17,9 +17,9 @@
 use serde::Serialize;
 
 use crate::ast::{Decl, PolicyFile};
+use crate::language::diagnostic::Lint;
 use crate::language::diagnostic::{Code, Diagnostic};
 use crate::language::source::{Source, Span};
-use crate::tools::lint::Lint;
 
 /// The closeness (in percent) from which a quote counts as still on the page.
 pub const NEAR: u8 = 90;

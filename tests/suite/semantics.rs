@@ -279,7 +279,7 @@ fn business_days_skip_weekends_and_korean_holidays_and_roll_forward() {
     let p = policy(
         r#"policy k "K" {
   timezone "Asia/Seoul"
-  calendar { weekend saturday, sunday  holidays "KR"  holidays 2023-12-29 }
+  calendar { weekend saturday, sunday  holidays "KR"  holidays 2023-12-29 covering 2023 to 2024 }
   window dispatch = 3 business days from order.placed_at
   window weekly = 7 days from order.placed_at, rolled forward to a business day
   rules for shipping, whole order {

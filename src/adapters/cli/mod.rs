@@ -23,6 +23,7 @@ macro_rules! out {
     };
 }
 
+mod calendar;
 mod check;
 mod diff;
 mod eval;
@@ -186,6 +187,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = map::Format::Text)]
         format: map::Format,
     },
+    /// The bundled holiday calendars: one calendar's holidays in a year, or --list
+    Calendar(calendar::Args),
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -316,6 +319,7 @@ fn dispatch(command: Command) -> i32 {
             page,
             format,
         } => map::run(&policy, page.as_deref(), format),
+        Command::Calendar(args) => calendar::run(&args),
         Command::Test {
             paths,
             format,

@@ -88,6 +88,7 @@ fn lint_page(lint: Lint) -> &'static str {
             include_str!("../../../docs/lints/page-sentence-unaccounted.md")
         }
         Lint::LegalFloor => include_str!("../../../docs/lints/legal-floor.md"),
+        Lint::CalendarCoverage => include_str!("../../../docs/lints/calendar-coverage.md"),
         Lint::AnalysisLimit => include_str!("../../../docs/lints/analysis-limit.md"),
         Lint::UnknownLint => include_str!("../../../docs/lints/unknown-lint.md"),
     }
