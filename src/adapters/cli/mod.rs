@@ -36,6 +36,7 @@ mod sarif;
 mod style;
 mod test;
 mod version;
+mod versions;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -96,8 +97,13 @@ enum Command {
     },
     /// Evaluate a claim (or a stream of claims) against a policy; verdicts are JSON
     Eval {
-        /// The policy file
+        /// The policy file, or a directory holding the versions of a policy
+        /// (`effective from`): the claim is judged by the version in force when
+        /// its order was placed
         policy: PathBuf,
+        /// With a directory holding several policies: the policy's name
+        #[arg(long = "policy", value_name = "NAME", conflicts_with = "claims")]
+        policy_name: Option<String>,
         /// One claim as JSON; `-` reads standard input
         #[arg(long, required_unless_present = "claims", conflicts_with = "claims")]
         claim: Option<PathBuf>,
@@ -254,12 +260,20 @@ fn dispatch(command: Command) -> i32 {
         ),
         Command::Eval {
             policy,
+            policy_name,
             claim,
             claims,
             out,
             threads,
             fail_on,
         } => match (claim, claims) {
+            (Some(_), _) if policy.is_dir() && fail_on.is_some() => {
+                eprintln!("error: --fail-on is for one policy file, not a folder of versions");
+                EXIT_USAGE
+            }
+            (Some(claim), _) if policy.is_dir() => {
+                versions::run(&policy, policy_name.as_deref(), &claim)
+            }
             (Some(claim), _) => eval::run(&policy, &claim, fail_on),
             (None, Some(claims)) => eval::batch(&policy, &claims, out.as_deref(), threads),
             (None, None) => EXIT_USAGE,
