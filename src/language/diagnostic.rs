@@ -419,7 +419,18 @@ impl Diagnostics {
     /// are (drawing one costs time in proportion to its offset in the file, so
     /// drawing a million of them would not end in reasonable time).
     pub fn render(&self, width: usize) -> String {
-        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        self.render_styled(width, false)
+    }
+
+    /// [`Diagnostics::render`], in colour (ANSI escapes) when `colour` is true:
+    /// for a terminal; files, pipes and tests get plain text.
+    pub fn render_styled(&self, width: usize, colour: bool) -> String {
+        let theme = if colour {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(width)
             .with_links(false);
         let mut out = String::new();

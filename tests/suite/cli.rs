@@ -214,3 +214,203 @@ fn batch_records_keep_their_lines_across_blocks() {
         assert_eq!(records.last().unwrap()["claim_id"], "last");
     }
 }
+
+/// Every command that writes to standard output reports a write error and
+/// exits 74; a reader that goes away is not an error.
+#[cfg(target_os = "linux")]
+#[test]
+fn write_errors_fail_and_a_closed_pipe_is_quiet() {
+    use std::process::{Command, Stdio};
+    let claim = "tests/data/imicro-claim.json";
+    let commands: &[&[&str]] = &[
+        &["eval", "policies/imicro.policy", "--claim", claim],
+        &["explain", "policies/imicro.policy", "--claim", claim],
+        &["render", "policies/imicro.policy"],
+        &["check", "--format", "json", "policies"],
+        &["check", "--format", "sarif", "policies"],
+        &["test", "--format", "junit", "policies"],
+        &["diff", "policies/imicro.policy", "policies/imirror.policy"],
+        &["fmt", "-"],
+        &["completions", "bash"],
+        &["man"],
+    ];
+    for args in commands {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let stdin =
+            std::fs::File::open(super::support::root().join("policies/imicro.policy")).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_clause"))
+            .args(*args)
+            .current_dir(super::support::root())
+            .stdin(stdin)
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(74), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot write to standard output"),
+            "{args:?}: {err}"
+        );
+    }
+    // A reader that stops after the first line: the command still exits 0.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .args(["render", "policies/imicro.policy"])
+        .current_dir(super::support::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn eval_fail_on_fails_scripts_on_the_decisions_named() {
+    let claim = base_claim().to_string();
+    let run = |fail_on: &str, c: &str| {
+        clause(
+            &[
+                "eval",
+                "policies/imicro.policy",
+                "--claim",
+                "-",
+                "--fail-on",
+                fail_on,
+            ],
+            Some(c),
+        )
+    };
+    let (code, out, _) = run("deny", &claim);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"approve\""));
+    let mut late = base_claim();
+    late["claim"]["filed_at"] = serde_json::json!("2024-03-01T09:00:00-08:00");
+    let late = late.to_string();
+    let (code, out, _) = run("deny", &late);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("\"deny\""),
+        "the verdict is printed all the same"
+    );
+    assert_eq!(run("review", &late).0, 1);
+    assert_eq!(run("review", &claim).0, 0);
+}
+
+#[test]
+fn an_empty_claim_id_is_refused() {
+    let mut claim = base_claim();
+    claim["claim_id"] = serde_json::json!("");
+    let (code, _, err) = clause(
+        &["eval", "policies/imicro.policy", "--claim", "-"],
+        Some(&claim.to_string()),
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("claim_id: the claim_id is empty"), "{err}");
+}
+
+#[test]
+fn version_completions_and_manual() {
+    let (code, out, _) = clause(&["--version"], None);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(&format!("clause {}", env!("CARGO_PKG_VERSION"))),
+        "{out}"
+    );
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let (code, out, err) = clause(&["completions", shell], None);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains("explain") && out.contains("min-coverage"),
+            "{shell}"
+        );
+    }
+    let (code, out, _) = clause(&["man"], None);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(".ie") || out.contains(".TH clause"),
+        "{}",
+        &out[..out.len().min(200)]
+    );
+    assert_eq!(clause(&["completions", "tcsh"], None).0, 64);
+}
+
+#[test]
+fn a_policy_from_standard_input_goes_by_its_stdin_filename() {
+    let text =
+        std::fs::read_to_string(super::support::root().join("policies/imicro.policy")).unwrap();
+    let broken = text.replace("order.placed_at", "order.placd_at");
+    let (code, out, _) = clause(
+        &["check", "--stdin-filename", "policies/imicro.policy", "-"],
+        Some(&broken),
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("policies/imicro.policy:"), "{out}");
+    assert!(!out.contains("<stdin>"), "{out}");
+    let (code, out, err) = clause(&["render", "-"], Some(&text));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# iMicro"), "{out}");
+    // Standard input is read once: a policy and a claim cannot both come from it.
+    let (code, _, err) = clause(&["eval", "-", "--claim", "-"], Some(&text));
+    assert_eq!(code, 1);
+    assert!(err.contains("`-` is given twice"), "{err}");
+}
+
+#[test]
+fn fmt_diff_shows_every_hunk_and_writes_nothing() {
+    let text =
+        std::fs::read_to_string(super::support::root().join("policies/imicro.policy")).unwrap();
+    // Two changes far apart: two hunks.
+    let messy = text
+        .replacen("  rules for return {", "rules for return {", 1)
+        .replacen("  timezone", "      timezone", 1);
+    let (code, out, _) = clause(
+        &["fmt", "--diff", "--stdin-filename", "p/imicro.policy", "-"],
+        Some(&messy),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("--- a/p/imicro.policy\n+++ b/p/imicro.policy\n"),
+        "{out}"
+    );
+    assert_eq!(out.matches("\n@@ ").count(), 2, "{out}");
+    let (code, out, _) = clause(&["fmt", "--diff", "-"], Some(&text));
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let broken = "policy x \"X\" {\n  timezone \"UTC\"\n  rules for return {\n    rule a: deny \"A.\" when order.totl > USD 1\n  }\n}\n";
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_clause"));
+        cmd.args(["check", "-"])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(broken.as_bytes())
+            .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    assert!(!run(&[]).contains('\u{1b}'), "a pipe gets plain text");
+    assert!(run(&[("CLICOLOR_FORCE", "1")]).contains('\u{1b}'));
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'));
+}

@@ -163,7 +163,26 @@ fn test_results_as_json_and_junit() {
     );
     assert_eq!(code, 1);
     assert!(junit.contains("bad &lt;expectation&gt; &amp; &quot;quotes&quot;"));
+    // quick-junit reads it back: the counts hold, and every case has a time.
+    let report = quick_junit::Report::deserialize_from_str(&junit).unwrap();
+    assert_eq!((report.tests, report.failures), (2, 1));
+    // Times differ from run to run.
+    let junit = regex_lite_times(&junit);
     insta::assert_snapshot!(format!("--- json\n{json}\n--- junit\n{junit}"));
+}
+
+/// `time="0.012"` as `time="[time]"`.
+fn regex_lite_times(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find(" time=\"") {
+        let (head, tail) = rest.split_at(at + 7);
+        out.push_str(head);
+        out.push_str("[time]");
+        rest = &tail[tail.find('"').unwrap()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The SARIF 2.1.0 schema, as the serde-sarif crate (a dev-dependency) ships it.
@@ -278,4 +297,61 @@ fn untested_policies_stale_snapshots_and_failing_cases_are_not_passed_over() {
     let (code, report) = run(&dir, &["test", "--min-coverage", "50", "."], true);
     assert_eq!(code, 1);
     insta::assert_snapshot!(format!("--- accept\n{accepted}\n--- again, CI\n{report}"));
+}
+
+#[test]
+fn test_filter_runs_only_the_cases_named() {
+    let dir = workspace(
+        "filter",
+        r#"[
+  {"name": "in-time", "expect": {"decision": "approve"}},
+  {"name": "late", "set": {"claim.filed_at": "2024-03-01T09:00:00Z"}, "expect": {"decision": "approve"}}
+]"#,
+    );
+    let (code, out) = run(&dir, &["test", "--filter", "in-t", "."], true);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+    let (code, out) = run(&dir, &["test", "--filter", "late", "."], true);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("0 passed, 1 failed"), "{out}");
+    let (code, out) = run(&dir, &["test", "--filter", "nothing", "."], true);
+    assert_eq!(code, 1);
+    assert!(out.contains("no case name contains `nothing`"), "{out}");
+}
+
+#[test]
+fn a_check_that_could_not_read_a_path_says_so_in_sarif_and_json() {
+    let dir = root().join("tests/corpus/check-errors");
+    let (code, sarif) = run(
+        &dir,
+        &[
+            "check",
+            "01-misspelt-fact.policy",
+            "nothere",
+            "--format",
+            "sarif",
+        ],
+        false,
+    );
+    assert_eq!(code, 1);
+    // Standard output, then standard error (`error: nothere does not exist`).
+    let first = |text: &str| -> Value {
+        serde_json::Deserializer::from_str(text)
+            .into_iter::<Value>()
+            .next()
+            .unwrap()
+            .unwrap()
+    };
+    let log = first(&sarif);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"],
+        "nothere does not exist"
+    );
+    let (code, json) = run(&dir, &["check", "nothere", "--format", "json"], false);
+    assert_eq!(code, 1);
+    let json = first(&json);
+    assert_eq!(json["errors"][0], "nothere does not exist");
+    assert_eq!(json["format_version"], 1);
 }

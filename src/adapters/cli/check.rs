@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::{collect_files, read_source, EXIT_INPUT, EXIT_OK, WIDTH};
+use super::{collect_files, read_source, EXIT_INPUT, EXIT_OK};
 use clause::language::diagnostic::Level;
 use clause::tools::lint::LintConfig;
 use clause::{Diagnostics, Source};
@@ -26,6 +26,9 @@ pub enum CheckFormat {
 pub enum DenyWhat {
     Warnings,
 }
+
+/// The version of the JSON this command writes (docs/schema/check.schema.json).
+const FORMAT_VERSION: u32 = 1;
 
 pub struct LintOptions {
     pub deny_warnings: bool,
@@ -106,13 +109,15 @@ fn page_for(file: &Path, text: &str, given: Option<&Path>) -> Result<Option<Stri
 }
 
 pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
-    let (files, mut problems) = collect_files(paths, ".policy");
+    let (mut files, mut problems) = collect_files(paths, ".policy");
     let explicit = match &opts.config {
         Some(p) => match read_config(p, opts.deny_warnings) {
             Ok(c) => Some(c),
             Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_INPUT;
+                // Nothing is checked as asked; the machine formats still say why.
+                problems.push(e);
+                files.clear();
+                None
             }
         },
         None => None,
@@ -136,8 +141,15 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
                 continue;
             }
         };
+        // A policy read from standard input takes the settings and the page of
+        // its `--stdin-filename`.
+        let named = if f.as_os_str() == "-" {
+            Path::new(super::stdin_name())
+        } else {
+            f.as_path()
+        };
         let config = if opts.enabled {
-            match configs.for_file(f) {
+            match configs.for_file(named) {
                 Ok(c) => Some(c),
                 Err(e) => {
                     // The file is not checked as configured: it fails, and the
@@ -153,7 +165,7 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
             None
         };
         let page = if config.is_some() {
-            match page_for(f, &source.text, opts.page.as_deref()) {
+            match page_for(named, &source.text, opts.page.as_deref()) {
                 Ok(p) => p,
                 Err(e) => {
                     failed += 1;
@@ -165,8 +177,9 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
             None
         };
         let mut diags = diagnose(&source, config.as_ref(), page.as_deref());
-        // Notes are for people who ask: not drawn, and not annotated on every pull request.
-        if matches!(format, CheckFormat::Human | CheckFormat::Github) && !opts.show_info {
+        // Notes are for people who ask: not drawn, not annotated on every pull
+        // request, and not code-scanning alerts that stay open until "fixed".
+        if format != CheckFormat::Json && !opts.show_info {
             diags.items.retain(|d| d.level != Level::Info);
         }
         let mut errors = diags
@@ -195,12 +208,15 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
         if format == CheckFormat::Human {
             let status = if errors > 0 { "error" } else { "ok   " };
             match warns {
-                0 => outln!("{status} {}", f.display()),
-                1 => outln!("{status} {} (1 warning)", f.display()),
-                n => outln!("{status} {} ({n} warnings)", f.display()),
+                0 => outln!("{status} {}", diags.source.name),
+                1 => outln!("{status} {} (1 warning)", diags.source.name),
+                n => outln!("{status} {} ({n} warnings)", diags.source.name),
             }
             if !diags.items.is_empty() {
-                out!("{}", diags.render(WIDTH));
+                out!(
+                    "{}",
+                    super::style::render(&diags, super::style::Stream::Stdout)
+                );
             }
         }
         if !diags.items.is_empty() {
@@ -224,7 +240,15 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
             let diagnostics: Vec<serde_json::Value> =
                 reports.iter().flat_map(Diagnostics::to_json).collect();
             let omitted: usize = reports.iter().map(|d| d.omitted).sum();
-            let out = serde_json::json!({ "checked": n, "failed": failed, "warnings": warnings, "omitted": omitted, "diagnostics": diagnostics });
+            let out = serde_json::json!({
+                "format_version": FORMAT_VERSION,
+                "checked": n,
+                "failed": failed,
+                "warnings": warnings,
+                "omitted": omitted,
+                "errors": problems,
+                "diagnostics": diagnostics,
+            });
             outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         CheckFormat::Github => {
@@ -254,7 +278,8 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
         }
         CheckFormat::Sarif => outln!(
             "{}",
-            serde_json::to_string_pretty(&super::sarif::log(&reports)).unwrap_or_default()
+            serde_json::to_string_pretty(&super::sarif::log(&reports, &problems))
+                .unwrap_or_default()
         ),
     }
     if failed > 0 || !problems.is_empty() {

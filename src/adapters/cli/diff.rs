@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clause::tools::diff::{replay, static_diff, Replay, StaticChange};
 
-use super::{read_source, EXIT_INPUT, EXIT_OK, EXIT_POLICY, WIDTH};
+use super::{read_source, EXIT_INPUT, EXIT_OK, EXIT_POLICY};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiffFormat {
@@ -25,6 +25,9 @@ pub enum Guard {
     /// Any verdict changes at all.
     AnyChange,
 }
+
+/// The version of the JSON this command writes (docs/schema/diff.schema.json).
+const FORMAT_VERSION: u32 = 1;
 
 pub struct Options {
     pub old: PathBuf,
@@ -56,7 +59,7 @@ fn load(
     match checked {
         Ok((ast, policy)) => Ok((source, ast, policy)),
         Err(d) => {
-            eprint!("{}", d.render(WIDTH));
+            eprint!("{}", super::style::render(&d, super::style::Stream::Stderr));
             Err(EXIT_POLICY)
         }
     }
@@ -79,6 +82,13 @@ pub fn run(o: &Options) -> i32 {
                 || std::thread::available_parallelism().map_or(1, |n| n.get()),
                 usize::from,
             );
+            if path == Path::new("-") && super::STDIN_READ.load(std::sync::atomic::Ordering::SeqCst)
+            {
+                eprintln!(
+                    "error: cannot read the claims from standard input: a policy was read from it"
+                );
+                return EXIT_INPUT;
+            }
             let input: Box<dyn std::io::BufRead> = if path == Path::new("-") {
                 Box::new(std::io::BufReader::new(std::io::stdin().lock()))
             } else {
@@ -104,7 +114,13 @@ pub fn run(o: &Options) -> i32 {
         DiffFormat::Human => human(&old_name, &new_name, &changes, replayed.as_ref()),
         DiffFormat::Markdown => markdown(&old_name, &new_name, &changes, replayed.as_ref()),
         DiffFormat::Json => {
-            let out = serde_json::json!({ "old": old_name, "new": new_name, "static": changes, "replay": replayed });
+            let out = serde_json::json!({
+                "format_version": FORMAT_VERSION,
+                "old": old_name,
+                "new": new_name,
+                "static": changes,
+                "replay": replayed,
+            });
             outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }

@@ -1,10 +1,10 @@
 //! `clause eval POLICY --claim FILE`: one verdict as JSON; `--claims FILE`: a
 //! stream of claims, one record per line (see `batch`).
 
-use std::io::Read;
+use clause::language::eval::verdict::Decision;
 use std::path::Path;
 
-use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY, WIDTH};
+use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY};
 
 /// Loads the policy, printing why it cannot be used.
 fn policy_or_exit(path: &Path) -> Result<clause::Policy, i32> {
@@ -15,7 +15,7 @@ fn policy_or_exit(path: &Path) -> Result<clause::Policy, i32> {
             Err(EXIT_POLICY)
         }
         Err(LoadError::Policy(d)) => {
-            eprint!("{}", d.render(WIDTH));
+            eprint!("{}", super::style::render(&d, super::style::Stream::Stderr));
             Err(EXIT_POLICY)
         }
     }
@@ -31,6 +31,10 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
+    if claims == Path::new("-") && super::STDIN_READ.load(std::sync::atomic::Ordering::SeqCst) {
+        eprintln!("error: cannot read the claims from standard input: the policy was read from it");
+        return EXIT_INPUT;
+    }
     // Send: the batch reads and writes on one of its pool's threads.
     // Unbuffered: the batch reads blocks of a mebibyte itself.
     let input: std::fs::File = if claims == Path::new("-") {
@@ -115,7 +119,25 @@ fn same_file(input: &std::fs::File, out: &Path) -> bool {
     }
 }
 
-pub fn run(policy: &Path, claim: &Path) -> i32 {
+/// What `eval --fail-on` fails on, for scripts (`clause eval ... --fail-on deny && ship`).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// The claim is denied.
+    Deny,
+    /// The claim is not simply approved: review, partial or deny.
+    Review,
+}
+
+impl FailOn {
+    fn fails(self, decision: Decision) -> bool {
+        match self {
+            FailOn::Deny => decision == Decision::Deny,
+            FailOn::Review => decision != Decision::Approve,
+        }
+    }
+}
+
+pub fn run(policy: &Path, claim: &Path, fail_on: Option<FailOn>) -> i32 {
     let policy = match policy_or_exit(policy) {
         Ok(p) => p,
         Err(code) => return code,
@@ -134,13 +156,16 @@ pub fn run(policy: &Path, claim: &Path) -> i32 {
         if let Some(fields) = json.as_object_mut() {
             fields.insert("policy_version".into(), policy.version().into());
         }
-        json
+        (v.decision, json)
     });
     match verdict {
-        Ok(v) => match serde_json::to_string_pretty(&v) {
+        Ok((decision, v)) => match serde_json::to_string_pretty(&v) {
             Ok(s) => {
                 outln!("{s}");
-                EXIT_OK
+                match fail_on {
+                    Some(f) if f.fails(decision) => EXIT_INPUT,
+                    _ => EXIT_OK,
+                }
             }
             Err(e) => {
                 eprintln!("error: cannot write the verdict: {e}");
@@ -155,13 +180,10 @@ pub fn run(policy: &Path, claim: &Path) -> i32 {
 }
 
 pub(super) fn read_claim(path: &Path) -> Result<String, String> {
-    let mut bytes = Vec::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read the claim from standard input: {e}"))?;
+    let bytes = if path == Path::new("-") {
+        super::read_stdin("the claim")?
     } else {
-        bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    }
+        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
+    };
     String::from_utf8(bytes).map_err(|_| "the claim is not UTF-8 text".to_string())
 }

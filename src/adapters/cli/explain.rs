@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clause::ExplainFormat;
 
-use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY, WIDTH};
+use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -21,7 +21,7 @@ pub fn run(policy_path: &Path, claim_path: &Path, format: Format) -> i32 {
             return EXIT_POLICY;
         }
         Err(LoadError::Policy(d)) => {
-            eprint!("{}", d.render(WIDTH));
+            eprint!("{}", super::style::render(&d, super::style::Stream::Stderr));
             return EXIT_POLICY;
         }
     };

@@ -7,21 +7,35 @@
 //! syntax errors gets its diagnostics and exit 1; the other files are still done.
 //! `clause fmt -` formats standard input to standard output.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use super::{collect_files, read_source, EXIT_INPUT, EXIT_OK, WIDTH};
+use super::{collect_files, read_source, EXIT_INPUT, EXIT_OK};
 use clause::tools::fmt::format_source;
-use clause::Source;
 
 /// Lines of difference shown for one file under `--check`.
 const DIFF_LINES: usize = 8;
 
-pub fn run(paths: &[PathBuf], check: bool) -> i32 {
+/// What `clause fmt` does with a file whose layout changes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Rewrite it.
+    Write,
+    /// Name it, with its first difference (`--check`).
+    Check,
+    /// Print every change as a unified diff (`--diff`).
+    Diff,
+}
+
+pub fn run(paths: &[PathBuf], mode: Mode) -> i32 {
+    let check = mode != Mode::Write;
     if let [only] = paths {
         if only.as_os_str() == "-" {
-            return stdin(check);
+            return stdin(mode);
         }
+    }
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!("error: `-` (standard input) must be the only path given to `clause fmt`");
+        return super::EXIT_USAGE;
     }
     let (files, mut problems) = collect_files(paths, ".policy");
     let mut changed = 0;
@@ -39,7 +53,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> i32 {
             Err(d) => {
                 broken += 1;
                 eprintln!("error {}", f.display());
-                eprint!("{}", d.render(WIDTH));
+                eprint!("{}", super::style::render(&d, super::style::Stream::Stderr));
                 continue;
             }
         };
@@ -47,7 +61,9 @@ pub fn run(paths: &[PathBuf], check: bool) -> i32 {
             continue;
         }
         changed += 1;
-        if check {
+        if mode == Mode::Diff {
+            out!("{}", unified_diff(&source.name, &source.text, &formatted));
+        } else if check {
             outln!("would reformat {}", f.display());
             out!("{}", first_difference(&source.text, &formatted));
         } else {
@@ -65,7 +81,11 @@ pub fn run(paths: &[PathBuf], check: bool) -> i32 {
     }
     let n = files.len();
     let policies = if n == 1 { "policy" } else { "policies" };
-    if check {
+    if mode == Mode::Diff {
+        eprintln!(
+            "checked {n} {policies}: {changed} would be reformatted, {broken} with syntax errors"
+        );
+    } else if check {
         outln!(
             "checked {n} {policies}: {changed} would be reformatted, {broken} with syntax errors"
         );
@@ -80,23 +100,23 @@ pub fn run(paths: &[PathBuf], check: bool) -> i32 {
 }
 
 /// `clause fmt -`: standard input to standard output (with `--check`, only the verdict).
-fn stdin(check: bool) -> i32 {
-    let mut bytes = Vec::new();
-    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-        eprintln!("error: cannot read standard input: {e}");
-        return EXIT_INPUT;
-    }
-    let Ok(text) = String::from_utf8(bytes) else {
-        eprintln!("error: standard input is not UTF-8 text");
-        return EXIT_INPUT;
+fn stdin(mode: Mode) -> i32 {
+    let source = match read_source(Path::new("-")) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
     };
-    let source = Source::new("<stdin>", text);
     match format_source(&source) {
-        Ok(formatted) if check => {
+        Ok(formatted) if mode != Mode::Write => {
             if formatted == *source.text {
                 EXIT_OK
+            } else if mode == Mode::Diff {
+                out!("{}", unified_diff(&source.name, &source.text, &formatted));
+                EXIT_INPUT
             } else {
-                outln!("would reformat <stdin>");
+                outln!("would reformat {}", source.name);
                 out!("{}", first_difference(&source.text, &formatted));
                 EXIT_INPUT
             }
@@ -106,7 +126,7 @@ fn stdin(check: bool) -> i32 {
             EXIT_OK
         }
         Err(d) => {
-            eprint!("{}", d.render(WIDTH));
+            eprint!("{}", super::style::render(&d, super::style::Stream::Stderr));
             EXIT_INPUT
         }
     }
@@ -133,6 +153,16 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Every change formatting makes to `name`, as a unified diff with three lines
+/// of context (`--- a/NAME`, `+++ b/NAME`), as `git apply` and `patch -p1` read it.
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
 }
 
 /// The first run of lines that differ, as `-` old and `+` new lines.

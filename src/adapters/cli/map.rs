@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clause::{PageMap, Policy};
 
-use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY, WIDTH};
+use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -25,7 +25,7 @@ pub fn run(policy_path: &Path, page: Option<&Path>, format: Format) -> i32 {
             return EXIT_POLICY;
         }
         Err(LoadError::Policy(d)) => {
-            eprint!("{}", d.render(WIDTH));
+            eprint!("{}", super::style::render(&d, super::style::Stream::Stderr));
             return EXIT_POLICY;
         }
     };

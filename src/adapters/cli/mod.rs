@@ -2,23 +2,25 @@
 //!
 //! Exit codes (shared/contract/claim-facts.md): 0 the command did its job; 1 the
 //! input was wrong (an invalid claim, errors in a checked policy); 2 a policy given
-//! to `eval` does not check; 64 a usage error.
+//! to `eval` does not check; 64 a usage error; 74 standard output could not be
+//! written (a closed pipe is not an error: see `output`).
 
-/// `println!` for standard output that does not panic when the reader has gone
-/// away (`clause eval ... | head`): a closed pipe is not worth a crash.
+/// `println!` for standard output: a write error is kept and reported when the
+/// command ends (`output::finish`), and a closed pipe is quiet.
 macro_rules! outln {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
-    }};
+    () => {
+        $crate::adapters::cli::output::write(format_args!(""), true)
+    };
+    ($($arg:tt)*) => {
+        $crate::adapters::cli::output::write(format_args!($($arg)*), true)
+    };
 }
 
-/// `print!` to standard output, tolerating a closed pipe like [`outln!`].
+/// `print!` to standard output, with the error handling of [`outln!`].
 macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stdout().lock(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        $crate::adapters::cli::output::write(format_args!($($arg)*), false)
+    };
 }
 
 mod calendar;
@@ -28,15 +30,18 @@ mod eval;
 mod explain;
 mod fmt;
 mod map;
+pub(crate) mod output;
 mod render;
 mod sarif;
+mod style;
 mod test;
+mod version;
 mod versions;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 use clause::{Diagnostics, Policy, Source};
 
@@ -44,14 +49,20 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_INPUT: i32 = 1;
 pub const EXIT_POLICY: i32 = 2;
 pub const EXIT_USAGE: i32 = 64;
+/// Standard output could not be written (sysexits' `EX_IOERR`).
+pub const EXIT_OUTPUT: i32 = 74;
 
 #[derive(Parser)]
 #[command(
     name = "clause",
-    version,
+    version = version::LONG,
     about = "Check merchants' refund, return and shipping policies and evaluate claims against them"
 )]
 struct Cli {
+    /// The file name a policy read from standard input (`-`) goes by, in
+    /// diagnostics and for finding its clause.toml
+    #[arg(long, global = true, value_name = "NAME")]
+    stdin_filename: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -72,7 +83,7 @@ enum Command {
         /// Lint settings to use instead of the nearest clause.toml
         #[arg(long)]
         config: Option<PathBuf>,
-        /// Also show info-level lint findings (overlapping rules) in the human and github formats
+        /// Also report info-level lint findings (overlapping rules) in the human, github and sarif formats (json always has them)
         #[arg(long)]
         info: bool,
         /// Only check; run no lints
@@ -103,6 +114,10 @@ enum Command {
         /// With --claims: where to write the records (standard output by default)
         #[arg(long, requires = "claims", conflicts_with = "claim")]
         out: Option<PathBuf>,
+        /// With --claim: exit 1 when the decision is this (or, for `review`, needs a
+        /// person or is worse: review, partial, deny); the verdict is printed all the same
+        #[arg(long, value_enum, requires = "claim", conflicts_with = "claims")]
+        fail_on: Option<eval::FailOn>,
         /// With --claims: threads to evaluate on (all cores by default)
         #[arg(long, requires = "claims", conflicts_with = "claim", value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
@@ -156,7 +171,17 @@ enum Command {
         /// Write nothing: list the files that would change and exit 1 if there are any
         #[arg(long)]
         check: bool,
+        /// Write nothing: print every change as a unified diff, and exit 1 if there is any
+        #[arg(long, conflicts_with = "check")]
+        diff: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff, for `man -l -`) to standard output
+    Man,
     /// The merchant's page beside the policy: each sentence with the rules that quote it, and quotes no longer on the page
     Map {
         /// The policy file
@@ -183,6 +208,10 @@ enum Command {
         /// Record new and changed verdict snapshots (refused when CI is set)
         #[arg(long)]
         accept: bool,
+        /// Run only the cases whose name contains this text (coverage and stale
+        /// snapshots are then not reported)
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["accept", "min_coverage"])]
+        filter: Option<String>,
         /// Fail when a policy's rule coverage is below this percentage
         #[arg(long, value_name = "PCT", value_parser = clap::value_parser!(u32).range(0..=100))]
         min_coverage: Option<u32>,
@@ -203,7 +232,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             };
         }
     };
-    match cli.command {
+    if let Some(name) = cli.stdin_filename {
+        let _ = STDIN_NAME.set(name);
+    }
+    let code = dispatch(cli.command);
+    output::finish(code)
+}
+
+fn dispatch(command: Command) -> i32 {
+    match command {
         Command::Check {
             paths,
             format,
@@ -230,11 +267,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             claims,
             out,
             threads,
+            fail_on,
         } => match (claim, claims) {
+            (Some(_), _) if policy.is_dir() && fail_on.is_some() => {
+                eprintln!("error: --fail-on is for one policy file, not a folder of versions");
+                EXIT_USAGE
+            }
             (Some(claim), _) if policy.is_dir() => {
                 versions::run(&policy, policy_name.as_deref(), &claim)
             }
-            (Some(claim), _) => eval::run(&policy, &claim),
+            (Some(claim), _) => eval::run(&policy, &claim, fail_on),
             (None, Some(claims)) => eval::batch(&policy, &claims, out.as_deref(), threads),
             (None, None) => EXIT_USAGE,
         },
@@ -261,7 +303,33 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             examples,
             threads,
         }),
-        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "clause", &mut buf);
+            out!("{}", String::from_utf8_lossy(&buf));
+            EXIT_OK
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                Ok(()) => {
+                    out!("{}", String::from_utf8_lossy(&buf));
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    EXIT_OUTPUT
+                }
+            }
+        }
+        Command::Fmt { paths, check, diff } => fmt::run(
+            &paths,
+            match (check, diff) {
+                (_, true) => fmt::Mode::Diff,
+                (true, false) => fmt::Mode::Check,
+                (false, false) => fmt::Mode::Write,
+            },
+        ),
         Command::Map {
             policy,
             page,
@@ -273,28 +341,67 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             paths,
             format,
             accept,
+            filter,
             min_coverage,
         } => test::run(&test::Options {
             paths,
             format,
             accept,
+            filter,
             min_coverage,
             ci: std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0"),
         }),
     }
 }
 
-/// Reads a policy file into a [`Source`] named by its path as given.
+/// The name of what `-` reads (`--stdin-filename`).
+static STDIN_NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+/// Whether standard input has been read already: it can be read only once.
+static STDIN_READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The name a policy read from standard input goes by: `--stdin-filename`, or `<stdin>`.
+pub(crate) fn stdin_name() -> &'static str {
+    STDIN_NAME.get().map_or("<stdin>", String::as_str)
+}
+
+/// All of standard input, once; `what` names it in errors.
+pub(crate) fn read_stdin(what: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    if STDIN_READ.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return Err(format!(
+            "cannot read {what} from standard input: `-` is given twice, and standard input can be read once"
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {what} from standard input: {e}"))?;
+    Ok(bytes)
+}
+
+/// Reads a policy file into a [`Source`] named by its path as given; `-` reads
+/// standard input, named by `--stdin-filename`.
 pub(crate) fn read_source(path: &Path) -> Result<Source, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))?;
-    Ok(Source::new(path.display().to_string(), text))
+    let (bytes, name) = if path.as_os_str() == "-" {
+        (read_stdin("the policy")?, stdin_name().to_string())
+    } else {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        (bytes, path.display().to_string())
+    };
+    let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
+    Ok(Source::new(name, text))
 }
 
 /// Reads and checks a policy.
 pub(crate) fn load_policy(path: &Path) -> Result<Policy, LoadError> {
-    Policy::load(path).map_err(|e| match e {
+    let loaded = if path.as_os_str() == "-" {
+        let source = read_source(path).map_err(LoadError::Io)?;
+        Policy::from_text(&source.name, &source.text)
+    } else {
+        Policy::load(path)
+    };
+    loaded.map_err(|e| match e {
         clause::LoadError::Io { message, .. } => LoadError::Io(message),
         clause::LoadError::Invalid(d) => LoadError::Policy(*d),
     })
@@ -328,7 +435,10 @@ pub(crate) fn collect_files(paths: &[PathBuf], suffix: &str) -> (Vec<PathBuf>, V
     // Folders already walked, by their real path: a link back up cannot loop.
     let mut walked: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     while let Some(path) = stack.pop() {
-        if path.is_dir() {
+        if path.as_os_str() == "-" {
+            // Standard input, read by whoever reads the file.
+            files.push(path);
+        } else if path.is_dir() {
             if !walked.insert(std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone())) {
                 continue;
             }

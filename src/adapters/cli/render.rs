@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clause::RenderFormat;
 
-use super::{load_policy, LoadError, EXIT_OK, EXIT_POLICY, WIDTH};
+use super::{load_policy, LoadError, EXIT_OK, EXIT_POLICY};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -27,7 +27,7 @@ pub fn run(path: &Path, format: Format) -> i32 {
             EXIT_POLICY
         }
         Err(LoadError::Policy(d)) => {
-            eprint!("{}", d.render(WIDTH));
+            eprint!("{}", super::style::render(&d, super::style::Stream::Stderr));
             EXIT_POLICY
         }
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clause::tools::cases::{run_file, FileReport, SnapshotMode, SnapshotStatus};
 
-use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY, WIDTH};
+use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TestFormat {
@@ -14,10 +14,15 @@ pub enum TestFormat {
     Junit,
 }
 
+/// The version of the JSON this command writes (docs/schema/test.schema.json).
+const FORMAT_VERSION: u32 = 1;
+
 pub struct Options {
     pub paths: Vec<PathBuf>,
     pub format: TestFormat,
     pub accept: bool,
+    /// Run only the cases whose name contains this.
+    pub filter: Option<String>,
     pub min_coverage: Option<u32>,
     /// Running in CI (`CI` set to anything but `false`/`0`): never write a snapshot.
     pub ci: bool,
@@ -43,7 +48,7 @@ pub fn run(opts: &Options) -> i32 {
     let mut named: Vec<PathBuf> = Vec::new();
     let mut policy_broken = false;
     for f in &files {
-        let file = match clause::tools::cases::load(f) {
+        let mut file = match clause::tools::cases::load(f) {
             Ok(c) => c,
             Err(e) => {
                 problems.push(e);
@@ -60,7 +65,7 @@ pub fn run(opts: &Options) -> i32 {
                 continue;
             }
             Err(LoadError::Policy(d)) => {
-                eprint!("{}", d.render(WIDTH));
+                eprint!("{}", super::style::render(&d, super::style::Stream::Stderr));
                 let n = d.items.len();
                 problems.push(format!(
                     "{}: the policy does not check ({n} {})",
@@ -71,15 +76,36 @@ pub fn run(opts: &Options) -> i32 {
                 continue;
             }
         };
+        if let Some(filter) = &opts.filter {
+            file.cases.retain(|c| c.name.contains(filter.as_str()));
+            if file.cases.is_empty() {
+                continue;
+            }
+        }
         match run_file(f, &file, policy.parts().1, mode) {
-            Ok(r) => reports.push(r),
+            Ok(mut r) => {
+                if opts.filter.is_some() {
+                    // The other cases were not run: their snapshots are not stale.
+                    r.stale.clear();
+                }
+                reports.push(r);
+            }
             Err(e) => problems.push(e),
+        }
+    }
+    if let Some(filter) = &opts.filter {
+        if reports.iter().all(|r| r.cases.is_empty()) && problems.is_empty() {
+            problems.push(format!("no case name contains `{filter}`"));
         }
     }
     for p in &problems {
         eprintln!("error: {p}");
     }
-    let untested = untested_policies(&opts.paths, &named);
+    let untested = if opts.filter.is_some() {
+        Vec::new()
+    } else {
+        untested_policies(&opts.paths, &named)
+    };
     let passed: usize = reports.iter().map(FileReport::passed).sum();
     let failed: usize = reports.iter().map(FileReport::failed).sum();
     // Coverage below the minimum, one line per policy (a policy with no cases is at 0%).
@@ -286,6 +312,7 @@ fn json(reports: &[FileReport], s: &Summary<'_>) {
         })
         .collect();
     let out = serde_json::json!({
+        "format_version": FORMAT_VERSION,
         "passed": s.passed,
         "failed": s.failed,
         "files": files,
@@ -296,74 +323,88 @@ fn json(reports: &[FileReport], s: &Summary<'_>) {
     outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
 }
 
+/// The report as JUnit XML (quick-junit, the writer nextest uses), valid
+/// under the Jenkins junit-10 schema: one `testsuite` per cases file (`file`
+/// names it, `time` is how long its cases took), one `testcase` per case; what
+/// is not a case (a file that could not be used, coverage below the minimum) is
+/// a testcase of an extra suite named `clause`, each with a name of its own.
 fn junit(reports: &[FileReport], s: &Summary<'_>) {
-    let extra = s.problems.len() + s.below.len();
-    outln!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-    outln!(
-        "<testsuites name=\"clause test\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
-        s.passed + s.failed + extra,
-        s.failed + s.below.len(),
-        s.problems.len()
-    );
-    if extra > 0 {
-        // What is not a case still shows in the report: unusable files and coverage below the minimum.
-        outln!(
-            "  <testsuite name=\"clause\" tests=\"{extra}\" failures=\"{}\" errors=\"{}\">",
-            s.below.len(),
-            s.problems.len()
-        );
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut report = Report::new("clause test");
+    if !s.problems.is_empty() || !s.below.is_empty() {
+        let mut suite = TestSuite::new("clause");
         for p in s.problems {
-            outln!("    <testcase name=\"{}\" classname=\"clause\">", xml(p));
-            outln!("      <error message=\"{}\"/>", xml(p));
-            outln!("    </testcase>");
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+            status.set_message(xml_text(p));
+            let mut case = TestCase::new(xml_text(p), status);
+            case.set_classname("clause");
+            suite.add_test_case(case);
         }
         for b in s.below {
-            outln!("    <testcase name=\"coverage\" classname=\"clause\">");
-            outln!("      <failure message=\"{}\"/>", xml(b));
-            outln!("    </testcase>");
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status.set_message(xml_text(b));
+            // `coverage POLICY`: one case per policy, so that no two share a name.
+            let policy = b.split(": ").next().unwrap_or(b);
+            let mut case = TestCase::new(xml_text(&format!("coverage {policy}")), status);
+            case.set_classname("clause");
+            suite.add_test_case(case);
         }
-        outln!("  </testsuite>");
+        report.add_test_suite(suite);
     }
     for r in reports {
-        let suite = xml(&r.file.display().to_string());
-        outln!(
-            "  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{}\">",
-            r.cases.len(),
-            r.failed()
-        );
+        let file = xml_text(&r.file.display().to_string());
+        let mut suite = TestSuite::new(file.clone());
+        suite.extra.insert("file".into(), file.clone().into());
+        suite.set_time(r.cases.iter().map(|c| c.duration).sum());
         for c in &r.cases {
-            let name = xml(&c.name);
-            if c.passed {
-                outln!("    <testcase name=\"{name}\" classname=\"{suite}\"/>");
+            let status = if c.passed {
+                TestCaseStatus::success()
             } else {
-                let first = xml(c.problems.first().map_or("", String::as_str));
-                outln!("    <testcase name=\"{name}\" classname=\"{suite}\">");
-                outln!(
-                    "      <failure message=\"{first}\">{}</failure>",
-                    xml(&c.problems.join("\n"))
-                );
-                outln!("    </testcase>");
-            }
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status.set_message(xml_text(c.problems.first().map_or("", String::as_str)));
+                status.set_description(xml_text(&c.problems.join("\n")));
+                status
+            };
+            let mut case = TestCase::new(xml_text(&c.name), status);
+            case.set_classname(file.clone());
+            case.set_time(c.duration);
+            suite.add_test_case(case);
         }
-        outln!("  </testsuite>");
+        report.add_test_suite(suite);
     }
-    outln!("</testsuites>");
+    report.set_time(
+        reports
+            .iter()
+            .flat_map(|r| r.cases.iter().map(|c| c.duration))
+            .sum(),
+    );
+    match report.to_string() {
+        Ok(xml) => out!("{}", without_root_skipped(&xml)),
+        Err(e) => eprintln!("error: cannot write the JUnit report: {e}"),
+    }
 }
 
-/// Text escaped for an XML attribute or element.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            c if (c as u32) < 0x20 && c != '\t' => {}
-            c => out.push(c),
+/// quick-junit writes `skipped="0"` on the root `testsuites` element, which the
+/// junit-10 schema does not allow there (clause never skips a case).
+fn without_root_skipped(xml: &str) -> String {
+    match xml.find("<testsuites ") {
+        Some(at) => {
+            let (head, tail) = xml.split_at(at);
+            format!("{head}{}", tail.replacen(" skipped=\"0\"", "", 1))
         }
+        None => xml.to_string(),
     }
-    out
+}
+
+/// Text as XML 1.0 can hold it: characters it forbids (control characters
+/// other than tab and line ends, U+FFFE, U+FFFF) become U+FFFD, so that one odd
+/// case name cannot make the whole report unreadable.
+fn xml_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }

@@ -333,6 +333,10 @@ impl Decoder<'_> {
                 .unwrap_or_default(),
             ..Claim::default()
         };
+        if c.claim_id.is_empty() && root.get("claim_id").is_some_and(Json::is_string) {
+            // A verdict names its claim: an empty name names none (the schemas say minLength 1).
+            self.err("claim_id", "the claim_id is empty");
+        }
         let order = self.object(root, "order", "order", true);
         let part = self.object(root, "claim", "claim", true);
         c.order = self.order(order);

@@ -129,6 +129,10 @@ pub fn decode_with(text: &str, policy: &Policy, reader: Reader) -> Option<Claim>
             .or(part.filed_at),
         None => part.filed_at,
     };
+    // An empty claim_id is an input error: the careful decoder reports it.
+    if raw.claim_id.is_empty() {
+        return None;
+    }
     let mut claim = Claim {
         claim_id: raw.claim_id.into_owned(),
         as_of,

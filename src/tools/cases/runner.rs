@@ -49,6 +49,10 @@ pub struct CaseReport {
     pub passed: bool,
     pub problems: Vec<String>,
     pub snapshot: SnapshotStatus,
+    /// How long the case took to run (for JUnit's `time`; not part of the JSON,
+    /// which stays the same from run to run).
+    #[serde(skip)]
+    pub duration: std::time::Duration,
 }
 
 /// A rule or an exception, and whether any case reached it.
@@ -151,6 +155,7 @@ pub fn run_file(
     let mut current = BTreeMap::new();
     let mut reports = Vec::new();
     for case in &file.cases {
+        let started = std::time::Instant::now();
         let (out, snapshot_value) = run_case(policy, case, &mut trace);
         let mut problems = out;
         let mut status = SnapshotStatus::None;
@@ -198,6 +203,7 @@ pub fn run_file(
             passed: problems.is_empty(),
             problems,
             snapshot: status,
+            duration: started.elapsed(),
         });
     }
     let mut wrote = Vec::new();
@@ -257,6 +263,7 @@ pub fn run_cases(file: &CaseFile, policy: &Policy) -> CasesReport {
         .cases
         .iter()
         .map(|case| {
+            let started = std::time::Instant::now();
             let outcome = super::run_traced(policy, case, &mut trace);
             let report = CaseReport {
                 name: case.name.clone(),
@@ -264,6 +271,7 @@ pub fn run_cases(file: &CaseFile, policy: &Policy) -> CasesReport {
                 passed: outcome.problems.is_empty(),
                 problems: outcome.problems.clone(),
                 snapshot: SnapshotStatus::None,
+                duration: started.elapsed(),
             };
             (report, outcome)
         })

@@ -22,8 +22,12 @@ pub(super) struct Explanation {
     pub(super) what_would_change: Option<String>,
 }
 
+/// The version of `--format json` (docs/schema/explain.schema.json).
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
 #[derive(Serialize)]
 pub(super) struct JsonOut<'a> {
+    format_version: u32,
     decision: Decision,
     summary: &'a str,
     sentences: Vec<String>,
@@ -133,6 +137,7 @@ impl Explanation {
 
     pub(super) fn json(&self) -> String {
         let out = JsonOut {
+            format_version: JSON_FORMAT_VERSION,
             decision: self.decision,
             summary: &self.summary,
             sentences: self.sentences(),
