@@ -9,6 +9,7 @@
 )]
 
 mod suite {
+    pub mod boundaries;
     pub mod cases;
     pub mod cli;
     pub mod contract;

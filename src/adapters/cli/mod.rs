@@ -21,6 +21,7 @@ macro_rules! out {
     }};
 }
 
+mod cases;
 mod check;
 mod diff;
 mod eval;
@@ -144,6 +145,24 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Draft cases for a policy: --boundaries (each side of every window, day, amount and weight edge, with today's verdict) or --new (a starting cases file)
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["boundaries", "new"])))]
+    Cases {
+        /// The policy file
+        policy: PathBuf,
+        /// Print draft boundary cases as a cases file (JSON) to review
+        #[arg(long)]
+        boundaries: bool,
+        /// Write POLICY's cases file (NAME.cases.json beside it) with one filled-in claim
+        #[arg(long)]
+        new: bool,
+        /// With --boundaries: the claim to start from (default: the first case of the cases file beside the policy)
+        #[arg(long, requires = "boundaries")]
+        claim: Option<PathBuf>,
+        /// With --boundaries: output format
+        #[arg(long, value_enum, default_value_t = cases::Format::Json, requires = "boundaries")]
+        format: cases::Format,
+    },
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -228,6 +247,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             threads,
         }),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Cases {
+            policy,
+            boundaries,
+            new,
+            claim,
+            format,
+        } => {
+            if new && !boundaries {
+                cases::new(&policy)
+            } else {
+                cases::boundaries(&policy, claim.as_deref(), format)
+            }
+        }
         Command::Test {
             paths,
             format,
