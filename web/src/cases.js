@@ -56,44 +56,35 @@ export function download(filename, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/// Shows the report of POST /v1/cases/run.
+/// Shows the report of POST /v1/cases/run: each case passing or failing, and rule coverage.
 export function renderRun(out, report) {
   out.replaceChildren();
-  const results = report.cases || report.results || [];
-  const passed = results.filter((r) => r.passed ?? r.ok ?? r.status === "pass").length;
-  out.append(
-    el("p", { class: "summary", "data-testid": "cases-summary", text: `${passed} passed, ${results.length - passed} failed` }),
-  );
+  const results = report.cases || [];
+  const passed = report.passed ?? results.filter((r) => r.passed).length;
+  const failed = report.failed ?? results.length - passed;
+  out.append(el("p", { class: "summary", "data-testid": "cases-summary", text: `${passed} passed, ${failed} failed` }));
   out.append(
     table(
       "Cases",
       ["Case", "Result", "Decision", "What differs"],
-      results.map((r) => {
-        const ok = r.passed ?? r.ok ?? r.status === "pass";
-        return [
-          r.name,
-          el("span", { class: ok ? "pass" : "fail", text: ok ? "pass" : "fail" }),
-          r.decision || r.verdict?.decision || (r.error ? "error" : ""),
-          (r.problems || []).join("; ") || r.error || "",
-        ];
-      }),
+      results.map((r) => [
+        r.name,
+        el("span", { class: r.passed ? "pass" : "fail", text: r.passed ? "pass" : "fail" }),
+        r.verdict?.decision || (r.error ? "refused" : ""),
+        (r.problems || []).join("; ") || r.error || "",
+      ]),
     ),
   );
-  const cov = report.coverage;
-  if (cov) {
-    const rules = cov.rules || cov.items || [];
-    const covered = rules.filter((r) => r.covered ?? (r.cases ?? r.hits ?? 0) > 0).length;
-    const pct = cov.percent ?? (rules.length ? Math.round((100 * covered) / rules.length) : 100);
-    out.append(el("h3", { text: `Rule coverage: ${pct}%` }));
-    if (rules.length) {
-      out.append(
-        table(
-          "Which rules the cases decide with",
-          ["Rule", "Covered by"],
-          rules.map((r) => [r.rule || r.name, (r.covered ?? (r.cases ?? r.hits ?? 0) > 0) ? (Array.isArray(r.cases) ? r.cases.join(", ") : String(r.cases ?? r.hits ?? "yes")) : el("span", { class: "fail", text: "no case" })]),
-        ),
-      );
-    }
+  const items = [...(report.rules || []), ...(report.exceptions || [])];
+  out.append(el("h3", { "data-testid": "coverage", text: `Rule coverage: ${report.coverage_percent ?? 0}%` }));
+  if (items.length) {
+    out.append(
+      table(
+        "Rules and exceptions the cases reach",
+        ["Rule", "Where", "Reached"],
+        items.map((r) => [r.name, r.location, r.covered ? el("span", { class: "pass", text: "yes" }) : el("span", { class: "fail", text: "no case" })]),
+      ),
+    );
   }
 }
 

@@ -35,8 +35,8 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
   const events = (timeline.events || []).map((e) => ({ ...e, day: dayOf(e.at, timeZone) })).filter((e) => e.day);
   const windows = (timeline.windows || [])
     .map((w) => ({ ...w, startDay: dayOf(w.start, timeZone), endDay: dayOf(w.end, timeZone) }))
-    .filter((w) => w.startDay && w.endDay);
-  const days = [...events.map((e) => e.day), ...windows.flatMap((w) => [w.startDay, w.endDay])];
+    .filter((w) => w.endDay);
+  const days = [...events.map((e) => e.day), ...windows.flatMap((w) => (w.startDay ? [w.startDay, w.endDay] : [w.endDay]))];
   if (!days.length) {
     panel.append(el("p", { class: "hint", text: "The claim has no dated events to draw." }));
     return;
@@ -66,7 +66,7 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
     svg(
       "desc",
       { id: "timeline-desc" },
-      windows.map((w) => `${w.name} from ${w.startDay} to ${w.endDay}`).join("; ") || "No window applies.",
+      windows.map((w) => `${w.name} ${w.startDay ? `from ${w.startDay} ` : ""}to ${w.endDay}`).join("; ") || "No window applies.",
     ),
   );
 
@@ -109,11 +109,11 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
   const deadlineNames = new Set((verdict?.deadlines || []).map((d) => d.name));
   windows.forEach((w, i) => {
     const y = headerH + eventsH + i * rowH;
-    const x0 = x(w.startDay);
+    const x0 = w.startDay ? x(w.startDay) : left;
     const x1 = x(w.endDay) + dayW;
     const g = svg("g", { class: `window${deadlineNames.has(w.name) ? " deadline" : ""}`, "data-window": w.name });
     g.append(svg("text", { x: 8, y: y + 14, class: "label" }, w.name));
-    g.append(svg("text", { x: 8, y: y + 27, class: "span" }, w.span || `${w.from || ""}`.trim()));
+    g.append(svg("text", { x: 8, y: y + 27, class: "span" }, w.from ? `from ${w.from}` : w.unit || ""));
     const bar = svg("rect", { x: x0, y: y + 4, width: Math.max(2, x1 - x0), height: 14, rx: 3, class: "bar" });
     bar.append(svg("title", {}, `${w.name}: ${w.startDay} to ${w.endDay}${w.calendar ? ` (${w.calendar})` : ""}`));
     g.append(bar);
@@ -145,7 +145,7 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
     table(
       "Windows",
       ["Window", "From", "First day", "Last day", "Counted in"],
-      windows.map((w) => [w.name, w.from || "", w.startDay, w.endDay, w.calendar || w.unit || ""]),
+      windows.map((w) => [w.name, w.from || "", w.startDay || "(no start)", w.endDay, w.calendar ? `${w.unit}, ${w.calendar} holidays` : w.unit || ""]),
     ),
   );
 }

@@ -79,7 +79,15 @@ export function renderError(panel, err) {
   if (p.detail) box.append(el("p", { text: p.detail }));
   const errors = p.errors || p.diagnostics;
   if (Array.isArray(errors)) {
-    box.append(el("ul", {}, ...errors.map((e) => el("li", { text: e.message || e.detail || JSON.stringify(e) }))));
+    box.append(
+      el(
+        "ul",
+        {},
+        ...errors.map((e) =>
+          el("li", {}, e.path ? el("code", { text: e.path }) : null, e.path ? ": " : null, e.message || e.detail || JSON.stringify(e)),
+        ),
+      ),
+    );
   }
   if (p.path || p.pointer) box.append(el("p", {}, "At ", el("code", { text: p.path || p.pointer })));
   panel.append(box);
