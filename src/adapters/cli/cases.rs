@@ -47,7 +47,7 @@ pub fn boundaries(policy_path: &Path, claim: Option<&Path>, format: Format) -> i
             return EXIT_INPUT;
         }
     };
-    let drafts = match clause::tools::cases::boundaries::boundary_cases(&policy, &base) {
+    let drafts = match clause::tools::cases::boundaries::boundary_cases(policy.parts().1, &base) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
@@ -137,11 +137,11 @@ pub fn new(policy_path: &Path) -> i32 {
         return EXIT_INPUT;
     }
     // The one clock read: the starting claim is filed today in the policy's time zone.
-    let today = chrono::Utc::now()
-        .with_timezone(&policy.timezone)
-        .date_naive();
-    let (file, refused) =
-        clause::tools::cases::starter::starter_cases(&policy, &file_name(policy_path), today);
+    let (file, refused) = clause::tools::cases::starter::starter_cases(
+        policy.parts().1,
+        &file_name(policy_path),
+        chrono::Utc::now(),
+    );
     let text = format!(
         "{}\n",
         serde_json::to_string_pretty(&file).unwrap_or_default()

@@ -35,11 +35,11 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::ast::CompareOp;
+use crate::language::check::ir::Policy;
 use crate::language::check::ir::{IExpr, WindowShape};
 use crate::language::check::vocab::{path_of, FactRef};
 use crate::language::eval::verdict::Ends;
 use crate::language::money::grams_per;
-use crate::Policy;
 
 use super::{expectations, set_path};
 

@@ -5,16 +5,16 @@
 //! The claim is built from the policy's own declarations: its currency, its time
 //! zone, the kind its first rule block decides, and a value of the declared type
 //! for every custom fact. Its dates are counted back from `today`, which the
-//! caller supplies (the library reads no clock): ordered 14 days before, invoiced
-//! the same day, shipped the next, delivered 10 days before, filed `today` at noon
-//! in the policy's time zone.
+//! day of `now` in the policy's time zone (the caller supplies `now`: the library
+//! reads no clock): ordered 14 days before, invoiced the same day, shipped the
+//! next, delivered 10 days before, filed today at noon.
 
-use chrono::{Duration, NaiveDate, TimeZone as _};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone as _, Utc};
 use serde_json::{json, Map, Value};
 
+use crate::language::check::ir::Policy;
 use crate::language::check::types::Ty;
 use crate::language::eval::verdict::Ends;
-use crate::Policy;
 
 use super::expectations;
 
@@ -24,8 +24,9 @@ use super::expectations;
 pub fn starter_cases(
     policy: &Policy,
     policy_file: &str,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> (Value, Option<String>) {
+    let today = now.with_timezone(&policy.timezone).date_naive();
     let base = starter_claim(policy, today);
     let verdict = crate::language::eval::facts::decode_value(&base, policy)
         .and_then(|c| crate::language::eval::evaluate(policy, &c))
