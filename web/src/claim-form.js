@@ -123,7 +123,8 @@ export class ClaimForm {
   }
 
   render() {
-    const focused = document.activeElement && this.form.contains(document.activeElement) ? document.activeElement.id : null;
+    const active = document.activeElement;
+    const focused = active && this.form.contains(active) ? active.getAttribute("data-path") || active.textContent : null;
     this.form.replaceChildren();
     const root = this.schema;
     const tz = el("p", { class: "hint", text: `Dates and times are read in the policy's time zone, ${this.settings.timezone}; amounts default to ${this.settings.currency}.` });
@@ -136,7 +137,12 @@ export class ClaimForm {
       }
       this.form.append(this.field(prop, [key], key, required));
     }
-    if (focused) document.getElementById(focused)?.focus();
+    if (focused) {
+      const again = [...this.form.querySelectorAll("[data-path], button")].find(
+        (e) => e.getAttribute("data-path") === focused || (e.tagName === "BUTTON" && e.textContent === focused),
+      );
+      (again || this.form.querySelector("button"))?.focus();
+    }
   }
 
   field(prop, path, key, required) {

@@ -194,10 +194,10 @@ export function createEditor(parent, { onChecked, onChange }) {
     },
     lastCheck: () => lastCheck,
     /// Marks the quoted sentence of the deciding rule and scrolls to it.
-    markRule(name) {
+    markRule(name, scroll = false) {
       const ranges = name ? ruleQuoteRanges(view.state.doc.toString(), name) : [];
       const effects = [setDeciding.of(ranges)];
-      if (ranges.length) effects.push(EditorView.scrollIntoView(ranges[0].from, { y: "center" }));
+      if (scroll && ranges.length) effects.push(EditorView.scrollIntoView(ranges[0].from, { y: "center" }));
       view.dispatch({ effects });
       return ranges.length;
     },

@@ -19,6 +19,9 @@ const state = {
   checkOk: false,
   lastResult: null,
   evalSeq: 0,
+  // Whether the next verdict scrolls the editor to its deciding rule: after a
+  // claim or policy is loaded or the claim changes, not while the policy is typed.
+  scrollToRule: true,
   settingsKey: "",
 };
 
@@ -48,7 +51,7 @@ const editor = createEditor($("editor"), {
     );
     showDiagnostics(text, list);
     syncSettings(text);
-    if (state.checkOk) scheduleEvaluate();
+    if (state.checkOk) scheduleEvaluate(false);
   },
 });
 
@@ -135,8 +138,9 @@ $("new-claim-btn").addEventListener("click", () => showClaim(blankClaim(policySe
 // ---------------------------------------------------------------- evaluation
 
 let evalTimer = null;
-function scheduleEvaluate() {
+function scheduleEvaluate(scroll = true) {
   clearTimeout(evalTimer);
+  state.scrollToRule = state.scrollToRule || scroll;
   evalTimer = setTimeout(evaluate, 300);
 }
 
@@ -148,10 +152,11 @@ async function evaluate() {
     const result = await post("/v1/evaluate", { policy, claim });
     if (seq !== state.evalSeq) return;
     state.lastResult = { result, claim: structuredClone(claim) };
-    renderVerdict($("verdict-panel"), result, { onShowRule: (r) => editor.markRule(r) });
+    renderVerdict($("verdict-panel"), result, { onShowRule: (r) => editor.markRule(r, true) });
     renderTimeline($("timeline-panel"), result.timeline, result.verdict, policySettings(policy).timezone);
     const rule = result.verdict?.because?.[0]?.rule;
-    editor.markRule(rule);
+    editor.markRule(rule, state.scrollToRule);
+    state.scrollToRule = false;
   } catch (err) {
     if (seq !== state.evalSeq) return;
     state.lastResult = null;
@@ -161,6 +166,7 @@ async function evaluate() {
 }
 $("evaluate-btn").addEventListener("click", () => {
   clearTimeout(evalTimer);
+  state.scrollToRule = true;
   evaluate();
 });
 

@@ -45,7 +45,9 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
   const last = Math.max(...days.map(toMs)) + 2 * DAY;
   const count = Math.round((last - first) / DAY) + 1;
   const left = 150;
-  const dayW = Math.max(4, Math.min(28, 760 / count));
+  // Fit the calendar to the panel's width (the panel may be hidden while it is drawn).
+  const avail = Math.max(420, (panel.closest(".panel")?.clientWidth || 900) - 40);
+  const dayW = Math.max(4, Math.min(28, (avail - left - 20) / count));
   const width = left + count * dayW + 20;
   const headerH = 38;
   const eventsH = 22 + events.length * 16;
@@ -85,7 +87,7 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
       root.append(svg("rect", { x: cx, y: headerH - 14, width: dayW, height: height - headerH + 14, class: "weekend" }));
     }
     const dom = Number(day.slice(8));
-    if (dom === 1 || i === 0) {
+    if (dom === 1 || (i === 0 && dom < 25)) {
       root.append(svg("text", { x: cx + 1, y: 12, class: "month" }, day.slice(0, 7)));
     }
     if (dayW >= 14 || dom % 7 === 1) {

@@ -12,7 +12,7 @@ export function renderVerdict(panel, result, { onShowRule }) {
     { class: `decision decision-${decision}`, "data-testid": "decision" },
     el("span", { class: "badge", text: decision }),
     v.remedy ? el("span", { text: ` ${v.remedy.replace(/_/g, " ")}` }) : null,
-    v.refund ? el("span", { class: "refund", text: ` · refund ${money(v.refund)}` }) : null,
+    v.refund ? el("span", { class: "refund", text: ` · ${money(v.refund)} back to the customer` }) : null,
   );
   panel.append(head);
 
