@@ -36,10 +36,11 @@ pub mod language;
 #[doc(hidden)]
 pub mod tools;
 
+pub use api::version_of;
 pub use api::{
     check_text, diff, format, Change, CheckOptions, CheckReport, ClaimError, ClaimProblem,
     ExplainFormat, Finding, Label, LoadError, Policy, PolicySet, RenderFormat, Severity,
-    StreamSummary,
+    StreamSummary, Timeline,
 };
 pub use language::eval::verdict::{
     Because, Deadline, Decision, Deduction, Ends, Fee, ItemVerdict, MoneyOut, Verdict,

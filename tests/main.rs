@@ -22,5 +22,6 @@ mod suite {
     pub mod properties;
     pub mod runner;
     pub mod semantics;
+    pub mod serve;
     pub mod support;
 }

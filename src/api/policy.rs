@@ -17,6 +17,7 @@ use crate::{Diagnostics, Source, Verdict};
 pub use crate::tools::batch::Summary as StreamSummary;
 pub use crate::tools::explain::ExplainFormat;
 pub use crate::tools::render::RenderFormat;
+pub use crate::tools::timeline::Timeline;
 
 /// A policy that has been read and checked: ready to evaluate claims.
 ///
@@ -207,6 +208,26 @@ impl Policy {
         ))
     }
 
+    /// The claim's events and the policy's windows resolved for it, by the
+    /// evaluator's own window arithmetic (so a picture drawn from it agrees with
+    /// the verdict's deadlines), with the calendar's holidays and weekend around
+    /// them: what the playground draws beside a verdict.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let claim = std::fs::read_to_string("tests/data/imicro-claim.json")?;
+    /// let timeline = policy.timeline(&claim)?;
+    /// let window = &timeline.windows[0];
+    /// assert_eq!((window.name.as_str(), window.end.as_str()), ("return_window", "2023-10-01"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn timeline(&self, claim: &str) -> Result<Timeline, ClaimError> {
+        let ir = &self.inner.ir;
+        let decoded = crate::language::eval::decode_fast_or_careful(claim, ir)
+            .map_err(ClaimError::from_internal)?;
+        crate::tools::timeline::timeline(ir, &decoded).map_err(ClaimError::from_internal)
+    }
+
     /// The customer-facing page, generated from the policy.
     ///
     /// ```
@@ -256,7 +277,15 @@ pub fn format(file_name: &str, text: &str) -> Result<String, LoadError> {
         .map_err(|d| LoadError::Invalid(Box::new(d)))
 }
 
-fn version_of(text: &str) -> String {
+/// The version [`Policy::version`] gives a text, without checking it: a server
+/// uses it to notice that a file changed, and to name a text that was refused.
+///
+/// ```
+/// let policy = clause::Policy::load("policies/imicro.policy")?;
+/// assert_eq!(clause::version_of(policy.text()), policy.version());
+/// # Ok::<(), clause::LoadError>(())
+/// ```
+pub fn version_of(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     let mut out = String::from("sha256:");
     for b in digest.iter().take(8) {

@@ -1,6 +1,7 @@
 //! The tools built on the language core: the analysis ([`lint`]), the formatter
 //! ([`fmt`]), explanations and pages for people ([`explain`], [`render`]), policy
-//! changes ([`diff`]), cases files ([`cases`]) and batch evaluation ([`batch`]).
+//! changes ([`diff`]), cases files ([`cases`]), batch evaluation ([`batch`]) and a
+//! claim's timeline ([`timeline`]).
 
 pub mod batch;
 pub mod cases;
@@ -9,3 +10,4 @@ pub mod explain;
 pub mod fmt;
 pub mod lint;
 pub mod render;
+pub mod timeline;

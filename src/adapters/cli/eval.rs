@@ -103,7 +103,16 @@ pub fn run(policy: &Path, claim: &Path) -> i32 {
             return EXIT_INPUT;
         }
     };
-    match policy.evaluate(&text) {
+    // The verdict names the version of the policy that decided it, as the
+    // server's verdicts do, so that an audit can replay it.
+    let verdict = policy.evaluate(&text).map(|v| {
+        let mut json = serde_json::to_value(&v).unwrap_or_default();
+        if let Some(fields) = json.as_object_mut() {
+            fields.insert("policy_version".into(), policy.version().into());
+        }
+        json
+    });
+    match verdict {
         Ok(v) => match serde_json::to_string_pretty(&v) {
             Ok(s) => {
                 outln!("{s}");

@@ -163,6 +163,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cases::Format::Json, requires = "boundaries")]
         format: cases::Format,
     },
+    /// Serve verdicts over HTTP for every policy in a directory (docs/server.md)
+    Serve(crate::adapters::serve::Args),
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -260,6 +262,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 cases::boundaries(&policy, claim.as_deref(), format)
             }
         }
+        Command::Serve(args) => crate::adapters::serve::run(args),
         Command::Test {
             paths,
             format,

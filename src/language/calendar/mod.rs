@@ -70,6 +70,46 @@ impl Calendar {
         }
     }
 
+    /// The weekend days, ISO numbered (Monday 1 to Sunday 7).
+    pub fn weekend_days(&self) -> Vec<u32> {
+        (1..=7)
+            .zip(self.weekend.iter())
+            .filter(|(_, off)| **off)
+            .map(|(n, _)| n)
+            .collect()
+    }
+
+    /// The holidays from `first` to `last` (inclusive), with their names when a
+    /// bundled list gives one.
+    pub fn holidays_between(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Vec<(NaiveDate, Option<&'static str>)> {
+        let from = self.holidays.partition_point(|d| *d < first);
+        let to = self.holidays.partition_point(|d| *d <= last);
+        self.holidays
+            .get(from..to.max(from))
+            .unwrap_or_default()
+            .iter()
+            .map(|d| {
+                let name = match self.covered {
+                    Some((_, _, "KR")) => kr_holidays::HOLIDAYS
+                        .iter()
+                        .find(|(y, m, day, _)| NaiveDate::from_ymd_opt(*y, *m, *day) == Some(*d))
+                        .map(|h| h.3),
+                    _ => None,
+                };
+                (*d, name)
+            })
+            .collect()
+    }
+
+    /// The bundled holiday list the calendar uses, if any (`KR`).
+    pub fn bundled_list(&self) -> Option<&'static str> {
+        self.covered.map(|c| c.2)
+    }
+
     /// Whether every weekday is weekend (such a calendar has no business days).
     pub fn all_weekend(&self) -> bool {
         self.weekend.iter().all(|w| *w)

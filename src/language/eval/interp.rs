@@ -556,6 +556,45 @@ impl<'p, 'c> Interp<'p, 'c> {
         }
     }
 
+    /// A window resolved for this claim, as the evaluator uses it: its first
+    /// day or instant (`None` for a window that only has an end) and its last,
+    /// instants in the policy's time zone; `None` when its anchor event is not set.
+    pub fn window_bounds(
+        &mut self,
+        w: usize,
+    ) -> Result<Option<(Option<super::verdict::Ends>, super::verdict::Ends)>, EvalError> {
+        use super::verdict::Ends;
+        let tz = self.policy.timezone;
+        Ok(self.window(w)?.map(|span| match span {
+            Span::Days { start, end } => (start.map(Ends::Day), Ends::Day(end)),
+            Span::Instants { start, end } => (
+                Some(Ends::Instant(start.with_timezone(&tz).fixed_offset())),
+                Ends::Instant(end.with_timezone(&tz).fixed_offset()),
+            ),
+        }))
+    }
+
+    /// The event a window counts from for this claim: the first of its anchors
+    /// that the claim sets (`None` for a window with fixed dates).
+    pub fn window_anchor(&self, w: usize) -> Option<FactRef> {
+        let anchors = match &self.policy.windows.get(w)?.shape {
+            WindowShape::From { anchor, .. } | WindowShape::UntilEvent(anchor) => anchor,
+            WindowShape::Until(_) | WindowShape::Between(..) => return None,
+        };
+        anchors
+            .iter()
+            .copied()
+            .find(|a| matches!(self.fact(*a), Value::Time(_)))
+    }
+
+    /// The moment of an event fact, when the claim sets it.
+    pub fn moment(&self, f: FactRef) -> Option<Moment> {
+        match self.fact(f) {
+            Value::Time(m) => Some(m),
+            _ => None,
+        }
+    }
+
     /// The last moment of a window, as the verdict reports it; `None` when it has no start.
     pub fn deadline(&mut self, w: usize) -> Result<Option<super::verdict::Ends>, EvalError> {
         use super::verdict::Ends;

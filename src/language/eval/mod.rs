@@ -112,6 +112,52 @@ pub fn evaluate_traced(
     evaluate_inner(policy, claim, Some(trace)).map_err(|e| claim_error(e, claim))
 }
 
+/// A window resolved for one claim (see [`resolve_windows`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedWindow {
+    /// The window's position in `Policy::windows`.
+    pub index: usize,
+    /// The event it counts from, for a window that counts from one.
+    pub anchor: Option<crate::language::check::vocab::FactRef>,
+    /// Its first day or instant; `None` for a window that only has an end.
+    pub start: Option<Ends>,
+    /// Its last day (inclusive) or instant: what a verdict's deadline says.
+    pub end: Ends,
+}
+
+/// Every window of the policy resolved for a claim, by the evaluator's own
+/// window arithmetic (anchors, business days, extensions, roll-forward), so a
+/// picture drawn from it agrees with the verdict. A window whose anchor event
+/// the claim does not set is left out. Extensions whose conditions read an
+/// item's facts are judged for the first claimed item.
+pub fn resolve_windows(policy: &Policy, claim: &Claim) -> Result<Vec<ResolvedWindow>, ClaimErrors> {
+    let mut interp = Interp::new(policy, claim, claim.claimed.first().copied());
+    let mut out = Vec::new();
+    for index in 0..policy.windows.len() {
+        let bounds = interp
+            .window_bounds(index)
+            .map_err(|e| claim_error(e, claim))?;
+        if let Some((start, end)) = bounds {
+            out.push(ResolvedWindow {
+                index,
+                anchor: interp.window_anchor(index),
+                start,
+                end,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The moment of an event fact (`order.delivered_at`, ...) in a decoded claim.
+pub fn event(
+    policy: &Policy,
+    claim: &Claim,
+    fact: crate::language::check::vocab::FactRef,
+) -> Option<facts::Moment> {
+    Interp::new(policy, claim, None).moment(fact)
+}
+
 /// What an evaluation went through. A rule is named by its block's position in
 /// the policy and its own in the block (the `otherwise` rule comes after the
 /// others); an exception also by its position among the rule's `unless`es.

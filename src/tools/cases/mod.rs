@@ -41,8 +41,8 @@ pub mod boundaries;
 mod runner;
 pub mod starter;
 pub use runner::{
-    diff, run_file, snapshot_path, CaseReport, CoverItem, Coverage, FileReport, SnapshotMode,
-    SnapshotStatus,
+    diff, run_cases, run_file, snapshot_path, CaseReport, CasesReport, CoverItem, Coverage,
+    FileReport, SnapshotMode, SnapshotStatus,
 };
 
 /// One case, ready to run.
@@ -79,6 +79,13 @@ pub fn load(path: &Path) -> Result<CaseFile, String> {
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let json: Value = serde_json::from_str(&text)
         .map_err(|e| format!("{}: not valid JSON: {e}", path.display()))?;
+    parse(&json, &path.display().to_string())
+}
+
+/// Reads a cases file's JSON (as [`load`] does for a file); `name` is what
+/// error messages call it.
+pub fn parse(json: &Value, name: &str) -> Result<CaseFile, String> {
+    let path = std::path::Path::new(name);
     let policy = json
         .get("policy")
         .and_then(Value::as_str)

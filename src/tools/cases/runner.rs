@@ -247,6 +247,40 @@ pub fn run_file(
     })
 }
 
+/// Every case of a file with its outcome, and the rule coverage: what
+/// [`run_file`] reports, without snapshots (for a cases file that is not on
+/// disk, such as one sent to the server). A case's snapshot is not compared:
+/// only its expectations decide whether it passes.
+pub fn run_cases(file: &CaseFile, policy: &Policy) -> CasesReport {
+    let mut trace = Trace::default();
+    let cases = file
+        .cases
+        .iter()
+        .map(|case| {
+            let outcome = super::run_traced(policy, case, &mut trace);
+            let report = CaseReport {
+                name: case.name.clone(),
+                text: case.text.clone(),
+                passed: outcome.problems.is_empty(),
+                problems: outcome.problems.clone(),
+                snapshot: SnapshotStatus::None,
+            };
+            (report, outcome)
+        })
+        .collect();
+    CasesReport {
+        cases,
+        coverage: coverage(policy, &trace),
+    }
+}
+
+/// What [`run_cases`] found.
+#[derive(Debug, Clone)]
+pub struct CasesReport {
+    pub cases: Vec<(CaseReport, super::Outcome)>,
+    pub coverage: Coverage,
+}
+
 /// Runs one case: its problems, and the value its snapshot holds.
 fn run_case(policy: &Policy, case: &Case, trace: &mut Trace) -> (Vec<String>, Value) {
     let out = super::run_traced(policy, case, trace);

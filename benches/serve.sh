@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Load test of `clause serve` on loopback, bounded in time.
+#
+# Usage: benches/serve.sh [SECONDS] [CLAIMS]
+#   SECONDS  length of each wrk run (default 10)
+#   CLAIMS   claims in the batch file (default 100000)
+# Needs: wrk (Debian: apt-get install wrk), curl, python3, and the release
+# binary (cargo build --release; or CLAUSE_BIN=path).
+#
+# Prints, for concurrency 1, 16 and 64 (wrk, 2 threads, keep-alive):
+#   - one-claim evaluation: POST /v1/policies/imicro/evaluate with
+#     tests/data/imicro-claim.json;
+#   - a trivial endpoint of the same server: GET /healthz (the HTTP stack's ceiling);
+# requests/s, p50 and p99 latency and errors (non-2xx answers and socket errors);
+# then batch throughput: the same CLAIMS-line NDJSON file through
+# POST .../evaluate (application/x-ndjson, streamed by curl) against
+# `clause eval --claims` on it, in claims/s.
+#
+# Targets (issue 15): one-claim evaluation at >= 70% of the trivial endpoint's
+# requests/s; p99 under 5 ms at concurrency 16; 0 errors; batch over HTTP at
+# >= 50% of the CLI's claims/s. wrk runs on the same machine as the server and
+# takes part of its CPU: on 2 cores the figures are a floor, not a ceiling.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-10}
+CLAIMS=${2:-100000}
+export CLAUSE_BIN=${CLAUSE_BIN:-target/release/clause}
+command -v wrk >/dev/null || { echo "serve.sh: needs wrk (apt-get install wrk)" >&2; exit 2; }
+[ -x "$CLAUSE_BIN" ] || { echo "serve.sh: no $CLAUSE_BIN (cargo build --release)" >&2; exit 2; }
+source .ci/lib/serve.bash
+work=$(mktemp -d)
+SERVER_PID=
+trap 'stop_server "$SERVER_PID"; rm -rf "$work"' EXIT
+SERVER_LOG=$work/server.log start_server policies --reload-interval 0 --max-concurrency 4096
+
+# wrk's summary line: requests, errors, duration (µs), p50 and p99 (µs).
+report='done = function(s, latency, r)
+  local e = s.errors.connect + s.errors.read + s.errors.write + s.errors.status + s.errors.timeout
+  io.write(string.format("RESULT %d %d %d %d %d\n", s.requests, e, s.duration,
+    latency:percentile(50), latency:percentile(99)))
+end'
+cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = assert(io.open("tests/data/imicro-claim.json"))
+wrk.body = f:read("*a")
+f:close()
+$report
+LUA
+echo "$report" >"$work/get.lua"
+
+run() { # NAME PATH SCRIPT CONCURRENCY
+    local threads=2
+    [ "$4" -lt 2 ] && threads=1
+    wrk -t"$threads" -c"$4" -d"${SECONDS_PER_RUN}s" -s "$3" "$SERVER_URL$2" 2>&1 \
+        | awk -v name="$1" -v c="$4" '/^RESULT/ {
+            printf "%-22s c=%-3d %9.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d\n",
+                name, c, $2 / ($4 / 1e6), $5 / 1000, $6 / 1000, $3
+            split(name, word, " ")
+            print word[1], c, $2 / ($4 / 1e6), $6 / 1000, $3 > "/dev/stderr" }' 2>>"$work/figures"
+}
+
+echo "clause serve on $SERVER_URL ($(nproc) cores), wrk ${SECONDS_PER_RUN} s per run"
+for c in 1 16 64; do
+    run "evaluate (one claim)" /v1/policies/imicro/evaluate "$work/post.lua" "$c"
+    run "healthz (trivial)" /healthz "$work/get.lua" "$c"
+done
+
+python3 - "$CLAIMS" "$work/claims.jsonl" <<'PY'
+import json, sys
+n, path = int(sys.argv[1]), sys.argv[2]
+claim = json.load(open("tests/data/imicro-claim.json"))
+with open(path, "w") as f:
+    for i in range(n):
+        claim["claim_id"] = f"C-{i}"
+        f.write(json.dumps(claim, separators=(",", ":")) + "\n")
+PY
+bytes=$(wc -c <"$work/claims.jsonl")
+t0=$(date +%s%N)
+"$CLAUSE_BIN" eval policies/imicro.policy --claims "$work/claims.jsonl" --out "$work/cli.jsonl" 2>/dev/null
+t1=$(date +%s%N)
+curl -sS -X POST -T "$work/claims.jsonl" -H 'Content-Type: application/x-ndjson' \
+    "$SERVER_URL/v1/policies/imicro/evaluate" -o "$work/http.jsonl"
+t2=$(date +%s%N)
+cli_lines=$(wc -l <"$work/cli.jsonl")
+http_lines=$(wc -l <"$work/http.jsonl")
+awk -v n="$CLAIMS" -v b="$bytes" -v cli=$((t1 - t0)) -v http=$((t2 - t1)) -v cl="$cli_lines" -v hl="$http_lines" 'BEGIN {
+    printf "batch, %d claims (%.0f MB): clause eval --claims %9.0f claims/s (%.2f s, %d records)\n", n, b / 1e6, n / (cli / 1e9), cli / 1e9, cl
+    printf "batch, %d claims (%.0f MB): HTTP NDJSON        %9.0f claims/s (%.2f s, %d records)\n", n, b / 1e6, n / (http / 1e9), http / 1e9, hl
+    printf "batch over HTTP / CLI: %.0f%% (target >= 50%%)\n", 100 * cli / http
+}'
+[ "$http_lines" -eq "$CLAIMS" ] || echo "batch over HTTP: $http_lines records for $CLAIMS lines" >&2
+
+awk '
+    $1 == "evaluate" { ev[$2] = $3; p99[$2] = $4; err += $5 }
+    $1 == "healthz"  { hz[$2] = $3; err += $5 }
+    END {
+        for (c in ev) printf "c=%-3s evaluate / healthz: %.0f%% (target >= 70%%)\n", c, 100 * ev[c] / hz[c]
+        printf "p99 at c=16: %.2f ms (target < 5 ms); errors: %d (target 0)\n", p99[16], err
+    }' "$work/figures" | sort

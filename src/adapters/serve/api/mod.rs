@@ -1,0 +1,218 @@
+//! The endpoints. Handlers parse the request, call [`super::engine`], and
+//! answer JSON, or a [`Problem`] naming what was wrong.
+//!
+//! - [`policies`]: the policies served (`/v1/policies...`), evaluation and batches;
+//! - [`tools`]: policy texts sent by the playground and editors (`/v1/check`,
+//!   `/v1/fmt`, `/v1/evaluate`, `/v1/render`, `/v1/cases/run`);
+//! - [`ops`]: health, readiness, metrics, the OpenAPI document and the schemas.
+
+pub mod ops;
+pub mod policies;
+pub mod tools;
+mod types;
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use http_body_util::BodyExt as _;
+
+pub use types::*;
+
+use super::layers::BodyDone;
+use super::problem::Problem;
+use super::AppState;
+
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(ops::openapi))
+        .route("/schema/claim.schema.json", get(ops::claim_schema))
+        .route("/schema/verdict.schema.json", get(ops::verdict_schema))
+        .route("/v1/policies", get(policies::list))
+        .route("/v1/policies/{name}", get(policies::detail))
+        .route("/v1/policies/{name}/page", get(policies::page))
+        .route("/v1/policies/{name}/evaluate", post(policies::evaluate))
+        .route("/v1/policies/{name}/explain", post(policies::explain))
+        .route("/v1/check", post(tools::check))
+        .route("/v1/fmt", post(tools::fmt))
+        .route("/v1/evaluate", post(tools::evaluate))
+        .route("/v1/render", post(tools::render))
+        .route("/v1/cases/run", post(tools::cases_run))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn not_found() -> Problem {
+    Problem::not_found("no endpoint at this path (see /openapi.json)")
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method not allowed",
+        "this endpoint does not answer this method (see /openapi.json)",
+    )
+}
+
+/// What a request body is, by its `Content-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    /// `application/json`, any `+json` type, or no content type at all.
+    Json,
+    /// `application/x-ndjson` (also `application/jsonl`, `application/jsonlines`).
+    Ndjson,
+    /// `text/plain`.
+    Text,
+    Other,
+}
+
+pub fn media(headers: &HeaderMap) -> Media {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Media::Json;
+    };
+    let essence = value
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" => Media::Json,
+        "application/x-ndjson"
+        | "application/jsonl"
+        | "application/jsonlines"
+        | "application/x-jsonlines" => Media::Ndjson,
+        "text/plain" => Media::Text,
+        e if e.starts_with("application/") && e.ends_with("+json") => Media::Json,
+        _ => Media::Other,
+    }
+}
+
+/// Whether the client asked for `mime` (in `Accept`) before any other type.
+pub fn accepts(headers: &HeaderMap, mime: &str) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .next()
+                .is_some_and(|first| first.trim().starts_with(mime))
+        })
+}
+
+/// Reads a whole request body: 413 beyond `limit` (by `Content-Length` at
+/// once, or as it arrives), 408 when no byte arrives for the body timeout.
+pub async fn read_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    limit_flag: &str,
+    done: &BodyDone,
+) -> Result<Bytes, Problem> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(Problem::too_large("the request body", limit, limit_flag));
+    }
+    let mut body = body;
+    let mut out: Vec<u8> = Vec::with_capacity(declared.map_or(8 << 10, |n| n as usize));
+    let idle = state.limits.body_timeout;
+    loop {
+        match tokio::time::timeout(idle, body.frame()).await {
+            Err(_) => return Err(body_timeout(idle)),
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                return Err(Problem::invalid(
+                    format!("the request body could not be read: {e}"),
+                    Vec::new(),
+                ))
+            }
+            Ok(Some(Ok(frame))) => {
+                if let Ok(data) = frame.into_data() {
+                    if out.len() + data.len() > limit {
+                        return Err(Problem::too_large("the request body", limit, limit_flag));
+                    }
+                    out.extend_from_slice(&data);
+                }
+            }
+        }
+    }
+    done.0.store(true, Ordering::SeqCst);
+    Ok(Bytes::from(out))
+}
+
+pub fn body_timeout(idle: std::time::Duration) -> Problem {
+    Problem::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "body-timeout",
+        "Request body too slow",
+        format!(
+            "no byte of the request body arrived for {} s (the server's --body-timeout)",
+            idle.as_secs()
+        ),
+    )
+}
+
+/// A body as UTF-8 text (400 otherwise).
+pub fn utf8(bytes: &Bytes) -> Result<&str, Problem> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Problem::field(
+            "",
+            format!(
+                "the body is not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// A JSON answer with an exact body.
+pub fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// A JSON answer from a value.
+pub fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => json_bytes(status, body),
+        Err(e) => Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            format!("the answer could not be written: {e}"),
+        )
+        .into_response(),
+    }
+}
+
+/// Runs CPU-heavy work (checking, linting, rendering) off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Problem> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            format!("the work stopped: {e}"),
+        )
+    })
+}

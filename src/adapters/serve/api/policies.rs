@@ -1,0 +1,322 @@
+//! The policies being served: listing, source, page, evaluation and explanation.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+
+use super::{
+    accepts, json, json_bytes, media, read_body, utf8, Claim, Media, PolicyDetail, PolicyList,
+    PolicySummary, Refusal, Verdict,
+};
+use crate::adapters::serve::engine::Loaded;
+use crate::adapters::serve::layers::BodyDone;
+use crate::adapters::serve::problem::{Details, Problem};
+use crate::adapters::serve::registry::Entry;
+use crate::adapters::serve::AppState;
+
+/// The header every verdict answer carries: the version of the policy that decided.
+pub const VERSION_HEADER: &str = "clause-policy-version";
+
+fn summary(entry: &Entry) -> PolicySummary {
+    let current = entry.current.as_deref();
+    PolicySummary {
+        name: entry.name.clone(),
+        policy: current.map(|c| c.declared_name().to_string()),
+        title: current.and_then(|c| c.title().map(str::to_string)),
+        status: match (current, &entry.failure) {
+            (Some(_), None) => "ok",
+            (Some(_), Some(_)) => "stale",
+            (None, _) => "error",
+        }
+        .to_string(),
+        version: current.map(|c| c.version.clone()),
+        loaded_at: entry.loaded_at.clone(),
+        findings: current.map(|c| c.findings.clone()).unwrap_or_default(),
+        refused: entry.failure.as_ref().map(|f| Refusal {
+            version: f.version.clone(),
+            at: f.at.clone(),
+            message: f.message.clone(),
+            diagnostics: f.diagnostics.clone(),
+        }),
+    }
+}
+
+fn entry(state: &AppState, name: &str) -> Result<Arc<Entry>, Problem> {
+    state.registry.get(name).ok_or_else(|| {
+        Problem::not_found(format!(
+            "no policy `{name}` is served (GET /v1/policies lists them)"
+        ))
+    })
+}
+
+/// The version serving a policy, or why none does.
+fn serving(state: &AppState, name: &str) -> Result<Arc<Loaded>, Problem> {
+    let e = entry(state, name)?;
+    e.current.clone().ok_or_else(|| {
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "policy-unavailable",
+            "Policy not available",
+            format!("policy `{name}` does not check and no earlier version did; its diagnostics are at /v1/policies/{name}"),
+        )
+    })
+}
+
+/// Every policy with its version, load time and findings.
+#[utoipa::path(get, path = "/v1/policies", tag = "policies",
+    responses(
+        (status = 200, description = "The policies", body = PolicyList),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn list(State(state): State<Arc<AppState>>) -> Response {
+    let policies = state.registry.all().values().map(|e| summary(e)).collect();
+    json(StatusCode::OK, &PolicyList { policies })
+}
+
+/// One policy: version, findings, source, and its cases file when there is one.
+#[utoipa::path(get, path = "/v1/policies/{name}", tag = "policies",
+    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
+    responses(
+        (status = 200, description = "The policy", body = PolicyDetail),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn detail(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
+    let e = match entry(&state, &name) {
+        Ok(e) => e,
+        Err(p) => return p.into_response(),
+    };
+    let cases_path = state.registry.dir().join(format!("{name}.cases.json"));
+    let limit = state.limits.max_body;
+    let (cases, cases_error) =
+        match tokio::task::spawn_blocking(move || read_cases(&cases_path, limit)).await {
+            Ok(r) => r,
+            Err(e) => (None, Some(e.to_string())),
+        };
+    json(
+        StatusCode::OK,
+        &PolicyDetail {
+            summary: summary(&e),
+            source: e.current.as_ref().map(|c| c.source.to_string()),
+            cases,
+            cases_error,
+        },
+    )
+}
+
+/// A cases file's JSON, if there is one; or why it could not be read.
+fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value>, Option<String>) {
+    if !path.exists() {
+        return (None, None);
+    }
+    match crate::adapters::serve::registry::read_limited(path, limit) {
+        Ok(text) => match serde_json::from_str(&text) {
+            Ok(v) => (Some(v), None),
+            Err(e) => (
+                None,
+                Some(format!("{}: not valid JSON: {e}", path.display())),
+            ),
+        },
+        Err(e) => (None, Some(e)),
+    }
+}
+
+/// The customer-facing policy page: HTML, or Markdown when `Accept: text/markdown`.
+#[utoipa::path(get, path = "/v1/policies/{name}/page", tag = "policies",
+    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
+    responses(
+        (status = 200, description = "The page", content(
+            (String = "text/html"),
+            (String = "text/markdown"),
+        )),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "The policy has no version that checks", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn page(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let loaded = match serving(&state, &name) {
+        Ok(l) => l,
+        Err(p) => return p.into_response(),
+    };
+    let markdown = accepts(&headers, "text/markdown");
+    let text = match super::blocking(move || loaded.page(!markdown)).await {
+        Ok(t) => t,
+        Err(p) => return p.into_response(),
+    };
+    let mut r = text.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(if markdown {
+            "text/markdown; charset=utf-8"
+        } else {
+            "text/html; charset=utf-8"
+        }),
+    );
+    r
+}
+
+/// Evaluates one claim (`application/json`): the verdict `clause eval` gives,
+/// with `policy_version`. Or a batch (`application/x-ndjson`): one record per
+/// input line, in order, streamed (a verdict or an error record naming the line
+/// and each problem's JSON path).
+#[utoipa::path(post, path = "/v1/policies/{name}/evaluate", tag = "policies",
+    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
+    request_body(content(
+        (Claim = "application/json"),
+        (String = "application/x-ndjson"),
+    )),
+    responses(
+        (status = 200, description = "The verdict, or a stream of records for a batch",
+            headers(("clause-policy-version" = String, description = "The version of the policy that decided")),
+            content(
+                (Verdict = "application/json"),
+                (String = "application/x-ndjson"),
+            )),
+        (status = 400, description = "The claim is invalid; `errors` names each field by its JSON path", body = Details, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
+        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than --max-body-bytes", body = Details, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor NDJSON", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests in flight, too slow, or the policy has no version that checks", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn evaluate(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    Extension(done): Extension<BodyDone>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let loaded = match serving(&state, &name) {
+        Ok(l) => l,
+        Err(p) => return p.into_response(),
+    };
+    match media(&headers) {
+        Media::Json => {}
+        Media::Ndjson => return crate::adapters::serve::batch::stream(state, loaded, body, done),
+        Media::Text | Media::Other => {
+            return Problem::unsupported_media(
+                "send one claim as application/json, or a batch as application/x-ndjson",
+            )
+            .into_response()
+        }
+    }
+    let bytes = match read_body(
+        &state,
+        &headers,
+        body,
+        state.limits.max_body,
+        "--max-body-bytes",
+        &done,
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(p) => return p.into_response(),
+    };
+    let text = match utf8(&bytes) {
+        Ok(t) => t,
+        Err(p) => return p.into_response(),
+    };
+    match loaded.evaluate(text) {
+        Ok(v) => {
+            state
+                .metrics
+                .verdicts(loaded.declared_name(), &[(v.decision, 1)], 0);
+            let mut r = json_bytes(StatusCode::OK, v.json);
+            if let Ok(value) = HeaderValue::from_str(&loaded.version) {
+                r.headers_mut().insert(VERSION_HEADER, value);
+            }
+            r
+        }
+        Err(errors) => {
+            state.metrics.verdicts(loaded.declared_name(), &[], 1);
+            Problem::invalid_claim(errors).into_response()
+        }
+    }
+}
+
+/// The verdict for a claim as sentences for the customer: text, or JSON when
+/// `Accept: application/json`.
+#[utoipa::path(post, path = "/v1/policies/{name}/explain", tag = "policies",
+    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
+    request_body(content((Claim = "application/json"))),
+    responses(
+        (status = 200, description = "The explanation",
+            headers(("clause-policy-version" = String, description = "The version of the policy that decided")),
+            content(
+                (String = "text/plain"),
+                (Object = "application/json"),
+            )),
+        (status = 400, description = "The claim is invalid; `errors` names each field by its JSON path", body = Details, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
+        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than --max-body-bytes", body = Details, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests in flight, too slow, or the policy has no version that checks", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn explain(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    Extension(done): Extension<BodyDone>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let loaded = match serving(&state, &name) {
+        Ok(l) => l,
+        Err(p) => return p.into_response(),
+    };
+    if media(&headers) != Media::Json {
+        return Problem::unsupported_media("send the claim as application/json").into_response();
+    }
+    let bytes = match read_body(
+        &state,
+        &headers,
+        body,
+        state.limits.max_body,
+        "--max-body-bytes",
+        &done,
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(p) => return p.into_response(),
+    };
+    let text = match utf8(&bytes) {
+        Ok(t) => t,
+        Err(p) => return p.into_response(),
+    };
+    let as_json = accepts(&headers, "application/json");
+    match loaded.explain(text, as_json) {
+        Ok(words) => {
+            let mut r = words.into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(if as_json {
+                    "application/json"
+                } else {
+                    "text/plain; charset=utf-8"
+                }),
+            );
+            if let Ok(value) = HeaderValue::from_str(&loaded.version) {
+                r.headers_mut().insert(VERSION_HEADER, value);
+            }
+            r
+        }
+        Err(errors) => Problem::invalid_claim(errors).into_response(),
+    }
+}

@@ -1,0 +1,328 @@
+//! Policy texts sent by the playground and editors: check, format, evaluate
+//! with a claim, render, run cases. Each text is bounded by --max-policy-bytes
+//! (413), the whole body by --max-body-bytes, and the work runs off the async
+//! threads under the request timeout like every request.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use serde_json::Value;
+
+use super::{
+    blocking, json, media, read_body, utf8, CasesRequest, CasesRun, CheckResult, EvaluateRequest,
+    Evaluated, Formatted, Media, PolicyText,
+};
+use crate::adapters::serve::engine::{self, FieldError};
+use crate::adapters::serve::layers::BodyDone;
+use crate::adapters::serve::problem::{Details, Problem};
+use crate::adapters::serve::AppState;
+
+/// A request's policy text and, for JSON bodies, the whole body.
+struct PolicyRequest {
+    policy: String,
+    body: Option<Value>,
+}
+
+async fn policy_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    done: &BodyDone,
+    text_allowed: bool,
+) -> Result<PolicyRequest, Problem> {
+    let kind = media(headers);
+    let limit = state.limits.max_policy;
+    match kind {
+        Media::Json => {}
+        Media::Text if text_allowed => {
+            let bytes = read_body(state, headers, body, limit, "--max-policy-bytes", done).await?;
+            return Ok(PolicyRequest {
+                policy: utf8(&bytes)?.to_string(),
+                body: None,
+            });
+        }
+        _ => {
+            return Err(Problem::unsupported_media(if text_allowed {
+                "send {\"policy\": TEXT} as application/json, or the text as text/plain"
+            } else {
+                "send the request as application/json"
+            }))
+        }
+    }
+    let bytes = read_body(
+        state,
+        headers,
+        body,
+        state.limits.max_body,
+        "--max-body-bytes",
+        done,
+    )
+    .await?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Problem::field("", format!("the body is not valid JSON: {e}")))?;
+    let policy = match value.get("policy") {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => {
+            return Err(Problem::field(
+                "policy",
+                "must be a string: the policy's text",
+            ))
+        }
+        None if value.is_object() => {
+            return Err(Problem::field("policy", "is required: the policy's text"))
+        }
+        None => {
+            return Err(Problem::field(
+                "",
+                "must be a JSON object with a `policy` field",
+            ))
+        }
+    };
+    if policy.len() > limit {
+        return Err(Problem::too_large("`policy`", limit, "--max-policy-bytes"));
+    }
+    Ok(PolicyRequest {
+        policy,
+        body: Some(value),
+    })
+}
+
+/// Checks and lints a policy text: every diagnostic as data.
+#[utoipa::path(post, path = "/v1/check", tag = "tools",
+    request_body(content(
+        (PolicyText = "application/json"),
+        (String = "text/plain"),
+    )),
+    responses(
+        (status = 200, description = "Whether the text checks, and every diagnostic (checker errors, or lint findings)", body = CheckResult),
+        (status = 400, description = "The body is not the expected JSON; `errors` names the field", body = Details, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor text", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn check(
+    State(state): State<Arc<AppState>>,
+    Extension(done): Extension<BodyDone>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let req = match policy_request(&state, &headers, body, &done, true).await {
+        Ok(r) => r,
+        Err(p) => return p.into_response(),
+    };
+    match blocking(move || engine::check(&req.policy)).await {
+        Ok((ok, diagnostics)) => json(StatusCode::OK, &CheckResult { ok, diagnostics }),
+        Err(p) => p.into_response(),
+    }
+}
+
+/// The canonical layout of a policy text (comments kept).
+#[utoipa::path(post, path = "/v1/fmt", tag = "tools",
+    request_body(content(
+        (PolicyText = "application/json"),
+        (String = "text/plain"),
+    )),
+    responses(
+        (status = 200, description = "The text in the canonical layout", body = Formatted),
+        (status = 400, description = "The body is not the expected JSON; `errors` names the field", body = Details, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor text", body = Details, content_type = "application/problem+json"),
+        (status = 422, description = "The text does not parse; `diagnostics` says where", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn fmt(
+    State(state): State<Arc<AppState>>,
+    Extension(done): Extension<BodyDone>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let req = match policy_request(&state, &headers, body, &done, true).await {
+        Ok(r) => r,
+        Err(p) => return p.into_response(),
+    };
+    match blocking(move || engine::format(&req.policy)).await {
+        Ok(Ok(formatted)) => json(StatusCode::OK, &Formatted { formatted }),
+        Ok(Err(diagnostics)) => Problem::policy_does_not_check(diagnostics).into_response(),
+        Err(p) => p.into_response(),
+    }
+}
+
+/// Loads a policy text for one request (checked, not linted), or says why not.
+async fn load(policy: String) -> Result<engine::Loaded, Problem> {
+    match blocking(move || engine::load_unlinted(&policy)).await? {
+        Ok(l) => Ok(l),
+        Err(refused) => Err(Problem::policy_does_not_check(refused.diagnostics)),
+    }
+}
+
+/// A field of the body that must be a JSON object.
+fn object<'a>(body: Option<&'a Value>, field: &str, what: &str) -> Result<&'a Value, Problem> {
+    match body.and_then(|b| b.get(field)) {
+        Some(v @ Value::Object(_)) => Ok(v),
+        Some(_) => Err(Problem::field(
+            field,
+            format!("must be a JSON object: {what}"),
+        )),
+        None => Err(Problem::field(field, format!("is required: {what}"))),
+    }
+}
+
+/// Claim errors with their paths made relative to the request body (`claim.items[0].sku`).
+fn under(prefix: &str, errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| FieldError {
+            path: if e.path.is_empty() {
+                prefix.to_string()
+            } else {
+                format!("{prefix}.{}", e.path)
+            },
+            message: e.message,
+        })
+        .collect()
+}
+
+/// Evaluates a claim against a policy text: the verdict, its explanation, and
+/// the timeline (the claim's events and the windows resolved for it).
+#[utoipa::path(post, path = "/v1/evaluate", tag = "tools",
+    request_body(content((EvaluateRequest = "application/json"))),
+    responses(
+        (status = 200, description = "The verdict (with policy_version), its explanation and the timeline", body = Evaluated),
+        (status = 400, description = "The body or the claim is invalid; `errors` names each field by its JSON path from the body (`claim.items[0].price`)", body = Details, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
+        (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn evaluate(
+    State(state): State<Arc<AppState>>,
+    Extension(done): Extension<BodyDone>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let req = match policy_request(&state, &headers, body, &done, false).await {
+        Ok(r) => r,
+        Err(p) => return p.into_response(),
+    };
+    let claim = match object(req.body.as_ref(), "claim", "the claim to evaluate") {
+        Ok(c) => c.to_string(),
+        Err(p) => return p.into_response(),
+    };
+    let loaded = match load(req.policy).await {
+        Ok(l) => l,
+        Err(p) => return p.into_response(),
+    };
+    let result = blocking(move || -> Result<Evaluated, Vec<FieldError>> {
+        let verdict = loaded.evaluate(&claim)?;
+        let explanation = loaded.explain(&claim, false)?;
+        let timeline = loaded.timeline(&claim)?;
+        Ok(Evaluated {
+            verdict: serde_json::from_slice(&verdict.json).unwrap_or(Value::Null),
+            explanation,
+            timeline,
+        })
+    })
+    .await;
+    match result {
+        Ok(Ok(evaluated)) => json(StatusCode::OK, &evaluated),
+        Ok(Err(errors)) => Problem::invalid_claim(under("claim", errors)).into_response(),
+        Err(p) => p.into_response(),
+    }
+}
+
+/// The customer-facing page of a policy text, as a standalone HTML document.
+#[utoipa::path(post, path = "/v1/render", tag = "tools",
+    request_body(content(
+        (PolicyText = "application/json"),
+        (String = "text/plain"),
+    )),
+    responses(
+        (status = 200, description = "The page", body = String, content_type = "text/html"),
+        (status = 400, description = "The body is not the expected JSON; `errors` names the field", body = Details, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor text", body = Details, content_type = "application/problem+json"),
+        (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn render(
+    State(state): State<Arc<AppState>>,
+    Extension(done): Extension<BodyDone>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let req = match policy_request(&state, &headers, body, &done, true).await {
+        Ok(r) => r,
+        Err(p) => return p.into_response(),
+    };
+    let loaded = match load(req.policy).await {
+        Ok(l) => l,
+        Err(p) => return p.into_response(),
+    };
+    match blocking(move || loaded.page(true)).await {
+        Ok(html) => {
+            let mut r = html.into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            r
+        }
+        Err(p) => p.into_response(),
+    }
+}
+
+/// Runs a cases file's JSON against a policy text: each case passes or fails
+/// with its mismatches, and the rule coverage. Snapshots are not compared.
+#[utoipa::path(post, path = "/v1/cases/run", tag = "tools",
+    request_body(content((CasesRequest = "application/json"))),
+    responses(
+        (status = 200, description = "Every case's result and the rule coverage", body = CasesRun),
+        (status = 400, description = "The body or the cases file is invalid; `errors` names the field", body = Details, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
+        (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn cases_run(
+    State(state): State<Arc<AppState>>,
+    Extension(done): Extension<BodyDone>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let req = match policy_request(&state, &headers, body, &done, false).await {
+        Ok(r) => r,
+        Err(p) => return p.into_response(),
+    };
+    let cases = match object(req.body.as_ref(), "cases", "a cases file's JSON") {
+        Ok(c) => c.clone(),
+        Err(p) => return p.into_response(),
+    };
+    let loaded = match load(req.policy).await {
+        Ok(l) => l,
+        Err(p) => return p.into_response(),
+    };
+    match blocking(move || loaded.run_cases(&cases)).await {
+        Ok(Ok(run)) => json(StatusCode::OK, &run),
+        Ok(Err(message)) => Problem::field("cases", message).into_response(),
+        Err(p) => p.into_response(),
+    }
+}

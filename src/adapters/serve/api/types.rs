@@ -1,0 +1,276 @@
+//! The JSON the API answers with, as types: each is serialised for the answer
+//! and described in the OpenAPI document by the same definition.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A finding about a policy text: a checker error or a lint finding.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DiagnosticOut {
+    /// Stable code (`clause::unknown-fact`, `clause::unreachable-rule`).
+    pub code: String,
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+    pub message: String,
+    pub help: Option<String>,
+    /// The lint's documentation page (`docs/lints/NAME.md`), or null for checker errors.
+    pub url: Option<String>,
+    /// The primary label first, then any secondary ones.
+    pub labels: Vec<LabelOut>,
+    /// Diagnostics that belong with this one.
+    #[schema(no_recursion)]
+    pub related: Vec<DiagnosticOut>,
+}
+
+/// A place in the policy text a diagnostic points at: byte offsets, and
+/// 1-based lines and columns (columns count characters).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LabelOut {
+    pub message: String,
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// `POST /v1/check`: whether the text checks, and every finding.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckResult {
+    /// True when the text checks and no lint finding is an error.
+    pub ok: bool,
+    pub diagnostics: Vec<DiagnosticOut>,
+}
+
+/// `POST /v1/fmt`: the canonical layout.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Formatted {
+    pub formatted: String,
+}
+
+/// A policy text sent for checking, formatting or rendering.
+#[derive(Debug, ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the request body in the OpenAPI document"
+)]
+pub struct PolicyText {
+    /// The policy's text (bounded by the server's --max-policy-bytes).
+    pub policy: String,
+}
+
+/// `POST /v1/evaluate`'s request: a policy text and a claim.
+#[derive(Debug, ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the request body in the OpenAPI document"
+)]
+pub struct EvaluateRequest {
+    pub policy: String,
+    pub claim: Claim,
+}
+
+/// `POST /v1/cases/run`'s request: a policy text and a cases file's JSON.
+#[derive(Debug, ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the request body in the OpenAPI document"
+)]
+pub struct CasesRequest {
+    pub policy: String,
+    /// A cases file's JSON: `{"policy", "base", "cases": [...]}` (docs/cli.md, `clause test`).
+    #[schema(value_type = Object)]
+    pub cases: serde_json::Value,
+}
+
+/// `POST /v1/evaluate`: the verdict, its explanation and the timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Evaluated {
+    #[schema(value_type = Verdict)]
+    pub verdict: serde_json::Value,
+    /// The verdict as sentences for the customer (`clause explain`).
+    pub explanation: String,
+    #[schema(value_type = Timeline)]
+    pub timeline: serde_json::Value,
+}
+
+/// One case of a cases file, run.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseResult {
+    pub name: String,
+    pub text: String,
+    pub passed: bool,
+    /// Each mismatch: `field: expected X, got Y`.
+    pub problems: Vec<String>,
+    /// The verdict, unless the claim was refused.
+    #[schema(value_type = Option<Verdict>)]
+    pub verdict: Option<serde_json::Value>,
+    /// Why the claim was refused, if it was.
+    pub error: Option<String>,
+}
+
+/// A rule or exception, and whether a case reached it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoverageItem {
+    pub name: String,
+    /// `file:line:column`.
+    pub location: String,
+    pub covered: bool,
+}
+
+/// `POST /v1/cases/run`: every case, and rule coverage. Snapshots are not compared.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CasesRun {
+    pub passed: usize,
+    pub failed: usize,
+    /// Rules and exceptions reached, in percent (rounded down).
+    pub coverage_percent: u32,
+    pub rules: Vec<CoverageItem>,
+    pub exceptions: Vec<CoverageItem>,
+    pub cases: Vec<CaseResult>,
+}
+
+/// A policy being served (or refused).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicySummary {
+    /// The file's name without `.policy`: the name in URLs.
+    pub name: String,
+    /// The name the policy gives itself, which verdicts carry in `policy`.
+    pub policy: Option<String>,
+    pub title: Option<String>,
+    /// `ok` (the file is the version served), `stale` (the file does not check;
+    /// the last good version serves) or `error` (no version checks; nothing serves).
+    pub status: String,
+    /// The version served: the content hash of its text.
+    pub version: Option<String>,
+    /// When the version served was loaded (RFC 3339).
+    pub loaded_at: Option<String>,
+    /// Lint findings of the version served.
+    pub findings: Vec<DiagnosticOut>,
+    /// Why the file as it is now was refused (status `stale` or `error`).
+    pub refused: Option<Refusal>,
+}
+
+/// A text of a policy file that was refused.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Refusal {
+    /// The refused text's content hash (empty when the file could not be read).
+    pub version: String,
+    pub at: String,
+    pub message: String,
+    pub diagnostics: Vec<DiagnosticOut>,
+}
+
+/// `GET /v1/policies`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyList {
+    pub policies: Vec<PolicySummary>,
+}
+
+/// `GET /v1/policies/{name}`: the summary, the source and the cases file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyDetail {
+    #[serde(flatten)]
+    pub summary: PolicySummary,
+    /// The text of the version served.
+    pub source: Option<String>,
+    /// `NAME.cases.json` beside the policy, when there is one.
+    #[schema(value_type = Option<Object>)]
+    pub cases: Option<serde_json::Value>,
+    /// Why the cases file could not be read, when it is there but unreadable.
+    pub cases_error: Option<String>,
+}
+
+/// `GET /healthz` and `GET /readyz`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` (alive) or `ready`.
+    pub status: String,
+    /// Policies being served.
+    pub policies: usize,
+}
+
+/// A claim: the contract's claim JSON (docs/schema/claim.schema.json).
+pub struct Claim;
+
+/// A verdict: the contract's verdict JSON with `policy_version` (docs/schema/verdict.schema.json).
+pub struct Verdict;
+
+macro_rules! contract_schema {
+    ($t:ty, $name:literal) => {
+        impl utoipa::PartialSchema for $t {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                // Replaced by the schema in docs/schema when the document is built (see `openapi`).
+                utoipa::openapi::ObjectBuilder::new()
+                    .description(Some(concat!("docs/schema/", $name)))
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $t {}
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str($name)
+            }
+        }
+    };
+}
+contract_schema!(Claim, "claim.schema.json");
+contract_schema!(Verdict, "verdict.schema.json");
+
+/// The claim's events and the policy's windows resolved for it, as the evaluator resolves them.
+#[derive(Debug, ToSchema)]
+#[expect(dead_code, reason = "describes the timeline in the OpenAPI document")]
+pub struct Timeline {
+    pub events: Vec<TimelineEvent>,
+    pub windows: Vec<TimelineWindow>,
+    pub holidays: Vec<TimelineHoliday>,
+    /// Weekend days, ISO numbered (6 Saturday, 7 Sunday).
+    pub weekend: Vec<u32>,
+}
+
+/// An event of the claim.
+#[derive(Debug, ToSchema)]
+#[expect(dead_code, reason = "describes the timeline in the OpenAPI document")]
+pub struct TimelineEvent {
+    /// The contract path (`order.delivered_at`).
+    pub name: String,
+    /// An RFC 3339 instant or a plain day.
+    pub at: String,
+}
+
+/// A window resolved for the claim.
+#[derive(Debug, ToSchema)]
+#[expect(dead_code, reason = "describes the timeline in the OpenAPI document")]
+pub struct TimelineWindow {
+    pub name: String,
+    /// The event it counts from, if it counts from one.
+    pub from: Option<String>,
+    /// First day or instant; null for a window with only an end.
+    pub start: Option<String>,
+    /// Last day (inclusive) or instant: the verdict's deadline for it.
+    pub end: String,
+    /// `days`, `business_days`, `hours`, `weeks`, `months` or `dates`.
+    pub unit: String,
+    /// The bundled holiday list business days are counted with (`KR`), or null.
+    pub calendar: Option<String>,
+    pub span: TimelineSpan,
+}
+
+/// Where a window is declared: byte offsets, 1-based line and column.
+#[derive(Debug, ToSchema)]
+#[expect(dead_code, reason = "describes the timeline in the OpenAPI document")]
+pub struct TimelineSpan {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A holiday of the policy's calendar near the claim's dates.
+#[derive(Debug, ToSchema)]
+#[expect(dead_code, reason = "describes the timeline in the OpenAPI document")]
+pub struct TimelineHoliday {
+    pub date: String,
+    pub name: Option<String>,
+}

@@ -1,0 +1,315 @@
+//! The server's one door into the library: loading and checking policies,
+//! evaluating claims, explaining, rendering, formatting, running cases and the
+//! timeline. Every call into `clause::` from the server is in this file, so that
+//! the rest of the server speaks only the types defined here.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use clause::{CheckOptions, ClaimError, ExplainFormat, Finding, LintConfig, RenderFormat};
+
+use super::api::{CaseResult, CasesRun, CoverageItem, DiagnosticOut, LabelOut};
+
+/// A policy that checks, ready to evaluate, with what the server reports about it.
+pub struct Loaded {
+    /// The file's name without `.policy`: the name in every URL.
+    pub name: String,
+    /// The content hash of the source text (`clause::Policy::version`).
+    pub version: String,
+    pub source: Arc<str>,
+    /// Lint findings (warnings and notes: a policy with errors does not load).
+    pub findings: Vec<DiagnosticOut>,
+    policy: clause::Policy,
+}
+
+/// A problem with a claim: the JSON path of the field and what is wrong with it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// The field, as a path from the claim's root (`items[0].price.amount`); empty for the whole claim.
+    pub path: String,
+    pub message: String,
+}
+
+/// A verdict, in the contract's JSON with the deciding policy's version added.
+pub struct VerdictOut {
+    pub decision: &'static str,
+    /// The verdict JSON (one object, no line end).
+    pub json: Vec<u8>,
+}
+
+/// Why a policy text was refused: its diagnostics as data and as drawn for a log.
+pub struct Refused {
+    pub diagnostics: Vec<DiagnosticOut>,
+    pub rendered: String,
+}
+
+fn refused(e: &clause::LoadError) -> Refused {
+    Refused {
+        diagnostics: findings_out(&e.findings()),
+        rendered: e.render(100),
+    }
+}
+
+/// Parses, checks and lints a policy text. `name` is the name in URLs;
+/// `file_label` is what diagnostics and verdicts' `because[].source` call the file.
+pub fn load(name: &str, file_label: &str, text: &str) -> Result<Loaded, Refused> {
+    load_with(name, file_label, text, true)
+}
+
+/// A policy text sent with a request, checked but not linted (its findings are
+/// `POST /v1/check`'s business): `policy` in diagnostics and verdicts' sources.
+pub fn load_unlinted(text: &str) -> Result<Loaded, Refused> {
+    load_with("policy", "policy", text, false)
+}
+
+fn load_with(name: &str, file_label: &str, text: &str, lint: bool) -> Result<Loaded, Refused> {
+    let policy = clause::Policy::from_text(file_label, text).map_err(|e| refused(&e))?;
+    let findings = if lint {
+        findings_out(&policy.lint(&LintConfig::default()))
+    } else {
+        Vec::new()
+    };
+    Ok(Loaded {
+        name: name.to_string(),
+        version: policy.version().to_string(),
+        source: Arc::from(text),
+        findings,
+        policy,
+    })
+}
+
+impl Loaded {
+    /// The name the policy gives itself (`policy imicro "..."`), which verdicts carry.
+    pub fn declared_name(&self) -> &str {
+        self.policy.name()
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        self.policy.title()
+    }
+
+    /// Evaluates one claim given as JSON text.
+    pub fn evaluate(&self, text: &str) -> Result<VerdictOut, Vec<FieldError>> {
+        let verdict = self.policy.evaluate(text).map_err(field_errors)?;
+        let mut json = Vec::with_capacity(512);
+        verdict.write_json(&mut json);
+        self.add_version(&mut json);
+        Ok(VerdictOut {
+            decision: verdict.decision.as_str(),
+            json,
+        })
+    }
+
+    /// Appends `"policy_version"` as the last field of a JSON object already written.
+    fn add_version(&self, json: &mut Vec<u8>) {
+        if json.last() == Some(&b'}') {
+            json.pop();
+            json.extend_from_slice(b",\"policy_version\":\"");
+            json.extend_from_slice(self.version.as_bytes());
+            json.extend_from_slice(b"\"}");
+        }
+    }
+
+    /// One line of a batch: a verdict, or an error record naming the line and
+    /// the JSON path of each problem (the records `clause eval --claims` writes,
+    /// with the policy version). Returns the decision, or `None` for an error record.
+    pub fn batch_record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<&'static str> {
+        let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let start = out.len();
+        let result = match std::str::from_utf8(raw) {
+            Err(_) => Err((problem("the line is not UTF-8 text"), None)),
+            Ok(text) if text.trim().is_empty() => Err((problem("the line is empty"), None)),
+            Ok(text) => match self.policy.evaluate(text) {
+                Ok(v) => {
+                    v.write_json(out);
+                    Ok(v.decision.as_str())
+                }
+                Err(e) => Err((
+                    e.problems
+                        .into_iter()
+                        .map(|p| (p.path, p.message))
+                        .collect(),
+                    claim_id_of(text),
+                )),
+            },
+        };
+        match result {
+            Ok(decision) => {
+                let mut tail = out.split_off(start);
+                self.add_version(&mut tail);
+                out.extend_from_slice(&tail);
+                Some(decision)
+            }
+            Err((errors, claim_id)) => {
+                self.error_record(line, claim_id, &errors, out);
+                None
+            }
+        }
+    }
+
+    /// An error record for a line the server could not read as a claim at all
+    /// (longer than the line limit, or cut off when the body stopped).
+    pub fn line_error(&self, line: u64, message: &str, out: &mut Vec<u8>) {
+        self.error_record(line, None, &problem(message), out);
+    }
+
+    fn error_record(
+        &self,
+        line: u64,
+        claim_id: Option<String>,
+        errors: &[(String, String)],
+        out: &mut Vec<u8>,
+    ) {
+        let record = serde_json::json!({
+            "line": line,
+            "claim_id": claim_id,
+            "errors": errors.iter().map(|(path, message)| serde_json::json!({"path": path, "message": message})).collect::<Vec<_>>(),
+            "policy_version": self.version,
+        });
+        if serde_json::to_writer(&mut *out, &record).is_err() {
+            out.extend_from_slice(format!("{{\"line\":{line},\"errors\":[]}}").as_bytes());
+        }
+    }
+
+    /// The explanation of a claim's verdict: text, or JSON when `json`.
+    pub fn explain(&self, text: &str, json: bool) -> Result<String, Vec<FieldError>> {
+        let format = if json {
+            ExplainFormat::Json
+        } else {
+            ExplainFormat::Text
+        };
+        self.policy.explain(text, format).map_err(field_errors)
+    }
+
+    /// The customer-facing page, as a standalone HTML document or Markdown.
+    pub fn page(&self, html: bool) -> String {
+        let format = if html {
+            RenderFormat::Html
+        } else {
+            RenderFormat::Markdown
+        };
+        self.policy.render(format)
+    }
+
+    /// Runs a cases file's JSON against this policy (see [`run_cases`]).
+    pub fn run_cases(&self, cases: &Value) -> Result<CasesRun, String> {
+        run_cases(self.policy.parts().1, cases)
+    }
+
+    /// The claim's events and the policy's windows resolved for it (`clause::Policy::timeline`).
+    pub fn timeline(&self, text: &str) -> Result<Value, Vec<FieldError>> {
+        let timeline = self.policy.timeline(text).map_err(field_errors)?;
+        serde_json::to_value(&timeline).map_err(|e| {
+            vec![FieldError {
+                path: String::new(),
+                message: format!("cannot write the timeline: {e}"),
+            }]
+        })
+    }
+}
+
+fn problem(message: &str) -> Vec<(String, String)> {
+    vec![(String::new(), message.to_string())]
+}
+
+fn claim_id_of(text: &str) -> Option<String> {
+    serde_json::from_str::<Value>(text).ok().and_then(|v| {
+        v.get("claim_id")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    })
+}
+
+fn field_errors(e: ClaimError) -> Vec<FieldError> {
+    e.problems
+        .into_iter()
+        .map(|p| FieldError {
+            path: p.path,
+            message: p.message,
+        })
+        .collect()
+}
+
+/// Findings as the API writes them.
+fn findings_out(findings: &[Finding]) -> Vec<DiagnosticOut> {
+    findings
+        .iter()
+        .map(|f| DiagnosticOut {
+            code: f.code.clone(),
+            severity: match f.severity {
+                clause::Severity::Error => "error",
+                clause::Severity::Warning => "warning",
+                clause::Severity::Info => "info",
+            }
+            .to_string(),
+            message: f.message.clone(),
+            help: f.help.clone(),
+            url: f.url.clone(),
+            labels: f
+                .labels
+                .iter()
+                .map(|l| LabelOut {
+                    message: l.message.clone(),
+                    start: l.start,
+                    end: l.end,
+                    line: l.line,
+                    column: l.column,
+                    end_line: l.end_line,
+                    end_column: l.end_column,
+                })
+                .collect(),
+            related: Vec::new(),
+        })
+        .collect()
+}
+
+/// What checking a policy text found: every checker error, or, when it checks,
+/// every lint finding.
+pub fn check(text: &str) -> (bool, Vec<DiagnosticOut>) {
+    let report = clause::check_text("policy", text, &CheckOptions::default());
+    (!report.has_errors(), findings_out(&report.findings))
+}
+
+/// The canonical layout of a policy text, or the diagnostics that stop it being parsed.
+pub fn format(text: &str) -> Result<String, Vec<DiagnosticOut>> {
+    clause::format("policy", text).map_err(|e| findings_out(&e.findings()))
+}
+
+/// Runs the cases of a cases file's JSON against a policy: each case's outcome
+/// with the mismatches, and which rules and exceptions the cases reached.
+/// Snapshots are not compared (they live beside a cases file on disk).
+fn run_cases(
+    policy: &clause::language::check::ir::Policy,
+    cases: &Value,
+) -> Result<CasesRun, String> {
+    let file = clause::tools::cases::parse(cases, "cases")?;
+    let report = clause::tools::cases::run_cases(&file, policy);
+    let results = report
+        .cases
+        .into_iter()
+        .map(|(case, outcome)| CaseResult {
+            name: case.name,
+            text: case.text,
+            passed: case.passed,
+            problems: case.problems,
+            verdict: outcome.verdict.and_then(|v| serde_json::to_value(&v).ok()),
+            error: outcome.error,
+        })
+        .collect::<Vec<_>>();
+    let item = |c: &clause::tools::cases::CoverItem| CoverageItem {
+        name: c.name.clone(),
+        location: c.location.clone(),
+        covered: c.covered,
+    };
+    Ok(CasesRun {
+        passed: results.iter().filter(|c| c.passed).count(),
+        failed: results.iter().filter(|c| !c.passed).count(),
+        coverage_percent: report.coverage.percent(),
+        rules: report.coverage.rules.iter().map(item).collect(),
+        exceptions: report.coverage.exceptions.iter().map(item).collect(),
+        cases: results,
+    })
+}

@@ -1,0 +1,178 @@
+//! What every request goes through, outermost first:
+//!
+//! 1. [`observe`]: times the request, counts it by route and status in the
+//!    metrics, counts error answers by problem type, and logs it;
+//! 2. [`limit`]: the bearer token (on `/v1`), the concurrency limit (503 with
+//!    `Retry-After` when full; health checks and metrics are not counted) and the
+//!    request timeout (408 when the body was still arriving, 503 otherwise).
+//!
+//! A request's concurrency slot is held until its response body has been sent,
+//! so a streaming batch counts for as long as it streams.
+
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::problem::{Problem, ProblemKind};
+use super::AppState;
+
+/// Set once a handler has read the whole request body (see `api::read_body`),
+/// so that a timeout can tell a slow client (408) from slow work (503).
+#[derive(Clone, Default)]
+pub struct BodyDone(pub Arc<AtomicBool>);
+
+pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let response = next.run(req).await;
+    let took = started.elapsed();
+    let status = response.status();
+    state
+        .metrics
+        .request(&route, method.as_str(), status.as_u16(), took);
+    if let Some(kind) = response.extensions().get::<ProblemKind>() {
+        state.metrics.error(kind.0);
+    }
+    tracing::info!(
+        method = %method,
+        path = %path,
+        status = status.as_u16(),
+        micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    response
+}
+
+pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let exempt = matches!(path, "/healthz" | "/readyz" | "/metrics");
+    if path.starts_with("/v1/") || path == "/v1" {
+        if let Some(token) = &state.token {
+            if !authorized(req.headers().get(header::AUTHORIZATION), token) {
+                return Problem::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "Unauthorized",
+                    "send the server's token as `Authorization: Bearer TOKEN`",
+                )
+                .with_header(header::WWW_AUTHENTICATE, "Bearer realm=\"clause\"")
+                .into_response();
+            }
+        }
+    }
+    let permit = if exempt {
+        None
+    } else {
+        match state.concurrency.clone().try_acquire_owned() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                return Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "overloaded",
+                    "Too many requests in flight",
+                    format!(
+                        "the server is answering {} requests at once (its --max-concurrency); try again shortly",
+                        state.max_concurrency
+                    ),
+                )
+                .with_header(header::RETRY_AFTER, "1")
+                .into_response();
+            }
+        }
+    };
+    let done = BodyDone::default();
+    req.extensions_mut().insert(done.clone());
+    let timeout = state.limits.request_timeout;
+    let response = match tokio::time::timeout(timeout, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) if !done.0.load(Ordering::SeqCst) => Problem::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request-timeout",
+            "Request body too slow",
+            format!(
+                "the request body did not arrive within {} s (the server's --request-timeout)",
+                timeout.as_secs()
+            ),
+        )
+        .into_response(),
+        Err(_) => Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "Request took too long",
+            format!(
+                "the answer was not ready within {} s (the server's --request-timeout)",
+                timeout.as_secs()
+            ),
+        )
+        .into_response(),
+    };
+    match permit {
+        Some(permit) => hold_until_sent(response, permit),
+        None => response,
+    }
+}
+
+/// Compares the `Authorization` header with the token in time that does not
+/// depend on where they first differ.
+fn authorized(header: Option<&axum::http::HeaderValue>, token: &str) -> bool {
+    let Some(given) = header
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    let (a, b) = (given.trim().as_bytes(), token.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The response with its body holding the concurrency slot until it is sent
+/// (or the client goes away).
+fn hold_until_sent(response: Response, permit: OwnedSemaphorePermit) -> Response {
+    let (parts, body) = response.into_parts();
+    Response::from_parts(
+        parts,
+        Body::new(Held {
+            inner: body,
+            _permit: permit,
+        }),
+    )
+}
+
+struct Held {
+    inner: Body,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl http_body::Body for Held {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}

@@ -1,0 +1,196 @@
+//! Counters for `/metrics`, written in the Prometheus text format (0.0.4).
+//!
+//! A handful of labelled counters and one latency histogram, kept under one
+//! mutex: a request takes it twice for a few map updates, which costs far less
+//! than the request itself.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Upper bounds of the latency histogram's buckets, in microseconds.
+const BUCKETS: [u64; 14] = [
+    100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
+    1_000_000, 5_000_000,
+];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum_micros: u64,
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: BTreeMap<(String, String, u16), u64>,
+    latency: BTreeMap<String, Histogram>,
+    verdicts: BTreeMap<(String, &'static str), u64>,
+    claim_errors: BTreeMap<String, u64>,
+    reloads: BTreeMap<(String, &'static str), u64>,
+    errors: BTreeMap<&'static str, u64>,
+    versions: BTreeMap<String, String>,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    inner: Mutex<Inner>,
+}
+
+impl Metrics {
+    fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        match self.inner.lock() {
+            Ok(mut g) => f(&mut g),
+            Err(poisoned) => f(&mut poisoned.into_inner()),
+        }
+    }
+
+    /// One request answered: its route (the path pattern), method, status and time.
+    pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
+        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+        self.with(|m| {
+            *m.requests
+                .entry((route.to_string(), method.to_string(), status))
+                .or_default() += 1;
+            let h = m.latency.entry(route.to_string()).or_default();
+            for (bound, count) in BUCKETS.iter().zip(h.counts.iter_mut()) {
+                if micros <= *bound {
+                    *count += 1;
+                }
+            }
+            h.count += 1;
+            h.sum_micros = h.sum_micros.saturating_add(micros);
+        });
+    }
+
+    /// Verdicts given by a policy: `decisions` holds (decision, count).
+    pub fn verdicts(&self, policy: &str, decisions: &[(&'static str, u64)], claim_errors: u64) {
+        self.with(|m| {
+            for (decision, n) in decisions {
+                if *n > 0 {
+                    *m.verdicts
+                        .entry((policy.to_string(), decision))
+                        .or_default() += n;
+                }
+            }
+            if claim_errors > 0 {
+                *m.claim_errors.entry(policy.to_string()).or_default() += claim_errors;
+            }
+        });
+    }
+
+    /// A reload of a policy: `result` is `loaded`, `refused` or `removed`.
+    pub fn reload(&self, policy: &str, result: &'static str, version: Option<&str>) {
+        self.with(|m| {
+            *m.reloads.entry((policy.to_string(), result)).or_default() += 1;
+            match (result, version) {
+                ("removed", _) => {
+                    m.versions.remove(policy);
+                }
+                (_, Some(v)) => {
+                    m.versions.insert(policy.to_string(), v.to_string());
+                }
+                _ => {}
+            }
+        });
+    }
+
+    /// An error answer, by its problem type.
+    pub fn error(&self, kind: &'static str) {
+        self.with(|m| *m.errors.entry(kind).or_default() += 1);
+    }
+
+    /// The metrics in the Prometheus text format.
+    pub fn render(&self) -> String {
+        self.with(|m| {
+            let mut out = String::new();
+            out.push_str("# HELP clause_http_requests_total HTTP requests answered, by route, method and status.\n# TYPE clause_http_requests_total counter\n");
+            for ((route, method, status), n) in &m.requests {
+                let _ = writeln!(
+                    out,
+                    "clause_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
+                    escape(route),
+                    escape(method)
+                );
+            }
+            out.push_str("# HELP clause_http_request_duration_seconds Time from a request's arrival to its response's headers, by route.\n# TYPE clause_http_request_duration_seconds histogram\n");
+            for (route, h) in &m.latency {
+                let route = escape(route);
+                for (bound, count) in BUCKETS.iter().zip(h.counts.iter()) {
+                    let _ = writeln!(
+                        out,
+                        "clause_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{}\"}} {count}",
+                        seconds(*bound)
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "clause_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                    h.count
+                );
+                let _ = writeln!(
+                    out,
+                    "clause_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                    seconds(h.sum_micros)
+                );
+                let _ = writeln!(
+                    out,
+                    "clause_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                    h.count
+                );
+            }
+            out.push_str("# HELP clause_verdicts_total Verdicts given, by policy and decision.\n# TYPE clause_verdicts_total counter\n");
+            for ((policy, decision), n) in &m.verdicts {
+                let _ = writeln!(
+                    out,
+                    "clause_verdicts_total{{policy=\"{}\",decision=\"{decision}\"}} {n}",
+                    escape(policy)
+                );
+            }
+            out.push_str("# HELP clause_claim_errors_total Claims refused as invalid (single or batch lines), by policy.\n# TYPE clause_claim_errors_total counter\n");
+            for (policy, n) in &m.claim_errors {
+                let _ = writeln!(
+                    out,
+                    "clause_claim_errors_total{{policy=\"{}\"}} {n}",
+                    escape(policy)
+                );
+            }
+            out.push_str("# HELP clause_policy_reloads_total Policy loads and reloads, by policy and result (loaded, refused, removed).\n# TYPE clause_policy_reloads_total counter\n");
+            for ((policy, result), n) in &m.reloads {
+                let _ = writeln!(
+                    out,
+                    "clause_policy_reloads_total{{policy=\"{}\",result=\"{result}\"}} {n}",
+                    escape(policy)
+                );
+            }
+            out.push_str("# HELP clause_policy_info The version (content hash) each policy is served at.\n# TYPE clause_policy_info gauge\n");
+            for (policy, version) in &m.versions {
+                let _ = writeln!(
+                    out,
+                    "clause_policy_info{{policy=\"{}\",version=\"{}\"}} 1",
+                    escape(policy),
+                    escape(version)
+                );
+            }
+            out.push_str("# HELP clause_http_errors_total Error answers, by problem type.\n# TYPE clause_http_errors_total counter\n");
+            for (kind, n) in &m.errors {
+                let _ = writeln!(out, "clause_http_errors_total{{type=\"{kind}\"}} {n}");
+            }
+            out
+        })
+    }
+}
+
+/// Microseconds as seconds in decimal, without trailing zeros (`0.00025`, `1`).
+fn seconds(micros: u64) -> String {
+    let text = format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A label value with `\`, `"` and line ends escaped.
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}

@@ -1,0 +1,185 @@
+//! Errors as RFC 9457 problem details (`application/problem+json`).
+//!
+//! Every error the server answers is a [`Problem`]: a stable `type` URI (one per
+//! kind of problem, listed in docs/server.md), a title, the status, a detail in
+//! words, and, where the request's JSON was wrong, `errors` naming each field by
+//! its JSON path; where a policy text does not check, `diagnostics`.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::api::DiagnosticOut;
+use super::engine::FieldError;
+
+/// The kind of a problem, recorded on the response for the error metrics.
+#[derive(Debug, Clone, Copy)]
+pub struct ProblemKind(pub &'static str);
+
+/// An error answer (boxed: it travels in `Result`s).
+#[derive(Debug)]
+pub struct Problem(Box<Details>);
+
+/// A problem's fields, as its JSON has them.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Problem)]
+pub struct Details {
+    /// `https://clause.dev/problems/<kind>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The fields of the request that are wrong, each by its JSON path.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// A policy text's diagnostics, when it does not check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnostics: Option<Vec<DiagnosticOut>>,
+    #[serde(skip)]
+    slug: &'static str,
+    #[serde(skip)]
+    headers: Vec<(header::HeaderName, HeaderValue)>,
+}
+
+impl Problem {
+    pub fn new(
+        status: StatusCode,
+        slug: &'static str,
+        title: &str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Problem(Box::new(Details {
+            kind: format!("https://clause.dev/problems/{slug}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+            diagnostics: None,
+            slug,
+            headers: Vec::new(),
+        }))
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.0.errors = errors;
+        self
+    }
+
+    pub fn with_diagnostics(mut self, diagnostics: Vec<DiagnosticOut>) -> Self {
+        self.0.diagnostics = Some(diagnostics);
+        self
+    }
+
+    pub fn with_header(mut self, name: header::HeaderName, value: &'static str) -> Self {
+        self.0.headers.push((name, HeaderValue::from_static(value)));
+        self
+    }
+
+    /// 400: the request's JSON is wrong; `errors` names each field.
+    pub fn invalid(detail: impl Into<String>, errors: Vec<FieldError>) -> Self {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-request",
+            "Invalid request",
+            detail,
+        )
+        .with_errors(errors)
+    }
+
+    /// 400: one field of the request body is wrong.
+    pub fn field(path: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let detail = if path.is_empty() {
+            message.clone()
+        } else {
+            format!("{path}: {message}")
+        };
+        Problem::invalid(
+            detail,
+            vec![FieldError {
+                path: path.to_string(),
+                message,
+            }],
+        )
+    }
+
+    /// 400: a claim that cannot be evaluated; `errors` names each field.
+    pub fn invalid_claim(errors: Vec<FieldError>) -> Self {
+        let detail = errors
+            .iter()
+            .map(|e| {
+                if e.path.is_empty() {
+                    e.message.clone()
+                } else {
+                    format!("{}: {}", e.path, e.message)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid-claim",
+            "Invalid claim",
+            detail,
+        )
+        .with_errors(errors)
+    }
+
+    /// 422: a policy text that does not check, with its diagnostics.
+    pub fn policy_does_not_check(diagnostics: Vec<DiagnosticOut>) -> Self {
+        let errors = diagnostics.iter().filter(|d| d.severity == "error").count();
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "policy-does-not-check",
+            "The policy does not check",
+            format!(
+                "the policy has {errors} {}; see `diagnostics`",
+                if errors == 1 { "error" } else { "errors" }
+            ),
+        )
+        .with_diagnostics(diagnostics)
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    pub fn too_large(what: &str, limit: usize, flag: &str) -> Self {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "Request body too large",
+            format!("{what} is larger than {limit} bytes (the server's {flag})"),
+        )
+    }
+
+    pub fn unsupported_media(detail: impl Into<String>) -> Self {
+        Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            detail,
+        )
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let details = *self.0;
+        let status =
+            StatusCode::from_u16(details.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&details).unwrap_or_else(|_| b"{}".to_vec());
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        for (name, value) in details.headers {
+            headers.insert(name, value);
+        }
+        response.extensions_mut().insert(ProblemKind(details.slug));
+        response
+    }
+}

@@ -1,0 +1,833 @@
+//! `clause serve` end to end: the real binary on 127.0.0.1 with an ephemeral
+//! port, spoken to over HTTP (ureq, and raw TCP for slow clients).
+//!
+//! Every wait is a bounded loop (a count of tries with a short sleep), and no
+//! assertion is about time.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::support::root;
+
+/// A server started for one test; killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    log: PathBuf,
+}
+
+impl Server {
+    fn start(policies: &Path, extra: &[&str]) -> Server {
+        Server::start_with_env(policies, extra, &[])
+    }
+
+    fn start_with_env(policies: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        let log = std::env::temp_dir().join(format!(
+            "clause-serve-log-{}-{}",
+            std::process::id(),
+            unique()
+        ));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_clause"));
+        cmd.current_dir(root())
+            .args(["serve", "--policies"])
+            .arg(policies)
+            .args(["--addr", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .env_remove("CLAUSE_TOKEN");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| {
+                let _ = child.kill();
+                panic!(
+                    "the server did not start: {line:?}\n{}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                )
+            })
+            .to_string();
+        Server { child, base, log }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn addr(&self) -> String {
+        self.base.trim_start_matches("http://").to_string()
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::SeqCst)
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(60))
+        .build()
+}
+
+/// An answer: status, content type, the version header, body.
+struct Answer {
+    status: u16,
+    content_type: String,
+    version: Option<String>,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+fn answer(result: Result<ureq::Response, ureq::Error>) -> Answer {
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    Answer {
+        status: response.status(),
+        content_type: response.content_type().to_string(),
+        version: response.header("clause-policy-version").map(str::to_string),
+        body: response.into_string().unwrap(),
+    }
+}
+
+fn get(url: &str) -> Answer {
+    answer(agent().get(url).call())
+}
+
+fn post(url: &str, content_type: &str, body: &str) -> Answer {
+    answer(
+        agent()
+            .post(url)
+            .set("Content-Type", content_type)
+            .send_string(body),
+    )
+}
+
+/// Asserts a problem+json answer with this status, and returns it.
+fn problem(a: &Answer, status: u16) -> Value {
+    assert_eq!(a.status, status, "{}", a.body);
+    assert_eq!(a.content_type, "application/problem+json", "{}", a.body);
+    let p = a.json();
+    assert_eq!(p["status"], status);
+    assert!(p["type"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://clause.dev/problems/"));
+    p
+}
+
+/// A copy of some bundled policies in a fresh directory.
+fn policy_dir(names: &[&str]) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("clause-serve-{}-{}", std::process::id(), unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in names {
+        std::fs::copy(
+            root().join("policies").join(format!("{name}.policy")),
+            dir.join(format!("{name}.policy")),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn claim_text() -> String {
+    std::fs::read_to_string(root().join("tests/data/imicro-claim.json")).unwrap()
+}
+
+/// Polls `f` up to 100 times, 100 ms apart, until it gives `Some`.
+fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..100 {
+        if let Some(t) = f() {
+            return t;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{what} did not happen within 100 tries");
+}
+
+#[test]
+fn verdicts_over_http_equal_clause_eval_for_every_case() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let list = get(&server.url("/v1/policies")).json();
+    let mut compared = 0;
+    for cases_path in super::support::files(&root().join("policies"), ".cases.json") {
+        let file = clause::tools::cases::load(&cases_path).unwrap();
+        let name = file.policy.trim_end_matches(".policy").to_string();
+        let version = list["policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name.as_str())
+            .map(|p| p["version"].as_str().unwrap().to_string())
+            .unwrap();
+        for case in &file.cases {
+            let claim = serde_json::to_string(&case.claim).unwrap();
+            let http = post(
+                &server.url(&format!("/v1/policies/{name}/evaluate")),
+                "application/json",
+                &claim,
+            );
+            let claim_file = std::env::temp_dir().join(format!(
+                "clause-serve-claim-{}-{}.json",
+                std::process::id(),
+                unique()
+            ));
+            std::fs::write(&claim_file, &claim).unwrap();
+            let out = Command::new(env!("CARGO_BIN_EXE_clause"))
+                .current_dir(root())
+                .args(["eval", &format!("policies/{name}.policy"), "--claim"])
+                .arg(&claim_file)
+                .output()
+                .unwrap();
+            let _ = std::fs::remove_file(&claim_file);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            match out.status.code() {
+                Some(0) => {
+                    assert_eq!(http.status, 200, "{name} {}: {}", case.name, http.body);
+                    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+                    assert_eq!(http.json(), cli, "{name} {}", case.name);
+                    assert_eq!(cli["policy_version"], version.as_str());
+                    assert_eq!(http.version.as_deref(), Some(version.as_str()));
+                }
+                Some(1) => {
+                    let p = problem(&http, 400);
+                    assert_eq!(p["type"], "https://clause.dev/problems/invalid-claim");
+                    for e in p["errors"].as_array().unwrap() {
+                        let path = e["path"].as_str().unwrap();
+                        let message = e["message"].as_str().unwrap();
+                        assert!(
+                            stderr.contains(message) && stderr.contains(path),
+                            "{name} {}: {path}: {message} not in {stderr}",
+                            case.name
+                        );
+                    }
+                }
+                code => panic!("clause eval exited {code:?}: {stderr}"),
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "only {compared} cases compared");
+}
+
+#[test]
+fn a_batch_of_mixed_lines_gives_one_record_per_line_in_order() {
+    let server = Server::start(Path::new("policies"), &["--max-line-bytes", "4096"]);
+    let claim = claim_text().replace(['\n', '\r'], "");
+    let other = claim.replace("imicro-v1", "second");
+    let missing_order = r#"{"claim_id": "no-order", "items": [], "claim": {}}"#;
+    let long = format!("{{\"claim_id\": \"{}\"}}", "x".repeat(10_000));
+    let mut body: Vec<u8> = Vec::new();
+    let lines: Vec<&[u8]> = vec![
+        claim.as_bytes(),
+        b"{not json",
+        b"",
+        missing_order.as_bytes(),
+        b"\xff\xfe not utf-8",
+        long.as_bytes(),
+        other.as_bytes(),
+    ];
+    for l in &lines {
+        body.extend_from_slice(l);
+        body.push(b'\n');
+    }
+    // A line with CRLF, and a last line without a line end.
+    body.extend_from_slice(claim.as_bytes());
+    body.extend_from_slice(b"\r\n");
+    body.extend_from_slice(other.as_bytes());
+    let response = agent()
+        .post(&server.url("/v1/policies/imicro/evaluate"))
+        .set("Content-Type", "application/x-ndjson")
+        .send_bytes(&body)
+        .unwrap();
+    assert_eq!(response.content_type(), "application/x-ndjson");
+    let text = response.into_string().unwrap();
+    let records: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 9, "{text}");
+    let verdict_ids = [
+        (0, "imicro-v1"),
+        (6, "second"),
+        (7, "imicro-v1"),
+        (8, "second"),
+    ];
+    for (i, id) in verdict_ids {
+        assert_eq!(records[i]["claim_id"], id, "record {i}: {}", records[i]);
+        assert!(records[i]["decision"].is_string());
+        assert!(records[i]["policy_version"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:"));
+    }
+    for i in [1, 2, 3, 4, 5] {
+        assert_eq!(records[i]["line"], i + 1, "record {i}: {}", records[i]);
+        assert!(!records[i]["errors"].as_array().unwrap().is_empty());
+    }
+    assert_eq!(records[3]["errors"][0]["path"], "order");
+    assert!(records[5]["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("longer than 4096 bytes"));
+
+    // Many blocks: lines in = records out, in order, and each verdict is the CLI's.
+    let n = 3000;
+    let mut big = String::new();
+    for i in 0..n {
+        if i % 7 == 3 {
+            big.push_str("{\"claim_id\": 1}\n");
+        } else {
+            big.push_str(&claim.replace("imicro-v1", &format!("c{i}")));
+            big.push('\n');
+        }
+    }
+    let text = agent()
+        .post(&server.url("/v1/policies/imicro/evaluate"))
+        .set("Content-Type", "application/x-ndjson")
+        .send_string(&big)
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let http: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(http.len(), n);
+    let claims_file =
+        std::env::temp_dir().join(format!("clause-serve-batch-{}", std::process::id()));
+    std::fs::write(&claims_file, &big).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .current_dir(root())
+        .args(["eval", "policies/imicro.policy", "--claims"])
+        .arg(&claims_file)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&claims_file);
+    let cli: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(cli.len(), n);
+    for (i, (mut h, c)) in http.into_iter().zip(cli).enumerate() {
+        h.as_object_mut().unwrap().remove("policy_version");
+        assert_eq!(h, c, "line {}", i + 1);
+    }
+}
+
+#[test]
+fn hot_reload_takes_good_edits_keeps_the_last_good_version_and_drops_deleted_files() {
+    let dir = policy_dir(&["imicro", "boutique"]);
+    let server = Server::start(&dir, &["--reload-interval", "100"]);
+    let version = |s: &Server| -> Option<String> {
+        get(&s.url("/v1/policies/imicro"))
+            .json()
+            .get("version")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let v1 = version(&server).unwrap();
+    let evaluate = |s: &Server| {
+        post(
+            &s.url("/v1/policies/imicro/evaluate"),
+            "application/json",
+            &claim_text(),
+        )
+    };
+
+    // A good edit replaces the version.
+    let path = dir.join("imicro.policy");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n# edited\n")).unwrap();
+    let v2 = eventually("the good edit", || version(&server).filter(|v| *v != v1));
+    let a = evaluate(&server);
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json()["policy_version"], v2.as_str());
+
+    // A broken edit: the last good version keeps serving, the diagnostics are on
+    // the policy's endpoint and in the log.
+    std::fs::write(&path, "policy imicro \"broken\" {\n  currency XYZ\n").unwrap();
+    let detail = eventually("the broken edit", || {
+        let d = get(&server.url("/v1/policies/imicro")).json();
+        (d["status"] == "stale").then_some(d)
+    });
+    assert_eq!(detail["version"], v2.as_str());
+    let refused = &detail["refused"];
+    assert!(!refused["diagnostics"].as_array().unwrap().is_empty());
+    assert_eq!(refused["diagnostics"][0]["severity"], "error");
+    let a = evaluate(&server);
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json()["policy_version"], v2.as_str());
+    assert!(server.log().contains("policy refused"), "{}", server.log());
+
+    // Fixed again: serving the new text.
+    std::fs::write(&path, &text).unwrap();
+    eventually("the fix", || {
+        let d = get(&server.url("/v1/policies/imicro")).json();
+        (d["status"] == "ok" && d["version"] == v1.as_str()).then_some(())
+    });
+
+    // Deleted: no longer served.
+    std::fs::remove_file(&path).unwrap();
+    eventually("the deletion", || {
+        (get(&server.url("/v1/policies/imicro")).status == 404).then_some(())
+    });
+    problem(&evaluate(&server), 404);
+    assert_eq!(get(&server.url("/v1/policies/boutique")).status, 200);
+    let metrics = get(&server.url("/metrics")).body;
+    assert!(
+        metrics.contains("clause_policy_reloads_total{policy=\"imicro\",result=\"refused\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("clause_policy_reloads_total{policy=\"imicro\",result=\"removed\"} 1"),
+        "{metrics}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Sends raw bytes on a new connection and returns what comes back before the
+/// server closes it (bounded by a read timeout).
+fn raw(addr: &str, send: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(send).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).to_string()
+}
+
+/// A request body that sends `first`, then waits for a word on `gate`, then sends `rest`.
+struct Gated {
+    parts: Vec<Vec<u8>>,
+    gate: Option<mpsc::Receiver<()>>,
+    pos: usize,
+}
+
+impl Read for Gated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let Some(part) = self.parts.first_mut() else {
+                return Ok(0);
+            };
+            if self.pos < part.len() {
+                let n = (part.len() - self.pos).min(buf.len());
+                buf[..n].copy_from_slice(&part[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            self.parts.remove(0);
+            self.pos = 0;
+            if !self.parts.is_empty() {
+                if let Some(gate) = &self.gate {
+                    let _ = gate.recv_timeout(Duration::from_secs(60));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_limit_is_answered_with_its_status() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start_with_env(
+        &dir,
+        &[
+            "--max-body-bytes",
+            "30000",
+            "--max-policy-bytes",
+            "20000",
+            "--max-concurrency",
+            "1",
+            "--request-timeout",
+            "3",
+            "--header-timeout",
+            "1",
+            "--body-timeout",
+            "1",
+        ],
+        &[("CLAUSE_TOKEN", "sesame")],
+    );
+    let claim = claim_text();
+    let with_token = |r: ureq::Request| r.set("Authorization", "Bearer sesame");
+    let evaluate = server.url("/v1/policies/imicro/evaluate");
+
+    // The bearer token: 401 without it or with another, 200 with it; health is open.
+    let a = answer(
+        agent()
+            .post(&evaluate)
+            .set("Content-Type", "application/json")
+            .send_string(&claim),
+    );
+    problem(&a, 401);
+    let a = answer(
+        agent()
+            .post(&evaluate)
+            .set("Authorization", "Bearer nope")
+            .send_string(&claim),
+    );
+    problem(&a, 401);
+    let a = answer(
+        with_token(agent().post(&evaluate))
+            .set("Content-Type", "application/json")
+            .send_string(&claim),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(get(&server.url("/healthz")).status, 200);
+
+    // Body size: 413.
+    let big = format!("{{\"claim_id\": \"{}\"}}", "x".repeat(40_000));
+    let a = answer(
+        with_token(agent().post(&evaluate))
+            .set("Content-Type", "application/json")
+            .send_string(&big),
+    );
+    problem(&a, 413);
+    // A policy text larger than --max-policy-bytes: 413, as JSON and as text.
+    let long_policy = serde_json::json!({"policy": "#".repeat(25_000)}).to_string();
+    let a = answer(
+        with_token(agent().post(&server.url("/v1/check")))
+            .set("Content-Type", "application/json")
+            .send_string(&long_policy),
+    );
+    problem(&a, 413);
+    let a = answer(
+        with_token(agent().post(&server.url("/v1/check")))
+            .set("Content-Type", "text/plain")
+            .send_string(&"#".repeat(25_000)),
+    );
+    problem(&a, 413);
+    // Content type: 415.
+    let a = answer(
+        with_token(agent().post(&evaluate))
+            .set("Content-Type", "application/xml")
+            .send_string("<claim/>"),
+    );
+    problem(&a, 415);
+    // A bad claim: 400 naming the JSON path; a bad request body: 400 naming the field.
+    let a = answer(
+        with_token(agent().post(&evaluate))
+            .set("Content-Type", "application/json")
+            .send_string(r#"{"claim_id": "c"}"#),
+    );
+    let p = problem(&a, 400);
+    assert_eq!(p["errors"][0]["path"], "order");
+    let a = answer(
+        with_token(agent().post(&server.url("/v1/evaluate")))
+            .set("Content-Type", "application/json")
+            .send_string(r#"{"policy": "x"}"#),
+    );
+    assert_eq!(problem(&a, 400)["errors"][0]["path"], "claim");
+    // An unknown policy: 404.
+    let a = answer(with_token(agent().get(&server.url("/v1/policies/nope"))).call());
+    problem(&a, 404);
+
+    // Headers that stall: 408, then the connection closes.
+    let out = raw(&server.addr(), b"GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    assert!(out.starts_with("HTTP/1.1 408"), "{out}");
+    // A body that stalls: 408.
+    let out = raw(
+        &server.addr(),
+        b"POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sesame\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 100\r\n\r\n{\"claim",
+    );
+    assert!(out.starts_with("HTTP/1.1 408"), "{out}");
+    assert!(out.contains("body-timeout"), "{out}");
+    // A body that trickles in, never idle for the body timeout but past the
+    // request timeout: 408 (request-timeout).
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(b"POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sesame\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 100\r\n\r\n").unwrap();
+    let mut out = Vec::new();
+    for _ in 0..40 {
+        if s.write_all(b" ").is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        s.set_nonblocking(true).unwrap();
+        let mut buf = [0u8; 4096];
+        if let Ok(n) = s.read(&mut buf) {
+            out.extend_from_slice(&buf[..n]);
+        }
+        s.set_nonblocking(false).unwrap();
+        if !out.is_empty() {
+            break;
+        }
+    }
+    let _ = s.read_to_end(&mut out);
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 408"), "{out}");
+    assert!(out.contains("request-timeout"), "{out}");
+
+    let metrics = get(&server.url("/metrics")).body;
+    for kind in [
+        "unauthorized",
+        "too-large",
+        "unsupported-media-type",
+        "invalid-claim",
+        "not-found",
+        "body-timeout",
+        "request-timeout",
+    ] {
+        assert!(
+            metrics.contains(&format!("clause_http_errors_total{{type=\"{kind}\"}}")),
+            "{kind}: {metrics}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sigterm_drains_requests_in_flight_then_exits() {
+    let mut server = Server::start(Path::new("policies"), &[]);
+    let claim = format!("{}\n", claim_text().replace('\n', ""));
+    let (go, gate) = mpsc::channel();
+    let body = Gated {
+        // More than ureq buffers before it writes, so the first part reaches the server.
+        parts: vec![claim.repeat(40).into_bytes(), claim.repeat(40).into_bytes()],
+        gate: Some(gate),
+        pos: 0,
+    };
+    let url = server.url("/v1/policies/imicro/evaluate");
+    let batch = std::thread::spawn(move || {
+        agent()
+            .post(&url)
+            .set("Content-Type", "application/x-ndjson")
+            .send(body)
+            .map(|r| r.into_string().unwrap())
+            .map_err(|e| e.to_string())
+    });
+    // The batch is in flight once its first lines have been counted.
+    eventually("the batch in flight", || {
+        let m = get(&server.url("/metrics")).body;
+        m.contains("route=\"/v1/policies/{name}/evaluate\"")
+            .then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // New connections are refused once the listener has closed.
+    eventually("the listener to close", || {
+        TcpStream::connect(server.addr()).is_err().then_some(())
+    });
+    go.send(()).unwrap();
+    let records = batch.join().unwrap().unwrap();
+    assert_eq!(records.lines().count(), 80, "{records}");
+    let exit = eventually("the server to exit", || server.child.try_wait().unwrap());
+    assert!(exit.success(), "{exit:?}\n{}", server.log());
+    assert!(
+        server.log().contains("every connection closed"),
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn the_playground_api_checks_formats_evaluates_renders_and_runs_cases() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    let body = |extra: Value| {
+        let mut v = serde_json::json!({"policy": text});
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        v.to_string()
+    };
+    // check: lint findings for a good text; errors with places for a bad one.
+    let a = post(
+        &server.url("/v1/check"),
+        "application/json",
+        &body(serde_json::json!({})),
+    );
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json()["ok"], true);
+    let broken = text.replace("currency USD", "currency XYZ");
+    let a = post(&server.url("/v1/check"), "text/plain", &broken);
+    let c = a.json();
+    assert_eq!(c["ok"], false);
+    let d = &c["diagnostics"][0];
+    assert_eq!(d["code"], "clause::unknown-currency");
+    let label = &d["labels"][0];
+    assert_eq!(
+        &broken[label["start"].as_u64().unwrap() as usize..label["end"].as_u64().unwrap() as usize],
+        "XYZ"
+    );
+    // fmt: the canonical layout, or 422 with diagnostics.
+    let a = post(
+        &server.url("/v1/fmt"),
+        "application/json",
+        &body(serde_json::json!({})),
+    );
+    assert_eq!(
+        a.json()["formatted"].as_str().unwrap(),
+        clause::format("p", &text).unwrap()
+    );
+    let a = post(&server.url("/v1/fmt"), "text/plain", "policy p {");
+    assert!(!problem(&a, 422)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // evaluate: verdict, explanation and timeline; the timeline's window ends are the verdict's deadlines.
+    let claim: Value = serde_json::from_str(&claim_text()).unwrap();
+    let a = post(
+        &server.url("/v1/evaluate"),
+        "application/json",
+        &body(serde_json::json!({"claim": claim})),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let e = a.json();
+    assert_eq!(e["verdict"]["decision"], "approve");
+    assert!(!e["explanation"].as_str().unwrap().is_empty());
+    for deadline in e["verdict"]["deadlines"].as_array().unwrap() {
+        let window = e["timeline"]["windows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["name"] == deadline["name"])
+            .unwrap();
+        assert_eq!(window["end"], deadline["ends"]);
+    }
+    assert_eq!(e["timeline"]["weekend"], serde_json::json!([6, 7]));
+    let mut bad_claim = claim.clone();
+    bad_claim["items"][0]["price"] = Value::String("lots".into());
+    let a = post(
+        &server.url("/v1/evaluate"),
+        "application/json",
+        &body(serde_json::json!({"claim": bad_claim})),
+    );
+    let p = problem(&a, 400);
+    assert!(
+        p["errors"][0]["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("claim.items[0].price"),
+        "{p}"
+    );
+    // render: the page as HTML.
+    let a = post(
+        &server.url("/v1/render"),
+        "application/json",
+        &body(serde_json::json!({})),
+    );
+    assert!(a.content_type.starts_with("text/html"));
+    assert!(a.body.contains("<html"));
+    // cases/run: the bundled cases pass, with coverage.
+    let cases: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("policies/imicro.cases.json")).unwrap(),
+    )
+    .unwrap();
+    let a = post(
+        &server.url("/v1/cases/run"),
+        "application/json",
+        &body(serde_json::json!({"cases": cases})),
+    );
+    let run = a.json();
+    assert_eq!(run["failed"], 0, "{run}");
+    assert!(run["passed"].as_u64().unwrap() > 10);
+    assert!(!run["rules"].as_array().unwrap().is_empty());
+    // policies: source, version and the cases file.
+    let d = get(&server.url("/v1/policies/imicro")).json();
+    assert_eq!(d["source"].as_str().unwrap(), text);
+    assert_eq!(d["cases"], cases);
+    // schemas and the OpenAPI document, whose claim schema is the contract's.
+    let schema: Value = get(&server.url("/schema/claim.schema.json")).json();
+    assert_eq!(schema["title"], "Clause claim");
+    let doc = get(&server.url("/openapi.json")).json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(
+        doc["components"]["schemas"]["Claim"]["required"],
+        schema["required"]
+    );
+    assert!(doc["paths"]["/v1/policies/{name}/evaluate"]["post"].is_object());
+    let page = get(&server.url("/v1/policies/imicro/page"));
+    assert!(page.body.contains("<html"));
+    let root_page = get(&server.url("/"));
+    assert_eq!(root_page.status, 200);
+}
+
+#[test]
+fn requests_beyond_the_concurrency_limit_get_503_while_a_batch_streams() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start(&dir, &["--max-concurrency", "1"]);
+    let claim = claim_text();
+    let evaluate = server.url("/v1/policies/imicro/evaluate");
+    // Concurrency: a batch holds the one slot while it streams; another request gets 503.
+    let (go, gate) = mpsc::channel();
+    let first = format!("{}\n", claim.replace('\n', ""));
+    let body = Gated {
+        // More than ureq buffers before it writes, so the first part reaches the server.
+        parts: vec![first.repeat(40).into_bytes(), first.into_bytes()],
+        gate: Some(gate),
+        pos: 0,
+    };
+    let url = evaluate.clone();
+    let batch = std::thread::spawn(move || {
+        agent()
+            .post(&url)
+            .set("Content-Type", "application/x-ndjson")
+            .send(body)
+            .map(|r| r.into_string().unwrap())
+            .map_err(|e| e.to_string())
+    });
+    let refused = eventually("a 503 while the batch holds the slot", || {
+        let a = answer(agent().get(&server.url("/v1/policies")).call());
+        (a.status == 503).then_some(a)
+    });
+    let p = problem(&refused, 503);
+    assert_eq!(p["type"], "https://clause.dev/problems/overloaded");
+    go.send(()).unwrap();
+    let records = batch.join().unwrap().unwrap();
+    assert_eq!(records.lines().count(), 41, "{records}");
+    let a = answer(agent().get(&server.url("/v1/policies")).call());
+    assert_eq!(a.status, 200);
+
+    let metrics = get(&server.url("/metrics")).body;
+    assert!(
+        metrics.contains("clause_http_errors_total{type=\"overloaded\"}"),
+        "{metrics}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
