@@ -176,7 +176,7 @@ export function createEditor(parent, { onChecked, onChange }) {
         checkSource,
         decidingField,
         EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ "aria-label": "Policy source", "aria-describedby": "editor-hint" }),
+        EditorView.contentAttributes.of({ "aria-label": "Policy source", "aria-describedby": "editor-hint", tabindex: "0" }),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...lintKeymap, indentWithTab]),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) onChange?.(u.state.doc.toString());

@@ -27,6 +27,7 @@ mod diff;
 mod eval;
 mod explain;
 mod fmt;
+mod playground;
 mod render;
 mod sarif;
 mod test;
@@ -163,6 +164,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cases::Format::Json, requires = "boundaries")]
         format: cases::Format,
     },
+    /// The playground page (docs/playground.md) on the bundled policies: starts the server, prints its address and opens it
+    Playground {
+        /// Serve the policies in this directory instead of the bundled ones
+        #[arg(long)]
+        policies: Option<PathBuf>,
+        /// Address to listen on (port 0 picks a free port)
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: std::net::SocketAddr,
+        /// Let the page write cases files beside the policies (see `clause serve --allow-write`)
+        #[arg(long)]
+        allow_write: bool,
+        /// Print the address without opening a browser
+        #[arg(long)]
+        no_open: bool,
+    },
     /// Serve verdicts over HTTP for every policy in a directory (docs/server.md)
     Serve(crate::adapters::serve::Args),
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
@@ -263,6 +279,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             }
         }
         Command::Serve(args) => crate::adapters::serve::run(args),
+        Command::Playground {
+            policies,
+            addr,
+            allow_write,
+            no_open,
+        } => playground::run(playground::Options {
+            policies,
+            addr,
+            allow_write,
+            open: !no_open,
+        }),
         Command::Test {
             paths,
             format,

@@ -377,8 +377,11 @@ pub async fn save_cases(
         }
     };
     let Some(name) = value.get("name").and_then(serde_json::Value::as_str) else {
-        return Problem::field("name", "is required: the policy's name, as in /v1/policies/NAME")
-            .into_response();
+        return Problem::field(
+            "name",
+            "is required: the policy's name, as in /v1/policies/NAME",
+        )
+        .into_response();
     };
     if let Err(p) = entry(&state, name) {
         return p.into_response();
@@ -404,7 +407,13 @@ pub async fn save_cases(
     })
     .await;
     match written {
-        Ok(Ok(())) => json(StatusCode::OK, &Saved { path: file, cases: count }),
+        Ok(Ok(())) => json(
+            StatusCode::OK,
+            &Saved {
+                path: file,
+                cases: count,
+            },
+        ),
         Ok(Err(message)) => Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "write-failed",
