@@ -60,7 +60,6 @@ export function toEditorDiagnostics(text, diagnostics) {
         from,
         to,
         severity: d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "info",
-        source: d.code,
         message: i === 0 ? d.message : `${d.message}: ${label.message || ""}`,
         renderMessage: () => renderDiagnostic(d, label),
       });

@@ -57,6 +57,11 @@ async function shot(name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
 }
 
+/// One part of the page, for docs/playground.md (small pictures).
+async function partShot(selector, name) {
+  await page.locator(selector).screenshot({ path: join(artifacts, `doc-${name}.png`) });
+}
+
 /// The editor's text replaced through CodeMirror, as typing would.
 async function setPolicy(text) {
   await page.evaluate((t) => {
@@ -112,6 +117,7 @@ test("the page loads the bundled policies and an example claim", async () => {
   await page.waitForSelector(".cm-deciding");
   assert.match(await page.textContent(".cm-deciding"), /sold and shipped/);
   await shot("01-loaded");
+  await partShot(".results", "loaded");
 });
 
 test("a broken policy shows its diagnostic at the right line, and fixing it clears it", async () => {
@@ -129,7 +135,18 @@ test("a broken policy shows its diagnostic at the right line, and fixing it clea
   await page.waitForSelector(".cm-lintRange-error");
   assert.equal((await page.textContent(".cm-lintRange-error")).trim(), "item.categroy");
   await page.waitForFunction(() => /1 error/.test(document.getElementById("check-status").textContent));
+  // The problem's entry moves the cursor to its line.
+  await item.locator("button").click();
+  const cursorLine = await page.evaluate(() => {
+    const { view } = window.clausePlayground.editor;
+    return view.state.doc.lineAt(view.state.selection.main.head).number;
+  });
+  assert.equal(cursorLine, at + 1);
+  await page.locator(".cm-lintRange-error").hover();
+  await page.waitForSelector(".cm-tooltip-lint");
+  assert.match(await page.textContent(".cm-tooltip-lint"), /did you mean/);
   await shot("02-broken");
+  await partShot(".editor-panel", "broken");
   await setPolicy(good);
   await page.waitForFunction(() => document.querySelectorAll(".diag-item.error").length === 0);
   await page.waitForFunction(() => /No problems|0 errors/.test(document.getElementById("check-status").textContent));
@@ -166,8 +183,11 @@ test("a claim filled with the form only gets the verdict clause eval gives", asy
   await page.click("text=Remove item 2");
   assert.equal(await page.locator("fieldset.item").count(), 1);
   await page.click("#evaluate-btn");
+  await page.waitForFunction(() => window.clausePlayground.state.lastResult?.claim?.claim_id === "form-1");
   await page.waitForFunction(() => document.querySelector("[data-testid=decision] .badge")?.textContent === "approve");
+  await page.waitForFunction(() => document.querySelector(".explain")?.textContent.includes("12 September 2023"));
   await shot("04-form-verdict");
+  await partShot("#claim-panel", "form");
 
   // The JSON tab holds the same claim; clause eval gives the same verdict.
   await page.click("#tab-json");
@@ -202,6 +222,7 @@ test("the timeline shows the window's last day", async () => {
   assert.ok((await page.locator("svg.timeline .weekend").count()) > 0);
   assert.ok((await page.locator("svg.timeline .event-dot").count()) >= 2);
   await page.locator(".timeline-scroll").screenshot({ path: join(artifacts, "06-timeline.png") });
+  await partShot(".timeline-scroll", "timeline");
 });
 
 test("save as a case writes the cases file, and run cases shows it passing with coverage", async () => {
@@ -225,6 +246,7 @@ test("save as a case writes the cases file, and run cases shows it passing with 
   assert.match(await page.textContent("[data-testid=coverage]"), /Rule coverage: \d+%/);
   assert.ok(await page.locator("text=form-filled-return").count());
   await shot("07-cases");
+  await partShot(".results", "cases");
 });
 
 test("the boundary cases button drafts cases on each side of the window", async () => {
