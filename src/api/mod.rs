@@ -22,6 +22,6 @@ pub use diff::{diff, Change};
 pub use error::{ClaimError, ClaimProblem, LoadError};
 pub use finding::{check_text, CheckOptions, CheckReport, Finding, Label, Severity};
 pub use policy::{
-    format, version_of, ExplainFormat, Policy, RenderFormat, StreamSummary, Timeline,
+    format, version_of, ExplainFormat, PageMap, Policy, RenderFormat, StreamSummary, Timeline,
 };
 pub use set::PolicySet;

@@ -1,7 +1,7 @@
 //! The tools built on the language core: the analysis ([`lint`]), the formatter
 //! ([`fmt`]), explanations and pages for people ([`explain`], [`render`]), policy
-//! changes ([`diff`]), cases files ([`cases`]), batch evaluation ([`batch`]) and a
-//! claim's timeline ([`timeline`]).
+//! changes ([`diff`]), the page beside the policy ([`map`]), cases files ([`cases`]),
+//! batch evaluation ([`batch`]) and a claim's timeline ([`timeline`]).
 
 pub mod batch;
 pub mod cases;
@@ -9,5 +9,6 @@ pub mod diff;
 pub mod explain;
 pub mod fmt;
 pub mod lint;
+pub mod map;
 pub mod render;
 pub mod timeline;

@@ -72,7 +72,8 @@ pub struct WindowSpan {
     /// What it counts: `days`, `business_days`, `hours`, `weeks`, `months`, or
     /// `dates` for a window between fixed dates or up to an event.
     pub unit: &'static str,
-    /// The bundled holiday list business days are counted with, if any (`KR`).
+    /// The bundled holiday calendar business days are counted with, if any
+    /// (`KR`; the first, when the policy names several).
     pub calendar: Option<&'static str>,
     /// Where the window is declared in the policy text.
     pub span: SourceSpan,
@@ -149,7 +150,12 @@ pub fn timeline(policy: &Policy, claim: &Claim) -> Result<Timeline, ClaimErrors>
             start: r.start.map(|s| s.to_string()),
             end: r.end.to_string(),
             unit,
-            calendar: policy.calendar.bundled_list().filter(|_| business),
+            calendar: policy
+                .calendar
+                .bundled()
+                .first()
+                .copied()
+                .filter(|_| business),
             span: SourceSpan {
                 start: w.span.start,
                 end: w.span.end,
@@ -170,7 +176,7 @@ pub fn timeline(policy: &Policy, claim: &Claim) -> Result<Timeline, ClaimErrors>
                 .into_iter()
                 .map(|(d, name)| Holiday {
                     date: Ends::Day(d).to_string(),
-                    name: name.map(str::to_string),
+                    name,
                 })
                 .collect()
         }

@@ -22,12 +22,14 @@ macro_rules! out {
 }
 
 mod cases;
+mod calendar;
 mod check;
 mod diff;
 mod eval;
 mod explain;
 mod fmt;
 mod playground;
+mod map;
 mod render;
 mod sarif;
 mod test;
@@ -77,6 +79,11 @@ enum Command {
         /// Only check; run no lints
         #[arg(long, conflicts_with_all = ["deny", "info"])]
         no_lints: bool,
+        /// The merchant's page (plain text) to hold the policies against: quotes no
+        /// longer on it are errors, sentences nothing accounts for are warnings (by
+        /// default each policy's own `# clause: page "..."`)
+        #[arg(long, conflicts_with = "no_lints")]
+        page: Option<PathBuf>,
     },
     /// Evaluate a claim (or a stream of claims) against a policy; verdicts are JSON
     Eval {
@@ -179,6 +186,19 @@ enum Command {
         #[arg(long)]
         no_open: bool,
     },
+    /// The merchant's page beside the policy: each sentence with the rules that quote it, and quotes no longer on the page
+    Map {
+        /// The policy file
+        policy: PathBuf,
+        /// The page as plain text (by default the one the policy declares with `# clause: page "..."`)
+        #[arg(long)]
+        page: Option<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = map::Format::Text)]
+        format: map::Format,
+    },
+    /// The bundled holiday calendars: one calendar's holidays in a year, or --list
+    Calendar(calendar::Args),
     /// Serve verdicts over HTTP for every policy in a directory (docs/server.md)
     Serve(crate::adapters::serve::Args),
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
@@ -220,6 +240,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             config,
             info,
             no_lints,
+            page,
         } => check::run(
             &paths,
             format,
@@ -228,6 +249,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 config,
                 show_info: info,
                 enabled: !no_lints,
+                page,
             },
         ),
         Command::Eval {
@@ -278,6 +300,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 cases::boundaries(&policy, claim.as_deref(), format)
             }
         }
+        Command::Map {
+            policy,
+            page,
+            format,
+        } => map::run(&policy, page.as_deref(), format),
+        Command::Calendar(args) => calendar::run(&args),
         Command::Serve(args) => crate::adapters::serve::run(args),
         Command::Playground {
             policies,
