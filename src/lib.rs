@@ -40,7 +40,7 @@ pub use api::version_of;
 pub use api::{
     check_text, diff, format, Change, CheckOptions, CheckReport, ClaimError, ClaimProblem,
     ExplainFormat, Finding, Label, LoadError, PageMap, Policy, PolicySet, RenderFormat, Severity,
-    StreamSummary, Timeline,
+    StreamSummary, Timeline, VersionConflict,
 };
 pub use language::eval::verdict::{
     Because, Deadline, Decision, Deduction, Ends, Fee, ItemVerdict, MoneyOut, Verdict,

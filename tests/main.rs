@@ -27,4 +27,5 @@ mod suite {
     pub mod semantics;
     pub mod serve;
     pub mod support;
+    pub mod versions;
 }

@@ -24,4 +24,4 @@ pub use finding::{check_text, CheckOptions, CheckReport, Finding, Label, Severit
 pub use policy::{
     format, version_of, ExplainFormat, PageMap, Policy, RenderFormat, StreamSummary, Timeline,
 };
-pub use set::PolicySet;
+pub use set::{PolicySet, VersionConflict};
