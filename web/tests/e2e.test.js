@@ -127,27 +127,31 @@ test("a broken policy shows its diagnostic at the right line, and fixing it clea
   assert.ok(at > 0);
   lines[at] = lines[at].replace("item.category", "item.categroy");
   await setPolicy(lines.join("\n"));
+  try {
   const item = page.locator(".diag-item.error").first();
   await item.waitFor();
   assert.equal(await item.getAttribute("data-line"), String(at + 1));
   assert.match(await item.textContent(), /categroy/);
-  // The span is underlined in the editor.
-  await page.waitForSelector(".cm-lintRange-error");
-  assert.equal((await page.textContent(".cm-lintRange-error")).trim(), "item.categroy");
   await page.waitForFunction(() => /1 error/.test(document.getElementById("check-status").textContent));
-  // The problem's entry moves the cursor to its line.
+  // The problem's entry moves the cursor to its line (scrolled into view).
   await item.locator("button").click();
   const cursorLine = await page.evaluate(() => {
     const { view } = window.clausePlayground.editor;
     return view.state.doc.lineAt(view.state.selection.main.head).number;
   });
   assert.equal(cursorLine, at + 1);
+  // The span is underlined in the editor.
+  await page.waitForSelector(".cm-lintRange-error");
+  assert.equal((await page.textContent(".cm-lintRange-error")).trim(), "item.categroy");
   await page.locator(".cm-lintRange-error").hover();
   await page.waitForSelector(".cm-tooltip-lint");
   assert.match(await page.textContent(".cm-tooltip-lint"), /did you mean/);
   await shot("02-broken");
   await partShot(".editor-panel", "broken");
-  await setPolicy(good);
+  } finally {
+    // Later steps need the good policy back, whatever happened here.
+    await setPolicy(good);
+  }
   await page.waitForFunction(() => document.querySelectorAll(".diag-item.error").length === 0);
   await page.waitForFunction(() => /No problems|0 errors/.test(document.getElementById("check-status").textContent));
   await shot("03-fixed");
