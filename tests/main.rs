@@ -9,6 +9,7 @@
 )]
 
 mod suite {
+    pub mod boundaries;
     pub mod calendars;
     pub mod cases;
     pub mod cli;

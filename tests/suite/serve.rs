@@ -831,3 +831,169 @@ fn requests_beyond_the_concurrency_limit_get_503_while_a_batch_streams() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_playground_page_is_served_at_the_root_with_its_assets() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let page = get(&server.url("/"));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.content_type.starts_with("text/html"),
+        "{}",
+        page.content_type
+    );
+    assert!(page.body.contains("Clause playground"));
+    assert!(page.body.contains("./app.js") && page.body.contains("./app.css"));
+    // The embedded files are the committed build.
+    let js = get(&server.url("/app.js"));
+    assert_eq!(js.status, 200);
+    assert!(js.content_type.starts_with("text/javascript"));
+    assert_eq!(
+        js.body,
+        std::fs::read_to_string(root().join("web/dist/app.js")).unwrap()
+    );
+    let css = get(&server.url("/app.css"));
+    assert_eq!(css.status, 200);
+    assert!(css.content_type.starts_with("text/css"));
+    let csp = agent()
+        .get(&server.url("/"))
+        .call()
+        .unwrap()
+        .header("content-security-policy")
+        .map(str::to_string)
+        .unwrap();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+}
+
+#[test]
+fn boundary_cases_over_http_sit_on_each_side_of_the_window() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    let cases = clause::tools::cases::load(&root().join("policies/imicro.cases.json")).unwrap();
+    let body = serde_json::json!({"policy": text, "claim": cases.cases[0].claim}).to_string();
+    let a = post(
+        &server.url("/v1/cases/boundaries"),
+        "application/json",
+        &body,
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let drafts = a.json()["cases"].as_array().unwrap().clone();
+    let find = |name: &str| {
+        drafts
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .clone()
+    };
+    let inside = find("return_window-last-day-inside-filed_at");
+    assert_eq!(inside["expect"]["decision"], "approve");
+    assert_eq!(inside["verdict"]["decision"], "approve");
+    assert_eq!(
+        inside["claim"]["claim"]["filed_at"],
+        "2023-10-01T23:59:00-07:00"
+    );
+    let outside = find("return_window-first-day-outside-filed_at");
+    assert_eq!(outside["expect"]["decision"], "deny");
+    // The claim must be an object.
+    let body = serde_json::json!({"policy": text, "claim": 3}).to_string();
+    let a = post(
+        &server.url("/v1/cases/boundaries"),
+        "application/json",
+        &body,
+    );
+    assert_eq!(problem(&a, 400)["errors"][0]["path"], "claim");
+}
+
+#[test]
+fn saving_a_cases_file_needs_allow_write_and_a_file_clause_test_reads() {
+    let original = std::fs::read_to_string(root().join("policies/imicro.cases.json")).unwrap();
+    let mut file: Value = serde_json::from_str(&original).unwrap();
+    file["cases"][0]["name"] = Value::String("renamed-by-the-playground".into());
+    let body = serde_json::json!({"name": "imicro", "cases": file}).to_string();
+
+    // Without --allow-write: 403, and nothing is written.
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start(&dir, &[]);
+    let a = post(&server.url("/v1/cases/save"), "application/json", &body);
+    assert_eq!(problem(&a, 403)["title"], "Writing is not allowed");
+    drop(server);
+
+    let server = Server::start(&dir, &["--allow-write"]);
+    let a = post(&server.url("/v1/cases/save"), "application/json", &body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["path"], "imicro.cases.json");
+    let written = std::fs::read_to_string(dir.join("imicro.cases.json")).unwrap();
+    assert!(written.contains("renamed-by-the-playground"));
+    assert!(written.ends_with('\n'));
+    // The policy's detail now carries the new file.
+    let detail = get(&server.url("/v1/policies/imicro")).json();
+    assert_eq!(
+        detail["cases"]["cases"][0]["name"],
+        "renamed-by-the-playground"
+    );
+
+    // A file clause test could not read is refused and the one there is kept.
+    let bad =
+        serde_json::json!({"name": "imicro", "cases": {"policy": "imicro.policy"}}).to_string();
+    let a = post(&server.url("/v1/cases/save"), "application/json", &bad);
+    assert_eq!(problem(&a, 400)["errors"][0]["path"], "cases");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("imicro.cases.json")).unwrap(),
+        written
+    );
+    // An unknown policy: 404.
+    let other = serde_json::json!({"name": "nope", "cases": file}).to_string();
+    let a = post(&server.url("/v1/cases/save"), "application/json", &other);
+    problem(&a, 404);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn clause_playground_serves_the_bundled_policies_and_the_page() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .args(["playground", "--no-open"])
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env_remove("CLAUSE_TOKEN")
+        .spawn()
+        .unwrap();
+    // The address is chosen before the server starts, and said on standard error.
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    // Read to the end: the server's logs go there too, and a closed pipe would stop it.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let _ = tx.send(line.unwrap_or_default());
+        }
+    });
+    let said = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
+    let Some(base) = said
+        .strip_prefix("playground at ")
+        .and_then(|rest| rest.split('/').nth(2))
+        .map(|host| format!("http://{host}"))
+    else {
+        let _ = child.kill();
+        panic!("clause playground did not say where it is: {said:?}")
+    };
+    assert!(said.contains("the bundled policies"), "{said}");
+    // Bounded wait for the server to answer.
+    eventually("the playground answers", || {
+        agent().get(&format!("{base}/healthz")).call().ok()
+    });
+    let names: Vec<String> = get(&format!("{base}/v1/policies")).json()["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["boutique", "imicro", "imirror", "import-express", "imro"]
+    );
+    let detail = get(&format!("{base}/v1/policies/imicro")).json();
+    assert!(detail["cases"]["cases"].as_array().unwrap().len() > 10);
+    assert!(get(&format!("{base}/")).body.contains("Clause playground"));
+    let _ = child.kill();
+    let _ = child.wait();
+}

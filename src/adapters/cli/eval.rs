@@ -7,7 +7,7 @@ use std::path::Path;
 use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY};
 
 /// Loads the policy, printing why it cannot be used.
-fn policy_or_exit(path: &Path) -> Result<clause::Policy, i32> {
+pub(super) fn policy_or_exit(path: &Path) -> Result<clause::Policy, i32> {
     match load_policy(path) {
         Ok(p) => Ok(p),
         Err(LoadError::Io(e)) => {

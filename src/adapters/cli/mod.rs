@@ -24,6 +24,7 @@ macro_rules! out {
 }
 
 mod calendar;
+mod cases;
 mod check;
 mod diff;
 mod eval;
@@ -31,6 +32,7 @@ mod explain;
 mod fmt;
 mod map;
 pub(crate) mod output;
+mod playground;
 mod render;
 mod sarif;
 mod style;
@@ -182,6 +184,39 @@ enum Command {
     },
     /// Print the manual page (roff, for `man -l -`) to standard output
     Man,
+    /// Draft cases for a policy: --boundaries (each side of every window, day, amount and weight edge, with today's verdict) or --new (a starting cases file)
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["boundaries", "new"])))]
+    Cases {
+        /// The policy file
+        policy: PathBuf,
+        /// Print draft boundary cases as a cases file (JSON) to review
+        #[arg(long)]
+        boundaries: bool,
+        /// Write POLICY's cases file (NAME.cases.json beside it) with one filled-in claim
+        #[arg(long)]
+        new: bool,
+        /// With --boundaries: the claim to start from (default: the first case of the cases file beside the policy)
+        #[arg(long, requires = "boundaries")]
+        claim: Option<PathBuf>,
+        /// With --boundaries: output format
+        #[arg(long, value_enum, default_value_t = cases::Format::Json, requires = "boundaries")]
+        format: cases::Format,
+    },
+    /// The playground page (docs/playground.md) on the bundled policies: starts the server, prints its address and opens it
+    Playground {
+        /// Serve the policies in this directory instead of the bundled ones
+        #[arg(long)]
+        policies: Option<PathBuf>,
+        /// Address to listen on (port 0 picks a free port)
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: std::net::SocketAddr,
+        /// Let the page write cases files beside the policies (see `clause serve --allow-write`)
+        #[arg(long)]
+        allow_write: bool,
+        /// Print the address without opening a browser
+        #[arg(long)]
+        no_open: bool,
+    },
     /// The merchant's page beside the policy: each sentence with the rules that quote it, and quotes no longer on the page
     Map {
         /// The policy file
@@ -330,6 +365,19 @@ fn dispatch(command: Command) -> i32 {
                 (false, false) => fmt::Mode::Write,
             },
         ),
+        Command::Cases {
+            policy,
+            boundaries,
+            new,
+            claim,
+            format,
+        } => {
+            if new && !boundaries {
+                cases::new(&policy)
+            } else {
+                cases::boundaries(&policy, claim.as_deref(), format)
+            }
+        }
         Command::Map {
             policy,
             page,
@@ -337,6 +385,17 @@ fn dispatch(command: Command) -> i32 {
         } => map::run(&policy, page.as_deref(), format),
         Command::Calendar(args) => calendar::run(&args),
         Command::Serve(args) => crate::adapters::serve::run(args),
+        Command::Playground {
+            policies,
+            addr,
+            allow_write,
+            no_open,
+        } => playground::run(playground::Options {
+            policies,
+            addr,
+            allow_write,
+            open: !no_open,
+        }),
         Command::Test {
             paths,
             format,

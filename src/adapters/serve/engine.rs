@@ -199,6 +199,28 @@ impl Loaded {
         run_cases(self.policy.parts().1, cases)
     }
 
+    /// Draft boundary cases around a claim (`clause cases POLICY --boundaries`):
+    /// each a cases-file entry (`name`, `text`, `set`, `expect`) with the whole
+    /// `claim` and today's `verdict` (or the `error` the claim gets).
+    pub fn boundaries(&self, claim: &Value) -> Result<Vec<Value>, String> {
+        let drafts =
+            clause::tools::cases::boundaries::boundary_cases(self.policy.parts().1, claim)?;
+        Ok(drafts
+            .iter()
+            .map(|d| {
+                let mut case = d.to_case();
+                if let Some(obj) = case.as_object_mut() {
+                    obj.insert("claim".into(), d.claim.clone());
+                    match &d.verdict {
+                        Ok(v) => obj.insert("verdict".into(), v.clone()),
+                        Err(e) => obj.insert("error".into(), Value::String(e.clone())),
+                    };
+                }
+                case
+            })
+            .collect())
+    }
+
     /// The claim's events and the policy's windows resolved for it (`clause::Policy::timeline`).
     pub fn timeline(&self, text: &str) -> Result<Value, Vec<FieldError>> {
         let timeline = self.policy.timeline(text).map_err(field_errors)?;
@@ -281,6 +303,15 @@ pub fn format(text: &str) -> Result<String, Vec<DiagnosticOut>> {
 /// Runs the cases of a cases file's JSON against a policy: each case's outcome
 /// with the mismatches, and which rules and exceptions the cases reached.
 /// Snapshots are not compared (they live beside a cases file on disk).
+/// Checks that `cases` is a cases file `clause test` can read, and gives it
+/// back as the text to write (pretty-printed, with a final line end).
+pub fn cases_file_text(cases: &Value) -> Result<String, String> {
+    clause::tools::cases::parse(cases, "cases")?;
+    serde_json::to_string_pretty(cases)
+        .map(|t| t + "\n")
+        .map_err(|e| e.to_string())
+}
+
 fn run_cases(
     policy: &clause::language::check::ir::Policy,
     cases: &Value,

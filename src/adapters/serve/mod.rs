@@ -72,6 +72,10 @@ pub struct Args {
     /// Seconds a request body may go without a byte arriving (408; a batch ends with an error record)
     #[arg(long, default_value_t = 10)]
     pub body_timeout: u64,
+    /// Let the playground write cases files (`NAME.cases.json`) beside the policies
+    /// (`POST /v1/cases/save`); without it that endpoint answers 403
+    #[arg(long)]
+    pub allow_write: bool,
     /// Milliseconds between reload passes over the policy directory (0: no reload)
     #[arg(long, default_value_t = 1000)]
     pub reload_interval: u64,
@@ -106,6 +110,8 @@ pub struct AppState {
     pub ready: AtomicBool,
     pub concurrency: Arc<Semaphore>,
     pub max_concurrency: usize,
+    /// Whether `POST /v1/cases/save` may write cases files (`--allow-write`).
+    pub allow_write: bool,
 }
 
 /// Runs the server until SIGTERM or SIGINT; returns the exit code.
@@ -146,6 +152,7 @@ async fn serve(args: Args, token: Option<String>) -> i32 {
         ready: AtomicBool::new(false),
         concurrency: Arc::new(Semaphore::new(args.max_concurrency.max(1))),
         max_concurrency: args.max_concurrency.max(1),
+        allow_write: args.allow_write,
     });
     // The first load: the server refuses to start when no policy checks.
     let loaded = {

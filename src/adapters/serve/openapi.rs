@@ -27,11 +27,12 @@ use super::problem::Details;
         ops::healthz, ops::readyz, ops::metrics, ops::openapi, ops::claim_schema, ops::verdict_schema,
         policies::list, policies::detail, policies::page, policies::evaluate, policies::explain,
         tools::check, tools::fmt, tools::evaluate, tools::render, tools::cases_run,
+        tools::cases_boundaries, policies::save_cases,
     ),
     components(schemas(
         Details, FieldError, api::Claim, api::Verdict, api::DiagnosticOut, api::LabelOut,
         api::CheckResult, api::Formatted, api::PolicyText, api::EvaluateRequest, api::Evaluated,
-        api::CasesRequest, api::CasesRun, api::CaseResult, api::CoverageItem, api::PolicyList,
+        api::CasesRequest, api::CasesRun, api::Boundaries, api::SaveCasesRequest, api::Saved, api::CaseResult, api::CoverageItem, api::PolicyList,
         api::PolicySummary, api::PolicyDetail, api::Refusal, api::Health, api::Timeline,
         api::TimelineEvent, api::TimelineWindow, api::TimelineSpan, api::TimelineHoliday,
     )),

@@ -37,6 +37,17 @@ pub fn eval_json(policy: &Policy, text: &str) -> Result<Verdict, ClaimErrors> {
     evaluate(policy, &claim)
 }
 
+/// The last day (inclusive) or instant of window `w` (its position in
+/// `Policy::windows`) for a claim, by the evaluator's own window arithmetic, as a
+/// verdict's deadline reports it; `None` when the claim does not set the event
+/// the window counts from. Extensions that read an item's facts are judged for
+/// the first claimed item.
+pub fn window_end(policy: &Policy, claim: &Claim, w: usize) -> Result<Option<Ends>, ClaimErrors> {
+    Interp::new(policy, claim, claim.claimed.first().copied())
+        .deadline(w)
+        .map_err(|e| claim_error(e, claim))
+}
+
 /// Decodes a claim from JSON text: the fast path when the claim is well formed,
 /// the careful one otherwise (see `fast`). Both give the same claim.
 pub fn decode_fast_or_careful(text: &str, policy: &Policy) -> Result<Claim, ClaimErrors> {

@@ -38,7 +38,9 @@ use serde_json::{Map, Value};
 use crate::language::check::ir::Policy;
 use crate::language::eval::verdict::Verdict;
 
+pub mod boundaries;
 mod runner;
+pub mod starter;
 pub use runner::{
     diff, run_cases, run_file, snapshot_path, CaseReport, CasesReport, CoverItem, Coverage,
     FileReport, SnapshotMode, SnapshotStatus,
@@ -415,6 +417,84 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 fn decimal_eq(a: &Value, b: &str) -> bool {
     let got = a.as_str().and_then(|s| s.parse::<Decimal>().ok());
     got.is_some() && got == b.parse::<Decimal>().ok()
+}
+
+/// What a verdict (as JSON) says, as the expectations of a case that
+/// [`compare`] finds met: `decision`, `rule`, `remedy`, `refund`, `payers`,
+/// `fee_amounts` (fees whose amount is known), `deductions`, `deadlines`,
+/// `missing_evidence` and `items`. A drafted case starts from these.
+pub fn expectations(v: &Value) -> Map<String, Value> {
+    let mut out = Map::new();
+    let list = |key: &str| {
+        v.get(key)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let text = |e: &Value, key: &str| e.get(key).and_then(Value::as_str).map(str::to_string);
+    let amount = |e: &Value| e.get("amount").and_then(|a| a.get("amount")).cloned();
+    if let Some(d) = v.get("decision") {
+        out.insert("decision".into(), d.clone());
+    }
+    if let Some(rule) = list("because").first().and_then(|b| text(b, "rule")) {
+        out.insert("rule".into(), Value::String(rule));
+    }
+    if let Some(r) = v.get("remedy").filter(|r| !r.is_null()) {
+        out.insert("remedy".into(), r.clone());
+    }
+    out.insert(
+        "refund".into(),
+        v.get("refund")
+            .and_then(|r| r.get("amount"))
+            .cloned()
+            .unwrap_or(Value::Null),
+    );
+    let fees = list("fees");
+    if !fees.is_empty() {
+        let mut payers = Map::new();
+        let mut amounts = Map::new();
+        for f in &fees {
+            let Some(name) = text(f, "fee") else { continue };
+            if let Some(p) = f.get("payer") {
+                payers.insert(name.clone(), p.clone());
+            }
+            if let Some(a) = amount(f) {
+                amounts.insert(name, a);
+            }
+        }
+        out.insert("payers".into(), Value::Object(payers));
+        if !amounts.is_empty() {
+            out.insert("fee_amounts".into(), Value::Object(amounts));
+        }
+    }
+    let deductions: Map<String, Value> = list("deductions")
+        .iter()
+        .filter_map(|d| Some((text(d, "fee")?, amount(d)?)))
+        .collect();
+    if !deductions.is_empty() {
+        out.insert("deductions".into(), Value::Object(deductions));
+    }
+    let deadlines: Map<String, Value> = list("deadlines")
+        .iter()
+        .filter_map(|d| Some((text(d, "name")?, d.get("ends")?.clone())))
+        .collect();
+    if !deadlines.is_empty() {
+        out.insert("deadlines".into(), Value::Object(deadlines));
+    }
+    out.insert(
+        "missing_evidence".into(),
+        v.get("missing_evidence")
+            .cloned()
+            .unwrap_or_else(|| Value::Array(Vec::new())),
+    );
+    let items: Map<String, Value> = list("items")
+        .iter()
+        .filter_map(|i| Some((text(i, "sku")?, i.get("decision")?.clone())))
+        .collect();
+    if !items.is_empty() {
+        out.insert("items".into(), Value::Object(items));
+    }
+    out
 }
 
 /// Compares a verdict (as JSON) with expectations; returns the mismatches.

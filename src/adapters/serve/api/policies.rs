@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::{
-    accepts, json, json_bytes, media, read_body, utf8, Claim, Media, PolicyDetail, PolicyList,
-    PolicySummary, Refusal, Verdict,
+    accepts, blocking, json, json_bytes, media, read_body, utf8, Claim, Media, PolicyDetail,
+    PolicyList, PolicySummary, Refusal, SaveCasesRequest, Saved, Verdict,
 };
-use crate::adapters::serve::engine::Loaded;
+use crate::adapters::serve::engine::{self, Loaded};
 use crate::adapters::serve::layers::BodyDone;
 use crate::adapters::serve::problem::{Details, Problem};
 use crate::adapters::serve::registry::Entry;
@@ -318,5 +318,109 @@ pub async fn explain(
             r
         }
         Err(errors) => Problem::invalid_claim(errors).into_response(),
+    }
+}
+
+/// Writes a policy's cases file (`NAME.cases.json` beside `NAME.policy`), as the
+/// playground's "save as a case" does. Only with `clause serve --allow-write`.
+/// The file is checked as `clause test` reads it, then replaced whole (written
+/// beside it and renamed over it).
+#[utoipa::path(post, path = "/v1/cases/save", tag = "policies",
+    request_body(content((SaveCasesRequest = "application/json"))),
+    responses(
+        (status = 200, description = "The file was written", body = Saved),
+        (status = 400, description = "The body or the cases file is invalid; `errors` names the field", body = Details, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 403, description = "The server was started without --allow-write", body = Details, content_type = "application/problem+json"),
+        (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
+        (status = 413, description = "The body is too large", body = Details, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
+        (status = 500, description = "The file could not be written", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn save_cases(
+    State(state): State<Arc<AppState>>,
+    Extension(done): Extension<BodyDone>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !state.allow_write {
+        return Problem::new(
+            StatusCode::FORBIDDEN,
+            "write-not-allowed",
+            "Writing is not allowed",
+            "this server does not write files: start it with --allow-write to save cases files beside the policies",
+        )
+        .into_response();
+    }
+    if media(&headers) != Media::Json {
+        return Problem::unsupported_media("send {\"name\", \"cases\"} as application/json")
+            .into_response();
+    }
+    let bytes = match read_body(
+        &state,
+        &headers,
+        body,
+        state.limits.max_body,
+        "--max-body-bytes",
+        &done,
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(p) => return p.into_response(),
+    };
+    let value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            return Problem::field("", format!("the body is not valid JSON: {e}")).into_response()
+        }
+    };
+    let Some(name) = value.get("name").and_then(serde_json::Value::as_str) else {
+        return Problem::field(
+            "name",
+            "is required: the policy's name, as in /v1/policies/NAME",
+        )
+        .into_response();
+    };
+    if let Err(p) = entry(&state, name) {
+        return p.into_response();
+    }
+    let Some(cases) = value.get("cases").filter(|c| c.is_object()).cloned() else {
+        return Problem::field("cases", "is required: a cases file's JSON object").into_response();
+    };
+    let text = match engine::cases_file_text(&cases) {
+        Ok(t) => t,
+        Err(message) => return Problem::field("cases", message).into_response(),
+    };
+    let file = format!("{name}.cases.json");
+    let path = state.registry.dir().join(&file);
+    let count = cases
+        .get("cases")
+        .and_then(serde_json::Value::as_array)
+        .map_or(0, Vec::len);
+    let written = blocking(move || {
+        let partial = path.with_extension("json.partial");
+        std::fs::write(&partial, text)
+            .and_then(|()| std::fs::rename(&partial, &path))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    })
+    .await;
+    match written {
+        Ok(Ok(())) => json(
+            StatusCode::OK,
+            &Saved {
+                path: file,
+                cases: count,
+            },
+        ),
+        Ok(Err(message)) => Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "write-failed",
+            "The cases file could not be written",
+            message,
+        )
+        .into_response(),
+        Err(p) => p.into_response(),
     }
 }

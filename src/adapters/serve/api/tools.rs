@@ -13,8 +13,8 @@ use axum::Extension;
 use serde_json::Value;
 
 use super::{
-    blocking, json, media, read_body, utf8, CasesRequest, CasesRun, CheckResult, EvaluateRequest,
-    Evaluated, Formatted, Media, PolicyText,
+    blocking, json, media, read_body, utf8, Boundaries, CasesRequest, CasesRun, CheckResult,
+    EvaluateRequest, Evaluated, Formatted, Media, PolicyText,
 };
 use crate::adapters::serve::engine::{self, FieldError};
 use crate::adapters::serve::layers::BodyDone;
@@ -323,6 +323,47 @@ pub async fn cases_run(
     match blocking(move || loaded.run_cases(&cases)).await {
         Ok(Ok(run)) => json(StatusCode::OK, &run),
         Ok(Err(message)) => Problem::field("cases", message).into_response(),
+        Err(p) => p.into_response(),
+    }
+}
+
+/// Draft boundary cases for a policy text around a claim: the claims on each side
+/// of every window, fixed day, amount and weight edge the policy draws, each with
+/// today's verdict (`clause cases POLICY --boundaries`, docs/cli.md).
+#[utoipa::path(post, path = "/v1/cases/boundaries", tag = "tools",
+    request_body(content((EvaluateRequest = "application/json"))),
+    responses(
+        (status = 200, description = "The draft cases, each a cases-file entry with its claim and verdict", body = Boundaries),
+        (status = 400, description = "The body is invalid; `errors` names the field", body = Details, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
+        (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn cases_boundaries(
+    State(state): State<Arc<AppState>>,
+    Extension(done): Extension<BodyDone>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let req = match policy_request(&state, &headers, body, &done, false).await {
+        Ok(r) => r,
+        Err(p) => return p.into_response(),
+    };
+    let claim = match object(req.body.as_ref(), "claim", "the claim to start from") {
+        Ok(c) => c.clone(),
+        Err(p) => return p.into_response(),
+    };
+    let loaded = match load(req.policy).await {
+        Ok(l) => l,
+        Err(p) => return p.into_response(),
+    };
+    match blocking(move || loaded.boundaries(&claim)).await {
+        Ok(Ok(cases)) => json(StatusCode::OK, &Boundaries { cases }),
+        Ok(Err(message)) => Problem::field("claim", message).into_response(),
         Err(p) => p.into_response(),
     }
 }

@@ -95,6 +95,38 @@ pub struct Evaluated {
     pub timeline: serde_json::Value,
 }
 
+/// `POST /v1/cases/boundaries`: draft cases on each side of the policy's edges.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Boundaries {
+    /// Each a cases-file entry (`name`, `text`, `set`, `expect`) with the whole
+    /// `claim` and today's `verdict`, or the `error` the claim gets.
+    #[schema(value_type = Vec<Object>)]
+    pub cases: Vec<serde_json::Value>,
+}
+
+/// `POST /v1/cases/save`'s request: a policy's name and its cases file.
+#[derive(Debug, ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the request body in the OpenAPI document"
+)]
+pub struct SaveCasesRequest {
+    /// The policy's name, as in `/v1/policies/{name}`.
+    pub name: String,
+    /// The cases file's JSON: `{"policy", "base", "cases": [...]}`.
+    #[schema(value_type = Object)]
+    pub cases: serde_json::Value,
+}
+
+/// `POST /v1/cases/save`: the file written, beside the policy.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Saved {
+    /// The file's name in the policy directory (`imicro.cases.json`).
+    pub path: String,
+    /// How many cases it holds.
+    pub cases: usize,
+}
+
 /// One case of a cases file, run.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseResult {

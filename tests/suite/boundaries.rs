@@ -1,0 +1,252 @@
+//! Boundary cases (`clause cases POLICY --boundaries`) and starting cases files
+//! (`--new`): the drafts sit on each side of the policy's edges and expect the
+//! verdicts they really get.
+
+use serde_json::{json, Value};
+
+use clause::tools::cases::boundaries::{boundary_cases, Draft};
+use clause::tools::cases::{compare, load};
+
+use super::support::{base_claim, policy, policy_file, root, run_clause, verdict};
+
+/// A fresh folder under the system's temporary folder, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("clause-boundaries-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn draft<'a>(drafts: &'a [Draft], name: &str) -> &'a Draft {
+    drafts.iter().find(|d| d.name == name).unwrap_or_else(|| {
+        let names: Vec<&str> = drafts.iter().map(|d| d.name.as_str()).collect();
+        panic!("no draft `{name}` among {names:?}")
+    })
+}
+
+fn decision(d: &Draft) -> (String, String) {
+    let v = d.verdict.as_ref().unwrap();
+    (
+        v["decision"].as_str().unwrap().to_string(),
+        v["because"][0]["rule"].as_str().unwrap().to_string(),
+    )
+}
+
+fn imicro_base() -> Value {
+    let file = load(&root().join("policies/imicro.cases.json")).unwrap();
+    file.cases[0].claim.clone()
+}
+
+#[test]
+fn the_return_window_edge_is_its_last_minute_and_the_next_day_in_the_policy_time_zone() {
+    let p = policy_file(&root().join("policies/imicro.policy"));
+    let base = imicro_base();
+    // The window's end is the deadline the verdict reports for the base claim.
+    let ends = verdict(&p, &base)["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "return_window")
+        .unwrap()["ends"]
+        .clone();
+    assert_eq!(ends, "2023-10-01");
+    let drafts = boundary_cases(&p, &base).unwrap();
+    let inside = draft(&drafts, "return_window-last-day-inside-filed_at");
+    assert_eq!(inside.set["claim.filed_at"], "2023-10-01T23:59:00-07:00");
+    // The base claim sets as_of: it follows the filing.
+    assert_eq!(inside.set["as_of"], "2023-10-01T23:59:00-07:00");
+    assert_eq!(
+        decision(inside),
+        ("approve".into(), "standard_return".into())
+    );
+    let outside = draft(&drafts, "return_window-first-day-outside-filed_at");
+    assert_eq!(outside.set["claim.filed_at"], "2023-10-02T00:00:00-07:00");
+    assert_eq!(decision(outside), ("deny".into(), "window_closed".into()));
+    // A plain day in the base claim stays a plain day.
+    let label = draft(
+        &drafts,
+        "label_validity-first-day-outside-return_received_at",
+    );
+    assert_eq!(label.set["claim.return_received_at"], "2023-09-27");
+    assert_eq!(decision(label), ("review".into(), "label_expired".into()));
+}
+
+#[test]
+fn a_weight_limit_is_tried_in_other_units_and_one_gram_over() {
+    let p = policy_file(&root().join("policies/imicro.policy"));
+    let drafts = boundary_cases(&p, &imicro_base()).unwrap();
+    let payer = |name: &str| {
+        let v = draft(&drafts, name).verdict.as_ref().unwrap().clone();
+        v["fees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["fee"] == "return_shipping")
+            .unwrap()["payer"]
+            .clone()
+    };
+    let kg = draft(&drafts, "weight-at-limit-in-kg");
+    assert_eq!(
+        kg.set["items[0].weight"],
+        json!({"value": "13.6077711", "unit": "kg"})
+    );
+    assert_eq!(payer("weight-at-limit-in-kg"), "merchant");
+    assert_eq!(payer("weight-at-limit-in-lb"), "merchant");
+    assert_eq!(payer("weight-at-limit-in-oz"), "merchant");
+    assert_eq!(payer("weight-one-gram-over-limit"), "customer");
+}
+
+#[test]
+fn an_amount_limit_is_tried_one_minor_unit_either_side() {
+    let p = policy(
+        r#"policy t {
+  currency USD
+  timezone "America/New_York"
+  rules for return {
+    rule big: review "Orders over USD 300 are reviewed." when order.total > USD 300
+    otherwise small: approve refund "Refunded." refund item.price * item.quantity
+  }
+}"#,
+    );
+    let drafts = boundary_cases(&p, &base_claim()).unwrap();
+    let at = draft(&drafts, "total-at-USD-300.00");
+    assert_eq!(
+        at.set["order.total"],
+        json!({"amount": "300.00", "currency": "USD"})
+    );
+    assert_eq!(decision(at).0, "approve");
+    let above = draft(&drafts, "total-above-USD-300.00");
+    assert_eq!(above.set["order.total"]["amount"], "300.01");
+    assert_eq!(decision(above).0, "review");
+    assert_eq!(
+        draft(&drafts, "total-below-USD-300.00").set["order.total"]["amount"],
+        "299.99"
+    );
+}
+
+#[test]
+fn a_business_day_window_ends_after_the_holiday_and_the_draft_names_it() {
+    let p = policy(
+        r#"policy t {
+  currency USD
+  timezone "Asia/Seoul"
+  calendar {
+    weekend saturday, sunday
+    holidays 2024-05-06
+  }
+  window report = 3 business days from order.delivered_at
+  rules for return {
+    rule in_time: approve refund "Report within 3 business days." when order.delivered_at is set and claim.filed_at within report
+      refund item.price * item.quantity
+    otherwise late: deny "Reported late."
+  }
+}"#,
+    );
+    let mut base = base_claim();
+    base["order"]["delivered_at"] = json!("2024-05-02");
+    base["claim"]["filed_at"] = json!("2024-05-03T10:00:00+09:00");
+    let drafts = boundary_cases(&p, &base).unwrap();
+    // Thursday the 2nd: Friday, (weekend, holiday Monday) Tuesday, Wednesday.
+    let inside = draft(&drafts, "report-last-day-inside-filed_at");
+    assert_eq!(inside.set["claim.filed_at"], "2024-05-08T23:59:00+09:00");
+    assert_eq!(decision(inside).0, "approve");
+    assert!(inside.text.contains("2024-05-06"), "{}", inside.text);
+    let outside = draft(&drafts, "report-first-day-outside-filed_at");
+    assert_eq!(outside.set["claim.filed_at"], "2024-05-09T00:00:00+09:00");
+    assert_eq!(decision(outside).0, "deny");
+}
+
+#[test]
+fn every_draft_expects_the_verdict_it_gets() {
+    for name in ["imicro", "boutique", "imirror", "import-express", "imro"] {
+        let p = policy_file(&root().join(format!("policies/{name}.policy")));
+        let file = load(&root().join(format!("policies/{name}.cases.json"))).unwrap();
+        let drafts = boundary_cases(&p, &file.cases[0].claim).unwrap();
+        for d in &drafts {
+            let v = d
+                .verdict
+                .as_ref()
+                .unwrap_or_else(|e| panic!("{name} {}: {e}", d.name));
+            let problems = compare(v, &d.expect());
+            assert!(problems.is_empty(), "{name} {}: {problems:?}", d.name);
+            assert_eq!(d.claim["claim_id"], d.name.as_str());
+        }
+    }
+}
+
+#[test]
+fn cli_boundaries_prints_a_cases_file_that_clause_test_passes() {
+    let (code, out, err) = run_clause(&["cases", "policies/imicro.policy", "--boundaries"], None);
+    assert_eq!(code, 0, "{err}");
+    let file: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(file["policy"], "imicro.policy");
+    assert!(file["cases"].as_array().unwrap().len() >= 6);
+    assert!(err.contains("draft cases"), "{err}");
+    let dir = Scratch::new("t1");
+    std::fs::copy(
+        root().join("policies/imicro.policy"),
+        dir.path().join("imicro.policy"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("imicro.cases.json"), &out).unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
+    let (code, out, err) = run_clause(&["test", dir_arg], None);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn cli_boundaries_without_a_claim_says_where_to_get_one() {
+    let dir = Scratch::new("t2");
+    let policy = dir.path().join("shop.policy");
+    std::fs::copy(root().join("policies/imicro.policy"), &policy).unwrap();
+    let (code, _, err) = run_clause(&["cases", policy.to_str().unwrap(), "--boundaries"], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("--claim") && err.contains("--new"), "{err}");
+}
+
+#[test]
+fn cli_new_writes_a_starting_cases_file_once() {
+    let dir = Scratch::new("t3");
+    for name in ["imicro", "boutique", "imirror", "import-express", "imro"] {
+        let policy = dir.path().join(format!("{name}.policy"));
+        std::fs::copy(root().join(format!("policies/{name}.policy")), &policy).unwrap();
+        let (code, out, err) = run_clause(&["cases", policy.to_str().unwrap(), "--new"], None);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.contains(&format!("{name}.cases.json")), "{out}");
+        assert!(!err.contains("refused"), "{name}: {err}");
+        let file: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join(format!("{name}.cases.json"))).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            file["cases"][0]["expect"]["decision"].is_string(),
+            "{name}: {file}"
+        );
+        // A second run leaves the file alone.
+        let (code, _, err) = run_clause(&["cases", policy.to_str().unwrap(), "--new"], None);
+        assert_eq!(code, 1);
+        assert!(err.contains("is there already"), "{err}");
+    }
+    let (code, out, err) = run_clause(&["test", dir.path().to_str().unwrap()], None);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn cli_cases_needs_boundaries_or_new() {
+    let (code, _, err) = run_clause(&["cases", "policies/imicro.policy"], None);
+    assert_eq!(code, 64, "{err}");
+}
