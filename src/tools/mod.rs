@@ -1,11 +1,13 @@
 //! The tools built on the language core: the analysis ([`lint`]), the formatter
 //! ([`fmt`]), explanations and pages for people ([`explain`], [`render`]), policy
-//! changes ([`diff`]), cases files ([`cases`]) and batch evaluation ([`batch`]).
+//! changes ([`diff`]), cases files ([`cases`]), batch evaluation ([`batch`]) and
+//! what editors ask about a file being edited ([`ide`]).
 
 pub mod batch;
 pub mod cases;
 pub mod diff;
 pub mod explain;
 pub mod fmt;
+pub mod ide;
 pub mod lint;
 pub mod render;

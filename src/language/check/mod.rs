@@ -116,6 +116,11 @@ pub(crate) struct Checker<'s> {
     omitted: usize,
 }
 
+/// The types a `fact` declaration may give.
+pub const FACT_TYPES: &[&str] = &[
+    "bool", "number", "money", "weight", "event", "date", "text", "percent", "code", "codes",
+];
+
 /// Jurisdictions whose consumer law the `legal-floor` lint knows.
 pub const JURISDICTIONS: &[&str] = &["EU", "UK", "KR"];
 
@@ -413,10 +418,7 @@ impl<'s> Checker<'s> {
         };
         let Some(ty) = ty else {
             self.failed_facts.push(f.name.node.clone());
-            let names = [
-                "bool", "number", "money", "weight", "event", "date", "text", "percent", "code",
-                "codes",
-            ];
+            let names = FACT_TYPES.iter().copied();
             let mut d = Diagnostic::new(
                 Code::UnknownType,
                 format!("unknown type `{}`", f.ty.node),
@@ -424,10 +426,10 @@ impl<'s> Checker<'s> {
                 "not a type of fact",
             );
             d = d.with_help(match did_you_mean(&f.ty.node, names) {
-                Some(s) => format!("did you mean `{s}`? Types: {}", names.join(", ")),
+                Some(s) => format!("did you mean `{s}`? Types: {}", FACT_TYPES.join(", ")),
                 None => format!(
                     "types: {}; `code (a, b)` lists the codes allowed",
-                    names.join(", ")
+                    FACT_TYPES.join(", ")
                 ),
             });
             self.error(d);

@@ -54,6 +54,20 @@ pub fn decode_fast_serde_only(text: &str, policy: &Policy) -> Option<Claim> {
     fast::decode_with(text, policy, fast::Reader::Serde)
 }
 
+/// When window `window` (an index into `policy.windows`) ends for a claim, as a
+/// verdict's `deadlines` would say: `None` when the event it counts from is not
+/// set. A window that reads an item's facts is taken for the first claimed item.
+pub fn window_end(
+    policy: &Policy,
+    claim: &Claim,
+    window: usize,
+) -> Result<Option<Ends>, InputError> {
+    let item = claim.claimed.first().copied();
+    Interp::new(policy, claim, item)
+        .deadline(window)
+        .map_err(EvalError::into_input)
+}
+
 /// Evaluates a decoded claim. The only errors are the claim's: a conversion it
 /// gives no rate for, or a date beyond the policy's calendar.
 pub fn evaluate(policy: &Policy, claim: &Claim) -> Result<Verdict, ClaimErrors> {
