@@ -1,25 +1,64 @@
 //! Clause: a policy language for merchants' refund, return and shipping policies.
 //!
-//! The pipeline, one module per stage:
-//! [`parse`] (text to AST, `syntax/`) → [`check`] (names, types, units and
-//! currencies, `check/`) → [`eval`] (a checked policy and a claim to a verdict, `eval/`).
+//! A merchant writes a `.policy` file in words close to their policy page:
+//! which windows apply, which thresholds decide and who bears each fee. This
+//! library reads and checks such files and evaluates claims (the JSON contract
+//! of `docs/schema/claim.schema.json`) into verdicts. The `clause` command, its
+//! server and its language server are built on exactly what is documented here.
+//!
+//! ```
+//! // Load every bundled policy, evaluate a claim, and look at a broken policy.
+//! let set = clause::PolicySet::load_dir("policies")?;
+//! let imicro = set.get("imicro").expect("a bundled policy");
+//! let claim = std::fs::read_to_string("tests/data/imicro-claim.json")?;
+//! let verdict = imicro.evaluate(&claim)?;
+//! println!("{} ({})", verdict.to_json(), imicro.version());
+//!
+//! let broken = imicro.text().replace("currency USD", "currency XYZ");
+//! let report = clause::check_text("broken.policy", &broken, &Default::default());
+//! for f in &report.findings {
+//!     println!("{}:{}: {} [{}]", f.labels[0].line, f.labels[0].column, f.message, f.code);
+//! }
+//! assert!(report.has_errors());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The stages behind it (`language`: source, syntax, check, eval; `tools`:
+//! lint, fmt, explain, render, diff, cases, batch) are described in
+//! `docs/architecture.md`; their modules are not part of the supported API.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+mod api;
+#[doc(hidden)]
 pub mod language;
+#[doc(hidden)]
 pub mod tools;
 
-pub use language::syntax::ast;
+pub use api::{
+    check_text, diff, format, Change, CheckOptions, CheckReport, ClaimError, ClaimProblem,
+    ExplainFormat, Finding, Label, LoadError, Policy, PolicySet, RenderFormat, Severity,
+    StreamSummary,
+};
+pub use language::eval::verdict::{
+    Because, Deadline, Decision, Deduction, Ends, Fee, ItemVerdict, MoneyOut, Verdict,
+};
+pub use tools::lint::LintConfig;
 
+#[doc(hidden)]
 pub use language::diagnostic::{Code, Diagnostic, Diagnostics};
+#[doc(hidden)]
 pub use language::source::{Source, Span};
+#[doc(hidden)]
+pub use language::syntax::ast;
+#[doc(hidden)]
 pub use language::syntax::parse;
 
-pub use language::check::ir::Policy;
-pub use language::eval::verdict::Verdict;
-
-/// Parses and checks a policy.
-pub fn load(source: &Source) -> Result<Policy, Diagnostics> {
+/// Parses and checks a policy into the checker's IR (the project's own tools
+/// and tests; integrators use [`Policy`]).
+#[doc(hidden)]
+pub fn load(source: &Source) -> Result<language::check::ir::Policy, Diagnostics> {
     let ast = parse(source)?;
     language::check::check(&ast, source)
 }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
 
-static POLICY: LazyLock<Option<clause::Policy>> = LazyLock::new(|| {
+static POLICY: LazyLock<Option<clause::language::check::ir::Policy>> = LazyLock::new(|| {
     let text = include_str!("../../policies/imicro.policy");
     clause::load(&clause::Source::new("imicro.policy", text)).ok()
 });

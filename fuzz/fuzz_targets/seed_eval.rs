@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 
 struct Seed {
-    policy: clause::Policy,
+    policy: clause::language::check::ir::Policy,
     claims: Vec<serde_json::Value>,
 }
 

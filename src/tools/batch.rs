@@ -12,8 +12,8 @@ use std::io::{self, BufRead, Read, Write};
 
 use serde::Serialize;
 
+use crate::language::check::ir::Policy;
 use crate::language::eval::facts::InputError;
-use crate::Policy;
 
 /// Lines read together by `clause diff`'s replay (see `read_lines`).
 pub const CHUNK_LINES: usize = 4096;
@@ -29,8 +29,11 @@ const PARTS_PER_THREAD: usize = 8;
 /// What a batch run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Input lines read.
     pub lines: u64,
+    /// Lines that got a verdict.
     pub verdicts: u64,
+    /// Lines that got an error record.
     pub errors: u64,
 }
 

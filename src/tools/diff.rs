@@ -16,8 +16,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::ast::{Decl, PolicyFile, Rule, WindowDecl};
+use crate::language::check::ir::Policy;
 use crate::language::eval::verdict::{Decision, Verdict};
-use crate::Policy;
 
 /// Lines evaluated together.
 const CHUNK_LINES: usize = 4096;
@@ -303,7 +303,9 @@ impl Accumulator {
 pub struct StaticChange {
     /// `rule`, `window`, `threshold`, `table`, `fee`, `setting`.
     pub what: String,
+    /// The declaration's name.
     pub name: String,
+    /// What changed, in words.
     pub change: String,
 }
 

@@ -24,13 +24,14 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::ast::DayEdge;
+use crate::language::check::ir::Policy;
 use crate::language::check::ir::{CheckedRule, IExpr, RuleBlock, Window, WindowShape};
 use crate::language::check::vocab::FactRef;
 use crate::language::eval::facts::{Moment, Owned};
 use crate::language::eval::verdict::{Decision, Ends, ItemVerdict};
 use crate::language::eval::Claim;
 use crate::language::money::Money;
-use crate::{Policy, Verdict};
+use crate::Verdict;
 
 /// How an explanation is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

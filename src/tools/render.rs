@@ -18,7 +18,7 @@ use crate::ast::{
     WindowShape,
 };
 use crate::language::calendar::kr_holidays;
-use crate::Policy;
+use crate::language::check::ir::Policy;
 
 /// The output format of [`render`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,7 +31,7 @@ fn reorder(v: &Value, seed: u64) -> Value {
 }
 
 /// Every claim of the five seed policies' cases files, with its policy.
-fn seed_claims() -> Vec<(clause::Policy, Value)> {
+fn seed_claims() -> Vec<(clause::language::check::ir::Policy, Value)> {
     let mut out = Vec::new();
     for name in ["imicro", "boutique", "imirror", "import-express", "imro"] {
         let path = root().join(format!("policies/{name}.cases.json"));

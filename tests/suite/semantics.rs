@@ -7,13 +7,13 @@ use serde_json::{json, Value};
 use super::support::{claim_error, claim_with, policy, verdict};
 
 /// A policy with one rules block for returns around the given declarations and rules.
-fn returns(decls: &str, rules: &str) -> clause::Policy {
+fn returns(decls: &str, rules: &str) -> clause::language::check::ir::Policy {
     policy(&format!(
         "policy t \"T\" {{\n  currency USD\n  timezone \"America/Los_Angeles\"\n{decls}\n  rules for return {{\n{rules}\n  }}\n}}\n"
     ))
 }
 
-fn decision(p: &clause::Policy, sets: &[(&str, Value)]) -> String {
+fn decision(p: &clause::language::check::ir::Policy, sets: &[(&str, Value)]) -> String {
     verdict(p, &claim_with(sets))["decision"]
         .as_str()
         .unwrap()
@@ -189,7 +189,7 @@ fn hour_windows_are_exact_and_say_how_plain_dates_are_read() {
         "  window w = 24 hours from order.delivered_at, plain dates at start of day",
         rules,
     );
-    let at = |p: &clause::Policy, delivered: &str, filed: &str| {
+    let at = |p: &clause::language::check::ir::Policy, delivered: &str, filed: &str| {
         decision(
             p,
             &[

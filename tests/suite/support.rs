@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use clause::{Policy, Source};
+use clause::language::check::ir::Policy;
+use clause::Source;
 use serde_json::Value;
 
 pub fn root() -> PathBuf {

@@ -37,7 +37,16 @@ pub struct Options {
 }
 
 /// Reads, parses and checks one version; prints why it cannot be used.
-fn load(path: &Path) -> Result<(clause::Source, clause::ast::PolicyFile, clause::Policy), i32> {
+fn load(
+    path: &Path,
+) -> Result<
+    (
+        clause::Source,
+        clause::ast::PolicyFile,
+        clause::language::check::ir::Policy,
+    ),
+    i32,
+> {
     let source = read_source(path).map_err(|e| {
         eprintln!("error: {e}");
         EXIT_POLICY

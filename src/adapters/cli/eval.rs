@@ -71,7 +71,7 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
         )),
     };
     let started = std::time::Instant::now();
-    match clause::tools::batch::run(&policy, input, output, threads) {
+    match policy.evaluate_stream(input, output, threads) {
         Ok(s) => {
             eprintln!(
                 "{} lines: {} verdicts, {} errors ({} ms, {threads} {})",
@@ -103,7 +103,7 @@ pub fn run(policy: &Path, claim: &Path) -> i32 {
             return EXIT_INPUT;
         }
     };
-    match clause::language::eval::eval_json(&policy, &text) {
+    match policy.evaluate(&text) {
         Ok(v) => match serde_json::to_string_pretty(&v) {
             Ok(s) => {
                 outln!("{s}");
@@ -115,9 +115,7 @@ pub fn run(policy: &Path, claim: &Path) -> i32 {
             }
         },
         Err(errors) => {
-            for e in &errors.0 {
-                eprintln!("error: invalid claim: {e}");
-            }
+            super::report_claim_error(&errors);
             EXIT_INPUT
         }
     }

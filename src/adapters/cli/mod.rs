@@ -260,8 +260,21 @@ pub(crate) fn read_source(path: &Path) -> Result<Source, String> {
 
 /// Reads and checks a policy.
 pub(crate) fn load_policy(path: &Path) -> Result<Policy, LoadError> {
-    let source = read_source(path).map_err(LoadError::Io)?;
-    clause::load(&source).map_err(LoadError::Policy)
+    Policy::load(path).map_err(|e| match e {
+        clause::LoadError::Io { message, .. } => LoadError::Io(message),
+        clause::LoadError::Invalid(d) => LoadError::Policy(*d),
+    })
+}
+
+/// Prints each problem of an invalid claim, naming its JSON path.
+pub(crate) fn report_claim_error(errors: &clause::ClaimError) {
+    for p in &errors.problems {
+        if p.path.is_empty() {
+            eprintln!("error: invalid claim: {}", p.message);
+        } else {
+            eprintln!("error: invalid claim: {}: {}", p.path, p.message);
+        }
+    }
 }
 
 pub(crate) enum LoadError {

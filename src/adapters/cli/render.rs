@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use clause::tools::render::{render, RenderFormat};
+use clause::RenderFormat;
 
-use super::{read_source, EXIT_OK, EXIT_POLICY, WIDTH};
+use super::{load_policy, LoadError, EXIT_OK, EXIT_POLICY, WIDTH};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -13,25 +13,20 @@ pub enum Format {
 }
 
 pub fn run(path: &Path, format: Format) -> i32 {
-    let source = match read_source(path) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_POLICY;
-        }
-    };
-    let checked = clause::parse(&source)
-        .and_then(|ast| clause::language::check::check(&ast, &source).map(|p| (ast, p)));
-    match checked {
-        Ok((ast, policy)) => {
+    match load_policy(path) {
+        Ok(policy) => {
             let format = match format {
                 Format::Markdown => RenderFormat::Markdown,
                 Format::Html => RenderFormat::Html,
             };
-            out!("{}", render(&ast, &policy, format));
+            out!("{}", policy.render(format));
             EXIT_OK
         }
-        Err(d) => {
+        Err(LoadError::Io(e)) => {
+            eprintln!("error: {e}");
+            EXIT_POLICY
+        }
+        Err(LoadError::Policy(d)) => {
             eprint!("{}", d.render(WIDTH));
             EXIT_POLICY
         }

@@ -71,7 +71,7 @@ pub fn run(opts: &Options) -> i32 {
                 continue;
             }
         };
-        match run_file(f, &file, &policy, mode) {
+        match run_file(f, &file, policy.parts().1, mode) {
             Ok(r) => reports.push(r),
             Err(e) => problems.push(e),
         }

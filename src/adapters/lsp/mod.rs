@@ -16,7 +16,7 @@ mod handlers;
 pub mod position;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::notification::Notification as _;
@@ -46,7 +46,7 @@ impl Document {
 pub(crate) struct Server {
     pub docs: HashMap<Url, Document>,
     pub roots: Vec<PathBuf>,
-    /// Where the lint pages are (`<base>/<lint-name>.md`), for diagnostics' links.
+    /// Where the lint pages are (`<base><lint-name>.md`), for diagnostics' links.
     pub lint_docs: Option<Url>,
 }
 
@@ -116,16 +116,22 @@ impl Server {
             .and_then(|o| o.get("lintDocsUrl"))
             .and_then(|v| v.as_str())
             .and_then(|s| Url::parse(&format!("{}/", s.trim_end_matches('/'))).ok());
-        let lint_docs = configured.or_else(|| {
-            roots
-                .iter()
-                .map(|r| r.join("docs/lints"))
-                .chain(std::iter::once(
-                    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lints"),
-                ))
-                .find(|d| d.is_dir())
-                .and_then(|d| Url::from_directory_path(d).ok())
-        });
+        // The pages in the workspace when it is a Clause checkout, else the
+        // project's published ones.
+        let lint_docs = configured
+            .or_else(|| {
+                roots
+                    .iter()
+                    .map(|r| r.join("docs/lints"))
+                    .find(|d| d.is_dir())
+                    .and_then(|d| Url::from_directory_path(d).ok())
+            })
+            .or_else(|| {
+                let repository = env!("CARGO_PKG_REPOSITORY");
+                (!repository.is_empty())
+                    .then(|| Url::parse(&format!("{repository}/blob/main/docs/lints/")).ok())
+                    .flatten()
+            });
         Server {
             docs: HashMap::new(),
             roots,

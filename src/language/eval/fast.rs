@@ -18,10 +18,10 @@ use serde_json::value::RawValue;
 
 use super::facts::{mark_whole_bundles, Claim, ClaimPart, Item, Moment, Order};
 use super::json::{decimal_text, in_domain, moment_str, money_of, quantity_of, weight_of};
+use crate::language::check::ir::Policy;
 use crate::language::check::types::{CodeDomain, Ty};
 use crate::language::check::vocab::{self, Condition, FactRef};
 use crate::language::money::Money;
-use crate::Policy;
 
 pub(super) type Str<'a> = Cow<'a, str>;
 

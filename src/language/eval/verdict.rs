@@ -10,19 +10,49 @@ use serde::Serialize;
 pub use crate::language::check::ir::Text;
 use crate::language::money::Money;
 
+/// What the policy decides: for the claim, and for each claimed item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
+    /// The claim is granted.
     Approve,
+    /// The claim is refused.
     Deny,
+    /// A person must decide (missing evidence, an investigation the page
+    /// promises, a case the policy leaves open).
     Review,
+    /// Some claimed items are approved and some denied.
     Partial,
+}
+
+impl Decision {
+    /// The decision as the contract spells it: `approve`, `deny`, `review`, `partial`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Deny => "deny",
+            Decision::Review => "review",
+            Decision::Partial => "partial",
+        }
+    }
 }
 
 /// Money as a verdict writes it: `{"amount": "12.50", "currency": "USD"}`,
 /// rounded to the currency's minor unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MoneyOut(pub Money);
+pub struct MoneyOut(#[doc(hidden)] pub Money);
+
+impl MoneyOut {
+    /// The amount, rounded to the currency's minor unit.
+    pub fn amount(&self) -> rust_decimal::Decimal {
+        self.0.amount
+    }
+
+    /// The ISO 4217 currency code.
+    pub fn currency(&self) -> &'static str {
+        self.0.currency.code()
+    }
+}
 
 impl From<Money> for MoneyOut {
     fn from(m: Money) -> Self {
@@ -42,7 +72,9 @@ impl Serialize for MoneyOut {
 /// When a deadline ends: a day (inclusive, in the policy's time zone) or an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ends {
+    /// The last day, inclusive, in the policy's time zone.
     Day(NaiveDate),
+    /// The last instant, for windows counted in hours.
     Instant(DateTime<FixedOffset>),
 }
 
@@ -85,68 +117,110 @@ impl Serialize for Ends {
     }
 }
 
+/// The outcome for one claimed item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ItemVerdict {
+    /// The item's SKU.
     pub sku: String,
+    /// What is decided for it.
     pub decision: Decision,
+    /// The money that goes back for it, after deductions.
     pub refund: Option<MoneyOut>,
+    /// The rule that decided it.
     pub rule: Text,
+    /// Evidence codes the deciding rule requires that the claim lacks.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing_evidence: Vec<Text>,
 }
 
+/// A fee the claim involves and who bears it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fee {
+    /// The fee's name (`return_shipping`, `restocking`, ...).
     pub fee: Text,
+    /// `customer` or `merchant`.
     pub payer: Text,
+    /// Its amount, when the policy or the claim fixes it.
     pub amount: Option<MoneyOut>,
+    /// The item it belongs to, when it belongs to one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
 }
 
+/// Money taken off the refund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deduction {
+    /// The fee the money is taken for.
     pub fee: Text,
+    /// How much.
     pub amount: MoneyOut,
+    /// The item it is taken from, when it is one item's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
 }
 
+/// A deadline the customer must meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deadline {
+    /// The window's name.
     pub name: Text,
     /// A date (inclusive, in the policy's time zone) or, for hour-based windows, an instant.
     pub ends: Ends,
+    /// The item it applies to, when it is one item's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
 }
 
+/// A rule that decided, in the policy's own words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Because {
+    /// The rule's name.
     pub rule: Text,
+    /// The policy's words for the decision.
     pub message: Text,
+    /// Where the rule stands: `file:line:column`.
     pub source: Text,
+    /// The item it decided, when the claim has several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
 }
 
-/// What the policy decides for a claim.
+/// What the policy decides for a claim: the contract's verdict
+/// (`docs/schema/verdict.schema.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
+    /// The claim's `claim_id`.
     pub claim_id: String,
+    /// The name of the policy that decided.
     pub policy: Text,
+    /// The claim's decision, combined from its items'.
     pub decision: Decision,
+    /// What is granted (`refund`, `exchange`, ...), or none.
     pub remedy: Option<Text>,
+    /// The money that goes back to the customer, after deductions.
     pub refund: Option<MoneyOut>,
+    /// One entry per claimed item.
     pub items: Vec<ItemVerdict>,
+    /// Each fee the claim involves and who bears it.
     pub fees: Vec<Fee>,
+    /// Money taken off the refund.
     pub deductions: Vec<Deduction>,
+    /// What the customer must meet.
     pub deadlines: Vec<Deadline>,
+    /// Evidence codes the policy requires that the claim lacks.
     pub missing_evidence: Vec<Text>,
+    /// The rules that decided, in order, in the policy's words.
     pub because: Vec<Because>,
 }
 
 impl Verdict {
+    /// The verdict as compact JSON text.
+    pub fn to_json(&self) -> String {
+        let mut out = Vec::new();
+        self.write_json(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
     /// Writes the verdict as compact JSON, byte for byte what `serde_json::to_writer`
     /// writes, without serde's per-field dispatch (batch evaluation's hot path).
     pub fn write_json(&self, out: &mut Vec<u8>) {

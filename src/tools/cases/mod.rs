@@ -34,8 +34,8 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
+use crate::language::check::ir::Policy;
 use crate::language::eval::verdict::Verdict;
-use crate::Policy;
 
 mod runner;
 pub use runner::{

@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::{Case, CaseFile};
+use crate::language::check::ir::Policy;
 use crate::language::eval::Trace;
-use crate::Policy;
 
 /// What to do with verdict snapshots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

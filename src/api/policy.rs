@@ -1,0 +1,266 @@
+//! [`Policy`]: a policy file read and checked, and what it does with claims.
+
+use std::fmt;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use super::error::{ClaimError, LoadError};
+use super::finding::Finding;
+use crate::ast::PolicyFile;
+use crate::language::check::ir;
+use crate::tools::lint::LintConfig;
+use crate::{Diagnostics, Source, Verdict};
+
+pub use crate::tools::batch::Summary as StreamSummary;
+pub use crate::tools::explain::ExplainFormat;
+pub use crate::tools::render::RenderFormat;
+
+/// A policy that has been read and checked: ready to evaluate claims.
+///
+/// Cheap to clone (the checked policy is shared) and safe to share between
+/// threads: a server holds one per policy version and swaps them whole.
+///
+/// ```
+/// let policy = clause::Policy::load("policies/imicro.policy")?;
+/// assert_eq!(policy.name(), "imicro");
+/// let claim = std::fs::read_to_string("tests/data/imicro-claim.json")?;
+/// let verdict = policy.evaluate(&claim)?;
+/// assert_eq!(verdict.decision.as_str(), "approve");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Policy {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    ast: PolicyFile,
+    ir: ir::Policy,
+    version: String,
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Policy")
+            .field("name", &self.name())
+            .field("file", &self.file_name())
+            .field("version", &self.version())
+            .finish()
+    }
+}
+
+impl Policy {
+    /// Parses and checks a policy text. `file_name` names it in diagnostics and
+    /// in each verdict's `because[].source`.
+    ///
+    /// ```
+    /// let text = "policy p \"P\" {\n  currency USD\n  timezone \"UTC\"\n  rules for return {\n    otherwise no: deny \"No returns.\"\n  }\n}\n";
+    /// let policy = clause::Policy::from_text("p.policy", text)?;
+    /// assert_eq!(policy.title(), Some("P"));
+    /// # Ok::<(), clause::LoadError>(())
+    /// ```
+    pub fn from_text(file_name: &str, text: &str) -> Result<Policy, LoadError> {
+        Policy::from_source(Source::new(file_name, text))
+    }
+
+    /// Reads a policy file and checks it.
+    ///
+    /// ```
+    /// let err = clause::Policy::load("no/such.policy").unwrap_err();
+    /// assert!(matches!(err, clause::LoadError::Io { .. }));
+    /// ```
+    pub fn load(path: impl AsRef<Path>) -> Result<Policy, LoadError> {
+        let path = path.as_ref();
+        let io = |message: String| LoadError::Io {
+            path: path.to_path_buf(),
+            message,
+        };
+        let bytes =
+            std::fs::read(path).map_err(|e| io(format!("cannot read {}: {e}", path.display())))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| io(format!("{} is not UTF-8 text", path.display())))?;
+        Policy::from_source(Source::new(path.display().to_string(), text))
+    }
+
+    /// Parses and checks an already-read [`Source`].
+    #[doc(hidden)]
+    pub fn from_source(source: Source) -> Result<Policy, LoadError> {
+        let invalid = |d: Diagnostics| LoadError::Invalid(Box::new(d));
+        let ast = crate::parse(&source).map_err(invalid)?;
+        let ir = crate::language::check::check(&ast, &source).map_err(invalid)?;
+        let version = version_of(&source.text);
+        Ok(Policy {
+            inner: Arc::new(Inner { ast, ir, version }),
+        })
+    }
+
+    /// The policy's name, as declared (`policy imicro "..."`).
+    pub fn name(&self) -> &str {
+        &self.inner.ir.name
+    }
+
+    /// The policy's title, when it declares one.
+    pub fn title(&self) -> Option<&str> {
+        self.inner.ir.title.as_deref()
+    }
+
+    /// The name the text was loaded under (its path, for a file).
+    pub fn file_name(&self) -> &str {
+        &self.inner.ir.source.name
+    }
+
+    /// The policy's text.
+    pub fn text(&self) -> &str {
+        &self.inner.ir.source.text
+    }
+
+    /// The version: `sha256:` and the first 16 hex digits of the SHA-256 of the
+    /// text. Two texts with the same version are the same policy, byte for byte,
+    /// so a verdict's version lets an audit replay it.
+    ///
+    /// ```
+    /// let a = clause::Policy::load("policies/imicro.policy")?;
+    /// let b = clause::Policy::from_text("copy.policy", a.text())?;
+    /// assert_eq!(a.version(), b.version());
+    /// assert!(a.version().starts_with("sha256:"));
+    /// # Ok::<(), clause::LoadError>(())
+    /// ```
+    pub fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// Decodes a claim (the contract's JSON) and evaluates it.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let err = policy.evaluate(r#"{"claim_id": "C-1"}"#).unwrap_err();
+    /// assert_eq!(err.problems[0].path, "order");
+    /// # Ok::<(), clause::LoadError>(())
+    /// ```
+    pub fn evaluate(&self, claim: &str) -> Result<Verdict, ClaimError> {
+        crate::language::eval::eval_json(&self.inner.ir, claim).map_err(ClaimError::from_internal)
+    }
+
+    /// [`evaluate`](Policy::evaluate) for bytes, which must be UTF-8.
+    pub fn evaluate_bytes(&self, claim: &[u8]) -> Result<Verdict, ClaimError> {
+        let text = std::str::from_utf8(claim)
+            .map_err(|e| ClaimError::whole(format!("the claim is not UTF-8 text: {e}")))?;
+        self.evaluate(text)
+    }
+
+    /// [`evaluate`](Policy::evaluate) for a claim already parsed as JSON.
+    pub fn evaluate_value(&self, claim: &serde_json::Value) -> Result<Verdict, ClaimError> {
+        self.evaluate(&claim.to_string())
+    }
+
+    /// Evaluates a stream of claims, one JSON object per line, on `threads`
+    /// threads, writing one record per input line in order: the verdict, or an
+    /// error record `{"line", "claim_id", "errors": [{"path", "message"}]}`.
+    /// Only reading and writing fail the run.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let claim = std::fs::read_to_string("tests/data/imicro-claim.json")?;
+    /// let input = format!("{}\nnot json\n", claim.replace('\n', ""));
+    /// let mut out = Vec::new();
+    /// let summary = policy.evaluate_stream(input.as_bytes(), &mut out, 2)?;
+    /// assert_eq!((summary.lines, summary.verdicts, summary.errors), (2, 1, 1));
+    /// assert_eq!(String::from_utf8(out)?.lines().count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate_stream<R: Read + Send, W: Write + Send>(
+        &self,
+        input: R,
+        output: W,
+        threads: usize,
+    ) -> std::io::Result<StreamSummary> {
+        crate::tools::batch::run(&self.inner.ir, input, output, threads)
+    }
+
+    /// Evaluates a claim and explains the verdict in sentences for the customer.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let claim = std::fs::read_to_string("tests/data/imicro-claim.json")?;
+    /// let text = policy.explain(&claim, clause::ExplainFormat::Text)?;
+    /// assert!(!text.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn explain(&self, claim: &str, format: ExplainFormat) -> Result<String, ClaimError> {
+        let ir = &self.inner.ir;
+        let mut decoded =
+            crate::language::eval::decode(claim, ir).map_err(ClaimError::from_internal)?;
+        // The order's id is not a fact a policy reads, but the customer knows
+        // their order by it.
+        if decoded.order.id.is_none() {
+            decoded.order.id = serde_json::from_str::<serde_json::Value>(claim)
+                .ok()
+                .and_then(|v| v.pointer("/order/id")?.as_str().map(str::to_string));
+        }
+        let verdict =
+            crate::language::eval::evaluate(ir, &decoded).map_err(ClaimError::from_internal)?;
+        Ok(crate::tools::explain::explain(
+            ir, &decoded, &verdict, format,
+        ))
+    }
+
+    /// The customer-facing page, generated from the policy.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// assert!(policy.render(clause::RenderFormat::Markdown).starts_with("# "));
+    /// # Ok::<(), clause::LoadError>(())
+    /// ```
+    pub fn render(&self, format: RenderFormat) -> String {
+        crate::tools::render::render(&self.inner.ast, &self.inner.ir, format)
+    }
+
+    /// The lints' findings at their configured levels, without the allowed ones
+    /// (`# clause: allow(...)` comments in the text are honoured).
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let findings = policy.lint(&Default::default());
+    /// assert!(findings.iter().all(|f| f.severity != clause::Severity::Error));
+    /// # Ok::<(), clause::LoadError>(())
+    /// ```
+    pub fn lint(&self, config: &LintConfig) -> Vec<Finding> {
+        crate::tools::lint::lint(&self.inner.ast, &self.inner.ir, config)
+            .iter()
+            .map(|d| Finding::new(&self.inner.ir.source, d))
+            .collect()
+    }
+
+    /// The parsed file and the checked policy, for the project's own tools.
+    #[doc(hidden)]
+    pub fn parts(&self) -> (&PolicyFile, &ir::Policy) {
+        (&self.inner.ast, &self.inner.ir)
+    }
+}
+
+/// The canonical layout of a policy text, keeping every comment; the text's
+/// errors when it does not parse.
+///
+/// ```
+/// let messy = "policy p \"P\" {\ncurrency USD\n   timezone \"UTC\"\nrules for return {\notherwise no: deny \"No.\"\n}\n}\n";
+/// let tidy = clause::format("p.policy", messy)?;
+/// assert!(tidy.contains("\n  currency USD\n"));
+/// assert_eq!(clause::format("p.policy", &tidy)?, tidy);
+/// # Ok::<(), clause::LoadError>(())
+/// ```
+pub fn format(file_name: &str, text: &str) -> Result<String, LoadError> {
+    crate::tools::fmt::format_source(&Source::new(file_name, text))
+        .map_err(|d| LoadError::Invalid(Box::new(d)))
+}
+
+fn version_of(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let mut out = String::from("sha256:");
+    for b in digest.iter().take(8) {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
