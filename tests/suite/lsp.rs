@@ -846,3 +846,51 @@ fn offsets_round_trip_in_the_test_client() {
         assert_eq!(offset(text, &position(text, i)), i);
     }
 }
+
+/// The library under the server, in-process: every seed policy cut short at many
+/// places (a file being typed), every question asked at many offsets of each. Any
+/// panic fails the test; each answer's spans must lie inside the text.
+#[test]
+fn ide_answers_everywhere_in_cut_seed_policies() {
+    use clause::tools::ide::Analysis;
+    let config = clause::LintConfig::default();
+    for name in [
+        "imicro.policy",
+        "boutique.policy",
+        "imirror.policy",
+        "import-express.policy",
+        "imro.policy",
+    ] {
+        let (_, text) = seed(name);
+        let mut cut = 0;
+        while cut <= text.len() {
+            let end = (0..=cut).rev().find(|i| text.is_char_boundary(*i)).unwrap();
+            let part = &text[..end];
+            let a = Analysis::new(clause::Source::new(name, part), &config, None);
+            let inside = |s: clause::Span| s.start <= s.end && s.end <= part.len();
+            for t in a.semantic_tokens() {
+                assert!(inside(t.span));
+            }
+            for (s, _) in a.format_range(clause::Span::new(0, part.len() / 2)) {
+                assert!(inside(s));
+            }
+            let mut offset = 0;
+            while offset <= part.len() {
+                if let Some(h) = a.hover(offset) {
+                    assert!(inside(h.span));
+                }
+                for c in a.completions(offset) {
+                    assert!(inside(c.replace), "{name} cut at {end}, offset {offset}");
+                }
+                assert!(a.definition(offset).is_none_or(inside));
+                assert!(a.references(offset, true).into_iter().all(inside));
+                let _ = a.prepare_rename(offset);
+                for action in a.actions(clause::Span::new(offset, offset)) {
+                    assert!(action.edits.iter().all(|(s, _)| inside(*s)));
+                }
+                offset += 37;
+            }
+            cut += 601;
+        }
+    }
+}

@@ -9,7 +9,8 @@ use clause::tools::ide::outline::{Entry, EntryKind};
 use clause::tools::ide::SymbolKind;
 use clause::Span;
 
-/// A file's diagnostics: code, severity, the help after the message, the other
+/// A file's diagnostics: code, severity (errors, warnings, and notes as hints),
+/// the help after the message, the other
 /// labels as related information, and for a lint a link to its page.
 pub fn diagnostics(doc: &Document, uri: &Url, lint_docs: Option<&Url>) -> Vec<lt::Diagnostic> {
     doc.analysis
@@ -29,7 +30,9 @@ pub fn diagnostic(
     let severity = match d.level {
         Level::Error => lt::DiagnosticSeverity::ERROR,
         Level::Warning => lt::DiagnosticSeverity::WARNING,
-        Level::Info => lt::DiagnosticSeverity::INFORMATION,
+        // Notes (overlapping rules) are for people who look for them, as
+        // `clause check` leaves them out unless `--info`: a hint, not a listed problem.
+        Level::Info => lt::DiagnosticSeverity::HINT,
     };
     let mut message = d.message.clone();
     if let Some(help) = d.help_text() {
