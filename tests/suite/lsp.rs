@@ -8,6 +8,15 @@ use serde_json::{json, Value};
 use super::lsp_client::{apply, offset, position, uri, Client};
 use super::support::root;
 
+/// The seed policies' file names.
+const SEEDS: [&str; 5] = [
+    "imicro.policy",
+    "boutique.policy",
+    "imirror.policy",
+    "import-express.policy",
+    "imro.policy",
+];
+
 fn seed(name: &str) -> (String, String) {
     let path = root().join("policies").join(name);
     (uri(&path), std::fs::read_to_string(&path).unwrap())
@@ -99,13 +108,7 @@ fn capabilities_cover_every_feature() {
 #[test]
 fn seed_policies_have_no_errors_and_lints_link_their_pages() {
     let mut c = start();
-    for name in [
-        "imicro.policy",
-        "boutique.policy",
-        "imirror.policy",
-        "import-express.policy",
-        "imro.policy",
-    ] {
+    for name in SEEDS {
         let (u, text) = seed(name);
         let diags = c.open(&u, &text);
         for d in &diags {
@@ -780,13 +783,7 @@ fn random_edits_of_seed_policies_never_stop_the_server() {
     ];
     let mut rng = Rng(0x2026_1206);
     let mut c = start();
-    for name in [
-        "imicro.policy",
-        "boutique.policy",
-        "imirror.policy",
-        "import-express.policy",
-        "imro.policy",
-    ] {
+    for name in SEEDS {
         let (_, text) = seed(name);
         let u = format!("file:///fuzz/{name}");
         c.open(&u, &text);
@@ -854,13 +851,7 @@ fn offsets_round_trip_in_the_test_client() {
 fn ide_answers_everywhere_in_cut_seed_policies() {
     use clause::tools::ide::Analysis;
     let config = clause::LintConfig::default();
-    for name in [
-        "imicro.policy",
-        "boutique.policy",
-        "imirror.policy",
-        "import-express.policy",
-        "imro.policy",
-    ] {
+    for name in SEEDS {
         let (_, text) = seed(name);
         let mut cut = 0;
         while cut <= text.len() {
