@@ -7,8 +7,10 @@
 //! file's `clause.toml` and cases file from disk, and turns library answers into
 //! protocol values ([`convert`]).
 //!
-//! Files are synchronised incrementally; each change is analysed at once and its
-//! diagnostics published. A request that fails inside the library is answered
+//! Files are synchronised incrementally. Changes are applied to the text as they
+//! come and analysed when no other message waits (or before a request is
+//! answered), so that a burst of keystrokes costs one analysis; the diagnostics
+//! of each analysis are published with the version they belong to. A request that fails inside the library is answered
 //! with an error and the server goes on.
 
 mod convert;
@@ -29,7 +31,10 @@ use position::LineIndex;
 
 /// One open file.
 pub(crate) struct Document {
+    /// The version analysed.
     pub version: i32,
+    /// Changes received and not analysed yet: the version and text they make.
+    pub pending: Option<(i32, String)>,
     pub analysis: Analysis,
     pub lines: LineIndex,
     /// Settings of the nearest clause.toml, read when the file is opened or saved.
@@ -79,6 +84,10 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
                 if connection.handle_shutdown(&req)? {
                     return Ok(());
                 }
+                // A request is answered on the text as it is now.
+                for out in server.flush() {
+                    connection.sender.send(Message::Notification(out))?;
+                }
                 let response = server.request(req);
                 connection.sender.send(Message::Response(response))?;
             }
@@ -88,6 +97,13 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
                 }
             }
             Message::Response(_) => {}
+        }
+        // Changes are analysed once nothing else waits: a burst of keystrokes
+        // is analysed once, at its end.
+        if connection.receiver.is_empty() {
+            for out in server.flush() {
+                connection.sender.send(Message::Notification(out))?;
+            }
         }
     }
     Ok(())
@@ -193,14 +209,16 @@ impl Server {
                 let Some(doc) = self.docs.get_mut(&uri) else {
                     return Vec::new();
                 };
-                let mut text = doc.text().to_string();
+                let (_, text) = doc
+                    .pending
+                    .get_or_insert_with(|| (doc.version, doc.analysis.text().to_string()));
                 for change in p.content_changes {
-                    apply_change(&mut text, change);
+                    apply_change(text, change);
                 }
-                let config = doc.config.clone();
-                let example = doc.example.clone();
-                *doc = Document::new(&uri, p.text_document.version, text, config, example);
-                self.publish(&uri)
+                if let Some(pending) = &mut doc.pending {
+                    pending.0 = p.text_document.version;
+                }
+                Vec::new()
             }
             N::DidSaveTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lt::DidSaveTextDocumentParams>(n.params)
@@ -212,8 +230,11 @@ impl Server {
                     return Vec::new();
                 };
                 let (config, example, mut out) = read_surroundings(&uri);
-                let text = doc.text().to_string();
-                *doc = Document::new(&uri, doc.version, text, config, example);
+                let (version, text) = doc
+                    .pending
+                    .take()
+                    .unwrap_or_else(|| (doc.version, doc.text().to_string()));
+                *doc = Document::new(&uri, version, text, config, example);
                 out.extend(self.publish(&uri));
                 out
             }
@@ -230,6 +251,38 @@ impl Server {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// Analyses every file changed since its last analysis, and publishes its diagnostics.
+    fn flush(&mut self) -> Vec<Notification> {
+        let changed: Vec<Url> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.pending.is_some())
+            .map(|(u, _)| u.clone())
+            .collect();
+        let mut out = Vec::new();
+        for uri in changed {
+            let Some(doc) = self.docs.get_mut(&uri) else {
+                continue;
+            };
+            let Some((version, text)) = doc.pending.take() else {
+                continue;
+            };
+            let (config, example) = (doc.config.clone(), doc.example.clone());
+            let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Document::new(&uri, version, text, config, example)
+            }));
+            match analysed {
+                Ok(d) => *doc = d,
+                Err(_) => out.push(show_message(
+                    lt::MessageType::ERROR,
+                    format!("clause could not analyse {uri}: this is a bug in Clause"),
+                )),
+            }
+            out.extend(self.publish(&uri));
+        }
+        out
     }
 
     /// The diagnostics of an open file, as a notification.
@@ -260,6 +313,7 @@ impl Document {
         let analysis = Analysis::new(Source::new(name, text), &config, example.clone());
         Document {
             version,
+            pending: None,
             analysis,
             lines,
             config,
