@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use clause::tools::ide::Analysis;
+use clause::ide::Analysis;
 use clause::tools::lint::LintConfig;
 use criterion::{criterion_group, criterion_main, Criterion};
 

@@ -691,7 +691,7 @@ fn semantic_tokens_and_non_ascii_lines() {
     let data = tokens["data"].as_array().unwrap();
     assert_eq!(data.len() % 5, 0);
     let decoded = decode(data);
-    let legend = clause::tools::ide::tokens::LEGEND;
+    let legend = clause::ide::tokens::LEGEND;
     let ty = |name: &str| legend.iter().position(|l| *l == name).unwrap() as u64;
     // The window where it is declared, and where it is used after the non-ASCII quote.
     assert!(
@@ -849,7 +849,7 @@ fn offsets_round_trip_in_the_test_client() {
 /// panic fails the test; each answer's spans must lie inside the text.
 #[test]
 fn ide_answers_everywhere_in_cut_seed_policies() {
-    use clause::tools::ide::Analysis;
+    use clause::ide::Analysis;
     let config = clause::LintConfig::default();
     for name in SEEDS {
         let (_, text) = seed(name);

@@ -3,10 +3,10 @@
 use lsp_types::{self as lt, Url};
 
 use super::Document;
+use clause::ide::complete::{Completion, CompletionKind};
+use clause::ide::outline::{Entry, EntryKind};
+use clause::ide::SymbolKind;
 use clause::language::diagnostic::{Code, Level};
-use clause::tools::ide::complete::{Completion, CompletionKind};
-use clause::tools::ide::outline::{Entry, EntryKind};
-use clause::tools::ide::SymbolKind;
 use clause::Span;
 
 /// A file's diagnostics: code, severity (errors, warnings, and notes as hints),

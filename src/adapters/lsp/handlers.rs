@@ -6,8 +6,8 @@ use lsp_types::{self as lt, Url};
 use serde_json::Value;
 
 use super::{convert, Document, LineIndex, Server};
-use clause::tools::ide::outline;
-use clause::tools::ide::tokens::{LEGEND, MODIFIERS};
+use clause::ide::outline;
+use clause::ide::tokens::{LEGEND, MODIFIERS};
 
 /// A request's error answer.
 pub struct Failure {

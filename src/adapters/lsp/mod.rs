@@ -2,7 +2,7 @@
 //!
 //! A translation layer and nothing more: `lsp-server` runs the JSON-RPC
 //! connection, `lsp-types` gives the messages, and every answer comes from the
-//! library's [`clause::tools::ide`] on one [`Analysis`] per open file. This
+//! library's [`clause::ide`] on one [`Analysis`] per open file. This
 //! adapter keeps the open files, converts positions ([`position`]), reads each
 //! file's `clause.toml` and cases file from disk, and turns library answers into
 //! protocol values ([`convert`]).
@@ -24,7 +24,7 @@ use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::{self as lt, Url};
 
-use clause::tools::ide::{Analysis, Example};
+use clause::ide::{Analysis, Example};
 use clause::tools::lint::LintConfig;
 use clause::Source;
 use position::LineIndex;

@@ -15,7 +15,9 @@ use crate::language::source::Span;
 /// One fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Action {
+    /// What the fix does, for a menu.
     pub title: String,
+    /// The replacements it makes.
     pub edits: Vec<(Span, String)>,
     /// The diagnostic it fixes: an index into [`Analysis::diagnostics`].
     pub diagnostic: usize,

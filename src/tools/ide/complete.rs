@@ -36,10 +36,14 @@ pub enum CompletionKind {
     Lint,
 }
 
+/// One completion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completion {
+    /// What the list shows.
     pub label: String,
+    /// What it is.
     pub kind: CompletionKind,
+    /// A few words on it: a type, a meaning.
     pub detail: String,
     /// The text to insert; with `snippet`, in the editors' snippet syntax (`${1:name}`).
     pub insert: String,
@@ -51,12 +55,17 @@ pub struct Completion {
 /// Names declared in the text, found by the forgiving scan.
 #[derive(Debug, Clone, Default)]
 pub struct Declared {
+    /// Window names.
     pub windows: Vec<String>,
+    /// Threshold names.
     pub thresholds: Vec<String>,
+    /// Table names.
     pub tables: Vec<String>,
+    /// Fees declared with `fees`.
     pub fees: Vec<String>,
     /// Declared facts, with the codes their declaration lists.
     pub facts: Vec<(String, Vec<String>)>,
+    /// Rule names.
     pub rules: Vec<String>,
     /// Codes the text compares a fact with: (path, code).
     pub codes: Vec<(String, String)>,

@@ -17,7 +17,9 @@ use crate::language::source::Span;
 /// A hover text and the span it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hover {
+    /// What to show, in Markdown.
     pub markdown: String,
+    /// The name it is about.
     pub span: Span,
 }
 

@@ -41,28 +41,36 @@ impl SymbolKind {
 /// One place a symbol appears.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Occurrence {
+    /// What the name stands for.
     pub kind: SymbolKind,
+    /// The name (for a standard fact, its path).
     pub name: String,
     /// The name itself (for `facts.NAME`, only NAME).
     pub span: Span,
+    /// Whether this is where the name is declared.
     pub is_definition: bool,
 }
 
 /// A code compared against a fact somewhere in the file (`claim.reason is defective`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeUse {
+    /// The fact, as written (`claim.reason`).
     pub path: String,
+    /// The code compared with it.
     pub code: String,
 }
 
 /// Every occurrence in a file, in source order.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
+    /// Every occurrence, sorted by where it starts.
     pub occurrences: Vec<Occurrence>,
+    /// Every code compared with a fact.
     pub codes: Vec<CodeUse>,
 }
 
 impl Index {
+    /// Indexes a parsed file.
     pub fn build(file: &PolicyFile) -> Index {
         let mut b = Builder {
             file,

@@ -24,8 +24,11 @@ pub enum TokenKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A piece of text and what it is.
 pub struct Token {
+    /// What the piece is.
     pub kind: TokenKind,
+    /// Where it is.
     pub span: Span,
 }
 

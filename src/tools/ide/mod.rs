@@ -34,6 +34,7 @@ pub use index::{Index, Occurrence, SymbolKind};
 pub struct Example {
     /// Where the claim comes from, as a person reads it (`imicro.cases.json, case "x"`).
     pub label: String,
+    /// The claim, in the contract's JSON.
     pub claim: serde_json::Value,
 }
 
@@ -60,6 +61,7 @@ impl Example {
 /// One version of a policy file, read, checked, linted and indexed.
 #[derive(Debug, Clone)]
 pub struct Analysis {
+    /// The text analysed.
     pub source: Source,
     /// The syntax tree, when the text parses.
     pub ast: Option<PolicyFile>,
@@ -68,8 +70,11 @@ pub struct Analysis {
     /// Every syntax and checker error, or when there are none, every lint finding
     /// at its configured level (the allowed ones left out).
     pub diagnostics: Vec<Diagnostic>,
+    /// Every name's definitions and uses (empty when the text does not parse).
     pub index: Index,
+    /// The forgiving scan of the text.
     pub tokens: Vec<lex::Token>,
+    /// The example claim hover texts use.
     pub example: Option<Example>,
 }
 
@@ -100,6 +105,7 @@ impl Analysis {
         }
     }
 
+    /// The text analysed.
     pub fn text(&self) -> &str {
         &self.source.text
     }

@@ -8,16 +8,22 @@ use crate::language::source::Span;
 /// What an outline entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
+    /// The `policy` block.
     Policy,
+    /// `currency`, `timezone`, `calendar`, `jurisdictions`.
     Setting,
+    /// A named declaration or a rule.
     Symbol(SymbolKind),
+    /// A `rules for` block.
     RulesBlock,
 }
 
 /// One entry of the outline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// What it is.
     pub kind: EntryKind,
+    /// Its name, or its keyword for a setting.
     pub name: String,
     /// A few words on it: a rule's outcome, a block's scope.
     pub detail: String,
@@ -25,6 +31,7 @@ pub struct Entry {
     pub span: Span,
     /// Its name (or first word), which an editor selects.
     pub name_span: Span,
+    /// What is inside it.
     pub children: Vec<Entry>,
 }
 

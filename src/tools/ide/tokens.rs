@@ -31,10 +31,13 @@ pub const LEGEND: &[&str] = &[
 pub const MODIFIERS: &[&str] = &["declaration"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One coloured token.
 pub struct SemanticToken {
+    /// Where it is (never more than one line).
     pub span: Span,
     /// An index into [`LEGEND`].
     pub ty: u32,
+    /// Whether it is a name where it is declared.
     pub declaration: bool,
 }
 
