@@ -1,7 +1,7 @@
 //! The tools built on the language core: the analysis ([`lint`]), the formatter
 //! ([`fmt`]), explanations and pages for people ([`explain`], [`render`]), policy
-//! changes ([`diff`]), cases files ([`cases`]), batch evaluation ([`batch`]) and
-//! what editors ask about a file being edited ([`ide`]).
+//! changes ([`diff`]), the page beside the policy ([`map`]), cases files ([`cases`]),
+//! batch evaluation ([`batch`]) and what editors ask about a file being edited ([`ide`]).
 
 pub mod batch;
 pub mod cases;
@@ -10,4 +10,5 @@ pub mod explain;
 pub mod fmt;
 pub mod ide;
 pub mod lint;
+pub mod map;
 pub mod render;

@@ -33,11 +33,17 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
     );
     // Send: the batch reads and writes on one of its pool's threads.
     // Unbuffered: the batch reads blocks of a mebibyte itself.
-    let input: Box<dyn std::io::Read + Send> = if claims == Path::new("-") {
-        Box::new(std::io::stdin())
+    let input: std::fs::File = if claims == Path::new("-") {
+        match stdin_file() {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: cannot read standard input: {e}");
+                return EXIT_INPUT;
+            }
+        }
     } else {
         match std::fs::File::open(claims) {
-            Ok(f) => Box::new(f),
+            Ok(f) => f,
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", claims.display());
                 return EXIT_INPUT;
@@ -45,18 +51,15 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
         }
     };
     if let Some(out) = out {
-        let same = match (std::fs::canonicalize(claims), std::fs::canonicalize(out)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        };
-        if same {
+        if same_file(&input, out) {
             eprintln!(
-                "error: --out {} is the claims file itself: writing it would destroy the claims",
+                "error: --out {} is the claims file itself (the same file, whatever its name): writing it would destroy the claims",
                 out.display()
             );
             return EXIT_INPUT;
         }
     }
+    let input: Box<dyn std::io::Read + Send> = Box::new(input);
     let output: Box<dyn std::io::Write + Send> = match out {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 20, f)),
@@ -88,6 +91,27 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
             eprintln!("error: {e}");
             EXIT_INPUT
         }
+    }
+}
+
+/// Standard input as a file, so that its device and inode can be compared with
+/// `--out` (`--claims - --out F < F`).
+fn stdin_file() -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(
+        std::io::stdin().as_fd().try_clone_to_owned()?,
+    ))
+}
+
+/// Whether `out` names the file `input` reads: the same device and inode, so
+/// that a hard link, a symbolic link, another spelling of the path or standard
+/// input redirected from the file are all caught. A file that does not exist
+/// yet is not the input.
+fn same_file(input: &std::fs::File, out: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (input.metadata(), std::fs::metadata(out)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
     }
 }
 
