@@ -37,9 +37,19 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// The position of the `n`th occurrence of `needle` (plus `delta` bytes).
+/// Whether `offset` is in a comment (a `#` before it on its line).
+fn in_comment(text: &str, offset: usize) -> bool {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset].contains('#')
+}
+
+/// The position of the `n`th occurrence of `needle` outside comments (plus `delta` bytes).
 fn at(text: &str, needle: &str, n: usize, delta: usize) -> Value {
-    let (i, _) = text.match_indices(needle).nth(n).unwrap();
+    let (i, _) = text
+        .match_indices(needle)
+        .filter(|(i, _)| !in_comment(text, *i))
+        .nth(n)
+        .unwrap();
     position(text, i + delta)
 }
 
@@ -57,6 +67,7 @@ fn word_at(text: &str, name: &str, n: usize, delta: usize) -> Value {
         .filter(|(i, _)| {
             !is_ident(text[..*i].chars().next_back())
                 && !is_ident(text[i + name.len()..].chars().next())
+                && !in_comment(text, *i)
         })
         .nth(n)
         .unwrap();
@@ -624,7 +635,7 @@ fn rename_windows_thresholds_fees_and_rules() {
         "{fee}"
     );
     clause::load(&clause::Source::new("r", renamed)).unwrap();
-    let rule_at = text.find("rule ").unwrap() + 6;
+    let rule_at = text.find("\n    rule ").unwrap() + 11;
     let mut params = doc_pos(u, position(&text, rule_at));
     params["newName"] = json!("first_rule");
     let edit = c.result("textDocument/rename", params);

@@ -379,6 +379,7 @@ pub fn meaning(fact: FactRef) -> &'static str {
         F::RequestedRemedy => "What the customer asks for.",
         F::Evidence => "The evidence the claim carries; an empty list when left out.",
         F::Preapproved => "Whether the merchant confirmed the return before it was sent (RMA / Return ID).",
+        F::AuthorizedAt => "When the merchant authorized the return (issued the RMA / Return ID).",
         F::LabelIssuedAt => "When the return label was issued.",
         F::ReturnShippedAt => "When the customer sent the return.",
         F::ReturnReceivedAt => "When the merchant received the return.",

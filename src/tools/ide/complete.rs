@@ -323,15 +323,9 @@ impl Analysis {
                 .collect();
         }
         if p1 == "holidays" || (p1 == "," && first == "holidays") {
-            return crate::language::calendar::BUNDLED
-                .iter()
-                .map(|b| {
-                    item(
-                        &format!("\"{b}\""),
-                        CompletionKind::Code,
-                        "bundled holidays",
-                    )
-                })
+            return crate::language::calendar::bundled()
+                .into_iter()
+                .map(|d| item(&format!("\"{}\"", d.code), CompletionKind::Code, d.name))
                 .collect();
         }
         if list_of("weekend") {
