@@ -32,6 +32,9 @@ pub struct Policy {
     pub reads: Vec<FactRef>,
     /// Where the policy applies (`jurisdictions EU, UK`), for the legal-floor lints.
     pub jurisdictions: Vec<String>,
+    /// `effective from`: the first order day (in the policy's time zone) this
+    /// version judges; `None` for a policy with one version.
+    pub effective_from: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone)]

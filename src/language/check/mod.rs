@@ -63,6 +63,7 @@ pub fn check(file: &PolicyFile, source: &Source) -> Result<Policy, Diagnostics> 
         blocks,
         reads,
         jurisdictions: c.jurisdictions,
+        effective_from: c.effective_from,
     })
 }
 
@@ -116,6 +117,7 @@ pub(crate) struct Checker<'s> {
     /// Custom facts whose declarations have errors: their uses are not reported again.
     failed_facts: Vec<String>,
     jurisdictions: Vec<String>,
+    effective_from: Option<chrono::NaiveDate>,
     /// Diagnostics beyond `diagnostic::MAX_KEPT`, counted and not kept.
     omitted: usize,
 }
@@ -197,6 +199,7 @@ impl<'s> Checker<'s> {
             item_read: false,
             failed_facts: Vec::new(),
             jurisdictions: Vec::new(),
+            effective_from: None,
             omitted: 0,
         }
     }
@@ -213,6 +216,7 @@ impl<'s> Checker<'s> {
         let mut seen_currency: Option<Span> = None;
         let mut seen_timezone: Option<Span> = None;
         let mut seen_calendar: Option<Span> = None;
+        let mut seen_effective: Option<Span> = None;
         for decl in &file.decls {
             match decl {
                 Decl::Currency(code) => {
@@ -246,6 +250,18 @@ impl<'s> Checker<'s> {
                             self.error(d);
                         }
                     }
+                }
+                Decl::Effective(date) => {
+                    if let Some(first) = seen_effective {
+                        self.duplicate(
+                            "effective from",
+                            "the day this version takes effect",
+                            date.span,
+                            first,
+                        );
+                    }
+                    seen_effective = Some(date.span);
+                    self.effective_from = Some(date.node);
                 }
                 Decl::Calendar(cal) => {
                     if let Some(first) = seen_calendar {

@@ -54,6 +54,8 @@ impl PolicyFile {
 pub enum Decl {
     Currency(Name),
     Timezone(Spanned<String>),
+    /// `effective from DATE`: the first order day this version judges.
+    Effective(Spanned<NaiveDate>),
     Calendar(Calendar),
     Fact(FactDecl),
     Fees(Vec<Name>),

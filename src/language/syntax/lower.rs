@@ -94,6 +94,7 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_policy
             | Rule::kw_currency
             | Rule::kw_timezone
+            | Rule::kw_effective
             | Rule::kw_calendar
             | Rule::kw_weekend
             | Rule::kw_holidays
@@ -236,6 +237,10 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Lowered<Decl> {
             let s = inner.expect("time zone")?;
             let sp = span(&s);
             Ok(Decl::Timezone(Spanned::new(lower_string(s), sp)))
+        }
+        Rule::effective_decl => {
+            let mut inner = Inner::of(pair);
+            Ok(Decl::Effective(lower_date(inner.expect("date")?)?))
         }
         Rule::calendar_decl => lower_calendar(pair).map(Decl::Calendar),
         Rule::fact_decl => lower_fact(pair).map(Decl::Fact),

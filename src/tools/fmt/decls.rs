@@ -22,6 +22,10 @@ impl Printer<'_, '_> {
                 let doc = text(format!("timezone {}", escape(&t.node)));
                 self.item(items, self.back(t.span.start, 1), t.span.end, IND, doc);
             }
+            Decl::Effective(d) => {
+                let doc = text(format!("effective from {}", date(&d.node)));
+                self.item(items, self.back(d.span.start, 1), d.span.end, IND, doc);
+            }
             Decl::Calendar(c) => {
                 let brace = self.open_brace(c.span.start);
                 self.item(items, c.span.start, brace + 1, IND, text("calendar {"));
