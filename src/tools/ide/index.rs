@@ -184,6 +184,7 @@ impl Builder<'_> {
                     }
                 }
                 Decl::Currency(_)
+                | Decl::Effective(_)
                 | Decl::Timezone(_)
                 | Decl::Calendar(_)
                 | Decl::Jurisdictions(_) => {}

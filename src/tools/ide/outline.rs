@@ -65,6 +65,13 @@ pub fn outline(file: &PolicyFile, text: &str) -> Entry {
                 n.span,
                 n.span,
             ),
+            Decl::Effective(d) => leaf(
+                EntryKind::Setting,
+                "effective from",
+                d.node.to_string(),
+                d.span,
+                d.span,
+            ),
             Decl::Calendar(c) => leaf(
                 EntryKind::Setting,
                 "calendar",
