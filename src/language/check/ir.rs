@@ -40,6 +40,8 @@ pub struct Policy {
 #[derive(Debug, Clone)]
 pub struct CustomFact {
     pub name: String,
+    /// How explanations and pages name the fact, when the policy says.
+    pub label: Option<String>,
     pub ty: super::types::Ty,
     pub optional: bool,
 }
@@ -106,6 +108,8 @@ pub struct RuleBlock {
 #[derive(Debug, Clone)]
 pub struct CheckedRule {
     pub name: Text,
+    /// The rule's display title, when the policy gives one.
+    pub title: Option<Text>,
     pub span: Span,
     /// `file:line:column` of the rule, for `because`.
     pub location: Text,
@@ -126,6 +130,9 @@ pub struct CheckedRule {
 
 #[derive(Debug, Clone)]
 pub struct CheckedDeduction {
+    /// `may deduct`: a deduction the merchant may take or not. It is not taken
+    /// off the refund; the verdict states it and the range of the refund.
+    pub discretionary: bool,
     pub fee: Text,
     /// Money, or a percentage of the refund.
     pub amount: IExpr,

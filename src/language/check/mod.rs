@@ -96,6 +96,8 @@ pub(crate) struct Checker<'s> {
     window_info: Vec<WindowInfo>,
     thresholds: Vec<ir::Threshold>,
     threshold_info: Vec<(TyInfo, bool)>,
+    /// Per threshold: the facts its truth shows set, and those its falsehood shows set.
+    threshold_facts: Vec<(Vec<vocab::FactRef>, Vec<vocab::FactRef>)>,
     /// The windows each threshold reads.
     threshold_windows: Vec<Vec<usize>>,
     /// How deep each threshold's and each table's expression goes, counting
@@ -187,6 +189,7 @@ impl<'s> Checker<'s> {
             window_info: Vec::new(),
             thresholds: Vec::new(),
             threshold_info: Vec::new(),
+            threshold_facts: Vec::new(),
             threshold_windows: Vec::new(),
             threshold_depth: Vec::new(),
             table_depth: Vec::new(),
@@ -610,6 +613,7 @@ impl<'s> Checker<'s> {
         );
         self.facts.push(CustomFact {
             name: f.name.node.clone(),
+            label: f.label.as_ref().map(|l| l.node.clone()),
             ty,
             optional: f.optional,
         });
