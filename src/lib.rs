@@ -45,6 +45,9 @@ pub use api::{
 pub use language::eval::verdict::{
     Because, Deadline, Decision, Deduction, Ends, Fee, ItemVerdict, MoneyOut, Verdict,
 };
+/// What editors ask about a policy being edited (hover, completion, rename, ...):
+/// the knowledge behind `clause lsp`.
+pub use tools::ide;
 pub use tools::lint::LintConfig;
 pub use tools::map::{
     Kind as SentenceKind, NotPolicy, NoteKind, Quote, QuoteStatus, Sentence, SentenceStatus,

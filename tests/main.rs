@@ -21,6 +21,8 @@ mod suite {
     pub mod fmt;
     pub mod hostile;
     pub mod lints;
+    pub mod lsp;
+    pub mod lsp_client;
     pub mod map;
     pub mod properties;
     pub mod runner;

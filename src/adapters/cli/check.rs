@@ -68,10 +68,8 @@ impl Configs {
 }
 
 fn read_config(path: &Path, deny_warnings: bool) -> Result<LintConfig, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut c = LintConfig::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut c = LintConfig::read(path)?;
     c.deny_warnings = deny_warnings;
-    c.path = Some(path.to_path_buf());
     Ok(c)
 }
 

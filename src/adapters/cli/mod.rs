@@ -251,6 +251,12 @@ enum Command {
         #[arg(long, value_name = "PCT", value_parser = clap::value_parser!(u32).range(0..=100))]
         min_coverage: Option<u32>,
     },
+    /// The language server for editors, over standard input and output (docs/editors.md)
+    Lsp {
+        /// Accepted for clients that name the transport; standard input and output is the only one
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 /// Runs the command line; returns the exit code.
@@ -410,6 +416,7 @@ fn dispatch(command: Command) -> i32 {
             min_coverage,
             ci: std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0"),
         }),
+        Command::Lsp { stdio: _ } => super::lsp::run(),
     }
 }
 

@@ -124,6 +124,11 @@ pub(crate) struct Checker<'s> {
     omitted: usize,
 }
 
+/// The types a `fact` declaration may give.
+pub const FACT_TYPES: &[&str] = &[
+    "bool", "number", "money", "weight", "event", "date", "text", "percent", "code", "codes",
+];
+
 /// How deep an expression may go, counting through the thresholds and tables
 /// it uses: `threshold t2 = not t1` is one deeper than `t1`. Evaluation, the
 /// lints, `explain` and `render` walk expressions recursively, so a chain of
@@ -585,10 +590,7 @@ impl<'s> Checker<'s> {
         };
         let Some(ty) = ty else {
             self.failed_facts.push(f.name.node.clone());
-            let names = [
-                "bool", "number", "money", "weight", "event", "date", "text", "percent", "code",
-                "codes",
-            ];
+            let names = FACT_TYPES.iter().copied();
             let mut d = Diagnostic::new(
                 Code::UnknownType,
                 format!("unknown type `{}`", f.ty.node),
@@ -596,10 +598,10 @@ impl<'s> Checker<'s> {
                 "not a type of fact",
             );
             d = d.with_help(match did_you_mean(&f.ty.node, names) {
-                Some(s) => format!("did you mean `{s}`? Types: {}", names.join(", ")),
+                Some(s) => format!("did you mean `{s}`? Types: {}", FACT_TYPES.join(", ")),
                 None => format!(
                     "types: {}; `code (a, b)` lists the codes allowed",
-                    names.join(", ")
+                    FACT_TYPES.join(", ")
                 ),
             });
             self.error(d);

@@ -87,6 +87,14 @@ impl LintConfig {
         Ok(config)
     }
 
+    /// Reads a `clause.toml` file; an error names the file.
+    pub fn read(path: &Path) -> Result<LintConfig, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut c = LintConfig::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        c.path = Some(path.to_path_buf());
+        Ok(c)
+    }
+
     /// The nearest `clause.toml` at or above `start` (a file or a directory).
     pub fn find(start: &Path) -> Option<PathBuf> {
         let start = if start.is_dir() {

@@ -1,0 +1,371 @@
+//! `clause lsp`: the language server, over standard input and output.
+//!
+//! A translation layer and nothing more: `lsp-server` runs the JSON-RPC
+//! connection, `lsp-types` gives the messages, and every answer comes from the
+//! library's [`clause::ide`] on one [`Analysis`] per open file. This
+//! adapter keeps the open files, converts positions ([`position`]), reads each
+//! file's `clause.toml` and cases file from disk, and turns library answers into
+//! protocol values ([`convert`]).
+//!
+//! Files are synchronised incrementally. Changes are applied to the text as they
+//! come and analysed when no other message waits (or before a request is
+//! answered), so that a burst of keystrokes costs one analysis; the diagnostics
+//! of each analysis are published with the version they belong to. A request that fails inside the library is answered
+//! with an error and the server goes on.
+
+mod convert;
+mod handlers;
+pub mod position;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use lsp_server::{Connection, Message, Notification, Request, Response};
+use lsp_types::notification::Notification as _;
+use lsp_types::{self as lt, Url};
+
+use clause::ide::{Analysis, Example};
+use clause::tools::lint::LintConfig;
+use clause::Source;
+use position::LineIndex;
+
+/// One open file.
+pub(crate) struct Document {
+    /// The version analysed.
+    pub version: i32,
+    /// Changes received and not analysed yet: the version and text they make.
+    pub pending: Option<(i32, String)>,
+    pub analysis: Analysis,
+    pub lines: LineIndex,
+    /// Settings of the nearest clause.toml, read when the file is opened or saved.
+    pub config: LintConfig,
+    pub example: Option<Example>,
+}
+
+impl Document {
+    pub fn text(&self) -> &str {
+        self.analysis.text()
+    }
+}
+
+pub(crate) struct Server {
+    pub docs: HashMap<Url, Document>,
+    pub roots: Vec<PathBuf>,
+    /// Where the lint pages are (`<base><lint-name>.md`), for diagnostics' links.
+    pub lint_docs: Option<Url>,
+}
+
+/// Runs the server until the client shuts it down; returns the exit code.
+pub fn run() -> i32 {
+    let (connection, io_threads) = Connection::stdio();
+    let code = match serve(&connection) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: clause lsp: {e}");
+            1
+        }
+    };
+    drop(connection);
+    if let Err(e) = io_threads.join() {
+        eprintln!("error: clause lsp: {e}");
+        return 1;
+    }
+    code
+}
+
+fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let capabilities = serde_json::to_value(handlers::capabilities())?;
+    let params = connection.initialize(capabilities)?;
+    let params: lt::InitializeParams = serde_json::from_value(params)?;
+    let mut server = Server::new(&params);
+    for msg in &connection.receiver {
+        match msg {
+            Message::Request(req) => {
+                if connection.handle_shutdown(&req)? {
+                    return Ok(());
+                }
+                // A request is answered on the text as it is now.
+                for out in server.flush() {
+                    connection.sender.send(Message::Notification(out))?;
+                }
+                let response = server.request(req);
+                connection.sender.send(Message::Response(response))?;
+            }
+            Message::Notification(n) => {
+                for out in server.notification(n) {
+                    connection.sender.send(Message::Notification(out))?;
+                }
+            }
+            Message::Response(_) => {}
+        }
+        // Changes are analysed once nothing else waits: a burst of keystrokes
+        // is analysed once, at its end.
+        if connection.receiver.is_empty() {
+            for out in server.flush() {
+                connection.sender.send(Message::Notification(out))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Server {
+    fn new(params: &lt::InitializeParams) -> Server {
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| f.uri.to_file_path().ok())
+            .collect();
+        #[expect(
+            deprecated,
+            reason = "clients that send no workspace folders send a root"
+        )]
+        if roots.is_empty() {
+            if let Some(root) = params.root_uri.as_ref().and_then(|u| u.to_file_path().ok()) {
+                roots.push(root);
+            }
+        }
+        let configured = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("lintDocsUrl"))
+            .and_then(|v| v.as_str())
+            .and_then(|s| Url::parse(&format!("{}/", s.trim_end_matches('/'))).ok());
+        // The pages in the workspace when it is a Clause checkout, else the
+        // project's published ones.
+        let lint_docs = configured
+            .or_else(|| {
+                roots
+                    .iter()
+                    .map(|r| r.join("docs/lints"))
+                    .find(|d| d.is_dir())
+                    .and_then(|d| Url::from_directory_path(d).ok())
+            })
+            .or_else(|| {
+                let repository = env!("CARGO_PKG_REPOSITORY");
+                (!repository.is_empty())
+                    .then(|| Url::parse(&format!("{repository}/blob/main/docs/lints/")).ok())
+                    .flatten()
+            });
+        Server {
+            docs: HashMap::new(),
+            roots,
+            lint_docs,
+        }
+    }
+
+    fn request(&mut self, req: Request) -> Response {
+        let id = req.id.clone();
+        let method = req.method.clone();
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handlers::dispatch(self, req)
+        }));
+        match answer {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err(handlers::Failure { code, message })) => Response::new_err(id, code, message),
+            Err(_) => Response::new_err(
+                id,
+                lsp_server::ErrorCode::InternalError as i32,
+                format!("clause could not answer {method}: this is a bug in Clause"),
+            ),
+        }
+    }
+
+    fn notification(&mut self, n: Notification) -> Vec<Notification> {
+        let method = n.method.clone();
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.notified(n)));
+        out.unwrap_or_else(|_| {
+            vec![show_message(
+                lt::MessageType::ERROR,
+                format!("clause could not handle {method}: this is a bug in Clause"),
+            )]
+        })
+    }
+
+    fn notified(&mut self, n: Notification) -> Vec<Notification> {
+        use lt::notification as N;
+        match n.method.as_str() {
+            N::DidOpenTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lt::DidOpenTextDocumentParams>(n.params)
+                else {
+                    return Vec::new();
+                };
+                let d = p.text_document;
+                let (config, example, mut out) = read_surroundings(&d.uri);
+                self.docs.insert(
+                    d.uri.clone(),
+                    Document::new(&d.uri, d.version, d.text, config, example),
+                );
+                out.extend(self.publish(&d.uri));
+                out
+            }
+            N::DidChangeTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lt::DidChangeTextDocumentParams>(n.params)
+                else {
+                    return Vec::new();
+                };
+                let uri = p.text_document.uri;
+                let Some(doc) = self.docs.get_mut(&uri) else {
+                    return Vec::new();
+                };
+                let (_, text) = doc
+                    .pending
+                    .get_or_insert_with(|| (doc.version, doc.analysis.text().to_string()));
+                for change in p.content_changes {
+                    apply_change(text, change);
+                }
+                if let Some(pending) = &mut doc.pending {
+                    pending.0 = p.text_document.version;
+                }
+                Vec::new()
+            }
+            N::DidSaveTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lt::DidSaveTextDocumentParams>(n.params)
+                else {
+                    return Vec::new();
+                };
+                let uri = p.text_document.uri;
+                let Some(doc) = self.docs.get_mut(&uri) else {
+                    return Vec::new();
+                };
+                let (config, example, mut out) = read_surroundings(&uri);
+                let (version, text) = doc
+                    .pending
+                    .take()
+                    .unwrap_or_else(|| (doc.version, doc.text().to_string()));
+                *doc = Document::new(&uri, version, text, config, example);
+                out.extend(self.publish(&uri));
+                out
+            }
+            N::DidCloseTextDocument::METHOD => {
+                let Ok(p) = serde_json::from_value::<lt::DidCloseTextDocumentParams>(n.params)
+                else {
+                    return Vec::new();
+                };
+                self.docs.remove(&p.text_document.uri);
+                vec![Notification::new(
+                    N::PublishDiagnostics::METHOD.into(),
+                    lt::PublishDiagnosticsParams::new(p.text_document.uri, Vec::new(), None),
+                )]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Analyses every file changed since its last analysis, and publishes its diagnostics.
+    fn flush(&mut self) -> Vec<Notification> {
+        let changed: Vec<Url> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.pending.is_some())
+            .map(|(u, _)| u.clone())
+            .collect();
+        let mut out = Vec::new();
+        for uri in changed {
+            let Some(doc) = self.docs.get_mut(&uri) else {
+                continue;
+            };
+            let Some((version, text)) = doc.pending.take() else {
+                continue;
+            };
+            let (config, example) = (doc.config.clone(), doc.example.clone());
+            let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                Document::new(&uri, version, text, config, example)
+            }));
+            match analysed {
+                Ok(d) => *doc = d,
+                Err(_) => out.push(show_message(
+                    lt::MessageType::ERROR,
+                    format!("clause could not analyse {uri}: this is a bug in Clause"),
+                )),
+            }
+            out.extend(self.publish(&uri));
+        }
+        out
+    }
+
+    /// The diagnostics of an open file, as a notification.
+    fn publish(&self, uri: &Url) -> Vec<Notification> {
+        let Some(doc) = self.docs.get(uri) else {
+            return Vec::new();
+        };
+        let diagnostics = convert::diagnostics(doc, uri, self.lint_docs.as_ref());
+        vec![Notification::new(
+            lt::notification::PublishDiagnostics::METHOD.into(),
+            lt::PublishDiagnosticsParams::new(uri.clone(), diagnostics, Some(doc.version)),
+        )]
+    }
+}
+
+impl Document {
+    pub fn new(
+        uri: &Url,
+        version: i32,
+        text: String,
+        config: LintConfig,
+        example: Option<Example>,
+    ) -> Document {
+        let name = uri
+            .to_file_path()
+            .map_or_else(|_| uri.to_string(), |p| p.display().to_string());
+        let lines = LineIndex::new(&text);
+        let analysis = Analysis::new(Source::new(name, text), &config, example.clone());
+        Document {
+            version,
+            pending: None,
+            analysis,
+            lines,
+            config,
+            example,
+        }
+    }
+}
+
+/// Applies one change of `textDocument/didChange` to a text: a range replaced,
+/// or without a range the whole text.
+pub(crate) fn apply_change(text: &mut String, change: lt::TextDocumentContentChangeEvent) {
+    match change.range {
+        Some(range) => {
+            let lines = LineIndex::new(text);
+            let span = lines.span(text, range);
+            text.replace_range(span.start..span.end, &change.text);
+        }
+        None => *text = change.text,
+    }
+}
+
+/// The nearest clause.toml's settings and the cases file beside a policy, and a
+/// message for the user when clause.toml cannot be read.
+fn read_surroundings(uri: &Url) -> (LintConfig, Option<Example>, Vec<Notification>) {
+    let Ok(path) = uri.to_file_path() else {
+        return (LintConfig::default(), None, Vec::new());
+    };
+    let mut out = Vec::new();
+    let config = match LintConfig::find(&path) {
+        Some(file) => match LintConfig::read(&file) {
+            Ok(c) => c,
+            Err(e) => {
+                out.push(show_message(
+                    lt::MessageType::WARNING,
+                    format!("{e}; the default lint levels apply"),
+                ));
+                LintConfig::default()
+            }
+        },
+        None => LintConfig::default(),
+    };
+    let cases = path.with_extension("cases.json");
+    let example = cases
+        .is_file()
+        .then(|| Example::from_cases_file(&cases).ok())
+        .flatten();
+    (config, example, out)
+}
+
+fn show_message(typ: lt::MessageType, message: String) -> Notification {
+    Notification::new(
+        lt::notification::ShowMessage::METHOD.into(),
+        lt::ShowMessageParams { typ, message },
+    )
+}

@@ -1,0 +1,124 @@
+//! Editor positions and byte offsets.
+//!
+//! The library speaks byte offsets into UTF-8 text; LSP speaks zero-based lines
+//! and characters counted in UTF-16 code units (the protocol's default encoding,
+//! and the only one every client supports). This is the one place that converts.
+//! A position past the end of its line is the line's end; a line past the end of
+//! the text is the text's end; a character inside a surrogate pair is the
+//! character's start. No position is an error.
+
+use lsp_types::{Position, Range};
+
+use clause::Span;
+
+/// Where each line of a text starts.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The byte offset of a position.
+    pub fn offset(&self, text: &str, p: Position) -> usize {
+        let Some(&start) = self.starts.get(p.line as usize) else {
+            return text.len();
+        };
+        let line = text.get(start..).unwrap_or("");
+        let line = line.split_inclusive('\n').next().unwrap_or("");
+        let content = line.trim_end_matches('\n').trim_end_matches('\r');
+        let mut units = 0u32;
+        for (i, c) in content.char_indices() {
+            let next = units + c.len_utf16() as u32;
+            if next > p.character {
+                return start + i;
+            }
+            units = next;
+        }
+        start + content.len()
+    }
+
+    /// The position of a byte offset (one inside a character counts as its start).
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let character = text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().map(|c| c.len_utf16() as u32).sum());
+        Position::new(line as u32, character)
+    }
+
+    pub fn range(&self, text: &str, span: Span) -> Range {
+        Range::new(
+            self.position(text, span.start),
+            self.position(text, span.end),
+        )
+    }
+
+    pub fn span(&self, text: &str, range: Range) -> Span {
+        let start = self.offset(text, range.start);
+        let end = self.offset(text, range.end);
+        Span::new(start.min(end), end.max(start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_round_trip() {
+        let text = "policy p {\n  currency USD\n}\n";
+        let ix = LineIndex::new(text);
+        for offset in 0..=text.len() {
+            assert_eq!(ix.offset(text, ix.position(text, offset)), offset);
+        }
+        assert_eq!(ix.position(text, 13), Position::new(1, 2));
+    }
+
+    #[test]
+    fn non_ascii_lines_count_utf16_units() {
+        // é is 2 bytes and 1 unit; 😀 is 4 bytes and 2 units (a surrogate pair); 한 is 3 bytes, 1 unit.
+        let text = "# é😀한\n  rule x: deny \"Café 😀\" when y\n";
+        let ix = LineIndex::new(text);
+        let x = text.find("x:").unwrap_or(0);
+        assert_eq!(ix.position(text, x), Position::new(1, 7));
+        let after_emoji = text.find('한').unwrap_or(0);
+        assert_eq!(ix.position(text, after_emoji), Position::new(0, 5));
+        assert_eq!(ix.offset(text, Position::new(0, 5)), after_emoji);
+        // Inside the surrogate pair: the emoji's start.
+        assert_eq!(
+            ix.offset(text, Position::new(0, 4)),
+            text.find('😀').unwrap_or(0)
+        );
+        // Every character boundary survives the round trip.
+        for (offset, _) in text.char_indices() {
+            assert_eq!(ix.offset(text, ix.position(text, offset)), offset);
+        }
+        let when = text.find("when").unwrap_or(0);
+        let p = ix.position(text, when);
+        assert_eq!(p, Position::new(1, 25));
+    }
+
+    #[test]
+    fn positions_out_of_range_are_clamped() {
+        let text = "ab\r\ncd";
+        let ix = LineIndex::new(text);
+        assert_eq!(ix.offset(text, Position::new(0, 99)), 2);
+        assert_eq!(ix.offset(text, Position::new(7, 0)), text.len());
+        assert_eq!(ix.position(text, 99), Position::new(1, 2));
+    }
+}

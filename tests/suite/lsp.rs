@@ -1,0 +1,898 @@
+//! `clause lsp` end to end: the built binary, driven over standard input and
+//! output by a JSON-RPC client, on the seed policies and broken copies of them.
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+
+use super::lsp_client::{apply, offset, position, uri, Client};
+use super::support::root;
+
+/// The seed policies' file names.
+const SEEDS: [&str; 5] = [
+    "imicro.policy",
+    "boutique.policy",
+    "imirror.policy",
+    "import-express.policy",
+    "imro.policy",
+];
+
+fn seed(name: &str) -> (String, String) {
+    let path = root().join("policies").join(name);
+    (uri(&path), std::fs::read_to_string(&path).unwrap())
+}
+
+/// A policy with a threshold nothing uses: one `unused-definition` finding.
+const SPARE: &str = "policy p {\n  currency USD\n  timezone \"UTC\"\n  threshold spare = order.total > USD 10\n  rules for return {\n    otherwise no: deny \"No returns.\"\n  }\n}\n";
+
+fn start() -> Client {
+    Client::start(&root(), Value::Null)
+}
+
+/// A fresh folder under the system's temporary one, for files the server reads from disk.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("clause-lsp-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Whether `offset` is in a comment (a `#` before it on its line).
+fn in_comment(text: &str, offset: usize) -> bool {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset].contains('#')
+}
+
+/// The position of the `n`th occurrence of `needle` outside comments (plus `delta` bytes).
+fn at(text: &str, needle: &str, n: usize, delta: usize) -> Value {
+    let (i, _) = text
+        .match_indices(needle)
+        .filter(|(i, _)| !in_comment(text, *i))
+        .nth(n)
+        .unwrap();
+    position(text, i + delta)
+}
+
+/// Whether `text` holds `name` as a whole word.
+fn has_word(text: &str, name: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|w| w == name)
+}
+
+/// The position of the `n`th use of `name` as a whole word (plus `delta` bytes).
+fn word_at(text: &str, name: &str, n: usize, delta: usize) -> Value {
+    let is_ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let (i, _) = text
+        .match_indices(name)
+        .filter(|(i, _)| {
+            !is_ident(text[..*i].chars().next_back())
+                && !is_ident(text[i + name.len()..].chars().next())
+                && !in_comment(text, *i)
+        })
+        .nth(n)
+        .unwrap();
+    position(text, i + delta)
+}
+
+fn doc_pos(uri: &str, p: Value) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": p})
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn capabilities_cover_every_feature() {
+    let c = start();
+    let caps = &c.capabilities;
+    for key in [
+        "hoverProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+        "documentFormattingProvider",
+        "documentRangeFormattingProvider",
+    ] {
+        assert_eq!(caps[key], true, "{key}");
+    }
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental");
+    assert_eq!(caps["renameProvider"]["prepareProvider"], true);
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+    assert!(caps["completionProvider"]["triggerCharacters"]
+        .as_array()
+        .unwrap()
+        .contains(&json!(".")));
+    let legend = &caps["semanticTokensProvider"]["legend"]["tokenTypes"];
+    assert_eq!(legend[0], "keyword");
+    let stderr = c.shutdown();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn seed_policies_have_no_errors_and_lints_link_their_pages() {
+    let mut c = start();
+    for name in SEEDS {
+        let (u, text) = seed(name);
+        let diags = c.open(&u, &text);
+        for d in &diags {
+            assert_ne!(d["severity"], 1, "{name}: {d}");
+            assert_eq!(d["source"], "clause");
+            let code = d["code"].as_str().unwrap();
+            let href = d["codeDescription"]["href"].as_str().unwrap();
+            assert!(
+                href.ends_with(&format!(
+                    "docs/lints/{}.md",
+                    code.trim_start_matches("clause::")
+                )),
+                "{href}"
+            );
+        }
+    }
+    c.shutdown();
+}
+
+#[test]
+fn broken_copies_get_every_error_with_code_help_and_related_places() {
+    let mut c = start();
+    let (_, text) = seed("imicro.policy");
+    let broken = text
+        .replace(
+            "claim.filed_at within return_window",
+            "claim.filed_att within return_window",
+        )
+        .replace(
+            "  window label_validity",
+            "  window return_window = 3 days from order.placed_at\n  window label_validity",
+        );
+    let diags = c.open("file:///broken/imicro.policy", &broken);
+    let found = codes(&diags);
+    assert!(found.contains(&"clause::unknown-fact".into()), "{found:?}");
+    assert!(found.contains(&"clause::duplicate".into()), "{found:?}");
+    let unknown = diags
+        .iter()
+        .find(|d| d["code"] == "clause::unknown-fact")
+        .unwrap();
+    assert_eq!(unknown["severity"], 1);
+    assert!(unknown["message"]
+        .as_str()
+        .unwrap()
+        .contains("help: did you mean `claim.filed_at`?"));
+    assert_eq!(
+        unknown["range"]["start"],
+        at(&broken, "claim.filed_att", 0, 0)
+    );
+    let duplicate = diags
+        .iter()
+        .find(|d| d["code"] == "clause::duplicate")
+        .unwrap();
+    let related = &duplicate["relatedInformation"][0];
+    assert_eq!(related["message"], "first declared here");
+    assert_eq!(
+        related["location"]["range"]["start"],
+        at(&broken, "return_window", 0, 0)
+    );
+    // A syntax error: the file does not parse, and the error says where.
+    let half = text.replace("when item.category is digital", "when item.category is");
+    let diags = c.open("file:///broken/half.policy", &half);
+    assert_eq!(codes(&diags), vec!["clause::syntax"]);
+    c.shutdown();
+}
+
+#[test]
+fn clause_toml_and_comments_set_lint_levels() {
+    let text = SPARE;
+    let mut c = start();
+    let plain = c.open("file:///nowhere/p.policy", text);
+    assert!(
+        codes(&plain).contains(&"clause::unused-definition".into()),
+        "{plain:?}"
+    );
+    let commented = text.replace(
+        "  threshold spare",
+        "  # clause: allow(unused-definition)\n  threshold spare",
+    );
+    let quiet = c.open("file:///nowhere/q.policy", &commented);
+    assert!(
+        !codes(&quiet).contains(&"clause::unused-definition".into()),
+        "{quiet:?}"
+    );
+    // clause.toml beside the file: `deny` makes the finding an error.
+    let dir = temp_dir("toml");
+    std::fs::write(
+        dir.join("clause.toml"),
+        "[lints]\nunused-definition = \"deny\"\n",
+    )
+    .unwrap();
+    let path = dir.join("p.policy");
+    std::fs::write(&path, text).unwrap();
+    let denied = c.open(&uri(&path), text);
+    let d = denied
+        .iter()
+        .find(|d| d["code"] == "clause::unused-definition")
+        .unwrap();
+    assert_eq!(d["severity"], 1);
+    c.shutdown();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn hover_tells_facts_windows_thresholds_rules_and_fees() {
+    let mut c = start();
+    let (u, text) = seed("imicro.policy");
+    c.open(&u, &text);
+    let mut hover = |p: Value| {
+        let r = c.result("textDocument/hover", doc_pos(&u, p));
+        r["contents"]["value"].as_str().unwrap_or("").to_string()
+    };
+    let fact = hover(at(&text, "order.invoiced_at", 0, 3));
+    assert!(fact.contains("a date or time"), "{fact}");
+    assert!(fact.contains("optional"), "{fact}");
+    assert!(fact.contains("When the order was invoiced"), "{fact}");
+    let window = hover(at(&text, "within return_window", 0, 10));
+    assert!(
+        window.contains("window return_window = 30 days from order.invoiced_at"),
+        "{window}"
+    );
+    assert!(
+        window.contains(
+            "For imicro.cases.json, case \"base-free-return\": the last day is **2023-10-01**"
+        ),
+        "{window}"
+    );
+    let threshold = hover(at(&text, "when free_label", 0, 6));
+    assert!(
+        threshold.contains("threshold free_label = item.weight is set and item.weight <= 30 lb"),
+        "{threshold}"
+    );
+    let rule = hover(at(&text, "rule digital_final_sale", 0, 6));
+    assert!(
+        rule.contains("**rule `digital_final_sale`**: deny"),
+        "{rule}"
+    );
+    assert!(
+        rule.contains("> Digital Products: All sales of digital products are final"),
+        "{rule}"
+    );
+    let fee = hover(at(&text, "fee return_shipping", 0, 5));
+    assert!(
+        fee.contains(
+            "- `standard_return`: paid by merchant when `free_label`, otherwise by customer"
+        ),
+        "{fee}"
+    );
+    // Nothing to say about a keyword.
+    let r = c.result(
+        "textDocument/hover",
+        doc_pos(&u, at(&text, "rules for", 0, 1)),
+    );
+    assert!(r.is_null());
+    c.shutdown();
+}
+
+#[test]
+fn definitions_references_and_symbols() {
+    let mut c = start();
+    let (u, text) = seed("imicro.policy");
+    c.open(&u, &text);
+    let def = c.result(
+        "textDocument/definition",
+        doc_pos(&u, at(&text, "within return_window", 0, 8)),
+    );
+    assert_eq!(def["uri"], u);
+    assert_eq!(def["range"]["start"], at(&text, "return_window", 0, 0));
+    let mut params = doc_pos(&u, at(&text, "window label_validity", 0, 8));
+    params["context"] = json!({"includeDeclaration": true});
+    let refs = c.result("textDocument/references", params);
+    // The declaration, two tests in `label_expired`, and two `deadline` lists.
+    assert_eq!(refs.as_array().unwrap().len(), 5, "{refs}");
+    let symbols = c.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let policy = &symbols[0];
+    assert_eq!(policy["name"], "imicro");
+    let names: Vec<&str> = policy["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"return_window") && names.contains(&"rules for return"),
+        "{names:?}"
+    );
+    let block = policy["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "rules for return")
+        .unwrap();
+    let rules: Vec<&str> = block["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules.first(), Some(&"sold_by_others"));
+    assert_eq!(rules.last(), Some(&"window_closed"));
+    assert_eq!(rules.len(), 11);
+    // Workspace symbols come from every policy under the folder, open or not.
+    let found = c.result("workspace/symbol", json!({"query": "standard_return"}));
+    let files: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["location"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.iter().any(|f| f.ends_with("policies/imicro.policy")),
+        "{files:?}"
+    );
+    c.shutdown();
+}
+
+fn labels(items: &Value) -> Vec<String> {
+    let list = items
+        .as_array()
+        .or_else(|| items["items"].as_array())
+        .unwrap();
+    list.iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_by_context() {
+    let mut c = start();
+    let (_, seed_text) = seed("imicro.policy");
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "when item.condition.labels_intact is set",
+            "item.condition.",
+            &["opened", "labels_intact", "accessories_complete"],
+        ),
+        (
+            "when claim.reason is one of (damaged_in_transit",
+            "(",
+            &["defective", "wrong_item"],
+        ),
+        (
+            "fee return_shipping paid by merchant when free_label",
+            "fee ",
+            &["return_shipping", "restocking"],
+        ),
+        (
+            "fee return_shipping paid by merchant when free_label",
+            "paid by ",
+            &["merchant", "customer"],
+        ),
+        (
+            "when claim.filed_at within return_window",
+            "within ",
+            &["return_window", "label_validity"],
+        ),
+        (
+            "requires evidence photos_packaging",
+            "evidence ",
+            &["photos_item", "order_number"],
+        ),
+        ("currency USD", "currency ", &["USD", "EUR", "KRW"]),
+        (
+            "window label_validity = 14 days",
+            "14 ",
+            &["days", "business days", "lb"],
+        ),
+        ("when item.category is digital", "is ", &["set", "missing"]),
+    ];
+    for (i, (line, after, expected)) in cases.iter().enumerate() {
+        let u = format!("file:///complete/{i}.policy");
+        let text = seed_text.clone();
+        c.open(&u, &text);
+        let start = text.find(line).unwrap_or_else(|| panic!("{line}"));
+        let cursor = start + line.find(after).unwrap() + after.len();
+        let items = c.result(
+            "textDocument/completion",
+            doc_pos(&u, position(&text, cursor)),
+        );
+        let got = labels(&items);
+        for e in *expected {
+            assert!(
+                got.contains(&e.to_string()),
+                "after `{after}` in `{line}`: {e} not in {got:?}"
+            );
+        }
+    }
+    // While typing: the file does not parse, and completions still come.
+    let typing = seed_text.replace("when item.category is digital", "when item.condition.");
+    c.open("file:///complete/typing.policy", &typing);
+    let cursor = typing.find("when item.condition.").unwrap() + "when item.condition.".len();
+    let items = c.result(
+        "textDocument/completion",
+        doc_pos("file:///complete/typing.policy", position(&typing, cursor)),
+    );
+    let got = labels(&items);
+    assert!(
+        got.contains(&"opened".to_string()) && !got.contains(&"price".to_string()),
+        "{got:?}"
+    );
+    let edit = &items[0]["textEdit"];
+    assert_eq!(edit["range"]["start"], position(&typing, cursor));
+    // A blank line in a rules block offers the rule and window snippets; a lint comment, lint names.
+    let blank = seed_text.replace(
+        "\n    otherwise window_closed",
+        "\n    \n    otherwise window_closed",
+    );
+    c.open("file:///complete/blank.policy", &blank);
+    let cursor = blank.find("\n    \n").unwrap() + 5;
+    let items = c.result(
+        "textDocument/completion",
+        doc_pos("file:///complete/blank.policy", position(&blank, cursor)),
+    );
+    let snippet = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "rule" && i["insertTextFormat"] == 2)
+        .unwrap();
+    assert!(snippet["textEdit"]["newText"]
+        .as_str()
+        .unwrap()
+        .starts_with("rule ${1:name}"));
+    let comment = seed_text.replace(
+        "  rules for return {",
+        "  # clause: allow(\n  rules for return {",
+    );
+    c.open("file:///complete/comment.policy", &comment);
+    let cursor = comment.find("allow(").unwrap() + 6;
+    let items = c.result(
+        "textDocument/completion",
+        doc_pos(
+            "file:///complete/comment.policy",
+            position(&comment, cursor),
+        ),
+    );
+    assert!(labels(&items).contains(&"overlapping-outcomes".to_string()));
+    c.shutdown();
+}
+
+#[test]
+fn formatting_whole_and_range() {
+    let mut c = start();
+    let (_, text) = seed("boutique.policy");
+    let messy = text
+        .replace("  currency USD", "currency     USD")
+        .replace("    rule jewelry: deny", "        rule    jewelry:   deny");
+    let u = "file:///fmt/boutique.policy";
+    c.open(u, &messy);
+    let opts = json!({"tabSize": 2, "insertSpaces": true});
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": opts}),
+    );
+    let formatted = apply(&messy, edits.as_array().unwrap());
+    let expected =
+        clause::tools::fmt::format_source(&clause::Source::new("b", messy.as_str())).unwrap();
+    assert_eq!(formatted, expected);
+    // A range over the rule only: the `currency` line stays as it is.
+    let line = messy[..messy.find("rule    jewelry").unwrap()]
+        .matches('\n')
+        .count();
+    let range =
+        json!({"start": {"line": line, "character": 0}, "end": {"line": line, "character": 5}});
+    let edits = c.result(
+        "textDocument/rangeFormatting",
+        json!({"textDocument": {"uri": u}, "range": range, "options": opts}),
+    );
+    let partly = apply(&messy, edits.as_array().unwrap());
+    assert!(partly.contains("    rule jewelry: deny"), "{partly}");
+    assert!(partly.contains("currency     USD"), "{partly}");
+    // A formatted file needs no edits.
+    let (su, seed_text) = seed("boutique.policy");
+    c.open(&su, &seed_text);
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": su}, "options": opts}),
+    );
+    assert_eq!(edits, json!([]));
+    c.shutdown();
+}
+
+fn actions(c: &mut Client, u: &str, text: &str, from: usize, to: usize) -> Vec<Value> {
+    let range = json!({"start": position(text, from), "end": position(text, to)});
+    let r = c.result(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": range, "context": {"diagnostics": []}}),
+    );
+    r.as_array().unwrap().clone()
+}
+
+fn edits_of(action: &Value, u: &str) -> Vec<Value> {
+    action["edit"]["changes"][u].as_array().unwrap().clone()
+}
+
+#[test]
+fn code_actions_fix_what_the_diagnostics_say() {
+    let mut c = start();
+    let (_, text) = seed("imicro.policy");
+    // Did you mean.
+    let u = "file:///fix/typo.policy";
+    let typo = text.replace(
+        "when item.category is digital",
+        "when item.categry is digital",
+    );
+    c.open(u, &typo);
+    let at = typo.find("item.categry").unwrap();
+    let list = actions(&mut c, u, &typo, at, at);
+    let fix = list
+        .iter()
+        .find(|a| a["title"] == "Replace `item.categry` with `item.category`")
+        .unwrap();
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"][0]["code"], "clause::unknown-fact");
+    assert_eq!(apply(&typo, &edits_of(fix, u)), text);
+    // The missing `else` for an optional fact read as a condition.
+    let u = "file:///fix/else.policy";
+    let bare = text.replace(
+        "when item.condition.labels_intact is set and not item.condition.labels_intact",
+        "when not item.condition.labels_intact",
+    );
+    let diags = c.open(u, &bare);
+    assert!(
+        codes(&diags).contains(&"clause::optional-not-handled".into()),
+        "{diags:?}"
+    );
+    let at = bare.find("item.condition.labels_intact").unwrap();
+    let list = actions(&mut c, u, &bare, at, at + 3);
+    let titles: Vec<&str> = list.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    let fix = list
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .ends_with("`(item.condition.labels_intact else false)`")
+        })
+        .unwrap_or_else(|| panic!("{titles:?}"));
+    let fixed = apply(&bare, &edits_of(fix, u));
+    assert!(fixed.contains("when not (item.condition.labels_intact else false)"));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    assert!(c.diagnostics(u, 2).iter().all(|d| d["severity"] != 1));
+    // Allowing a lint with a comment above its rule makes the finding go.
+    let u = "file:///fix/lint.policy";
+    let lint = SPARE;
+    c.open(u, lint);
+    let at = lint.find("spare").unwrap();
+    let list = actions(&mut c, u, lint, at, at);
+    let allow = list
+        .iter()
+        .find(|a| a["title"] == "Allow `unused-definition` for `spare` with a comment")
+        .unwrap();
+    let allowed = apply(lint, &edits_of(allow, u));
+    assert!(
+        allowed.contains("\n  # clause: allow(unused-definition)\n  threshold spare"),
+        "{allowed}"
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": allowed}]}),
+    );
+    assert_eq!(c.diagnostics(u, 2), Vec::<Value>::new());
+    c.shutdown();
+}
+
+#[test]
+fn rename_windows_thresholds_fees_and_rules() {
+    let mut c = start();
+    let (_, text) = seed("imro.policy");
+    let u = "file:///rename/imro.policy";
+    c.open(u, &text);
+    for (name, new) in [
+        ("report_window", "report_period"),
+        ("free_shipping", "ships_free"),
+    ] {
+        let p = word_at(&text, name, 1, 2);
+        let prep = c.result("textDocument/prepareRename", doc_pos(u, p.clone()));
+        assert_eq!(prep["placeholder"], name);
+        let mut params = doc_pos(u, p);
+        params["newName"] = json!(new);
+        let edit = c.result("textDocument/rename", params);
+        let edits = edit["changes"][u].as_array().unwrap();
+        let renamed = apply(&text, edits);
+        assert_eq!(renamed.matches(new).count(), edits.len());
+        // What is left of the old name is in comments.
+        for line in renamed.lines().filter(|l| has_word(l, name)) {
+            assert!(line.trim_start().starts_with('#'), "{name}: {line}");
+        }
+        clause::load(&clause::Source::new("r", renamed)).unwrap();
+    }
+    // A declared fee and a rule.
+    let (_, ie) = seed("import-express.policy");
+    let u2 = "file:///rename/ie.policy";
+    c.open(u2, &ie);
+    let fees_line = ie.find("\n  fees ").unwrap() + 8;
+    let fee = ie[fees_line..]
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap()
+        .to_string();
+    let mut params = doc_pos(u2, position(&ie, fees_line + 1));
+    params["newName"] = json!("renamed_fee");
+    let edit = c.result("textDocument/rename", params);
+    let renamed = apply(&ie, edit["changes"][u2].as_array().unwrap());
+    assert!(
+        !renamed.contains(&format!("{fee} ")) && !renamed.contains(&format!("{fee},")),
+        "{fee}"
+    );
+    clause::load(&clause::Source::new("r", renamed)).unwrap();
+    let rule_at = text.find("\n    rule ").unwrap() + 11;
+    let mut params = doc_pos(u, position(&text, rule_at));
+    params["newName"] = json!("first_rule");
+    let edit = c.result("textDocument/rename", params);
+    assert_eq!(edit["changes"][u].as_array().unwrap().len(), 1);
+    // What cannot be renamed says why.
+    let standard = c.request(
+        "textDocument/prepareRename",
+        doc_pos(u, at(&text, "order.placed_at", 0, 2)),
+    );
+    assert!(standard["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("fixed by the claim format"));
+    let window = at(&text, "report_window", 0, 2);
+    for (new, why) in [
+        ("when", "word of the language"),
+        ("dispatch", "already the name"),
+    ] {
+        let mut params = doc_pos(u, window.clone());
+        params["newName"] = json!(new);
+        let refused = c.request("textDocument/rename", params);
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(message.contains(why), "{new}: {message}");
+    }
+    c.shutdown();
+}
+
+/// Semantic tokens decoded: (line, character, length, type, modifiers).
+fn decode(data: &[Value]) -> Vec<(u64, u64, u64, u64, u64)> {
+    let mut out = Vec::new();
+    let (mut line, mut ch) = (0, 0);
+    for t in data.chunks(5) {
+        let n: Vec<u64> = t.iter().map(|v| v.as_u64().unwrap()).collect();
+        line += n[0];
+        ch = if n[0] == 0 { ch + n[1] } else { n[1] };
+        out.push((line, ch, n[2], n[3], n[4]));
+    }
+    out
+}
+
+#[test]
+fn semantic_tokens_and_non_ascii_lines() {
+    let mut c = start();
+    // A line with characters of 2, 3 and 4 bytes (1, 1 and 2 UTF-16 units) before a name.
+    let text = "policy p {\n  currency USD\n  timezone \"UTC\"\n  window w = 30 days from order.placed_at\n  rules for return {\n    rule r: deny \"Café 한 😀\" when claim.filed_at after w\n    otherwise o: deny \"no\"\n  }\n}\n";
+    let u = "file:///tokens/p.policy";
+    let diags = c.open(u, text);
+    assert!(diags.iter().all(|d| d["severity"] != 1), "{diags:?}");
+    let uses = text.rfind(" w\n").unwrap() + 1;
+    let p = position(text, uses);
+    // "    rule r: deny \"Café 한 😀\" when claim.filed_at after " is 55 units long.
+    assert_eq!(p, json!({"line": 5, "character": 55}));
+    let def = c.result("textDocument/definition", doc_pos(u, p.clone()));
+    assert_eq!(def["range"]["start"], json!({"line": 3, "character": 9}));
+    let hover = c.result("textDocument/hover", doc_pos(u, p.clone()));
+    assert_eq!(
+        hover["range"],
+        json!({"start": p, "end": {"line": 5, "character": 56}})
+    );
+    let tokens = c.result(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let data = tokens["data"].as_array().unwrap();
+    assert_eq!(data.len() % 5, 0);
+    let decoded = decode(data);
+    let legend = clause::ide::tokens::LEGEND;
+    let ty = |name: &str| legend.iter().position(|l| *l == name).unwrap() as u64;
+    // The window where it is declared, and where it is used after the non-ASCII quote.
+    assert!(
+        decoded.contains(&(3, 9, 1, ty("function"), 1)),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(5, 55, 1, ty("function"), 0)),
+        "{decoded:?}"
+    );
+    // The quote is one string token, its length in UTF-16 units.
+    assert!(
+        decoded.contains(&(5, 17, 11, ty("string"), 0)),
+        "{decoded:?}"
+    );
+    assert!(
+        decoded.contains(&(3, 26, 15, ty("property"), 0)),
+        "{decoded:?}"
+    );
+    // An edit given in UTF-16 positions lands where it should on that line.
+    let start = position(text, text.find("after w").unwrap());
+    let end = position(text, text.find("after w").unwrap() + 5);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"range": {"start": start, "end": end}, "text": "before"}]}),
+    );
+    assert!(c.diagnostics(u, 2).iter().all(|d| d["severity"] != 1));
+    let hover = c.result(
+        "textDocument/hover",
+        doc_pos(u, json!({"line": 5, "character": 57})),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("window w"));
+    c.shutdown();
+}
+
+/// A small deterministic generator (xorshift), so that a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+#[test]
+fn random_edits_of_seed_policies_never_stop_the_server() {
+    const EDITS: usize = 120;
+    let pieces = [
+        "",
+        " ",
+        "\n",
+        "when ",
+        "item.",
+        "item.condition.",
+        "(",
+        ")",
+        "\"",
+        "\"x\"",
+        "#",
+        "é",
+        "😀",
+        "}",
+        "{",
+        "rule x: ",
+        "window w = ",
+        "30 days",
+        "USD 1",
+        ",",
+        ":",
+        "else ",
+        "is ",
+        "2024-02-30",
+        "otherwise",
+        "\r\n",
+        "\t",
+        "fee ",
+        "% ",
+        "&",
+        "\\",
+    ];
+    let mut rng = Rng(0x2026_1206);
+    let mut c = start();
+    for name in SEEDS {
+        let (_, text) = seed(name);
+        let u = format!("file:///fuzz/{name}");
+        c.open(&u, &text);
+        let lines = text.lines().count() as u64 + 2;
+        for version in 2..(EDITS as i64 + 2) {
+            // Positions anywhere, past line ends and past the end of the text too.
+            let pos =
+                |rng: &mut Rng| json!({"line": rng.next() % lines, "character": rng.next() % 120});
+            let (a, b) = (pos(&mut rng), pos(&mut rng));
+            let (start, end) = if (a["line"].as_u64(), a["character"].as_u64())
+                <= (b["line"].as_u64(), b["character"].as_u64())
+            {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            let piece = pieces[rng.below(pieces.len())];
+            c.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": u, "version": version}, "contentChanges": [{"range": {"start": start, "end": end}, "text": piece}]}),
+            );
+            if version % 6 == 0 {
+                let p = pos(&mut rng);
+                for method in [
+                    "textDocument/hover",
+                    "textDocument/completion",
+                    "textDocument/definition",
+                    "textDocument/prepareRename",
+                ] {
+                    let r = c.request(method, doc_pos(&u, p.clone()));
+                    // Requests may fail with a reason (a rename of nothing), never with a crash.
+                    assert_ne!(r["error"]["code"], -32603, "{method}: {r}");
+                }
+                for method in [
+                    "textDocument/semanticTokens/full",
+                    "textDocument/documentSymbol",
+                    "textDocument/formatting",
+                ] {
+                    let r = c.request(method, json!({"textDocument": {"uri": u}, "options": {"tabSize": 2, "insertSpaces": true}}));
+                    assert!(r.get("error").is_none(), "{method}: {r}");
+                }
+                let r = c.request("textDocument/codeAction", json!({"textDocument": {"uri": u}, "range": {"start": p, "end": p}, "context": {"diagnostics": []}}));
+                assert!(r.get("error").is_none(), "{r}");
+            }
+        }
+        // Every change was taken: the last version's diagnostics come.
+        c.diagnostics(&u, EDITS as i64 + 1);
+    }
+    let stderr = c.shutdown();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn offsets_round_trip_in_the_test_client() {
+    let text = "a é😀\nb";
+    for (i, _) in text.char_indices() {
+        assert_eq!(offset(text, &position(text, i)), i);
+    }
+}
+
+/// The library under the server, in-process: every seed policy cut short at many
+/// places (a file being typed), every question asked at many offsets of each. Any
+/// panic fails the test; each answer's spans must lie inside the text.
+#[test]
+fn ide_answers_everywhere_in_cut_seed_policies() {
+    use clause::ide::Analysis;
+    let config = clause::LintConfig::default();
+    for name in SEEDS {
+        let (_, text) = seed(name);
+        let mut cut = 0;
+        while cut <= text.len() {
+            let end = (0..=cut).rev().find(|i| text.is_char_boundary(*i)).unwrap();
+            let part = &text[..end];
+            let a = Analysis::new(clause::Source::new(name, part), &config, None);
+            let inside = |s: clause::Span| s.start <= s.end && s.end <= part.len();
+            for t in a.semantic_tokens() {
+                assert!(inside(t.span));
+            }
+            for (s, _) in a.format_range(clause::Span::new(0, part.len() / 2)) {
+                assert!(inside(s));
+            }
+            let mut offset = 0;
+            while offset <= part.len() {
+                if let Some(h) = a.hover(offset) {
+                    assert!(inside(h.span));
+                }
+                for c in a.completions(offset) {
+                    assert!(inside(c.replace), "{name} cut at {end}, offset {offset}");
+                }
+                assert!(a.definition(offset).is_none_or(inside));
+                assert!(a.references(offset, true).into_iter().all(inside));
+                let _ = a.prepare_rename(offset);
+                for action in a.actions(clause::Span::new(offset, offset)) {
+                    assert!(action.edits.iter().all(|(s, _)| inside(*s)));
+                }
+                offset += 37;
+            }
+            cut += 601;
+        }
+    }
+}
