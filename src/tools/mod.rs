@@ -8,4 +8,6 @@ pub mod diff;
 pub mod explain;
 pub mod fmt;
 pub mod lint;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod render;

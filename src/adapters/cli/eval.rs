@@ -22,7 +22,13 @@ fn policy_or_exit(path: &Path) -> Result<clause::Policy, i32> {
 }
 
 /// `--claims`: every line gets a record; the summary goes to standard error.
-pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u16>) -> i32 {
+pub fn batch(
+    policy: &Path,
+    claims: &Path,
+    out: Option<&Path>,
+    json_column: Option<&str>,
+    threads: Option<u16>,
+) -> i32 {
     let policy = match policy_or_exit(policy) {
         Ok(p) => p,
         Err(code) => return code,
@@ -31,9 +37,25 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
+    let parquet = match super::parquet::claims(claims, json_column) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    if super::parquet::wants_parquet(out) && parquet.is_none() {
+        eprintln!("error: --out *.parquet needs Parquet claims");
+        return EXIT_INPUT;
+    }
     // Send: the batch reads and writes on one of its pool's threads.
     // Unbuffered: the batch reads blocks of a mebibyte itself.
-    let input: Box<dyn std::io::Read + Send> = if claims == Path::new("-") {
+    let input: Box<dyn std::io::Read + Send> = if let Some(rows) = parquet {
+        if let Some(out) = out.filter(|o| super::parquet::wants_parquet(Some(o))) {
+            return super::parquet::eval_to_parquet(&policy, rows, out, threads);
+        }
+        Box::new(rows)
+    } else if claims == Path::new("-") {
         Box::new(std::io::stdin())
     } else {
         match std::fs::File::open(claims) {
@@ -73,14 +95,7 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
     let started = std::time::Instant::now();
     match policy.evaluate_stream(input, output, threads) {
         Ok(s) => {
-            eprintln!(
-                "{} lines: {} verdicts, {} errors ({} ms, {threads} {})",
-                s.lines,
-                s.verdicts,
-                s.errors,
-                started.elapsed().as_millis(),
-                if threads == 1 { "thread" } else { "threads" },
-            );
+            summary("lines", &s, started, threads);
             EXIT_OK
         }
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
@@ -89,6 +104,23 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
             EXIT_INPUT
         }
     }
+}
+
+/// The run's summary on standard error (`unit`: lines or rows).
+pub(super) fn summary(
+    unit: &str,
+    s: &clause::StreamSummary,
+    started: std::time::Instant,
+    threads: usize,
+) {
+    eprintln!(
+        "{} {unit}: {} verdicts, {} errors ({} ms, {threads} {})",
+        s.lines,
+        s.verdicts,
+        s.errors,
+        started.elapsed().as_millis(),
+        if threads == 1 { "thread" } else { "threads" },
+    );
 }
 
 pub fn run(policy: &Path, claim: &Path) -> i32 {
