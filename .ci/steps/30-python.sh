@@ -5,3 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --locked --quiet --bin clause
 python -m pytest -q python/tests
+# Spark local mode on 2,000 generated claims: the same totals as `clause diff`.
+python examples/spark/check.py --count 2000 --master 'local[2]' --timeout 900
