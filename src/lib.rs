@@ -38,13 +38,16 @@ pub mod tools;
 
 pub use api::{
     check_text, diff, format, Change, CheckOptions, CheckReport, ClaimError, ClaimProblem,
-    ExplainFormat, Finding, Label, LoadError, Policy, PolicySet, RenderFormat, Severity,
+    ExplainFormat, Finding, Label, LoadError, PageMap, Policy, PolicySet, RenderFormat, Severity,
     StreamSummary,
 };
 pub use language::eval::verdict::{
     Because, Deadline, Decision, Deduction, Ends, Fee, ItemVerdict, MoneyOut, Verdict,
 };
 pub use tools::lint::LintConfig;
+pub use tools::map::{
+    Kind as SentenceKind, NotPolicy, NoteKind, Quote, QuoteStatus, Sentence, SentenceStatus,
+};
 
 #[doc(hidden)]
 pub use language::diagnostic::{Code, Diagnostic, Diagnostics};

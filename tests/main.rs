@@ -9,15 +9,18 @@
 )]
 
 mod suite {
+    pub mod calendars;
     pub mod cases;
     pub mod cli;
     pub mod contract;
     pub mod diagnostics;
     pub mod diff;
     pub mod docs;
+    pub mod fees_and_facts;
     pub mod fmt;
     pub mod hostile;
     pub mod lints;
+    pub mod map;
     pub mod properties;
     pub mod runner;
     pub mod semantics;

@@ -21,5 +21,5 @@ mod set;
 pub use diff::{diff, Change};
 pub use error::{ClaimError, ClaimProblem, LoadError};
 pub use finding::{check_text, CheckOptions, CheckReport, Finding, Label, Severity};
-pub use policy::{format, ExplainFormat, Policy, RenderFormat, StreamSummary};
+pub use policy::{format, ExplainFormat, PageMap, Policy, RenderFormat, StreamSummary};
 pub use set::PolicySet;

@@ -16,6 +16,7 @@ use crate::{Diagnostics, Source, Verdict};
 
 pub use crate::tools::batch::Summary as StreamSummary;
 pub use crate::tools::explain::ExplainFormat;
+pub use crate::tools::map::PageMap;
 pub use crate::tools::render::RenderFormat;
 
 /// A policy that has been read and checked: ready to evaluate claims.
@@ -232,6 +233,43 @@ impl Policy {
             .iter()
             .map(|d| Finding::new(&self.inner.ir.source, d))
             .collect()
+    }
+
+    /// The merchant's page this policy declares (`# clause: page "path"`), as a
+    /// path relative to the policy file's folder.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// assert_eq!(
+    ///     policy.declared_page(),
+    ///     Some(std::path::PathBuf::from("policies/imicro.page.txt"))
+    /// );
+    /// # Ok::<(), clause::LoadError>(())
+    /// ```
+    pub fn declared_page(&self) -> Option<std::path::PathBuf> {
+        let (page, _) = crate::tools::map::declared_page(self.text())?;
+        let dir = Path::new(self.file_name())
+            .parent()
+            .unwrap_or(Path::new(""));
+        Some(dir.join(page))
+    }
+
+    /// The page beside the policy: each sentence of `page` with the rules and
+    /// declarations that quote it (or the `not-policy` comment that sets it
+    /// aside), and each quote with whether it is still on the page.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let page = std::fs::read_to_string("policies/imicro.page.txt")?;
+    /// let map = policy.map_page(&page);
+    /// assert_eq!(map.unaccounted().count(), 0);
+    /// assert_eq!(map.stale().count(), 0);
+    /// let edited = page.replace("within 30 days of the invoice date", "within 21 days of purchase");
+    /// assert!(policy.map_page(&edited).stale().count() > 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn map_page(&self, page: &str) -> PageMap {
+        crate::tools::map::map(&self.inner.ast, &self.inner.ir.source, page)
     }
 
     /// The parsed file and the checked policy, for the project's own tools.

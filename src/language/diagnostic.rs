@@ -44,7 +44,136 @@ pub enum Code {
     InvalidTable,
     TooComplex,
     /// A finding of the analysis (`clause check` after the policy checks).
-    Lint(crate::tools::lint::Lint),
+    Lint(Lint),
+}
+
+/// A lint, by its stable name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lint {
+    UnreachableRule,
+    OverlappingOutcomes,
+    UndecidedClaims,
+    ImpossibleCondition,
+    EmptyWindow,
+    NegativeRefund,
+    UnassignedFee,
+    CurrencyWithoutRate,
+    UnusedDefinition,
+    MissingSourceText,
+    StaleQuote,
+    QuoteNotOnPage,
+    PageSentenceUnaccounted,
+    LegalFloor,
+    CalendarCoverage,
+    AnalysisLimit,
+    UnknownLint,
+}
+
+impl Lint {
+    pub const ALL: &'static [Lint] = &[
+        Lint::UnreachableRule,
+        Lint::OverlappingOutcomes,
+        Lint::UndecidedClaims,
+        Lint::ImpossibleCondition,
+        Lint::EmptyWindow,
+        Lint::NegativeRefund,
+        Lint::UnassignedFee,
+        Lint::CurrencyWithoutRate,
+        Lint::UnusedDefinition,
+        Lint::MissingSourceText,
+        Lint::StaleQuote,
+        Lint::QuoteNotOnPage,
+        Lint::PageSentenceUnaccounted,
+        Lint::LegalFloor,
+        Lint::CalendarCoverage,
+        Lint::AnalysisLimit,
+        Lint::UnknownLint,
+    ];
+
+    /// The stable name, as written in `clause.toml` and suppression comments.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lint::UnreachableRule => "unreachable-rule",
+            Lint::OverlappingOutcomes => "overlapping-outcomes",
+            Lint::UndecidedClaims => "undecided-claims",
+            Lint::ImpossibleCondition => "impossible-condition",
+            Lint::EmptyWindow => "empty-window",
+            Lint::NegativeRefund => "negative-refund",
+            Lint::UnassignedFee => "unassigned-fee",
+            Lint::CurrencyWithoutRate => "currency-without-rate",
+            Lint::UnusedDefinition => "unused-definition",
+            Lint::MissingSourceText => "missing-source-text",
+            Lint::StaleQuote => "stale-quote",
+            Lint::QuoteNotOnPage => "quote-not-on-page",
+            Lint::PageSentenceUnaccounted => "page-sentence-unaccounted",
+            Lint::LegalFloor => "legal-floor",
+            Lint::CalendarCoverage => "calendar-coverage",
+            Lint::AnalysisLimit => "analysis-limit",
+            Lint::UnknownLint => "unknown-lint",
+        }
+    }
+
+    /// The diagnostic code: `clause::` and the name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lint::UnreachableRule => "clause::unreachable-rule",
+            Lint::OverlappingOutcomes => "clause::overlapping-outcomes",
+            Lint::UndecidedClaims => "clause::undecided-claims",
+            Lint::ImpossibleCondition => "clause::impossible-condition",
+            Lint::EmptyWindow => "clause::empty-window",
+            Lint::NegativeRefund => "clause::negative-refund",
+            Lint::UnassignedFee => "clause::unassigned-fee",
+            Lint::CurrencyWithoutRate => "clause::currency-without-rate",
+            Lint::UnusedDefinition => "clause::unused-definition",
+            Lint::MissingSourceText => "clause::missing-source-text",
+            Lint::StaleQuote => "clause::stale-quote",
+            Lint::QuoteNotOnPage => "clause::quote-not-on-page",
+            Lint::PageSentenceUnaccounted => "clause::page-sentence-unaccounted",
+            Lint::LegalFloor => "clause::legal-floor",
+            Lint::CalendarCoverage => "clause::calendar-coverage",
+            Lint::AnalysisLimit => "clause::analysis-limit",
+            Lint::UnknownLint => "clause::unknown-lint",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Lint> {
+        Lint::ALL.iter().copied().find(|l| l.name() == name)
+    }
+
+    /// One line on what the lint finds.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Lint::UnreachableRule => "A rule that can never decide: rules above it take every claim it matches",
+            Lint::OverlappingOutcomes => {
+                "Two rules with different outcomes that both match a claim: only their order decides"
+            }
+            Lint::UndecidedClaims => "Claims that no rule decides and no `otherwise` catches",
+            Lint::ImpossibleCondition => "A rule whose conditions no claim can meet",
+            Lint::EmptyWindow => "A window, or a pair of windows a rule needs at once, that holds no day",
+            Lint::NegativeRefund => "Deductions that can be larger than the refund they come from",
+            Lint::UnassignedFee => "An approval that leaves a fee with no one to pay it",
+            Lint::CurrencyWithoutRate => {
+                "Money in a currency other than the policy's: claims must carry an exchange rate"
+            }
+            Lint::UnusedDefinition => "A window, threshold, table, fact or fee that nothing uses",
+            Lint::MissingSourceText => "A rule without the words of the policy page it encodes",
+            Lint::StaleQuote => {
+                "A rule whose quoted words give a period its windows no longer have (\"30 days\" over a 45-day window)"
+            }
+            Lint::QuoteNotOnPage => {
+                "Words the policy quotes that are no longer on the merchant's page"
+            }
+            Lint::PageSentenceUnaccounted => {
+                "A sentence of the merchant's page that no rule quotes and no comment sets aside"
+            }
+            Lint::CalendarCoverage => {
+                "Holidays typed by hand for fewer years than the calendar needs: claims outside them are refused"
+            }
+            Lint::LegalFloor => "A denial below a consumer-law minimum of a declared jurisdiction",
+            Lint::AnalysisLimit => "A question the analysis could not answer within its budget",
+            Lint::UnknownLint => "A lint name in clause.toml or a comment that does not exist",
+        }
+    }
 }
 
 /// How serious a diagnostic is. Checker findings are errors; a lint's level is
@@ -408,13 +537,32 @@ impl miette::Diagnostic for Rendered<'_> {
 
 /// The closest candidate to `word`, for "did you mean" help: the one with the
 /// fewest edits, if it is within a third of the word's length.
+/// How much of a word from the policy a message quotes.
+pub const MAX_QUOTED_CHARS: usize = 40;
+
+/// A word from the policy in backquotes for a message: its first
+/// [`MAX_QUOTED_CHARS`] characters and `…` when it is longer (the label marks
+/// all of it; a message quoting a 50 MB name whole would be 50 MB).
+pub fn quoted(word: &str) -> String {
+    match word.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("`{}…`", word.get(..cut).unwrap_or(word)),
+        None => format!("`{word}`"),
+    }
+}
+
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let length = word.chars().count();
+    let limit = (length / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
+        // The distance is at least the difference in length: skip those that
+        // cannot be near (and never build a matrix for a 50 MB word).
+        if c.chars().count().abs_diff(length) > limit {
+            continue;
+        }
         let distance = strsim::damerau_levenshtein(word, c);
         if distance <= limit && best.is_none_or(|(b, _)| distance < b) {
             best = Some((distance, c));

@@ -82,6 +82,29 @@ impl Money {
     }
 }
 
+/// An amount written with exactly its currency's minor digits (`199.00`).
+/// `Money::rounded` gives that scale where the decimal can hold it; an amount
+/// of 28 or 29 digits cannot take two more (`849999999999999999999999995`),
+/// so the missing zeros are written here rather than lost.
+pub struct AmountText(pub Money);
+
+impl fmt::Display for AmountText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Money { amount, currency } = self.0;
+        write!(f, "{amount}")?;
+        let (scale, digits) = (amount.scale(), currency.minor_digits());
+        if scale < digits {
+            if scale == 0 {
+                f.write_str(".")?;
+            }
+            for _ in scale..digits {
+                f.write_str("0")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.currency, self.amount)

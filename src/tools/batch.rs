@@ -69,10 +69,7 @@ pub fn run<R: Read + Send, W: Write + Send>(
     threads: usize,
 ) -> io::Result<Summary> {
     let threads = threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(io::Error::other)?;
+    let pool = pool(threads)?;
     let mut summary = Summary::default();
     let mut eof = false;
     let mut current: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
@@ -269,4 +266,19 @@ fn record(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
         out.extend_from_slice(format!("{{\"line\":{line},\"errors\":[]}}").as_bytes());
     }
     false
+}
+
+/// Stack for each worker thread of a batch (and of `diff`'s replay): the same
+/// as the binary's main worker, so that the limits on depth
+/// (`check::MAX_DEPTH`, `syntax::MAX_NESTING`) are what stops a hostile
+/// policy, never a worker's stack. Only the pages used are committed.
+pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// A pool of `threads` workers with [`WORKER_STACK_BYTES`] of stack each.
+pub fn pool(threads: usize) -> io::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .map_err(io::Error::other)
 }

@@ -135,10 +135,7 @@ pub fn replay<R: BufRead>(
     threads: usize,
     examples: usize,
 ) -> io::Result<Replay> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(io::Error::other)?;
+    let pool = crate::tools::batch::pool(threads)?;
     let mut acc = Accumulator {
         examples,
         ..Accumulator::default()
@@ -161,6 +158,15 @@ pub fn replay<R: BufRead>(
             break;
         }
     }
+    if let Some(currency) = acc.overflow {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "the refunds in {currency} add up to more than {}, the largest amount Clause calculates with; replay the claims in smaller files",
+                Decimal::MAX
+            ),
+        ));
+    }
     Ok(acc.finish())
 }
 
@@ -174,6 +180,8 @@ struct Accumulator {
     transitions: BTreeMap<(String, String), Transition>,
     money: BTreeMap<String, MoneyMoved>,
     flips: BTreeMap<(String, String, String), PayerFlip>,
+    /// The first currency whose refunds added up past `Decimal::MAX`.
+    overflow: Option<String>,
 }
 
 impl Accumulator {
@@ -190,13 +198,19 @@ impl Accumulator {
         for (g, is_new) in [(&old, false), (&new, true)] {
             if let Some((amount, cur)) = g.as_ref().and_then(|g| g.refund.clone()) {
                 let m = self.money.entry(cur.clone()).or_insert_with(|| MoneyMoved {
-                    currency: cur,
+                    currency: cur.clone(),
                     ..MoneyMoved::default()
                 });
-                if is_new {
-                    m.new_total += amount;
+                let total = if is_new {
+                    &mut m.new_total
                 } else {
-                    m.old_total += amount;
+                    &mut m.old_total
+                };
+                match total.checked_add(amount) {
+                    Some(sum) => *total = sum,
+                    None => {
+                        self.overflow.get_or_insert(cur);
+                    }
                 }
             }
         }
@@ -280,7 +294,7 @@ impl Accumulator {
             .money
             .into_values()
             .map(|mut m| {
-                m.change = m.new_total - m.old_total;
+                m.change = m.new_total.saturating_sub(m.old_total);
                 m
             })
             .collect();

@@ -549,12 +549,21 @@ fn decl() -> impl Strategy<Value = Decl> {
         "[A-Za-z/_\"\\\\]{1,12}".prop_map(|s| Decl::Timezone(sp(s))),
         (
             prop::collection::vec(name(&["saturday", "sunday"]), 0..3),
-            prop::collection::vec(holiday, 0..3)
+            prop::collection::vec(holiday, 0..3),
+            prop::option::of((0i32..10_000, 0i32..10_000))
         )
-            .prop_map(|(weekend, holidays)| Decl::Calendar(Calendar {
+            .prop_map(|(weekend, holidays, years)| Decl::Calendar(Calendar {
                 span: clause::Span::default(),
+                // `covering` ends a `holidays` line: only with one.
+                covering: years.filter(|_| !holidays.is_empty()).map(|(a, b)| {
+                    clause::ast::Covering {
+                        span: clause::Span::default(),
+                        first: sp(a),
+                        last: sp(b),
+                    }
+                }),
                 weekend,
-                holidays
+                holidays,
             })),
         (
             name(NAMES),

@@ -173,6 +173,28 @@ const OTHER_FIXTURES: &[&str] = &[
     "claim-offset-minutes-60.json",
     "claim-amount-too-precise.json",
     "policy-number-too-precise.policy",
+    // Round 2 (issue #12): each has its own test below.
+    "policy-threshold-or-doubling.policy",
+    "policy-threshold-and-doubling-window.policy",
+    "policy-threshold-not-chain-2000.policy",
+    "policy-threshold-not-chain-250.policy",
+    "claims-refunds-overflow-sum.jsonl",
+    "claim-total-exponent-too-precise.json",
+    "claim-total-exponent-exact.json",
+    "policy-total-at-least-130.policy",
+    "policy-gap-guyana-1975.policy",
+    "claim-gap-guyana-filed-0045.json",
+    "policy-gap-pyongyang-2018.policy",
+    "claim-gap-pyongyang-filed-2345.json",
+    "policy-window-extended-past-year-9999.policy",
+    "policy-window-ends-after-year-9999.policy",
+    "claim-placed-9990.json",
+    "claims-bom-first-line.jsonl",
+    "claim-leap-second-on-ordinary-day.json",
+    "claim-leap-second-2016.json",
+    "policy-constant-arithmetic-overflow.policy",
+    "policy-business-days-six-day-weekend.policy",
+    "policy-business-days-eight-weeks-of-holidays.policy",
 ];
 
 fn outcome(p: &clause::language::check::ir::Policy, name: &str) -> String {
@@ -633,6 +655,25 @@ fn a_claim_with_100_000_items_gets_an_exact_verdict() {
 
 // ------------------------------------------------------------------ findings (fixed)
 
+/// Issue #12, item 5: the business-day search gave up after 7 x (n + 1) +
+/// (number of holidays) days, as if a holiday cost one day; with one business
+/// day a week a holiday costs seven. The count now stops only at the end of the
+/// years the calendar's holiday lists cover.
+#[test]
+fn business_days_behind_holidays_that_each_cost_a_week_are_found() {
+    for (name, ends) in [
+        ("policy-business-days-six-day-weekend.policy", "2023-09-18"),
+        (
+            "policy-business-days-eight-weeks-of-holidays.policy",
+            "2023-10-30",
+        ),
+    ] {
+        let p = policy_file(&dir().join(name));
+        let v = eval_fixture(&p, "claim-valid.json").unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(v["deadlines"][0]["ends"], json!(ends), "{name}");
+    }
+}
+
 /// The contract says nothing about duplicate keys; the careful decoder takes
 /// the last one silently, so `"amount": "199.00", "amount": "1.00"` refunds 1.00
 /// and the verdict names the second `claim_id`. Two readers of the same claim (the
@@ -663,9 +704,9 @@ fn an_amount_too_precise_to_represent_is_refused() {
     let text = std::fs::read_to_string(dir().join("policy-number-too-precise.policy")).unwrap();
     assert_eq!(codes(&text), ["clause::invalid-number"]);
 }
-/// Decimal::MAX is accepted as a price; the verdict should write it with the
-/// currency's two digits ("…335.00", as src/money.rs promises), but it cannot
-/// be rescaled and comes out bare. Not an error either.
+/// Decimal::MAX is accepted as a price; the verdict writes it with the
+/// currency's two digits ("…335.00") although the decimal cannot be rescaled
+/// to hold them (`money::AmountText` writes the zeros).
 #[test]
 fn the_largest_decimal_as_a_price_gets_a_verdict() {
     let text = std::fs::read_to_string(dir().join("claim-valid.json"))
@@ -674,7 +715,7 @@ fn the_largest_decimal_as_a_price_gets_a_verdict() {
     let v = clause::language::eval::eval_json(&shop(), &text).unwrap();
     let v = serde_json::to_value(v).unwrap();
     assert_eq!(v["decision"], "approve");
-    assert_eq!(v["refund"]["amount"], "79228162514264337593543950335");
+    assert_eq!(v["refund"]["amount"], "79228162514264337593543950335.00");
 }
 
 /// A policy with thousands of semantic errors: every one is reported (JSON), but
@@ -822,4 +863,422 @@ fn every_contract_key_written_twice_is_refused_on_both_paths() {
             "{path}"
         );
     }
+}
+
+// ------------------------------------------------------------------ round 2 (issue #12)
+
+/// A fixture's path relative to the repository root (the binary runs there).
+fn fixture(name: &str) -> String {
+    format!("{HOSTILE}/{name}")
+}
+
+/// `clause eval POLICY --claim CLAIM` through the binary: exit code, the verdict
+/// (or `Null`) and standard error.
+fn eval_bin(policy: &str, claim: &str) -> (i32, Value, String) {
+    let (code, out, err) = clause_bin(&["eval", &fixture(policy), "--claim", &fixture(claim)], b"");
+    (code, serde_json::from_str(&out).unwrap_or(Value::Null), err)
+}
+
+/// The claim of `claim-valid.json` on one line, `n` times.
+fn valid_lines(n: usize) -> Vec<u8> {
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("claim-valid.json")).unwrap())
+            .unwrap();
+    let line = serde_json::to_string(&v).unwrap();
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// `threshold tI = t(I-1) or t(I-1)`, forty times: 2^40 paths to `t0`. Every
+/// threshold is evaluated once per claim, and the lints walk each once, so
+/// `check` (lints included), `eval` and `explain` answer at once.
+#[test]
+fn forty_doublings_of_a_threshold_are_evaluated_once_each() {
+    let p = fixture("policy-threshold-or-doubling.policy");
+    let (code, out, err) = clause_bin(&["check", &p], b"");
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, v, err) = eval_bin("policy-threshold-or-doubling.policy", "claim-valid.json");
+    assert_eq!(code, 0, "{err}");
+    // t0 is `order.total < USD 0`: false, however many times it is or-ed.
+    assert_eq!(v["decision"], "deny");
+    let (code, out, err) = clause_bin(
+        &["explain", &p, "--claim", &fixture("claim-valid.json")],
+        b"",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+/// The same doubling over a window test: the windows a threshold reads are a
+/// set, so the checker's memory stays flat (30 levels took more than 1 GiB).
+#[test]
+fn forty_doublings_over_a_window_check_in_little_memory() {
+    let (code, v, err) = eval_bin(
+        "policy-threshold-and-doubling-window.policy",
+        "claim-valid.json",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["decision"], "approve");
+    // The window is reported once, as the rule's deadline.
+    assert_eq!(v["deadlines"], json!([{"name": "w", "ends": "2023-10-01"}]));
+}
+
+/// A chain of 2,000 `not`s is refused by `check` with `too-complex` at the
+/// first threshold past `check::MAX_DEPTH`: the limit is a diagnostic, never
+/// the stack of a batch or diff worker.
+#[test]
+fn a_chain_of_2000_thresholds_is_too_complex_for_every_command() {
+    let p = fixture("policy-threshold-not-chain-2000.policy");
+    let text =
+        std::fs::read_to_string(dir().join("policy-threshold-not-chain-2000.policy")).unwrap();
+    assert_eq!(codes(&text), ["clause::too-complex"]);
+    let (code, _, err) = clause_bin(&["check", "--no-lints", &p], b"");
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("the threshold `t254` is built from a chain of definitions 257 levels deep; at most 256 are allowed")
+            || err.is_empty(),
+        "{err}"
+    );
+    let (code, _, err) = clause_bin(&["eval", &p, "--claims", "-"], &valid_lines(3));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("clause::too-complex"), "{err}");
+    let (code, _, err) = clause_bin(&["diff", &p, &p, "--claims", "-"], &valid_lines(3));
+    assert_ne!(code, 0, "{err}");
+    assert!(!err.contains("overflow"), "{err}");
+}
+
+/// A chain just inside the limit runs through every command, in the batch and
+/// diff workers too.
+#[test]
+fn a_chain_of_250_thresholds_runs_through_every_command() {
+    let p = fixture("policy-threshold-not-chain-250.policy");
+    let (code, out, err) = clause_bin(&["eval", &p, "--claims", "-"], &valid_lines(3));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 3);
+    // not^250 of false is false.
+    assert!(
+        out.lines().all(|l| l.contains("\"decision\":\"deny\"")),
+        "{out}"
+    );
+    let (code, out, err) = clause_bin(&["diff", &p, &p, "--claims", "-"], &valid_lines(3));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("replayed 3 claims"), "{out}");
+    for args in [
+        vec!["check", p.as_str()],
+        vec!["render", p.as_str()],
+        vec!["fmt", "--check", p.as_str()],
+        vec![
+            "explain",
+            p.as_str(),
+            "--claim",
+            "tests/hostile/claim-valid.json",
+        ],
+    ] {
+        let (code, out, err) = clause_bin(&args, b"");
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+    }
+}
+
+/// Two refunds of Decimal::MAX cannot be added up: `diff` says so and exits 1
+/// (it panicked with exit 70).
+#[test]
+fn diff_refund_totals_that_overflow_are_an_error() {
+    let shop = fixture("shop.policy");
+    let (code, _, err) = clause_bin(
+        &[
+            "diff",
+            &shop,
+            &shop,
+            "--claims",
+            &fixture("claims-refunds-overflow-sum.jsonl"),
+        ],
+        b"",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the refunds in USD add up to more than 79228162514264337593543950335"),
+        "{err}"
+    );
+}
+
+/// `1.29999999999999999999999999999e2` has 30 significant digits: refused as
+/// its plain spelling is (it was rounded to 130 and flipped `>= USD 130`);
+/// `1.9900e2` is exactly 199.
+#[test]
+fn json_numbers_with_exponents_are_exact_or_refused() {
+    let (code, _, err) = eval_bin(
+        "policy-total-at-least-130.policy",
+        "claim-total-exponent-too-precise.json",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("order.total.amount: "), "{err}");
+    assert!(err.contains("is not a decimal"), "{err}");
+    let (code, v, err) = eval_bin(
+        "policy-total-at-least-130.policy",
+        "claim-total-exponent-exact.json",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["decision"], "approve");
+    let p = shop();
+    for (number, want) in [
+        ("1.5e2", Some("150.00")),
+        ("25E-1", Some("2.50")),
+        ("1e28", Some("10000000000000000000000000000.00")),
+        ("1e29", None),
+        ("1e-29", None),
+        ("123456789012345678901234567890e-2", None),
+        ("1e999999999", None),
+        ("0e999999999", Some("0.00")),
+    ] {
+        let text = std::fs::read_to_string(dir().join("claim-valid.json"))
+            .unwrap()
+            .replace(
+                "\"amount\": \"199.00\",\n        \"currency\"",
+                &format!("\"amount\": {number},\n        \"currency\""),
+            );
+        assert!(text.contains(number), "{number}");
+        match (clause::language::eval::eval_json(&p, &text), want) {
+            (Ok(v), Some(amount)) => {
+                assert_eq!(
+                    serde_json::to_value(v).unwrap()["refund"]["amount"],
+                    amount,
+                    "{number}"
+                )
+            }
+            (Err(e), None) => assert!(e.to_string().contains("is not a decimal"), "{number}: {e}"),
+            (got, _) => panic!(
+                "{number}: {:?}",
+                got.map(|v| serde_json::to_value(v).unwrap())
+            ),
+        }
+    }
+}
+
+/// Guyana moved from -03:45 to -03:00 at midnight on 1975-08-01: that day
+/// starts at 00:45, so a claim filed at 00:45 is inside 24 hours from it (an
+/// hour-by-hour search started the day at 01:00 and denied it).
+#[test]
+fn a_gap_of_45_minutes_at_the_start_of_a_day_is_found_to_the_minute() {
+    let (code, v, err) = eval_bin(
+        "policy-gap-guyana-1975.policy",
+        "claim-gap-guyana-filed-0045.json",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["decision"], "approve");
+    assert_eq!(v["deadlines"][0]["ends"], "1975-08-02T00:45:00-03:00");
+}
+
+/// Pyongyang moved from +08:30 to +09:00 at 23:30 on 2018-05-04: that day ends
+/// at 23:29:59, and 24 hours later is 23:59:59 (+09:00) on the 5th.
+#[test]
+fn a_gap_of_30_minutes_at_the_end_of_a_day_is_found_to_the_minute() {
+    let (code, v, err) = eval_bin(
+        "policy-gap-pyongyang-2018.policy",
+        "claim-gap-pyongyang-filed-2345.json",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["decision"], "approve");
+    assert_eq!(v["deadlines"][0]["ends"], "2018-05-05T23:59:59+09:00");
+}
+
+/// 900 extensions of 3,650 months run past any date: the error names the
+/// window (it said an amount of 199.00 was too large).
+#[test]
+fn a_window_extended_past_the_last_date_is_its_own_error() {
+    let (code, _, err) = eval_bin(
+        "policy-window-extended-past-year-9999.policy",
+        "claim-valid.json",
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("the window `w` would end after 9999-12-31, later than a verdict can state"),
+        "{err}"
+    );
+    assert!(!err.contains("amount"), "{err}");
+}
+
+/// A deadline after 9999-12-31 cannot be written as `YYYY-MM-DD` (it came out
+/// as `+10294-03-01`, breaking the verdict schema): an error, not a verdict.
+#[test]
+fn a_deadline_after_year_9999_is_refused() {
+    let (code, v, err) = eval_bin(
+        "policy-window-ends-after-year-9999.policy",
+        "claim-placed-9990.json",
+    );
+    assert_eq!(code, 1, "{v}");
+    assert!(
+        err.contains("the window `w` would end after 9999-12-31"),
+        "{err}"
+    );
+}
+
+/// `--out` naming the claims file through a hard link, or standard input
+/// redirected from the file that `--out` names, is refused before anything is
+/// written (the claims were truncated to nothing).
+#[test]
+fn out_the_same_file_as_the_claims_is_refused_by_device_and_inode() {
+    let tmp = std::env::temp_dir().join(format!("clause-out-same-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let claims = tmp.join("claims.jsonl");
+    let link = tmp.join("link.jsonl");
+    std::fs::write(&claims, valid_lines(2)).unwrap();
+    let _ = std::fs::remove_file(&link);
+    std::fs::hard_link(&claims, &link).unwrap();
+    let shop = dir().join("shop.policy");
+    let (code, _, err) = clause_bin(
+        &[
+            "eval",
+            shop.to_str().unwrap(),
+            "--claims",
+            claims.to_str().unwrap(),
+            "--out",
+            link.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is the claims file itself"), "{err}");
+    assert_eq!(std::fs::read(&claims).unwrap(), valid_lines(2));
+    // `--claims - --out claims.jsonl < claims.jsonl`
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clause"))
+        .args([
+            "eval",
+            shop.to_str().unwrap(),
+            "--claims",
+            "-",
+            "--out",
+            claims.to_str().unwrap(),
+        ])
+        .stdin(std::fs::File::open(&claims).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is the claims file itself"));
+    assert_eq!(std::fs::read(&claims).unwrap(), valid_lines(2));
+    // Another file is written as usual.
+    let other = tmp.join("verdicts.jsonl");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clause"))
+        .args([
+            "eval",
+            shop.to_str().unwrap(),
+            "--claims",
+            "-",
+            "--out",
+            other.to_str().unwrap(),
+        ])
+        .stdin(std::fs::File::open(&claims).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&other).unwrap().lines().count(), 2);
+    std::fs::remove_dir_all(&tmp).unwrap();
+}
+
+/// A byte order mark before a batch's first claim is named as such.
+#[test]
+fn a_bom_on_a_batch_first_line_is_named() {
+    let (code, out, err) = clause_bin(
+        &[
+            "eval",
+            &fixture("shop.policy"),
+            "--claims",
+            &fixture("claims-bom-first-line.jsonl"),
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[0].contains("byte order mark (U+FEFF)"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].contains("\"decision\":\"approve\""));
+}
+
+/// `23:59:60` exists only at a leap second (2016-12-31T23:59:60Z, written here
+/// in Los Angeles time); on another day it is refused.
+#[test]
+fn a_60th_second_is_read_only_at_a_leap_second() {
+    let (code, _, err) = eval_bin("shop.policy", "claim-leap-second-on-ordinary-day.json");
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("claim.filed_at: \"2023-09-12T23:59:60Z\" has a 60th second, but no leap second was inserted then"),
+        "{err}"
+    );
+    let (code, v, err) = eval_bin("shop.policy", "claim-leap-second-2016.json");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["decision"], "approve");
+}
+
+/// Arithmetic on constants alone that overflows is refused by `check`.
+#[test]
+fn constant_arithmetic_that_overflows_is_a_check_error() {
+    let (code, _, err) = clause_bin(
+        &[
+            "check",
+            &fixture("policy-constant-arithmetic-overflow.policy"),
+        ],
+        b"",
+    );
+    assert_eq!(code, 1, "{err}");
+    let text =
+        std::fs::read_to_string(dir().join("policy-constant-arithmetic-overflow.policy")).unwrap();
+    assert_eq!(codes(&text), ["clause::invalid-number"]);
+}
+
+/// An amount of 27 digits keeps its currency's two decimals in the verdict
+/// (`849999999999999999999999995.00`; the decimal cannot hold that scale and
+/// it came out as `….0`).
+#[test]
+fn an_amount_near_the_decimal_limit_keeps_its_scale() {
+    let text = std::fs::read_to_string(dir().join("claim-valid.json"))
+        .unwrap()
+        .replace("\"199.00\"", "\"849999999999999999999999995\"");
+    let v = clause::language::eval::eval_json(&shop(), &text).unwrap();
+    let v = serde_json::to_value(v).unwrap();
+    assert_eq!(v["refund"]["amount"], "849999999999999999999999995.00");
+}
+
+/// An unknown name of a megabyte is quoted by its first 40 characters: the
+/// message stays short (a 50 MB name gave 279 MB of output).
+#[test]
+fn an_unknown_name_is_quoted_short() {
+    let name = "x".repeat(1 << 20);
+    let d = clause::load(&clause::Source::new("n.policy", with_condition(&name))).unwrap_err();
+    let message = d.items[0].message.clone();
+    assert_eq!(message, format!("unknown name `{}…`", "x".repeat(40)));
+}
+
+/// 100,000 rates and 100,000 items, each converted: the rates are indexed.
+#[test]
+fn a_claim_with_100_000_rates_and_items_gets_a_verdict() {
+    let p = policy(&with_condition("item.price in EUR > EUR 1000000"));
+    let mut claim: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("claim-valid.json")).unwrap())
+            .unwrap();
+    let item = claim["items"][0].clone();
+    let n = 100_000;
+    claim["items"] = Value::Array(
+        (0..n)
+            .map(|i| {
+                let mut it = item.clone();
+                it["sku"] = json!(format!("SKU-{i}"));
+                it
+            })
+            .collect(),
+    );
+    let mut rates = serde_json::Map::new();
+    for i in 0..n {
+        rates.insert(format!("X{i:06}/USD"), json!("1"));
+    }
+    rates.insert("USD/EUR".into(), json!("0.5"));
+    claim["rates"] = Value::Object(rates);
+    let v = super::support::verdict(&p, &claim);
+    assert_eq!(v["decision"], "approve");
+    assert_eq!(v["items"].as_array().unwrap().len(), n);
 }

@@ -23,10 +23,25 @@ fn all_on() -> LintConfig {
 }
 
 fn findings(name: &str, text: &str, config: &LintConfig) -> Vec<clause::Diagnostic> {
-    match clause::tools::lint::lint_source(&Source::new(name, text), config) {
-        Ok(f) => f,
-        Err(d) => panic!("{name} does not check:\n{}", d.render(100)),
+    findings_with_page(name, text, config, None)
+}
+
+/// The findings, with the page lints when a page is given.
+fn findings_with_page(
+    name: &str,
+    text: &str,
+    config: &LintConfig,
+    page: Option<&str>,
+) -> Vec<clause::Diagnostic> {
+    let source = Source::new(name, text);
+    let ast = clause::parse(&source).unwrap_or_else(|d| panic!("{name}:\n{}", d.render(100)));
+    let policy = clause::language::check::check(&ast, &source)
+        .unwrap_or_else(|d| panic!("{name} does not check:\n{}", d.render(100)));
+    let mut found = clause::tools::lint::lint(&ast, &policy, config);
+    if let Some(page) = page {
+        found.extend(clause::tools::lint::lint_page(&ast, &policy, config, page));
     }
+    found
 }
 
 fn lints_of(found: &[clause::Diagnostic]) -> Vec<&'static str> {
@@ -59,14 +74,16 @@ fn every_lint_page_shows_a_bad_and_a_good_policy() {
         let good = block(&page, "policy good")
             .unwrap_or_else(|| panic!("{}: no ```policy good block", lint.name()));
         let name = format!("{}.policy", lint.name());
-        let found = findings(&name, &bad, &all_on());
+        // The page lints hold the policy against the page the lint's page shows.
+        let merchant_page = block(&page, "page");
+        let found = findings_with_page(&name, &bad, &all_on(), merchant_page.as_deref());
         assert!(
             lints_of(&found).contains(&lint.name()),
             "{}: the bad example gets {:?}",
             lint.name(),
             lints_of(&found)
         );
-        let fixed = findings(&name, &good, &all_on());
+        let fixed = findings_with_page(&name, &good, &all_on(), merchant_page.as_deref());
         assert!(
             !lints_of(&fixed).contains(&lint.name()),
             "{}: the good example still gets it",
@@ -87,7 +104,14 @@ fn seed_policies_findings_are_known() {
     for name in ["boutique", "imicro", "imirror", "import-express", "imro"] {
         let path = root().join(format!("policies/{name}.policy"));
         let text = std::fs::read_to_string(&path).unwrap();
-        for d in findings(&format!("policies/{name}.policy"), &text, &all_on()) {
+        let page =
+            std::fs::read_to_string(root().join(format!("policies/{name}.page.txt"))).unwrap();
+        for d in findings_with_page(
+            &format!("policies/{name}.policy"),
+            &text,
+            &all_on(),
+            Some(&page),
+        ) {
             let src = Source::new(name, text.clone());
             let (line, _) = src.line_col(d.span().start);
             out.push(format!(

@@ -32,6 +32,9 @@ pub struct LintOptions {
     pub config: Option<PathBuf>,
     pub show_info: bool,
     pub enabled: bool,
+    /// `--page`: the merchant's page to hold every policy against (otherwise
+    /// each policy's own `# clause: page "..."`).
+    pub page: Option<PathBuf>,
 }
 
 /// Settings for each directory's nearest clause.toml, read once.
@@ -69,16 +72,37 @@ fn read_config(path: &Path, deny_warnings: bool) -> Result<LintConfig, String> {
     Ok(c)
 }
 
-/// Parses, checks and (when asked) lints one policy: every diagnostic, in source order.
-fn diagnose(source: &Source, config: Option<&LintConfig>) -> Diagnostics {
-    let result = match config {
-        Some(c) => clause::tools::lint::lint_source(source, c),
-        None => clause::load(source).map(|_| Vec::new()),
-    };
-    match result {
-        Ok(items) => Diagnostics::new(source.clone(), items),
-        Err(d) => d,
+/// Parses, checks and (when asked) lints one policy, against its merchant's
+/// page when there is one: every diagnostic, in source order.
+fn diagnose(source: &Source, config: Option<&LintConfig>, page: Option<&str>) -> Diagnostics {
+    let checked = clause::parse(source)
+        .and_then(|ast| clause::language::check::check(&ast, source).map(|policy| (ast, policy)));
+    match (checked, config) {
+        (Err(d), _) => d,
+        (Ok(_), None) => Diagnostics::new(source.clone(), Vec::new()),
+        (Ok((ast, policy)), Some(c)) => {
+            let mut items = clause::tools::lint::lint(&ast, &policy, c);
+            if let Some(page) = page {
+                items.extend(clause::tools::lint::lint_page(&ast, &policy, c, page));
+            }
+            Diagnostics::new(source.clone(), items)
+        }
     }
+}
+
+/// The merchant's page for a policy file: `--page`, or the page its text
+/// declares (relative to its folder); `Ok(None)` when there is none.
+fn page_for(file: &Path, text: &str, given: Option<&Path>) -> Result<Option<String>, String> {
+    let path = match given {
+        Some(p) => p.to_path_buf(),
+        None => match clause::tools::map::declared_page(text) {
+            Some((page, _)) => file.parent().unwrap_or(Path::new("")).join(page),
+            None => return Ok(None),
+        },
+    };
+    std::fs::read_to_string(&path)
+        .map(Some)
+        .map_err(|e| format!("cannot read the page {}: {e}", path.display()))
 }
 
 pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
@@ -125,7 +149,19 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
         } else {
             None
         };
-        let mut diags = diagnose(&source, config.as_ref());
+        let page = if config.is_some() {
+            match page_for(f, &source.text, opts.page.as_deref()) {
+                Ok(p) => p,
+                Err(e) => {
+                    failed += 1;
+                    problems.push(e);
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let mut diags = diagnose(&source, config.as_ref(), page.as_deref());
         // Notes are for people who ask: not drawn, and not annotated on every pull request.
         if matches!(format, CheckFormat::Human | CheckFormat::Github) && !opts.show_info {
             diags.items.retain(|d| d.level != Level::Info);

@@ -37,29 +37,19 @@ pub fn batch(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
-    let parquet = match super::parquet::claims(claims, json_column) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INPUT;
-        }
-    };
-    if super::parquet::wants_parquet(out) && parquet.is_none() {
-        eprintln!("error: --out *.parquet needs Parquet claims");
-        return EXIT_INPUT;
-    }
     // Send: the batch reads and writes on one of its pool's threads.
     // Unbuffered: the batch reads blocks of a mebibyte itself.
-    let input: Box<dyn std::io::Read + Send> = if let Some(rows) = parquet {
-        if let Some(out) = out.filter(|o| super::parquet::wants_parquet(Some(o))) {
-            return super::parquet::eval_to_parquet(&policy, rows, out, threads);
+    let input: std::fs::File = if claims == Path::new("-") {
+        match stdin_file() {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: cannot read standard input: {e}");
+                return EXIT_INPUT;
+            }
         }
-        Box::new(rows)
-    } else if claims == Path::new("-") {
-        Box::new(std::io::stdin())
     } else {
         match std::fs::File::open(claims) {
-            Ok(f) => Box::new(f),
+            Ok(f) => f,
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", claims.display());
                 return EXIT_INPUT;
@@ -67,18 +57,29 @@ pub fn batch(
         }
     };
     if let Some(out) = out {
-        let same = match (std::fs::canonicalize(claims), std::fs::canonicalize(out)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => false,
-        };
-        if same {
+        if same_file(&input, out) {
             eprintln!(
-                "error: --out {} is the claims file itself: writing it would destroy the claims",
+                "error: --out {} is the claims file itself (the same file, whatever its name): writing it would destroy the claims",
                 out.display()
             );
             return EXIT_INPUT;
         }
     }
+    let input: Box<dyn std::io::Read + Send> = match super::parquet::claims(claims, json_column) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+        Ok(Some(rows)) => match out.filter(|o| super::parquet::wants_parquet(Some(o))) {
+            Some(out) => return super::parquet::eval_to_parquet(&policy, rows, out, threads),
+            None => Box::new(rows),
+        },
+        Ok(None) if super::parquet::wants_parquet(out) => {
+            eprintln!("error: --out *.parquet needs Parquet claims");
+            return EXIT_INPUT;
+        }
+        Ok(None) => Box::new(input),
+    };
     let output: Box<dyn std::io::Write + Send> = match out {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 20, f)),
@@ -103,6 +104,27 @@ pub fn batch(
             eprintln!("error: {e}");
             EXIT_INPUT
         }
+    }
+}
+
+/// Standard input as a file, so that its device and inode can be compared with
+/// `--out` (`--claims - --out F < F`).
+fn stdin_file() -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(
+        std::io::stdin().as_fd().try_clone_to_owned()?,
+    ))
+}
+
+/// Whether `out` names the file `input` reads: the same device and inode, so
+/// that a hard link, a symbolic link, another spelling of the path or standard
+/// input redirected from the file are all caught. A file that does not exist
+/// yet is not the input.
+fn same_file(input: &std::fs::File, out: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (input.metadata(), std::fs::metadata(out)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
     }
 }
 

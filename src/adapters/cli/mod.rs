@@ -21,11 +21,13 @@ macro_rules! out {
     }};
 }
 
+mod calendar;
 mod check;
 mod diff;
 mod eval;
 mod explain;
 mod fmt;
+mod map;
 mod parquet;
 mod render;
 mod sarif;
@@ -76,6 +78,11 @@ enum Command {
         /// Only check; run no lints
         #[arg(long, conflicts_with_all = ["deny", "info"])]
         no_lints: bool,
+        /// The merchant's page (plain text) to hold the policies against: quotes no
+        /// longer on it are errors, sentences nothing accounts for are warnings (by
+        /// default each policy's own `# clause: page "..."`)
+        #[arg(long, conflicts_with = "no_lints")]
+        page: Option<PathBuf>,
     },
     /// Evaluate a claim (or a stream of claims) against a policy; verdicts are JSON
     Eval {
@@ -155,6 +162,19 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The merchant's page beside the policy: each sentence with the rules that quote it, and quotes no longer on the page
+    Map {
+        /// The policy file
+        policy: PathBuf,
+        /// The page as plain text (by default the one the policy declares with `# clause: page "..."`)
+        #[arg(long)]
+        page: Option<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = map::Format::Text)]
+        format: map::Format,
+    },
+    /// The bundled holiday calendars: one calendar's holidays in a year, or --list
+    Calendar(calendar::Args),
     /// Run the cases files (*.cases.json) beside policies: expectations, verdict snapshots, rule coverage
     Test {
         /// Cases files or directories
@@ -194,6 +214,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             config,
             info,
             no_lints,
+            page,
         } => check::run(
             &paths,
             format,
@@ -202,6 +223,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 config,
                 show_info: info,
                 enabled: !no_lints,
+                page,
             },
         ),
         Command::Eval {
@@ -248,6 +270,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             threads,
         }),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Map {
+            policy,
+            page,
+            format,
+        } => map::run(&policy, page.as_deref(), format),
+        Command::Calendar(args) => calendar::run(&args),
         Command::Test {
             paths,
             format,

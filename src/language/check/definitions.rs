@@ -25,6 +25,52 @@ impl Checker<'_> {
         }
     }
 
+    /// How deep `e` goes, counting through the thresholds and tables it uses.
+    /// The recursion is over one condition's tree, which the parser bounds.
+    pub(super) fn expr_depth(&self, e: &ir::IExpr) -> usize {
+        match e {
+            ir::IExpr::Threshold(i) => self.threshold_depth.get(*i).copied().unwrap_or(1),
+            ir::IExpr::Table(i) => self.table_depth.get(*i).copied().unwrap_or(1),
+            _ => {
+                1 + e
+                    .children()
+                    .into_iter()
+                    .map(|c| self.expr_depth(c))
+                    .max()
+                    .unwrap_or(0)
+            }
+        }
+    }
+
+    /// The depth of a threshold's expression, with a diagnostic past [`super::MAX_DEPTH`].
+    fn limit_depth(&mut self, e: &ir::IExpr, name: &ast::Name, what: &str) -> usize {
+        let depth = self.expr_depth(e);
+        self.depth_within_limit(depth, name, what)
+    }
+
+    /// Reports a definition deeper than [`super::MAX_DEPTH`]; the depth recorded
+    /// for it is then 1, so that each further stretch of the chain is reported
+    /// once, not every definition after it.
+    fn depth_within_limit(&mut self, depth: usize, name: &ast::Name, what: &str) -> usize {
+        if depth <= super::MAX_DEPTH {
+            return depth;
+        }
+        self.error(
+            Diagnostic::new(
+                Code::TooComplex,
+                format!(
+                    "the {what} `{}` is built from a chain of definitions {depth} levels deep; at most {} are allowed",
+                    name.node,
+                    super::MAX_DEPTH
+                ),
+                name.span,
+                "too deep",
+            )
+            .with_help("write the condition with fewer intermediate names: each threshold that uses another adds a level"),
+        );
+        1
+    }
+
     fn define(&mut self, name: &ast::Name, def: Definition) {
         self.defined.insert(name.node.clone(), (def, name.span));
     }
@@ -217,14 +263,15 @@ impl Checker<'_> {
         };
         if let Some(c) = self.cond(&t.expr, &env) {
             let idx = self.thresholds.len();
+            let depth = self.limit_depth(&c.expr, &t.name, "threshold");
+            self.threshold_depth.push(depth);
             self.thresholds.push(ir::Threshold {
                 name: t.name.node.clone(),
                 expr: c.expr,
             });
             self.threshold_info.push((c.ty, self.item_read));
             // A rule that reads this threshold reads its windows too (for its deadlines).
-            self.threshold_windows
-                .push(std::mem::take(&mut self.windows_read));
+            self.threshold_windows.push(self.windows_read.take());
             self.define(&t.name, Definition::Threshold(idx));
         }
     }
@@ -309,6 +356,15 @@ impl Checker<'_> {
         if ok {
             let idx = self.tables.len();
             let optional = default.is_none();
+            let depth = rows
+                .iter()
+                .map(|(_, e)| e)
+                .chain(&default)
+                .map(|e| self.expr_depth(e))
+                .max()
+                .unwrap_or(1);
+            let depth = self.depth_within_limit(depth, &t.name, "table");
+            self.table_depth.push(depth);
             self.tables.push(ir::Table {
                 name: t.name.node.clone(),
                 key,

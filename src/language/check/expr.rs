@@ -6,7 +6,7 @@ use super::types::{CodeDomain, Ty, TyInfo};
 use super::vocab::{self, FactRef};
 use super::{Checker, Definition};
 use crate::ast::{self, BinOp, CompareOp, Expr, ExprKind, Test};
-use crate::language::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::language::diagnostic::{did_you_mean, quoted, Code, Diagnostic};
 use crate::language::money::{grams_per, Currency};
 use crate::language::source::Span;
 
@@ -364,7 +364,7 @@ impl Checker<'_> {
             Some(Definition::Threshold(i)) => {
                 let (ty, item) = self.threshold_info.get(i)?.clone();
                 if let Some(ws) = self.threshold_windows.get(i) {
-                    self.windows_read.extend(ws.iter().copied());
+                    self.windows_read.extend(ws);
                 }
                 self.item_scoped(item, name, span, env)?;
                 Some(Checked::plain(IExpr::Threshold(i), ty.ty, ty.optional))
@@ -480,7 +480,7 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::new(
                     Code::UnknownName,
-                    format!("`{name}` is used before it is declared"),
+                    format!("{} is used before it is declared", quoted(name)),
                     span,
                     "used here",
                 )
@@ -499,8 +499,8 @@ impl Checker<'_> {
         if money_like {
             let (cur, amount) = name.split_at(3);
             self.error(
-                Diagnostic::new(Code::UnknownName, format!("unknown name `{name}`"), span, "not a name of this policy")
-                    .with_help(format!("did you mean `{cur} {amount}`? Money is written with a space between the currency and the amount")),
+                Diagnostic::new(Code::UnknownName, format!("unknown name {}", quoted(name)), span, "not a name of this policy")
+                    .with_help(format!("did you mean {}? Money is written with a space between the currency and the amount", quoted(&format!("{cur} {amount}")))),
             );
             return;
         }
@@ -512,7 +512,7 @@ impl Checker<'_> {
             .collect();
         let mut d = Diagnostic::new(
             Code::UnknownName,
-            format!("unknown name `{name}`"),
+            format!("unknown name {}", quoted(name)),
             span,
             format!("not {what} of this policy"),
         );
@@ -623,6 +623,24 @@ impl Checker<'_> {
             BinOp::Sub => IExpr::Sub(Box::new(x), Box::new(y)),
             _ => IExpr::Mul(Box::new(x), Box::new(y)),
         };
+        // Arithmetic on constants alone overflows for every claim: say so now.
+        if let IExpr::Add(x, y) | IExpr::Sub(x, y) | IExpr::Mul(x, y) = &expr {
+            if constant(x).is_some() && constant(y).is_some() && constant(&expr).is_none() {
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidNumber,
+                        format!(
+                            "this calculation on constants overflows: its result lies beyond ±{}, the largest amount Clause calculates with",
+                            rust_decimal::Decimal::MAX
+                        ),
+                        span,
+                        "overflows",
+                    )
+                    .with_help("check the numbers: every claim would be refused with an overflow here"),
+                );
+                return None;
+            }
+        }
         Some(Checked::plain(expr, result, false))
     }
 
@@ -876,5 +894,17 @@ impl Checker<'_> {
         }
         self.windows_read.push(idx);
         Some(idx)
+    }
+}
+
+/// The value of an expression made of literals and arithmetic alone, as the
+/// evaluator would compute it; `None` when it reads a claim or overflows.
+fn constant(e: &IExpr) -> Option<rust_decimal::Decimal> {
+    match e {
+        IExpr::Number(n) | IExpr::Percent(n) | IExpr::Money(n, _) | IExpr::Weight(n) => Some(*n),
+        IExpr::Add(a, b) => constant(a)?.checked_add(constant(b)?),
+        IExpr::Sub(a, b) => constant(a)?.checked_sub(constant(b)?),
+        IExpr::Mul(a, b) => constant(a)?.checked_mul(constant(b)?),
+        _ => None,
     }
 }

@@ -28,7 +28,7 @@ use chrono::Weekday;
 use chrono_tz::Tz;
 
 use crate::ast::{self, Decl, PolicyFile};
-use crate::language::calendar::{Calendar, BUNDLED};
+use crate::language::calendar::{self, Calendar};
 use crate::language::diagnostic::{did_you_mean, Code, Diagnostic, Diagnostics};
 use crate::language::money::Currency;
 use crate::language::source::{Source, Span};
@@ -97,6 +97,10 @@ pub(crate) struct Checker<'s> {
     threshold_info: Vec<(TyInfo, bool)>,
     /// The windows each threshold reads.
     threshold_windows: Vec<Vec<usize>>,
+    /// How deep each threshold's and each table's expression goes, counting
+    /// through the thresholds and tables it uses (see [`MAX_DEPTH`]).
+    threshold_depth: Vec<usize>,
+    table_depth: Vec<usize>,
     tables: Vec<ir::Table>,
     /// A table's value type, whether it reads item facts, and its key when a claim may leave it out.
     table_info: Vec<(TyInfo, bool, Option<FactRef>)>,
@@ -106,7 +110,7 @@ pub(crate) struct Checker<'s> {
     declared_later: HashMap<String, Span>,
     reads: std::collections::HashSet<FactRef>,
     /// Windows read by the expression being checked (for a rule's deadlines).
-    windows_read: Vec<usize>,
+    windows_read: WindowsRead,
     /// Whether the expression being checked reads an item fact.
     item_read: bool,
     /// Custom facts whose declarations have errors: their uses are not reported again.
@@ -114,6 +118,49 @@ pub(crate) struct Checker<'s> {
     jurisdictions: Vec<String>,
     /// Diagnostics beyond `diagnostic::MAX_KEPT`, counted and not kept.
     omitted: usize,
+}
+
+/// How deep an expression may go, counting through the thresholds and tables
+/// it uses: `threshold t2 = not t1` is one deeper than `t1`. Evaluation, the
+/// lints, `explain` and `render` walk expressions recursively, so a chain of
+/// thousands of thresholds would otherwise be stopped by the stack, not by a
+/// diagnostic. One condition alone stays far below it (`syntax::MAX_NESTING`,
+/// `syntax::MAX_OPERATORS`); a real policy's deepest chain is a few dozen.
+pub const MAX_DEPTH: usize = 256;
+
+/// The windows an expression reads, each once, in the order first read.
+///
+/// Thresholds form a DAG: `t2 = t1 and t1` reaches `t1`'s windows twice, and a
+/// chain of such doublings reaches them 2^n times, so the list is a set.
+#[derive(Default)]
+struct WindowsRead {
+    order: Vec<usize>,
+    seen: std::collections::HashSet<usize>,
+}
+
+impl WindowsRead {
+    fn push(&mut self, w: usize) {
+        if self.seen.insert(w) {
+            self.order.push(w);
+        }
+    }
+
+    fn extend(&mut self, ws: &[usize]) {
+        for w in ws {
+            self.push(*w);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.order.clear();
+        self.seen.clear();
+    }
+
+    /// The windows read, in order; the set is left empty.
+    fn take(&mut self) -> Vec<usize> {
+        self.seen.clear();
+        std::mem::take(&mut self.order)
+    }
 }
 
 /// Jurisdictions whose consumer law the `legal-floor` lint knows.
@@ -134,12 +181,14 @@ impl<'s> Checker<'s> {
             thresholds: Vec::new(),
             threshold_info: Vec::new(),
             threshold_windows: Vec::new(),
+            threshold_depth: Vec::new(),
+            table_depth: Vec::new(),
             tables: Vec::new(),
             table_info: Vec::new(),
             defined: HashMap::new(),
             declared_later: HashMap::new(),
             reads: std::collections::HashSet::new(),
-            windows_read: Vec::new(),
+            windows_read: WindowsRead::default(),
             item_read: false,
             failed_facts: Vec::new(),
             jurisdictions: Vec::new(),
@@ -360,30 +409,134 @@ impl<'s> Checker<'s> {
                 .with_help("list only the days the business is closed, for example `weekend saturday, sunday`"),
             );
         }
+        let mut listed = Vec::new();
         for h in &cal.holidays {
             match h {
-                ast::Holiday::Date(d) => calendar.add_holiday(d.node),
+                ast::Holiday::Date(d) => listed.push(d),
                 ast::Holiday::Bundled(name) => {
                     if !calendar.add_bundled(&name.node) {
-                        let mut d = Diagnostic::new(
-                            Code::UnknownCalendar,
-                            format!("there is no bundled holiday list `{}`", name.node),
-                            name.span,
-                            "unknown holiday list",
-                        );
-                        d = d.with_help(match did_you_mean(&name.node.to_ascii_uppercase(), BUNDLED.iter().copied()) {
-                            Some(s) => format!("did you mean `\"{s}\"`? Bundled lists: {}", BUNDLED.join(", ")),
-                            None => format!(
-                                "bundled lists: {}; list other holidays as dates: `holidays 2024-05-01, 2024-12-25`",
-                                BUNDLED.join(", ")
-                            ),
-                        });
-                        self.error(d);
+                        self.unknown_calendar(name);
                     }
                 }
             }
         }
+        self.listed_holidays(cal, &listed, &mut calendar);
         self.calendar = calendar;
+    }
+
+    fn unknown_calendar(&mut self, name: &ast::Spanned<String>) {
+        let codes: Vec<&str> = calendar::bundled().iter().map(|d| d.code).collect();
+        let mut d = Diagnostic::new(
+            Code::UnknownCalendar,
+            format!("there is no bundled holiday calendar `{}`", name.node),
+            name.span,
+            "unknown holiday calendar",
+        );
+        d = d.with_help(match calendar::suggest(&name.node) {
+            Some(s) => format!(
+                "did you mean `\"{s}\"`? `clause calendar --list` shows every bundled calendar"
+            ),
+            None => format!(
+                "bundled calendars are ISO 3166 codes: {}; list other holidays as dates: `holidays 2024-05-01, 2024-12-25`",
+                codes.join(", ")
+            ),
+        });
+        self.error(d);
+    }
+
+    /// The dates typed by hand: one list, right for the years `covering` gives,
+    /// or else for the years its dates fall in.
+    fn listed_holidays(
+        &mut self,
+        cal: &ast::Calendar,
+        listed: &[&ast::Spanned<chrono::NaiveDate>],
+        calendar: &mut Calendar,
+    ) {
+        use chrono::Datelike as _;
+        let dates: Vec<chrono::NaiveDate> = listed.iter().map(|d| d.node).collect();
+        let from_dates = (
+            dates.iter().map(|d| d.year()).min(),
+            dates.iter().map(|d| d.year()).max(),
+        );
+        let span = match (&cal.covering, from_dates) {
+            (Some(c), _) => {
+                if c.first.node > c.last.node {
+                    self.error(
+                        Diagnostic::new(
+                            Code::InvalidCalendar,
+                            format!(
+                                "`covering {} to {}` ends before it starts",
+                                c.first.node, c.last.node
+                            ),
+                            c.span,
+                            "no year in this span",
+                        )
+                        .with_help(format!(
+                            "write the earlier year first: `covering {} to {}`",
+                            c.last.node, c.first.node
+                        )),
+                    );
+                    return;
+                }
+                if dates.is_empty() {
+                    self.error(
+                        Diagnostic::new(
+                            Code::InvalidCalendar,
+                            "`covering` says which years the dates typed by hand are right for, and this calendar lists none",
+                            c.span,
+                            "no dates to cover",
+                        )
+                        .with_help("list the business's own closing days as dates, `holidays 2025-12-24, 2026-12-24 covering 2025 to 2026`, or remove `covering`"),
+                    );
+                    return;
+                }
+                for d in listed {
+                    if d.node.year() < c.first.node || d.node.year() > c.last.node {
+                        self.error(
+                            Diagnostic::new(
+                                Code::InvalidCalendar,
+                                format!(
+                                    "{} is outside the years the calendar's `covering` gives",
+                                    d.node
+                                ),
+                                d.span,
+                                "outside the covered years",
+                            )
+                            .with_label(c.span, "the covered years")
+                            .with_help(format!(
+                                "widen `covering` to include {}, or remove the date",
+                                d.node.year()
+                            )),
+                        );
+                    }
+                }
+                (c.first.node, c.last.node)
+            }
+            (None, (Some(first), Some(last))) => (first, last),
+            (None, _) => return,
+        };
+        calendar.add_listed(&dates, span.0, span.1);
+        if let Some((first, last)) = calendar.covered_years() {
+            if first > last {
+                let spans: Vec<String> = calendar
+                    .coverage()
+                    .iter()
+                    .map(|c| format!("{} covers {} to {}", c.list, c.first, c.last))
+                    .collect();
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidCalendar,
+                        "the calendar's holiday lists have no year in common",
+                        cal.span,
+                        "no business day can be counted with this calendar",
+                    )
+                    .with_help(format!(
+                        "{}; a business day is counted only in a year every list covers",
+                        spans.join("; ")
+                    )),
+                );
+            }
+        }
     }
 
     fn fact_decl(&mut self, f: &ast::FactDecl) {

@@ -134,7 +134,7 @@ impl Checker<'_> {
                 unless.push(c.expr);
             }
         }
-        let mut deadlines = std::mem::take(&mut self.windows_read);
+        let mut deadlines = self.windows_read.take();
         // A deadline whose window has no start in a claim is left out of that verdict.
         for d in &r.deadlines {
             if let Some(idx) = self.window_use(d, &env, false) {

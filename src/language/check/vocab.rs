@@ -17,6 +17,7 @@ pub const CHANNELS: &[&str] = &[
 ];
 pub const PAYMENT_METHODS: &[&str] = &[
     "credit_card",
+    "debit_card",
     "paypal",
     "bank_transfer",
     "store_credit",
@@ -114,6 +115,7 @@ pub enum FactRef {
     RequestedRemedy,
     Evidence,
     Preapproved,
+    AuthorizedAt,
     LabelIssuedAt,
     ReturnShippedAt,
     ReturnReceivedAt,
@@ -265,6 +267,7 @@ pub static VOCABULARY: &[FactInfo] = &[
         false,
     ),
     info("claim.preapproved", F::Preapproved, Ty::Bool, true),
+    info("claim.authorized_at", F::AuthorizedAt, Ty::Time, true),
     info(
         "claim.return_label_issued_at",
         F::LabelIssuedAt,

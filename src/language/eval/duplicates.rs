@@ -99,6 +99,7 @@ const CLAIM: Shape = Shape::Object(&[
             ("items", Shape::Leaf),
             ("evidence", Shape::Leaf),
             ("preapproved", Shape::Leaf),
+            ("authorized_at", Shape::Leaf),
             ("return_label_issued_at", Shape::Leaf),
             ("return_shipped_at", Shape::Leaf),
             ("return_received_at", Shape::Leaf),

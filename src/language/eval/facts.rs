@@ -115,6 +115,7 @@ pub struct ClaimPart {
     pub requested_remedy: Option<String>,
     pub evidence: Vec<String>,
     pub preapproved: Option<bool>,
+    pub authorized_at: Option<Moment>,
     pub label_issued_at: Option<Moment>,
     pub return_shipped_at: Option<Moment>,
     pub return_received_at: Option<Moment>,
@@ -132,7 +133,7 @@ pub struct Claim {
     /// Indexes into `items` of the items the claim is about, in claim order.
     pub claimed: Vec<usize>,
     pub custom: Vec<Option<Owned>>,
-    pub(super) rates: Vec<Rate>,
+    pub(super) rates: Rates,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,28 +142,68 @@ pub(super) struct Rate {
     value: Result<(Currency, Currency, Decimal), String>,
 }
 
+/// A claim's `rates`, in the claim's order, with an index from a pair of
+/// currencies (either way round) to the first rate that converts between
+/// them, so that a conversion does not scan the list (100,000 rates and
+/// 100,000 items would otherwise take minutes).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Rates {
+    list: Vec<Rate>,
+    first: std::collections::HashMap<(Currency, Currency), usize>,
+}
+
+impl PartialEq for Rates {
+    fn eq(&self, other: &Self) -> bool {
+        self.list == other.list
+    }
+}
+
+impl Rates {
+    fn new(list: Vec<Rate>) -> Self {
+        let mut first = std::collections::HashMap::new();
+        for (i, r) in list.iter().enumerate() {
+            let pair = match &r.value {
+                Ok((base, quote, _)) => Some((*base, *quote)),
+                // A rate whose value is wrong still answers for its pair, with its error.
+                Err(_) => r.key.split_once('/').and_then(|(a, b)| {
+                    Some((Currency::parse(a.trim())?, Currency::parse(b.trim())?))
+                }),
+            };
+            if let Some((a, b)) = pair {
+                first.entry((a, b)).or_insert(i);
+                first.entry((b, a)).or_insert(i);
+            }
+        }
+        Rates { list, first }
+    }
+}
+
 impl Claim {
     /// The rate to convert `from` into `to`, from the claim's `rates` in either direction.
     pub fn rate(&self, from: Currency, to: Currency) -> Result<Decimal, InputError> {
         if from == to {
             return Ok(Decimal::ONE);
         }
-        for r in &self.rates {
+        let found = self
+            .rates
+            .first
+            .get(&(from, to))
+            .and_then(|i| self.rates.list.get(*i));
+        if let Some(r) = found {
             match &r.value {
-                Ok((base, quote, rate)) if *base == from && *quote == to => return Ok(*rate),
-                Ok((base, quote, rate)) if *base == to && *quote == from => {
+                Ok((base, _, rate)) if *base == from => return Ok(*rate),
+                Ok((_, _, rate)) => {
                     return Decimal::ONE.checked_div(*rate).ok_or_else(|| InputError {
                         path: format!("rates.{}", r.key),
                         message: "a rate of zero cannot convert".into(),
                     })
                 }
-                Err(message) if r.key.contains(from.code()) && r.key.contains(to.code()) => {
+                Err(message) => {
                     return Err(InputError {
                         path: format!("rates.{}", r.key),
                         message: message.clone(),
                     })
                 }
-                _ => {}
             }
         }
         Err(InputError {
@@ -177,9 +218,14 @@ impl Claim {
 /// Decodes a claim from JSON text for a policy.
 pub fn decode(text: &str, policy: &Policy) -> Result<Claim, ClaimErrors> {
     let json: Json = serde_json::from_str(text).map_err(|e| {
+        let message = if text.starts_with('\u{feff}') {
+            "the claim starts with a byte order mark (U+FEFF), which JSON does not allow; save the file as UTF-8 without a BOM".to_string()
+        } else {
+            format!("the claim is not valid JSON: {e}")
+        };
         ClaimErrors(vec![InputError {
             path: String::new(),
-            message: format!("the claim is not valid JSON: {e}"),
+            message,
         }])
     })?;
     let repeated = super::duplicates::duplicate_keys(text);
@@ -478,6 +524,14 @@ impl Decoder<'_> {
                 false,
                 boolean,
             ),
+            authorized_at: self.field(
+                o,
+                "authorized_at",
+                "claim.authorized_at",
+                Some(F::AuthorizedAt),
+                false,
+                moment,
+            ),
             label_issued_at: self.field(
                 o,
                 "return_label_issued_at",
@@ -714,10 +768,10 @@ impl Decoder<'_> {
         }
     }
 
-    fn rates(&mut self, root: &Map<String, Json>) -> Vec<Rate> {
+    fn rates(&mut self, root: &Map<String, Json>) -> Rates {
         let rates = match root.get("rates") {
             Some(Json::Object(r)) => r,
-            None | Some(Json::Null) => return Vec::new(),
+            None | Some(Json::Null) => return Rates::default(),
             Some(other) => {
                 self.err(
                     "rates",
@@ -726,10 +780,10 @@ impl Decoder<'_> {
                         show(other)
                     ),
                 );
-                return Vec::new();
+                return Rates::default();
             }
         };
-        rates
+        let list = rates
             .iter()
             .map(|(key, v)| {
                 let value = (|| {
@@ -751,7 +805,8 @@ impl Decoder<'_> {
                     value,
                 }
             })
-            .collect()
+            .collect();
+        Rates::new(list)
     }
 
     fn custom(&mut self, root: &Map<String, Json>, policy: &Policy) -> Vec<Option<Owned>> {

@@ -189,6 +189,8 @@ pub(super) struct RawPart<'a> {
     #[serde(default)]
     pub(super) preapproved: Option<bool>,
     #[serde(borrow, default)]
+    pub(super) authorized_at: Option<Str<'a>>,
+    #[serde(borrow, default)]
     pub(super) return_label_issued_at: Option<Str<'a>>,
     #[serde(borrow, default)]
     pub(super) return_shipped_at: Option<Str<'a>>,
@@ -494,6 +496,7 @@ fn part(p: &RawPart<'_>, r: &Reads<'_>) -> Option<ClaimPart> {
         requested_remedy: code(&p.requested_remedy, FactRef::RequestedRemedy, r)?,
         evidence,
         preapproved: r.flag(FactRef::Preapproved, p.preapproved),
+        authorized_at: time(&p.authorized_at, FactRef::AuthorizedAt, r)?,
         label_issued_at: time(&p.return_label_issued_at, FactRef::LabelIssuedAt, r)?,
         return_shipped_at: time(&p.return_shipped_at, FactRef::ReturnShippedAt, r)?,
         return_received_at: time(&p.return_received_at, FactRef::ReturnReceivedAt, r)?,

@@ -2,7 +2,9 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, Duration, FixedOffset, Months, NaiveDate, NaiveTime, TimeZone};
+use chrono::{
+    DateTime, Duration, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+};
 use rust_decimal::Decimal;
 
 use super::facts::{Claim, InputError, Moment, Owned};
@@ -22,7 +24,16 @@ pub enum EvalError {
     Input(InputError),
     Calendar(CalendarError),
     Overflow,
+    /// A window whose end falls after [`LAST_DAY`] (or beyond what dates can
+    /// hold at all): its deadline could not be written in a verdict.
+    DateRange(crate::language::check::ir::Text),
 }
+
+/// The last day a window may end on: a verdict writes days as `YYYY-MM-DD`.
+pub const LAST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
 
 impl EvalError {
     pub fn into_input(self) -> InputError {
@@ -35,6 +46,12 @@ impl EvalError {
             EvalError::Overflow => InputError {
                 path: String::new(),
                 message: "an amount in the claim is too large to calculate with".into(),
+            },
+            EvalError::DateRange(window) => InputError {
+                path: String::new(),
+                message: format!(
+                    "the window `{window}` would end after {LAST_DAY}, later than a verdict can state"
+                ),
             },
         }
     }
@@ -73,6 +90,11 @@ pub struct Interp<'p, 'c> {
     pub claim: &'c Claim,
     item: Option<usize>,
     windows: Vec<Option<Option<Span>>>,
+    /// Each threshold's value, worked out at its first use: a threshold is
+    /// evaluated once per claim (or per item), however many paths reach it.
+    thresholds: Vec<Option<Value<'c>>>,
+    /// The same for tables.
+    tables: Vec<Option<Value<'c>>>,
 }
 
 impl<'p, 'c> Interp<'p, 'c> {
@@ -82,6 +104,8 @@ impl<'p, 'c> Interp<'p, 'c> {
             claim,
             item,
             windows: vec![None; policy.windows.len()],
+            thresholds: vec![None; policy.thresholds.len()],
+            tables: vec![None; policy.tables.len()],
         }
     }
 
@@ -162,6 +186,7 @@ impl<'p, 'c> Interp<'p, 'c> {
             FactRef::RequestedRemedy => code(&c.claim.requested_remedy),
             FactRef::Evidence => Value::Codes(&c.claim.evidence),
             FactRef::Preapproved => flag(c.claim.preapproved),
+            FactRef::AuthorizedAt => time(c.claim.authorized_at),
             FactRef::LabelIssuedAt => time(c.claim.label_issued_at),
             FactRef::ReturnShippedAt => time(c.claim.return_shipped_at),
             FactRef::ReturnReceivedAt => time(c.claim.return_received_at),
@@ -215,11 +240,17 @@ impl<'p, 'c> Interp<'p, 'c> {
             IExpr::Weight(g) => Value::Weight(*g),
             IExpr::Date(d) => Value::Time(Moment::Day(*d)),
             IExpr::Fact(f) => self.fact(*f),
-            IExpr::Threshold(i) => match self.policy.thresholds.get(*i) {
-                Some(t) => self.eval(&t.expr)?,
-                None => Value::Missing,
+            IExpr::Threshold(i) => self.threshold(*i)?,
+            IExpr::Table(i) => match self.tables.get(*i) {
+                Some(Some(v)) => v.clone(),
+                _ => {
+                    let v = self.table(*i)?;
+                    if let Some(slot) = self.tables.get_mut(*i) {
+                        *slot = Some(v.clone());
+                    }
+                    v
+                }
             },
-            IExpr::Table(i) => self.table(*i)?,
             IExpr::Not(x) => match self.eval(x)? {
                 Value::Bool(b) => Value::Bool(!b),
                 _ => Value::Missing,
@@ -305,6 +336,21 @@ impl<'p, 'c> Interp<'p, 'c> {
                 }
             }
         })
+    }
+
+    fn threshold(&mut self, i: usize) -> Result<Value<'c>, EvalError> {
+        if let Some(Some(v)) = self.thresholds.get(i) {
+            return Ok(v.clone());
+        }
+        let policy = self.policy;
+        let v = match policy.thresholds.get(i) {
+            Some(t) => self.eval(&t.expr)?,
+            None => Value::Missing,
+        };
+        if let Some(slot) = self.thresholds.get_mut(i) {
+            *slot = Some(v.clone());
+        }
+        Ok(v)
     }
 
     fn table(&mut self, i: usize) -> Result<Value<'c>, EvalError> {
@@ -415,21 +461,7 @@ impl<'p, 'c> Interp<'p, 'c> {
                     DayEdge::Start => d.and_time(NaiveTime::MIN),
                     DayEdge::End => d.and_hms_nano_opt(23, 59, 59, 999_999_999)?,
                 };
-                // A local time that happens twice (the clock fell back) is read as its
-                // first instant for the start of a day and its last for the end. One that
-                // does not exist (a gap) moves forward an hour at a time for the start of
-                // a day and back for the end, to the first hour the clock shows: inside
-                // the day for a daylight-saving gap, the next (or previous) day for a day
-                // the zone skipped whole (Pacific/Apia, 2011-12-30).
-                let resolved = (0..=MAX_GAP_HOURS).find_map(|h| match edge {
-                    DayEdge::Start => tz
-                        .from_local_datetime(&(local + Duration::hours(h)))
-                        .earliest(),
-                    DayEdge::End => tz
-                        .from_local_datetime(&(local - Duration::hours(h)))
-                        .latest(),
-                })?;
-                Some(resolved.fixed_offset())
+                Some(day_edge_in_zone(tz, local, edge)?.fixed_offset())
             }
         }
     }
@@ -469,13 +501,14 @@ impl<'p, 'c> Interp<'p, 'c> {
                     };
                     let end = s
                         .checked_add_signed(Duration::hours(i64::from(*count)))
-                        .ok_or(EvalError::Overflow)?;
+                        .filter(|e| e.date_naive() <= LAST_DAY)
+                        .ok_or_else(|| EvalError::DateRange(win.name.clone()))?;
                     Span::Instants { start: s, end }
                 } else {
                     let s = self.day(start);
                     Span::Days {
                         start: Some(s),
-                        end: add_days(cal, s, *count, *unit)?,
+                        end: add_days(cal, s, *count, *unit, &win.name)?,
                     }
                 }
             }
@@ -507,7 +540,7 @@ impl<'p, 'c> Interp<'p, 'c> {
             if let Span::Days { end, .. } = &mut span {
                 let extended = match ext.to {
                     ExtendTo::Date(d) => d,
-                    ExtendTo::Days(n, unit) => add_days(cal, *end, n, unit)?,
+                    ExtendTo::Days(n, unit) => add_days(cal, *end, n, unit, &win.name)?,
                 };
                 if extended > *end {
                     *end = extended;
@@ -568,11 +601,57 @@ impl<'p, 'c> Interp<'p, 'c> {
     }
 }
 
+/// A local time in `tz` as an instant, for the start (`DayEdge::Start`) or the
+/// end of a day. A local time that happens twice (the clock fell back) is read
+/// as its first instant for a start and its last for an end. One that does not
+/// exist (a gap) is read as the first instant the clock shows after it for a
+/// start, and the last before it for an end: inside the day for a
+/// daylight-saving gap, the next (or previous) day for a day the zone skipped
+/// whole (Pacific/Apia, 2011-12-30). Gaps need not be whole hours nor start on
+/// one (Asia/Pyongyang 2018-05-04 23:30, 30 minutes; America/Guyana
+/// 1975-08-01 00:00, 45 minutes): the hour of the gap's edge is found by
+/// stepping an hour at a time (at most [`MAX_GAP_HOURS`]), then its exact
+/// nanosecond by bisection.
+pub fn day_edge_in_zone<Z: TimeZone>(
+    tz: Z,
+    local: NaiveDateTime,
+    edge: DayEdge,
+) -> Option<DateTime<Z>> {
+    let pick = |l: NaiveDateTime| match edge {
+        DayEdge::Start => tz.from_local_datetime(&l).earliest(),
+        DayEdge::End => tz.from_local_datetime(&l).latest(),
+    };
+    if let Some(t) = pick(local) {
+        return Some(t);
+    }
+    // `local` moved `ns` nanoseconds in the edge's direction: later for a start,
+    // earlier for an end.
+    let moved = |ns: i64| match edge {
+        DayEdge::Start => local.checked_add_signed(Duration::nanoseconds(ns)),
+        DayEdge::End => local.checked_sub_signed(Duration::nanoseconds(ns)),
+    };
+    const HOUR_NS: i64 = 3_600_000_000_000;
+    let hours = (1..=MAX_GAP_HOURS).find(|h| moved(h * HOUR_NS).and_then(pick).is_some())?;
+    // Not valid at `bad`, valid at `good`, and a gap is one stretch of
+    // invalid local times: bisect for the first valid one.
+    let (mut bad, mut good) = ((hours - 1) * HOUR_NS, hours * HOUR_NS);
+    while good - bad > 1 {
+        let mid = bad + (good - bad) / 2;
+        if moved(mid).and_then(pick).is_some() {
+            good = mid;
+        } else {
+            bad = mid;
+        }
+    }
+    moved(good).and_then(pick)
+}
+
 fn add_days(
     cal: &crate::language::calendar::Calendar,
     d: NaiveDate,
     n: u32,
     unit: TimeUnit,
+    window: &crate::language::check::ir::Text,
 ) -> Result<NaiveDate, EvalError> {
     let r = match unit {
         TimeUnit::Days => d.checked_add_signed(Duration::days(i64::from(n))),
@@ -581,7 +660,8 @@ fn add_days(
         TimeUnit::BusinessDays => return cal.add_business_days(d, n).map_err(EvalError::Calendar),
         TimeUnit::Hours => Some(d),
     };
-    r.ok_or(EvalError::Overflow)
+    r.filter(|d| *d <= LAST_DAY)
+        .ok_or_else(|| EvalError::DateRange(window.clone()))
 }
 
 fn condition_index(c: Condition) -> usize {

@@ -76,10 +76,64 @@ pub(super) fn decimal_text(text: &str, number: bool) -> Option<Decimal> {
         // never rounded.
         Decimal::from_str_exact(text).ok()
     } else if number {
-        Decimal::from_scientific(text).ok()
+        // Exact whatever the spelling: `1.29999999999999999999999999999e2` is
+        // read as the plain `129.999999999999999999999999999` would be (here:
+        // refused, 30 significant digits), never rounded.
+        Decimal::from_str_exact(&plain_of_scientific(text)?).ok()
     } else {
         None
     }
+}
+
+/// A JSON number written with an exponent, written out plainly (`1.5e2` ->
+/// `150`, `25e-1` -> `2.5`); `None` when it is not such a number or lies far
+/// outside what a decimal holds (the text would only be refused, and an
+/// exponent like `1e999999999` must not become a billion zeros).
+fn plain_of_scientific(text: &str) -> Option<String> {
+    let (negative, t) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = t.split_once(['e', 'E'])?;
+    let exponent: i64 = exponent
+        .strip_prefix('+')
+        .unwrap_or(exponent)
+        .parse()
+        .ok()?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty()
+        || !digits_only(int)
+        || !digits_only(frac)
+        || (mantissa.contains('.') && frac.is_empty())
+    {
+        return None;
+    }
+    // The digits, and where the decimal point falls among them.
+    let digits = format!("{int}{frac}");
+    let leading = digits.bytes().take_while(|b| *b == b'0').count();
+    let digits = digits.get(leading..)?;
+    let point = i64::try_from(int.len()).ok()? - i64::try_from(leading).ok()? + exponent;
+    let sign = if negative { "-" } else { "" };
+    if digits.is_empty() {
+        return Some("0".into());
+    }
+    // A decimal holds at most 29 integer digits and 28 decimal places.
+    const REACH: i64 = 64;
+    if !(-REACH..=REACH).contains(&point) {
+        return None;
+    }
+    let len = i64::try_from(digits.len()).ok()?;
+    Some(if point <= 0 {
+        let zeros = "0".repeat(usize::try_from(-point).ok()?);
+        format!("{sign}0.{zeros}{digits}")
+    } else if point >= len {
+        let zeros = "0".repeat(usize::try_from(point - len).ok()?);
+        format!("{sign}{digits}{zeros}")
+    } else {
+        let (a, b) = digits.split_at(usize::try_from(point).ok()?);
+        format!("{sign}{a}.{b}")
+    })
 }
 
 /// A percentage written as "15%".
@@ -175,9 +229,59 @@ pub(super) fn moment_str(s: &str) -> Result<Moment, String> {
     if let Some(i) = common_instant(s) {
         return Ok(Moment::Instant(i));
     }
-    DateTime::parse_from_rfc3339(s).map(Moment::Instant).map_err(|_| {
+    let i = DateTime::parse_from_rfc3339(s).map_err(|_| {
         format!("\"{s}\" is neither a date (2023-11-16) nor an RFC 3339 time with an offset (2023-11-16T14:05:00-08:00)")
-    })
+    })?;
+    // chrono reads a 60th second anywhere; RFC 3339 allows it only at a leap second.
+    if i.timestamp_subsec_nanos() >= 1_000_000_000 && !is_leap_second(i) {
+        return Err(format!(
+            "\"{s}\" has a 60th second, but no leap second was inserted then (they come at 23:59:60 UTC on the days listed by the IERS; the last was 2016-12-31)"
+        ));
+    }
+    Ok(Moment::Instant(i))
+}
+
+/// The days (UTC) at whose end a leap second was inserted, 1972-2016 (IERS
+/// Bulletin C; none has been announced since 2016-12-31).
+const LEAP_SECOND_DAYS: [(i32, u32, u32); 27] = [
+    (1972, 6, 30),
+    (1972, 12, 31),
+    (1973, 12, 31),
+    (1974, 12, 31),
+    (1975, 12, 31),
+    (1976, 12, 31),
+    (1977, 12, 31),
+    (1978, 12, 31),
+    (1979, 12, 31),
+    (1981, 6, 30),
+    (1982, 6, 30),
+    (1983, 6, 30),
+    (1985, 6, 30),
+    (1987, 12, 31),
+    (1989, 12, 31),
+    (1990, 12, 31),
+    (1992, 6, 30),
+    (1993, 6, 30),
+    (1994, 6, 30),
+    (1995, 12, 31),
+    (1997, 6, 30),
+    (1998, 12, 31),
+    (2005, 12, 31),
+    (2008, 12, 31),
+    (2012, 6, 30),
+    (2015, 6, 30),
+    (2016, 12, 31),
+];
+
+/// Whether an instant read with a 60th second is a real leap second: 23:59:60 UTC
+/// on one of [`LEAP_SECOND_DAYS`].
+fn is_leap_second(i: DateTime<chrono::FixedOffset>) -> bool {
+    use chrono::{Datelike, Timelike};
+    let utc = i.naive_utc();
+    utc.hour() == 23
+        && utc.minute() == 59
+        && utc.second() == 59
+        && LEAP_SECOND_DAYS.contains(&(utc.year(), utc.month(), utc.day()))
 }
 
 /// Digits `r` of `b` as a number.

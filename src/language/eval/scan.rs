@@ -637,6 +637,7 @@ impl<'a> Reader<'a> {
             items: None,
             evidence: None,
             preapproved: None,
+            authorized_at: None,
             return_label_issued_at: None,
             return_shipped_at: None,
             return_received_at: None,
@@ -697,6 +698,10 @@ impl<'a> Reader<'a> {
                 "return_cost" => {
                     first(&mut seen, 10)?;
                     p.return_cost = r.opt_money()?;
+                }
+                "authorized_at" => {
+                    first(&mut seen, 11)?;
+                    p.authorized_at = r.opt_string()?;
                 }
                 _ => r.skip(0)?,
             }

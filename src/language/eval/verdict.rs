@@ -63,7 +63,10 @@ impl From<Money> for MoneyOut {
 impl Serialize for MoneyOut {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Money", 2)?;
-        st.serialize_field("amount", &self.0.amount.to_string())?;
+        st.serialize_field(
+            "amount",
+            &crate::language::money::AmountText(self.0).to_string(),
+        )?;
         st.serialize_field("currency", self.0.currency.code())?;
         st.end()
     }
@@ -350,7 +353,7 @@ fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
 fn money(out: &mut Vec<u8>, m: &MoneyOut) {
     use std::io::Write;
     out.extend_from_slice(b"{\"amount\":\"");
-    let _ = write!(out, "{}", m.0.amount);
+    let _ = write!(out, "{}", crate::language::money::AmountText(m.0));
     out.extend_from_slice(b"\",\"currency\":\"");
     out.extend_from_slice(m.0.currency.code().as_bytes());
     out.extend_from_slice(b"\"}");

@@ -70,6 +70,16 @@ pub struct Calendar {
     pub span: Span,
     pub weekend: Vec<Name>,
     pub holidays: Vec<Holiday>,
+    /// `covering 2025 to 2026`: the years the dates typed by hand are right for.
+    pub covering: Option<Covering>,
+}
+
+/// `covering FIRST to LAST` after a `holidays` line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Covering {
+    pub span: Span,
+    pub first: Spanned<i32>,
+    pub last: Spanned<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -14,9 +14,6 @@ pub(super) fn position(e: &Error<Rule>) -> usize {
     }
 }
 
-/// How much of an unexpected word a message quotes.
-const MAX_QUOTED_CHARS: usize = 40;
-
 /// Converts a pest error (in `text`, which starts at `offset` in the file) to a diagnostic.
 pub(super) fn from_pest(e: &Error<Rule>, text: &str, offset: usize) -> Diagnostic {
     let pos = position(e);
@@ -41,11 +38,8 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, offset: usize) -> Diagnosti
     };
     let found_words = if found.is_empty() {
         "the end of the file".to_string()
-    } else if let Some((cut, _)) = found.char_indices().nth(MAX_QUOTED_CHARS) {
-        // A message quotes a long word's start only; the label marks all of it.
-        format!("`{}…`", found.get(..cut).unwrap_or(found))
     } else {
-        format!("`{found}`")
+        crate::language::diagnostic::quoted(found)
     };
     let message = if expected.is_empty() {
         format!("unexpected {found_words}")
@@ -224,6 +218,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::measure | Rule::unit => "a weight (`30 lb`)",
         Rule::percent => "a percentage",
         Rule::date => "a date (`2024-01-31`)",
+        Rule::year => "a year of four digits (`2026`)",
         Rule::number | Rule::digits => "a number",
         Rule::boolean => "`true` or `false`",
         Rule::path => "a fact (`order.total`)",
@@ -243,6 +238,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::kw_calendar => "`calendar`",
         Rule::kw_weekend => "`weekend`",
         Rule::kw_holidays => "`holidays`",
+        Rule::kw_covering => "`covering`",
         Rule::kw_fact => "`fact`",
         Rule::kw_fees => "`fees`",
         Rule::kw_jurisdictions => "`jurisdictions`",

@@ -97,6 +97,7 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_calendar
             | Rule::kw_weekend
             | Rule::kw_holidays
+            | Rule::kw_covering
             | Rule::kw_fact
             | Rule::kw_fees
             | Rule::kw_fee
@@ -260,6 +261,7 @@ fn lower_calendar(pair: Pair<'_, Rule>) -> Lowered<Calendar> {
         span: sp,
         weekend: Vec::new(),
         holidays: Vec::new(),
+        covering: None,
     };
     for entry in Inner::of(pair) {
         match entry.as_rule() {
@@ -269,6 +271,25 @@ fn lower_calendar(pair: Pair<'_, Rule>) -> Lowered<Calendar> {
                     let hs = span(&h);
                     match h.as_rule() {
                         Rule::date => cal.holidays.push(Holiday::Date(lower_date(h)?)),
+                        Rule::covering => {
+                            if cal.covering.is_some() {
+                                return Err(Diagnostic::new(
+                                    Code::InvalidCalendar,
+                                    "the calendar says `covering` twice",
+                                    hs,
+                                    "second `covering`",
+                                )
+                                .with_help("`covering` gives the years of all the dates typed by hand in the calendar: keep one"));
+                            }
+                            let mut inner = Inner::of(h);
+                            let first = lower_year(inner.expect("first year")?)?;
+                            let last = lower_year(inner.expect("last year")?)?;
+                            cal.covering = Some(Covering {
+                                span: hs,
+                                first,
+                                last,
+                            });
+                        }
                         _ => cal
                             .holidays
                             .push(Holiday::Bundled(Spanned::new(lower_string(h), hs))),
@@ -830,6 +851,14 @@ fn lower_decimal(pair: &Pair<'_, Rule>) -> Lowered<Decimal> {
         )
         .with_help("numbers may have at most 28 significant digits")
     })
+}
+
+fn lower_year(pair: Pair<'_, Rule>) -> Lowered<Spanned<i32>> {
+    let sp = span(&pair);
+    pair.as_str()
+        .parse::<i32>()
+        .map(|y| Spanned::new(y, sp))
+        .map_err(|_| internal(sp, "year"))
 }
 
 fn lower_date(pair: Pair<'_, Rule>) -> Lowered<Spanned<NaiveDate>> {

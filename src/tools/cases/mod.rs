@@ -317,6 +317,7 @@ fn child(place: Place, key: &str) -> Option<Place> {
             | "reason"
             | "requested_remedy"
             | "preapproved"
+            | "authorized_at"
             | "return_label_issued_at"
             | "return_shipped_at"
             | "return_received_at",

@@ -144,6 +144,11 @@ impl Local {
             let Some(directive) = comment.trim().strip_prefix("clause:") else {
                 continue;
             };
+            // The page comments (`page`, `not-policy`, `covered`) are read by
+            // `tools::map`, not here.
+            if crate::tools::map::is_page_directive(directive) {
+                continue;
+            }
             let at = start + (line.len() - trimmed.len());
             let span = Span::new(at, start + line.trim_end().len());
             for (lint, setting) in local.directives(directive, span) {

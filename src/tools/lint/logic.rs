@@ -30,6 +30,14 @@ use crate::language::check::vocab::{self, FactRef};
 /// The most assignments one question may try before the search gives up.
 pub const BUDGET: usize = 200_000;
 
+/// The most expression nodes the whole analysis of one policy may evaluate,
+/// over all its questions. Without it the number of questions (each rule
+/// against those above it) times their size grows with the cube of the rule
+/// count; with it, `clause check` on a policy of any size stops analysing after
+/// about a second, and the questions left unanswered are named in an
+/// `analysis-limit` note.
+pub const TOTAL_BUDGET: u64 = 30_000_000;
+
 /// A condition over a claim: rule conditions combined.
 #[derive(Debug, Clone)]
 pub enum Formula<'a> {
@@ -123,6 +131,8 @@ pub struct Model<'p> {
     /// Opaque atoms by the address of their expression in the policy, so that
     /// evaluation does not print them again.
     opaque: HashMap<usize, usize>,
+    /// Expression nodes evaluated so far, against [`TOTAL_BUDGET`].
+    work: std::cell::Cell<u64>,
 }
 
 impl<'p> Model<'p> {
@@ -148,6 +158,7 @@ impl<'p> Model<'p> {
             vars: Vec::new(),
             index: HashMap::new(),
             opaque: HashMap::new(),
+            work: std::cell::Cell::new(0),
         };
         for e in all {
             m.collect_vars(e, &codes);
@@ -237,10 +248,20 @@ impl<'p> Model<'p> {
         }
     }
 
+    /// Whether the whole analysis has used up [`TOTAL_BUDGET`]: every question
+    /// asked from now on gives up at once.
+    pub fn exhausted(&self) -> bool {
+        self.work.get() > TOTAL_BUDGET
+    }
+
     /// Can `f` hold for some claim? See the module's notes on what each answer means.
     pub fn satisfiable(&self, f: &Formula<'_>) -> Answer {
+        if self.exhausted() {
+            return Answer::GaveUp;
+        }
         let mut relevant = Vec::new();
-        self.formula_vars(f, &mut relevant, 0);
+        let mut seen = vec![false; self.policy.thresholds.len()];
+        self.formula_vars(f, &mut relevant, 0, &mut seen);
         let mut assign: Vec<Option<usize>> = vec![None; self.vars.len()];
         let mut steps = 0usize;
         // An explicit stack of (position in `relevant`, next value to try).
@@ -248,10 +269,12 @@ impl<'p> Model<'p> {
         let mut depth = 0usize;
         loop {
             steps += 1;
-            if steps > BUDGET {
+            if steps > BUDGET || self.exhausted() {
                 return Answer::GaveUp;
             }
-            let value = self.formula(f, &assign, 0);
+            // Each threshold once per assignment, however many paths reach it.
+            let mut memo = vec![None; self.policy.thresholds.len()];
+            let value = self.formula(f, &assign, 0, &mut memo);
             let descend = match value {
                 Tri::False => false,
                 Tri::True => return Answer::Candidate(assign),
@@ -285,13 +308,13 @@ impl<'p> Model<'p> {
         }
     }
 
-    fn formula_vars(&self, f: &Formula<'_>, out: &mut Vec<usize>, depth: usize) {
+    fn formula_vars(&self, f: &Formula<'_>, out: &mut Vec<usize>, depth: usize, seen: &mut [bool]) {
         match f {
-            Formula::Expr(e) => self.expr_vars(e, out, depth),
-            Formula::Not(x) => self.formula_vars(x, out, depth),
+            Formula::Expr(e) => self.expr_vars(e, out, depth, seen),
+            Formula::Not(x) => self.formula_vars(x, out, depth, seen),
             Formula::All(xs) | Formula::Any(xs) => {
                 for x in xs {
-                    self.formula_vars(x, out, depth);
+                    self.formula_vars(x, out, depth, seen);
                 }
             }
         }
@@ -305,22 +328,30 @@ impl<'p> Model<'p> {
         }
     }
 
-    fn expr_vars(&self, e: &IExpr, out: &mut Vec<usize>, depth: usize) {
+    /// The variables `e` reads; `seen` marks the thresholds already walked (a
+    /// threshold reached twice adds nothing the second time).
+    fn expr_vars(&self, e: &IExpr, out: &mut Vec<usize>, depth: usize, seen: &mut [bool]) {
         if depth > MAX_THRESHOLD_DEPTH {
             return;
         }
         match e {
             IExpr::Fact(f) => self.push_key(&Key::Fact(*f), out),
             IExpr::Threshold(i) => {
+                if let Some(done) = seen.get_mut(*i) {
+                    if *done {
+                        return;
+                    }
+                    *done = true;
+                }
                 if let Some(t) = self.policy.thresholds.get(*i) {
-                    self.expr_vars(&t.expr, out, depth + 1);
+                    self.expr_vars(&t.expr, out, depth + 1, seen);
                 }
             }
             IExpr::IsSet(x) => {
                 if let IExpr::Fact(f) = &**x {
                     self.push_key(&Key::Set(*f), out);
                 }
-                self.expr_vars(x, out, depth);
+                self.expr_vars(x, out, depth, seen);
             }
             IExpr::HasAny(x, cs) | IExpr::HasAll(x, cs) => match &**x {
                 IExpr::Fact(f) => {
@@ -330,10 +361,10 @@ impl<'p> Model<'p> {
                 }
                 _ => self.push_opaque(e, out),
             },
-            IExpr::Not(x) | IExpr::Is(x, _, _) => self.expr_vars(x, out, depth),
+            IExpr::Not(x) | IExpr::Is(x, _, _) => self.expr_vars(x, out, depth, seen),
             IExpr::And(a, b) | IExpr::Or(a, b) | IExpr::Else(a, b) => {
-                self.expr_vars(a, out, depth);
-                self.expr_vars(b, out, depth);
+                self.expr_vars(a, out, depth, seen);
+                self.expr_vars(b, out, depth, seen);
             }
             IExpr::Window(..) | IExpr::Between(..) | IExpr::Compare(..) => self.push_opaque(e, out),
             _ => {}
@@ -357,20 +388,33 @@ impl<'p> Model<'p> {
         self.vars.get(i)?.domain.get(chosen)
     }
 
-    fn formula(&self, f: &Formula<'_>, assign: &[Option<usize>], depth: usize) -> Tri {
+    fn formula<'v>(
+        &'v self,
+        f: &Formula<'v>,
+        assign: &[Option<usize>],
+        depth: usize,
+        memo: &mut Memo<'v>,
+    ) -> Tri {
         match f {
-            Formula::Expr(e) => truth(&self.abs(e, assign, depth)),
-            Formula::Not(x) => not(self.formula(x, assign, depth)),
-            Formula::All(xs) => xs
-                .iter()
-                .fold(Tri::True, |acc, x| and(acc, self.formula(x, assign, depth))),
-            Formula::Any(xs) => xs
-                .iter()
-                .fold(Tri::False, |acc, x| or(acc, self.formula(x, assign, depth))),
+            Formula::Expr(e) => truth(&self.abs(e, assign, depth, memo)),
+            Formula::Not(x) => not(self.formula(x, assign, depth, memo)),
+            Formula::All(xs) => xs.iter().fold(Tri::True, |acc, x| {
+                and(acc, self.formula(x, assign, depth, memo))
+            }),
+            Formula::Any(xs) => xs.iter().fold(Tri::False, |acc, x| {
+                or(acc, self.formula(x, assign, depth, memo))
+            }),
         }
     }
 
-    fn abs<'v>(&'v self, e: &'v IExpr, assign: &[Option<usize>], depth: usize) -> Abs<'v> {
+    fn abs<'v>(
+        &'v self,
+        e: &'v IExpr,
+        assign: &[Option<usize>],
+        depth: usize,
+        memo: &mut Memo<'v>,
+    ) -> Abs<'v> {
+        self.work.set(self.work.get().saturating_add(1));
         if depth > MAX_THRESHOLD_DEPTH {
             return Abs::Unknown;
         }
@@ -380,24 +424,33 @@ impl<'p> Model<'p> {
                 Some(v) => from_val(v),
                 None => Abs::Unknown,
             },
-            IExpr::Threshold(i) => match self.policy.thresholds.get(*i) {
-                Some(t) => self.abs(&t.expr, assign, depth + 1),
-                None => Abs::Unknown,
-            },
-            IExpr::Not(x) => match self.abs(x, assign, depth) {
+            IExpr::Threshold(i) => {
+                if let Some(Some(v)) = memo.get(*i) {
+                    return v.clone();
+                }
+                let v = match self.policy.thresholds.get(*i) {
+                    Some(t) => self.abs(&t.expr, assign, depth + 1, memo),
+                    None => Abs::Unknown,
+                };
+                if let Some(slot) = memo.get_mut(*i) {
+                    *slot = Some(v.clone());
+                }
+                v
+            }
+            IExpr::Not(x) => match self.abs(x, assign, depth, memo) {
                 Abs::Bool(b) => Abs::Bool(!b),
                 _ => Abs::Unknown,
             },
             IExpr::And(a, b) => from_tri(and(
-                truth(&self.abs(a, assign, depth)),
-                truth(&self.abs(b, assign, depth)),
+                truth(&self.abs(a, assign, depth, memo)),
+                truth(&self.abs(b, assign, depth, memo)),
             )),
             IExpr::Or(a, b) => from_tri(or(
-                truth(&self.abs(a, assign, depth)),
-                truth(&self.abs(b, assign, depth)),
+                truth(&self.abs(a, assign, depth, memo)),
+                truth(&self.abs(b, assign, depth, memo)),
             )),
-            IExpr::Else(a, b) => match self.abs(a, assign, depth) {
-                Abs::Missing => self.abs(b, assign, depth),
+            IExpr::Else(a, b) => match self.abs(a, assign, depth, memo) {
+                Abs::Missing => self.abs(b, assign, depth, memo),
                 other => other,
             },
             IExpr::IsSet(x) => {
@@ -409,13 +462,13 @@ impl<'p> Model<'p> {
                         return Abs::Bool(true);
                     }
                 }
-                match self.abs(x, assign, depth) {
+                match self.abs(x, assign, depth, memo) {
                     Abs::Missing => Abs::Bool(false),
                     Abs::Unknown => Abs::Unknown,
                     _ => Abs::Bool(true),
                 }
             }
-            IExpr::Is(x, codes, negated) => match self.abs(x, assign, depth) {
+            IExpr::Is(x, codes, negated) => match self.abs(x, assign, depth, memo) {
                 Abs::Code(c) => Abs::Bool(codes.iter().any(|k| k == c) != *negated),
                 Abs::OtherCode => Abs::Bool(*negated),
                 _ => Abs::Unknown,
@@ -451,6 +504,9 @@ impl<'p> Model<'p> {
         }
     }
 }
+
+/// Each threshold's abstract value under the current assignment, worked out once.
+type Memo<'v> = Vec<Option<Abs<'v>>>;
 
 /// Thresholds refer only to thresholds declared above them; this bounds the
 /// walk all the same.
