@@ -21,6 +21,7 @@ mod suite {
     pub mod hostile;
     pub mod lints;
     pub mod map;
+    pub mod parquet;
     pub mod properties;
     pub mod runner;
     pub mod semantics;
