@@ -26,7 +26,7 @@ fn claims() -> Vec<String> {
     bad_amount["items"][0]["price"]["amount"] = json!("lots");
     let mut no_order = claim_with(&[("claim_id", json!("T-4"))]);
     no_order.as_object_mut().unwrap().remove("order");
-    vec![
+    [
         claim_with(&[]),
         claim_with(&[
             ("claim_id", json!("T-2")),
