@@ -39,7 +39,7 @@ pub mod tools;
 pub use api::{
     check_text, diff, format, Change, CheckOptions, CheckReport, ClaimError, ClaimProblem,
     ExplainFormat, Finding, Label, LoadError, PageMap, Policy, PolicySet, RenderFormat, Severity,
-    StreamSummary,
+    StreamSummary, VersionConflict,
 };
 pub use language::eval::verdict::{
     Because, Deadline, Decision, Deduction, Ends, Fee, ItemVerdict, MoneyOut, Verdict,

@@ -26,4 +26,5 @@ mod suite {
     pub mod runner;
     pub mod semantics;
     pub mod support;
+    pub mod versions;
 }

@@ -22,4 +22,4 @@ pub use diff::{diff, Change};
 pub use error::{ClaimError, ClaimProblem, LoadError};
 pub use finding::{check_text, CheckOptions, CheckReport, Finding, Label, Severity};
 pub use policy::{format, ExplainFormat, PageMap, Policy, RenderFormat, StreamSummary};
-pub use set::PolicySet;
+pub use set::{PolicySet, VersionConflict};

@@ -113,6 +113,17 @@ impl Policy {
         &self.inner.ir.source.name
     }
 
+    /// The first order day (in the policy's time zone) this version judges:
+    /// its `effective from`, when it declares one.
+    pub fn effective_from(&self) -> Option<chrono::NaiveDate> {
+        self.inner.ir.effective_from
+    }
+
+    /// The policy's time zone, in which its days are counted.
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.inner.ir.timezone
+    }
+
     /// The policy's text.
     pub fn text(&self) -> &str {
         &self.inner.ir.source.text

@@ -1,12 +1,22 @@
-//! [`PolicySet`]: the policies of a directory, found by name.
+//! [`PolicySet`]: the policies of a directory, found by name, each with the
+//! versions that stand side by side (`effective from`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, NaiveDate};
+
+use super::error::ClaimError;
 use super::policy::Policy;
+use crate::Verdict;
 
 /// Every policy file (`*.policy`) of a directory, by policy name, with the
 /// files that could not be loaded and why.
+///
+/// Several files may declare the same policy name when each says when it takes
+/// effect (`effective from 2024-01-01`): they are the versions of one merchant's
+/// policy, and a claim is judged by the version in force on the day its order
+/// was placed ([`PolicySet::select`]).
 ///
 /// ```
 /// let set = clause::PolicySet::load_dir("policies")?;
@@ -18,15 +28,17 @@ use super::policy::Policy;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
-    policies: BTreeMap<String, Policy>,
+    /// Each name's versions, oldest first.
+    policies: BTreeMap<String, Vec<Policy>>,
     failures: Vec<(PathBuf, String)>,
 }
 
 impl PolicySet {
     /// Loads every `*.policy` file directly in `dir` (not in its subfolders),
-    /// in name order. A file that does not check, or a second file declaring a
-    /// name already taken, is kept in [`failures`](PolicySet::failures); only a
-    /// directory that cannot be listed is an error.
+    /// in file-name order. A file that does not check, or one that declares a
+    /// name already taken without a distinct `effective from` day, is kept in
+    /// [`failures`](PolicySet::failures); only a directory that cannot be
+    /// listed is an error.
     pub fn load_dir(dir: impl AsRef<Path>) -> std::io::Result<PolicySet> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir.as_ref())?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -37,28 +49,64 @@ impl PolicySet {
         for file in files {
             match Policy::load(&file) {
                 Ok(p) => {
-                    if let Some(first) = set.policies.get(p.name()) {
-                        let why = format!(
-                            "declares policy `{}`, already declared by {}",
-                            p.name(),
-                            first.file_name()
-                        );
-                        set.failures.push((file, why));
-                    } else {
-                        set.policies.insert(p.name().to_string(), p);
+                    if let Err(conflict) = set.add(p) {
+                        set.failures.push((file, conflict.to_string()));
                     }
                 }
-                Err(e) => {
-                    set.failures.push((file, e.to_string()));
-                }
+                Err(e) => set.failures.push((file, e.to_string())),
             }
         }
         Ok(set)
     }
 
-    /// The policy declared with this name.
+    /// Adds a policy: a new name, or a further version of a name whose
+    /// versions all say when they take effect, on different days.
+    ///
+    /// ```
+    /// let text = |day: &str| format!(
+    ///     "policy p \"P\" {{\n  currency USD\n  timezone \"UTC\"\n  effective from {day}\n  rules for return {{\n    otherwise no: deny \"No returns.\"\n  }}\n}}\n"
+    /// );
+    /// let mut set = clause::PolicySet::default();
+    /// set.add(clause::Policy::from_text("a.policy", &text("2024-01-01"))?).unwrap();
+    /// set.add(clause::Policy::from_text("b.policy", &text("2025-01-01"))?).unwrap();
+    /// assert!(set.add(clause::Policy::from_text("c.policy", &text("2025-01-01"))?).is_err());
+    /// assert_eq!(set.versions("p").len(), 2);
+    /// # Ok::<(), clause::LoadError>(())
+    /// ```
+    pub fn add(&mut self, policy: Policy) -> Result<(), VersionConflict> {
+        let versions = self.policies.entry(policy.name().to_string()).or_default();
+        if let Some(first) = versions.first() {
+            let undated = versions.iter().find(|v| v.effective_from().is_none());
+            if let Some(other) = undated.or(policy.effective_from().is_none().then_some(first)) {
+                return Err(VersionConflict::Undated {
+                    name: policy.name().to_string(),
+                    other: other.file_name().to_string(),
+                });
+            }
+            if let Some(same) = versions
+                .iter()
+                .find(|v| v.effective_from() == policy.effective_from())
+            {
+                return Err(VersionConflict::SameDay {
+                    name: policy.name().to_string(),
+                    day: policy.effective_from().unwrap_or_default(),
+                    other: same.file_name().to_string(),
+                });
+            }
+        }
+        versions.push(policy);
+        versions.sort_by_key(Policy::effective_from);
+        Ok(())
+    }
+
+    /// The policy declared with this name: its newest version.
     pub fn get(&self, name: &str) -> Option<&Policy> {
-        self.policies.get(name)
+        self.policies.get(name).and_then(|v| v.last())
+    }
+
+    /// Every version of a name, oldest first (empty for an unknown name).
+    pub fn versions(&self, name: &str) -> &[Policy] {
+        self.policies.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The names, in order.
@@ -66,13 +114,141 @@ impl PolicySet {
         self.policies.keys().map(String::as_str)
     }
 
-    /// The policies, in name order.
+    /// The policies (every version), in name order, oldest version first.
     pub fn iter(&self) -> impl Iterator<Item = &Policy> {
-        self.policies.values()
+        self.policies.values().flatten()
     }
 
     /// The files that could not be loaded, each with the reason.
     pub fn failures(&self) -> &[(PathBuf, String)] {
         &self.failures
     }
+
+    /// The version of `name` in force when the claim's order was placed
+    /// (`order.placed_at`, its day in the policy's time zone): the newest
+    /// version that took effect on or before that day. A policy with one
+    /// undated version judges every claim.
+    ///
+    /// ```
+    /// let text = |day: &str, words: &str| format!(
+    ///     "policy p \"P\" {{\n  currency USD\n  timezone \"America/New_York\"\n  effective from {day}\n  rules for return {{\n    otherwise no: deny \"{words}\"\n  }}\n}}\n"
+    /// );
+    /// let mut set = clause::PolicySet::default();
+    /// set.add(clause::Policy::from_text("v1.policy", &text("2024-01-01", "Old terms."))?).unwrap();
+    /// set.add(clause::Policy::from_text("v2.policy", &text("2025-01-01", "New terms."))?).unwrap();
+    /// let claim = |placed: &str| format!(r#"{{"order": {{"placed_at": "{placed}"}}}}"#);
+    /// // 1 January 2025, 01:00 UTC is still 31 December 2024 in New York.
+    /// assert_eq!(set.select("p", &claim("2025-01-01T01:00:00Z"))?.file_name(), "v1.policy");
+    /// assert_eq!(set.select("p", &claim("2025-01-01"))?.file_name(), "v2.policy");
+    /// let err = set.select("p", &claim("2023-06-30")).unwrap_err();
+    /// assert_eq!(err.problems[0].path, "order.placed_at");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn select(&self, name: &str, claim: &str) -> Result<&Policy, ClaimError> {
+        let versions = self.versions(name);
+        if let [only] = versions {
+            if only.effective_from().is_none() {
+                return Ok(only);
+            }
+        }
+        let Some(first) = versions.first() else {
+            return Err(ClaimError::whole(format!(
+                "there is no policy named `{name}`"
+            )));
+        };
+        let day = placed_day(claim, first)?;
+        versions
+            .iter()
+            .rev()
+            .find(|v| v.effective_from().is_none_or(|from| from <= day))
+            .ok_or_else(|| ClaimError {
+                problems: vec![super::error::ClaimProblem {
+                    path: "order.placed_at".into(),
+                    message: format!(
+                        "the order was placed on {day}, before the first version of `{name}` \
+                         took effect ({})",
+                        first
+                            .effective_from()
+                            .map(|d| d.to_string())
+                            .unwrap_or_default()
+                    ),
+                }],
+            })
+    }
+
+    /// Evaluates a claim under the version of `name` in force when its order
+    /// was placed; the version that decided is returned beside the verdict.
+    pub fn evaluate(&self, name: &str, claim: &str) -> Result<(&Policy, Verdict), ClaimError> {
+        let policy = self.select(name, claim)?;
+        policy.evaluate(claim).map(|v| (policy, v))
+    }
+}
+
+/// Why a policy cannot stand beside the versions of its name already in a set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionConflict {
+    /// Two files declare the name, and one of them says nothing of when it
+    /// takes effect.
+    Undated {
+        /// The policy's name.
+        name: String,
+        /// The other file declaring it.
+        other: String,
+    },
+    /// Two versions take effect on the same day.
+    SameDay {
+        /// The policy's name.
+        name: String,
+        /// The day both take effect.
+        day: NaiveDate,
+        /// The other file taking effect that day.
+        other: String,
+    },
+}
+
+impl std::fmt::Display for VersionConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VersionConflict::Undated { name, other } => write!(
+                f,
+                "declares policy `{name}`, as {other} does; versions of a policy must each say \
+                 when they take effect (`effective from YYYY-MM-DD`)"
+            ),
+            VersionConflict::SameDay { name, day, other } => write!(
+                f,
+                "takes effect on {day}, as {other} does: two versions of `{name}` cannot take \
+                 effect on the same day"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VersionConflict {}
+
+/// The day the claim's order was placed, in the policy's time zone.
+fn placed_day(claim: &str, policy: &Policy) -> Result<NaiveDate, ClaimError> {
+    let problem = |message: String| ClaimError {
+        problems: vec![super::error::ClaimProblem {
+            path: "order.placed_at".into(),
+            message,
+        }],
+    };
+    let value: serde_json::Value = serde_json::from_str(claim)
+        .map_err(|e| ClaimError::whole(format!("the claim is not valid JSON: {e}")))?;
+    let text = value
+        .pointer("/order/placed_at")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| {
+            problem("is required to choose the version of the policy in force".into())
+        })?;
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(day);
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&policy.timezone()).date_naive())
+        .map_err(|_| {
+            problem(format!(
+                "`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 instant with an offset"
+            ))
+        })
 }

@@ -33,6 +33,7 @@ pub enum Code {
     Duplicate,
     TypeMismatch,
     CurrencyMismatch,
+    ConflictingFee,
     OptionalNotHandled,
     NotAnEvent,
     ItemOutsideItemRules,
@@ -234,6 +235,7 @@ pub const ALL_CODES: &[Code] = &[
     Code::InvalidCalendar,
     Code::InvalidTable,
     Code::TooComplex,
+    Code::ConflictingFee,
 ];
 
 impl Code {
@@ -258,6 +260,7 @@ impl Code {
             Code::Duplicate => "clause::duplicate",
             Code::TypeMismatch => "clause::type-mismatch",
             Code::CurrencyMismatch => "clause::currency-mismatch",
+            Code::ConflictingFee => "clause::conflicting-fee",
             Code::OptionalNotHandled => "clause::optional-not-handled",
             Code::NotAnEvent => "clause::not-an-event",
             Code::ItemOutsideItemRules => "clause::item-outside-item-rules",
@@ -298,6 +301,9 @@ impl Code {
             Code::Duplicate => "Something declared or given twice",
             Code::TypeMismatch => "Values of different kinds used together",
             Code::CurrencyMismatch => "Two fixed currencies used together without a conversion",
+            Code::ConflictingFee => {
+                "A `fee` line that says otherwise than the rule's `deduct` of the same fee"
+            }
             Code::OptionalNotHandled => {
                 "A fact a claim may leave out, used without saying what absence means"
             }

@@ -347,6 +347,24 @@ pub fn static_diff(
             _ => None,
         })
     };
+    let effective = |f: &PolicyFile| {
+        f.decls.iter().find_map(|d| match d {
+            Decl::Effective(e) => Some(e.node.to_string()),
+            _ => None,
+        })
+    };
+    let (a, b) = (effective(old), effective(new));
+    if a != b {
+        out.push(change(
+            "setting",
+            "effective from",
+            format!(
+                "{} -> {}",
+                a.unwrap_or_else(|| "none".into()),
+                b.unwrap_or_else(|| "none".into())
+            ),
+        ));
+    }
     for (label, currency) in [("currency", true), ("timezone", false)] {
         let (a, b) = (setting(old, currency), setting(new, currency));
         if a != b {

@@ -37,12 +37,19 @@ fn every_seed_policy_has_a_cases_file_with_enough_cases() {
     }
 }
 
+/// The seed policies' cases files, then the examples'.
+fn cases_files() -> Vec<std::path::PathBuf> {
+    let mut all = files(&root().join("policies"), ".cases.json");
+    all.extend(files(&root().join("policies/examples"), ".cases.json"));
+    all
+}
+
 #[test]
 fn every_case_passes_and_matches_its_snapshot() {
     let claim_schema = schema("claim.schema.json");
     let verdict_schema = schema("verdict.schema.json");
     let mut failures = Vec::new();
-    for path in files(&root().join("policies"), ".cases.json") {
+    for path in cases_files() {
         let file = clause::tools::cases::load(&path).unwrap();
         let policy = policy_file(&path.parent().unwrap().join(&file.policy));
         let mut snapshot = BTreeMap::new();
@@ -231,7 +238,7 @@ fn seed_policies_reach_every_rule_and_exception_under_clause_test() {
 #[test]
 fn the_fast_decoder_agrees_with_the_careful_one() {
     let mut compared = 0;
-    for path in files(&root().join("policies"), ".cases.json") {
+    for path in cases_files() {
         let file = clause::tools::cases::load(&path).unwrap();
         let policy = policy_file(&path.parent().unwrap().join(&file.policy));
         for case in &file.cases {
@@ -285,7 +292,7 @@ fn the_fast_decoder_agrees_with_the_careful_one() {
 fn the_scanner_reads_claims_as_serde_does() {
     let mut compared = 0;
     let mut scanned = 0;
-    for path in files(&root().join("policies"), ".cases.json") {
+    for path in cases_files() {
         let file = clause::tools::cases::load(&path).unwrap();
         let policy = policy_file(&path.parent().unwrap().join(&file.policy));
         for case in &file.cases {

@@ -464,12 +464,14 @@ fn window() -> impl Strategy<Value = Decl> {
 fn rule(otherwise: bool) -> impl Strategy<Value = Rule> {
     let conditions = if otherwise { 0..1 } else { 0..3 };
     let deduction = (
+        any::<bool>(),
         name(&["restocking", "return_shipping"]),
         expr(),
         prop::option::of(expr()),
         prop::option::of(expr()),
     )
-        .prop_map(|(fee, amount, cap, when)| Deduction {
+        .prop_map(|(discretionary, fee, amount, cap, when)| Deduction {
+            discretionary,
             fee,
             amount,
             cap,
@@ -505,7 +507,7 @@ fn rule(otherwise: bool) -> impl Strategy<Value = Rule> {
             prop::sample::select(&[Decision::Approve, Decision::Deny, Decision::Review][..]),
             prop::collection::vec(name(&["refund", "exchange", "store_credit"]), 0..3),
             any::<bool>(),
-            quote(),
+            (quote(), prop::option::of(quote())),
         ),
         (
             prop::collection::vec(expr(), conditions.clone()),
@@ -519,10 +521,11 @@ fn rule(otherwise: bool) -> impl Strategy<Value = Rule> {
     )
         .prop_map(
             |(
-                (name, decision, remedies, as_requested, quote),
+                (name, decision, remedies, as_requested, (quote, title)),
                 (when, unless, evidence, refund, deductions, fees, deadlines),
             )| Rule {
                 name,
+                title,
                 span: clause::Span::default(),
                 decision: sp(decision),
                 as_requested: as_requested && !remedies.is_empty(),
@@ -569,10 +572,12 @@ fn decl() -> impl Strategy<Value = Decl> {
             name(NAMES),
             name(&["bool", "code", "event"]),
             prop::collection::vec(name(CODES), 0..3),
-            any::<bool>()
+            any::<bool>(),
+            prop::option::of(quote()),
         )
-            .prop_map(|(name, ty, codes, optional)| Decl::Fact(FactDecl {
+            .prop_map(|(name, ty, codes, optional, label)| Decl::Fact(FactDecl {
                 name,
+                label,
                 ty,
                 codes,
                 optional

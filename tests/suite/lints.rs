@@ -242,10 +242,10 @@ policy shop "Shop" {
       when claim.reason is damaged_in_transit
       refund item.price
       fee return_shipping paid by merchant
-    rule other: approve refund "Other returns are refunded; you pay return shipping."
+    rule other: approve refund "Other returns are refunded; return shipping is free on orders over USD 100."
       when claim.reason is not damaged_in_transit
       refund item.price
-      deduct return_shipping 10%
+      fee return_shipping paid by merchant when order.total >= USD 100
   }
 }
 "#;

@@ -123,6 +123,9 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
         deny_warnings: opts.deny_warnings,
     };
     let mut reports: Vec<Diagnostics> = Vec::new();
+    // The versions of each folder's policies: two files of one name must take
+    // effect on different days.
+    let mut versions: HashMap<PathBuf, clause::PolicySet> = HashMap::new();
     let mut failed = 0usize;
     let mut warnings = 0usize;
     for f in &files {
@@ -166,11 +169,20 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
         if matches!(format, CheckFormat::Human | CheckFormat::Github) && !opts.show_info {
             diags.items.retain(|d| d.level != Level::Info);
         }
-        let errors = diags
+        let mut errors = diags
             .items
             .iter()
             .filter(|d| d.level == Level::Error)
             .count();
+        if errors == 0 {
+            if let Ok(policy) = clause::Policy::from_source(source.clone()) {
+                let folder = f.parent().unwrap_or(Path::new("")).to_path_buf();
+                if let Err(conflict) = versions.entry(folder).or_default().add(policy) {
+                    problems.push(format!("{}: {conflict}", f.display()));
+                    errors += 1;
+                }
+            }
+        }
         let warns = diags
             .items
             .iter()

@@ -32,6 +32,7 @@ mod parquet;
 mod render;
 mod sarif;
 mod test;
+mod versions;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -86,8 +87,13 @@ enum Command {
     },
     /// Evaluate a claim (or a stream of claims) against a policy; verdicts are JSON
     Eval {
-        /// The policy file
+        /// The policy file, or a directory holding the versions of a policy
+        /// (`effective from`): the claim is judged by the version in force when
+        /// its order was placed
         policy: PathBuf,
+        /// With a directory holding several policies: the policy's name
+        #[arg(long = "policy", value_name = "NAME", conflicts_with = "claims")]
+        policy_name: Option<String>,
         /// One claim as JSON; `-` reads standard input
         #[arg(long, required_unless_present = "claims", conflicts_with = "claims")]
         claim: Option<PathBuf>,
@@ -228,12 +234,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         ),
         Command::Eval {
             policy,
+            policy_name,
             claim,
             claims,
             out,
             json_column,
             threads,
         } => match (claim, claims) {
+            (Some(claim), _) if policy.is_dir() => {
+                versions::run(&policy, policy_name.as_deref(), &claim)
+            }
             (Some(claim), _) => eval::run(&policy, &claim),
             (None, Some(claims)) => eval::batch(
                 &policy,

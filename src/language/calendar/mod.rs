@@ -1,7 +1,7 @@
 //! Business-day calendars: which weekdays are weekend, which dates are holidays,
 //! and day arithmetic over them.
 //!
-//! A calendar is a weekend plus holiday lists: bundled ones ([`countries`], built
+//! A calendar is a weekend plus holiday lists: bundled ones (`countries`, built
 //! from the [`rules`] of each country's law, and tables where a rule cannot say)
 //! and lists typed by hand. Every list covers a span of years, and the calendar
 //! answers only inside the years all its lists cover ([`Coverage`]): a date

@@ -270,6 +270,8 @@ impl Checker<'_> {
                 expr: c.expr,
             });
             self.threshold_info.push((c.ty, self.item_read));
+            // `threshold t = X is set and ...` shows X set wherever `t` holds.
+            self.threshold_facts.push((c.when_true, c.when_false));
             // A rule that reads this threshold reads its windows too (for its deadlines).
             self.threshold_windows.push(self.windows_read.take());
             self.define(&t.name, Definition::Threshold(idx));

@@ -235,6 +235,31 @@ impl Checker<'_> {
         None
     }
 
+    /// `30 pounds`: a unit of weight Clause does not know.
+    fn unknown_unit(&mut self, unit: &ast::Name) {
+        let d = Diagnostic::new(
+            Code::UnknownUnit,
+            format!("unknown unit `{}`", unit.node),
+            unit.span,
+            "not a unit of weight Clause knows",
+        );
+        let spelled = match unit.node.as_str() {
+            "pound" | "pounds" | "lbs" => Some("lb"),
+            "kilo" | "kilos" | "kilogram" | "kilograms" | "kgs" => Some("kg"),
+            "gram" | "grams" => Some("g"),
+            "ounce" | "ounces" => Some("oz"),
+            _ => did_you_mean(&unit.node, crate::language::syntax::WEIGHT_UNITS),
+        };
+        let help = match spelled {
+            Some(s) => format!("did you mean `{s}`? Weights are written in g, kg, oz or lb"),
+            None if ["day", "days", "hours", "months", "weeks"].contains(&unit.node.as_str()) => {
+                "spans of time belong in a `window` declaration: `window name = 30 days from order.delivered_at`".to_string()
+            }
+            None => "weights are written in g, kg, oz or lb, for example `30 lb`".to_string(),
+        };
+        self.error(d.with_help(help));
+    }
+
     fn describe_expr(&self, e: &Expr) -> String {
         match &e.node {
             ExprKind::Path(p) => format!("`{p}`"),
@@ -262,7 +287,10 @@ impl Checker<'_> {
                 ))
             }
             ExprKind::Weight { value, unit } => {
-                let grams = grams_per(&unit.node)?;
+                let Some(grams) = grams_per(&unit.node) else {
+                    self.unknown_unit(unit);
+                    return None;
+                };
                 let g = value.checked_mul(grams)?;
                 Some(Checked::plain(IExpr::Weight(g), Ty::Weight, false))
             }
@@ -367,7 +395,13 @@ impl Checker<'_> {
                     self.windows_read.extend(ws);
                 }
                 self.item_scoped(item, name, span, env)?;
-                Some(Checked::plain(IExpr::Threshold(i), ty.ty, ty.optional))
+                let (when_true, when_false) =
+                    self.threshold_facts.get(i).cloned().unwrap_or_default();
+                Some(Checked {
+                    when_true,
+                    when_false,
+                    ..Checked::plain(IExpr::Threshold(i), ty.ty, ty.optional)
+                })
             }
             Some(Definition::Table(i)) => {
                 let (ty, item, key) = self.table_info.get(i)?.clone();

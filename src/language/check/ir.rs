@@ -32,11 +32,16 @@ pub struct Policy {
     pub reads: Vec<FactRef>,
     /// Where the policy applies (`jurisdictions EU, UK`), for the legal-floor lints.
     pub jurisdictions: Vec<String>,
+    /// `effective from`: the first order day (in the policy's time zone) this
+    /// version judges; `None` for a policy with one version.
+    pub effective_from: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
 pub struct CustomFact {
     pub name: String,
+    /// How explanations and pages name the fact, when the policy says.
+    pub label: Option<String>,
     pub ty: super::types::Ty,
     pub optional: bool,
 }
@@ -103,6 +108,8 @@ pub struct RuleBlock {
 #[derive(Debug, Clone)]
 pub struct CheckedRule {
     pub name: Text,
+    /// The rule's display title, when the policy gives one.
+    pub title: Option<Text>,
     pub span: Span,
     /// `file:line:column` of the rule, for `because`.
     pub location: Text,
@@ -123,6 +130,9 @@ pub struct CheckedRule {
 
 #[derive(Debug, Clone)]
 pub struct CheckedDeduction {
+    /// `may deduct`: a deduction the merchant may take or not. It is not taken
+    /// off the refund; the verdict states it and the range of the refund.
+    pub discretionary: bool,
     pub fee: Text,
     /// Money, or a percentage of the refund.
     pub amount: IExpr,

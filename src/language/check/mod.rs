@@ -63,6 +63,7 @@ pub fn check(file: &PolicyFile, source: &Source) -> Result<Policy, Diagnostics> 
         blocks,
         reads,
         jurisdictions: c.jurisdictions,
+        effective_from: c.effective_from,
     })
 }
 
@@ -95,6 +96,8 @@ pub(crate) struct Checker<'s> {
     window_info: Vec<WindowInfo>,
     thresholds: Vec<ir::Threshold>,
     threshold_info: Vec<(TyInfo, bool)>,
+    /// Per threshold: the facts its truth shows set, and those its falsehood shows set.
+    threshold_facts: Vec<(Vec<vocab::FactRef>, Vec<vocab::FactRef>)>,
     /// The windows each threshold reads.
     threshold_windows: Vec<Vec<usize>>,
     /// How deep each threshold's and each table's expression goes, counting
@@ -116,6 +119,7 @@ pub(crate) struct Checker<'s> {
     /// Custom facts whose declarations have errors: their uses are not reported again.
     failed_facts: Vec<String>,
     jurisdictions: Vec<String>,
+    effective_from: Option<chrono::NaiveDate>,
     /// Diagnostics beyond `diagnostic::MAX_KEPT`, counted and not kept.
     omitted: usize,
 }
@@ -180,6 +184,7 @@ impl<'s> Checker<'s> {
             window_info: Vec::new(),
             thresholds: Vec::new(),
             threshold_info: Vec::new(),
+            threshold_facts: Vec::new(),
             threshold_windows: Vec::new(),
             threshold_depth: Vec::new(),
             table_depth: Vec::new(),
@@ -192,6 +197,7 @@ impl<'s> Checker<'s> {
             item_read: false,
             failed_facts: Vec::new(),
             jurisdictions: Vec::new(),
+            effective_from: None,
             omitted: 0,
         }
     }
@@ -208,6 +214,7 @@ impl<'s> Checker<'s> {
         let mut seen_currency: Option<Span> = None;
         let mut seen_timezone: Option<Span> = None;
         let mut seen_calendar: Option<Span> = None;
+        let mut seen_effective: Option<Span> = None;
         for decl in &file.decls {
             match decl {
                 Decl::Currency(code) => {
@@ -241,6 +248,18 @@ impl<'s> Checker<'s> {
                             self.error(d);
                         }
                     }
+                }
+                Decl::Effective(date) => {
+                    if let Some(first) = seen_effective {
+                        self.duplicate(
+                            "effective from",
+                            "the day this version takes effect",
+                            date.span,
+                            first,
+                        );
+                    }
+                    seen_effective = Some(date.span);
+                    self.effective_from = Some(date.node);
                 }
                 Decl::Calendar(cal) => {
                     if let Some(first) = seen_calendar {
@@ -592,6 +611,7 @@ impl<'s> Checker<'s> {
         );
         self.facts.push(CustomFact {
             name: f.name.node.clone(),
+            label: f.label.as_ref().map(|l| l.node.clone()),
             ty,
             optional: f.optional,
         });

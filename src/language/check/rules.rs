@@ -223,6 +223,7 @@ impl Checker<'_> {
             };
             let cap = d.cap.as_ref().and_then(|c| self.money(c, &denv, "a cap"));
             deductions.push(CheckedDeduction {
+                discretionary: d.discretionary,
                 fee: d.fee.node.as_str().into(),
                 amount: amount.expr,
                 is_percent,
@@ -293,12 +294,14 @@ impl Checker<'_> {
             });
         }
 
+        self.conflicting_fees(r);
         self.outcome(r, kind);
         if self.diags.len() > errors_before {
             return None;
         }
         Some(CheckedRule {
             name: r.name.node.as_str().into(),
+            title: r.title.as_ref().map(|t| t.node.as_str().into()),
             span: r.span,
             location: self.source.location(r.span).into(),
             decision: r.decision.node,
@@ -314,6 +317,51 @@ impl Checker<'_> {
             fees,
             deadlines,
         })
+    }
+
+    /// A `deduct FEE` is the whole statement of a fee the customer pays out of the
+    /// refund: the verdict reports it as a fee paid by the customer, with the
+    /// amount worked out. A `fee FEE` line beside it may repeat that, but not say
+    /// otherwise: that the merchant pays, or that there is no fee while the
+    /// deduction is taken (a `when` other than the deduction's, with no
+    /// `otherwise customer`). Beside a `may deduct`, whose fee the merchant may
+    /// waive, a `fee` line saying it is always paid is refused too.
+    fn conflicting_fees(&mut self, r: &ast::Rule) {
+        for f in &r.fees {
+            let Some(d) = r.deductions.iter().find(|d| d.fee.node == f.fee.node) else {
+                continue;
+            };
+            let customer = |n: &ast::Name| n.node == "customer";
+            let always_customer = customer(&f.payer)
+                && (f.when.is_none() || f.otherwise.as_ref().is_some_and(customer));
+            let same_condition = customer(&f.payer) && f.when.is_some() && f.when == d.when;
+            let (message, label, help) = if d.discretionary {
+                (
+                    format!("rule `{}` says the merchant may take the `{}` fee, and also that it is paid", r.name.node, f.fee.node),
+                    "says it is paid",
+                    format!("a `may deduct` fee is reported as a possible deduction: remove this `fee {}` line", f.fee.node),
+                )
+            } else if !customer(&f.payer) && f.when.is_none() {
+                (
+                    format!("rule `{}` takes `{}` off the refund but says the merchant pays it", r.name.node, f.fee.node),
+                    "the merchant pays",
+                    format!("money taken off the refund is paid by the customer: remove this line, or the `deduct {}` line if the merchant pays", f.fee.node),
+                )
+            } else if always_customer || same_condition {
+                continue;
+            } else {
+                (
+                    format!("rule `{}` takes `{}` off the refund in claims where its `fee` line says otherwise", r.name.node, f.fee.node),
+                    "a different condition or payer",
+                    format!("say it once: `deduct {} AMOUNT when CONDITION` reports the fee as paid by the customer whenever it is taken", f.fee.node),
+                )
+            };
+            self.error(
+                Diagnostic::new(Code::ConflictingFee, message, f.fee.span, label)
+                    .with_label(d.fee.span, "taken off the refund here")
+                    .with_help(help),
+            );
+        }
     }
 
     /// An amount of money that must be present.

@@ -9,9 +9,10 @@
 
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
+
+pub use super::values::{Moment, Owned};
 
 use super::json::{
     boolean, decimal, in_domain, moment, money, owned, quantity, show, string, weight,
@@ -20,13 +21,6 @@ use crate::language::check::ir::Policy;
 use crate::language::check::types::Ty;
 use crate::language::check::vocab::{self, Condition, FactRef};
 use crate::language::money::{Currency, Money};
-
-/// A moment of a claim: an instant with its offset, or only a calendar day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Moment {
-    Instant(DateTime<FixedOffset>),
-    Day(NaiveDate),
-}
 
 /// A problem with a claim, naming the field by its JSON path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,20 +56,6 @@ impl fmt::Display for ClaimErrors {
 }
 
 impl std::error::Error for ClaimErrors {}
-
-/// A custom fact's value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Owned {
-    Bool(bool),
-    Number(Decimal),
-    Percent(Decimal),
-    Money(Money),
-    Weight(Decimal),
-    Time(Moment),
-    Code(String),
-    Codes(Vec<String>),
-    Text(String),
-}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Order {

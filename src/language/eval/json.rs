@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate};
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
-use super::facts::{Moment, Owned};
+use super::values::{Moment, Owned};
 use crate::language::check::types::{CodeDomain, Ty};
 use crate::language::check::vocab;
 use crate::language::money::{grams_per, Currency, Money};

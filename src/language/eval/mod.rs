@@ -13,7 +13,9 @@ pub mod facts;
 mod fast;
 mod interp;
 mod json;
+mod raw;
 mod scan;
+mod values;
 pub mod verdict;
 
 use crate::ast::{Decision as RuleDecision, Scope};
@@ -118,6 +120,10 @@ struct Outcome<'p> {
     refund: Option<Money>,
     fees: Vec<(Text, Text, Option<Money>)>,
     deductions: Vec<(Text, Money)>,
+    /// `may deduct` amounts, not taken off `refund`.
+    possible: Vec<(Text, Money)>,
+    /// The refund with every possible deduction taken (never below zero).
+    floor: Option<Money>,
     deadlines: Vec<(Text, Ends)>,
     missing: Vec<Text>,
 }
@@ -136,6 +142,8 @@ fn evaluate_inner(
         items: Vec::new(),
         fees: Vec::new(),
         deductions: Vec::new(),
+        possible_deductions: Vec::new(),
+        refund_range: None,
         deadlines: Vec::new(),
         missing_evidence: Vec::new(),
         because: Vec::new(),
@@ -234,6 +242,15 @@ fn evaluate_inner(
                 sku: tag.clone(),
             });
         }
+        if out.decision == Decision::Approve {
+            for (fee, amount) in &out.possible {
+                v.possible_deductions.push(Deduction {
+                    fee: fee.clone(),
+                    amount: MoneyOut::from(*amount),
+                    sku: tag.clone(),
+                });
+            }
+        }
         for (name, ends) in &out.deadlines {
             v.deadlines.push(Deadline {
                 name: name.clone(),
@@ -273,36 +290,55 @@ fn evaluate_inner(
             .iter()
             .find(|(_, o)| o.decision == Decision::Approve)
             .and_then(|(_, o)| o.remedy.clone());
-        let mut total: Option<Money> = None;
-        for (_, o) in &outcomes {
-            if o.decision != Decision::Approve {
-                continue;
-            }
-            if let Some(r) = o.refund {
-                total = Some(match total {
-                    None => r,
-                    Some(t) => {
-                        let rate = claim
-                            .rate(r.currency, t.currency)
-                            .map_err(EvalError::Input)?;
-                        // Each item's refund is converted and rounded before it is added.
-                        let add = Money::new(
-                            r.amount.checked_mul(rate).ok_or(EvalError::Overflow)?,
-                            t.currency,
-                        )
-                        .rounded()
-                        .amount;
-                        Money::new(
-                            t.amount.checked_add(add).ok_or(EvalError::Overflow)?,
-                            t.currency,
-                        )
-                    }
+        let approved = || {
+            outcomes
+                .iter()
+                .filter(|(_, o)| o.decision == Decision::Approve)
+                .map(|(_, o)| o)
+        };
+        let total = sum_refunds(claim, approved().filter_map(|o| o.refund))?;
+        if !v.possible_deductions.is_empty() {
+            let floor = sum_refunds(claim, approved().filter_map(|o| o.floor.or(o.refund)))?;
+            if let (Some(min), Some(max)) = (floor, total) {
+                v.refund_range = Some(RefundRange {
+                    min: MoneyOut::from(min),
+                    max: MoneyOut::from(max),
                 });
             }
         }
         v.refund = total.map(MoneyOut::from);
     }
     Ok(v)
+}
+
+/// The sum of item refunds, in the first one's currency: each is converted with
+/// the claim's rates and rounded before it is added.
+fn sum_refunds(
+    claim: &Claim,
+    refunds: impl Iterator<Item = Money>,
+) -> Result<Option<Money>, EvalError> {
+    let mut total: Option<Money> = None;
+    for r in refunds {
+        total = Some(match total {
+            None => r,
+            Some(t) => {
+                let rate = claim
+                    .rate(r.currency, t.currency)
+                    .map_err(EvalError::Input)?;
+                let add = Money::new(
+                    r.amount.checked_mul(rate).ok_or(EvalError::Overflow)?,
+                    t.currency,
+                )
+                .rounded()
+                .amount;
+                Money::new(
+                    t.amount.checked_add(add).ok_or(EvalError::Overflow)?,
+                    t.currency,
+                )
+            }
+        });
+    }
+    Ok(total)
 }
 
 /// One entry per deadline that ends on the same day for every item; a deadline
@@ -401,6 +437,8 @@ fn decide<'p>(
             refund: None,
             fees: Vec::new(),
             deductions: Vec::new(),
+            possible: Vec::new(),
+            floor: None,
             deadlines: Vec::new(),
             missing: Vec::new(),
         });
@@ -453,7 +491,12 @@ fn decide<'p>(
 
     let mut refund = None;
     let mut deductions = Vec::new();
-    if decision == Decision::Approve && pays_money {
+    let mut possible = Vec::new();
+    let mut floor = None;
+    // The fees the deductions charge the customer, each at its worked-out amount.
+    let mut charged: Vec<(Text, Money)> = Vec::new();
+    // An approval held for evidence still states the fees its deductions charge.
+    if rule.decision == RuleDecision::Approve && pays_money {
         if let Some(e) = &rule.refund {
             // Every amount is rounded to the currency's minor unit before it is added or
             // taken away, so the verdict's figures always add up.
@@ -466,6 +509,7 @@ fn decide<'p>(
                         continue;
                     }
                 }
+                // A percentage is of the gross refund, wherever the deduction stands.
                 let mut amount = if d.is_percent {
                     let p = interp.percent(&d.amount)?;
                     Money::new(
@@ -482,17 +526,41 @@ fn decide<'p>(
                         amount = cap;
                     }
                 }
+                if d.discretionary {
+                    possible.push((d.fee.clone(), amount));
+                    continue;
+                }
+                charged.push((d.fee.clone(), amount));
                 // A refund never goes below zero: a deduction takes at most what is left.
                 amount.amount = amount.amount.clamp(Decimal::ZERO, left.amount);
                 left.amount -= amount.amount;
                 deductions.push((d.fee.clone(), amount));
             }
-            refund = Some(left);
+            if decision == Decision::Approve {
+                if !possible.is_empty() {
+                    let mut low = left;
+                    for (_, p) in &possible {
+                        low.amount -= p.amount.clamp(Decimal::ZERO, low.amount);
+                    }
+                    floor = Some(low);
+                }
+                refund = Some(left);
+            } else {
+                deductions.clear();
+                possible.clear();
+            }
         }
     }
 
     let mut fees = Vec::new();
     for f in &rule.fees {
+        // A `fee` line beside a `deduct` of the same fee says the same (the checker
+        // makes sure): the deduction's line, with its amount, stands in for it.
+        if let Some(i) = charged.iter().position(|(fee, _)| *fee == f.fee) {
+            let (fee, amount) = charged.remove(i);
+            fees.push((fee, "customer".into(), Some(amount)));
+            continue;
+        }
         let payer = match &f.when {
             Some(w) if !interp.truth(w)? => f.otherwise.clone(),
             _ => Some(f.payer.clone()),
@@ -503,6 +571,9 @@ fn decide<'p>(
             None => None,
         };
         fees.push((f.fee.clone(), payer, amount));
+    }
+    for (fee, amount) in charged {
+        fees.push((fee, "customer".into(), Some(amount)));
     }
 
     let mut deadlines = Vec::new();
@@ -525,6 +596,8 @@ fn decide<'p>(
         refund,
         fees,
         deductions,
+        possible,
+        floor,
         deadlines,
         missing,
     })

@@ -12,11 +12,11 @@
 
 use std::borrow::Cow;
 
-use super::fast::{
+use super::json::first_special;
+use super::raw::{
     Obj, Raw, RawClaim, RawCondition, RawDestination, RawItem, RawMoney, RawOrder, RawPart,
     RawWeight, Str,
 };
-use super::json::first_special;
 
 /// How deeply skipped values may nest before the reader gives up.
 const MAX_DEPTH: usize = 64;

@@ -162,6 +162,16 @@ pub struct Deduction {
     pub sku: Option<String>,
 }
 
+/// The least and the most a refund can be when the merchant may take some
+/// deductions or not (`may deduct`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefundRange {
+    /// The refund with every possible deduction taken.
+    pub min: MoneyOut,
+    /// The refund without them: the verdict's `refund`.
+    pub max: MoneyOut,
+}
+
 /// A deadline the customer must meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deadline {
@@ -208,6 +218,14 @@ pub struct Verdict {
     pub fees: Vec<Fee>,
     /// Money taken off the refund.
     pub deductions: Vec<Deduction>,
+    /// Deductions the merchant may take or not (`may deduct`): not taken off
+    /// `refund`. Left out of the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub possible_deductions: Vec<Deduction>,
+    /// With possible deductions, the refund without them (`max`, the `refund`)
+    /// and with all of them (`min`). Left out of the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_range: Option<RefundRange>,
     /// What the customer must meet.
     pub deadlines: Vec<Deadline>,
     /// Evidence codes the policy requires that the claim lacks.
@@ -276,7 +294,28 @@ impl Verdict {
             sku(out, d.sku.as_deref());
             out.push(b'}');
         }
-        out.extend_from_slice(b"],\"deadlines\":[");
+        out.push(b']');
+        if !self.possible_deductions.is_empty() {
+            out.extend_from_slice(b",\"possible_deductions\":[");
+            for (i, d) in self.possible_deductions.iter().enumerate() {
+                comma(out, i);
+                out.extend_from_slice(b"{\"fee\":");
+                json_str(out, &d.fee);
+                out.extend_from_slice(b",\"amount\":");
+                money(out, &d.amount);
+                sku(out, d.sku.as_deref());
+                out.push(b'}');
+            }
+            out.push(b']');
+        }
+        if let Some(r) = &self.refund_range {
+            out.extend_from_slice(b",\"refund_range\":{\"min\":");
+            money(out, &r.min);
+            out.extend_from_slice(b",\"max\":");
+            money(out, &r.max);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b",\"deadlines\":[");
         for (i, d) in self.deadlines.iter().enumerate() {
             comma(out, i);
             out.extend_from_slice(b"{\"name\":");

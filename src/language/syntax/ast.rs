@@ -54,6 +54,8 @@ impl PolicyFile {
 pub enum Decl {
     Currency(Name),
     Timezone(Spanned<String>),
+    /// `effective from DATE`: the first order day this version judges.
+    Effective(Spanned<NaiveDate>),
     Calendar(Calendar),
     Fact(FactDecl),
     Fees(Vec<Name>),
@@ -92,6 +94,8 @@ pub enum Holiday {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactDecl {
     pub name: Name,
+    /// How explanations and pages name the fact (`"the authorization date"`).
+    pub label: Option<Spanned<String>>,
     pub ty: Name,
     pub codes: Vec<Name>,
     pub optional: bool,
@@ -199,6 +203,8 @@ pub enum Decision {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub name: Name,
+    /// The rule's display title (`rule covid "Porous items during Covid": ...`).
+    pub title: Option<Spanned<String>>,
     /// Where the rule starts: `because[].source` points here.
     pub span: Span,
     pub decision: Spanned<Decision>,
@@ -222,6 +228,8 @@ pub struct EvidenceReq {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deduction {
+    /// `may deduct`: the merchant may take the fee or not.
+    pub discretionary: bool,
     pub fee: Name,
     pub amount: Expr,
     pub cap: Option<Expr>,

@@ -32,6 +32,11 @@ pub(super) fn from_pest(e: &Error<Rule>, text: &str, offset: usize) -> Diagnosti
             let mut words: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
             words.sort_unstable();
             words.dedup();
+            // Only a rule's title or a fact's label is text before a `:`; it is
+            // optional, and the `:` is what is missing.
+            if words.contains(&"`:`") {
+                words.retain(|w| *w != "text in double quotes");
+            }
             words
         }
         ErrorVariant::CustomError { .. } => Vec::new(),
@@ -186,7 +191,8 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::unless_clause => "`unless CONDITION`",
         Rule::evidence_clause => "`requires evidence ...`",
         Rule::refund_clause => "`refund AMOUNT`",
-        Rule::deduct_clause => "`deduct FEE AMOUNT`",
+        // `may` is optional before `deduct`: a clause that can start here is named by `deduct`.
+        Rule::deduct_clause => "`deduct`",
         Rule::up_to => "`up to AMOUNT`",
         Rule::fee_clause => "`fee NAME paid by customer|merchant`",
         Rule::fee_amount => "`amount AMOUNT`",

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use super::ast::*;
 use super::Rule;
-use crate::language::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::language::diagnostic::{Code, Diagnostic};
 use crate::language::source::Span;
 
 type Lowered<T> = Result<T, Diagnostic>;
@@ -94,6 +94,7 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_policy
             | Rule::kw_currency
             | Rule::kw_timezone
+            | Rule::kw_effective
             | Rule::kw_calendar
             | Rule::kw_weekend
             | Rule::kw_holidays
@@ -126,6 +127,7 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_evidence
             | Rule::kw_refund
             | Rule::kw_deduct
+            | Rule::kw_may
             | Rule::kw_paid
             | Rule::kw_by
             | Rule::kw_amount
@@ -237,6 +239,10 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Lowered<Decl> {
             let sp = span(&s);
             Ok(Decl::Timezone(Spanned::new(lower_string(s), sp)))
         }
+        Rule::effective_decl => {
+            let mut inner = Inner::of(pair);
+            Ok(Decl::Effective(lower_date(inner.expect("date")?)?))
+        }
         Rule::calendar_decl => lower_calendar(pair).map(Decl::Calendar),
         Rule::fact_decl => lower_fact(pair).map(Decl::Fact),
         Rule::fees_decl => Ok(Decl::Fees(Inner::of(pair).map(lower_name).collect())),
@@ -302,15 +308,27 @@ fn lower_calendar(pair: Pair<'_, Rule>) -> Lowered<Calendar> {
     Ok(cal)
 }
 
+/// A display name in quotes (a rule's title, a fact's label), with its span.
+fn lower_label(pair: Pair<'_, Rule>) -> Spanned<String> {
+    let sp = span(&pair);
+    let text = Inner::of(pair)
+        .map(lower_string)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Spanned::new(text, sp)
+}
+
 fn lower_fact(pair: Pair<'_, Rule>) -> Lowered<FactDecl> {
     let mut inner = Inner::of(pair);
     let name = lower_name(inner.expect("fact name")?);
+    let label = inner.next_if(Rule::label).map(lower_label);
     let mut ty_inner = Inner::of(inner.expect("fact type")?);
     let ty = lower_name(ty_inner.expect("type name")?);
     let codes = ty_inner.map(lower_name).collect();
     let optional = inner.next_if(Rule::optional).is_some();
     Ok(FactDecl {
         name,
+        label,
         ty,
         codes,
         optional,
@@ -502,6 +520,7 @@ fn lower_rule(pair: Pair<'_, Rule>) -> Lowered<Rule_> {
     let sp = span(&pair);
     let mut inner = Inner::of(pair);
     let name = lower_name(inner.expect("rule name")?);
+    let title = inner.next_if(Rule::label).map(lower_label);
     let mut outcome = Inner::of(inner.expect("outcome")?);
     let decision_pair = outcome.expect("decision")?;
     let decision = Spanned::new(
@@ -531,6 +550,7 @@ fn lower_rule(pair: Pair<'_, Rule>) -> Lowered<Rule_> {
         .join(" ");
     let mut rule = Rule_ {
         name,
+        title,
         span: sp,
         decision,
         remedies,
@@ -585,6 +605,7 @@ fn lower_clause(clause: Pair<'_, Rule>, rule: &mut Rule_) -> Lowered<()> {
             rule.refund = Some(lower_expr(inner.expect("refund")?)?);
         }
         Rule::deduct_clause => {
+            let discretionary = inner.next_if(Rule::may).is_some();
             let fee = lower_name(inner.expect("fee name")?);
             let amount = lower_expr(inner.expect("amount")?)?;
             let mut cap = None;
@@ -597,6 +618,7 @@ fn lower_clause(clause: Pair<'_, Rule>, rule: &mut Rule_) -> Lowered<()> {
                 }
             }
             rule.deductions.push(Deduction {
+                discretionary,
                 fee,
                 amount,
                 cap,
@@ -801,30 +823,7 @@ fn lower_atom(pair: Pair<'_, Rule>) -> Lowered<Expr> {
             let mut inner = Inner::of(pair);
             let value = lower_decimal(&inner.expect("number")?)?;
             let unit = lower_name(inner.expect("unit")?);
-            if !WEIGHT_UNITS.contains(&unit.node.as_str()) {
-                let mut d = Diagnostic::new(
-                    Code::UnknownUnit,
-                    format!("unknown unit `{}`", unit.node),
-                    unit.span,
-                    "not a unit of weight Clause knows",
-                );
-                let spelled = match unit.node.as_str() {
-                    "pound" | "pounds" | "lbs" => Some("lb"),
-                    "kilo" | "kilos" | "kilogram" | "kilograms" | "kgs" => Some("kg"),
-                    "gram" | "grams" => Some("g"),
-                    "ounce" | "ounces" => Some("oz"),
-                    _ => did_you_mean(&unit.node, WEIGHT_UNITS),
-                };
-                let help = match spelled {
-                    Some(s) => format!("did you mean `{s}`? Weights are written in g, kg, oz or lb"),
-                    None if ["day", "days", "hours", "months", "weeks"].contains(&unit.node.as_str()) => {
-                        "spans of time belong in a `window` declaration: `window name = 30 days from order.delivered_at`".to_string()
-                    }
-                    None => "weights are written in g, kg, oz or lb, for example `30 lb`".to_string(),
-                };
-                d = d.with_help(help);
-                return Err(d);
-            }
+            // An unknown unit is the checker's to report, with the file's other errors.
             ExprKind::Weight { value, unit }
         }
         Rule::percent => ExprKind::Percent(

@@ -69,6 +69,7 @@ pub(crate) const RESERVED_WORDS: &[&str] = &[
     "evidence",
     "refund",
     "deduct",
+    "may",
     "paid",
     "by",
     "amount",

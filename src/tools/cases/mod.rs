@@ -24,7 +24,8 @@
 //! `because`), `rules` (every rule in `because`, in order), `remedy`, `refund` (a
 //! decimal string, or null for none), `payers` ({fee: payer}; `null` for a fee that
 //! must not appear), `fee_amounts` ({fee: amount}; null for a fee whose amount is
-//! not known), `deductions` ({fee: amount}),
+//! not known), `deductions` ({fee: amount}), `possible_deductions` ({fee:
+//! amount}), `refund_range` (["min", "max"], or null for none),
 //! `deadlines` ({name: ends}), `missing_evidence` (exactly these codes, any
 //! order), `items` ({sku: decision}), and `error` (the claim is invalid, and the
 //! error names this text).
@@ -461,11 +462,31 @@ pub fn compare(v: &Value, expect: &Map<String, Value>) -> Vec<String> {
                     out.push(format!("refund: expected {want}, got {}", show(got)));
                 }
             }
-            "payers" | "fee_amounts" | "deductions" | "deadlines" => {
+            "refund_range" => {
+                let got = v.get("refund_range");
+                let side = |r: Option<&Value>, k: &str| {
+                    r.and_then(|r| r.get(k))
+                        .and_then(|m| m.get("amount"))
+                        .cloned()
+                };
+                let ok = match (want.as_array().map(Vec::as_slice), got) {
+                    (Some([Value::String(lo), Value::String(hi)]), Some(_)) => {
+                        side(got, "min").is_some_and(|g| decimal_eq(&g, lo))
+                            && side(got, "max").is_some_and(|g| decimal_eq(&g, hi))
+                    }
+                    (None, None) => want.is_null(),
+                    _ => false,
+                };
+                if !ok {
+                    out.push(format!("refund_range: expected {want}, got {}", show(got)));
+                }
+            }
+            "payers" | "fee_amounts" | "deductions" | "possible_deductions" | "deadlines" => {
                 let (list, name_key, value_key) = match key.as_str() {
                     "payers" => ("fees", "fee", "payer"),
                     "fee_amounts" => ("fees", "fee", "amount"),
                     "deductions" => ("deductions", "fee", "amount"),
+                    "possible_deductions" => ("possible_deductions", "fee", "amount"),
                     _ => ("deadlines", "name", "ends"),
                 };
                 let entries = v

@@ -83,11 +83,8 @@ impl<'a> Explainer<'a> {
             items: self.item_by_item(),
             words: self.words(),
             dates: self.dates(),
-            money: if decision == Decision::Deny {
-                Vec::new()
-            } else {
-                self.money()
-            },
+            // A denial can carry a fee too (a return sent back at the customer's expense).
+            money: self.money(),
             missing: self
                 .verdict
                 .missing_evidence
@@ -173,6 +170,9 @@ impl<'a> Explainer<'a> {
         match (self.verdict.remedy.as_deref(), refund) {
             (Some("refund"), Some(_)) if self.refund_is_zero() => {
                 format!("We accept your request for {object}, but after deductions nothing is left to refund.")
+            }
+            (Some("refund"), Some(r)) if self.verdict.refund_range.is_some() => {
+                format!("We can refund {object}: up to {r} goes back to you.")
             }
             (Some("refund"), Some(r)) => {
                 format!("We can refund {object}: {r} goes back to you.")

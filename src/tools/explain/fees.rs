@@ -1,7 +1,9 @@
 //! Who pays which fee, and what is taken off the refund.
 
 use super::decision::{Explainer, FeeGroup};
-use super::phrases::{capitalize, deduction_words, fee_clause, join_and, money, with_items};
+use super::phrases::{
+    capitalize, deduction_words, fee_clause, fee_words, join_and, money, with_items,
+};
 use crate::language::eval::verdict::Decision;
 use crate::language::money::Money;
 
@@ -43,12 +45,6 @@ impl<'a> Explainer<'a> {
                 )),
             }
         }
-        for (fee, payer, amount, skus, general) in &groups {
-            let deducted = v.deductions.iter().any(|d| &*d.fee == *fee && keep(&d.sku));
-            let clause = fee_clause(fee, payer, *amount, deducted);
-            let shows_amount = amount.is_some_and(|a| !a.amount.is_zero());
-            out.push(with_items(&clause, skus, *general, &relevant, shows_amount));
-        }
         // Deductions.
         let mut dgroups: Vec<(&str, Money, Vec<&str>, bool)> = Vec::new();
         for d in v.deductions.iter().filter(|d| keep(&d.sku)) {
@@ -68,6 +64,30 @@ impl<'a> Explainer<'a> {
                 )),
             }
         }
+        for (fee, payer, amount, skus, general) in &groups {
+            // A fee the customer pays out of the refund is one sentence.
+            let same = dgroups.iter().position(|d| {
+                *payer == "customer"
+                    && d.0 == *fee
+                    && Some(d.1) == *amount
+                    && d.2 == *skus
+                    && d.3 == *general
+            });
+            if let (Some(i), Some(a)) = (same, amount) {
+                dgroups.remove(i);
+                let clause = format!(
+                    "you pay {}: {} is taken off the refund",
+                    fee_words(fee),
+                    money(*a)
+                );
+                out.push(with_items(&clause, skus, *general, &relevant, true));
+                continue;
+            }
+            let deducted = v.deductions.iter().any(|d| &*d.fee == *fee && keep(&d.sku));
+            let clause = fee_clause(fee, payer, *amount, deducted);
+            let shows_amount = amount.is_some_and(|a| !a.amount.is_zero());
+            out.push(with_items(&clause, skus, *general, &relevant, shows_amount));
+        }
         for (fee, amount, skus, general) in &dgroups {
             let clause = format!(
                 "{} for {} is taken off the refund",
@@ -75,6 +95,23 @@ impl<'a> Explainer<'a> {
                 deduction_words(fee)
             );
             out.push(with_items(&clause, skus, *general, &relevant, true));
+        }
+        // Fees the merchant may take or waive (`may deduct`), and what the refund can be.
+        for d in v.possible_deductions.iter().filter(|d| keep(&d.sku)) {
+            let skus: Vec<&str> = d.sku.iter().map(String::as_str).collect();
+            let clause = format!(
+                "we may also take {} ({}) off the refund, or waive it",
+                fee_words(&d.fee),
+                money(d.amount.0)
+            );
+            out.push(with_items(&clause, &skus, d.sku.is_none(), &relevant, true));
+        }
+        if let Some(r) = &v.refund_range {
+            out.push(format!(
+                "the refund is between {} and {}",
+                money(r.min.0),
+                money(r.max.0)
+            ));
         }
         if out.is_empty() {
             Vec::new()

@@ -42,9 +42,14 @@ pub(super) fn moment_of(claim: &Claim, f: FactRef) -> Option<Moment> {
 
 pub(super) fn custom_name(facts: &[crate::language::check::ir::CustomFact], f: FactRef) -> String {
     match f {
-        FactRef::Custom(i) => facts
-            .get(i)
-            .map_or_else(|| "that date".to_string(), |c| words(&c.name)),
+        FactRef::Custom(i) => facts.get(i).map_or_else(
+            || "that date".to_string(),
+            |c| {
+                c.label
+                    .clone()
+                    .unwrap_or_else(|| format!("the {}", words(&c.name)))
+            },
+        ),
         _ => "that date".to_string(),
     }
 }
@@ -66,7 +71,7 @@ pub(super) fn started(
         FactRef::ReturnShippedAt => format!("you sent the item back on {when}"),
         FactRef::ReturnReceivedAt => format!("we received your return on {when}"),
         FactRef::AsOf => format!("the date of this decision is {when}"),
-        _ => format!("the {} is {when}", custom_name(facts, f)),
+        _ => format!("{} is {when}", custom_name(facts, f)),
     }
 }
 
@@ -87,7 +92,7 @@ pub(super) fn subject(
         FactRef::PlacedAt => format!("your order of {when}"),
         FactRef::InvoicedAt => format!("the invoice of {when}"),
         FactRef::AsOf => format!("the date of this decision, {when},"),
-        _ => format!("the {}, {when},", custom_name(facts, f)),
+        _ => format!("{}, {when},", custom_name(facts, f)),
     }
 }
 

@@ -3,6 +3,7 @@
 use super::exprs::{date, duration, escape, names};
 use super::layout::{group, nest, text, Doc};
 use super::printer::{Item, Printer};
+use super::WIDTH;
 use crate::ast::*;
 
 impl Printer<'_, '_> {
@@ -21,6 +22,10 @@ impl Printer<'_, '_> {
             Decl::Timezone(t) => {
                 let doc = text(format!("timezone {}", escape(&t.node)));
                 self.item(items, self.back(t.span.start, 1), t.span.end, IND, doc);
+            }
+            Decl::Effective(d) => {
+                let doc = text(format!("effective from {}", date(&d.node)));
+                self.item(items, self.back(d.span.start, 1), d.span.end, IND, doc);
             }
             Decl::Calendar(c) => {
                 let brace = self.open_brace(c.span.start);
@@ -53,7 +58,7 @@ impl Printer<'_, '_> {
                         .as_ref()
                         .map(|c| format!(" covering {:04} to {:04}", c.first.node, c.last.node))
                         .unwrap_or_default();
-                    let doc = text(format!("holidays {}{covering}", list.join(", ")));
+                    let doc = filled("holidays ", &list, covering.trim(), IND + 2);
                     let end = c
                         .covering
                         .as_ref()
@@ -63,7 +68,12 @@ impl Printer<'_, '_> {
                 self.close(items, c.span.end.saturating_sub(1), IND);
             }
             Decl::Fact(f) => {
-                let mut s = format!("fact {}: {}", f.name.node, f.ty.node);
+                let label = f
+                    .label
+                    .as_ref()
+                    .map(|l| format!(" {}", escape(&l.node)))
+                    .unwrap_or_default();
+                let mut s = format!("fact {}{label}: {}", f.name.node, f.ty.node);
                 if !f.codes.is_empty() {
                     s.push_str(&format!(" ({})", names(&f.codes)));
                 }
@@ -188,4 +198,47 @@ impl Printer<'_, '_> {
         ]));
         self.item(items, w.span.start, w.span.end, 2, doc);
     }
+}
+
+/// `holidays A, B, C, ... [covering Y to Y]` filled up to [`WIDTH`] columns: as
+/// many entries on a line as fit, the rest on continuation lines indented two more.
+fn filled(head: &str, list: &[String], tail: &str, indent: usize) -> Doc {
+    let head = head.trim_end();
+    let mut lines: Vec<String> = vec![head.to_string()];
+    let mut pieces: Vec<String> = list
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            if i + 1 < list.len() {
+                format!("{entry},")
+            } else {
+                entry.clone()
+            }
+        })
+        .collect();
+    if !tail.is_empty() {
+        pieces.push(tail.to_string());
+    }
+    for piece in pieces {
+        let start = if lines.len() == 1 { indent } else { indent + 2 };
+        let Some(cur) = lines.last_mut() else {
+            continue;
+        };
+        let empty = cur == head || cur.is_empty();
+        if !empty && start + cur.chars().count() + 1 + piece.chars().count() > WIDTH {
+            lines.push(piece);
+        } else {
+            cur.push(' ');
+            cur.push_str(&piece);
+        }
+    }
+    let mut rest = Vec::new();
+    for l in lines.iter().skip(1) {
+        rest.push(Doc::Line);
+        rest.push(text(l.clone()));
+    }
+    Doc::Concat(vec![
+        text(lines.first().cloned().unwrap_or_default()),
+        nest(Doc::Concat(rest)),
+    ])
 }

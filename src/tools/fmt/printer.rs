@@ -107,7 +107,12 @@ impl Printer<'_, '_> {
         for d in &file.decls {
             let start = items.len();
             self.decl(&mut items, d);
-            let settings = |d: &Decl| matches!(d, Decl::Currency(_) | Decl::Timezone(_));
+            let settings = |d: &Decl| {
+                matches!(
+                    d,
+                    Decl::Currency(_) | Decl::Timezone(_) | Decl::Effective(_)
+                )
+            };
             if let Some(first) = items.get_mut(start) {
                 first.first = match prev {
                     None => Blank::No,

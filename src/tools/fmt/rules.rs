@@ -36,7 +36,12 @@ impl Printer<'_, '_> {
             Decision::Deny => "deny",
             Decision::Review => "review",
         };
-        let mut header = format!("{word} {}: {decision}", r.name.node);
+        let title = r
+            .title
+            .as_ref()
+            .map(|t| format!(" {}", escape(&t.node)))
+            .unwrap_or_default();
+        let mut header = format!("{word} {}{title}: {decision}", r.name.node);
         let remedies: Vec<&str> = r.remedies.iter().map(|n| n.node.as_str()).collect();
         if !remedies.is_empty() {
             header.push(' ');
@@ -117,7 +122,11 @@ impl Printer<'_, '_> {
             );
         }
         for d in &r.deductions {
-            let mut parts = vec![text(format!("deduct {} ", d.fee.node)), self.top(&d.amount)];
+            let may = if d.discretionary { "may " } else { "" };
+            let mut parts = vec![
+                text(format!("{may}deduct {} ", d.fee.node)),
+                self.top(&d.amount),
+            ];
             let mut end = self.end_of(&d.amount);
             let mut tail = Vec::new();
             if let Some(c) = &d.cap {
@@ -133,7 +142,7 @@ impl Printer<'_, '_> {
             }
             self.item(
                 items,
-                self.back(d.fee.span.start, 1),
+                self.back(d.fee.span.start, if d.discretionary { 2 } else { 1 }),
                 end,
                 CL,
                 Doc::Concat(parts),

@@ -254,6 +254,7 @@ fn item_spans(file: &PolicyFile) -> Vec<Span> {
             }
             Decl::Currency(n) | Decl::Timezone(n) => out.push(n.span),
             Decl::Calendar(c) => out.push(c.span),
+            Decl::Effective(d) => out.push(d.span),
         }
     }
     out.sort_by_key(|s| s.start);

@@ -149,8 +149,18 @@ impl<'a> Ctx<'a> {
             .map(|(_, e)| *e)
     }
 
-    /// A fact as a noun phrase; a custom event is "the “NAME” date".
+    /// A fact as a noun phrase; a custom fact with a label is its label, and a
+    /// custom event without one is "the “NAME” date".
     fn noun(&self, path: &str) -> String {
+        let label = path.strip_prefix("facts.").and_then(|name| {
+            self.facts
+                .iter()
+                .find(|f| f.name.node == name)
+                .and_then(|f| f.label.as_ref())
+        });
+        if let Some(l) = label {
+            return l.node.clone();
+        }
         let event = path.strip_prefix("facts.").is_some_and(|name| {
             self.facts
                 .iter()

@@ -72,12 +72,13 @@ pub(super) struct Numbered<'a> {
 }
 
 impl Numbered<'_> {
+    /// "3. Porous items during Covid": the rule's title, or its name in words.
     fn title(&self) -> String {
-        format!(
-            "{}. {}",
-            self.number,
-            capitalize(&humanize(&self.rule.name.node))
-        )
+        let title = match &self.rule.title {
+            Some(t) => t.node.clone(),
+            None => capitalize(&humanize(&self.rule.name.node)),
+        };
+        format!("{}. {title}", self.number)
     }
 }
 
@@ -163,7 +164,13 @@ pub(super) fn kind_section(
             .iter()
             .filter(|n| n.rule.decision.node == decision)
             .collect();
-        let fallback = decision == Decision::Review && block.otherwise.is_none();
+        // A rule without `when` or `unless` takes every claim that reaches it, so
+        // then no claim is left for a person by default.
+        let catches_all = block
+            .rules
+            .iter()
+            .any(|r| r.when.is_empty() && r.unless.is_empty());
+        let fallback = decision == Decision::Review && block.otherwise.is_none() && !catches_all;
         if chosen.is_empty() && !fallback {
             continue;
         }
@@ -306,10 +313,17 @@ pub(super) fn outcome_sentences(ctx: &Ctx<'_>, kind: &str, rule: &Rule) -> Vec<S
                 ExprKind::Percent(p) => format!("{} of the {what}", fmt_percent(*p)),
                 _ => ctx.value(&d.amount),
             };
-            let mut s = format!(
-                "From it we deduct {}: {amount}",
-                fee_words(&d.fee.node).to_lowercase()
-            );
+            let mut s = if d.discretionary {
+                format!(
+                    "We may also deduct {}, or waive it: {amount}",
+                    fee_words(&d.fee.node).to_lowercase()
+                )
+            } else {
+                format!(
+                    "From it we deduct {}: {amount}",
+                    fee_words(&d.fee.node).to_lowercase()
+                )
+            };
             if let Some(cap) = &d.cap {
                 s.push_str(&format!(", at most {}", ctx.value(cap)));
             }

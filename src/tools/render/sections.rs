@@ -222,7 +222,11 @@ pub(super) fn facts_section(ctx: &Ctx<'_>, out: &mut Vec<Block>) {
             } else {
                 ty
             };
-            vec![capitalize(&humanize(&f.name.node)), capitalize(&ty)]
+            let name = f
+                .label
+                .as_ref()
+                .map_or_else(|| humanize(&f.name.node), |l| l.node.clone());
+            vec![capitalize(&name), capitalize(&ty)]
         })
         .collect();
     out.push(Block::Table {

@@ -1,4 +1,6 @@
-//! `unassigned-fee`: an approval that deducts a fee without saying who pays it.
+//! `unassigned-fee`: an approval that says who pays a fee only for some of the
+//! claims it approves, while the block's other approvals always say. (A
+//! `deduct` says it itself: the customer pays what is taken off the refund.)
 
 use super::finding;
 use super::rules::Block;
@@ -8,35 +10,15 @@ use crate::tools::lint::logic::{Answer, Formula};
 use crate::tools::lint::Lint;
 
 impl Block<'_> {
-    /// Rule `ri` approves and deducts a fee without saying who pays it, or says
-    /// who pays it only for some of the claims it approves while the block's
-    /// other approvals always say (confirmed on an example claim). True when the
-    /// search gave up.
+    /// Rule `ri` says who pays a fee only for some of the claims it approves
+    /// while the block's other approvals always say (confirmed on an example
+    /// claim). True when the search gave up.
     pub(super) fn fees(&self, ri: usize, out: &mut Vec<Diagnostic>) -> bool {
         let Some((rule, ast_rule)) = self.rule(ri) else {
             return false;
         };
         if rule.decision != Decision::Approve {
             return false;
-        }
-        for d in &ast_rule.deductions {
-            if !ast_rule.fees.iter().any(|f| f.fee.node == d.fee.node) {
-                out.push(
-                    finding(
-                        Lint::UnassignedFee,
-                        format!(
-                            "rule `{}` deducts `{}` from the refund but does not say who pays it",
-                            ast_rule.name.node, d.fee.node
-                        ),
-                        d.fee.span,
-                        "deducted here",
-                    )
-                    .with_help(format!(
-                        "add `fee {} paid by customer` so the verdict says who bears it",
-                        d.fee.node
-                    )),
-                );
-            }
         }
         let mut done: Vec<&str> = Vec::new();
         for (k, f) in rule.fees.iter().enumerate() {
@@ -85,8 +67,19 @@ impl Block<'_> {
                     && !verdict.fees.iter().any(|g| g.fee == f.fee)
             });
             let Some(claim) = confirmed else { continue };
-            let Some(span) = ast_rule.fees.get(k).map(|g| g.fee.span) else {
+            let Some(ast_fee) = ast_rule.fees.get(k) else {
                 continue;
+            };
+            let span = ast_fee.fee.span;
+            let condition = ast_fee
+                .when
+                .as_ref()
+                .and_then(|w| self.policy.source.text.get(w.span.start..w.span.end))
+                .unwrap_or("CONDITION");
+            let other = if &*f.payer == "customer" {
+                "merchant"
+            } else {
+                "customer"
             };
             out.push(
                 finding(
@@ -96,8 +89,9 @@ impl Block<'_> {
                     "paid only when its condition holds",
                 )
                 .with_help(format!(
-                    "say who pays otherwise: `fee {} paid by {} when ..., otherwise customer`\nfor example: {}",
+                    "say who pays when `{condition}` does not hold: `fee {} paid by {} when {condition}, otherwise {other}`, or drop the condition if the {} pays either way\nfor example: {}",
                     f.fee,
+                    f.payer,
                     f.payer,
                     self.describe(&assign)
                 ))

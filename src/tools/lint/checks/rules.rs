@@ -14,7 +14,7 @@ use serde_json::Value;
 /// claims: unreachable and impossible rules, claims no rule decides,
 /// overlapping outcomes, fees some approvals leave unpaid.
 pub(super) struct Block<'a> {
-    policy: &'a Policy,
+    pub(super) policy: &'a Policy,
     pub(super) model: &'a Model<'a>,
     /// The block's position among the policy's blocks (as traces name it).
     pub(super) index: usize,

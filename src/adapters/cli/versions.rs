@@ -1,0 +1,82 @@
+//! `clause eval DIR --claim FILE [--policy NAME]`: the claim judged by the
+//! version of the policy in force when its order was placed.
+
+use std::path::Path;
+
+use clause::PolicySet;
+
+use super::{EXIT_INPUT, EXIT_OK, EXIT_POLICY, EXIT_USAGE};
+
+pub fn run(dir: &Path, name: Option<&str>, claim: &Path) -> i32 {
+    let set = match PolicySet::load_dir(dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", dir.display());
+            return EXIT_POLICY;
+        }
+    };
+    for (file, why) in set.failures() {
+        eprintln!("error: {}: {why}", file.display());
+    }
+    if !set.failures().is_empty() {
+        return EXIT_POLICY;
+    }
+    let names: Vec<&str> = set.names().collect();
+    let name = match (name, names.as_slice()) {
+        (Some(n), _) if names.contains(&n) => n,
+        (Some(n), _) => {
+            eprintln!(
+                "error: {} holds no policy named `{n}` (it holds: {})",
+                dir.display(),
+                names.join(", ")
+            );
+            return EXIT_USAGE;
+        }
+        (None, [only]) => only,
+        (None, []) => {
+            eprintln!("error: {} holds no .policy files", dir.display());
+            return EXIT_POLICY;
+        }
+        (None, _) => {
+            eprintln!(
+                "error: {} holds several policies ({}): say which with --policy NAME",
+                dir.display(),
+                names.join(", ")
+            );
+            return EXIT_USAGE;
+        }
+    };
+    let text = match super::eval::read_claim(claim) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+    };
+    match set.evaluate(name, &text) {
+        Ok((policy, verdict)) => {
+            let mut json = serde_json::to_value(&verdict).unwrap_or_default();
+            if let Some(fields) = json.as_object_mut() {
+                fields.insert("policy_version".into(), policy.version().into());
+                fields.insert("policy_file".into(), policy.file_name().into());
+                if let Some(day) = policy.effective_from() {
+                    fields.insert("policy_effective_from".into(), day.to_string().into());
+                }
+            }
+            match serde_json::to_string_pretty(&json) {
+                Ok(s) => {
+                    outln!("{s}");
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write the verdict: {e}");
+                    EXIT_INPUT
+                }
+            }
+        }
+        Err(errors) => {
+            super::report_claim_error(&errors);
+            EXIT_INPUT
+        }
+    }
+}

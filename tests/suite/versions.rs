@@ -1,0 +1,155 @@
+//! A policy over time: versions of one policy side by side (`effective from`),
+//! a claim judged by the version in force when its order was placed.
+
+use serde_json::Value;
+
+use super::support::{root, run_clause};
+
+/// A folder with two versions of imicro: the 30-day window from 2023-01-01,
+/// a 45-day window from 2023-12-01.
+fn two_versions() -> (std::path::PathBuf, Cleanup) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "clause-versions-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    let tz = "  timezone \"America/Los_Angeles\"\n";
+    let v1 = text.replace(tz, &format!("{tz}  effective from 2023-01-01\n"));
+    let v2 = text
+        .replace(tz, &format!("{tz}  effective from 2023-12-01\n"))
+        .replace(
+            "30 days from order.invoiced_at",
+            "45 days from order.invoiced_at",
+        );
+    assert_ne!(v1, text);
+    assert_ne!(v2, v1);
+    std::fs::write(dir.join("imicro-2023.policy"), v1).unwrap();
+    std::fs::write(dir.join("imicro-2024.policy"), v2).unwrap();
+    std::fs::copy(
+        root().join("policies/imicro.page.txt"),
+        dir.join("imicro.page.txt"),
+    )
+    .unwrap();
+    (dir.clone(), Cleanup(dir))
+}
+
+struct Cleanup(std::path::PathBuf);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn claim_placed(dir: &std::path::Path, name: &str, placed: &str) -> String {
+    let text = std::fs::read_to_string(root().join("tests/data/imicro-claim.json")).unwrap();
+    let mut claim: Value = serde_json::from_str(&text).unwrap();
+    claim["order"]["placed_at"] = Value::from(placed);
+    let path = dir.join(name);
+    std::fs::write(&path, claim.to_string()).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn the_version_in_force_when_the_order_was_placed_decides() {
+    let (dir, _guard) = two_versions();
+    let d = dir.display().to_string();
+    let old = claim_placed(&dir, "old.json", "2023-09-01T10:00:00-07:00");
+    let (code, out, err) = run_clause(&["eval", &d, "--claim", &old], None);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["policy_effective_from"], "2023-01-01");
+    assert!(v["policy_file"]
+        .as_str()
+        .unwrap()
+        .ends_with("imicro-2023.policy"));
+    assert!(v["policy_version"].as_str().unwrap().starts_with("sha256:"));
+    // The last minute of 30 November in Los Angeles is already 1 December in UTC:
+    // the order day is counted in the policy's time zone.
+    let edge = claim_placed(&dir, "edge.json", "2023-12-01T07:59:00Z");
+    let (_, out, _) = run_clause(&["eval", &d, "--claim", &edge], None);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["policy_effective_from"], "2023-01-01");
+    let new = claim_placed(&dir, "new.json", "2023-12-01T08:00:00Z");
+    let (_, out, _) = run_clause(&["eval", &d, "--claim", &new], None);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["policy_effective_from"], "2023-12-01");
+    assert_eq!(v["deadlines"][0]["name"], "return_window");
+}
+
+#[test]
+fn a_claim_from_before_the_first_version_is_refused_naming_the_field() {
+    let (dir, _guard) = two_versions();
+    let early = claim_placed(&dir, "early.json", "2022-12-31");
+    let (code, _, err) = run_clause(
+        &["eval", &dir.display().to_string(), "--claim", &early],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("order.placed_at"), "{err}");
+    assert!(
+        err.contains("before the first version of `imicro` took effect (2023-01-01)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_refuses_two_versions_on_one_day_and_an_undated_second_file() {
+    let (dir, _guard) = two_versions();
+    let d = dir.display().to_string();
+    let (code, out, err) = run_clause(&["check", &d], None);
+    assert_eq!(code, 0, "{out}{err}");
+    std::fs::copy(
+        dir.join("imicro-2023.policy"),
+        dir.join("imicro-copy.policy"),
+    )
+    .unwrap();
+    let (code, _, err) = run_clause(&["check", &d], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot take effect on the same day"), "{err}");
+    std::fs::copy(
+        root().join("policies/imicro.policy"),
+        dir.join("imicro-copy.policy"),
+    )
+    .unwrap();
+    let (code, _, err) = run_clause(&["check", &d], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("must each say when they take effect"), "{err}");
+}
+
+#[test]
+fn a_folder_of_several_policies_needs_the_policy_named() {
+    let claim = root()
+        .join("tests/data/imicro-claim.json")
+        .display()
+        .to_string();
+    let (code, _, err) = run_clause(&["eval", "policies", "--claim", &claim], None);
+    assert_eq!(code, 64);
+    assert!(err.contains("--policy NAME"), "{err}");
+    let (code, out, err) = run_clause(
+        &["eval", "policies", "--policy", "imicro", "--claim", &claim],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["policy"], "imicro");
+    assert!(v.get("policy_effective_from").is_none());
+}
+
+#[test]
+fn diff_between_versions_names_the_new_day_and_fmt_keeps_it() {
+    let (dir, _guard) = two_versions();
+    let a = dir.join("imicro-2023.policy").display().to_string();
+    let b = dir.join("imicro-2024.policy").display().to_string();
+    let (code, out, err) = run_clause(&["diff", &a, &b, "--format", "json"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("effective from"), "{out}");
+    assert!(out.contains("2023-01-01 -> 2023-12-01"), "{out}");
+    let (code, out, _) = run_clause(&["fmt", "--check", &a], None);
+    assert_eq!(code, 0, "{out}");
+}
