@@ -24,6 +24,7 @@ mod suite {
     pub mod lsp;
     pub mod lsp_client;
     pub mod map;
+    pub mod parquet;
     pub mod properties;
     pub mod runner;
     pub mod semantics;

@@ -12,5 +12,7 @@ pub mod fmt;
 pub mod ide;
 pub mod lint;
 pub mod map;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod render;
 pub mod timeline;

@@ -33,6 +33,7 @@ pub struct Options {
     pub old: PathBuf,
     pub new: PathBuf,
     pub claims: Option<PathBuf>,
+    pub json_column: Option<String>,
     pub format: DiffFormat,
     pub fail_on: Vec<Guard>,
     pub examples: usize,
@@ -89,7 +90,16 @@ pub fn run(o: &Options) -> i32 {
                 );
                 return EXIT_INPUT;
             }
-            let input: Box<dyn std::io::BufRead> = if path == Path::new("-") {
+            let parquet = match super::parquet::claims(path, o.json_column.as_deref()) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_INPUT;
+                }
+            };
+            let input: Box<dyn std::io::BufRead> = if let Some(rows) = parquet {
+                Box::new(rows)
+            } else if path == Path::new("-") {
                 Box::new(std::io::BufReader::new(std::io::stdin().lock()))
             } else {
                 match std::fs::File::open(path) {

@@ -22,7 +22,13 @@ pub(super) fn policy_or_exit(path: &Path) -> Result<clause::Policy, i32> {
 }
 
 /// `--claims`: every line gets a record; the summary goes to standard error.
-pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u16>) -> i32 {
+pub fn batch(
+    policy: &Path,
+    claims: &Path,
+    out: Option<&Path>,
+    json_column: Option<&str>,
+    threads: Option<u16>,
+) -> i32 {
     let policy = match policy_or_exit(policy) {
         Ok(p) => p,
         Err(code) => return code,
@@ -63,7 +69,21 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
             return EXIT_INPUT;
         }
     }
-    let input: Box<dyn std::io::Read + Send> = Box::new(input);
+    let input: Box<dyn std::io::Read + Send> = match super::parquet::claims(claims, json_column) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
+        Ok(Some(rows)) => match out.filter(|o| super::parquet::wants_parquet(Some(o))) {
+            Some(out) => return super::parquet::eval_to_parquet(&policy, rows, out, threads),
+            None => Box::new(rows),
+        },
+        Ok(None) if super::parquet::wants_parquet(out) => {
+            eprintln!("error: --out *.parquet needs Parquet claims");
+            return EXIT_INPUT;
+        }
+        Ok(None) => Box::new(input),
+    };
     let output: Box<dyn std::io::Write + Send> = match out {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 20, f)),
@@ -80,14 +100,7 @@ pub fn batch(policy: &Path, claims: &Path, out: Option<&Path>, threads: Option<u
     let started = std::time::Instant::now();
     match policy.evaluate_stream(input, output, threads) {
         Ok(s) => {
-            eprintln!(
-                "{} lines: {} verdicts, {} errors ({} ms, {threads} {})",
-                s.lines,
-                s.verdicts,
-                s.errors,
-                started.elapsed().as_millis(),
-                if threads == 1 { "thread" } else { "threads" },
-            );
+            summary("lines", &s, started, threads);
             EXIT_OK
         }
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
@@ -117,6 +130,23 @@ fn same_file(input: &std::fs::File, out: &Path) -> bool {
         (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
         _ => false,
     }
+}
+
+/// The run's summary on standard error (`unit`: lines or rows).
+pub(super) fn summary(
+    unit: &str,
+    s: &clause::StreamSummary,
+    started: std::time::Instant,
+    threads: usize,
+) {
+    eprintln!(
+        "{} {unit}: {} verdicts, {} errors ({} ms, {threads} {})",
+        s.lines,
+        s.verdicts,
+        s.errors,
+        started.elapsed().as_millis(),
+        if threads == 1 { "thread" } else { "threads" },
+    );
 }
 
 /// What `eval --fail-on` fails on, for scripts (`clause eval ... --fail-on deny && ship`).

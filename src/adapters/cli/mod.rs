@@ -32,6 +32,7 @@ mod explain;
 mod fmt;
 mod map;
 pub(crate) mod output;
+mod parquet;
 mod playground;
 mod render;
 mod sarif;
@@ -109,17 +110,23 @@ enum Command {
         /// One claim as JSON; `-` reads standard input
         #[arg(long, required_unless_present = "claims", conflicts_with = "claims")]
         claim: Option<PathBuf>,
-        /// Claims as JSON lines, one per line; `-` reads standard input. Writes one
-        /// record per line, in order: a verdict or an error record
+        /// Claims as JSON lines, one per line, or a Parquet file (one claim per
+        /// row); `-` reads standard input. Writes one record per line or row, in
+        /// order: a verdict or an error record
         #[arg(long)]
         claims: Option<PathBuf>,
-        /// With --claims: where to write the records (standard output by default)
+        /// With --claims: where to write the records (standard output by default);
+        /// a name ending in .parquet writes a Parquet table (Parquet claims only)
         #[arg(long, requires = "claims", conflicts_with = "claim")]
         out: Option<PathBuf>,
         /// With --claim: exit 1 when the decision is this (or, for `review`, needs a
         /// person or is worse: review, partial, deny); the verdict is printed all the same
         #[arg(long, value_enum, requires = "claim", conflicts_with = "claims")]
         fail_on: Option<eval::FailOn>,
+        /// With Parquet claims: the column holding each claim's JSON text (by
+        /// default each row's columns are the claim's fields)
+        #[arg(long, requires = "claims")]
+        json_column: Option<String>,
         /// With --claims: threads to evaluate on (all cores by default)
         #[arg(long, requires = "claims", conflicts_with = "claim", value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
@@ -149,9 +156,13 @@ enum Command {
         old: PathBuf,
         /// The policy as it would be
         new: PathBuf,
-        /// Past claims as JSON lines to replay under both; `-` reads standard input
+        /// Past claims as JSON lines or a Parquet file to replay under both; `-`
+        /// reads standard input
         #[arg(long)]
         claims: Option<PathBuf>,
+        /// With Parquet claims: the column holding each claim's JSON text
+        #[arg(long, requires = "claims")]
+        json_column: Option<String>,
         /// Output format (markdown suits a pull-request comment)
         #[arg(long, value_enum, default_value_t = diff::DiffFormat::Human)]
         format: diff::DiffFormat,
@@ -307,6 +318,7 @@ fn dispatch(command: Command) -> i32 {
             claim,
             claims,
             out,
+            json_column,
             threads,
             fail_on,
         } => match (claim, claims) {
@@ -318,7 +330,13 @@ fn dispatch(command: Command) -> i32 {
                 versions::run(&policy, policy_name.as_deref(), &claim)
             }
             (Some(claim), _) => eval::run(&policy, &claim, fail_on),
-            (None, Some(claims)) => eval::batch(&policy, &claims, out.as_deref(), threads),
+            (None, Some(claims)) => eval::batch(
+                &policy,
+                &claims,
+                out.as_deref(),
+                json_column.as_deref(),
+                threads,
+            ),
             (None, None) => EXIT_USAGE,
         },
         Command::Explain {
@@ -331,6 +349,7 @@ fn dispatch(command: Command) -> i32 {
             old,
             new,
             claims,
+            json_column,
             format,
             fail_on,
             examples,
@@ -339,6 +358,7 @@ fn dispatch(command: Command) -> i32 {
             old,
             new,
             claims,
+            json_column,
             format,
             fail_on,
             examples,

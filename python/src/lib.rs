@@ -1,0 +1,468 @@
+//! The native half of the `clause` Python package: a thin layer over the
+//! `clause` library's documented API (`clause::Policy`, `clause::check_text`,
+//! `clause::format`, `clause::diff`) and its Arrow module. The Python half
+//! (`clause/__init__.py`) defines the exceptions and re-exports these names.
+
+use std::fmt::Write as _;
+
+use arrow_array::RecordBatch;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3_arrow::PyRecordBatch;
+use rayon::prelude::*;
+
+use clause::tools::parquet::{batch_claims, evaluate_cell, Outcome, VerdictColumns};
+use clause::{ClaimError, ExplainFormat, LoadError, RenderFormat};
+
+/// Terminal width the diagnostics are drawn at (as the command line does).
+const WIDTH: usize = 100;
+
+static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `json.loads(text)`.
+fn loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    JSON_LOADS.import(py, "json", "loads")?.call1((text,))
+}
+
+/// The package's exception classes, defined in Python (`clause/_errors.py`).
+fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("clause._errors")?.getattr(name)
+}
+
+fn policy_error(py: Python<'_>, e: &LoadError) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let findings = serde_json::to_string(&e.findings())
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let class = error_class(py, "PolicyError")?;
+        let err = class.call1((e.render(WIDTH), loads(py, &findings)?, e.to_string()))?;
+        Ok(PyErr::from_value(err))
+    };
+    build().unwrap_or_else(|err| err)
+}
+
+fn claim_error(py: Python<'_>, e: &ClaimError) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let problems =
+            serde_json::to_string(&e.problems).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let class = error_class(py, "ClaimError")?;
+        let err = class.call1((e.to_string(), loads(py, &problems)?))?;
+        Ok(PyErr::from_value(err))
+    };
+    build().unwrap_or_else(|err| err)
+}
+
+fn one_problem(path: &str, message: String) -> ClaimError {
+    ClaimError {
+        problems: vec![clause::ClaimProblem {
+            path: path.to_string(),
+            message,
+        }],
+    }
+}
+
+/// A claim given as a dict (or list, str, bytes) to the contract's JSON text.
+///
+/// A `str` or `bytes` is JSON text already. A dict is written out: `str`
+/// keys; `None`, `bool`, `int`, `str`, lists and tuples as JSON;
+/// `decimal.Decimal` and `float` as the exact decimal number they print as
+/// (never through binary arithmetic); `datetime.date` / `datetime.datetime`
+/// as ISO 8601 text. Anything else is a claim error naming its JSON path.
+fn claim_text(claim: &Bound<'_, PyAny>) -> Result<String, ClaimError> {
+    if let Ok(s) = claim.cast::<PyString>() {
+        return s
+            .to_str()
+            .map(str::to_string)
+            .map_err(|e| one_problem("", format!("the claim is not text: {e}")));
+    }
+    if let Ok(b) = claim.cast::<PyBytes>() {
+        return String::from_utf8(b.as_bytes().to_vec())
+            .map_err(|_| one_problem("", "the claim is not UTF-8 text".into()));
+    }
+    let mut out = String::with_capacity(1024);
+    let mut path = String::new();
+    write_json(claim, &mut out, &mut path)?;
+    Ok(out)
+}
+
+fn write_json(v: &Bound<'_, PyAny>, out: &mut String, path: &mut String) -> Result<(), ClaimError> {
+    let here = |path: &str, what: String| one_problem(path, what);
+    if v.is_none() {
+        out.push_str("null");
+    } else if let Ok(b) = v.cast::<PyBool>() {
+        out.push_str(if b.is_true() { "true" } else { "false" });
+    } else if let Ok(s) = v.cast::<PyString>() {
+        let s = s
+            .to_str()
+            .map_err(|e| here(path, format!("the text is not valid: {e}")))?;
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    } else if v.cast::<PyInt>().is_ok() || v.cast::<PyFloat>().is_ok() || is_decimal(v) {
+        // str() of an int or a Decimal, repr() of a float: the exact decimal text.
+        let text = if v.cast::<PyFloat>().is_ok() {
+            v.repr()
+        } else {
+            v.str()
+        }
+        .map_err(|e| here(path, e.to_string()))?;
+        let text = text.to_string();
+        if text.parse::<serde_json::Number>().is_err() {
+            return Err(here(path, format!("{text} is not a finite number")));
+        }
+        out.push_str(&text);
+    } else if let Ok(d) = v.cast::<PyDict>() {
+        out.push('{');
+        for (i, (k, item)) in d.iter().enumerate() {
+            let key = k.cast::<PyString>().map_err(|_| {
+                here(
+                    path,
+                    "a claim's keys are text; this dict has another key".into(),
+                )
+            })?;
+            let key = key.to_str().map_err(|e| here(path, e.to_string()))?;
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&serde_json::to_string(key).unwrap_or_default());
+            out.push(':');
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            write_json(&item, out, path)?;
+            path.truncate(len);
+        }
+        out.push('}');
+    } else if v.cast::<PyList>().is_ok() || v.cast::<PyTuple>().is_ok() {
+        out.push('[');
+        let items = v.try_iter().map_err(|e| here(path, e.to_string()))?;
+        for (i, item) in items.enumerate() {
+            let item = item.map_err(|e| here(path, e.to_string()))?;
+            if i > 0 {
+                out.push(',');
+            }
+            let len = path.len();
+            let _ = write!(path, "[{i}]");
+            write_json(&item, out, path)?;
+            path.truncate(len);
+        }
+        out.push(']');
+    } else if v.hasattr("isoformat").unwrap_or(false) {
+        let text: String = v
+            .call_method0("isoformat")
+            .and_then(|t| t.extract())
+            .map_err(|e| here(path, e.to_string()))?;
+        out.push_str(&serde_json::to_string(&text).unwrap_or_default());
+    } else {
+        let kind = v
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        return Err(here(path, format!("a Python {kind} is not a JSON value")));
+    }
+    Ok(())
+}
+
+fn is_decimal(v: &Bound<'_, PyAny>) -> bool {
+    v.get_type()
+        .name()
+        .is_ok_and(|n| n.to_str().is_ok_and(|n| n == "Decimal"))
+}
+
+/// An error record as the command line writes it for a line that is not a
+/// valid claim: `{"line", "claim_id", "errors": [{"path", "message"}]}`.
+fn error_record(line: usize, claim: Option<&str>, e: &ClaimError) -> String {
+    let claim_id = claim
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| v.get("claim_id")?.as_str().map(str::to_string));
+    serde_json::json!({ "line": line, "claim_id": claim_id, "errors": e.problems }).to_string()
+}
+
+fn explain_format(name: &str) -> PyResult<ExplainFormat> {
+    match name {
+        "text" => Ok(ExplainFormat::Text),
+        "markdown" => Ok(ExplainFormat::Markdown),
+        "json" => Ok(ExplainFormat::Json),
+        _ => Err(PyValueError::new_err(format!(
+            "format {name:?}: expected \"text\", \"markdown\" or \"json\""
+        ))),
+    }
+}
+
+fn pool(threads: Option<usize>) -> PyResult<Option<rayon::ThreadPool>> {
+    threads
+        .map(|n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build()
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        })
+        .transpose()
+}
+
+fn on_pool<T: Send>(pool: Option<&rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
+/// A policy that has been read and checked: ready to evaluate claims.
+///
+/// Safe to share between threads; evaluation never reads the clock or does I/O.
+#[pyclass(frozen, module = "clause")]
+struct Policy {
+    inner: clause::Policy,
+}
+
+#[pymethods]
+impl Policy {
+    /// Reads a policy file and checks it; raises ``PolicyError`` when it does not check.
+    #[staticmethod]
+    fn load(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Policy> {
+        py.detach(|| clause::Policy::load(&path))
+            .map(|inner| Policy { inner })
+            .map_err(|e| policy_error(py, &e))
+    }
+
+    /// Parses and checks a policy text; ``name`` names it in diagnostics and verdicts.
+    #[staticmethod]
+    #[pyo3(signature = (text, name = "policy.policy"))]
+    fn from_text(py: Python<'_>, text: &str, name: &str) -> PyResult<Policy> {
+        py.detach(|| clause::Policy::from_text(name, text))
+            .map(|inner| Policy { inner })
+            .map_err(|e| policy_error(py, &e))
+    }
+
+    /// The policy's declared name.
+    #[getter]
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    /// The policy's title, when it declares one.
+    #[getter]
+    fn title(&self) -> Option<&str> {
+        self.inner.title()
+    }
+
+    /// ``sha256:`` and 16 hex digits of the text's SHA-256.
+    #[getter]
+    fn version(&self) -> &str {
+        self.inner.version()
+    }
+
+    /// The policy's text.
+    #[getter]
+    fn text(&self) -> &str {
+        self.inner.text()
+    }
+
+    /// The name the text was loaded under (its path, for a file).
+    #[getter]
+    fn file_name(&self) -> &str {
+        self.inner.file_name()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<clause.Policy {} {} from {}>",
+            self.inner.name(),
+            self.inner.version(),
+            self.inner.file_name()
+        )
+    }
+
+    /// The verdict for one claim (a dict, or JSON text or bytes) as JSON text.
+    fn evaluate_json(&self, py: Python<'_>, claim: &Bound<'_, PyAny>) -> PyResult<String> {
+        let text = claim_text(claim).map_err(|e| claim_error(py, &e))?;
+        py.detach(|| self.inner.evaluate(&text).map(|v| v.to_json()))
+            .map_err(|e| claim_error(py, &e))
+    }
+
+    /// The verdict for one claim (a dict, or JSON text or bytes) as a dict;
+    /// raises ``ClaimError`` naming the JSON path of each problem.
+    fn evaluate<'py>(
+        &self,
+        py: Python<'py>,
+        claim: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let json = self.evaluate_json(py, claim)?;
+        loads(py, &json)
+    }
+
+    /// Evaluates many claims on every core, without holding the GIL.
+    ///
+    /// ``claims`` is an iterable of claims (dicts, JSON texts or bytes), or one
+    /// ``str``/``bytes`` of JSON lines. Returns one record per claim, in order:
+    /// the verdict as a dict, or an error record
+    /// ``{"line": n, "claim_id": ..., "errors": [{"path", "message"}]}`` as
+    /// ``clause eval --claims`` writes it (``line`` counts from 1).
+    #[pyo3(signature = (claims, threads = None))]
+    fn evaluate_many<'py>(
+        &self,
+        py: Python<'py>,
+        claims: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let texts: Vec<Result<String, ClaimError>> =
+            if claims.cast::<PyString>().is_ok() || claims.cast::<PyBytes>().is_ok() {
+                let whole = claim_text(claims).map_err(|e| claim_error(py, &e))?;
+                let body = whole.strip_suffix('\n').unwrap_or(&whole);
+                if body.is_empty() {
+                    Vec::new()
+                } else {
+                    body.split('\n')
+                        .map(|l| {
+                            let l = l.strip_suffix('\r').unwrap_or(l);
+                            if l.trim().is_empty() {
+                                Err(one_problem("", "the line is empty".into()))
+                            } else {
+                                Ok(l.to_string())
+                            }
+                        })
+                        .collect()
+                }
+            } else {
+                let mut out = Vec::new();
+                for c in claims.try_iter()? {
+                    out.push(claim_text(&c?));
+                }
+                out
+            };
+        let pool = pool(threads)?;
+        let records: Vec<String> = py.detach(|| {
+            on_pool(pool.as_ref(), || {
+                texts
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, t)| match t {
+                        Ok(text) => match self.inner.evaluate(text) {
+                            Ok(v) => v.to_json(),
+                            Err(e) => error_record(i + 1, Some(text), &e),
+                        },
+                        Err(e) => error_record(i + 1, None, e),
+                    })
+                    .collect()
+            })
+        });
+        let out = PyList::empty(py);
+        for r in &records {
+            out.append(loads(py, r)?)?;
+        }
+        Ok(out)
+    }
+
+    /// Evaluates an Arrow record batch of claims (a ``pyarrow.RecordBatch`` or
+    /// anything with ``__arrow_c_array__``) on every core, without holding the
+    /// GIL, and returns a ``pyarrow.RecordBatch`` of outcomes, one row per claim
+    /// in order (the columns of ``clause eval --out verdicts.parquet``).
+    ///
+    /// The claims are the rows' nested columns in the contract's shape, or the
+    /// JSON text of the column named ``json_column``.
+    #[pyo3(signature = (batch, json_column = None, threads = None))]
+    fn evaluate_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        batch: PyRecordBatch,
+        json_column: Option<&str>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let batch: RecordBatch = batch.into_inner();
+        let pool = pool(threads)?;
+        let out = py.detach(|| -> Result<RecordBatch, String> {
+            let rows = batch_claims(&batch, json_column)?;
+            let outcomes: Vec<Outcome> = on_pool(pool.as_ref(), || {
+                rows.par_iter()
+                    .map(|c| evaluate_cell(&self.inner, c.as_deref()))
+                    .collect()
+            });
+            let mut columns = VerdictColumns::default();
+            for (i, (row, outcome)) in rows.iter().zip(&outcomes).enumerate() {
+                columns.push_outcome(i as u64 + 1, row.as_deref(), outcome);
+            }
+            Ok(columns.finish())
+        });
+        let out = out.map_err(PyValueError::new_err)?;
+        PyRecordBatch::new(out).into_pyarrow(py)
+    }
+
+    /// The verdict for a claim explained in sentences for the customer:
+    /// ``format`` is ``"text"``, ``"markdown"`` or ``"json"`` (JSON text).
+    #[pyo3(signature = (claim, format = "text"))]
+    fn explain(&self, py: Python<'_>, claim: &Bound<'_, PyAny>, format: &str) -> PyResult<String> {
+        let format = explain_format(format)?;
+        let text = claim_text(claim).map_err(|e| claim_error(py, &e))?;
+        py.detach(|| self.inner.explain(&text, format))
+            .map_err(|e| claim_error(py, &e))
+    }
+
+    /// The customer-facing page: ``format`` is ``"markdown"`` or ``"html"``.
+    #[pyo3(signature = (format = "markdown"))]
+    fn render(&self, format: &str) -> PyResult<String> {
+        let format = match format {
+            "markdown" => RenderFormat::Markdown,
+            "html" => RenderFormat::Html,
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "format {format:?}: expected \"markdown\" or \"html\""
+                )))
+            }
+        };
+        Ok(self.inner.render(format))
+    }
+
+    /// The lints' findings with the default settings, as dicts.
+    fn lint<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let findings = self.inner.lint(&Default::default());
+        let json =
+            serde_json::to_string(&findings).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        loads(py, &json)
+    }
+}
+
+/// Checks and lints a policy text: its findings as dicts (``code``,
+/// ``severity``, ``message``, ``help``, ``url``, ``labels`` with byte offsets and
+/// 1-based lines and columns, ``example``), errors and lints in source order.
+#[pyfunction]
+#[pyo3(signature = (text, name = "policy.policy", lints = true))]
+fn check<'py>(py: Python<'py>, text: &str, name: &str, lints: bool) -> PyResult<Bound<'py, PyAny>> {
+    let options = clause::CheckOptions {
+        lints: None,
+        no_lints: !lints,
+    };
+    let report = py.detach(|| clause::check_text(name, text, &options));
+    let json = serde_json::to_string(&report.findings)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    loads(py, &json)
+}
+
+/// The canonical layout of a policy text, comments kept; raises ``PolicyError``
+/// when the text does not parse.
+#[pyfunction]
+#[pyo3(signature = (text, name = "policy.policy"))]
+fn format(py: Python<'_>, text: &str, name: &str) -> PyResult<String> {
+    py.detach(|| clause::format(name, text))
+        .map_err(|e| policy_error(py, &e))
+}
+
+/// What changes between two versions of a policy, declaration by declaration:
+/// dicts with ``what``, ``name`` and ``change``.
+#[pyfunction]
+fn diff<'py>(py: Python<'py>, old: &Policy, new: &Policy) -> PyResult<Bound<'py, PyAny>> {
+    let changes = clause::diff(&old.inner, &new.inner);
+    let json = serde_json::to_string(&changes).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    loads(py, &json)
+}
+
+#[pymodule]
+fn _clause(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Policy>()?;
+    m.add_function(wrap_pyfunction!(check, m)?)?;
+    m.add_function(wrap_pyfunction!(format, m)?)?;
+    m.add_function(wrap_pyfunction!(diff, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

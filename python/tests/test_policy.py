@@ -1,0 +1,164 @@
+"""The Python package against the command line on the bundled policies' cases."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import clause
+from conftest import POLICIES, case_claims, cases_files
+
+
+@pytest.mark.parametrize("cases_file", cases_files(), ids=lambda p: p.name)
+def test_every_case_gets_the_clis_verdict(cli: Path, cases_file: Path, tmp_path: Path) -> None:
+    policy_path = POLICIES / json.loads(cases_file.read_text())["policy"]
+    cases = case_claims(cases_file)
+    assert cases, "a cases file with no case tests nothing"
+    lines = tmp_path / "claims.jsonl"
+    lines.write_text("".join(json.dumps(c) + "\n" for _, c, _ in cases))
+    run = subprocess.run(
+        [cli, "eval", policy_path, "--claims", lines],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    expected = [json.loads(l) for l in run.stdout.splitlines()]
+    assert len(expected) == len(cases)
+
+    policy = clause.Policy.load(str(policy_path))
+    many = policy.evaluate_many([c for _, c, _ in cases])
+    assert many == expected
+    texts = policy.evaluate_many(lines.read_text())
+    assert texts == expected
+    for (name, claim, expect), record in zip(cases, expected):
+        if "errors" in record:
+            with pytest.raises(clause.ClaimError) as err:
+                policy.evaluate(claim)
+            assert err.value.problems == record["errors"], name
+            assert "error" in expect, f"{name}: the CLI rejects a claim the case expects a verdict for"
+        else:
+            assert policy.evaluate(claim) == record, name
+            assert json.loads(policy.evaluate_json(json.dumps(claim))) == record, name
+            assert policy.evaluate(json.dumps(claim).encode()) == record, name
+            if "decision" in expect:
+                assert record["decision"] == expect["decision"], name
+
+
+def test_explain_and_render_match_the_cli(cli: Path, tmp_path: Path) -> None:
+    path = POLICIES / "imicro.policy"
+    policy = clause.Policy.load(path)
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+    claim_file = tmp_path / "claim.json"
+    claim_file.write_text(json.dumps(claim))
+    for fmt in ["text", "markdown", "json"]:
+        run = subprocess.run([cli, "explain", path, "--claim", claim_file, "--format", fmt],
+                             capture_output=True, text=True, timeout=60, check=True)
+        assert policy.explain(claim, format=fmt).strip() == run.stdout.strip()
+    for fmt in ["markdown", "html"]:
+        run = subprocess.run([cli, "render", path, "--format", fmt],
+                             capture_output=True, text=True, timeout=60, check=True)
+        assert policy.render(fmt).strip() == run.stdout.strip()
+    with pytest.raises(ValueError, match="expected"):
+        policy.render("pdf")
+
+
+def test_policy_properties() -> None:
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    assert policy.name == "imicro"
+    assert policy.version.startswith("sha256:") and len(policy.version) == len("sha256:") + 16
+    copy = clause.Policy.from_text(policy.text, name="copy.policy")
+    assert copy.version == policy.version
+    assert copy.file_name == "copy.policy"
+    assert "imicro" in repr(policy)
+
+
+def test_bad_claims_raise_with_the_json_path() -> None:
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+    claim["items"][0]["price"]["amount"] = "a lot"
+    with pytest.raises(clause.ClaimError) as err:
+        policy.evaluate(claim)
+    assert [p["path"] for p in err.value.problems] == ["items[0].price.amount"]
+    assert "items[0].price.amount" in str(err.value)
+
+    with pytest.raises(clause.ClaimError) as err:
+        policy.evaluate({"claim_id": "C-1"})
+    assert "order" in [p["path"] for p in err.value.problems]
+
+    with pytest.raises(clause.ClaimError) as err:
+        policy.evaluate("{not json")
+    assert err.value.problems[0]["message"]
+
+    # A Python value with no JSON form is named by its path, not a TypeError.
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+    claim["order"]["channel"] = object()
+    with pytest.raises(clause.ClaimError) as err:
+        policy.evaluate(claim)
+    assert err.value.problems[0]["path"] == "order.channel"
+
+
+def test_decimals_and_dates_are_exact() -> None:
+    import datetime
+
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+    expected = policy.evaluate(claim)
+    claim["items"][0]["price"]["amount"] = Decimal("199.00")
+    claim["order"]["invoiced_at"] = datetime.date(2023, 9, 1)
+    assert policy.evaluate(claim) == expected
+    claim["items"][0]["price"]["amount"] = Decimal("NaN")
+    with pytest.raises(clause.ClaimError) as err:
+        policy.evaluate(claim)
+    assert err.value.problems[0]["path"] == "items[0].price.amount"
+
+
+def test_evaluate_many_keeps_order_and_names_bad_lines() -> None:
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    good = json.dumps(case_claims(POLICIES / "imicro.cases.json")[0][1])
+    records = policy.evaluate_many(f"{good}\nnot json\n\n{good}\n", threads=2)
+    assert [r.get("line") for r in records] == [None, 2, 3, None]
+    assert records[0] == records[3] == policy.evaluate(good)
+    assert records[2]["errors"] == [{"path": "", "message": "the line is empty"}]
+    assert policy.evaluate_many([]) == []
+    assert policy.evaluate_many(iter([good])) == [records[0]]
+
+
+def test_policy_errors_carry_the_diagnostics(cli: Path, tmp_path: Path) -> None:
+    broken = (POLICIES / "imicro.policy").read_text().replace("currency USD", "currency XYZ")
+    path = tmp_path / "broken.policy"
+    path.write_text(broken)
+    with pytest.raises(clause.PolicyError) as err:
+        clause.Policy.load(path)
+    assert err.value.findings[0]["code"] == "clause::unknown-currency"
+    assert err.value.findings[0]["labels"][0]["line"] >= 1
+    assert "does not check" in err.value.summary
+    run = subprocess.run([cli, "check", path], capture_output=True, text=True, timeout=60,
+                         env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+    assert run.returncode != 0
+    assert "clause::unknown-currency" in str(err.value)
+    assert "XYZ" in str(err.value)
+
+    with pytest.raises(clause.PolicyError) as err:
+        clause.Policy.from_text("policy p \"P\" {")
+    assert err.value.findings[0]["code"] == "clause::syntax"
+
+    with pytest.raises(clause.PolicyError) as err:
+        clause.Policy.load(tmp_path / "missing.policy")
+    assert err.value.findings == []
+    assert "missing.policy" in str(err.value)
+
+
+def test_check_format_and_diff() -> None:
+    text = (POLICIES / "imicro.policy").read_text()
+    assert [f for f in clause.check(text, name="imicro.policy") if f["severity"] == "error"] == []
+    findings = clause.check(text.replace("currency USD", "currency XYZ"))
+    assert findings[0]["code"] == "clause::unknown-currency"
+    assert clause.format(text) == clause.format(clause.format(text))
+    with pytest.raises(clause.PolicyError):
+        clause.format("policy p {")
+    old = clause.Policy.from_text(text)
+    new = clause.Policy.from_text(text.replace("30 days", "45 days"))
+    assert any(c["what"] == "window" for c in clause.diff(old, new))
+    assert clause.diff(old, old) == []
