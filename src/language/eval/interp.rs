@@ -649,7 +649,7 @@ impl<'p, 'c> Interp<'p, 'c> {
 /// whole (Pacific/Apia, 2011-12-30). Gaps need not be whole hours nor start on
 /// one (Asia/Pyongyang 2018-05-04 23:30, 30 minutes; America/Guyana
 /// 1975-08-01 00:00, 45 minutes): the hour of the gap's edge is found by
-/// stepping an hour at a time (at most [`MAX_GAP_HOURS`]), then its exact
+/// stepping an hour at a time (at most `MAX_GAP_HOURS`), then its exact
 /// nanosecond by bisection.
 pub fn day_edge_in_zone<Z: TimeZone>(
     tz: Z,
