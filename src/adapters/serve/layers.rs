@@ -63,6 +63,8 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
     if path.starts_with("/v1/") || path == "/v1" {
         if let Some(token) = &state.token {
             if !authorized(req.headers().get(header::AUTHORIZATION), token) {
+                // Read what the client is still sending, so that it gets the answer.
+                super::api::drain(req.body_mut(), state.limits.body_timeout).await;
                 return Problem::new(
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",

@@ -127,10 +127,15 @@ pub async fn read_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    let mut body = body;
+    if let Some(n) = declared.filter(|n| *n > limit as u64) {
+        // A client still sending a body it announced gets the answer, not a
+        // reset connection: what is left is read and dropped, within bounds.
+        if n <= (limit + DRAIN_BYTES) as u64 {
+            drain(&mut body, state.limits.body_timeout).await;
+        }
         return Err(Problem::too_large("the request body", limit, limit_flag));
     }
-    let mut body = body;
     let mut out: Vec<u8> = Vec::with_capacity(declared.map_or(8 << 10, |n| n as usize));
     let idle = state.limits.body_timeout;
     loop {
@@ -146,6 +151,7 @@ pub async fn read_body(
             Ok(Some(Ok(frame))) => {
                 if let Ok(data) = frame.into_data() {
                     if out.len() + data.len() > limit {
+                        drain(&mut body, idle).await;
                         return Err(Problem::too_large("the request body", limit, limit_flag));
                     }
                     out.extend_from_slice(&data);
@@ -155,6 +161,27 @@ pub async fn read_body(
     }
     done.0.store(true, Ordering::SeqCst);
     Ok(Bytes::from(out))
+}
+
+/// How much of a refused body is read and dropped before the answer, so that
+/// the client can finish sending and read it (beyond this, the connection is
+/// closed on a client still sending).
+const DRAIN_BYTES: usize = 1 << 20;
+
+/// Reads and drops up to [`DRAIN_BYTES`] of what is left of a body, stopping
+/// at its end, an error, or `idle` without a byte.
+pub async fn drain(body: &mut Body, idle: std::time::Duration) {
+    let mut left = DRAIN_BYTES;
+    while left > 0 {
+        match tokio::time::timeout(idle, body.frame()).await {
+            Ok(Some(Ok(frame))) => {
+                if let Ok(data) = frame.into_data() {
+                    left = left.saturating_sub(data.len().max(1));
+                }
+            }
+            _ => break,
+        }
+    }
 }
 
 pub fn body_timeout(idle: std::time::Duration) -> Problem {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::{
-    accepts, blocking, json, json_bytes, media, read_body, utf8, Claim, Media, PolicyDetail,
+    accepts, blocking, drain, json, json_bytes, media, read_body, utf8, Claim, Media, PolicyDetail,
     PolicyList, PolicySummary, Refusal, SaveCasesRequest, Saved, Verdict,
 };
 use crate::adapters::serve::engine::{self, Loaded};
@@ -197,20 +197,24 @@ pub async fn evaluate(
     Path(name): Path<String>,
     Extension(done): Extension<BodyDone>,
     headers: HeaderMap,
-    body: Body,
+    mut body: Body,
 ) -> Response {
     let loaded = match serving(&state, &name) {
         Ok(l) => l,
-        Err(p) => return p.into_response(),
+        Err(p) => {
+            drain(&mut body, state.limits.body_timeout).await;
+            return p.into_response();
+        }
     };
     match media(&headers) {
         Media::Json => {}
         Media::Ndjson => return crate::adapters::serve::batch::stream(state, loaded, body, done),
         Media::Text | Media::Other => {
+            drain(&mut body, state.limits.body_timeout).await;
             return Problem::unsupported_media(
                 "send one claim as application/json, or a batch as application/x-ndjson",
             )
-            .into_response()
+            .into_response();
         }
     }
     let bytes = match read_body(
@@ -274,13 +278,17 @@ pub async fn explain(
     Path(name): Path<String>,
     Extension(done): Extension<BodyDone>,
     headers: HeaderMap,
-    body: Body,
+    mut body: Body,
 ) -> Response {
     let loaded = match serving(&state, &name) {
         Ok(l) => l,
-        Err(p) => return p.into_response(),
+        Err(p) => {
+            drain(&mut body, state.limits.body_timeout).await;
+            return p.into_response();
+        }
     };
     if media(&headers) != Media::Json {
+        drain(&mut body, state.limits.body_timeout).await;
         return Problem::unsupported_media("send the claim as application/json").into_response();
     }
     let bytes = match read_body(
@@ -342,9 +350,10 @@ pub async fn save_cases(
     State(state): State<Arc<AppState>>,
     Extension(done): Extension<BodyDone>,
     headers: HeaderMap,
-    body: Body,
+    mut body: Body,
 ) -> Response {
     if !state.allow_write {
+        drain(&mut body, state.limits.body_timeout).await;
         return Problem::new(
             StatusCode::FORBIDDEN,
             "write-not-allowed",
@@ -354,6 +363,7 @@ pub async fn save_cases(
         .into_response();
     }
     if media(&headers) != Media::Json {
+        drain(&mut body, state.limits.body_timeout).await;
         return Problem::unsupported_media("send {\"name\", \"cases\"} as application/json")
             .into_response();
     }

@@ -46,11 +46,13 @@ async fn policy_request(
             });
         }
         _ => {
+            let mut body = body;
+            super::drain(&mut body, state.limits.body_timeout).await;
             return Err(Problem::unsupported_media(if text_allowed {
                 "send {\"policy\": TEXT} as application/json, or the text as text/plain"
             } else {
                 "send the request as application/json"
-            }))
+            }));
         }
     }
     let bytes = read_body(
