@@ -225,8 +225,9 @@ test("the timeline shows the window's last day", async () => {
   assert.equal(await win.locator(".last-day").textContent(), "last day 2023-10-01");
   assert.ok((await page.locator("svg.timeline .weekend").count()) > 0);
   assert.ok((await page.locator("svg.timeline .event-dot").count()) >= 2);
-  await page.locator(".timeline-scroll").screenshot({ path: join(artifacts, "06-timeline.png") });
-  await partShot(".timeline-scroll", "timeline");
+  await win.scrollIntoViewIfNeeded();
+  await page.locator("svg.timeline").screenshot({ path: join(artifacts, "06-timeline.png") });
+  await partShot("svg.timeline", "timeline");
 });
 
 test("save as a case writes the cases file, and run cases shows it passing with coverage", async () => {
