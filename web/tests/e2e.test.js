@@ -214,6 +214,9 @@ test("a claim filled with the form only gets the verdict clause eval gives", asy
   await page.fill("#claim-json", JSON.stringify({ ...claim, claim_id: "from-json" }, null, 2));
   await page.click("#tab-form");
   assert.equal(await page.inputValue('[data-path="claim_id"]'), "from-json");
+  // The edit schedules an evaluation; wait for it so that its redraw of the verdict and
+  // the timeline does not land in the middle of the next test.
+  await page.waitForFunction(() => window.clausePlayground.state.lastResult?.claim?.claim_id === "from-json");
   await shot("05-json-synced");
 });
 
@@ -225,7 +228,6 @@ test("the timeline shows the window's last day", async () => {
   assert.equal(await win.locator(".last-day").textContent(), "last day 2023-10-01");
   assert.ok((await page.locator("svg.timeline .weekend").count()) > 0);
   assert.ok((await page.locator("svg.timeline .event-dot").count()) >= 2);
-  await win.scrollIntoViewIfNeeded();
   await page.locator("svg.timeline").screenshot({ path: join(artifacts, "06-timeline.png") });
   await partShot("svg.timeline", "timeline");
 });
