@@ -171,7 +171,8 @@ impl Policy {
 
     /// Evaluates a stream of claims, one JSON object per line, on `threads`
     /// threads, writing one record per input line in order: the verdict, or an
-    /// error record `{"line", "claim_id", "errors": [{"path", "message"}]}`.
+    /// error record `{"line", "claim_id", "errors": [{"path", "message"}]}`;
+    /// each record ends with the `policy_version` that made it.
     /// Only reading and writing fail the run.
     ///
     /// ```
@@ -190,7 +191,7 @@ impl Policy {
         output: W,
         threads: usize,
     ) -> std::io::Result<StreamSummary> {
-        crate::tools::batch::run(&self.inner.ir, input, output, threads)
+        crate::tools::batch::run(&self.inner.ir, &self.inner.version, input, output, threads)
     }
 
     /// Evaluates a claim and explains the verdict in sentences for the customer.

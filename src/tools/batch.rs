@@ -64,6 +64,7 @@ impl Serialize for InputError {
 /// the evaluation. Lines are never copied one by one: each is a slice of its block.
 pub fn run<R: Read + Send, W: Write + Send>(
     policy: &Policy,
+    version: &str,
     mut input: R,
     mut output: W,
     threads: usize,
@@ -99,7 +100,7 @@ pub fn run<R: Read + Send, W: Write + Send>(
         let mut io_result = Ok(());
         pool.scope(|scope| {
             for ((part, &first), slot) in parts.iter().zip(&first).zip(making.iter_mut()) {
-                scope.spawn(move |_| evaluate_part(policy, part, first, slot));
+                scope.spawn(move |_| evaluate_part(policy, version, part, first, slot));
             }
             // Meanwhile: write what the block before made, and read the next block.
             io_result = write_records(&mut output, &made, &mut summary)
@@ -162,7 +163,13 @@ fn write_records<W: Write>(
 }
 
 /// Evaluates the lines of one part, numbered from `first`, into `slot`.
-fn evaluate_part(policy: &Policy, part: &[u8], first: u64, slot: &mut (Vec<u8>, Summary)) {
+fn evaluate_part(
+    policy: &Policy,
+    version: &str,
+    part: &[u8],
+    first: u64,
+    slot: &mut (Vec<u8>, Summary),
+) {
     let (out, counts) = slot;
     out.clear();
     *counts = Summary::default();
@@ -173,7 +180,7 @@ fn evaluate_part(policy: &Policy, part: &[u8], first: u64, slot: &mut (Vec<u8>, 
             .map_or(part.len(), |i| start + i + 1);
         let line = part.get(start..end).unwrap_or_default();
         start = end;
-        let ok = record(policy, line, number, out);
+        let ok = record(policy, version, line, number, out);
         out.push(b'\n');
         number += 1;
         counts.lines += 1;
@@ -226,8 +233,22 @@ pub(crate) fn read_lines<R: BufRead>(input: &mut R, lines: &mut [Vec<u8>]) -> io
     Ok(filled)
 }
 
-/// Writes one line's record into `out`; true when it is a verdict.
-fn record(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+/// Writes one line's record into `out` (after what it already holds), with
+/// `"policy_version"` as its last field; true when it is a verdict.
+fn record(policy: &Policy, version: &str, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+    let start = out.len();
+    let verdict = record_body(policy, raw, line, out);
+    if out.len() > start && out.last() == Some(&b'}') {
+        out.pop();
+        out.extend_from_slice(b",\"policy_version\":\"");
+        out.extend_from_slice(version.as_bytes());
+        out.extend_from_slice(b"\"}");
+    }
+    verdict
+}
+
+fn record_body(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+    let start = out.len();
     let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     let problem = |message: &str| {
@@ -262,7 +283,7 @@ fn record(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
         errors: &errors,
     };
     if serde_json::to_writer(&mut *out, &rec).is_err() {
-        out.clear();
+        out.truncate(start);
         out.extend_from_slice(format!("{{\"line\":{line},\"errors\":[]}}").as_bytes());
     }
     false
