@@ -1020,3 +1020,154 @@ fn clause_playground_serves_the_bundled_policies_and_the_page() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Two versions of imicro in one folder (the 30-day window from 2023-01-01, a
+/// 45-day window from 2023-12-01), as in `versions.rs`.
+fn versions_dir() -> PathBuf {
+    let dir = policy_dir(&[]);
+    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    let tz = "  timezone \"America/Los_Angeles\"\n";
+    let v1 = text.replace(tz, &format!("{tz}  effective from 2023-01-01\n"));
+    let v2 = text
+        .replace(tz, &format!("{tz}  effective from 2023-12-01\n"))
+        .replace(
+            "30 days from order.invoiced_at",
+            "45 days from order.invoiced_at",
+        );
+    assert!(v1 != text && v2 != v1);
+    std::fs::write(dir.join("imicro-2023.policy"), v1).unwrap();
+    std::fs::write(dir.join("imicro-2024.policy"), v2).unwrap();
+    dir
+}
+
+fn claim_placed(placed: &str) -> String {
+    let mut claim: Value = serde_json::from_str(&claim_text()).unwrap();
+    claim["order"]["placed_at"] = Value::from(placed);
+    claim.to_string()
+}
+
+#[test]
+fn the_server_serves_every_version_and_routes_each_claim_by_its_order_date() {
+    let dir = versions_dir();
+    let server = Server::start(&dir, &["--reload-interval", "100"]);
+    let list = get(&server.url("/v1/policies")).json();
+    let versioned = &list["versioned"][0];
+    assert_eq!(versioned["policy"], "imicro", "{list}");
+    let files: Vec<&str> = versioned["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["imicro-2023", "imicro-2024"]);
+    assert_eq!(versioned["versions"][1]["effective_from"], "2023-12-01");
+
+    // One claim: the verdict `clause eval DIR --claim` gives, naming the version.
+    let evaluate = server.url("/v1/policies/imicro/evaluate");
+    for (placed, day, file) in [
+        ("2023-09-01T10:00:00-07:00", "2023-01-01", "imicro-2023"),
+        // The last minute of 30 November in Los Angeles is 1 December in UTC.
+        ("2023-12-01T07:59:00Z", "2023-01-01", "imicro-2023"),
+        ("2023-12-01T08:00:00Z", "2023-12-01", "imicro-2024"),
+    ] {
+        let claim = claim_placed(placed);
+        let http = post(&evaluate, "application/json", &claim);
+        assert_eq!(http.status, 200, "{}", http.body);
+        let v = http.json();
+        assert_eq!(v["policy_effective_from"], day, "{placed}");
+        assert_eq!(v["policy_file"], format!("{file}.policy"), "{placed}");
+        assert_eq!(http.version.as_deref(), v["policy_version"].as_str());
+        let claim_file = dir.join("claim.json");
+        std::fs::write(&claim_file, &claim).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_clause"))
+            .arg("eval")
+            .arg(&dir)
+            .arg("--claim")
+            .arg(&claim_file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v, cli, "{placed}");
+        std::fs::remove_file(&claim_file).unwrap();
+        // Explain takes the same version.
+        let words = post(
+            &server.url("/v1/policies/imicro/explain"),
+            "application/json",
+            &claim,
+        );
+        assert_eq!(words.status, 200, "{}", words.body);
+        assert_eq!(words.version, http.version);
+    }
+    // A file's own name reaches that version alone, whatever the order date.
+    let pinned = post(
+        &server.url("/v1/policies/imicro-2024/evaluate"),
+        "application/json",
+        &claim_placed("2023-09-01"),
+    )
+    .json();
+    assert_eq!(pinned["policy_effective_from"], "2023-12-01");
+    // Before the first version: the field is named.
+    let early = post(&evaluate, "application/json", &claim_placed("2022-12-31"));
+    let p = problem(&early, 400);
+    assert_eq!(p["errors"][0]["path"], "order.placed_at", "{p}");
+
+    // A batch: each line by its own order date; a line too early, an empty
+    // one and one that is not JSON get error records; lines in = records out.
+    let batch = [
+        claim_placed("2023-09-01"),
+        claim_placed("2023-12-02"),
+        claim_placed("2022-01-01"),
+        String::new(),
+        "not json".to_string(),
+    ]
+    .join("\n");
+    let answer = post(&evaluate, "application/x-ndjson", &batch);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(
+        answer.version.is_none(),
+        "each record names its own version"
+    );
+    let records: Vec<Value> = answer
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 5, "{}", answer.body);
+    assert_eq!(records[0]["policy_effective_from"], "2023-01-01");
+    assert_eq!(records[1]["policy_effective_from"], "2023-12-01");
+    assert_eq!(records[2]["line"], 3);
+    assert_eq!(records[2]["errors"][0]["path"], "order.placed_at");
+    assert_eq!(records[3]["errors"][0]["message"], "the line is empty");
+    assert_eq!(records[4]["line"], 5);
+
+    // A third file taking effect on a day already taken: the name stops
+    // routing and says why; each file is still reached by its own name.
+    std::fs::copy(
+        dir.join("imicro-2024.policy"),
+        dir.join("imicro-copy.policy"),
+    )
+    .unwrap();
+    let conflict = eventually("the conflict is seen", || {
+        let a = post(&evaluate, "application/json", &claim_placed("2023-09-01"));
+        (a.status == 409).then_some(a)
+    });
+    let p = problem(&conflict, 409);
+    assert!(p["detail"].as_str().unwrap().contains("same day"), "{p}");
+    let list = get(&server.url("/v1/policies")).json();
+    assert_eq!(list["conflicts"][0]["policy"], "imicro", "{list}");
+    let a = post(
+        &server.url("/v1/policies/imicro-2023/evaluate"),
+        "application/json",
+        &claim_text(),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    // Removing it restores the routing.
+    std::fs::remove_file(dir.join("imicro-copy.policy")).unwrap();
+    eventually("the routing is back", || {
+        let a = post(&evaluate, "application/json", &claim_placed("2023-09-01"));
+        (a.status == 200).then_some(())
+    });
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

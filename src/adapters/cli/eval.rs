@@ -184,7 +184,7 @@ pub fn run(policy: &Path, claim: &Path, fail_on: Option<FailOn>) -> i32 {
     let verdict = policy.evaluate(&text).map(|v| {
         let mut json = serde_json::to_value(&v).unwrap_or_default();
         if let Some(fields) = json.as_object_mut() {
-            fields.insert("policy_version".into(), policy.version().into());
+            super::versions::stamp(fields, &policy);
         }
         (v.decision, json)
     });

@@ -57,11 +57,7 @@ pub fn run(dir: &Path, name: Option<&str>, claim: &Path) -> i32 {
         Ok((policy, verdict)) => {
             let mut json = serde_json::to_value(&verdict).unwrap_or_default();
             if let Some(fields) = json.as_object_mut() {
-                fields.insert("policy_version".into(), policy.version().into());
-                fields.insert("policy_file".into(), policy.file_name().into());
-                if let Some(day) = policy.effective_from() {
-                    fields.insert("policy_effective_from".into(), day.to_string().into());
-                }
+                stamp(fields, policy);
             }
             match serde_json::to_string_pretty(&json) {
                 Ok(s) => {
@@ -78,5 +74,25 @@ pub fn run(dir: &Path, name: Option<&str>, claim: &Path) -> i32 {
             super::report_claim_error(&errors);
             EXIT_INPUT
         }
+    }
+}
+
+/// Adds what names the version that decided to a verdict's fields: its
+/// `policy_version`, and for a dated version its file's name and the day it
+/// took effect (as the server's verdicts say them).
+pub(super) fn stamp(
+    fields: &mut serde_json::Map<String, serde_json::Value>,
+    policy: &clause::Policy,
+) {
+    fields.insert("policy_version".into(), policy.version().into());
+    if let Some(day) = policy.effective_from() {
+        let file = std::path::Path::new(policy.file_name())
+            .file_name()
+            .map_or_else(
+                || policy.file_name().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            );
+        fields.insert("policy_file".into(), file.into());
+        fields.insert("policy_effective_from".into(), day.to_string().into());
     }
 }

@@ -23,8 +23,8 @@ use futures_util::StreamExt as _;
 use rayon::prelude::*;
 
 use super::api::policies::VERSION_HEADER;
-use super::engine::Loaded;
 use super::layers::BodyDone;
+use super::versions::Target;
 use super::AppState;
 
 /// Bytes of complete lines evaluated together.
@@ -55,9 +55,9 @@ struct Done {
     errors: u64,
 }
 
-pub fn stream(state: Arc<AppState>, loaded: Arc<Loaded>, body: Body, done: BodyDone) -> Response {
+pub fn stream(state: Arc<AppState>, loaded: Target, body: Body, done: BodyDone) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(QUEUE);
-    let version = loaded.version.clone();
+    let version = loaded.fixed_version().map(str::to_string);
     tokio::spawn(async move {
         run(&state, &loaded, body, tx).await;
         done.0.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -70,7 +70,8 @@ pub fn stream(state: Arc<AppState>, loaded: Arc<Loaded>, body: Body, done: BodyD
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/x-ndjson"),
     );
-    if let Ok(v) = HeaderValue::from_str(&version) {
+    // Over a policy's dated versions each record names its own version.
+    if let Some(Ok(v)) = version.as_deref().map(HeaderValue::from_str) {
         headers.insert(VERSION_HEADER, v);
     }
     response
@@ -84,12 +85,7 @@ fn tokio_stream(
 }
 
 /// Reads the body, evaluates its lines block by block and sends the records.
-async fn run(
-    state: &AppState,
-    loaded: &Arc<Loaded>,
-    body: Body,
-    tx: tokio::sync::mpsc::Sender<Bytes>,
-) {
+async fn run(state: &AppState, loaded: &Target, body: Body, tx: tokio::sync::mpsc::Sender<Bytes>) {
     let max_line = state.limits.max_line;
     let idle = state.limits.body_timeout;
     let mut frames = body.into_data_stream();
@@ -193,7 +189,7 @@ async fn run(
         loaded.line_error(last_line, &message, &mut out);
         out.push(b'\n');
         state.metrics.verdicts(loaded.declared_name(), &[], 1);
-        tracing::warn!(policy = %loaded.name, line = last_line, "{message}");
+        tracing::warn!(policy = %loaded.name(), line = last_line, "{message}");
         let _ = tx.send(Bytes::from(out)).await;
     }
 }
@@ -202,7 +198,7 @@ async fn run(
 /// client has gone away (nothing more is worth doing).
 async fn send_previous(
     state: &AppState,
-    loaded: &Loaded,
+    loaded: &Target,
     in_flight: &mut Option<tokio::task::JoinHandle<Done>>,
     tx: &tokio::sync::mpsc::Sender<Bytes>,
 ) -> bool {
@@ -222,16 +218,12 @@ async fn send_previous(
     tx.send(Bytes::from(done.records)).await.is_ok()
 }
 
-fn spawn_block(
-    loaded: Arc<Loaded>,
-    block: Block,
-    max_line: usize,
-) -> tokio::task::JoinHandle<Done> {
+fn spawn_block(loaded: Target, block: Block, max_line: usize) -> tokio::task::JoinHandle<Done> {
     tokio::task::spawn_blocking(move || evaluate_block(&loaded, &block, max_line))
 }
 
 /// Evaluates a block's lines on every core; the records come out in line order.
-fn evaluate_block(loaded: &Loaded, block: &Block, max_line: usize) -> Done {
+fn evaluate_block(loaded: &Target, block: &Block, max_line: usize) -> Done {
     let parts = rayon::current_num_threads().max(1) * 4;
     let per_part = block.lines.len().div_ceil(parts).max(1);
     let results: Vec<Done> = block

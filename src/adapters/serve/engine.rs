@@ -1,7 +1,8 @@
 //! The server's one door into the library: loading and checking policies,
 //! evaluating claims, explaining, rendering, formatting, running cases and the
-//! timeline. Every call into `clause::` from the server is in this file, so that
-//! the rest of the server speaks only the types defined here.
+//! timeline. Every call into `clause::` from the server is in this file (and in
+//! `versions.rs`, which picks among a policy's dated versions), so that the
+//! rest of the server speaks only the types defined here.
 
 use std::sync::Arc;
 
@@ -21,6 +22,10 @@ pub struct Loaded {
     pub source: Arc<str>,
     /// Lint findings (warnings and notes: a policy with errors does not load).
     pub findings: Vec<DiagnosticOut>,
+    /// The fields every verdict and batch record of this version ends with:
+    /// `"policy_version"`, and for a dated version `"policy_file"` and
+    /// `"policy_effective_from"` (JSON, each with its leading comma).
+    stamp: Vec<u8>,
     policy: clause::Policy,
 }
 
@@ -71,11 +76,19 @@ fn load_with(name: &str, file_label: &str, text: &str, lint: bool) -> Result<Loa
     } else {
         Vec::new()
     };
+    let mut stamp = format!(",\"policy_version\":\"{}\"", policy.version());
+    if let Some(day) = policy.effective_from() {
+        let file = serde_json::to_string(&format!("{name}.policy")).unwrap_or_default();
+        stamp.push_str(&format!(
+            ",\"policy_file\":{file},\"policy_effective_from\":\"{day}\""
+        ));
+    }
     Ok(Loaded {
         name: name.to_string(),
         version: policy.version().to_string(),
         source: Arc::from(text),
         findings,
+        stamp: stamp.into_bytes(),
         policy,
     })
 }
@@ -102,13 +115,23 @@ impl Loaded {
         })
     }
 
-    /// Appends `"policy_version"` as the last field of a JSON object already written.
+    /// The checked policy (for `versions`, which groups and selects versions).
+    pub(super) fn policy(&self) -> &clause::Policy {
+        &self.policy
+    }
+
+    /// The day this version takes effect, when it says one.
+    pub fn effective_from(&self) -> Option<chrono::NaiveDate> {
+        self.policy.effective_from()
+    }
+
+    /// Appends the version's stamp (`"policy_version"`, and for a dated
+    /// version its file and day) as the last fields of a JSON object already written.
     fn add_version(&self, json: &mut Vec<u8>) {
         if json.last() == Some(&b'}') {
             json.pop();
-            json.extend_from_slice(b",\"policy_version\":\"");
-            json.extend_from_slice(self.version.as_bytes());
-            json.extend_from_slice(b"\"}");
+            json.extend_from_slice(&self.stamp);
+            json.push(b'}');
         }
     }
 
@@ -163,15 +186,11 @@ impl Loaded {
         errors: &[(String, String)],
         out: &mut Vec<u8>,
     ) {
-        let record = serde_json::json!({
-            "line": line,
-            "claim_id": claim_id,
-            "errors": errors.iter().map(|(path, message)| serde_json::json!({"path": path, "message": message})).collect::<Vec<_>>(),
-            "policy_version": self.version,
-        });
-        if serde_json::to_writer(&mut *out, &record).is_err() {
-            out.extend_from_slice(format!("{{\"line\":{line},\"errors\":[]}}").as_bytes());
-        }
+        let start = out.len();
+        write_error_record(line, claim_id, errors, out);
+        let mut tail = out.split_off(start);
+        self.add_version(&mut tail);
+        out.extend_from_slice(&tail);
     }
 
     /// The explanation of a claim's verdict: text, or JSON when `json`.
@@ -230,6 +249,33 @@ impl Loaded {
                 message: format!("cannot write the timeline: {e}"),
             }]
         })
+    }
+}
+
+/// An error record for a batch line that no version of a policy could take
+/// (its order date is missing, unreadable, or before the first version).
+pub fn unrouted_record(line: u64, text: &str, errors: &[FieldError], out: &mut Vec<u8>) {
+    let errors: Vec<(String, String)> = errors
+        .iter()
+        .map(|e| (e.path.clone(), e.message.clone()))
+        .collect();
+    write_error_record(line, claim_id_of(text), &errors, out);
+}
+
+/// An error record (`{"line", "claim_id", "errors"}`) for a batch line.
+fn write_error_record(
+    line: u64,
+    claim_id: Option<String>,
+    errors: &[(String, String)],
+    out: &mut Vec<u8>,
+) {
+    let record = serde_json::json!({
+        "line": line,
+        "claim_id": claim_id,
+        "errors": errors.iter().map(|(path, message)| serde_json::json!({"path": path, "message": message})).collect::<Vec<_>>(),
+    });
+    if serde_json::to_writer(&mut *out, &record).is_err() {
+        out.extend_from_slice(format!("{{\"line\":{line},\"errors\":[]}}").as_bytes());
     }
 }
 

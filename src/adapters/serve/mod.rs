@@ -23,6 +23,7 @@ mod openapi;
 include!(concat!(env!("OUT_DIR"), "/playground_mod.rs"));
 mod problem;
 mod registry;
+mod versions;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -173,7 +174,8 @@ async fn serve(args: Args, token: Option<String>) -> i32 {
     record_changes(&state, &changes);
     let serving = state
         .registry
-        .all()
+        .snapshot()
+        .files
         .values()
         .filter(|e| e.current.is_some())
         .count();

@@ -34,6 +34,7 @@ use super::problem::Details;
         api::CheckResult, api::Formatted, api::PolicyText, api::EvaluateRequest, api::Evaluated,
         api::CasesRequest, api::CasesRun, api::Boundaries, api::SaveCasesRequest, api::Saved, api::CaseResult, api::CoverageItem, api::PolicyList,
         api::PolicySummary, api::PolicyDetail, api::Refusal, api::Health, api::Timeline,
+        api::VersionOut, api::VersionedPolicy, api::VersionConflictOut,
         api::TimelineEvent, api::TimelineWindow, api::TimelineSpan, api::TimelineHoliday,
     )),
     modifiers(&Bearer),

@@ -10,6 +10,10 @@
 //! checked, and replaces the version served only if it checks. A file that does
 //! not check leaves the last good version serving, with the diagnostics on the
 //! policy's endpoint and in the log. A deleted file's policy is no longer served.
+//! After each pass that changed something, the files' policies are grouped by
+//! the name they declare (`versions`): a name that dated files share routes
+//! claims by their order date, and the groups are replaced with the files, in
+//! one step.
 //!
 //! Why a poll and not file-system events (`notify`): a Kubernetes ConfigMap
 //! volume changes by swapping a symbolic link (`..data`) to a new directory, an
@@ -24,6 +28,7 @@ use std::sync::{Arc, RwLock};
 
 use super::api::DiagnosticOut;
 use super::engine::{self, Loaded};
+use super::versions::{self, Conflict, Versions};
 
 /// A policy file and what the server made of it.
 pub struct Entry {
@@ -54,10 +59,22 @@ pub enum Change {
     Removed { name: String },
 }
 
+/// What is served at one moment: the files, and the versions their policies
+/// form. Replaced whole by a reload.
+#[derive(Default)]
+pub struct Snapshot {
+    /// Every policy file, by its name (the file name without `.policy`).
+    pub files: BTreeMap<String, Arc<Entry>>,
+    /// Each declared name that several dated files share: its versions.
+    pub versioned: BTreeMap<String, Arc<Versions>>,
+    /// Declared names that several files share without being versions.
+    pub conflicts: Vec<Conflict>,
+}
+
 pub struct Registry {
     dir: PathBuf,
     max_bytes: usize,
-    entries: RwLock<Arc<BTreeMap<String, Arc<Entry>>>>,
+    entries: RwLock<Arc<Snapshot>>,
 }
 
 impl Registry {
@@ -65,7 +82,7 @@ impl Registry {
         Registry {
             dir,
             max_bytes,
-            entries: RwLock::new(Arc::new(BTreeMap::new())),
+            entries: RwLock::new(Arc::new(Snapshot::default())),
         }
     }
 
@@ -73,23 +90,25 @@ impl Registry {
         &self.dir
     }
 
-    /// Every entry, by name.
-    pub fn all(&self) -> Arc<BTreeMap<String, Arc<Entry>>> {
+    /// What is served now.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
         match self.entries.read() {
             Ok(e) => e.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
+    /// A file's entry, by the file's name.
     pub fn get(&self, name: &str) -> Option<Arc<Entry>> {
-        self.all().get(name).cloned()
+        self.snapshot().files.get(name).cloned()
     }
 
     /// Reads the directory and loads what changed. Blocking: run it off the
     /// async threads. Returns what changed, or why the directory could not be read.
     pub fn reload(&self) -> Result<Vec<Change>, String> {
         let files = policy_files(&self.dir)?;
-        let old = self.all();
+        let old_snapshot = self.snapshot();
+        let old = &old_snapshot.files;
         let mut next: BTreeMap<String, Arc<Entry>> = BTreeMap::new();
         let mut changes = Vec::new();
         for (name, path) in files {
@@ -150,7 +169,16 @@ impl Registry {
             }
         }
         if !changes.is_empty() {
-            let next = Arc::new(next);
+            let (versioned, conflicts) =
+                versions::group(next.values().filter_map(|e| e.current.as_ref()));
+            for c in &conflicts {
+                tracing::warn!(policy = %c.name, files = ?c.files, "{}", c.message);
+            }
+            let next = Arc::new(Snapshot {
+                files: next,
+                versioned,
+                conflicts,
+            });
             match self.entries.write() {
                 Ok(mut e) => *e = next,
                 Err(poisoned) => *poisoned.into_inner() = next,

@@ -17,7 +17,8 @@ pub const VERDICT_SCHEMA: &str = include_str!("../../../../docs/schema/verdict.s
 fn serving(state: &AppState) -> usize {
     state
         .registry
-        .all()
+        .snapshot()
+        .files
         .values()
         .filter(|e| e.current.is_some())
         .count()

@@ -10,12 +10,14 @@ use axum::Extension;
 
 use super::{
     accepts, blocking, drain, json, json_bytes, media, read_body, utf8, Claim, Media, PolicyDetail,
-    PolicyList, PolicySummary, Refusal, SaveCasesRequest, Saved, Verdict,
+    PolicyList, PolicySummary, Refusal, SaveCasesRequest, Saved, Verdict, VersionConflictOut,
+    VersionOut, VersionedPolicy,
 };
 use crate::adapters::serve::engine::{self, Loaded};
 use crate::adapters::serve::layers::BodyDone;
 use crate::adapters::serve::problem::{Details, Problem};
 use crate::adapters::serve::registry::Entry;
+use crate::adapters::serve::versions::{Target, Versions};
 use crate::adapters::serve::AppState;
 
 /// The header every verdict answer carries: the version of the policy that decided.
@@ -42,7 +44,57 @@ fn summary(entry: &Entry) -> PolicySummary {
             message: f.message.clone(),
             diagnostics: f.diagnostics.clone(),
         }),
+        effective_from: current.and_then(|c| c.effective_from().map(|d| d.to_string())),
     }
+}
+
+fn versions_out(v: &Versions) -> Vec<VersionOut> {
+    v.versions
+        .iter()
+        .map(|l| VersionOut {
+            file: l.name.clone(),
+            version: l.version.clone(),
+            effective_from: l.effective_from().map(|d| d.to_string()),
+        })
+        .collect()
+}
+
+/// What a name in a URL reaches: the versions of the policy that declares it,
+/// when several dated files do; else the file of that name.
+fn target(state: &AppState, name: &str) -> Result<Target, Problem> {
+    let snapshot = state.registry.snapshot();
+    if let Some(v) = snapshot.versioned.get(name) {
+        return Ok(Target::Versions(v.clone()));
+    }
+    if !snapshot.files.contains_key(name) {
+        if let Some(c) = snapshot.conflicts.iter().find(|c| c.name == name) {
+            return Err(Problem::new(
+                StatusCode::CONFLICT,
+                "policy-versions-conflict",
+                "The policy's versions conflict",
+                format!(
+                    "{}: no version of `{name}` is chosen until each file says a day of its own \
+                     (each file is still reached by its own name: {})",
+                    c.message,
+                    c.files.join(", ")
+                ),
+            ));
+        }
+    }
+    serving(state, name).map(Target::One)
+}
+
+/// The file a name shows (`GET /v1/policies/{name}`, its page): the file of
+/// that name, or for a policy with dated versions its newest version's file,
+/// with the versions.
+fn shown(state: &AppState, name: &str) -> Result<(Arc<Entry>, Option<Arc<Versions>>), Problem> {
+    let snapshot = state.registry.snapshot();
+    if let Some(v) = snapshot.versioned.get(name) {
+        if let Some(e) = v.newest().and_then(|l| snapshot.files.get(&l.name)) {
+            return Ok((e.clone(), Some(v.clone())));
+        }
+    }
+    entry(state, name).map(|e| (e, None))
 }
 
 fn entry(state: &AppState, name: &str) -> Result<Arc<Entry>, Problem> {
@@ -74,13 +126,38 @@ fn serving(state: &AppState, name: &str) -> Result<Arc<Loaded>, Problem> {
     ),
     security((), ("bearer" = [])))]
 pub async fn list(State(state): State<Arc<AppState>>) -> Response {
-    let policies = state.registry.all().values().map(|e| summary(e)).collect();
-    json(StatusCode::OK, &PolicyList { policies })
+    let snapshot = state.registry.snapshot();
+    let policies = snapshot.files.values().map(|e| summary(e)).collect();
+    let versioned = snapshot
+        .versioned
+        .values()
+        .map(|v| VersionedPolicy {
+            policy: v.name.clone(),
+            versions: versions_out(v),
+        })
+        .collect();
+    let conflicts = snapshot
+        .conflicts
+        .iter()
+        .map(|c| VersionConflictOut {
+            policy: c.name.clone(),
+            files: c.files.clone(),
+            message: c.message.clone(),
+        })
+        .collect();
+    json(
+        StatusCode::OK,
+        &PolicyList {
+            policies,
+            versioned,
+            conflicts,
+        },
+    )
 }
 
 /// One policy: version, findings, source, and its cases file when there is one.
 #[utoipa::path(get, path = "/v1/policies/{name}", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
+    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro")),
     responses(
         (status = 200, description = "The policy", body = PolicyDetail),
         (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
@@ -88,11 +165,11 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Response {
     ),
     security((), ("bearer" = [])))]
 pub async fn detail(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
-    let e = match entry(&state, &name) {
+    let (e, versions) = match shown(&state, &name) {
         Ok(e) => e,
         Err(p) => return p.into_response(),
     };
-    let cases_path = state.registry.dir().join(format!("{name}.cases.json"));
+    let cases_path = state.registry.dir().join(format!("{}.cases.json", e.name));
     let limit = state.limits.max_body;
     let (cases, cases_error) =
         match tokio::task::spawn_blocking(move || read_cases(&cases_path, limit)).await {
@@ -103,6 +180,7 @@ pub async fn detail(State(state): State<Arc<AppState>>, Path(name): Path<String>
         StatusCode::OK,
         &PolicyDetail {
             summary: summary(&e),
+            versions: versions.as_deref().map(versions_out),
             source: e.current.as_ref().map(|c| c.source.to_string()),
             cases,
             cases_error,
@@ -129,7 +207,7 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
 
 /// The customer-facing policy page: HTML, or Markdown when `Accept: text/markdown`.
 #[utoipa::path(get, path = "/v1/policies/{name}/page", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
+    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro")),
     responses(
         (status = 200, description = "The page", content(
             (String = "text/html"),
@@ -145,7 +223,7 @@ pub async fn page(
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let loaded = match serving(&state, &name) {
+    let loaded = match shown(&state, &name).and_then(|(e, _)| serving(&state, &e.name)) {
         Ok(l) => l,
         Err(p) => return p.into_response(),
     };
@@ -171,7 +249,7 @@ pub async fn page(
 /// input line, in order, streamed (a verdict or an error record naming the line
 /// and each problem's JSON path).
 #[utoipa::path(post, path = "/v1/policies/{name}/evaluate", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
+    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro")),
     request_body(content(
         (Claim = "application/json"),
         (String = "application/x-ndjson"),
@@ -187,6 +265,7 @@ pub async fn page(
         (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
         (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
         (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 409, description = "Several files declare the policy without each saying a day of its own", body = Details, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than --max-body-bytes", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor NDJSON", body = Details, content_type = "application/problem+json"),
         (status = 503, description = "Too many requests in flight, too slow, or the policy has no version that checks", body = Details, content_type = "application/problem+json"),
@@ -199,8 +278,8 @@ pub async fn evaluate(
     headers: HeaderMap,
     mut body: Body,
 ) -> Response {
-    let loaded = match serving(&state, &name) {
-        Ok(l) => l,
+    let target = match target(&state, &name) {
+        Ok(t) => t,
         Err(p) => {
             drain(&mut body, state.limits.body_timeout).await;
             return p.into_response();
@@ -208,7 +287,7 @@ pub async fn evaluate(
     };
     match media(&headers) {
         Media::Json => {}
-        Media::Ndjson => return crate::adapters::serve::batch::stream(state, loaded, body, done),
+        Media::Ndjson => return crate::adapters::serve::batch::stream(state, target, body, done),
         Media::Text | Media::Other => {
             drain(&mut body, state.limits.body_timeout).await;
             return Problem::unsupported_media(
@@ -234,11 +313,11 @@ pub async fn evaluate(
         Ok(t) => t,
         Err(p) => return p.into_response(),
     };
-    match loaded.evaluate(text) {
-        Ok(v) => {
+    match target.evaluate(text) {
+        Ok((v, loaded)) => {
             state
                 .metrics
-                .verdicts(loaded.declared_name(), &[(v.decision, 1)], 0);
+                .verdicts(target.declared_name(), &[(v.decision, 1)], 0);
             let mut r = json_bytes(StatusCode::OK, v.json);
             if let Ok(value) = HeaderValue::from_str(&loaded.version) {
                 r.headers_mut().insert(VERSION_HEADER, value);
@@ -246,7 +325,7 @@ pub async fn evaluate(
             r
         }
         Err(errors) => {
-            state.metrics.verdicts(loaded.declared_name(), &[], 1);
+            state.metrics.verdicts(target.declared_name(), &[], 1);
             Problem::invalid_claim(errors).into_response()
         }
     }
@@ -255,7 +334,7 @@ pub async fn evaluate(
 /// The verdict for a claim as sentences for the customer: text, or JSON when
 /// `Accept: application/json`.
 #[utoipa::path(post, path = "/v1/policies/{name}/explain", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`", example = "imicro")),
+    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro")),
     request_body(content((Claim = "application/json"))),
     responses(
         (status = 200, description = "The explanation",
@@ -268,6 +347,7 @@ pub async fn evaluate(
         (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
         (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
         (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 409, description = "Several files declare the policy without each saying a day of its own", body = Details, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than --max-body-bytes", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 503, description = "Too many requests in flight, too slow, or the policy has no version that checks", body = Details, content_type = "application/problem+json"),
@@ -280,8 +360,8 @@ pub async fn explain(
     headers: HeaderMap,
     mut body: Body,
 ) -> Response {
-    let loaded = match serving(&state, &name) {
-        Ok(l) => l,
+    let target = match target(&state, &name) {
+        Ok(t) => t,
         Err(p) => {
             drain(&mut body, state.limits.body_timeout).await;
             return p.into_response();
@@ -309,6 +389,10 @@ pub async fn explain(
         Err(p) => return p.into_response(),
     };
     let as_json = accepts(&headers, "application/json");
+    let loaded = match target.select(text) {
+        Ok(l) => l,
+        Err(errors) => return Problem::invalid_claim(errors).into_response(),
+    };
     match loaded.explain(text, as_json) {
         Ok(words) => {
             let mut r = words.into_response();

@@ -182,6 +182,42 @@ pub struct PolicySummary {
     pub findings: Vec<DiagnosticOut>,
     /// Why the file as it is now was refused (status `stale` or `error`).
     pub refused: Option<Refusal>,
+    /// The day the version served takes effect (`effective from`), when it says one.
+    pub effective_from: Option<String>,
+}
+
+/// One version of a policy whose dated versions stand side by side.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionOut {
+    /// The version's file name without `.policy` (`/v1/policies/{file}` reaches it alone).
+    pub file: String,
+    /// Its content hash.
+    pub version: String,
+    /// The day it takes effect.
+    pub effective_from: Option<String>,
+}
+
+/// A policy name that several dated files declare: claims to
+/// `/v1/policies/{policy}/evaluate` are judged by the version in force when
+/// their order was placed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionedPolicy {
+    /// The name the files declare, which routes.
+    pub policy: String,
+    /// Its versions, oldest first.
+    pub versions: Vec<VersionOut>,
+}
+
+/// A policy name that several files declare without each taking effect on a
+/// day of its own: the name does not route; each file is reached by its own name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionConflictOut {
+    /// The declared name.
+    pub policy: String,
+    /// The files declaring it (names without `.policy`).
+    pub files: Vec<String>,
+    /// Why they are not versions of one policy.
+    pub message: String,
 }
 
 /// A text of a policy file that was refused.
@@ -198,6 +234,10 @@ pub struct Refusal {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PolicyList {
     pub policies: Vec<PolicySummary>,
+    /// The names that route claims among dated versions.
+    pub versioned: Vec<VersionedPolicy>,
+    /// The names several files declare without being versions.
+    pub conflicts: Vec<VersionConflictOut>,
 }
 
 /// `GET /v1/policies/{name}`: the summary, the source and the cases file.
@@ -205,6 +245,9 @@ pub struct PolicyList {
 pub struct PolicyDetail {
     #[serde(flatten)]
     pub summary: PolicySummary,
+    /// When the name is a policy's with dated versions: every version, oldest
+    /// first (the summary and source are then the newest version's).
+    pub versions: Option<Vec<VersionOut>>,
     /// The text of the version served.
     pub source: Option<String>,
     /// `NAME.cases.json` beside the policy, when there is one.
