@@ -42,6 +42,8 @@ struct Inner {
     ast: PolicyFile,
     ir: ir::Policy,
     version: String,
+    /// What each record of a stream ends with (see [`Policy::stamp`]).
+    stamp: String,
 }
 
 impl fmt::Debug for Policy {
@@ -94,8 +96,14 @@ impl Policy {
         let ast = crate::parse(&source).map_err(invalid)?;
         let ir = crate::language::check::check(&ast, &source).map_err(invalid)?;
         let version = version_of(&source.text);
+        let stamp = stamp(&version, &source.name, ir.effective_from);
         Ok(Policy {
-            inner: Arc::new(Inner { ast, ir, version }),
+            inner: Arc::new(Inner {
+                ast,
+                ir,
+                version,
+                stamp,
+            }),
         })
     }
 
@@ -172,7 +180,9 @@ impl Policy {
     /// Evaluates a stream of claims, one JSON object per line, on `threads`
     /// threads, writing one record per input line in order: the verdict, or an
     /// error record `{"line", "claim_id", "errors": [{"path", "message"}]}`;
-    /// each record ends with the `policy_version` that made it.
+    /// each record ends with the `policy_version` that made it (and, for a
+    /// policy that says when it takes effect, `policy_file` and
+    /// `policy_effective_from`).
     /// Only reading and writing fail the run.
     ///
     /// ```
@@ -191,7 +201,16 @@ impl Policy {
         output: W,
         threads: usize,
     ) -> std::io::Result<StreamSummary> {
-        crate::tools::batch::run(&self.inner.ir, &self.inner.version, input, output, threads)
+        let judge = crate::tools::batch::One {
+            policy: &self.inner.ir,
+            stamp: &self.inner.stamp,
+        };
+        crate::tools::batch::run(&judge, input, output, threads)
+    }
+
+    /// One line of a stream: its record, after what `out` holds; true for a verdict.
+    pub(crate) fn record_line(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+        crate::tools::batch::record(&self.inner.ir, &self.inner.stamp, raw, line, out)
     }
 
     /// Evaluates a claim and explains the verdict in sentences for the customer.
@@ -310,6 +329,23 @@ impl Policy {
     pub fn parts(&self) -> (&PolicyFile, &ir::Policy) {
         (&self.inner.ast, &self.inner.ir)
     }
+}
+
+/// The fields a stream's records end with, each with its leading comma:
+/// `"policy_version"`, and for a dated policy its file's name (without the
+/// folder) and the day it takes effect.
+fn stamp(version: &str, file: &str, effective_from: Option<chrono::NaiveDate>) -> String {
+    let mut stamp = format!(",\"policy_version\":\"{version}\"");
+    if let Some(day) = effective_from {
+        let name = Path::new(file)
+            .file_name()
+            .map_or_else(|| file.to_string(), |f| f.to_string_lossy().into_owned());
+        let name = serde_json::to_string(&name).unwrap_or_else(|_| "\"\"".into());
+        stamp.push_str(&format!(
+            ",\"policy_file\":{name},\"policy_effective_from\":\"{day}\""
+        ));
+    }
+    stamp
 }
 
 /// The canonical layout of a policy text, keeping every comment; the text's

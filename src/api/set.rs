@@ -2,12 +2,13 @@
 //! versions that stand side by side (`effective from`).
 
 use std::collections::BTreeMap;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate};
 
 use super::error::ClaimError;
-use super::policy::Policy;
+use super::policy::{Policy, StreamSummary};
 use crate::Verdict;
 
 /// Every policy file (`*.policy`) of a directory, by policy name, with the
@@ -181,6 +182,95 @@ impl PolicySet {
     pub fn evaluate(&self, name: &str, claim: &str) -> Result<(&Policy, Verdict), ClaimError> {
         let policy = self.select(name, claim)?;
         policy.evaluate(claim).map(|v| (policy, v))
+    }
+
+    /// [`Policy::evaluate_stream`] over the versions of `name`: each line is
+    /// judged by the version in force when its order was placed, and its
+    /// record names that version (`policy_version`, and for a dated version
+    /// `policy_file` and `policy_effective_from`). A line no version can take
+    /// (its `order.placed_at` missing, unreadable or before the first version)
+    /// gets an error record naming `order.placed_at`, without a version. An
+    /// unknown name is an error of kind `NotFound` before anything is read.
+    ///
+    /// ```
+    /// let text = |day: &str, words: &str| format!(
+    ///     "policy p \"P\" {{\n  currency USD\n  timezone \"UTC\"\n  effective from {day}\n  rules for return {{\n    otherwise no: deny \"{words}\"\n  }}\n}}\n"
+    /// );
+    /// let mut set = clause::PolicySet::default();
+    /// set.add(clause::Policy::from_text("v1.policy", &text("2024-01-01", "Old terms."))?).unwrap();
+    /// set.add(clause::Policy::from_text("v2.policy", &text("2025-01-01", "New terms."))?).unwrap();
+    /// let claim = |placed: &str| {
+    ///     let c = std::fs::read_to_string("tests/data/imicro-claim.json").unwrap();
+    ///     let mut c: serde_json::Value = serde_json::from_str(&c).unwrap();
+    ///     c["order"]["placed_at"] = placed.into();
+    ///     c.to_string()
+    /// };
+    /// let input = [claim("2024-06-01"), claim("2025-06-01"), claim("2023-06-01")].join("\n");
+    /// let mut out = Vec::new();
+    /// let summary = set.evaluate_stream("p", input.as_bytes(), &mut out, 2)?;
+    /// assert_eq!((summary.verdicts, summary.errors), (2, 1));
+    /// let records: Vec<serde_json::Value> = String::from_utf8(out)?
+    ///     .lines()
+    ///     .map(|l| serde_json::from_str(l).unwrap())
+    ///     .collect();
+    /// assert_eq!(records[0]["policy_file"], "v1.policy");
+    /// assert_eq!(records[1]["policy_effective_from"], "2025-01-01");
+    /// assert_eq!(records[2]["errors"][0]["path"], "order.placed_at");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate_stream<R: Read + Send, W: Write + Send>(
+        &self,
+        name: &str,
+        input: R,
+        output: W,
+        threads: usize,
+    ) -> std::io::Result<StreamSummary> {
+        let Some(newest) = self.get(name) else {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("there is no policy named `{name}`"),
+            ));
+        };
+        let judge = Routed {
+            set: self,
+            name,
+            newest,
+        };
+        crate::tools::batch::run(&judge, input, output, threads)
+    }
+}
+
+/// Judges each line of a stream by the version of a policy in force when its
+/// order was placed.
+struct Routed<'a> {
+    set: &'a PolicySet,
+    name: &'a str,
+    newest: &'a Policy,
+}
+
+impl crate::tools::batch::Judge for Routed<'_> {
+    fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+        // A line that is not UTF-8, or is empty, gets its error from any version.
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) if !t.trim().is_empty() => t,
+            _ => return self.newest.record_line(raw, line, out),
+        };
+        match self.set.select(self.name, text) {
+            Ok(policy) => policy.record_line(raw, line, out),
+            Err(e) => {
+                let errors: Vec<_> = e
+                    .problems
+                    .into_iter()
+                    .map(|p| crate::language::eval::facts::InputError {
+                        path: p.path,
+                        message: p.message,
+                    })
+                    .collect();
+                let id = crate::tools::batch::claim_id_of(text);
+                crate::tools::batch::error_record(line, id, &errors, out);
+                false
+            }
+        }
     }
 }
 

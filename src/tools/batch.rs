@@ -44,6 +44,17 @@ struct ErrorRecord<'a> {
     errors: &'a [InputError],
 }
 
+/// The claim_id of a line's JSON, when it can be read.
+pub fn claim_id_of(text: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| {
+            v.get("claim_id")
+                .and_then(|c| c.as_str())
+                .map(str::to_string)
+        })
+}
+
 impl Serialize for InputError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -51,6 +62,29 @@ impl Serialize for InputError {
         st.serialize_field("path", &self.path)?;
         st.serialize_field("message", &self.message)?;
         st.end()
+    }
+}
+
+/// What makes one line's record: a policy (with the stamp its records end
+/// with), or a choice among a policy's versions made line by line.
+pub trait Judge: Sync {
+    /// Writes the record of one input line (its bytes, line end included or
+    /// not) into `out`, after what `out` already holds; true for a verdict.
+    fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool;
+}
+
+/// One checked policy, whose records end with `stamp` (JSON fields, each with
+/// its leading comma: `,"policy_version":"..."`).
+pub struct One<'a> {
+    /// The policy.
+    pub policy: &'a Policy,
+    /// What each record ends with.
+    pub stamp: &'a str,
+}
+
+impl Judge for One<'_> {
+    fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+        record(self.policy, self.stamp, raw, line, out)
     }
 }
 
@@ -62,9 +96,8 @@ impl Serialize for InputError {
 /// before it. While one block is evaluated, the records of the one before are
 /// written and the next is read, on one of the pool's threads, which then joins
 /// the evaluation. Lines are never copied one by one: each is a slice of its block.
-pub fn run<R: Read + Send, W: Write + Send>(
-    policy: &Policy,
-    version: &str,
+pub fn run<J: Judge, R: Read + Send, W: Write + Send>(
+    judge: &J,
     mut input: R,
     mut output: W,
     threads: usize,
@@ -100,7 +133,7 @@ pub fn run<R: Read + Send, W: Write + Send>(
         let mut io_result = Ok(());
         pool.scope(|scope| {
             for ((part, &first), slot) in parts.iter().zip(&first).zip(making.iter_mut()) {
-                scope.spawn(move |_| evaluate_part(policy, version, part, first, slot));
+                scope.spawn(move |_| evaluate_part(judge, part, first, slot));
             }
             // Meanwhile: write what the block before made, and read the next block.
             io_result = write_records(&mut output, &made, &mut summary)
@@ -163,13 +196,7 @@ fn write_records<W: Write>(
 }
 
 /// Evaluates the lines of one part, numbered from `first`, into `slot`.
-fn evaluate_part(
-    policy: &Policy,
-    version: &str,
-    part: &[u8],
-    first: u64,
-    slot: &mut (Vec<u8>, Summary),
-) {
+fn evaluate_part<J: Judge>(judge: &J, part: &[u8], first: u64, slot: &mut (Vec<u8>, Summary)) {
     let (out, counts) = slot;
     out.clear();
     *counts = Summary::default();
@@ -180,7 +207,7 @@ fn evaluate_part(
             .map_or(part.len(), |i| start + i + 1);
         let line = part.get(start..end).unwrap_or_default();
         start = end;
-        let ok = record(policy, version, line, number, out);
+        let ok = judge.record(line, number, out);
         out.push(b'\n');
         number += 1;
         counts.lines += 1;
@@ -233,22 +260,34 @@ pub(crate) fn read_lines<R: BufRead>(input: &mut R, lines: &mut [Vec<u8>]) -> io
     Ok(filled)
 }
 
-/// Writes one line's record into `out` (after what it already holds), with
-/// `"policy_version"` as its last field; true when it is a verdict.
-fn record(policy: &Policy, version: &str, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+/// Writes one line's record into `out` (after what it already holds), ending
+/// with the fields of `stamp`; true when it is a verdict.
+pub fn record(policy: &Policy, stamp: &str, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
     let start = out.len();
     let verdict = record_body(policy, raw, line, out);
     if out.len() > start && out.last() == Some(&b'}') {
         out.pop();
-        out.extend_from_slice(b",\"policy_version\":\"");
-        out.extend_from_slice(version.as_bytes());
-        out.extend_from_slice(b"\"}");
+        out.extend_from_slice(stamp.as_bytes());
+        out.push(b'}');
     }
     verdict
 }
 
-fn record_body(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+/// Writes an error record for a line, with no stamp (no policy read it).
+pub fn error_record(line: u64, claim_id: Option<String>, errors: &[InputError], out: &mut Vec<u8>) {
     let start = out.len();
+    let rec = ErrorRecord {
+        line,
+        claim_id,
+        errors,
+    };
+    if serde_json::to_writer(&mut *out, &rec).is_err() {
+        out.truncate(start);
+        out.extend_from_slice(format!("{{\"line\":{line},\"errors\":[]}}").as_bytes());
+    }
+}
+
+fn record_body(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
     let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     let problem = |message: &str| {
@@ -265,27 +304,10 @@ fn record_body(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> boo
                 v.write_json(out);
                 return true;
             }
-            Err(e) => {
-                let claim_id = serde_json::from_str::<serde_json::Value>(text)
-                    .ok()
-                    .and_then(|v| {
-                        v.get("claim_id")
-                            .and_then(|c| c.as_str())
-                            .map(str::to_string)
-                    });
-                (e.0, claim_id)
-            }
+            Err(e) => (e.0, claim_id_of(text)),
         },
     };
-    let rec = ErrorRecord {
-        line,
-        claim_id,
-        errors: &errors,
-    };
-    if serde_json::to_writer(&mut *out, &rec).is_err() {
-        out.truncate(start);
-        out.extend_from_slice(format!("{{\"line\":{line},\"errors\":[]}}").as_bytes());
-    }
+    error_record(line, claim_id, &errors, out);
     false
 }
 

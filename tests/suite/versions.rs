@@ -153,3 +153,51 @@ fn diff_between_versions_names_the_new_day_and_fmt_keeps_it() {
     let (code, out, _) = run_clause(&["fmt", "--check", &a], None);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn a_stream_over_versions_judges_each_line_by_its_order_date() {
+    let (dir, _guard) = two_versions();
+    let claim = |placed: &str| {
+        let text = std::fs::read_to_string(root().join("tests/data/imicro-claim.json")).unwrap();
+        let mut claim: Value = serde_json::from_str(&text).unwrap();
+        claim["order"]["placed_at"] = Value::from(placed);
+        claim.to_string()
+    };
+    let input = [
+        claim("2023-09-01"),
+        claim("2023-12-02"),
+        claim("2022-01-01"),
+        String::new(),
+        "{".to_string(),
+    ]
+    .join("\n");
+    let d = dir.display().to_string();
+    let (code, out, err) = run_clause(&["eval", &d, "--claims", "-"], Some(input.as_bytes()));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.starts_with("5 lines: 2 verdicts, 3 errors"), "{err}");
+    let records: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 5);
+    assert_eq!(records[0]["policy_file"], "imicro-2023.policy");
+    assert_eq!(records[0]["policy_effective_from"], "2023-01-01");
+    assert_eq!(records[1]["policy_file"], "imicro-2024.policy");
+    assert_eq!(records[2]["line"], 3);
+    assert_eq!(records[2]["errors"][0]["path"], "order.placed_at");
+    assert!(records[2].get("policy_version").is_none());
+    assert_eq!(records[3]["errors"][0]["message"], "the line is empty");
+    assert_eq!(records[4]["line"], 5);
+    // Each verdict is the one `eval DIR --claim` gives for the line.
+    let one = dir.join("one.json");
+    std::fs::write(&one, claim("2023-12-02")).unwrap();
+    let (_, single, _) = run_clause(&["eval", &d, "--claim", &one.display().to_string()], None);
+    assert_eq!(serde_json::from_str::<Value>(&single).unwrap(), records[1]);
+    // --policy names a policy in a folder, not a file.
+    let file = dir.join("imicro-2023.policy").display().to_string();
+    let (code, _, err) = run_clause(
+        &["eval", &file, "--policy", "imicro", "--claims", "-"],
+        Some(b""),
+    );
+    assert_eq!(code, 64, "{err}");
+}

@@ -21,17 +21,32 @@ pub(super) fn policy_or_exit(path: &Path) -> Result<clause::Policy, i32> {
     }
 }
 
+/// What judges a stream: one policy file, or the versions of a policy in a
+/// folder, chosen line by line by the order date.
+enum Judged {
+    One(clause::Policy),
+    Versions(clause::PolicySet, String),
+}
+
 /// `--claims`: every line gets a record; the summary goes to standard error.
 pub fn batch(
     policy: &Path,
+    policy_name: Option<&str>,
     claims: &Path,
     out: Option<&Path>,
     json_column: Option<&str>,
     threads: Option<u16>,
 ) -> i32 {
-    let policy = match policy_or_exit(policy) {
-        Ok(p) => p,
-        Err(code) => return code,
+    let judged = if policy.is_dir() {
+        match super::versions::set_or_exit(policy, policy_name) {
+            Ok((set, name)) => Judged::Versions(set, name),
+            Err(code) => return code,
+        }
+    } else {
+        match policy_or_exit(policy) {
+            Ok(p) => Judged::One(p),
+            Err(code) => return code,
+        }
     };
     let threads = threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -75,7 +90,15 @@ pub fn batch(
             return EXIT_INPUT;
         }
         Ok(Some(rows)) => match out.filter(|o| super::parquet::wants_parquet(Some(o))) {
-            Some(out) => return super::parquet::eval_to_parquet(&policy, rows, out, threads),
+            Some(out) => match &judged {
+                Judged::One(policy) => {
+                    return super::parquet::eval_to_parquet(policy, rows, out, threads)
+                }
+                Judged::Versions(..) => {
+                    eprintln!("error: --out *.parquet takes one policy file; with a folder of versions, write JSON lines");
+                    return EXIT_INPUT;
+                }
+            },
             None => Box::new(rows),
         },
         Ok(None) if super::parquet::wants_parquet(out) => {
@@ -98,7 +121,11 @@ pub fn batch(
         )),
     };
     let started = std::time::Instant::now();
-    match policy.evaluate_stream(input, output, threads) {
+    let result = match &judged {
+        Judged::One(policy) => policy.evaluate_stream(input, output, threads),
+        Judged::Versions(set, name) => set.evaluate_stream(name, input, output, threads),
+    };
+    match result {
         Ok(s) => {
             summary("lines", &s, started, threads);
             EXIT_OK

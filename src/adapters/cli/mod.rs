@@ -105,14 +105,15 @@ enum Command {
         /// its order was placed
         policy: PathBuf,
         /// With a directory holding several policies: the policy's name
-        #[arg(long = "policy", value_name = "NAME", conflicts_with = "claims")]
+        #[arg(long = "policy", value_name = "NAME")]
         policy_name: Option<String>,
         /// One claim as JSON; `-` reads standard input
         #[arg(long, required_unless_present = "claims", conflicts_with = "claims")]
         claim: Option<PathBuf>,
         /// Claims as JSON lines, one per line, or a Parquet file (one claim per
         /// row); `-` reads standard input. Writes one record per line or row, in
-        /// order: a verdict or an error record
+        /// order: a verdict or an error record. With a directory of versions,
+        /// each line is judged by the version in force when its order was placed
         #[arg(long)]
         claims: Option<PathBuf>,
         /// With --claims: where to write the records (standard output by default);
@@ -322,6 +323,13 @@ fn dispatch(command: Command) -> i32 {
             threads,
             fail_on,
         } => match (claim, claims) {
+            _ if policy_name.is_some() && !policy.is_dir() => {
+                eprintln!(
+                    "error: --policy NAME picks a policy in a folder; {} is not a folder",
+                    policy.display()
+                );
+                EXIT_USAGE
+            }
             (Some(_), _) if policy.is_dir() && fail_on.is_some() => {
                 eprintln!("error: --fail-on is for one policy file, not a folder of versions");
                 EXIT_USAGE
@@ -332,6 +340,7 @@ fn dispatch(command: Command) -> i32 {
             (Some(claim), _) => eval::run(&policy, &claim, fail_on),
             (None, Some(claims)) => eval::batch(
                 &policy,
+                policy_name.as_deref(),
                 &claims,
                 out.as_deref(),
                 json_column.as_deref(),

@@ -1,5 +1,6 @@
 //! `clause eval DIR --claim FILE [--policy NAME]`: the claim judged by the
-//! version of the policy in force when its order was placed.
+//! version of the policy in force when its order was placed (and the set that
+//! `eval DIR --claims` judges each line by).
 
 use std::path::Path;
 
@@ -7,19 +8,21 @@ use clause::PolicySet;
 
 use super::{EXIT_INPUT, EXIT_OK, EXIT_POLICY, EXIT_USAGE};
 
-pub fn run(dir: &Path, name: Option<&str>, claim: &Path) -> i32 {
+/// Loads the versions in `dir` and settles which policy's (`--policy NAME`,
+/// or the only one), printing why when it cannot.
+pub(super) fn set_or_exit(dir: &Path, name: Option<&str>) -> Result<(PolicySet, String), i32> {
     let set = match PolicySet::load_dir(dir) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", dir.display());
-            return EXIT_POLICY;
+            return Err(EXIT_POLICY);
         }
     };
     for (file, why) in set.failures() {
         eprintln!("error: {}: {why}", file.display());
     }
     if !set.failures().is_empty() {
-        return EXIT_POLICY;
+        return Err(EXIT_POLICY);
     }
     let names: Vec<&str> = set.names().collect();
     let name = match (name, names.as_slice()) {
@@ -30,12 +33,12 @@ pub fn run(dir: &Path, name: Option<&str>, claim: &Path) -> i32 {
                 dir.display(),
                 names.join(", ")
             );
-            return EXIT_USAGE;
+            return Err(EXIT_USAGE);
         }
         (None, [only]) => only,
         (None, []) => {
             eprintln!("error: {} holds no .policy files", dir.display());
-            return EXIT_POLICY;
+            return Err(EXIT_POLICY);
         }
         (None, _) => {
             eprintln!(
@@ -43,9 +46,19 @@ pub fn run(dir: &Path, name: Option<&str>, claim: &Path) -> i32 {
                 dir.display(),
                 names.join(", ")
             );
-            return EXIT_USAGE;
+            return Err(EXIT_USAGE);
         }
+    }
+    .to_string();
+    Ok((set, name))
+}
+
+pub fn run(dir: &Path, name: Option<&str>, claim: &Path) -> i32 {
+    let (set, name) = match set_or_exit(dir, name) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
+    let name = name.as_str();
     let text = match super::eval::read_claim(claim) {
         Ok(t) => t,
         Err(e) => {
