@@ -84,6 +84,35 @@ fn target(state: &AppState, name: &str) -> Result<Target, Problem> {
     serving(state, name).map(Target::One)
 }
 
+/// [`target`], or the answer why not, once the body (unread) has been drained
+/// within bounds so that the client gets the answer rather than a reset.
+async fn target_or_drain(
+    state: &AppState,
+    name: &str,
+    body: &mut Body,
+) -> Result<Target, Response> {
+    match target(state, name) {
+        Ok(t) => Ok(t),
+        Err(p) => {
+            drain(body, state.limits.body_timeout).await;
+            Err(p.into_response())
+        }
+    }
+}
+
+/// One claim's body as text: 413 beyond `--max-body-bytes`, 408 when it is
+/// too slow, 400 when it is not UTF-8.
+async fn claim_text(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    done: &BodyDone,
+) -> Result<String, Problem> {
+    let limit = state.limits.max_body;
+    let bytes = read_body(state, headers, body, limit, "--max-body-bytes", done).await?;
+    utf8(&bytes).map(str::to_string)
+}
+
 /// The file a name shows (`GET /v1/policies/{name}`, its page): the file of
 /// that name, or for a policy with dated versions its newest version's file,
 /// with the versions.
@@ -278,12 +307,9 @@ pub async fn evaluate(
     headers: HeaderMap,
     mut body: Body,
 ) -> Response {
-    let target = match target(&state, &name) {
+    let target = match target_or_drain(&state, &name, &mut body).await {
         Ok(t) => t,
-        Err(p) => {
-            drain(&mut body, state.limits.body_timeout).await;
-            return p.into_response();
-        }
+        Err(r) => return r,
     };
     match media(&headers) {
         Media::Json => {}
@@ -296,23 +322,11 @@ pub async fn evaluate(
             .into_response();
         }
     }
-    let bytes = match read_body(
-        &state,
-        &headers,
-        body,
-        state.limits.max_body,
-        "--max-body-bytes",
-        &done,
-    )
-    .await
-    {
-        Ok(b) => b,
-        Err(p) => return p.into_response(),
-    };
-    let text = match utf8(&bytes) {
+    let text = match claim_text(&state, &headers, body, &done).await {
         Ok(t) => t,
         Err(p) => return p.into_response(),
     };
+    let text = text.as_str();
     match target.evaluate(text) {
         Ok((v, loaded)) => {
             state
@@ -360,34 +374,19 @@ pub async fn explain(
     headers: HeaderMap,
     mut body: Body,
 ) -> Response {
-    let target = match target(&state, &name) {
+    let target = match target_or_drain(&state, &name, &mut body).await {
         Ok(t) => t,
-        Err(p) => {
-            drain(&mut body, state.limits.body_timeout).await;
-            return p.into_response();
-        }
+        Err(r) => return r,
     };
     if media(&headers) != Media::Json {
         drain(&mut body, state.limits.body_timeout).await;
         return Problem::unsupported_media("send the claim as application/json").into_response();
     }
-    let bytes = match read_body(
-        &state,
-        &headers,
-        body,
-        state.limits.max_body,
-        "--max-body-bytes",
-        &done,
-    )
-    .await
-    {
-        Ok(b) => b,
-        Err(p) => return p.into_response(),
-    };
-    let text = match utf8(&bytes) {
+    let text = match claim_text(&state, &headers, body, &done).await {
         Ok(t) => t,
         Err(p) => return p.into_response(),
     };
+    let text = text.as_str();
     let as_json = accepts(&headers, "application/json");
     let loaded = match target.select(text) {
         Ok(l) => l,
