@@ -284,29 +284,11 @@ impl Verdict {
             sku(out, f.sku.as_deref());
             out.push(b'}');
         }
-        out.extend_from_slice(b"],\"deductions\":[");
-        for (i, d) in self.deductions.iter().enumerate() {
-            comma(out, i);
-            out.extend_from_slice(b"{\"fee\":");
-            json_str(out, &d.fee);
-            out.extend_from_slice(b",\"amount\":");
-            money(out, &d.amount);
-            sku(out, d.sku.as_deref());
-            out.push(b'}');
-        }
-        out.push(b']');
+        out.extend_from_slice(b"],\"deductions\":");
+        deduction_list(out, &self.deductions);
         if !self.possible_deductions.is_empty() {
-            out.extend_from_slice(b",\"possible_deductions\":[");
-            for (i, d) in self.possible_deductions.iter().enumerate() {
-                comma(out, i);
-                out.extend_from_slice(b"{\"fee\":");
-                json_str(out, &d.fee);
-                out.extend_from_slice(b",\"amount\":");
-                money(out, &d.amount);
-                sku(out, d.sku.as_deref());
-                out.push(b'}');
-            }
-            out.push(b']');
+            out.extend_from_slice(b",\"possible_deductions\":");
+            deduction_list(out, &self.possible_deductions);
         }
         if let Some(r) = &self.refund_range {
             out.extend_from_slice(b",\"refund_range\":{\"min\":");
@@ -349,6 +331,21 @@ impl Verdict {
         }
         out.extend_from_slice(b"]}");
     }
+}
+
+/// A list of deductions: `[{"fee", "amount", "sku"?}, ...]`.
+fn deduction_list(out: &mut Vec<u8>, list: &[Deduction]) {
+    out.push(b'[');
+    for (i, d) in list.iter().enumerate() {
+        comma(out, i);
+        out.extend_from_slice(b"{\"fee\":");
+        json_str(out, &d.fee);
+        out.extend_from_slice(b",\"amount\":");
+        money(out, &d.amount);
+        sku(out, d.sku.as_deref());
+        out.push(b'}');
+    }
+    out.push(b']');
 }
 
 fn decision_json(d: Decision) -> &'static [u8] {
