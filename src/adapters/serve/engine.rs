@@ -127,6 +127,7 @@ impl Loaded {
 
     /// Appends the version's stamp (`"policy_version"`, and for a dated
     /// version its file and day) as the last fields of a JSON object already written.
+    /// `json` holds the object at its end (a batch's records before it).
     fn add_version(&self, json: &mut Vec<u8>) {
         if json.last() == Some(&b'}') {
             json.pop();
@@ -161,9 +162,9 @@ impl Loaded {
         };
         match result {
             Ok(decision) => {
-                let mut tail = out.split_off(start);
-                self.add_version(&mut tail);
-                out.extend_from_slice(&tail);
+                if out.len() > start {
+                    self.add_version(out);
+                }
                 Some(decision)
             }
             Err((errors, claim_id)) => {
@@ -188,9 +189,9 @@ impl Loaded {
     ) {
         let start = out.len();
         write_error_record(line, claim_id, errors, out);
-        let mut tail = out.split_off(start);
-        self.add_version(&mut tail);
-        out.extend_from_slice(&tail);
+        if out.len() > start {
+            self.add_version(out);
+        }
     }
 
     /// The explanation of a claim's verdict: text, or JSON when `json`.
