@@ -183,6 +183,26 @@ fn broken_copies_get_every_error_with_code_help_and_related_places() {
     let half = text.replace("when item.category is digital", "when item.category is");
     let diags = c.open("file:///broken/half.policy", &half);
     assert_eq!(codes(&diags), vec!["clause::syntax"]);
+    // It keeps an outline, read off its words: the declarations and the rules.
+    let symbols = c.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": "file:///broken/half.policy"}}),
+    );
+    assert_eq!(symbols[0]["name"], "imicro", "{symbols}");
+    let children = symbols[0]["children"].as_array().unwrap();
+    let names: Vec<&str> = children
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"return_window") && names.contains(&"rules for return"),
+        "{names:?}"
+    );
+    let block = children
+        .iter()
+        .find(|s| s["name"] == "rules for return")
+        .unwrap();
+    assert_eq!(block["children"].as_array().unwrap().len(), 11, "{block}");
     c.shutdown();
 }
 

@@ -143,8 +143,12 @@ pub fn dispatch(server: &mut Server, req: Request) -> Result<Value, Failure> {
         R::DocumentSymbolRequest::METHOD => {
             let p: lt::DocumentSymbolParams = params(req)?;
             let doc = server.doc(&p.text_document.uri)?;
-            json(doc.analysis.ast.as_ref().map(|ast| {
-                let root = outline::outline(ast, doc.text());
+            // A text that does not parse keeps an outline read off its tokens.
+            let root = match doc.analysis.ast.as_ref() {
+                Some(ast) => Some(outline::outline(ast, doc.text())),
+                None => outline::forgiving(&doc.analysis.tokens, doc.text()),
+            };
+            json(root.map(|root| {
                 lt::DocumentSymbolResponse::Nested(vec![convert::document_symbol(doc, &root)])
             }))
         }
