@@ -36,12 +36,13 @@ pub mod language;
 #[doc(hidden)]
 pub mod tools;
 
-pub use api::version_of;
+pub use api::{calendar, cases};
 pub use api::{
-    check_text, diff, format, Change, CheckOptions, CheckReport, ClaimError, ClaimProblem,
-    ExplainFormat, Finding, Label, LoadError, PageMap, Policy, PolicySet, RenderFormat, Severity,
-    StreamSummary, Timeline, VersionConflict,
+    check_text, diff, format, replay, Change, CheckOptions, CheckReport, ClaimError, ClaimProblem,
+    ExplainFormat, Finding, Label, LoadError, MoneyMoved, PageMap, PayerFlip, Policy, PolicySet,
+    RenderFormat, Replay, Severity, StreamSummary, Timeline, Transition, VersionConflict,
 };
+pub use api::{declared_page, format_source, version_of};
 pub use language::eval::verdict::{
     Because, Deadline, Decision, Deduction, Ends, Fee, ItemVerdict, MoneyOut, Verdict,
 };
@@ -52,11 +53,17 @@ pub use tools::lint::LintConfig;
 pub use tools::map::{
     Kind as SentenceKind, NotPolicy, NoteKind, Quote, QuoteStatus, Sentence, SentenceStatus,
 };
+/// Claims from Parquet and Arrow, verdicts to them (`clause eval --claims x.parquet`).
+#[cfg(feature = "parquet")]
+pub use tools::parquet;
 
-#[doc(hidden)]
-pub use language::diagnostic::{Code, Diagnostic, Diagnostics};
-#[doc(hidden)]
+// What the checker and the lints say about a policy file, with the text they
+// are about: what `LoadError::Invalid` carries, what `clause check` draws and
+// what editors are sent.
+pub use language::diagnostic::{Code, Diagnostic, Diagnostics, Level, Lint, ALL_CODES};
 pub use language::source::{Source, Span};
+pub use tools::lint::Setting as LintSetting;
+
 #[doc(hidden)]
 pub use language::syntax::ast;
 #[doc(hidden)]
