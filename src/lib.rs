@@ -25,16 +25,24 @@
 //!
 //! The stages behind it (`language`: source, syntax, check, eval; `tools`:
 //! lint, fmt, explain, render, diff, cases, batch) are described in
-//! `docs/architecture.md`; their modules are not part of the supported API.
+//! `docs/architecture.md`; they are private to the crate. The non-default
+//! `internals` feature re-exposes them for the project's own tests, benches and
+//! fuzz targets only; it is not part of the supported API.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod api;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod language;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod language;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod tools;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod tools;
 
 pub use api::{calendar, cases};
 pub use api::{
@@ -64,13 +72,20 @@ pub use language::diagnostic::{Code, Diagnostic, Diagnostics, Level, Lint, ALL_C
 pub use language::source::{Source, Span};
 pub use tools::lint::Setting as LintSetting;
 
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub use language::syntax::ast;
+#[cfg(not(feature = "internals"))]
+pub(crate) use language::syntax::ast;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub use language::syntax::parse;
+#[cfg(not(feature = "internals"))]
+pub(crate) use language::syntax::parse;
 
-/// Parses and checks a policy into the checker's IR (the project's own tools
-/// and tests; integrators use [`Policy`]).
+/// Parses and checks a policy into the checker's IR (the project's own tests,
+/// benches and fuzz targets; integrators use [`Policy`]).
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub fn load(source: &Source) -> Result<language::check::ir::Policy, Diagnostics> {
     let ast = parse(source)?;

@@ -41,6 +41,7 @@ use crate::language::eval::verdict::Verdict;
 pub mod boundaries;
 mod runner;
 pub mod starter;
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use runner::{
     diff, run_cases, run_file, snapshot_path, CaseReport, CasesReport, CoverItem, Coverage,
     FileReport, SnapshotMode, SnapshotStatus,
@@ -366,6 +367,7 @@ fn check_place(path: &str, steps: &[Step]) -> Result<(), String> {
 }
 
 /// Runs one case against a checked policy.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn run(policy: &Policy, case: &Case) -> Outcome {
     run_traced(policy, case, &mut crate::language::eval::Trace::default())
 }
