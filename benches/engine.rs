@@ -34,7 +34,7 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    let config = clause::tools::lint::LintConfig::default();
+    let config = clause::LintConfig::default();
     c.bench_function("parse+check+lint the five seed policies", |b| {
         b.iter(|| {
             for s in &seeds {

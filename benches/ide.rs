@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use clause::ide::Analysis;
-use clause::tools::lint::LintConfig;
+use clause::LintConfig;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn benches(c: &mut Criterion) {

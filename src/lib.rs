@@ -25,23 +25,32 @@
 //!
 //! The stages behind it (`language`: source, syntax, check, eval; `tools`:
 //! lint, fmt, explain, render, diff, cases, batch) are described in
-//! `docs/architecture.md`; their modules are not part of the supported API.
+//! `docs/architecture.md`; they are private to the crate. The non-default
+//! `internals` feature re-exposes them for the project's own tests, benches and
+//! fuzz targets only; it is not part of the supported API.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod api;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod language;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod language;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod tools;
+#[cfg(not(feature = "internals"))]
+pub(crate) mod tools;
 
-pub use api::version_of;
+pub use api::{calendar, cases};
 pub use api::{
-    check_text, diff, format, Change, CheckOptions, CheckReport, ClaimError, ClaimProblem,
-    ExplainFormat, Finding, Label, LoadError, PageMap, Policy, PolicySet, RenderFormat, Severity,
-    StreamSummary, Timeline, VersionConflict,
+    check_text, diff, format, replay, Change, CheckOptions, CheckReport, ClaimError, ClaimProblem,
+    ExplainFormat, Finding, Label, LoadError, MoneyMoved, PageMap, PayerFlip, Policy, PolicySet,
+    RenderFormat, Replay, Severity, StreamSummary, Timeline, Transition, VersionConflict,
 };
+pub use api::{declared_page, format_source, version_of};
 pub use language::eval::verdict::{
     Because, Deadline, Decision, Deduction, Ends, Fee, ItemVerdict, MoneyOut, Verdict,
 };
@@ -52,18 +61,31 @@ pub use tools::lint::LintConfig;
 pub use tools::map::{
     Kind as SentenceKind, NotPolicy, NoteKind, Quote, QuoteStatus, Sentence, SentenceStatus,
 };
+/// Claims from Parquet and Arrow, verdicts to them (`clause eval --claims x.parquet`).
+#[cfg(feature = "parquet")]
+pub use tools::parquet;
 
-#[doc(hidden)]
-pub use language::diagnostic::{Code, Diagnostic, Diagnostics};
-#[doc(hidden)]
+// What the checker and the lints say about a policy file, with the text they
+// are about: what `LoadError::Invalid` carries, what `clause check` draws and
+// what editors are sent.
+pub use language::diagnostic::{Code, Diagnostic, Diagnostics, Level, Lint, ALL_CODES};
 pub use language::source::{Source, Span};
+pub use tools::lint::Setting as LintSetting;
+
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub use language::syntax::ast;
+#[cfg(not(feature = "internals"))]
+pub(crate) use language::syntax::ast;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub use language::syntax::parse;
+#[cfg(not(feature = "internals"))]
+pub(crate) use language::syntax::parse;
 
-/// Parses and checks a policy into the checker's IR (the project's own tools
-/// and tests; integrators use [`Policy`]).
+/// Parses and checks a policy into the checker's IR (the project's own tests,
+/// benches and fuzz targets; integrators use [`Policy`]).
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub fn load(source: &Source) -> Result<language::check::ir::Policy, Diagnostics> {
     let ast = parse(source)?;

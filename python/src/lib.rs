@@ -13,7 +13,7 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyT
 use pyo3_arrow::PyRecordBatch;
 use rayon::prelude::*;
 
-use clause::tools::parquet::{batch_claims, evaluate_cell, Outcome, VerdictColumns};
+use clause::parquet::{batch_claims, evaluate_cell, Outcome, VerdictColumns};
 use clause::{ClaimError, ExplainFormat, LoadError, RenderFormat};
 
 /// Terminal width the diagnostics are drawn at (as the command line does).

@@ -9,19 +9,24 @@
 //! - [`check_text`] and [`format`]: a policy text's findings as data, and its
 //!   canonical layout.
 //! - [`diff`]: what changes between two versions of a policy.
+//! - [`cases`]: cases files run against a policy; [`calendar`]: the bundled
+//!   business-day calendars.
 //! - Errors are typed: [`LoadError`] (a policy that cannot be read or does not
 //!   check), [`ClaimError`] (a claim that is not valid for the policy).
 
+pub mod calendar;
+pub mod cases;
 mod diff;
 mod error;
 mod finding;
 mod policy;
 mod set;
 
-pub use diff::{diff, Change};
+pub use diff::{diff, replay, Change, MoneyMoved, PayerFlip, Replay, Transition};
 pub use error::{ClaimError, ClaimProblem, LoadError};
 pub use finding::{check_text, CheckOptions, CheckReport, Finding, Label, Severity};
 pub use policy::{
-    format, version_of, ExplainFormat, PageMap, Policy, RenderFormat, StreamSummary, Timeline,
+    declared_page, format, format_source, version_of, ExplainFormat, PageMap, Policy, RenderFormat,
+    StreamSummary, Timeline,
 };
 pub use set::{PolicySet, VersionConflict};

@@ -89,8 +89,15 @@ impl Policy {
         Policy::from_source(Source::new(path.display().to_string(), text))
     }
 
-    /// Parses and checks an already-read [`Source`].
-    #[doc(hidden)]
+    /// Parses and checks an already-read [`Source`] (a text with the name its
+    /// diagnostics give it).
+    ///
+    /// ```
+    /// let text = std::fs::read_to_string("policies/imicro.policy")?;
+    /// let policy = clause::Policy::from_source(clause::Source::new("imicro.policy", text))?;
+    /// assert_eq!(policy.file_name(), "imicro.policy");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_source(source: Source) -> Result<Policy, LoadError> {
         let invalid = |d: Diagnostics| LoadError::Invalid(Box::new(d));
         let ast = crate::parse(&source).map_err(invalid)?;
@@ -287,6 +294,27 @@ impl Policy {
             .collect()
     }
 
+    /// The lints' findings as [`Diagnostics`] over the policy's text (what
+    /// `clause check` draws), with those about the merchant's `page` when one
+    /// is given.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let page = std::fs::read_to_string("policies/imicro.page.txt")?;
+    /// let report = policy.lint_diagnostics(&Default::default(), Some(&page));
+    /// assert!(report.items.iter().all(|d| d.level != clause::Level::Error));
+    /// assert_eq!(report.source.name.as_ref(), policy.file_name());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn lint_diagnostics(&self, config: &LintConfig, page: Option<&str>) -> Diagnostics {
+        let (ast, ir) = (&self.inner.ast, &self.inner.ir);
+        let mut items = crate::tools::lint::lint(ast, ir, config);
+        if let Some(page) = page {
+            items.extend(crate::tools::lint::lint_page(ast, ir, config, page));
+        }
+        Diagnostics::new(ir.source.clone(), items)
+    }
+
     /// The merchant's page this policy declares (`# clause: page "path"`), as a
     /// path relative to the policy file's folder.
     ///
@@ -299,7 +327,7 @@ impl Policy {
     /// # Ok::<(), clause::LoadError>(())
     /// ```
     pub fn declared_page(&self) -> Option<std::path::PathBuf> {
-        let (page, _) = crate::tools::map::declared_page(self.text())?;
+        let page = declared_page(self.text())?;
         let dir = Path::new(self.file_name())
             .parent()
             .unwrap_or(Path::new(""));
@@ -324,9 +352,8 @@ impl Policy {
         crate::tools::map::map(&self.inner.ast, &self.inner.ir.source, page)
     }
 
-    /// The parsed file and the checked policy, for the project's own tools.
-    #[doc(hidden)]
-    pub fn parts(&self) -> (&PolicyFile, &ir::Policy) {
+    /// The parsed file and the checked policy, for the library's own tools.
+    pub(crate) fn parts(&self) -> (&PolicyFile, &ir::Policy) {
         (&self.inner.ast, &self.inner.ir)
     }
 }
@@ -361,6 +388,34 @@ fn stamp(version: &str, file: &str, effective_from: Option<chrono::NaiveDate>) -
 pub fn format(file_name: &str, text: &str) -> Result<String, LoadError> {
     crate::tools::fmt::format_source(&Source::new(file_name, text))
         .map_err(|d| LoadError::Invalid(Box::new(d)))
+}
+
+/// The canonical layout of an already-read [`Source`], keeping every comment;
+/// its diagnostics when it does not parse.
+///
+/// ```
+/// let messy = "policy p \"P\" {\ncurrency USD\n   timezone \"UTC\"\nrules for return {\notherwise no: deny \"No.\"\n}\n}\n";
+/// let source = clause::Source::new("p.policy", messy);
+/// assert!(clause::format_source(&source)?.contains("\n  currency USD\n"));
+/// let broken = clause::Source::new("b.policy", "policy {");
+/// assert!(clause::format_source(&broken).is_err());
+/// # Ok::<(), clause::Diagnostics>(())
+/// ```
+pub fn format_source(source: &Source) -> Result<String, Diagnostics> {
+    crate::tools::fmt::format_source(source)
+}
+
+/// The merchant's page a policy text declares (`# clause: page "path"`), as
+/// written: a path relative to the policy file's folder. The text need not
+/// check.
+///
+/// ```
+/// let text = "# clause: page \"returns.txt\"\npolicy {";
+/// assert_eq!(clause::declared_page(text).as_deref(), Some("returns.txt"));
+/// assert_eq!(clause::declared_page("policy p {}"), None);
+/// ```
+pub fn declared_page(text: &str) -> Option<String> {
+    crate::tools::map::declared_page(text).map(|(page, _)| page)
 }
 
 /// The version [`Policy::version`] gives a text, without checking it: a server

@@ -14,35 +14,65 @@ use crate::language::source::{Source, Span};
 /// once released; docs/diagnostics.md has a page section for every one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Code {
+    /// The policy cannot be read: a word or sign is missing or out of place (`clause::syntax`).
     Syntax,
+    /// A date that is not on the calendar (`clause::invalid-date`).
     InvalidDate,
+    /// A number too large or too precise, or a percentage over 100 (`clause::invalid-number`).
     InvalidNumber,
+    /// A fact the claim does not carry and no `fact` declaration gives (`clause::unknown-fact`).
     UnknownFact,
+    /// A window, threshold or table that is not declared (above its use) (`clause::unknown-name`).
     UnknownName,
+    /// A code not in the fact's list, or not a country code (`clause::unknown-code`).
     UnknownCode,
+    /// A unit of weight Clause does not know (`clause::unknown-unit`).
     UnknownUnit,
+    /// A currency that is not an ISO 4217 code (`clause::unknown-currency`).
     UnknownCurrency,
+    /// A time zone not in the IANA database (`clause::unknown-timezone`).
     UnknownTimezone,
+    /// A bundled holiday list that does not exist (`clause::unknown-calendar`).
     UnknownCalendar,
+    /// A word that is not a day of the week (`clause::unknown-weekday`).
     UnknownWeekday,
+    /// A fee that is neither standard nor declared with `fees` (`clause::unknown-fee`).
     UnknownFee,
+    /// A fee payer other than customer or merchant (`clause::unknown-payer`).
     UnknownPayer,
+    /// A remedy Clause does not know (`clause::unknown-remedy`).
     UnknownRemedy,
+    /// A rules block for a kind of claim that does not exist (`clause::unknown-claim-kind`).
     UnknownClaimKind,
+    /// A custom fact with an unknown type (`clause::unknown-type`).
     UnknownType,
+    /// Something declared or given twice (`clause::duplicate`).
     Duplicate,
+    /// Values of different kinds used together (`clause::type-mismatch`).
     TypeMismatch,
+    /// Two fixed currencies used together without a conversion (`clause::currency-mismatch`).
     CurrencyMismatch,
+    /// A `fee` line that says otherwise than the rule's `deduct` of the same fee (`clause::conflicting-fee`).
     ConflictingFee,
+    /// A fact a claim may leave out, used without saying what absence means (`clause::optional-not-handled`).
     OptionalNotHandled,
+    /// A window anchored on, or an event test of, something that is not an event (`clause::not-an-event`).
     NotAnEvent,
+    /// An item fact read by rules that decide the whole order (`clause::item-outside-item-rules`).
     ItemOutsideItemRules,
+    /// An approved refund with no refund amount (`clause::missing-refund-basis`).
     MissingRefundBasis,
+    /// A remedy or refund that does not fit the rule's decision (`clause::remedy-mismatch`).
     RemedyMismatch,
+    /// A required setting, or rules, missing from the policy (`clause::missing-setting`).
     MissingSetting,
+    /// A window whose length, ends or options cannot work (`clause::invalid-window`).
     InvalidWindow,
+    /// A calendar with no business days (`clause::invalid-calendar`).
     InvalidCalendar,
+    /// A table that cannot be looked up or has no rows (`clause::invalid-table`).
     InvalidTable,
+    /// A condition nested or chained past the limits (`clause::too-complex`).
     TooComplex,
     /// A finding of the analysis (`clause check` after the policy checks).
     Lint(Lint),
@@ -51,26 +81,44 @@ pub enum Code {
 /// A lint, by its stable name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lint {
+    /// A rule that can never decide: rules above it take every claim it matches (`clause::unreachable-rule`).
     UnreachableRule,
+    /// Two rules with different outcomes that both match a claim: only their order decides (`clause::overlapping-outcomes`).
     OverlappingOutcomes,
+    /// Claims that no rule decides and no `otherwise` catches (`clause::undecided-claims`).
     UndecidedClaims,
+    /// A rule whose conditions no claim can meet (`clause::impossible-condition`).
     ImpossibleCondition,
+    /// A window, or a pair of windows a rule needs at once, that holds no day (`clause::empty-window`).
     EmptyWindow,
+    /// Deductions that can be larger than the refund they come from (`clause::negative-refund`).
     NegativeRefund,
+    /// An approval that leaves a fee with no one to pay it (`clause::unassigned-fee`).
     UnassignedFee,
+    /// Money in a currency other than the policy's: claims must carry an exchange rate (`clause::currency-without-rate`).
     CurrencyWithoutRate,
+    /// A window, threshold, table, fact or fee that nothing uses (`clause::unused-definition`).
     UnusedDefinition,
+    /// A rule without the words of the policy page it encodes (`clause::missing-source-text`).
     MissingSourceText,
+    /// A rule whose quoted words give a period its windows no longer have ("30 days" over a 45-day window) (`clause::stale-quote`).
     StaleQuote,
+    /// Words the policy quotes that are no longer on the merchant's page (`clause::quote-not-on-page`).
     QuoteNotOnPage,
+    /// A sentence of the merchant's page that no rule quotes and no comment sets aside (`clause::page-sentence-unaccounted`).
     PageSentenceUnaccounted,
+    /// A denial below a consumer-law minimum of a declared jurisdiction (`clause::legal-floor`).
     LegalFloor,
+    /// Holidays typed by hand for fewer years than the calendar needs: claims outside them are refused (`clause::calendar-coverage`).
     CalendarCoverage,
+    /// A question the analysis could not answer within its budget (`clause::analysis-limit`).
     AnalysisLimit,
+    /// A lint name in clause.toml or a comment that does not exist (`clause::unknown-lint`).
     UnknownLint,
 }
 
 impl Lint {
+    /// Every lint.
     pub const ALL: &'static [Lint] = &[
         Lint::UnreachableRule,
         Lint::OverlappingOutcomes,
@@ -92,6 +140,8 @@ impl Lint {
     ];
 
     /// The stable name, as written in `clause.toml` and suppression comments.
+    /// The lint's stable name (`unreachable-rule`), as clause.toml and
+    /// `# clause: allow(...)` comments write it.
     pub fn name(self) -> &'static str {
         match self {
             Lint::UnreachableRule => "unreachable-rule",
@@ -137,6 +187,7 @@ impl Lint {
         }
     }
 
+    /// The lint of this name, if there is one.
     pub fn from_name(name: &str) -> Option<Lint> {
         Lint::ALL.iter().copied().find(|l| l.name() == name)
     }
@@ -181,12 +232,16 @@ impl Lint {
 /// its configured one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
+    /// A note, for people who ask (`clause check --show-info`).
     Info,
+    /// Worth a look; fails the check only with `--deny warnings`.
     Warning,
+    /// Fails the check.
     Error,
 }
 
 impl Level {
+    /// The level in words: `info`, `warning` or `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Info => "info",
@@ -239,6 +294,7 @@ pub const ALL_CODES: &[Code] = &[
 ];
 
 impl Code {
+    /// The stable code in words (`clause::unknown-fact`).
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Syntax => "clause::syntax",
@@ -332,17 +388,22 @@ impl fmt::Display for Code {
 /// One finding about a policy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The stable code.
     pub code: Code,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// The primary span first, then any secondary ones.
     pub labels: Vec<(Span, String)>,
+    /// How to fix it, if there is something to say.
     pub help: Option<String>,
+    /// How serious it is.
     pub level: Level,
     /// A claim that shows the finding, in the contract's JSON (lints only).
     pub example: Option<Box<serde_json::Value>>,
 }
 
 impl Diagnostic {
+    /// An error with its code, message and primary span with its label.
     pub fn new(
         code: Code,
         message: impl Into<String>,
@@ -359,11 +420,13 @@ impl Diagnostic {
         }
     }
 
+    /// The same diagnostic at another level.
     pub fn with_level(mut self, level: Level) -> Self {
         self.level = level;
         self
     }
 
+    /// The same diagnostic with a claim that shows it.
     pub fn with_example(mut self, claim: serde_json::Value) -> Self {
         self.example = Some(Box::new(claim));
         self
@@ -379,16 +442,19 @@ impl Diagnostic {
         }
     }
 
+    /// The same diagnostic with help on how to fix it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// The same diagnostic with a secondary span and its label.
     pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Self {
         self.labels.push((span, label.into()));
         self
     }
 
+    /// The primary span (empty at the start when there is none).
     pub fn span(&self) -> Span {
         self.labels.first().map(|l| l.0).unwrap_or_default()
     }
@@ -397,13 +463,16 @@ impl Diagnostic {
 /// Every diagnostic found in one source, in source order.
 #[derive(Debug, Clone)]
 pub struct Diagnostics {
+    /// The text the diagnostics point into.
     pub source: Source,
+    /// The diagnostics, in source order.
     pub items: Vec<Diagnostic>,
-    /// Diagnostics found beyond [`MAX_KEPT`] and not kept.
+    /// Diagnostics found beyond `MAX_KEPT` (1,000) and not kept.
     pub omitted: usize,
 }
 
 impl Diagnostics {
+    /// The diagnostics of `source`, sorted into source order, duplicates dropped.
     pub fn new(source: Source, mut items: Vec<Diagnostic>) -> Self {
         items.sort_by_key(|d| (d.span().start, d.code));
         items.dedup();
@@ -415,7 +484,7 @@ impl Diagnostics {
     }
 
     /// Renders the diagnostics as miette draws them, without colour, at `width`
-    /// columns: the first [`MAX_RENDERED`], then a line saying how many more there
+    /// columns: the first `MAX_RENDERED` (100), then a line saying how many more there
     /// are (drawing one costs time in proportion to its offset in the file, so
     /// drawing a million of them would not end in reasonable time).
     pub fn render(&self, width: usize) -> String {

@@ -5,13 +5,16 @@ use std::sync::Arc;
 /// A policy file's name and text, shared by every diagnostic that points into it.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// The name diagnostics give the file (usually its path).
     pub name: Arc<str>,
+    /// The whole text.
     pub text: Arc<str>,
     /// Byte offset where each line starts, for line and column lookups.
     line_starts: Arc<[usize]>,
 }
 
 impl Source {
+    /// A text with the name its diagnostics give it.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text: String = text.into();
         let line_starts: Vec<usize> = std::iter::once(0)
@@ -47,6 +50,7 @@ impl Source {
         format!("{}:{}:{}", self.name, line, col)
     }
 
+    /// The text for miette's drawing of diagnostics.
     pub fn named_source(&self) -> miette::NamedSource<String> {
         miette::NamedSource::new(&*self.name, self.text.to_string())
     }
@@ -55,15 +59,19 @@ impl Source {
 /// A byte range in a [`Source`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Span {
+    /// The first byte.
     pub start: usize,
+    /// The byte after the last.
     pub end: usize,
 }
 
 impl Span {
+    /// The bytes from `start` up to (not including) `end`.
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
 
+    /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }

@@ -16,6 +16,7 @@ use crate::language::check::ir::Policy;
 use crate::language::eval::facts::InputError;
 
 /// Lines read together by `clause diff`'s replay (see `read_lines`).
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub const CHUNK_LINES: usize = 4096;
 
 /// Bytes of input evaluated together before their records are written: the

@@ -65,48 +65,68 @@ fn decision_word(d: Option<Decision>) -> String {
 /// Claims that moved from one decision to another.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Transition {
+    /// The decision under the old version (or `invalid claim`).
     pub from: String,
+    /// The decision under the new version (or `invalid claim`).
     pub to: String,
+    /// How many claims moved so.
     pub count: u64,
     /// Deciding rules, old → new, with how many claims each pair decided.
     pub rules: BTreeMap<String, u64>,
+    /// The ids of a few of the claims.
     pub examples: Vec<String>,
 }
 
 /// Refund money under each version, in one currency.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MoneyMoved {
+    /// The currency (ISO 4217).
     pub currency: String,
+    /// The refunds under the old version, summed.
     pub old_total: Decimal,
+    /// The refunds under the new version, summed.
     pub new_total: Decimal,
     /// New minus old.
     pub change: Decimal,
+    /// Claims refunded more under the new version.
     pub claims_refunded_more: u64,
+    /// Claims refunded less under the new version.
     pub claims_refunded_less: u64,
+    /// The ids of a few of the claims refunded less.
     pub examples_less: Vec<String>,
 }
 
 /// A fee whose payer differs between the versions.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PayerFlip {
+    /// The fee.
     pub fee: String,
+    /// Who pays it under the old version.
     pub from: String,
+    /// Who pays it under the new version.
     pub to: String,
+    /// How many claims it flips for.
     pub count: u64,
+    /// The ids of a few of those claims.
     pub examples: Vec<String>,
 }
 
 /// What replaying a corpus under both versions found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Replay {
+    /// The claims replayed (lines that are not blank).
     pub claims: u64,
     /// Claims whose decision, deciding rule, refund or fee payers differ.
     pub changed: u64,
     /// Lines that are not valid claims under the old version, and under the new.
     pub invalid_old: u64,
+    /// Lines that are not valid claims under the new version.
     pub invalid_new: u64,
+    /// The claims that moved from one decision to another.
     pub transitions: Vec<Transition>,
+    /// Refund money under each version, by currency.
     pub money: Vec<MoneyMoved>,
+    /// The fees whose payer differs.
     pub payer_flips: Vec<PayerFlip>,
 }
 

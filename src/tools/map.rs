@@ -101,7 +101,7 @@ pub struct QuoteStatus {
     pub sentences: Vec<usize>,
     /// How close the best match is, in percent: 100 for an exact match (after normalising).
     pub closeness: u8,
-    /// Whether it is still on the page: closeness at least [`NEAR`], and every
+    /// Whether it is still on the page: closeness at least `NEAR`, and every
     /// number of the quote in the sentence it matches.
     pub on_page: bool,
 }

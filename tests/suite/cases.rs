@@ -28,7 +28,7 @@ fn schema_errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
 fn every_seed_policy_has_a_cases_file_with_enough_cases() {
     for name in SEEDS {
         let path = root().join("policies").join(format!("{name}.cases.json"));
-        let file = clause::tools::cases::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let file = clause::cases::load(&path).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             file.cases.len() >= MIN_CASES,
             "{name}: {} cases, at least {MIN_CASES} wanted",
@@ -50,7 +50,7 @@ fn every_case_passes_and_matches_its_snapshot() {
     let verdict_schema = schema("verdict.schema.json");
     let mut failures = Vec::new();
     for path in cases_files() {
-        let file = clause::tools::cases::load(&path).unwrap();
+        let file = clause::cases::load(&path).unwrap();
         let policy = policy_file(&path.parent().unwrap().join(&file.policy));
         let mut snapshot = BTreeMap::new();
         let mut decided = HashSet::new();
@@ -197,7 +197,7 @@ fn a_case_cannot_silently_test_nothing() {
             format!(r#"{{"policy": "x.policy", "base": {{}}, "cases": [{body}]}}"#),
         )
         .unwrap();
-        let err = clause::tools::cases::load(&path).unwrap_err();
+        let err = clause::cases::load(&path).unwrap_err();
         assert!(err.contains(want), "{body}: {err}");
     }
 }
@@ -206,7 +206,7 @@ fn a_case_cannot_silently_test_nothing() {
 fn seed_policies_reach_every_rule_and_exception_under_clause_test() {
     for name in SEEDS {
         let path = root().join("policies").join(format!("{name}.cases.json"));
-        let file = clause::tools::cases::load(&path).unwrap();
+        let file = clause::cases::load(&path).unwrap();
         let policy = policy_file(&path.parent().unwrap().join(&file.policy));
         let report = clause::tools::cases::run_file(
             &path,
@@ -239,7 +239,7 @@ fn seed_policies_reach_every_rule_and_exception_under_clause_test() {
 fn the_fast_decoder_agrees_with_the_careful_one() {
     let mut compared = 0;
     for path in cases_files() {
-        let file = clause::tools::cases::load(&path).unwrap();
+        let file = clause::cases::load(&path).unwrap();
         let policy = policy_file(&path.parent().unwrap().join(&file.policy));
         for case in &file.cases {
             // The claim as written, and with fields set that some policies read and others do not.
@@ -293,7 +293,7 @@ fn the_scanner_reads_claims_as_serde_does() {
     let mut compared = 0;
     let mut scanned = 0;
     for path in cases_files() {
-        let file = clause::tools::cases::load(&path).unwrap();
+        let file = clause::cases::load(&path).unwrap();
         let policy = policy_file(&path.parent().unwrap().join(&file.policy));
         for case in &file.cases {
             let compact = case.claim.to_string();

@@ -375,12 +375,11 @@ fn fmt_fills_a_long_holidays_list_within_the_width() {
         "policy shop \"Shop\" {{\n  timezone \"UTC\"\n  calendar {{\n    holidays \"KR\", {}\n  }}\n  rules for return {{\n    otherwise ask: review \"Ask us.\"\n  }}\n}}\n",
         dates.join(", ")
     );
-    let out = clause::tools::fmt::format_source(&clause::Source::new("t.policy", text)).unwrap();
+    let out = clause::format_source(&clause::Source::new("t.policy", text)).unwrap();
     assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
     assert!(out.contains("    holidays \"KR\", 2026-02-01,"), "{out}");
     assert!(out.contains("\n      2026-02-"), "{out}");
-    let again =
-        clause::tools::fmt::format_source(&clause::Source::new("t.policy", out.clone())).unwrap();
+    let again = clause::format_source(&clause::Source::new("t.policy", out.clone())).unwrap();
     assert_eq!(again, out);
     for d in &dates {
         assert!(out.contains(d.as_str()), "{d} lost:\n{out}");

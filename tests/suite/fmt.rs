@@ -139,7 +139,7 @@ fn formatted_seed_policies_give_the_same_verdicts() {
         let original = clause::load(&Source::new(rel(&p), text.clone())).unwrap();
         let formatted_text = format_source(&Source::new(rel(&p), text)).unwrap();
         let formatted = clause::load(&Source::new(rel(&p), formatted_text)).unwrap();
-        let cases = clause::tools::cases::load(&cases_path).unwrap();
+        let cases = clause::cases::load(&cases_path).unwrap();
         let mut n = 0;
         for case in cases
             .cases

@@ -3,9 +3,7 @@
 //! snapshotted); the seed policies' findings are pinned; configuration works; and
 //! a rule reported unreachable never decides a claim.
 
-use clause::language::diagnostic::{Code, Level};
-use clause::tools::lint::{Lint, LintConfig, Setting};
-use clause::Source;
+use clause::{Code, Level, Lint, LintConfig, LintSetting as Setting, Source};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

@@ -498,8 +498,7 @@ fn formatting_whole_and_range() {
         json!({"textDocument": {"uri": u}, "options": opts}),
     );
     let formatted = apply(&messy, edits.as_array().unwrap());
-    let expected =
-        clause::tools::fmt::format_source(&clause::Source::new("b", messy.as_str())).unwrap();
+    let expected = clause::format_source(&clause::Source::new("b", messy.as_str())).unwrap();
     assert_eq!(formatted, expected);
     // A range over the rule only: the `currency` line stays as it is.
     let line = messy[..messy.find("rule    jewelry").unwrap()]

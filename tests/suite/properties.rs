@@ -35,7 +35,7 @@ fn seed_claims() -> Vec<(clause::language::check::ir::Policy, Value)> {
     let mut out = Vec::new();
     for name in ["imicro", "boutique", "imirror", "import-express", "imro"] {
         let path = root().join(format!("policies/{name}.cases.json"));
-        let file = clause::tools::cases::load(&path).unwrap();
+        let file = clause::cases::load(&path).unwrap();
         let p = super::support::policy_file(&root().join(format!("policies/{name}.policy")));
         for case in file
             .cases

@@ -191,7 +191,7 @@ fn verdicts_over_http_equal_clause_eval_for_every_case() {
     let list = get(&server.url("/v1/policies")).json();
     let mut compared = 0;
     for cases_path in super::support::files(&root().join("policies"), ".cases.json") {
-        let file = clause::tools::cases::load(&cases_path).unwrap();
+        let file = clause::cases::load(&cases_path).unwrap();
         let name = file.policy.trim_end_matches(".policy").to_string();
         let version = list["policies"]
             .as_array()
@@ -892,7 +892,7 @@ fn the_playground_page_is_served_at_the_root_with_its_assets() {
 fn boundary_cases_over_http_sit_on_each_side_of_the_window() {
     let server = Server::start(Path::new("policies"), &[]);
     let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
-    let cases = clause::tools::cases::load(&root().join("policies/imicro.cases.json")).unwrap();
+    let cases = clause::cases::load(&root().join("policies/imicro.cases.json")).unwrap();
     let body = serde_json::json!({"policy": text, "claim": cases.cases[0].claim}).to_string();
     let a = post(
         &server.url("/v1/cases/boundaries"),

@@ -2,7 +2,7 @@
 //! holiday calendars, so that a merchant can check which days count before
 //! trusting a deadline counted in business days.
 
-use clause::language::calendar;
+use clause::calendar;
 
 use super::{EXIT_INPUT, EXIT_OK, EXIT_USAGE};
 
@@ -36,7 +36,7 @@ pub fn run(args: &Args) -> i32 {
         eprintln!("error: give a calendar code and --year, or --list");
         return EXIT_USAGE;
     };
-    let holidays = match calendar::bundled_holidays(code, year) {
+    let holidays = match calendar::holidays(code, year) {
         Ok(h) => h,
         Err(e) => {
             eprintln!("error: {e}");
@@ -60,25 +60,19 @@ pub fn run(args: &Args) -> i32 {
             outln!("{}", serde_json::Value::Array(list));
         }
         Format::Human => {
-            let def = calendar::find_bundled(code);
+            let def = calendar::find(code);
             if let Some(def) = def {
                 outln!(
                     "{} ({}), {year}: {} holidays",
-                    def.name,
-                    def.code,
+                    def.name(),
+                    def.code(),
                     holidays.len()
                 );
             }
             for h in &holidays {
                 outln!("{}  {}  {}", h.date, h.date.format("%a"), h.name);
             }
-            let workdays: Vec<_> = def
-                .map(|d| d.workdays)
-                .unwrap_or_default()
-                .iter()
-                .filter(|(y, ..)| *y == year)
-                .filter_map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(*y, *m, *d))
-                .collect();
+            let workdays = def.map(|d| d.workdays(year)).unwrap_or_default();
             if !workdays.is_empty() {
                 outln!("Weekend days that are working days:");
                 for d in workdays {
@@ -98,19 +92,25 @@ fn list(format: Format) -> i32 {
                 .iter()
                 .map(|d| {
                     serde_json::json!({
-                        "code": d.code,
-                        "name": d.name,
-                        "first_year": d.first,
-                        "last_year": d.last,
+                        "code": d.code(),
+                        "name": d.name(),
+                        "first_year": d.first_year(),
+                        "last_year": d.last_year(),
                     })
                 })
                 .collect();
             outln!("{}", serde_json::Value::Array(list));
         }
         Format::Human => {
-            let width = all.iter().map(|d| d.code.len()).max().unwrap_or(2);
+            let width = all.iter().map(|d| d.code().len()).max().unwrap_or(2);
             for d in &all {
-                outln!("{:width$}  {}–{}  {}", d.code, d.first, d.last, d.name);
+                outln!(
+                    "{:width$}  {}–{}  {}",
+                    d.code(),
+                    d.first_year(),
+                    d.last_year(),
+                    d.name()
+                );
             }
         }
     }

@@ -47,7 +47,7 @@ pub fn boundaries(policy_path: &Path, claim: Option<&Path>, format: Format) -> i
             return EXIT_INPUT;
         }
     };
-    let drafts = match clause::tools::cases::boundaries::boundary_cases(policy.parts().1, &base) {
+    let drafts = match clause::cases::boundaries(&policy, &base) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
@@ -113,7 +113,7 @@ fn base_claim(policy_path: &Path, claim: Option<&Path>) -> Result<Value, String>
             policy_path.display()
         ));
     }
-    let file = clause::tools::cases::load(&cases)?;
+    let file = clause::cases::load(&cases)?;
     file.cases
         .into_iter()
         .next()
@@ -137,11 +137,8 @@ pub fn new(policy_path: &Path) -> i32 {
         return EXIT_INPUT;
     }
     // The one clock read: the starting claim is filed today in the policy's time zone.
-    let (file, refused) = clause::tools::cases::starter::starter_cases(
-        policy.parts().1,
-        &file_name(policy_path),
-        chrono::Utc::now(),
-    );
+    let (file, refused) =
+        clause::cases::starter(&policy, &file_name(policy_path), chrono::Utc::now());
     let text = format!(
         "{}\n",
         serde_json::to_string_pretty(&file).unwrap_or_default()

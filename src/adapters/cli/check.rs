@@ -9,9 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{collect_files, read_source, EXIT_INPUT, EXIT_OK};
-use clause::language::diagnostic::Level;
-use clause::tools::lint::LintConfig;
-use clause::{Diagnostics, Source};
+use clause::{Diagnostics, Level, LintConfig, Source};
 
 #[derive(Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
 pub enum CheckFormat {
@@ -76,18 +74,12 @@ fn read_config(path: &Path, deny_warnings: bool) -> Result<LintConfig, String> {
 /// Parses, checks and (when asked) lints one policy, against its merchant's
 /// page when there is one: every diagnostic, in source order.
 fn diagnose(source: &Source, config: Option<&LintConfig>, page: Option<&str>) -> Diagnostics {
-    let checked = clause::parse(source)
-        .and_then(|ast| clause::language::check::check(&ast, source).map(|policy| (ast, policy)));
-    match (checked, config) {
-        (Err(d), _) => d,
-        (Ok(_), None) => Diagnostics::new(source.clone(), Vec::new()),
-        (Ok((ast, policy)), Some(c)) => {
-            let mut items = clause::tools::lint::lint(&ast, &policy, c);
-            if let Some(page) = page {
-                items.extend(clause::tools::lint::lint_page(&ast, &policy, c, page));
-            }
-            Diagnostics::new(source.clone(), items)
+    match (clause::Policy::from_source(source.clone()), config) {
+        (Err(clause::LoadError::Invalid(d)), _) => *d,
+        (Err(clause::LoadError::Io { .. }), _) | (Ok(_), None) => {
+            Diagnostics::new(source.clone(), Vec::new())
         }
+        (Ok(policy), Some(c)) => policy.lint_diagnostics(c, page),
     }
 }
 
@@ -96,8 +88,8 @@ fn diagnose(source: &Source, config: Option<&LintConfig>, page: Option<&str>) ->
 fn page_for(file: &Path, text: &str, given: Option<&Path>) -> Result<Option<String>, String> {
     let path = match given {
         Some(p) => p.to_path_buf(),
-        None => match clause::tools::map::declared_page(text) {
-            Some((page, _)) => file.parent().unwrap_or(Path::new("")).join(page),
+        None => match clause::declared_page(text) {
+            Some(page) => file.parent().unwrap_or(Path::new("")).join(page),
             None => return Ok(None),
         },
     };

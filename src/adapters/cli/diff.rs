@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clause::tools::diff::{replay, static_diff, Replay, StaticChange};
+use clause::{replay, Change, Replay};
 
 use super::{read_source, EXIT_INPUT, EXIT_OK, EXIT_POLICY};
 
@@ -41,41 +41,32 @@ pub struct Options {
 }
 
 /// Reads, parses and checks one version; prints why it cannot be used.
-fn load(
-    path: &Path,
-) -> Result<
-    (
-        clause::Source,
-        clause::ast::PolicyFile,
-        clause::language::check::ir::Policy,
-    ),
-    i32,
-> {
+fn load(path: &Path) -> Result<clause::Policy, i32> {
     let source = read_source(path).map_err(|e| {
         eprintln!("error: {e}");
         EXIT_POLICY
     })?;
-    let checked = clause::parse(&source)
-        .and_then(|ast| clause::language::check::check(&ast, &source).map(|p| (ast, p)));
-    match checked {
-        Ok((ast, policy)) => Ok((source, ast, policy)),
-        Err(d) => {
-            eprint!("{}", super::style::render(&d, super::style::Stream::Stderr));
-            Err(EXIT_POLICY)
+    clause::Policy::from_source(source).map_err(|e| {
+        match e {
+            clause::LoadError::Invalid(d) => {
+                eprint!("{}", super::style::render(&d, super::style::Stream::Stderr))
+            }
+            clause::LoadError::Io { message, .. } => eprintln!("error: {message}"),
         }
-    }
+        EXIT_POLICY
+    })
 }
 
 pub fn run(o: &Options) -> i32 {
-    let (old_src, old_ast, old) = match load(&o.old) {
+    let old = match load(&o.old) {
         Ok(v) => v,
         Err(code) => return code,
     };
-    let (new_src, new_ast, new) = match load(&o.new) {
+    let new = match load(&o.new) {
         Ok(v) => v,
         Err(code) => return code,
     };
-    let changes = static_diff(&old_ast, &old_src.text, &new_ast, &new_src.text);
+    let changes = clause::diff(&old, &new);
     let replayed = match &o.claims {
         None => None,
         Some(path) => {
@@ -207,7 +198,7 @@ fn signed(d: rust_decimal::Decimal) -> String {
     }
 }
 
-fn human(old: &str, new: &str, changes: &[StaticChange], r: Option<&Replay>) {
+fn human(old: &str, new: &str, changes: &[Change], r: Option<&Replay>) {
     outln!("{old} -> {new}");
     if changes.is_empty() {
         outln!("no change in the file's windows, thresholds, tables, settings or rules");
@@ -274,7 +265,7 @@ fn human(old: &str, new: &str, changes: &[StaticChange], r: Option<&Replay>) {
     }
 }
 
-fn markdown(old: &str, new: &str, changes: &[StaticChange], r: Option<&Replay>) {
+fn markdown(old: &str, new: &str, changes: &[Change], r: Option<&Replay>) {
     let cell = |s: &str| s.replace('|', "\\|");
     outln!("### Policy change: `{}` → `{}`\n", cell(old), cell(new));
     if changes.is_empty() {

@@ -1,7 +1,7 @@
 //! `clause eval POLICY --claim FILE`: one verdict as JSON; `--claims FILE`: a
 //! stream of claims, one record per line (see `batch`).
 
-use clause::language::eval::verdict::Decision;
+use clause::Decision;
 use std::path::Path;
 
 use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY};

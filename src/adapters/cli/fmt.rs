@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{collect_files, read_source, EXIT_INPUT, EXIT_OK};
-use clause::tools::fmt::format_source;
+use clause::format_source;
 
 /// Lines of difference shown for one file under `--check`.
 const DIFF_LINES: usize = 8;

@@ -1,9 +1,9 @@
 //! Parquet claim histories for `clause eval --claims` and `clause diff --claims`
-//! (the reading and writing are the library's `clause::tools::parquet`).
+//! (the reading and writing are the library's `clause::parquet`).
 
 use std::path::Path;
 
-use clause::tools::parquet::{is_parquet, write_verdicts, ClaimLines};
+use clause::parquet::{is_parquet, write_verdicts, ClaimLines};
 
 use super::{EXIT_INPUT, EXIT_OK};
 

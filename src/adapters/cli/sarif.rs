@@ -20,9 +20,7 @@ use serde_sarif::sarif::{
     ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 
-use clause::language::diagnostic::{Code, Level, ALL_CODES};
-use clause::tools::lint::{Lint, Setting};
-use clause::Diagnostics;
+use clause::{Code, Diagnostics, Level, Lint, LintSetting as Setting, ALL_CODES};
 
 /// Where the package is published; the driver's `informationUri`.
 const INFORMATION_URI: &str = "https://crates.io/crates/clause-policy";

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clause::tools::cases::{run_file, FileReport, SnapshotMode, SnapshotStatus};
+use clause::cases::{run_file, FileReport, SnapshotMode, SnapshotStatus};
 
 use super::{load_policy, LoadError, EXIT_INPUT, EXIT_OK, EXIT_POLICY};
 
@@ -48,7 +48,7 @@ pub fn run(opts: &Options) -> i32 {
     let mut named: Vec<PathBuf> = Vec::new();
     let mut policy_broken = false;
     for f in &files {
-        let mut file = match clause::tools::cases::load(f) {
+        let mut file = match clause::cases::load(f) {
             Ok(c) => c,
             Err(e) => {
                 problems.push(e);
@@ -82,7 +82,7 @@ pub fn run(opts: &Options) -> i32 {
                 continue;
             }
         }
-        match run_file(f, &file, policy.parts().1, mode) {
+        match run_file(f, &file, &policy, mode) {
             Ok(mut r) => {
                 if opts.filter.is_some() {
                     // The other cases were not run: their snapshots are not stale.
@@ -263,7 +263,7 @@ fn human(reports: &[FileReport], min: Option<u32>, s: &Summary<'_>) {
     for r in reports.iter().filter(|r| !r.stale.is_empty()) {
         outln!(
             "note {}: snapshots of cases that no longer exist: {} (`clause test --accept` drops them)",
-            clause::tools::cases::snapshot_path(&r.file).display(),
+            clause::cases::snapshot_path(&r.file).display(),
             r.stale.join(", ")
         );
     }

@@ -6,8 +6,7 @@ use super::Document;
 use clause::ide::complete::{Completion, CompletionKind};
 use clause::ide::outline::{Entry, EntryKind};
 use clause::ide::SymbolKind;
-use clause::language::diagnostic::{Code, Level};
-use clause::Span;
+use clause::{Code, Level, Span};
 
 /// A file's diagnostics: code, severity (errors, warnings, and notes as hints),
 /// the help after the message, the other

@@ -330,10 +330,9 @@ fn workspace_symbols(server: &Server, query: &str) -> Vec<lt::SymbolInformation>
                 _ => continue,
             },
         };
-        let Ok(ast) = clause::parse(&clause::Source::new(uri.as_str(), text.as_str())) else {
+        let Some(root) = outline::outline_text(uri.as_str(), &text) else {
             continue;
         };
-        let root = outline::outline(&ast, &text);
         let lines = LineIndex::new(&text);
         for e in outline::matching(&root, query) {
             let container = (e.kind != outline::EntryKind::Policy).then(|| root.name.clone());

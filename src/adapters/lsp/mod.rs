@@ -25,8 +25,7 @@ use lsp_types::notification::Notification as _;
 use lsp_types::{self as lt, Url};
 
 use clause::ide::{Analysis, Example};
-use clause::tools::lint::LintConfig;
-use clause::Source;
+use clause::{LintConfig, Source};
 use position::LineIndex;
 
 /// One open file.

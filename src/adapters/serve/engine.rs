@@ -216,15 +216,14 @@ impl Loaded {
 
     /// Runs a cases file's JSON against this policy (see [`run_cases`]).
     pub fn run_cases(&self, cases: &Value) -> Result<CasesRun, String> {
-        run_cases(self.policy.parts().1, cases)
+        run_cases(&self.policy, cases)
     }
 
     /// Draft boundary cases around a claim (`clause cases POLICY --boundaries`):
     /// each a cases-file entry (`name`, `text`, `set`, `expect`) with the whole
     /// `claim` and today's `verdict` (or the `error` the claim gets).
     pub fn boundaries(&self, claim: &Value) -> Result<Vec<Value>, String> {
-        let drafts =
-            clause::tools::cases::boundaries::boundary_cases(self.policy.parts().1, claim)?;
+        let drafts = clause::cases::boundaries(&self.policy, claim)?;
         Ok(drafts
             .iter()
             .map(|d| {
@@ -353,18 +352,15 @@ pub fn format(text: &str) -> Result<String, Vec<DiagnosticOut>> {
 /// Checks that `cases` is a cases file `clause test` can read, and gives it
 /// back as the text to write (pretty-printed, with a final line end).
 pub fn cases_file_text(cases: &Value) -> Result<String, String> {
-    clause::tools::cases::parse(cases, "cases")?;
+    clause::cases::parse(cases, "cases")?;
     serde_json::to_string_pretty(cases)
         .map(|t| t + "\n")
         .map_err(|e| e.to_string())
 }
 
-fn run_cases(
-    policy: &clause::language::check::ir::Policy,
-    cases: &Value,
-) -> Result<CasesRun, String> {
-    let file = clause::tools::cases::parse(cases, "cases")?;
-    let report = clause::tools::cases::run_cases(&file, policy);
+fn run_cases(policy: &clause::Policy, cases: &Value) -> Result<CasesRun, String> {
+    let file = clause::cases::parse(cases, "cases")?;
+    let report = clause::cases::run(policy, &file);
     let results = report
         .cases
         .into_iter()
@@ -377,7 +373,7 @@ fn run_cases(
             error: outcome.error,
         })
         .collect::<Vec<_>>();
-    let item = |c: &clause::tools::cases::CoverItem| CoverageItem {
+    let item = |c: &clause::cases::CoverItem| CoverageItem {
         name: c.name.clone(),
         location: c.location.clone(),
         covered: c.covered,

@@ -65,7 +65,9 @@ pub fn bundled_holidays(code: &str, year: i32) -> Result<Vec<Named>, CalendarErr
 /// The span of years one holiday list is right for, and what the list is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coverage {
+    /// The first year the list is right for.
     pub first: i32,
+    /// The last year the list is right for.
     pub last: i32,
     /// The list, in words: `the bundled US calendar`, `the list of holidays typed by hand`.
     pub list: String,
@@ -102,7 +104,12 @@ pub struct Calendar {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CalendarError {
     /// The date is outside the years a holiday list covers.
-    NotCovered { year: i32, coverage: Coverage },
+    NotCovered {
+        /// The year asked about.
+        year: i32,
+        /// The list that does not cover it.
+        coverage: Coverage,
+    },
     /// No bundled calendar has this code.
     Unknown(String),
     /// The date arithmetic left chrono's range.

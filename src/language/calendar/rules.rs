@@ -215,7 +215,9 @@ struct Holiday {
 /// One date of a calendar, with every name it carries that day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
+    /// The day.
     pub date: NaiveDate,
+    /// Every name the day carries, joined (`"New Year's Day"`).
     pub name: String,
 }
 

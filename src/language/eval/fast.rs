@@ -56,6 +56,7 @@ pub enum Reader {
     /// `super::scan` first, serde when it gives up.
     Scanner,
     /// serde only (for tests that compare the two).
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))]
     Serde,
 }
 

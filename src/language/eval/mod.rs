@@ -12,6 +12,7 @@ mod duplicates;
 pub mod facts;
 mod fast;
 mod interp;
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use interp::{day_edge_in_zone, LAST_DAY};
 mod json;
 mod raw;
@@ -22,6 +23,7 @@ pub mod verdict;
 use crate::ast::{Decision as RuleDecision, Scope};
 use crate::language::check::ir::{CheckedRule, Policy, RuleBlock};
 use crate::language::money::Money;
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use facts::{decode, Claim, ClaimErrors, InputError};
 use interp::{EvalError, Interp};
 use rust_decimal::Decimal;
@@ -58,12 +60,14 @@ pub fn decode_fast_or_careful(text: &str, policy: &Policy) -> Result<Claim, Clai
 }
 
 /// Only the fast path, for tests that compare it with the careful one.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn decode_fast_only(text: &str, policy: &Policy) -> Option<Claim> {
     fast::decode(text, policy)
 }
 
 /// The fast path with serde reading the JSON instead of the hand-written scanner,
 /// for tests and fuzzing that compare the two readers.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn decode_fast_serde_only(text: &str, policy: &Policy) -> Option<Claim> {
     fast::decode_with(text, policy, fast::Reader::Serde)
 }

@@ -41,6 +41,7 @@ use crate::language::eval::verdict::Verdict;
 pub mod boundaries;
 mod runner;
 pub mod starter;
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use runner::{
     diff, run_cases, run_file, snapshot_path, CaseReport, CasesReport, CoverItem, Coverage,
     FileReport, SnapshotMode, SnapshotStatus,
@@ -49,9 +50,13 @@ pub use runner::{
 /// One case, ready to run.
 #[derive(Debug, Clone)]
 pub struct Case {
+    /// The case's name, unique in its file.
     pub name: String,
+    /// What the case shows, in words.
     pub text: String,
+    /// The whole claim: the base with the case's `set` applied.
     pub claim: Value,
+    /// What the verdict must say (the `expect` object).
     pub expect: Map<String, Value>,
     /// Whether the whole verdict is compared with the recorded snapshot.
     pub snapshot: bool,
@@ -62,13 +67,16 @@ pub struct Case {
 pub struct CaseFile {
     /// The policy file, relative to the cases file.
     pub policy: String,
+    /// The cases, in the file's order.
     pub cases: Vec<Case>,
 }
 
 /// What running a case gave.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// The verdict, unless the claim was refused.
     pub verdict: Option<Verdict>,
+    /// Why the claim was refused, if it was.
     pub error: Option<String>,
     /// Mismatches, each `field: expected X, got Y`.
     pub problems: Vec<String>,
@@ -359,6 +367,7 @@ fn check_place(path: &str, steps: &[Step]) -> Result<(), String> {
 }
 
 /// Runs one case against a checked policy.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn run(policy: &Policy, case: &Case) -> Outcome {
     run_traced(policy, case, &mut crate::language::eval::Trace::default())
 }

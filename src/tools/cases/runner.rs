@@ -28,14 +28,17 @@ pub enum SnapshotMode {
     Accept,
 }
 
+/// How a case's verdict compared with its recorded snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SnapshotStatus {
     /// The case has no snapshot.
     None,
+    /// The verdict is the one recorded.
     Matched,
     /// No snapshot was recorded for this case yet.
     New,
+    /// The verdict differs from the one recorded.
     Changed,
     /// Recorded now (`--accept`).
     Accepted,
@@ -44,10 +47,15 @@ pub enum SnapshotStatus {
 /// One case's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseReport {
+    /// The case's name.
     pub name: String,
+    /// What the case shows, in words.
     pub text: String,
+    /// Whether the verdict said what the case expects (and matched its snapshot).
     pub passed: bool,
+    /// Each mismatch: `field: expected X, got Y`.
     pub problems: Vec<String>,
+    /// How the verdict compared with its snapshot.
     pub snapshot: SnapshotStatus,
     /// How long the case took to run (for JUnit's `time`; not part of the JSON,
     /// which stays the same from run to run).
@@ -62,13 +70,16 @@ pub struct CoverItem {
     pub name: String,
     /// `file:line:column`.
     pub location: String,
+    /// Whether any case reached it.
     pub covered: bool,
 }
 
 /// Which rules decided a case, and which `unless` exceptions held for one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
+    /// Every rule, in source order.
     pub rules: Vec<CoverItem>,
+    /// Every `unless` exception, in source order.
     pub exceptions: Vec<CoverItem>,
 }
 
@@ -92,6 +103,7 @@ impl Coverage {
             .map_or(100, |p| u32::try_from(p).unwrap_or(100))
     }
 
+    /// The rules and exceptions no case reached.
     pub fn uncovered(&self) -> impl Iterator<Item = &CoverItem> {
         self.rules
             .iter()
@@ -103,9 +115,13 @@ impl Coverage {
 /// A cases file's results.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
+    /// The cases file.
     pub file: PathBuf,
+    /// The policy file, relative to the cases file.
     pub policy: String,
+    /// Each case's result, in the file's order.
     pub cases: Vec<CaseReport>,
+    /// The rules and exceptions the cases reached.
     pub coverage: Coverage,
     /// Snapshot files written (recorded or pending).
     pub wrote: Vec<PathBuf>,
@@ -114,10 +130,12 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// How many cases passed.
     pub fn passed(&self) -> usize {
         self.cases.iter().filter(|c| c.passed).count()
     }
 
+    /// How many cases failed.
     pub fn failed(&self) -> usize {
         self.cases.len() - self.passed()
     }
@@ -282,10 +300,12 @@ pub fn run_cases(file: &CaseFile, policy: &Policy) -> CasesReport {
     }
 }
 
-/// What [`run_cases`] found.
+/// What running a cases file without snapshots found (`clause::cases::run`).
 #[derive(Debug, Clone)]
 pub struct CasesReport {
+    /// Each case's result with what running it gave, in the file's order.
     pub cases: Vec<(CaseReport, super::Outcome)>,
+    /// The rules and exceptions the cases reached.
     pub coverage: Coverage,
 }
 

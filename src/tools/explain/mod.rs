@@ -30,6 +30,7 @@ mod fees;
 mod output;
 mod phrases;
 use decision::Explainer;
+#[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use phrases::evidence_words;
 
 /// How an explanation is written.

@@ -41,6 +41,7 @@ pub fn format_source(source: &Source) -> Result<String, Diagnostics> {
 }
 
 /// Prints an AST in the canonical layout, without comments.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn print(file: &PolicyFile) -> String {
     Printer { src: None }.file(file)
 }
@@ -48,6 +49,7 @@ pub fn print(file: &PolicyFile) -> String {
 /// The same AST with every span reset, so that two ASTs read from differently laid
 /// out text compare equal when they say the same thing. ([`Spanned`] values
 /// already ignore their spans; a few nodes also hold a plain [`Span`] field.)
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn without_spans(file: &PolicyFile) -> PolicyFile {
     let mut f = file.clone();
     for d in &mut f.decls {
@@ -83,6 +85,7 @@ pub fn without_spans(file: &PolicyFile) -> PolicyFile {
 }
 
 /// Every comment in `text`, as written (without trailing whitespace), in order.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn comments(text: &str) -> Vec<String> {
     scan(text).0.into_iter().map(|c| c.text).collect()
 }

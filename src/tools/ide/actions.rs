@@ -5,7 +5,7 @@
 //!   absence means, gets the `else` its help proposes (and the opposite default);
 //! - a lint finding is allowed by a `# clause: allow(NAME)` comment above the
 //!   rule or declaration it is in (the scope a comment has, see
-//!   [`crate::tools::lint::config`]), or above the `policy` line for the whole file.
+//!   the lint configuration), or above the `policy` line for the whole file.
 
 use super::outline::{outline, Entry, EntryKind};
 use super::Analysis;

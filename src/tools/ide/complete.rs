@@ -23,16 +23,27 @@ use crate::language::source::Span;
 /// What a completion is, for the editor's icon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompletionKind {
+    /// A keyword of the language.
     Keyword,
+    /// A fact (`order.placed_at`, `facts.NAME`).
     Fact,
+    /// A field of a claim.
     Field,
+    /// A window.
     Window,
+    /// A threshold.
     Threshold,
+    /// A table.
     Table,
+    /// A fee.
     Fee,
+    /// A code of a fact's list.
     Code,
+    /// A unit of weight.
     Unit,
+    /// A declaration or rule to fill in.
     Snippet,
+    /// A lint name.
     Lint,
 }
 
@@ -47,6 +58,7 @@ pub struct Completion {
     pub detail: String,
     /// The text to insert; with `snippet`, in the editors' snippet syntax (`${1:name}`).
     pub insert: String,
+    /// Whether `insert` is a snippet.
     pub snippet: bool,
     /// The text the insertion replaces: the part of the word already typed.
     pub replace: Span,

@@ -12,12 +12,17 @@ use crate::language::source::Span;
 /// What a name stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SymbolKind {
+    /// A window.
     Window,
+    /// A threshold.
     Threshold,
+    /// A table.
     Table,
+    /// A fee.
     Fee,
     /// A fact declared with `fact NAME: TYPE`, read as `facts.NAME`.
     Fact,
+    /// A rule.
     Rule,
     /// A fact of the standard vocabulary (`order.placed_at`), by its path.
     StandardFact,

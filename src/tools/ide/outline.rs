@@ -46,6 +46,21 @@ fn leaf(kind: EntryKind, name: &str, detail: String, span: Span, name_span: Span
     }
 }
 
+/// The outline of a policy text that parses (`None` when it does not), with
+/// `name` naming it: what a search of a folder's symbols looks through.
+///
+/// ```
+/// let text = std::fs::read_to_string("policies/imicro.policy")?;
+/// let root = clause::ide::outline::outline_text("imicro.policy", &text).expect("it parses");
+/// assert_eq!(root.name, "imicro");
+/// assert!(clause::ide::outline::outline_text("broken.policy", "policy {").is_none());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn outline_text(name: &str, text: &str) -> Option<Entry> {
+    let ast = crate::parse(&crate::Source::new(name, text)).ok()?;
+    Some(outline(&ast, text))
+}
+
 /// The file's outline: the policy, and inside it each declaration and rule block.
 pub fn outline(file: &PolicyFile, text: &str) -> Entry {
     let mut children = Vec::new();

@@ -25,9 +25,13 @@ use crate::language::source::Span;
 /// A lint's level, as configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Setting {
+    /// Not reported.
     Allow,
+    /// Reported as a note.
     Info,
+    /// Reported as a warning.
     Warn,
+    /// Reported as an error.
     Deny,
 }
 
@@ -46,6 +50,7 @@ impl Setting {
 /// The repository's settings, and the command line's.
 #[derive(Debug, Clone, Default)]
 pub struct LintConfig {
+    /// Each lint set in the file or on the command line, with its setting.
     pub settings: HashMap<Lint, Setting>,
     /// `--deny warnings`: every warning is an error.
     pub deny_warnings: bool,
@@ -115,6 +120,7 @@ impl LintConfig {
             .find(|p| p.is_file())
     }
 
+    /// A lint's setting: the configured one, or its default.
     pub fn setting(&self, lint: Lint) -> Setting {
         self.settings
             .get(&lint)

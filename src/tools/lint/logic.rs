@@ -44,6 +44,7 @@ pub enum Formula<'a> {
     Expr(&'a IExpr),
     Not(Box<Formula<'a>>),
     All(Vec<Formula<'a>>),
+    #[cfg_attr(not(feature = "internals"), allow(dead_code))]
     Any(Vec<Formula<'a>>),
 }
 

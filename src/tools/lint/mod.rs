@@ -35,6 +35,7 @@ impl Lint {
 
 /// Parses, checks and lints a policy: the lint findings, or the errors that
 /// stop the policy from checking.
+#[cfg_attr(not(feature = "internals"), allow(dead_code))]
 pub fn lint_source(
     source: &crate::Source,
     config: &LintConfig,

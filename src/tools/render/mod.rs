@@ -25,7 +25,7 @@ use markdown::markdown;
 use nouns::{capitalize, humanize};
 use page::page;
 
-/// The output format of [`render`].
+/// The output format of a rendered customer page (`Policy::render`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RenderFormat {
     /// GitHub-flavoured Markdown, with tables.
