@@ -26,6 +26,8 @@ const state = {
   scrollToRule: true,
   settingsKey: "",
   mapSeq: 0,
+  // Why the page the policy declares could not be read, if it could not.
+  pageError: null,
 };
 
 const statusOf = (id, text, kind = "") => {
@@ -57,6 +59,8 @@ const editor = createEditor($("editor"), {
     if (state.checkOk) {
       scheduleEvaluate(false);
       scheduleMap();
+    } else if ($("page-text").value.trim()) {
+      statusOf("map-status", "The policy does not check: the map is of its last version that did.", "error");
     }
   },
 });
@@ -203,7 +207,8 @@ async function showMap() {
     $("map-output").replaceChildren(
       el("p", { class: "hint", text: "No page: paste the merchant's page below (a policy names its page with # clause: page \"NAME.page.txt\")." }),
     );
-    statusOf("map-status", "");
+    if (state.pageError) statusOf("map-status", `The policy's page could not be read: ${state.pageError}`, "error");
+    else statusOf("map-status", "");
     return;
   }
   try {
@@ -318,7 +323,7 @@ async function loadPolicy(name) {
     if (typeof cases === "string") cases = JSON.parse(cases);
     state.casesFile = cases;
     pageBox.value = p.page ?? "";
-    if (p.page_error) statusOf("map-status", `The policy's page could not be read: ${p.page_error}`, "error");
+    state.pageError = p.page_error ?? null;
     editor.text = p.source ?? p.text ?? "";
     const claim = caseClaim(cases, 0) || blankClaim(policySettings(editor.text));
     showClaim(claim);

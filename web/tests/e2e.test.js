@@ -294,10 +294,12 @@ test("the merchant's page: every sentence accounted for; a stale quote and a new
   // Each status has a word as well as a colour, and the legend says them all.
   assert.match(await page.textContent('[data-status="quoted"] .map-mark'), /Quoted by a rule/);
   assert.equal(await page.locator("#map-legend li").count(), 5);
-  // A declaration that quotes a sentence is marked in the editor when chosen.
+  // A declaration that quotes a sentence is marked in the editor when chosen (by keyboard here).
   const owner = page.locator("[data-testid=page-map] button", { hasText: /^window / }).first();
   const ownerName = await owner.textContent();
-  await owner.click();
+  await page.evaluate(() => window.clausePlayground.editor.markRule(null));
+  await owner.focus();
+  await page.keyboard.press("Enter");
   const marked = await page.waitForFunction(() => document.querySelector(".cm-deciding")?.textContent || null);
   const quotes = await page.evaluate(
     (o) => [...document.querySelectorAll("[data-testid=page-map] button")].filter((b) => b.textContent === o).length,
