@@ -370,6 +370,16 @@ pub async fn cases_boundaries(
     }
 }
 
+/// Pages mapped at once: one per core. Matching a page of --max-policy-bytes
+/// against every quote takes seconds, and the work goes on after the request
+/// timeout has answered, so the maps in progress are bounded; beyond them, 503.
+fn map_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
 /// The merchant's page beside a policy text (`clause map`): each sentence of the
 /// page with the rules that quote it, the `not-policy` or `covered` comment that
 /// accounts for it, or nothing (unaccounted); each quote of the policy with
@@ -384,7 +394,7 @@ pub async fn cases_boundaries(
         (status = 413, description = "The policy, the page or the body is too large", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests in flight, as many maps in progress as the server has cores, or too slow", body = Details, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])))]
 pub async fn map(
@@ -419,7 +429,22 @@ pub async fn map(
         Ok(l) => l,
         Err(p) => return p.into_response(),
     };
-    match blocking(move || loaded.map_page(&page)).await {
+    let Ok(permit) = map_permits().try_acquire() else {
+        return Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "Too many maps in progress",
+            "the server is already mapping as many pages as it has cores; try again shortly",
+        )
+        .into_response();
+    };
+    match blocking(move || {
+        let map = loaded.map_page(&page);
+        drop(permit);
+        map
+    })
+    .await
+    {
         Ok(map) => json(StatusCode::OK, &map),
         Err(p) => p.into_response(),
     }
