@@ -1016,6 +1016,11 @@ fn clause_playground_serves_the_bundled_policies_and_the_page() {
     );
     let detail = get(&format!("{base}/v1/policies/imicro")).json();
     assert!(detail["cases"]["cases"].as_array().unwrap().len() > 10);
+    // The merchant's page is written beside the policy too.
+    assert!(detail["page"]
+        .as_str()
+        .unwrap()
+        .contains("iMicro Return Policy"));
     assert!(get(&format!("{base}/")).body.contains("Clause playground"));
     let _ = child.kill();
     let _ = child.wait();
@@ -1170,4 +1175,127 @@ fn the_server_serves_every_version_and_routes_each_claim_by_its_order_date() {
     });
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_page_map_over_http_is_clause_map_and_flags_stale_quotes_and_unaccounted_sentences() {
+    // imicro with its page beside it; imirror declares a page that is not there.
+    let dir = policy_dir(&["imicro", "imirror"]);
+    std::fs::copy(
+        root().join("policies/imicro.page.txt"),
+        dir.join("imicro.page.txt"),
+    )
+    .unwrap();
+    let server = Server::start(&dir, &[]);
+    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    let page = std::fs::read_to_string(root().join("policies/imicro.page.txt")).unwrap();
+
+    // GET /v1/policies/{name} carries the declared page, or why it could not be read.
+    let d = get(&server.url("/v1/policies/imicro")).json();
+    assert_eq!(d["page"].as_str().unwrap(), page);
+    assert!(d["page_error"].is_null(), "{d}");
+    let d = get(&server.url("/v1/policies/imirror")).json();
+    assert!(d["page"].is_null(), "{d}");
+    assert!(
+        d["page_error"]
+            .as_str()
+            .unwrap()
+            .contains("imirror.page.txt"),
+        "{d}"
+    );
+
+    // POST /v1/map answers what `clause map --format json` says of the same page.
+    let map = |policy: &str, page: &str| {
+        post(
+            &server.url("/v1/map"),
+            "application/json",
+            &serde_json::json!({"policy": policy, "page": page}).to_string(),
+        )
+    };
+    let a = map(&text, &page);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let m = a.json();
+    let cli = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .current_dir(root())
+        .args(["map", "policies/imicro.policy", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    assert_eq!(m["sentences"], cli["sentences"]);
+    assert_eq!(m["summary"], cli["summary"]);
+    assert_eq!(m["summary"]["unaccounted"], 0, "{m}");
+    assert_eq!(m["summary"]["stale_quotes"], 0, "{m}");
+    let sentences = m["sentences"].as_array().unwrap();
+    assert!(sentences.len() > 10);
+    assert!(sentences.iter().all(|s| s["accounted"] == true));
+    assert!(sentences.iter().any(|s| s["quoted_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o == "rule standard_return")));
+
+    // A changed page: the quotes of the 30 days go stale, each with the closest
+    // sentence; the changed sentence and a new one are unaccounted for.
+    let edited = page.replace(
+        "within 30 days of the invoice date",
+        "within 21 days of purchase",
+    );
+    assert_ne!(edited, page);
+    let edited = format!("{edited}\nSocks may be returned on Tuesdays only.\n");
+    let m = map(&text, &edited).json();
+    assert!(m["summary"]["stale_quotes"].as_u64().unwrap() > 0, "{m}");
+    assert_eq!(m["summary"]["unaccounted"], 2, "{m}");
+    let stale = m["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["on_page"] == false)
+        .unwrap();
+    assert!(stale["closeness"].as_u64().unwrap() < 100, "{stale}");
+    let closest = stale["sentences"][0].as_u64().unwrap() as usize;
+    assert!(m["sentences"][closest]["sentence"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("within 21 days of purchase"));
+    assert!(stale["quote"]["at"]
+        .as_str()
+        .unwrap()
+        .starts_with("policy:"));
+    let last = m["sentences"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        last["sentence"]["text"],
+        "Socks may be returned on Tuesdays only."
+    );
+    assert_eq!(last["accounted"], false);
+
+    // Refusals name the field; the page is bounded like a policy text.
+    for (body, field) in [
+        (serde_json::json!({"policy": text}), "page"),
+        (serde_json::json!({"policy": text, "page": 3}), "page"),
+        (serde_json::json!({"page": page}), "policy"),
+    ] {
+        let a = post(
+            &server.url("/v1/map"),
+            "application/json",
+            &body.to_string(),
+        );
+        assert_eq!(problem(&a, 400)["errors"][0]["path"], field, "{body}");
+    }
+    let a = map(&text, &"a".repeat((256 << 10) + 1));
+    assert!(problem(&a, 413)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("page"));
+    let a = map("policy p {", &page);
+    problem(&a, 422);
+    let a = post(&server.url("/v1/map"), "text/plain", &text);
+    problem(&a, 415);
+    let doc = get(&server.url("/openapi.json")).json();
+    assert!(doc["paths"]["/v1/map"]["post"].is_object());
+    assert!(doc["components"]["schemas"]["PageMapOut"].is_object());
 }

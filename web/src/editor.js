@@ -200,6 +200,23 @@ export function createEditor(parent, { onChecked, onChange }) {
       view.dispatch({ effects });
       return ranges.length;
     },
+    /// Marks text at 1-based `line` and `column` (characters), `length` characters
+    /// long (cut at the line's end), and scrolls to the first mark.
+    markAt(places) {
+      const doc = view.state.doc;
+      const ranges = [];
+      for (const { line, column, length } of places) {
+        if (!(line >= 1 && line <= doc.lines)) continue;
+        const l = doc.line(line);
+        const from = Math.min(l.to, l.from + Math.max(0, column - 1));
+        ranges.push({ from, to: Math.max(from, Math.min(l.to, from + length)) });
+      }
+      ranges.sort((a, b) => a.from - b.from);
+      const effects = [setDeciding.of(ranges)];
+      if (ranges.length) effects.push(EditorView.scrollIntoView(ranges[0].from, { y: "center" }));
+      view.dispatch({ effects });
+      return ranges.length;
+    },
     goTo(pos) {
       view.dispatch({ selection: { anchor: pos }, effects: EditorView.scrollIntoView(pos, { y: "center" }) });
       view.focus();

@@ -1,5 +1,6 @@
 // The Clause playground: wires the editor, the claim builder, the verdict,
-// the timeline, the cases and the customer page to the clause server.
+// the timeline, the cases, the customer page and the merchant's page beside
+// the policy to the clause server.
 import "./style.css";
 import schema from "../../docs/schema/claim.schema.json";
 import { get, post, ApiError } from "./api.js";
@@ -8,6 +9,7 @@ import { ClaimForm, blankClaim, declaredFacts, policySettings } from "./claim-fo
 import { renderVerdict, renderError } from "./verdict.js";
 import { renderTimeline } from "./timeline.js";
 import { caseClaim, expectFrom, download, renderRun, renderBoundaries } from "./cases.js";
+import { renderMap, renderLegend, summaryText } from "./pagemap.js";
 import { el } from "./dom.js";
 import { setupTabs } from "./tabs.js";
 
@@ -23,6 +25,9 @@ const state = {
   // claim or policy is loaded or the claim changes, not while the policy is typed.
   scrollToRule: true,
   settingsKey: "",
+  mapSeq: 0,
+  // Why the page the policy declares could not be read, if it could not.
+  pageError: null,
 };
 
 const statusOf = (id, text, kind = "") => {
@@ -51,7 +56,12 @@ const editor = createEditor($("editor"), {
     );
     showDiagnostics(text, list);
     syncSettings(text);
-    if (state.checkOk) scheduleEvaluate(false);
+    if (state.checkOk) {
+      scheduleEvaluate(false);
+      scheduleMap();
+    } else if ($("page-text").value.trim()) {
+      statusOf("map-status", "The policy does not check: the map is of its last version that did.", "error");
+    }
   },
 });
 
@@ -181,6 +191,51 @@ async function showPage() {
   }
 }
 
+// ---------------------------------------------------------------- merchant's page
+
+const pageBox = $("page-text");
+let mapTimer = null;
+function scheduleMap() {
+  clearTimeout(mapTimer);
+  mapTimer = setTimeout(showMap, 300);
+}
+
+async function showMap() {
+  const seq = ++state.mapSeq;
+  const page = pageBox.value;
+  if (!page.trim()) {
+    $("map-output").replaceChildren(
+      el("p", { class: "hint", text: "No page: paste the merchant's page below (a policy names its page with # clause: page \"NAME.page.txt\")." }),
+    );
+    if (state.pageError) statusOf("map-status", `The policy's page could not be read: ${state.pageError}`, "error");
+    else statusOf("map-status", "");
+    return;
+  }
+  try {
+    const map = await post("/v1/map", { policy: editor.text, page });
+    if (seq !== state.mapSeq) return;
+    renderMap($("map-output"), map, {
+      onShowOwner(owner, quotes) {
+        const [kind, name] = owner.split(" ");
+        if (kind === "rule" && editor.markRule(name, true)) return;
+        editor.markAt(
+          quotes.map((q) => {
+            const [line, column] = q.quote.at.split(":").slice(-2).map(Number);
+            return { line, column, length: q.quote.text.length };
+          }),
+        );
+      },
+    });
+    const { text, complete } = summaryText(map);
+    statusOf("map-status", text, complete ? "ok" : "warn");
+  } catch (err) {
+    if (seq !== state.mapSeq) return;
+    statusOf("map-status", `Cannot map the page: ${err.message}`, "error");
+  }
+}
+pageBox.addEventListener("input", scheduleMap);
+renderLegend($("map-legend"));
+
 // ---------------------------------------------------------------- cases
 
 function casesFile() {
@@ -267,6 +322,8 @@ async function loadPolicy(name) {
     let cases = p.cases ?? null;
     if (typeof cases === "string") cases = JSON.parse(cases);
     state.casesFile = cases;
+    pageBox.value = p.page ?? "";
+    state.pageError = p.page_error ?? null;
     editor.text = p.source ?? p.text ?? "";
     const claim = caseClaim(cases, 0) || blankClaim(policySettings(editor.text));
     showClaim(claim);

@@ -272,9 +272,83 @@ test("the customer page renders in its tab", async () => {
   await shot("09-page");
 });
 
+test("the merchant's page: every sentence accounted for; a stale quote and a new sentence flagged", async () => {
+  await page.click("#tab-map");
+  const counts = async () => {
+    const text = await page.textContent("#map-status");
+    const m = /(\d+) of (\d+) sentences accounted for/.exec(text);
+    assert.ok(m, text);
+    return { accounted: Number(m[1]), total: Number(m[2]), text };
+  };
+  // The page is imicro.page.txt, declared by the policy and sent by the server.
+  assert.match(await page.inputValue("#page-text"), /iMicro Return Policy/);
+  await page.waitForSelector("[data-testid=page-map] li");
+  await page.waitForFunction(() => /accounted for/.test(document.getElementById("map-status").textContent));
+  const all = await counts();
+  assert.ok(all.total > 10, all.text);
+  assert.equal(all.accounted, all.total, all.text);
+  assert.match(all.text, /every quote is on the page/);
+  assert.equal(await page.locator('[data-status="unaccounted"]').count(), 0);
+  assert.ok((await page.locator('[data-status="quoted"]').count()) > 3);
+  assert.ok((await page.locator('[data-status="not-policy"]').count()) > 0);
+  // Each status has a word as well as a colour, and the legend says them all.
+  assert.match(await page.textContent('[data-status="quoted"] .map-mark'), /Quoted by a rule/);
+  assert.equal(await page.locator("#map-legend li").count(), 5);
+  // A declaration that quotes a sentence is marked in the editor when chosen (by keyboard here).
+  const owner = page.locator("[data-testid=page-map] button", { hasText: /^window / }).first();
+  const ownerName = await owner.textContent();
+  await page.evaluate(() => window.clausePlayground.editor.markRule(null));
+  await owner.focus();
+  await page.keyboard.press("Enter");
+  const marked = await page.waitForFunction(() => document.querySelector(".cm-deciding")?.textContent || null);
+  const quotes = await page.evaluate(
+    (o) => [...document.querySelectorAll("[data-testid=page-map] button")].filter((b) => b.textContent === o).length,
+    ownerName,
+  );
+  assert.ok(quotes > 0);
+  assert.ok((await marked.jsonValue()).length > 5);
+  await shot("11-page-map");
+  await partShot("#map-panel", "page-map");
+
+  // The policy's quote of the 30 days no longer says what the page says: it is stale.
+  const good = await policyText();
+  const goodPage = await page.inputValue("#page-text");
+  const quote = "free return within 30 days of the invoice date.";
+  assert.ok(good.includes(quote));
+  await setPolicy(good.replace(quote, "free return within 45 days of the invoice date."));
+  try {
+    const stale = page.locator("[data-testid=stale-quotes] li").first();
+    await stale.waitFor();
+    const staleText = await stale.textContent();
+    assert.match(staleText, /Stale/);
+    assert.match(staleText, /rule standard_return/);
+    assert.match(staleText, /closest sentence \(line \d+\) is \d+% alike but its numbers differ/);
+    await page.waitForFunction(() => /no longer on the page/.test(document.getElementById("map-status").textContent));
+    // A sentence added to the page is unaccounted for.
+    await page.fill("#page-text", `${goodPage}\nSocks may be returned on Tuesdays only.\n`);
+    const added = page.locator('[data-status="unaccounted"]');
+    await added.first().waitFor();
+    assert.equal(await added.count(), 1);
+    assert.match(await added.textContent(), /Unaccounted for.*Socks may be returned on Tuesdays only\./);
+    const some = await counts();
+    assert.equal(some.total, all.total + 1, some.text);
+    assert.ok(some.accounted < some.total, some.text);
+    await page.locator(".page-map").evaluate((e) => {
+      e.scrollTop = e.scrollHeight;
+    });
+    await shot("12-page-map-flagged");
+    await partShot("#map-panel", "page-map-flagged");
+  } finally {
+    await setPolicy(good);
+    await page.fill("#page-text", goodPage);
+  }
+  await page.waitForFunction(() => /every quote is on the page/.test(document.getElementById("map-status").textContent));
+  assert.equal(await page.locator('[data-status="unaccounted"]').count(), 0);
+});
+
 test("axe-core finds no serious accessibility violation", async () => {
   const axe = readFileSync(join(here, "../node_modules/axe-core/axe.min.js"), "utf8");
-  for (const tab of ["#tab-verdict", "#tab-timeline", "#tab-cases"]) {
+  for (const tab of ["#tab-verdict", "#tab-timeline", "#tab-cases", "#tab-map"]) {
     await page.click(tab);
     // Evaluated through the debugging protocol: the page's CSP refuses inline scripts, as it should.
     await page.evaluate(axe);

@@ -10,7 +10,8 @@ use clap::Parser as _;
 
 use super::EXIT_INPUT;
 
-/// The bundled policies and their cases files, written to a fresh folder at start.
+/// The bundled policies, their cases files and their merchants' pages, written
+/// to a fresh folder at start.
 const BUNDLED: &[(&str, &str)] = &[
     (
         "boutique.policy",
@@ -21,12 +22,20 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../../policies/boutique.cases.json"),
     ),
     (
+        "boutique.page.txt",
+        include_str!("../../../policies/boutique.page.txt"),
+    ),
+    (
         "imicro.policy",
         include_str!("../../../policies/imicro.policy"),
     ),
     (
         "imicro.cases.json",
         include_str!("../../../policies/imicro.cases.json"),
+    ),
+    (
+        "imicro.page.txt",
+        include_str!("../../../policies/imicro.page.txt"),
     ),
     (
         "imirror.policy",
@@ -37,6 +46,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../../policies/imirror.cases.json"),
     ),
     (
+        "imirror.page.txt",
+        include_str!("../../../policies/imirror.page.txt"),
+    ),
+    (
         "import-express.policy",
         include_str!("../../../policies/import-express.policy"),
     ),
@@ -44,10 +57,18 @@ const BUNDLED: &[(&str, &str)] = &[
         "import-express.cases.json",
         include_str!("../../../policies/import-express.cases.json"),
     ),
+    (
+        "import-express.page.txt",
+        include_str!("../../../policies/import-express.page.txt"),
+    ),
     ("imro.policy", include_str!("../../../policies/imro.policy")),
     (
         "imro.cases.json",
         include_str!("../../../policies/imro.cases.json"),
+    ),
+    (
+        "imro.page.txt",
+        include_str!("../../../policies/imro.page.txt"),
     ),
 ];
 

@@ -387,3 +387,92 @@ fn run_cases(policy: &clause::Policy, cases: &Value) -> Result<CasesRun, String>
         cases: results,
     })
 }
+
+// ------------------------------------------------ the merchant's page (`clause map`)
+
+/// The page a policy text declares (`# clause: page "NAME.page.txt"`), as written;
+/// `Err` when it is not a plain name of a file in the policy's folder (no
+/// folders, no `..`): the server reads pages only from beside the policy.
+pub fn declared_page(text: &str) -> Option<Result<String, String>> {
+    let page = clause::declared_page(text)?;
+    let plain = !page.is_empty()
+        && std::path::Path::new(&page)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        && !page.contains(['/', '\\']);
+    Some(if plain {
+        Ok(page)
+    } else {
+        Err(format!(
+            "the declared page `{page}` is not a file beside the policy: the server reads only pages in the policies folder"
+        ))
+    })
+}
+
+impl Loaded {
+    /// The merchant's page beside this policy (`clause map`): each sentence with
+    /// what accounts for it, each quote with whether it is still on the page.
+    pub fn map_page(&self, page: &str) -> super::api::PageMapOut {
+        page_map_out(&self.policy.map_page(page))
+    }
+}
+
+fn page_map_out(map: &clause::PageMap) -> super::api::PageMapOut {
+    use super::api::{
+        MapNote, MapNoteKind, MapQuote, MapQuoteStatus, MapSentence, MapSentenceKind,
+        MapSentenceStatus, MapSummary, PageMapOut,
+    };
+    let note = |n: &clause::NotPolicy| MapNote {
+        kind: match n.kind {
+            clause::NoteKind::NotPolicy => MapNoteKind::NotPolicy,
+            clause::NoteKind::Covered => MapNoteKind::Covered,
+        },
+        text: n.text.clone(),
+        reason: n.reason.clone(),
+    };
+    let count =
+        |f: &dyn Fn(&clause::SentenceStatus) -> bool| map.sentences.iter().filter(|s| f(s)).count();
+    PageMapOut {
+        sentences: map
+            .sentences
+            .iter()
+            .map(|s| MapSentenceStatus {
+                sentence: MapSentence {
+                    text: s.sentence.text.clone(),
+                    line: s.sentence.line,
+                    kind: match s.sentence.kind {
+                        clause::SentenceKind::Heading => MapSentenceKind::Heading,
+                        clause::SentenceKind::Sentence => MapSentenceKind::Sentence,
+                    },
+                },
+                quoted_by: s.quoted_by.clone(),
+                note: s.note.as_ref().map(note),
+                accounted: s.accounted,
+            })
+            .collect(),
+        quotes: map
+            .quotes
+            .iter()
+            .map(|q| MapQuoteStatus {
+                quote: MapQuote {
+                    text: q.quote.text.clone(),
+                    owner: q.quote.owner.clone(),
+                    at: q.quote.at.clone(),
+                },
+                sentences: q.sentences.clone(),
+                closeness: q.closeness,
+                on_page: q.on_page,
+            })
+            .collect(),
+        stale_not_policy: map.stale_not_policy.iter().map(note).collect(),
+        summary: MapSummary {
+            sentences: map.sentences.len(),
+            quoted: count(&|s| !s.quoted_by.is_empty()),
+            noted: count(&|s| s.note.is_some()),
+            headings: count(&|s| s.sentence.kind == clause::SentenceKind::Heading),
+            unaccounted: map.unaccounted().count(),
+            quotes: map.quotes.len(),
+            stale_quotes: map.stale().count(),
+        },
+    }
+}

@@ -26,7 +26,7 @@ use super::problem::Details;
     paths(
         ops::healthz, ops::readyz, ops::metrics, ops::openapi, ops::claim_schema, ops::verdict_schema,
         policies::list, policies::detail, policies::page, policies::evaluate, policies::explain,
-        tools::check, tools::fmt, tools::evaluate, tools::render, tools::cases_run,
+        tools::check, tools::fmt, tools::evaluate, tools::render, tools::map, tools::cases_run,
         tools::cases_boundaries, policies::save_cases,
     ),
     components(schemas(
@@ -36,6 +36,9 @@ use super::problem::Details;
         api::PolicySummary, api::PolicyDetail, api::Refusal, api::Health, api::Timeline,
         api::VersionOut, api::VersionedPolicy, api::VersionConflictOut,
         api::TimelineEvent, api::TimelineWindow, api::TimelineSpan, api::TimelineHoliday,
+        api::MapRequest, api::PageMapOut, api::MapSentenceStatus, api::MapSentence,
+        api::MapSentenceKind, api::MapNote, api::MapNoteKind, api::MapQuoteStatus, api::MapQuote,
+        api::MapSummary,
     )),
     modifiers(&Bearer),
     tags(

@@ -3,7 +3,7 @@
 //!
 //! - [`policies`]: the policies served (`/v1/policies...`), evaluation and batches;
 //! - [`tools`]: policy texts sent by the playground and editors (`/v1/check`,
-//!   `/v1/fmt`, `/v1/evaluate`, `/v1/render`, `/v1/cases/run`, `/v1/cases/boundaries`);
+//!   `/v1/fmt`, `/v1/evaluate`, `/v1/render`, `/v1/map`, `/v1/cases/run`, `/v1/cases/boundaries`);
 //!   `/v1/cases/save` (with `--allow-write`) is in [`policies`];
 //! - [`ops`]: health, readiness, metrics, the OpenAPI document and the schemas.
 
@@ -45,6 +45,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/v1/fmt", post(tools::fmt))
         .route("/v1/evaluate", post(tools::evaluate))
         .route("/v1/render", post(tools::render))
+        .route("/v1/map", post(tools::map))
         .route("/v1/cases/run", post(tools::cases_run))
         .route("/v1/cases/boundaries", post(tools::cases_boundaries))
         .route("/v1/cases/save", post(policies::save_cases))

@@ -184,7 +184,8 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Response {
     )
 }
 
-/// One policy: version, findings, source, and its cases file when there is one.
+/// One policy: version, findings, source, its cases file and its merchant's page
+/// (`# clause: page "NAME.page.txt"`) when there are.
 #[utoipa::path(get, path = "/v1/policies/{name}", tag = "policies",
     params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro")),
     responses(
@@ -205,6 +206,18 @@ pub async fn detail(State(state): State<Arc<AppState>>, Path(name): Path<String>
             Ok(r) => r,
             Err(e) => (None, Some(e.to_string())),
         };
+    let declared = e
+        .current
+        .as_ref()
+        .and_then(|c| engine::declared_page(&c.source));
+    let dir = state.registry.dir().to_path_buf();
+    // A page is bounded as POST /v1/map bounds it, so that it can be sent back there.
+    let page_limit = state.limits.max_policy;
+    let (page, page_error) =
+        match tokio::task::spawn_blocking(move || read_page(&dir, declared, page_limit)).await {
+            Ok(r) => r,
+            Err(e) => (None, Some(e.to_string())),
+        };
     json(
         StatusCode::OK,
         &PolicyDetail {
@@ -213,8 +226,36 @@ pub async fn detail(State(state): State<Arc<AppState>>, Path(name): Path<String>
             source: e.current.as_ref().map(|c| c.source.to_string()),
             cases,
             cases_error,
+            page,
+            page_error,
         },
     )
+}
+
+/// The text of the page a policy declares, read from the policies folder; or
+/// why it could not be read.
+fn read_page(
+    dir: &std::path::Path,
+    declared: Option<Result<String, String>>,
+    limit: usize,
+) -> (Option<String>, Option<String>) {
+    match declared {
+        None => (None, None),
+        Some(Err(e)) => (None, Some(e)),
+        Some(Ok(file)) => {
+            let path = dir.join(&file);
+            if !path.is_file() {
+                return (
+                    None,
+                    Some(format!("the declared page {file} is not beside the policy")),
+                );
+            }
+            match crate::adapters::serve::registry::read_limited(&path, limit) {
+                Ok(text) => (Some(text), None),
+                Err(e) => (None, Some(e)),
+            }
+        }
+    }
 }
 
 /// A cases file's JSON, if there is one; or why it could not be read.

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::{
     blocking, json, media, read_body, utf8, Boundaries, CasesRequest, CasesRun, CheckResult,
-    EvaluateRequest, Evaluated, Formatted, Media, PolicyText,
+    EvaluateRequest, Evaluated, Formatted, MapRequest, Media, PageMapOut, PolicyText,
 };
 use crate::adapters::serve::engine::{self, FieldError};
 use crate::adapters::serve::layers::BodyDone;
@@ -366,6 +366,86 @@ pub async fn cases_boundaries(
     match blocking(move || loaded.boundaries(&claim)).await {
         Ok(Ok(cases)) => json(StatusCode::OK, &Boundaries { cases }),
         Ok(Err(message)) => Problem::field("claim", message).into_response(),
+        Err(p) => p.into_response(),
+    }
+}
+
+/// Pages mapped at once: one per core. Matching a page of --max-policy-bytes
+/// against every quote takes seconds, and the work goes on after the request
+/// timeout has answered, so the maps in progress are bounded; beyond them, 503.
+fn map_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
+/// The merchant's page beside a policy text (`clause map`): each sentence of the
+/// page with the rules that quote it, the `not-policy` or `covered` comment that
+/// accounts for it, or nothing (unaccounted); each quote of the policy with
+/// whether it is still on the page and how close the nearest sentence is.
+#[utoipa::path(post, path = "/v1/map", tag = "tools",
+    request_body(content((MapRequest = "application/json"))),
+    responses(
+        (status = 200, description = "Every sentence of the page with what accounts for it, every quote with where it was found, and the counts", body = PageMapOut),
+        (status = 400, description = "The body is invalid; `errors` names the field (`policy` or `page`)", body = Details, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        (status = 413, description = "The policy, the page or the body is too large", body = Details, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
+        (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Too many requests in flight, as many maps in progress as the server has cores, or too slow", body = Details, content_type = "application/problem+json"),
+    ),
+    security((), ("bearer" = [])))]
+pub async fn map(
+    State(state): State<Arc<AppState>>,
+    Extension(done): Extension<BodyDone>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let req = match policy_request(&state, &headers, body, &done, false).await {
+        Ok(r) => r,
+        Err(p) => return p.into_response(),
+    };
+    let page = match req.body.as_ref().and_then(|b| b.get("page")) {
+        Some(Value::String(s)) => s.clone(),
+        Some(_) => {
+            return Problem::field(
+                "page",
+                "must be a string: the merchant's page as plain text",
+            )
+            .into_response()
+        }
+        None => {
+            return Problem::field("page", "is required: the merchant's page as plain text")
+                .into_response()
+        }
+    };
+    let limit = state.limits.max_policy;
+    if page.len() > limit {
+        return Problem::too_large("`page`", limit, "--max-policy-bytes").into_response();
+    }
+    let loaded = match load(req.policy).await {
+        Ok(l) => l,
+        Err(p) => return p.into_response(),
+    };
+    let Ok(permit) = map_permits().try_acquire() else {
+        return Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "Too many maps in progress",
+            "the server is already mapping as many pages as it has cores; try again shortly",
+        )
+        .into_response();
+    };
+    match blocking(move || {
+        let map = loaded.map_page(&page);
+        drop(permit);
+        map
+    })
+    .await
+    {
+        Ok(map) => json(StatusCode::OK, &map),
         Err(p) => p.into_response(),
     }
 }

@@ -255,6 +255,12 @@ pub struct PolicyDetail {
     pub cases: Option<serde_json::Value>,
     /// Why the cases file could not be read, when it is there but unreadable.
     pub cases_error: Option<String>,
+    /// The merchant's page the policy declares (`# clause: page "NAME.page.txt"`),
+    /// read from beside the policy, when it declares one.
+    pub page: Option<String>,
+    /// Why the declared page could not be read (missing, too large, not UTF-8,
+    /// or not a file beside the policy).
+    pub page_error: Option<String>,
 }
 
 /// `GET /healthz` and `GET /readyz`.
@@ -348,4 +354,116 @@ pub struct TimelineSpan {
 pub struct TimelineHoliday {
     pub date: String,
     pub name: Option<String>,
+}
+
+/// `POST /v1/map`'s request: a policy text and the merchant's page it encodes.
+#[derive(Debug, ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the request body in the OpenAPI document"
+)]
+pub struct MapRequest {
+    /// The policy's text (bounded by the server's --max-policy-bytes).
+    pub policy: String,
+    /// The merchant's page as plain text (bounded by --max-policy-bytes too).
+    pub page: String,
+}
+
+/// `POST /v1/map`: the page beside the policy, as `clause map --format json` gives it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageMapOut {
+    /// Every sentence (and heading) of the page, in order.
+    pub sentences: Vec<MapSentenceStatus>,
+    /// Every quote of the policy, in order.
+    pub quotes: Vec<MapQuoteStatus>,
+    /// `not-policy` and `covered` comments that match no sentence of the page.
+    pub stale_not_policy: Vec<MapNote>,
+    pub summary: MapSummary,
+}
+
+/// One sentence of the page and what accounts for it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MapSentenceStatus {
+    pub sentence: MapSentence,
+    /// What quotes it (`rule standard_return`, `window return_window`), in policy order.
+    pub quoted_by: Vec<String>,
+    /// The `not-policy` or `covered` comment that accounts for it.
+    pub note: Option<MapNote>,
+    /// Whether anything accounts for it: quoted, a comment, or a heading.
+    pub accounted: bool,
+}
+
+/// A sentence (or heading) as written on the page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MapSentence {
+    pub text: String,
+    /// 1-based line of the page it starts on.
+    pub line: usize,
+    pub kind: MapSentenceKind,
+}
+
+/// A short line without a sentence end is a heading, not a promise.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MapSentenceKind {
+    Heading,
+    Sentence,
+}
+
+/// A comment of the policy that accounts for a sentence it does not quote.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MapNote {
+    pub kind: MapNoteKind,
+    /// The sentence as the comment gives it.
+    pub text: String,
+    /// Why it is not policy, or how the policy carries it out, when the comment says.
+    pub reason: Option<String>,
+}
+
+/// `not-policy` (the sentence decides nothing) or `covered` (the policy carries it out without quoting it).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MapNoteKind {
+    NotPolicy,
+    Covered,
+}
+
+/// A quote of the policy and where it was found on the page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MapQuoteStatus {
+    pub quote: MapQuote,
+    /// The sentences it was found in (indexes into `sentences`); for a quote
+    /// no longer on the page, the closest sentence.
+    pub sentences: Vec<usize>,
+    /// How close the best match is, in percent: 100 for an exact match.
+    #[schema(maximum = 100)]
+    pub closeness: u8,
+    /// Whether it is still on the page (closeness at least 90, numbers unchanged).
+    pub on_page: bool,
+}
+
+/// Page text the policy quotes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MapQuote {
+    pub text: String,
+    /// What quotes it: `rule standard_return`, `window return_window`, ...
+    pub owner: String,
+    /// `policy:line:column` of the quote.
+    pub at: String,
+}
+
+/// The counts of a map.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MapSummary {
+    pub sentences: usize,
+    /// Sentences a quote of the policy is found in.
+    pub quoted: usize,
+    /// Sentences a `not-policy` or `covered` comment accounts for.
+    pub noted: usize,
+    pub headings: usize,
+    /// Sentences nothing accounts for.
+    pub unaccounted: usize,
+    pub quotes: usize,
+    /// Quotes no longer on the page.
+    pub stale_quotes: usize,
 }
