@@ -1299,3 +1299,34 @@ fn the_page_map_over_http_is_clause_map_and_flags_stale_quotes_and_unaccounted_s
     assert!(doc["paths"]["/v1/map"]["post"].is_object());
     assert!(doc["components"]["schemas"]["PageMapOut"].is_object());
 }
+
+#[test]
+fn a_batch_client_that_expects_100_continue_gets_it_before_sending_its_body() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start(&dir, &[]);
+    let claim = serde_json::to_string(&serde_json::from_str::<Value>(&claim_text()).unwrap())
+        .unwrap()
+        + "\n";
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+        claim.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    // Nothing of the body is sent until the server says to go on.
+    let mut first = [0u8; 25];
+    s.read_exact(&mut first).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&first),
+        "HTTP/1.1 100 Continue\r\n\r\n"
+    );
+    s.write_all(claim.as_bytes()).unwrap();
+    let mut rest = Vec::new();
+    let _ = s.read_to_end(&mut rest);
+    let rest = String::from_utf8_lossy(&rest);
+    assert!(rest.starts_with("HTTP/1.1 200 OK"), "{rest}");
+    assert!(rest.contains("\"decision\":\"approve\""), "{rest}");
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,18 +1,21 @@
 //! NDJSON batches: one record per input line, in order, streamed in constant memory.
 //!
 //! The body is read as it arrives and cut into lines; lines are gathered into
-//! blocks of about [`BLOCK_BYTES`], and a block is evaluated on every core while
-//! the next is read. Each block's records are sent on before the block after
-//! it, through a channel of [`QUEUE`] blocks, so memory stays bounded by a few
-//! blocks and the longest line allowed, whatever the batch's length, and a
-//! client that reads slowly slows the reading of its body instead of filling memory.
+//! blocks of about [`BLOCK_BYTES`], and up to [`IN_FLIGHT`] blocks are
+//! evaluated on every core while the next is read. Each block's records are
+//! sent on before the block after it, through a channel of [`QUEUE`] blocks, so
+//! memory stays bounded by a few blocks and the longest line allowed, whatever
+//! the batch's length, and a client that reads slowly slows the reading of its
+//! body instead of filling memory.
 //!
 //! Every line gets a record: a verdict with `policy_version`, or an error record
 //! (`{"line", "claim_id", "errors": [{"path", "message"}], "policy_version"}`),
 //! as `clause eval --claims` writes them. A line longer than `--max-line-bytes`
 //! is skipped to its end and gets an error record. The status (200) is sent
-//! before the body is read, so a body that stops arriving for `--body-timeout`
-//! (or breaks off) ends the stream with one last error record saying so.
+//! once the body's first bytes arrive (or `--body-timeout` passes without
+//! them), before the rest is read, so a body that stops arriving for
+//! `--body-timeout` (or breaks off) ends the stream with one last error record
+//! saying so.
 
 use std::sync::Arc;
 
@@ -32,6 +35,11 @@ const BLOCK_BYTES: usize = 256 << 10;
 
 /// Blocks of records waiting to be sent.
 const QUEUE: usize = 4;
+
+/// Blocks being evaluated while the next is read, so that the cores stay busy
+/// across the wait for a block's last, slowest part (docs/performance.md: with
+/// one block in flight, a core was idle much of the time).
+const IN_FLIGHT: usize = 3;
 
 /// One input line of a block.
 enum Line {
@@ -55,11 +63,22 @@ struct Done {
     errors: u64,
 }
 
-pub fn stream(state: Arc<AppState>, loaded: Target, body: Body, done: BodyDone) -> Response {
+pub async fn stream(state: Arc<AppState>, loaded: Target, body: Body, done: BodyDone) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(QUEUE);
     let version = loaded.fixed_version().map(str::to_string);
+    // The body is polled once before the answer starts: a client that sent
+    // `Expect: 100-continue` (curl does, for bodies over 1 MB) then gets its
+    // `100 Continue` from hyper at once, instead of waiting out its own timeout
+    // (a second, for curl) because the answer's status came first.
+    let mut frames = body.into_data_stream().peekable();
+    let stalled = tokio::time::timeout(
+        state.limits.body_timeout,
+        std::pin::Pin::new(&mut frames).peek(),
+    )
+    .await
+    .is_err();
     tokio::spawn(async move {
-        run(&state, &loaded, body, tx).await;
+        run(&state, &loaded, frames, stalled, tx).await;
         done.0.store(true, std::sync::atomic::Ordering::SeqCst);
     });
     let stream = tokio_stream(rx).map(Ok::<Bytes, std::convert::Infallible>);
@@ -85,10 +104,20 @@ fn tokio_stream(
 }
 
 /// Reads the body, evaluates its lines block by block and sends the records.
-async fn run(state: &AppState, loaded: &Target, body: Body, tx: tokio::sync::mpsc::Sender<Bytes>) {
+///
+/// `stalled`: no byte of the body arrived for the body timeout before the
+/// answer started (the batch ends at once, with its error record).
+async fn run<S>(
+    state: &AppState,
+    loaded: &Target,
+    mut frames: S,
+    mut stalled: bool,
+    tx: tokio::sync::mpsc::Sender<Bytes>,
+) where
+    S: futures_util::Stream<Item = Result<Bytes, axum::Error>> + Unpin,
+{
     let max_line = state.limits.max_line;
     let idle = state.limits.body_timeout;
-    let mut frames = body.into_data_stream();
     let mut block = Block {
         first: 1,
         ..Block::default()
@@ -96,11 +125,19 @@ async fn run(state: &AppState, loaded: &Target, body: Body, tx: tokio::sync::mps
     // Where the line being read starts in `block.data`, and whether it is being skipped.
     let mut line_start = 0usize;
     let mut skipping = false;
-    let mut in_flight: Option<tokio::task::JoinHandle<Done>> = None;
+    let mut in_flight: std::collections::VecDeque<tokio::task::JoinHandle<Done>> =
+        std::collections::VecDeque::new();
     let mut ending: Option<String> = None;
     loop {
-        let chunk = match tokio::time::timeout(idle, frames.next()).await {
-            Err(_) => {
+        let next = if std::mem::take(&mut stalled) {
+            Err(())
+        } else {
+            tokio::time::timeout(idle, frames.next())
+                .await
+                .map_err(|_| ())
+        };
+        let chunk = match next {
+            Err(()) => {
                 ending = Some(format!(
                     "no byte of the request body arrived for {} s (the server's --body-timeout); the batch ends here",
                     idle.as_secs()
@@ -146,10 +183,10 @@ async fn run(state: &AppState, loaded: &Target, body: Body, tx: tokio::sync::mps
                             },
                         );
                         line_start = 0;
-                        if !send_previous(state, loaded, &mut in_flight, &tx).await {
+                        if !send_previous(state, loaded, &mut in_flight, IN_FLIGHT - 1, &tx).await {
                             return;
                         }
-                        in_flight = Some(spawn_block(loaded.clone(), full, max_line));
+                        in_flight.push_back(spawn_block(loaded.clone(), full, max_line));
                     }
                 }
                 None => {
@@ -175,14 +212,11 @@ async fn run(state: &AppState, loaded: &Target, body: Body, tx: tokio::sync::mps
         block.data.truncate(line_start);
     }
     let last_line = block.first + block.lines.len() as u64;
-    if !send_previous(state, loaded, &mut in_flight, &tx).await {
-        return;
-    }
     if !block.lines.is_empty() {
-        in_flight = Some(spawn_block(loaded.clone(), block, max_line));
-        if !send_previous(state, loaded, &mut in_flight, &tx).await {
-            return;
-        }
+        in_flight.push_back(spawn_block(loaded.clone(), block, max_line));
+    }
+    if !send_previous(state, loaded, &mut in_flight, 0, &tx).await {
+        return;
     }
     if let Some(message) = ending {
         let mut out = Vec::new();
@@ -194,28 +228,35 @@ async fn run(state: &AppState, loaded: &Target, body: Body, tx: tokio::sync::mps
     }
 }
 
-/// Waits for the block being evaluated and sends its records; false when the
-/// client has gone away (nothing more is worth doing).
+/// Waits for the oldest blocks being evaluated, in order, until at most `keep`
+/// remain, and sends their records; false when the client has gone away
+/// (nothing more is worth doing).
 async fn send_previous(
     state: &AppState,
     loaded: &Target,
-    in_flight: &mut Option<tokio::task::JoinHandle<Done>>,
+    in_flight: &mut std::collections::VecDeque<tokio::task::JoinHandle<Done>>,
+    keep: usize,
     tx: &tokio::sync::mpsc::Sender<Bytes>,
 ) -> bool {
-    let Some(handle) = in_flight.take() else {
-        return true;
-    };
-    let done = match handle.await {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::error!(error = %e, "a batch block stopped");
+    while in_flight.len() > keep {
+        let Some(handle) = in_flight.pop_front() else {
+            return true;
+        };
+        let done = match handle.await {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::error!(error = %e, "a batch block stopped");
+                return false;
+            }
+        };
+        state
+            .metrics
+            .verdicts(loaded.declared_name(), &done.decisions, done.errors);
+        if tx.send(Bytes::from(done.records)).await.is_err() {
             return false;
         }
-    };
-    state
-        .metrics
-        .verdicts(loaded.declared_name(), &done.decisions, done.errors);
-    tx.send(Bytes::from(done.records)).await.is_ok()
+    }
+    true
 }
 
 fn spawn_block(loaded: Target, block: Block, max_line: usize) -> tokio::task::JoinHandle<Done> {

@@ -354,7 +354,9 @@ pub async fn evaluate(
     };
     match media(&headers) {
         Media::Json => {}
-        Media::Ndjson => return crate::adapters::serve::batch::stream(state, target, body, done),
+        Media::Ndjson => {
+            return crate::adapters::serve::batch::stream(state, target, body, done).await
+        }
         Media::Text | Media::Other => {
             drain(&mut body, state.limits.body_timeout).await;
             return Problem::unsupported_media(
