@@ -31,6 +31,13 @@ const MIN_CONTAINED_WORDS: usize = 4;
 /// Page lines with no more words than this and no sentence end are headings.
 const HEADING_WORDS: usize = 8;
 
+/// Sentences, and stretches of one sentence, compared with a quote by edit
+/// distance when a quote is not on the page: beyond these counts, only those
+/// sharing the most words with the quote are (edit distance is quadratic in the
+/// quote's length, and a page of 256 KiB has tens of thousands of stretches).
+/// Pages of ordinary length stay under both, so their closeness is exact.
+const MAX_COMPARED: usize = 64;
+
 /// What a piece of the page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -348,7 +355,18 @@ fn locate(quote: &str, sentences: &[String]) -> (Vec<usize>, u8) {
         return (exact, 100);
     }
     let mut best: Option<(usize, u8)> = None;
-    for (i, s) in sentences.iter().enumerate() {
+    let candidates: Vec<usize> = if sentences.len() > MAX_COMPARED {
+        let words: std::collections::HashSet<&str> = quote.split(' ').collect();
+        most_shared(
+            sentences
+                .iter()
+                .map(|s| s.split(' ').filter(|w| words.contains(w)).count()),
+        )
+    } else {
+        (0..sentences.len()).collect()
+    };
+    for i in candidates {
+        let Some(s) = sentences.get(i) else { continue };
         let c = closeness(quote, s);
         if best.is_none_or(|(_, b)| c > b) {
             best = Some((i, c));
@@ -370,22 +388,55 @@ fn closeness(quote: &str, sentence: &str) -> u8 {
         return percent_alike(quote, sentence);
     }
     // Slide a window of the quote's length along the sentence, in word steps.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(
+            s.iter()
+                .enumerate()
+                .filter(|(_, c)| **c == ' ')
+                .map(|(i, _)| i + 1),
+        )
+        .collect();
+    let windows = starts
+        .iter()
+        .position(|&start| start + q.len() >= s.len())
+        .map_or(starts.len(), |last| last + 1);
+    let chosen: Vec<usize> = if windows > MAX_COMPARED {
+        // The stretches (of as many words as the quote) sharing most words with it.
+        let words: std::collections::HashSet<&str> = quote.split(' ').collect();
+        let in_quote: Vec<bool> = sentence.split(' ').map(|w| words.contains(w)).collect();
+        let span = quote.split(' ').count();
+        most_shared((0..windows).map(|k| {
+            in_quote
+                .get(k..(k + span).min(in_quote.len()))
+                .unwrap_or_default()
+                .iter()
+                .filter(|&&b| b)
+                .count()
+        }))
+    } else {
+        (0..windows).collect()
+    };
     let mut best = 0u8;
-    let starts = std::iter::once(0).chain(
-        s.iter()
-            .enumerate()
-            .filter(|(_, c)| **c == ' ')
-            .map(|(i, _)| i + 1),
-    );
-    for start in starts {
+    for k in chosen {
+        let Some(&start) = starts.get(k) else {
+            continue;
+        };
         let end = (start + q.len()).min(s.len());
         let window: String = s.get(start..end).unwrap_or_default().iter().collect();
         best = best.max(percent_alike(quote, &window));
-        if end == s.len() {
-            break;
-        }
     }
     best
+}
+
+/// The indices of the [`MAX_COMPARED`] highest scores, in index order (the
+/// earlier first among equal scores).
+fn most_shared(scores: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut ranked: Vec<(usize, usize)> = scores.enumerate().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(MAX_COMPARED);
+    let mut chosen: Vec<usize> = ranked.into_iter().map(|(i, _)| i).collect();
+    chosen.sort_unstable();
+    chosen
 }
 
 /// How alike two texts are, in whole percent: 100 less the edit distance as a
@@ -747,5 +798,24 @@ mod tests {
             &page,
         );
         assert!(far < NEAR, "{far}");
+    }
+
+    #[test]
+    fn on_a_long_page_the_nearest_sentence_and_stretch_are_still_found() {
+        // Far more sentences, and a far longer sentence, than are compared in full.
+        let filler = |i: usize| format!("item {i} ships from our warehouse in a plain brown box");
+        let mut page: Vec<String> = (0..500).map(|i| normalize(&filler(i))).collect();
+        let target = "return labels are valid for 14 days from the date they are issued";
+        page.insert(321, normalize(target));
+        let (found, close) = locate(&normalize(&target.replace("14", "15")), &page);
+        assert_eq!(found, vec![321]);
+        assert!((NEAR..100).contains(&close), "{close}");
+        let long = format!(
+            "{} {target} {}",
+            (0..300).map(filler).collect::<Vec<_>>().join(" "),
+            (300..600).map(filler).collect::<Vec<_>>().join(" ")
+        );
+        let c = closeness(&normalize(&target.replace("14", "15")), &normalize(&long));
+        assert!((NEAR..100).contains(&c), "{c}");
     }
 }
