@@ -9,7 +9,7 @@
 //! chunk on every core; only counts, sums and a few example claim ids are kept,
 //! so memory does not grow with the corpus.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, BufRead};
 
 use rust_decimal::Decimal;
@@ -647,14 +647,15 @@ pub fn static_diff(
             ));
         }
     }
-    // The order of rules decides: say when it changed.
-    // The order of rules within a block decides: say when it changed.
-    let kinds: Vec<&String> = or.iter().map(|(k, _)| k).collect();
-    let mut reordered = Vec::new();
-    for kind in kinds {
-        if reordered.contains(kind) {
-            continue;
+    // The order of rules within a block decides: say when it changed. Each
+    // block once, with the names in sets (a block may hold thousands of rules).
+    let mut kinds: Vec<&String> = Vec::new();
+    for (k, _) in &or {
+        if !kinds.contains(&k) {
+            kinds.push(k);
         }
+    }
+    for kind in kinds {
         let in_kind = |list: &[(String, Rule)]| {
             list.iter()
                 .filter(|(k, _)| k == kind)
@@ -662,10 +663,11 @@ pub fn static_diff(
                 .collect::<Vec<_>>()
         };
         let (oo, no) = (in_kind(&or), in_kind(&nr));
-        let common_old: Vec<&String> = oo.iter().filter(|x| no.contains(x)).collect();
-        let common_new: Vec<&String> = no.iter().filter(|x| oo.contains(x)).collect();
+        let (old_set, new_set): (HashSet<&String>, HashSet<&String>) =
+            (oo.iter().collect(), no.iter().collect());
+        let common_old: Vec<&String> = oo.iter().filter(|x| new_set.contains(x)).collect();
+        let common_new: Vec<&String> = no.iter().filter(|x| old_set.contains(x)).collect();
         if common_old != common_new {
-            reordered.push(kind.clone());
             out.push(change(
                 "rule",
                 "(order)",

@@ -228,3 +228,32 @@ fn diff_names_what_changed_in_a_rule_and_compares_like_with_like() {
     );
     assert!(!out.contains("(order)"), "{out}");
 }
+
+#[test]
+fn rules_that_change_places_are_reported_once_per_block() {
+    let dir = workspace("order");
+    let first = "    rule final_sale: deny \"Digital products are final sale.\" when item.category is digital\n";
+    assert!(OLD.contains(first));
+    let swapped = OLD.replace(first, "").replace(
+        "    otherwise too_late",
+        &format!("{first}    otherwise too_late"),
+    );
+    std::fs::write(dir.join("swapped.policy"), swapped).unwrap();
+    let (code, out, err) = run(
+        &dir,
+        &["diff", "old.policy", "swapped.policy", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let changes: Vec<String> = v["static"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{}: {}", c["name"], c["change"]))
+        .collect();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert!(
+        changes[0].starts_with("\"(order)\": \"rules of the return block"),
+        "{changes:?}"
+    );
+}
