@@ -215,9 +215,29 @@ impl Policy {
         crate::tools::batch::run(&judge, input, output, threads)
     }
 
-    /// One line of a stream: its record, after what `out` holds; true for a verdict.
-    pub(crate) fn record_line(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
-        crate::tools::batch::record(&self.inner.ir, &self.inner.stamp, raw, line, out)
+    /// One line of a stream, as [`evaluate_stream`](Policy::evaluate_stream)
+    /// writes it: the record of `line` (its bytes, with or without its line
+    /// end), numbered `number`, appended to `out` without a line end. Gives the
+    /// verdict's decision, or `None` for an error record. For servers that cut
+    /// their own streams into lines.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let mut out = Vec::new();
+    /// assert_eq!(policy.write_record(b"\n", 7, &mut out), None);
+    /// let record: serde_json::Value = serde_json::from_slice(&out)?;
+    /// assert_eq!(record["line"], 7);
+    /// assert_eq!(record["errors"][0]["message"], "the line is empty");
+    /// assert_eq!(record["policy_version"], policy.version());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_record(
+        &self,
+        line: &[u8],
+        number: u64,
+        out: &mut Vec<u8>,
+    ) -> Option<crate::Decision> {
+        crate::tools::batch::record(&self.inner.ir, &self.inner.stamp, line, number, out)
     }
 
     /// Evaluates a claim and explains the verdict in sentences for the customer.

@@ -184,6 +184,59 @@ impl PolicySet {
         policy.evaluate(claim).map(|v| (policy, v))
     }
 
+    /// [`Policy::write_record`] over the versions of `name`: the line is
+    /// judged by the version in force when its order was placed (as
+    /// [`evaluate_stream`](PolicySet::evaluate_stream) judges each line). A
+    /// line no version can take gets an error record without a version; an
+    /// unknown name, an error record saying so.
+    ///
+    /// ```
+    /// let set = clause::PolicySet::load_dir("policies")?;
+    /// let claim = std::fs::read_to_string("tests/data/imicro-claim.json")?;
+    /// let mut out = Vec::new();
+    /// let decision = set.write_record("imicro", claim.replace('\n', "").as_bytes(), 1, &mut out);
+    /// assert_eq!(decision, Some(clause::Decision::Approve));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_record(
+        &self,
+        name: &str,
+        line: &[u8],
+        number: u64,
+        out: &mut Vec<u8>,
+    ) -> Option<crate::Decision> {
+        match self.get(name) {
+            Some(newest) => self.write_record_with(name, newest, line, number, out),
+            None => {
+                let problem = ClaimError::whole(format!("there is no policy named `{name}`"));
+                unrouted(number, "", problem, out);
+                None
+            }
+        }
+    }
+
+    fn write_record_with(
+        &self,
+        name: &str,
+        newest: &Policy,
+        raw: &[u8],
+        number: u64,
+        out: &mut Vec<u8>,
+    ) -> Option<crate::Decision> {
+        // A line that is not UTF-8, or is empty, gets its error from any version.
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) if !t.trim().is_empty() => t,
+            _ => return newest.write_record(raw, number, out),
+        };
+        match self.select(name, text) {
+            Ok(policy) => policy.write_record(raw, number, out),
+            Err(e) => {
+                unrouted(number, text, e, out);
+                None
+            }
+        }
+    }
+
     /// [`Policy::evaluate_stream`] over the versions of `name`: each line is
     /// judged by the version in force when its order was placed, and its
     /// record names that version (`policy_version`, and for a dated version
@@ -249,28 +302,8 @@ struct Routed<'a> {
 }
 
 impl crate::tools::batch::Judge for Routed<'_> {
-    fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
-        // A line that is not UTF-8, or is empty, gets its error from any version.
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) if !t.trim().is_empty() => t,
-            _ => return self.newest.record_line(raw, line, out),
-        };
-        match self.set.select(self.name, text) {
-            Ok(policy) => policy.record_line(raw, line, out),
-            Err(e) => {
-                let errors: Vec<_> = e
-                    .problems
-                    .into_iter()
-                    .map(|p| crate::language::eval::facts::InputError {
-                        path: p.path,
-                        message: p.message,
-                    })
-                    .collect();
-                let id = crate::tools::batch::claim_id_of(text);
-                crate::tools::batch::error_record(line, id, &errors, out);
-                false
-            }
-        }
+    fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<crate::Decision> {
+        self.set.write_record_with(self.name, self.newest, raw, line, out)
     }
 }
 
@@ -341,4 +374,18 @@ fn placed_day(claim: &str, policy: &Policy) -> Result<NaiveDate, ClaimError> {
                 "`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 instant with an offset"
             ))
         })
+}
+
+/// The error record of a line that no version took (no version stamp).
+fn unrouted(number: u64, text: &str, e: ClaimError, out: &mut Vec<u8>) {
+    let errors: Vec<_> = e
+        .problems
+        .into_iter()
+        .map(|p| crate::language::eval::facts::InputError {
+            path: p.path,
+            message: p.message,
+        })
+        .collect();
+    let id = crate::tools::batch::claim_id_of(text);
+    crate::tools::batch::error_record(number, id, &errors, out);
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::language::check::ir::Policy;
 use crate::language::eval::facts::InputError;
+use crate::language::eval::verdict::Decision;
 
 /// Lines read together by `clause diff`'s replay (see `read_lines`).
 #[cfg_attr(not(feature = "internals"), allow(dead_code))]
@@ -70,8 +71,9 @@ impl Serialize for InputError {
 /// with), or a choice among a policy's versions made line by line.
 pub trait Judge: Sync {
     /// Writes the record of one input line (its bytes, line end included or
-    /// not) into `out`, after what `out` already holds; true for a verdict.
-    fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool;
+    /// not) into `out`, after what `out` already holds; the decision of a
+    /// verdict, `None` for an error record.
+    fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<Decision>;
 }
 
 /// One checked policy, whose records end with `stamp` (JSON fields, each with
@@ -84,7 +86,7 @@ pub struct One<'a> {
 }
 
 impl Judge for One<'_> {
-    fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+    fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<Decision> {
         record(self.policy, self.stamp, raw, line, out)
     }
 }
@@ -208,11 +210,11 @@ fn evaluate_part<J: Judge>(judge: &J, part: &[u8], first: u64, slot: &mut (Vec<u
             .map_or(part.len(), |i| start + i + 1);
         let line = part.get(start..end).unwrap_or_default();
         start = end;
-        let ok = judge.record(line, number, out);
+        let verdict = judge.record(line, number, out);
         out.push(b'\n');
         number += 1;
         counts.lines += 1;
-        if ok {
+        if verdict.is_some() {
             counts.verdicts += 1;
         } else {
             counts.errors += 1;
@@ -262,8 +264,14 @@ pub(crate) fn read_lines<R: BufRead>(input: &mut R, lines: &mut [Vec<u8>]) -> io
 }
 
 /// Writes one line's record into `out` (after what it already holds), ending
-/// with the fields of `stamp`; true when it is a verdict.
-pub fn record(policy: &Policy, stamp: &str, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+/// with the fields of `stamp`; the decision when it is a verdict.
+pub fn record(
+    policy: &Policy,
+    stamp: &str,
+    raw: &[u8],
+    line: u64,
+    out: &mut Vec<u8>,
+) -> Option<Decision> {
     let start = out.len();
     let verdict = record_body(policy, raw, line, out);
     if out.len() > start && out.last() == Some(&b'}') {
@@ -288,7 +296,7 @@ pub fn error_record(line: u64, claim_id: Option<String>, errors: &[InputError], 
     }
 }
 
-fn record_body(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> bool {
+fn record_body(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<Decision> {
     let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     let problem = |message: &str| {
@@ -303,13 +311,13 @@ fn record_body(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> boo
         Ok(text) => match crate::language::eval::eval_json(policy, text) {
             Ok(v) => {
                 v.write_json(out);
-                return true;
+                return Some(v.decision);
             }
             Err(e) => (e.0, claim_id_of(text)),
         },
     };
     error_record(line, claim_id, &errors, out);
-    false
+    None
 }
 
 /// Stack for each worker thread of a batch (and of `diff`'s replay): the same

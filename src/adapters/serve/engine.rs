@@ -136,42 +136,14 @@ impl Loaded {
         }
     }
 
-    /// One line of a batch: a verdict, or an error record naming the line and
-    /// the JSON path of each problem (the records `clause eval --claims` writes,
-    /// with the policy version). Returns the decision, or `None` for an error record.
+    /// One line of a batch: the record `clause eval --claims` writes for it (a
+    /// verdict, or an error record naming the line and each problem's JSON
+    /// path, ending with the version). Returns the decision, or `None` for an
+    /// error record.
     pub fn batch_record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<&'static str> {
-        let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let start = out.len();
-        let result = match std::str::from_utf8(raw) {
-            Err(_) => Err((problem("the line is not UTF-8 text"), None)),
-            Ok(text) if text.trim().is_empty() => Err((problem("the line is empty"), None)),
-            Ok(text) => match self.policy.evaluate(text) {
-                Ok(v) => {
-                    v.write_json(out);
-                    Ok(v.decision.as_str())
-                }
-                Err(e) => Err((
-                    e.problems
-                        .into_iter()
-                        .map(|p| (p.path, p.message))
-                        .collect(),
-                    claim_id_of(text),
-                )),
-            },
-        };
-        match result {
-            Ok(decision) => {
-                if out.len() > start {
-                    self.add_version(out);
-                }
-                Some(decision)
-            }
-            Err((errors, claim_id)) => {
-                self.error_record(line, claim_id, &errors, out);
-                None
-            }
-        }
+        self.policy
+            .write_record(raw, line, out)
+            .map(clause::Decision::as_str)
     }
 
     /// An error record for a line the server could not read as a claim at all

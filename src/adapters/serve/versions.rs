@@ -182,21 +182,10 @@ impl Target {
     pub fn batch_record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<&'static str> {
         match self {
             Target::One(l) => l.batch_record(raw, line, out),
-            Target::Versions(v) => {
-                let text = std::str::from_utf8(raw).unwrap_or_default().trim();
-                let chosen = if text.is_empty() {
-                    v.newest().cloned().ok_or_else(Vec::new)
-                } else {
-                    v.select(text)
-                };
-                match chosen {
-                    Ok(loaded) => loaded.batch_record(raw, line, out),
-                    Err(errors) => {
-                        super::engine::unrouted_record(line, text, &errors, out);
-                        None
-                    }
-                }
-            }
+            Target::Versions(v) => v
+                .set
+                .write_record(&v.name, raw, line, out)
+                .map(clause::Decision::as_str),
         }
     }
 

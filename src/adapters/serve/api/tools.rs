@@ -371,8 +371,10 @@ pub async fn cases_boundaries(
 }
 
 /// Pages mapped at once: one per core. Matching a page of --max-policy-bytes
-/// against every quote takes seconds, and the work goes on after the request
-/// timeout has answered, so the maps in progress are bounded; beyond them, 503.
+/// against every quote is bounded (tools::map compares at most 64 sentences
+/// and stretches per quote: 0.2 s in release for a page of stale quotes), but
+/// the work goes on after the request timeout has answered, so the maps in
+/// progress are bounded too; beyond them, 503.
 fn map_permits() -> &'static tokio::sync::Semaphore {
     static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     PERMITS.get_or_init(|| {
