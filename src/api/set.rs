@@ -303,7 +303,8 @@ struct Routed<'a> {
 
 impl crate::tools::batch::Judge for Routed<'_> {
     fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<crate::Decision> {
-        self.set.write_record_with(self.name, self.newest, raw, line, out)
+        self.set
+            .write_record_with(self.name, self.newest, raw, line, out)
     }
 }
 
