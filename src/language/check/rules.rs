@@ -505,6 +505,26 @@ impl Checker<'_> {
                     ),
                 );
             }
+            // A deduction comes off a refund: on a rule that grants none it would
+            // vanish from the verdict, so it is refused rather than dropped.
+            for d in &r.deductions {
+                let payer_line = format!("fee {} paid by customer", d.fee.node);
+                self.error(
+                    Diagnostic::new(
+                        Code::RemedyMismatch,
+                        format!(
+                            "the rule `{}` takes `{}` off a refund it does not grant",
+                            r.name.node, d.fee.node
+                        ),
+                        d.fee.span,
+                        "nothing to take this from",
+                    )
+                    .with_help(format!(
+                        "a deduction belongs to `approve refund` or `approve store_credit`; \
+                         to say who pays the fee on this rule, write `{payer_line}`"
+                    )),
+                );
+            }
         }
     }
 }
