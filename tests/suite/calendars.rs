@@ -45,6 +45,77 @@ fn federal_holidays_typed_for_2025_and_2026_refuse_a_claim_in_2027() {
     );
 }
 
+/// `clause check --deny warnings` on the damage policy with this calendar, read
+/// from standard input: its exit code and its diagnostics.
+fn check_calendar(calendar: &str) -> (i32, String) {
+    let source = format!(
+        r#"policy b2b "B2B Supplies" {{
+  timezone "America/New_York"
+  calendar {{
+    {calendar}
+  }}
+  window report = 2 business days from order.delivered_at
+  rules for return {{
+    rule damaged: approve refund "Damage must be reported within 2 business days of receipt."
+      when order.delivered_at is set and claim.filed_at within report
+      refund item.price * item.quantity
+    otherwise late: deny "Damage must be reported within 2 business days of receipt."
+  }}
+}}
+"#
+    );
+    let (code, out, err) = run_clause(
+        &[
+            "check",
+            "--deny",
+            "warnings",
+            "-",
+            "--stdin-filename",
+            "b2b.policy",
+        ],
+        Some(source.as_bytes()),
+    );
+    // Long lines wrap in the terminal's drawing: read the words only.
+    let words: Vec<&str> = out
+        .split_whitespace()
+        .chain(err.split_whitespace())
+        .filter(|w| *w != "│")
+        .collect();
+    (code, words.join(" "))
+}
+
+#[test]
+fn federal_holidays_typed_by_hand_are_named_for_what_they_are() {
+    // The newcomer's list: the federal holidays of 2025 and 2026, typed out.
+    let dates: Vec<String> = [2025, 2026]
+        .iter()
+        .flat_map(|y| clause::calendar::holidays("US", *y).unwrap())
+        .map(|h| h.date.to_string())
+        .collect();
+    assert!(dates.len() > 20, "{dates:?}");
+    let (code, said) = check_calendar(&format!("holidays {}", dates.join(", ")));
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains("the holidays typed by hand are the bundled US calendar's (23 of 23 dates) and cover only 2025 to 2026"),
+        "{said}"
+    );
+    assert!(said.contains(r#"write `holidays "US"` instead"#), "{said}");
+    // Most of them, with a company day among them, are still the US calendar's.
+    let mut some: Vec<String> = dates[..8].to_vec();
+    some.push("2025-12-24".into());
+    let (code, said) = check_calendar(&format!("holidays {}", some.join(", ")));
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains("bundled US calendar's (8 of 9 dates)"),
+        "{said}"
+    );
+    // A business's own closing days are not a country's.
+    let (code, said) = check_calendar(
+        "holidays 2025-11-28, 2025-12-24, 2025-12-31, 2026-11-27, 2026-12-24, 2026-12-31 covering 2025 to 2026",
+    );
+    assert_eq!(code, 0, "{said}");
+}
+
 #[test]
 fn the_bundled_us_calendar_skips_independence_day_observed_in_2027() {
     let p = damage_policy(r#"holidays "US""#);
