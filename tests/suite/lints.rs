@@ -563,3 +563,50 @@ policy fx "FX" {
     let src = Source::new("fx.policy", text);
     assert_eq!(src.line_col(fx[0].span().start).0, 7);
 }
+
+#[test]
+fn negative_refund_help_fits_the_deduction() {
+    let text = r#"policy shop "Shop" {
+  timezone "America/New_York"
+  rules for return {
+    otherwise standard: approve refund "Returns are refunded less a USD 10 fee and the shipping."
+      refund item.price * item.quantity
+      deduct restocking USD 10
+      deduct return_shipping claim.return_cost when claim.return_cost is set
+  }
+}
+"#;
+    let found = findings("fixed.policy", text, &all_on());
+    let helps: Vec<(String, String)> = found
+        .iter()
+        .filter(|d| d.code.as_str() == "clause::negative-refund")
+        .map(|d| (d.message.clone(), d.help.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(helps.len(), 2, "{helps:?}");
+    let (fixed, from_claim) = if helps[0].0.contains("fixed") {
+        (&helps[0].1, &helps[1].1)
+    } else {
+        (&helps[1].1, &helps[0].1)
+    };
+    // Capping a fixed USD 10 at some other amount says nothing: the help
+    // proposes what does.
+    assert!(!fixed.contains("up to"), "{fixed}");
+    assert!(fixed.contains("allow(negative-refund)"), "{fixed}");
+    assert!(
+        from_claim.contains("`deduct return_shipping AMOUNT up to USD 20`"),
+        "{from_claim}"
+    );
+}
+
+#[test]
+fn the_bundled_policies_pass_check_deny_warnings() {
+    // What a merchant's CI runs on its policies folder: every finding of the
+    // bundled policies (the examples folder included) is fixed or suppressed
+    // on its line with the page's reason.
+    let (code, out, err) = run_clause(&["check", "--deny", "warnings", "policies/"], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("checked 7 policies: 0 with errors, 0 warnings"),
+        "{out}"
+    );
+}

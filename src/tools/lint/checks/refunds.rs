@@ -26,26 +26,39 @@ pub(super) fn deductions(policy: &Policy, rule: &ast::Rule, out: &mut Vec<Diagno
         if d.cap.is_some() {
             continue;
         }
-        let message = if reads_claim(&d.amount) {
-            format!(
-                "the `{}` deduction of rule `{}` comes from the claim and can be larger than the refund",
-                d.fee.node, rule.name.node
+        let (message, help) = if reads_claim(&d.amount) {
+            (
+                format!(
+                    "the `{}` deduction of rule `{}` comes from the claim and can be larger than the refund",
+                    d.fee.node, rule.name.node
+                ),
+                format!(
+                    "Clause stops the refund at zero; say so on the page, or cap the amount: `deduct {} AMOUNT up to {currency} 20`",
+                    d.fee.node
+                ),
             )
         } else if refund_from_claim {
-            format!(
-                "the fixed `{}` deduction of rule `{}` is larger than the refund of any claim whose refund is smaller",
-                d.fee.node, rule.name.node
+            (
+                format!(
+                    "the fixed `{}` deduction of rule `{}` is larger than the refund of any claim whose refund is smaller",
+                    d.fee.node, rule.name.node
+                ),
+                format!(
+                    "Clause stops the refund at zero, so a smaller refund comes to nothing; if the page means that, say so with `# clause: allow(negative-refund) -- REASON` above the rule, or take it only from refunds at least that large: `deduct {} AMOUNT when` the refund's amount `>= AMOUNT`",
+                    d.fee.node
+                ),
             )
         } else {
             continue;
         };
         out.push(
-            finding(Lint::NegativeRefund, message, d.amount.span, "no limit on this amount").with_help(
-                format!(
-                    "Clause stops the refund at zero; say so on the page, or cap it: `deduct {} AMOUNT up to {currency} 20`",
-                    d.fee.node
-                ),
-            ),
+            finding(
+                Lint::NegativeRefund,
+                message,
+                d.amount.span,
+                "no limit on this amount",
+            )
+            .with_help(help),
         );
     }
     // Percentages are held as fractions: 60% is 0.6.
