@@ -386,3 +386,38 @@ fn fmt_fills_a_long_holidays_list_within_the_width() {
     }
     policy(&out);
 }
+
+#[test]
+fn render_names_custom_dates_by_label_and_without_saying_date_twice() {
+    let page = render_md(
+        r#"policy lab "Lab" {
+  timezone "America/New_York"
+  fact authorization_date "the authorization date": event optional
+  fact plain_date: event optional
+  fact return_authorized: event optional
+  window auth = 7 days from facts.authorization_date
+  window pwin = 7 days from facts.plain_date
+  window ra = 7 days from facts.return_authorized
+  rules for return {
+    rule late: deny "Late."
+      when (facts.authorization_date is set and claim.filed_at after auth)
+        or (facts.plain_date is set and claim.filed_at after pwin)
+        or (facts.return_authorized is set and claim.filed_at after ra)
+    otherwise ok: approve refund "ok"
+      refund item.price * item.quantity
+  }
+}
+"#,
+    );
+    assert!(
+        page.contains("7 days from the authorization date."),
+        "{page}"
+    );
+    assert!(page.contains("7 days from the “plain date”."), "{page}");
+    assert!(page.contains("the “plain date” is known"), "{page}");
+    assert!(
+        page.contains("7 days from the “return authorized” date."),
+        "{page}"
+    );
+    assert!(!page.contains("date” date"), "{page}");
+}

@@ -199,7 +199,7 @@ impl<'a> Ctx<'a> {
                 .any(|f| f.name.node == name && f.ty.node == "event")
         });
         match path.strip_prefix("facts.") {
-            Some(name) if event => format!("the “{}” date", humanize(name)),
+            Some(name) if event => super::nouns::event_fact_noun(name),
             _ => path_noun(path),
         }
     }
@@ -599,10 +599,12 @@ impl<'a> Ctx<'a> {
             WindowShape::From { duration, anchor } => format!(
                 "{} from {}",
                 duration_text(duration),
-                anchor_text(anchor, duration.unit == TimeUnit::Hours)
+                anchor_text(anchor, duration.unit == TimeUnit::Hours, &|p| self.noun(p))
             ),
             WindowShape::Until(d) => format!("Until {}", fmt_date(d.node)),
-            WindowShape::UntilEvent(anchor) => format!("Until {}", anchor_text(anchor, false)),
+            WindowShape::UntilEvent(anchor) => {
+                format!("Until {}", anchor_text(anchor, false, &|p| self.noun(p)))
+            }
             WindowShape::Between(a, b) => {
                 format!("From {} to {}", fmt_date(a.node), fmt_date(b.node))
             }

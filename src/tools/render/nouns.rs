@@ -284,15 +284,18 @@ pub(super) fn window_noun(name: &str) -> String {
 }
 
 /// "30 days from the invoice date (or the order date when that is not known)".
-pub(super) fn anchor_text(anchor: &[crate::ast::Name], moment: bool) -> String {
+/// `fact` names a custom fact (`facts.NAME`): its label, when it has one.
+pub(super) fn anchor_text(
+    anchor: &[crate::ast::Name],
+    moment: bool,
+    fact: &dyn Fn(&str) -> String,
+) -> String {
     let nouns: Vec<String> = anchor
         .iter()
         .map(|a| match event_nouns(&a.node) {
             Some((day, time)) => if moment { time } else { day }.to_string(),
-            None => match a.node.strip_prefix("facts.") {
-                Some(name) => format!("the “{}” date", humanize(name)),
-                None => path_noun(&a.node),
-            },
+            None if a.node.starts_with("facts.") => fact(&a.node),
+            None => path_noun(&a.node),
         })
         .collect();
     let mut parts = nouns.iter();
@@ -321,6 +324,20 @@ pub(super) fn duration_text(d: &Duration) -> String {
 }
 
 /// A name the merchant chose, in words: `ship_back_window` → "ship back window".
+/// A custom event fact with no label, as a noun: "the “return authorized”
+/// date", and "the “plain date”" for a name that already says it is a day.
+pub(super) fn event_fact_noun(name: &str) -> String {
+    let words = humanize(name);
+    let says_day = ["date", "day", "time"]
+        .iter()
+        .any(|w| words == *w || words.ends_with(&format!(" {w}")));
+    if says_day {
+        format!("the “{words}”")
+    } else {
+        format!("the “{words}” date")
+    }
+}
+
 pub(super) fn humanize(name: &str) -> String {
     name.split('_')
         .filter(|w| !w.is_empty())
