@@ -610,3 +610,32 @@ fn the_bundled_policies_pass_check_deny_warnings() {
         "{out}"
     );
 }
+
+#[test]
+fn unassigned_fee_help_proposes_the_other_payer_either_way() {
+    let text = r#"policy shop "Shop" {
+  timezone "America/New_York"
+  rules for return {
+    rule damaged: approve refund "Damaged items come back at our cost."
+      when claim.reason is damaged_in_transit
+      refund item.price * item.quantity
+      fee return_shipping paid by merchant
+    otherwise standard: approve refund "Opened items come back at your cost."
+      refund item.price * item.quantity
+      fee return_shipping paid by customer when item.condition.opened else false
+  }
+}
+"#;
+    let found = findings("customer.policy", text, &all_on());
+    let help: Vec<String> = found
+        .iter()
+        .filter(|d| d.code.as_str() == "clause::unassigned-fee")
+        .map(|d| d.help.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(help.len(), 1, "{found:?}");
+    assert!(
+        help[0].contains("`fee return_shipping paid by customer when item.condition.opened else false, otherwise merchant`"),
+        "{}",
+        help[0]
+    );
+}
