@@ -26,6 +26,8 @@ pub struct Loaded {
     /// `"policy_version"`, and for a dated version `"policy_file"` and
     /// `"policy_effective_from"` (JSON, each with its leading comma).
     stamp: Vec<u8>,
+    /// `version` as the `clause-policy-version` header value, made once.
+    version_header: Option<axum::http::HeaderValue>,
     policy: clause::Policy,
 }
 
@@ -89,11 +91,17 @@ fn load_with(name: &str, file_label: &str, text: &str, lint: bool) -> Result<Loa
         source: Arc::from(text),
         findings,
         stamp: stamp.into_bytes(),
+        version_header: axum::http::HeaderValue::from_str(policy.version()).ok(),
         policy,
     })
 }
 
 impl Loaded {
+    /// The version as a header value (`clause-policy-version`), shared rather than copied.
+    pub fn version_header(&self) -> Option<axum::http::HeaderValue> {
+        self.version_header.clone()
+    }
+
     /// The name the policy gives itself (`policy imicro "..."`), which verdicts carry.
     pub fn declared_name(&self) -> &str {
         self.policy.name()

@@ -2,7 +2,8 @@
 //!
 //! A handful of labelled counters and one latency histogram, kept under one
 //! mutex: a request takes it twice for a few map updates, which costs far less
-//! than the request itself.
+//! than the request itself. The maps are nested by label, so that counting a
+//! request or a verdict whose labels were seen before allocates nothing.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,9 +25,11 @@ struct Histogram {
 
 #[derive(Default)]
 struct Inner {
-    requests: BTreeMap<(String, String, u16), u64>,
+    /// By route, method and status.
+    requests: BTreeMap<String, BTreeMap<String, BTreeMap<u16, u64>>>,
     latency: BTreeMap<String, Histogram>,
-    verdicts: BTreeMap<(String, &'static str), u64>,
+    /// By policy and decision.
+    verdicts: BTreeMap<String, BTreeMap<&'static str, u64>>,
     claim_errors: BTreeMap<String, u64>,
     reloads: BTreeMap<(String, &'static str), u64>,
     errors: BTreeMap<&'static str, u64>,
@@ -50,17 +53,20 @@ impl Metrics {
     pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
         self.with(|m| {
-            *m.requests
-                .entry((route.to_string(), method.to_string(), status))
-                .or_default() += 1;
-            let h = m.latency.entry(route.to_string()).or_default();
-            for (bound, count) in BUCKETS.iter().zip(h.counts.iter_mut()) {
-                if micros <= *bound {
-                    *count += 1;
+            bump(&mut m.requests, route, |by_method| {
+                bump(by_method, method, |by_status| {
+                    *by_status.entry(status).or_default() += 1;
+                });
+            });
+            bump(&mut m.latency, route, |h: &mut Histogram| {
+                for (bound, count) in BUCKETS.iter().zip(h.counts.iter_mut()) {
+                    if micros <= *bound {
+                        *count += 1;
+                    }
                 }
-            }
-            h.count += 1;
-            h.sum_micros = h.sum_micros.saturating_add(micros);
+                h.count += 1;
+                h.sum_micros = h.sum_micros.saturating_add(micros);
+            });
         });
     }
 
@@ -69,13 +75,13 @@ impl Metrics {
         self.with(|m| {
             for (decision, n) in decisions {
                 if *n > 0 {
-                    *m.verdicts
-                        .entry((policy.to_string(), decision))
-                        .or_default() += n;
+                    bump(&mut m.verdicts, policy, |by_decision| {
+                        *by_decision.entry(decision).or_default() += n;
+                    });
                 }
             }
             if claim_errors > 0 {
-                *m.claim_errors.entry(policy.to_string()).or_default() += claim_errors;
+                bump(&mut m.claim_errors, policy, |n| *n += claim_errors);
             }
         });
     }
@@ -106,13 +112,17 @@ impl Metrics {
         self.with(|m| {
             let mut out = String::new();
             out.push_str("# HELP clause_http_requests_total HTTP requests answered, by route, method and status.\n# TYPE clause_http_requests_total counter\n");
-            for ((route, method, status), n) in &m.requests {
-                let _ = writeln!(
-                    out,
-                    "clause_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
-                    escape(route),
-                    escape(method)
-                );
+            for (route, by_method) in &m.requests {
+                for (method, by_status) in by_method {
+                    for (status, n) in by_status {
+                        let _ = writeln!(
+                            out,
+                            "clause_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
+                            escape(route),
+                            escape(method)
+                        );
+                    }
+                }
             }
             out.push_str("# HELP clause_http_request_duration_seconds Time from a request's arrival to its response's headers, by route.\n# TYPE clause_http_request_duration_seconds histogram\n");
             for (route, h) in &m.latency {
@@ -141,12 +151,14 @@ impl Metrics {
                 );
             }
             out.push_str("# HELP clause_verdicts_total Verdicts given, by policy and decision.\n# TYPE clause_verdicts_total counter\n");
-            for ((policy, decision), n) in &m.verdicts {
-                let _ = writeln!(
-                    out,
-                    "clause_verdicts_total{{policy=\"{}\",decision=\"{decision}\"}} {n}",
-                    escape(policy)
-                );
+            for (policy, by_decision) in &m.verdicts {
+                for (decision, n) in by_decision {
+                    let _ = writeln!(
+                        out,
+                        "clause_verdicts_total{{policy=\"{}\",decision=\"{decision}\"}} {n}",
+                        escape(policy)
+                    );
+                }
             }
             out.push_str("# HELP clause_claim_errors_total Claims refused as invalid (single or batch lines), by policy.\n# TYPE clause_claim_errors_total counter\n");
             for (policy, n) in &m.claim_errors {
@@ -180,6 +192,18 @@ impl Metrics {
             out
         })
     }
+}
+
+/// Applies `f` to the value under `key`, made on first sight: the key is
+/// copied only then.
+fn bump<V: Default>(map: &mut BTreeMap<String, V>, key: &str, f: impl FnOnce(&mut V)) {
+    if let Some(v) = map.get_mut(key) {
+        f(v);
+        return;
+    }
+    let mut v = V::default();
+    f(&mut v);
+    map.insert(key.to_string(), v);
 }
 
 /// Microseconds as seconds in decimal, without trailing zeros (`0.00025`, `1`).

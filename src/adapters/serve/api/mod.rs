@@ -199,15 +199,18 @@ pub fn body_timeout(idle: std::time::Duration) -> Problem {
 
 /// A body as UTF-8 text (400 otherwise).
 pub fn utf8(bytes: &Bytes) -> Result<&str, Problem> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        Problem::field(
-            "",
-            format!(
-                "the body is not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        )
-    })
+    std::str::from_utf8(bytes).map_err(utf8_problem)
+}
+
+/// Why a body is not text.
+pub fn utf8_problem(e: std::str::Utf8Error) -> Problem {
+    Problem::field(
+        "",
+        format!(
+            "the body is not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        ),
+    )
 }
 
 /// A JSON answer with an exact body.

@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::{
-    accepts, blocking, drain, json, json_bytes, media, read_body, utf8, Claim, Media, PolicyDetail,
-    PolicyList, PolicySummary, Refusal, SaveCasesRequest, Saved, Verdict, VersionConflictOut,
-    VersionOut, VersionedPolicy,
+    accepts, blocking, drain, json, json_bytes, media, read_body, utf8_problem, Claim, Media,
+    PolicyDetail, PolicyList, PolicySummary, Refusal, SaveCasesRequest, Saved, Verdict,
+    VersionConflictOut, VersionOut, VersionedPolicy,
 };
 use crate::adapters::serve::engine::{self, Loaded};
 use crate::adapters::serve::layers::BodyDone;
@@ -81,7 +81,10 @@ fn target(state: &AppState, name: &str) -> Result<Target, Problem> {
             ));
         }
     }
-    serving(state, name).map(Target::One)
+    match snapshot.files.get(name) {
+        Some(e) => current(e, name).map(Target::One),
+        None => Err(not_served(name)),
+    }
 }
 
 /// [`target`], or the answer why not, once the body (unread) has been drained
@@ -101,7 +104,8 @@ async fn target_or_drain(
 }
 
 /// One claim's body as text: 413 beyond `--max-body-bytes`, 408 when it is
-/// too slow, 400 when it is not UTF-8.
+/// too slow, 400 when it is not UTF-8. The bytes read become the text without
+/// a copy.
 async fn claim_text(
     state: &AppState,
     headers: &HeaderMap,
@@ -110,7 +114,7 @@ async fn claim_text(
 ) -> Result<String, Problem> {
     let limit = state.limits.max_body;
     let bytes = read_body(state, headers, body, limit, "--max-body-bytes", done).await?;
-    utf8(&bytes).map(str::to_string)
+    String::from_utf8(Vec::from(bytes)).map_err(|e| utf8_problem(e.utf8_error()))
 }
 
 /// The file a name shows (`GET /v1/policies/{name}`, its page): the file of
@@ -127,16 +131,22 @@ fn shown(state: &AppState, name: &str) -> Result<(Arc<Entry>, Option<Arc<Version
 }
 
 fn entry(state: &AppState, name: &str) -> Result<Arc<Entry>, Problem> {
-    state.registry.get(name).ok_or_else(|| {
-        Problem::not_found(format!(
-            "no policy `{name}` is served (GET /v1/policies lists them)"
-        ))
-    })
+    state.registry.get(name).ok_or_else(|| not_served(name))
+}
+
+fn not_served(name: &str) -> Problem {
+    Problem::not_found(format!(
+        "no policy `{name}` is served (GET /v1/policies lists them)"
+    ))
 }
 
 /// The version serving a policy, or why none does.
 fn serving(state: &AppState, name: &str) -> Result<Arc<Loaded>, Problem> {
-    let e = entry(state, name)?;
+    current(&*entry(state, name)?, name)
+}
+
+/// The version serving a file's entry, or why none does.
+fn current(e: &Entry, name: &str) -> Result<Arc<Loaded>, Problem> {
     e.current.clone().ok_or_else(|| {
         Problem::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -344,15 +354,22 @@ pub async fn page(
 pub async fn evaluate(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
-    Extension(done): Extension<BodyDone>,
-    headers: HeaderMap,
-    mut body: Body,
+    request: axum::extract::Request,
 ) -> Response {
+    // The request's own headers and marker, borrowed rather than copied by
+    // extractors: this is the route a backend calls once per claim.
+    let (parts, mut body) = request.into_parts();
+    let headers = &parts.headers;
+    let done = parts
+        .extensions
+        .get::<BodyDone>()
+        .cloned()
+        .unwrap_or_default();
     let target = match target_or_drain(&state, &name, &mut body).await {
         Ok(t) => t,
         Err(r) => return r,
     };
-    match media(&headers) {
+    match media(headers) {
         Media::Json => {}
         Media::Ndjson => {
             return crate::adapters::serve::batch::stream(state, target, body, done).await
@@ -365,7 +382,7 @@ pub async fn evaluate(
             .into_response();
         }
     }
-    let text = match claim_text(&state, &headers, body, &done).await {
+    let text = match claim_text(&state, headers, body, &done).await {
         Ok(t) => t,
         Err(p) => return p.into_response(),
     };
@@ -376,7 +393,7 @@ pub async fn evaluate(
                 .metrics
                 .verdicts(target.declared_name(), &[(v.decision, 1)], 0);
             let mut r = json_bytes(StatusCode::OK, v.json);
-            if let Ok(value) = HeaderValue::from_str(&loaded.version) {
+            if let Some(value) = loaded.version_header() {
                 r.headers_mut().insert(VERSION_HEADER, value);
             }
             r
@@ -446,7 +463,7 @@ pub async fn explain(
                     "text/plain; charset=utf-8"
                 }),
             );
-            if let Ok(value) = HeaderValue::from_str(&loaded.version) {
+            if let Some(value) = loaded.version_header() {
                 r.headers_mut().insert(VERSION_HEADER, value);
             }
             r
