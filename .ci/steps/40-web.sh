@@ -2,7 +2,8 @@
 # The playground (web/): web/dist, which the binary embeds, must be what the
 # sources build to; then the end-to-end tests drive the page in headless
 # Chromium against the real `clause serve` on 127.0.0.1 (web/tests/e2e.test.js;
-# screenshots in web/artifacts/).
+# screenshots in web/artifacts/), and every picture docs/ links exists
+# (web/tests/doc-images.test.js).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mktemp -d)
@@ -15,4 +16,5 @@ if ! diff -r "$out" web/dist >/dev/null; then
 fi
 echo "web/dist is current"
 cargo build --locked --quiet --bin clause
-(cd web && CLAUSE_BIN="$PWD/../target/debug/clause" npm test)
+target=$(cd "${CARGO_TARGET_DIR:-target}" && pwd)
+(cd web && CLAUSE_BIN="$target/debug/clause" npm test)

@@ -284,7 +284,7 @@ impl Policy {
         let ir = &self.inner.ir;
         let decoded = crate::language::eval::decode_fast_or_careful(claim, ir)
             .map_err(ClaimError::from_internal)?;
-        crate::tools::timeline::timeline(ir, &decoded).map_err(ClaimError::from_internal)
+        crate::tools::timeline::timeline(ir, &decoded, claim).map_err(ClaimError::from_internal)
     }
 
     /// The customer-facing page, generated from the policy.

@@ -5,8 +5,11 @@
 //! The windows come from [`resolve_windows`], the evaluator's own window
 //! arithmetic (anchor events, business days, extensions, roll-forward), so the
 //! picture and the verdict agree: a window's `end` is the deadline a verdict
-//! reports for it. Only events the policy reads are known (a decoded claim keeps
-//! no other), and a window whose anchor event the claim does not set is left out.
+//! reports for it. Every event the claim carries is listed, each with a label in
+//! words and whether the policy reads it: the events the policy reads as the
+//! decoded claim has them, the others read from the claim's JSON (they are not
+//! validated, so one that is not a date or an RFC 3339 instant is left out). A
+//! window whose anchor event the claim does not set is left out.
 //! Holidays are listed from a week before the earliest date shown to a week
 //! after the latest.
 
@@ -21,24 +24,25 @@ use crate::language::eval::facts::Moment;
 use crate::language::eval::verdict::Ends;
 use crate::language::eval::{event, resolve_windows, Claim, ClaimErrors};
 
-/// The events of a claim that can start or end a window, in the order the
-/// contract lists them.
-const EVENTS: &[FactRef] = &[
-    FactRef::PlacedAt,
-    FactRef::InvoicedAt,
-    FactRef::ShippedAt,
-    FactRef::DeliveredAt,
-    FactRef::FiledAt,
-    FactRef::LabelIssuedAt,
-    FactRef::ReturnShippedAt,
-    FactRef::ReturnReceivedAt,
-    FactRef::AsOf,
+/// The events of a claim (the contract's `*_at` facts and `as_of`), in the
+/// order the contract lists them, each with the words a picture labels it with.
+const EVENTS: &[(FactRef, &str)] = &[
+    (FactRef::PlacedAt, "Ordered"),
+    (FactRef::InvoicedAt, "Invoiced"),
+    (FactRef::ShippedAt, "Shipped"),
+    (FactRef::DeliveredAt, "Delivered"),
+    (FactRef::FiledAt, "Claim filed"),
+    (FactRef::AuthorizedAt, "Return authorized"),
+    (FactRef::LabelIssuedAt, "Return label issued"),
+    (FactRef::ReturnShippedAt, "Shipped back"),
+    (FactRef::ReturnReceivedAt, "Return received"),
+    (FactRef::AsOf, "Judged as of"),
 ];
 
 /// A claim's timeline under a policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Timeline {
-    /// The claim's events the policy reads, in the contract's order.
+    /// Every event the claim carries, in the contract's order.
     pub events: Vec<Event>,
     /// The windows resolved for the claim, in the policy's order.
     pub windows: Vec<WindowSpan>,
@@ -54,8 +58,13 @@ pub struct Timeline {
 pub struct Event {
     /// The contract path (`order.delivered_at`).
     pub name: String,
+    /// The event in words (`Delivered`).
+    pub label: &'static str,
     /// An RFC 3339 instant or a plain day (`YYYY-MM-DD`).
     pub at: String,
+    /// Whether the policy reads this event (it is validated, and may decide);
+    /// `false` for an event the claim carries that no part of the policy reads.
+    pub read: bool,
 }
 
 /// A window resolved for the claim.
@@ -101,9 +110,10 @@ pub struct Holiday {
     pub name: Option<String>,
 }
 
-/// The timeline of `claim` under `policy`. The only errors are the claim's (a
-/// date beyond a bundled calendar's years), as evaluation would report them.
-pub fn timeline(policy: &Policy, claim: &Claim) -> Result<Timeline, ClaimErrors> {
+/// The timeline of `claim` (decoded from `json`, the claim's JSON text) under
+/// `policy`. The only errors are the claim's (a date beyond a bundled
+/// calendar's years), as evaluation would report them.
+pub fn timeline(policy: &Policy, claim: &Claim, json: &str) -> Result<Timeline, ClaimErrors> {
     let resolved = resolve_windows(policy, claim)?;
     let tz = policy.timezone;
     let day_of = |m: Moment| match m {
@@ -116,12 +126,28 @@ pub fn timeline(policy: &Policy, claim: &Claim) -> Result<Timeline, ClaimErrors>
     };
     let mut days: Vec<NaiveDate> = Vec::new();
     let mut events = Vec::new();
-    for fact in EVENTS {
-        if let Some(m) = event(policy, claim, *fact) {
+    // The claim's JSON is read only for the events the policy does not read.
+    let raw: Option<serde_json::Value> = EVENTS
+        .iter()
+        .any(|(fact, _)| !policy.reads.contains(fact))
+        .then(|| serde_json::from_str(json).ok())
+        .flatten();
+    for (fact, label) in EVENTS {
+        let read = policy.reads.contains(fact);
+        // An event the policy reads is the decoded claim's (`as_of` is
+        // `claim.filed_at` when the claim does not set it, as the evaluator takes it).
+        let found = if read {
+            event(policy, claim, *fact)
+        } else {
+            raw.as_ref().and_then(|v| unread_event(v, path_of(*fact)))
+        };
+        if let Some(m) = found {
             days.push(day_of(m));
             events.push(Event {
                 name: path_of(*fact).to_string(),
+                label,
                 at: moment_text(m),
+                read,
             });
         }
     }
@@ -188,6 +214,22 @@ pub fn timeline(policy: &Policy, claim: &Claim) -> Result<Timeline, ClaimErrors>
         holidays,
         weekend: policy.calendar.weekend_days(),
     })
+}
+
+/// An event the policy does not read, from the claim's JSON at its contract
+/// path: a plain day or an RFC 3339 instant; anything else (not validated, as
+/// the policy does not read it) gives `None`.
+fn unread_event(claim: &serde_json::Value, path: &str) -> Option<Moment> {
+    let pointer = format!("/{}", path.replace('.', "/"));
+    let text = claim.pointer(&pointer)?.as_str()?;
+    if text.len() == 10 {
+        return NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .map(Moment::Day);
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(Moment::Instant)
 }
 
 fn moment_text(m: Moment) -> String {

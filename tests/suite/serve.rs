@@ -972,6 +972,112 @@ fn saving_a_cases_file_needs_allow_write_and_a_file_clause_test_reads() {
 }
 
 #[test]
+fn the_timeline_draws_every_event_the_claim_carries_and_says_which_the_policy_reads() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    let cases: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("policies/imicro.cases.json")).unwrap(),
+    )
+    .unwrap();
+    // imicro's example claim: the first case of its cases file (the base claim, nothing set).
+    assert_eq!(cases["cases"][0]["set"], serde_json::json!({}));
+    let mut claim = cases["base"].clone();
+    assert_eq!(claim["order"]["delivered_at"], "2023-09-05T13:10:00-07:00");
+    // An event the policy does not read is not validated: one that is not a date is left out.
+    claim["claim"]["authorized_at"] = Value::String("soon".into());
+    let body = serde_json::json!({"policy": text, "claim": claim}).to_string();
+    let a = post(&server.url("/v1/evaluate"), "application/json", &body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let events: Vec<(String, String, String, bool)> = a.json()["timeline"]["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_string(),
+                e["label"].as_str().unwrap().to_string(),
+                e["at"].as_str().unwrap().to_string(),
+                e["read"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        (
+            "order.placed_at",
+            "Ordered",
+            "2023-09-01T10:00:00-07:00",
+            true,
+        ),
+        ("order.invoiced_at", "Invoiced", "2023-09-01", true),
+        (
+            "order.shipped_at",
+            "Shipped",
+            "2023-09-02T15:30:00-07:00",
+            false,
+        ),
+        (
+            "order.delivered_at",
+            "Delivered",
+            "2023-09-05T13:10:00-07:00",
+            false,
+        ),
+        (
+            "claim.filed_at",
+            "Claim filed",
+            "2023-09-12T09:00:00-07:00",
+            true,
+        ),
+        (
+            "claim.return_label_issued_at",
+            "Return label issued",
+            "2023-09-12",
+            true,
+        ),
+        (
+            "claim.return_shipped_at",
+            "Shipped back",
+            "2023-09-13",
+            false,
+        ),
+        (
+            "claim.return_received_at",
+            "Return received",
+            "2023-09-18",
+            true,
+        ),
+    ];
+    let got: Vec<(&str, &str, &str, bool)> = events
+        .iter()
+        .map(|(n, l, at, r)| (n.as_str(), l.as_str(), at.as_str(), *r))
+        .collect();
+    assert_eq!(&got[..want.len()], &want[..], "{got:?}");
+    // as_of last: the claim's own, or claim.filed_at when it has none.
+    assert_eq!(got.len(), want.len() + 1, "{got:?}");
+    assert_eq!(
+        (got[want.len()].0, got[want.len()].1),
+        ("as_of", "Judged as of")
+    );
+}
+
+#[test]
+fn clause_playground_refuses_allow_write_without_a_policies_folder() {
+    let out = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .args(["playground", "--no-open", "--allow-write"])
+        .current_dir(std::env::temp_dir())
+        .env_remove("CLAUSE_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--allow-write needs --policies DIR")
+            && stderr.contains("deleted when it stops"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
 fn clause_playground_serves_the_bundled_policies_and_the_page() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
         .args(["playground", "--no-open"])

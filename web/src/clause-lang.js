@@ -75,25 +75,28 @@ export const clauseLanguage = StreamLanguage.define(clauseStream);
 // Indentation: one unit per open brace; a line that continues a clause (a rule's
 // quote or clauses, a wrapped condition) gets one more unit than its rule.
 const CONTINUES = /^\s*(rule|otherwise)\b|[,(]\s*$|\b(and|or|when|unless)\s*$/;
+// The context's own line and text (not the document's) so that a line break
+// being inserted (Enter) is seen: the new line starts at `pos`.
 export const clauseIndent = indentService.of((context, pos) => {
   const doc = context.state.doc;
-  const line = doc.lineAt(pos);
+  const line = context.lineAt(pos, 1);
+  const before = doc.sliceString(0, line.from);
   let depth = 0;
-  let text = doc.sliceString(0, line.from);
-  text = text.replace(/"(?:[^"\\\n]|\\.)*"/g, '""').replace(/#[^\n]*/g, "");
+  const text = before.replace(/"(?:[^"\\\n]|\\.)*"/g, '""').replace(/#[^\n]*/g, "");
   for (const ch of text) {
     if (ch === "{" || ch === "(") depth += 1;
     else if (ch === "}" || ch === ")") depth = Math.max(0, depth - 1);
   }
-  const rest = doc.sliceString(pos, line.to);
+  const rest = context.textAfterPos(pos, 1);
   if (/^\s*[})]/.test(rest)) depth = Math.max(0, depth - 1);
   let extra = 0;
   // Look back to the nearest non-blank line above.
-  for (let n = line.number - 1; n >= 1; n -= 1) {
-    const prev = doc.line(n).text;
+  const above = before.split("\n");
+  for (let n = above.length - 1; n >= 0; n -= 1) {
+    const prev = above[n];
     if (!prev.trim()) continue;
     if (CONTINUES.test(prev.replace(/#.*$/, "")) && !/[{}]\s*$/.test(prev)) extra = 1;
-    else if (/^\s*(rule|otherwise)\b/.test(doc.line(n).text)) extra = 1;
+    else if (/^\s*(rule|otherwise)\b/.test(prev)) extra = 1;
     else {
       // Inside a rule: keep the rule's clause indentation.
       const prevIndent = /^\s*/.exec(prev)[0].length;

@@ -20,6 +20,7 @@ import {
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { linter, lintGutter, lintKeymap } from "@codemirror/lint";
+import { classHighlighter } from "@lezer/highlight";
 import { clause } from "./clause-lang.js";
 import { post } from "./api.js";
 
@@ -170,6 +171,8 @@ export function createEditor(parent, { onChecked, onChange }) {
         closeBrackets(),
         highlightActiveLine(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        // Stable class names (tok-keyword, tok-string, ...) beside the colours, for styles and tests.
+        syntaxHighlighting(classHighlighter),
         clause(),
         lintGutter(),
         checkSource,

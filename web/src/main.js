@@ -21,6 +21,10 @@ const state = {
   checkOk: false,
   lastResult: null,
   evalSeq: 0,
+  // False from the moment an evaluation is scheduled until its answer is shown.
+  evalIdle: true,
+  // The editor's text as last checked (POST /v1/check).
+  checkedText: null,
   // Whether the next verdict scrolls the editor to its deciding rule: after a
   // claim or policy is loaded or the claim changes, not while the policy is typed.
   scrollToRule: true,
@@ -41,6 +45,10 @@ const statusOf = (id, text, kind = "") => {
 const diagList = $("diagnostics");
 const editor = createEditor($("editor"), {
   onChecked(text, res, err) {
+    // Set last, once what this check schedules is scheduled (tests wait on it).
+    queueMicrotask(() => {
+      state.checkedText = text;
+    });
     if (err) {
       statusOf("check-status", `Cannot check: ${err.message}`, "error");
       state.checkOk = false;
@@ -150,11 +158,14 @@ $("new-claim-btn").addEventListener("click", () => showClaim(blankClaim(policySe
 let evalTimer = null;
 function scheduleEvaluate(scroll = true) {
   clearTimeout(evalTimer);
+  state.evalIdle = false;
   state.scrollToRule = state.scrollToRule || scroll;
   evalTimer = setTimeout(evaluate, 300);
 }
 
 async function evaluate() {
+  evalTimer = null;
+  state.evalIdle = false;
   const seq = ++state.evalSeq;
   const policy = editor.text;
   const claim = form.claim;
@@ -173,6 +184,7 @@ async function evaluate() {
     renderError($("verdict-panel"), err);
     editor.markRule(null);
   }
+  if (seq === state.evalSeq && evalTimer === null) state.evalIdle = true;
 }
 $("evaluate-btn").addEventListener("click", () => {
   clearTimeout(evalTimer);

@@ -1,6 +1,6 @@
-// The timeline: the claim's events and each window of the policy as a bar
-// across the calendar, weekends and holidays shaded, each window's last day
-// marked. Drawn as SVG from the `timeline` of POST /v1/evaluate, with a table
+// The timeline: every event of the claim (those the policy does not read
+// drawn hollow) and each window of the policy as a bar across the calendar,
+// weekends and holidays shaded, each window's last day marked. Drawn as SVG from the `timeline` of POST /v1/evaluate, with a table
 // of the same facts for screen readers.
 import { el, table } from "./dom.js";
 import { partsIn } from "./time.js";
@@ -22,6 +22,9 @@ export function dayOf(value, timeZone) {
   return partsIn(value, timeZone).date || value.slice(0, 10);
 }
 
+/// An event's words ("Delivered"), from the server's label or its path.
+export const eventLabel = (e) => e.label || e.name.replace(/_at$/, "").replace(/[._]/g, " ");
+
 const toMs = (day) => Date.parse(`${day}T00:00:00Z`);
 const toDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 const isoWeekday = (ms) => ((new Date(ms).getUTCDay() + 6) % 7) + 1;
@@ -33,6 +36,8 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
     return;
   }
   const events = (timeline.events || []).map((e) => ({ ...e, day: dayOf(e.at, timeZone) })).filter((e) => e.day);
+  const labels = new Map(events.map((e) => [e.name, eventLabel(e)]));
+  const unread = (e) => e.read === false;
   const windows = (timeline.windows || [])
     .map((w) => ({ ...w, startDay: dayOf(w.start, timeZone), endDay: dayOf(w.end, timeZone) }))
     .filter((w) => w.endDay);
@@ -102,8 +107,10 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
     const cx = x(e.day) + dayW / 2;
     const y = headerH + 16 + i * 16;
     root.append(svg("line", { x1: cx, x2: cx, y1: headerH, y2: height - 8, class: "event-line" }));
-    root.append(svg("circle", { cx, cy: y - 4, r: 4, class: "event-dot" }));
-    root.append(svg("text", { x: 8, y, class: "label" }, `${e.name.replace(/_/g, " ")}`));
+    const dot = svg("circle", { cx, cy: y - 4, r: 4, class: `event-dot${unread(e) ? " unread" : ""}`, "data-event": e.name });
+    dot.append(svg("title", {}, `${eventLabel(e)}: ${e.at}${unread(e) ? " (the policy does not read it)" : ""}`));
+    root.append(dot);
+    root.append(svg("text", { x: 8, y, class: `label${unread(e) ? " unread" : ""}` }, eventLabel(e)));
     root.append(svg("text", { x: cx + 7, y, class: "event-day" }, e.day));
   });
 
@@ -115,7 +122,7 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
     const x1 = x(w.endDay) + dayW;
     const g = svg("g", { class: `window${deadlineNames.has(w.name) ? " deadline" : ""}`, "data-window": w.name });
     g.append(svg("text", { x: 8, y: y + 14, class: "label" }, w.name));
-    g.append(svg("text", { x: 8, y: y + 27, class: "span" }, w.from ? `from ${w.from}` : w.unit || ""));
+    g.append(svg("text", { x: 8, y: y + 27, class: "span" }, w.from ? `from ${(labels.get(w.from) || w.from).toLowerCase()}` : w.unit || ""));
     const bar = svg("rect", { x: x0, y: y + 4, width: Math.max(2, x1 - x0), height: 14, rx: 3, class: "bar" });
     bar.append(svg("title", {}, `${w.name}: ${w.startDay} to ${w.endDay}${w.calendar ? ` (${w.calendar})` : ""}`));
     g.append(bar);
@@ -140,14 +147,24 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
       " holiday ",
       el("span", { class: "sw bar" }),
       " window (to its last day, inclusive) ",
+      el("span", { class: "sw dot" }),
+      " event the policy reads ",
+      el("span", { class: "sw dot unread" }),
+      " event the policy does not read ",
     ),
   );
-  panel.append(table("Events", ["Event", "When", "Day"], events.map((e) => [e.name.replace(/_/g, " "), e.at, e.day])));
+  panel.append(
+    table(
+      "Events",
+      ["Event", "Fact", "When", "Day", "Read by the policy"],
+      events.map((e) => [eventLabel(e), e.name, e.at, e.day, unread(e) ? "no" : "yes"]),
+    ),
+  );
   panel.append(
     table(
       "Windows",
       ["Window", "From", "First day", "Last day", "Counted in"],
-      windows.map((w) => [w.name, w.from || "", w.startDay || "(no start)", w.endDay, w.calendar ? `${w.unit}, ${w.calendar} holidays` : w.unit || ""]),
+      windows.map((w) => [w.name, w.from ? `${labels.get(w.from) || w.from} (${w.from})` : "", w.startDay || "(no start)", w.endDay, w.calendar ? `${w.unit}, ${w.calendar} holidays` : w.unit || ""]),
     ),
   );
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::Parser as _;
 
-use super::EXIT_INPUT;
+use super::{EXIT_INPUT, EXIT_USAGE};
 
 /// The bundled policies, their cases files and their merchants' pages, written
 /// to a fresh folder at start.
@@ -87,6 +87,14 @@ pub struct Options {
 }
 
 pub fn run(options: Options) -> i32 {
+    // The bundled policies are served from a temporary copy deleted on exit:
+    // cases written there would be lost without a word.
+    if options.allow_write && options.policies.is_none() {
+        eprintln!(
+            "error: --allow-write needs --policies DIR: without it the playground serves a temporary copy of the bundled policies, deleted when it stops, and the cases it wrote would be lost\n\n  copy the policies to a folder of yours and serve it: clause playground --policies DIR --allow-write"
+        );
+        return EXIT_USAGE;
+    }
     let (dir, bundled) = match options.policies {
         Some(dir) => (dir, None),
         None => match write_bundled() {

@@ -316,8 +316,12 @@ pub struct Timeline {
 pub struct TimelineEvent {
     /// The contract path (`order.delivered_at`).
     pub name: String,
+    /// The event in words (`Delivered`).
+    pub label: String,
     /// An RFC 3339 instant or a plain day.
     pub at: String,
+    /// Whether the policy reads the event; false for one the claim carries that no part of the policy reads.
+    pub read: bool,
 }
 
 /// A window resolved for the claim.
