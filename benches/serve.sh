@@ -11,7 +11,8 @@
 #   - one-claim evaluation: POST /v1/policies/imicro/evaluate with
 #     tests/data/imicro-claim.json;
 #   - a trivial endpoint of the same server: GET /healthz (the HTTP stack's ceiling);
-# requests/s, p50 and p99 latency and errors (non-2xx answers and socket errors);
+# requests/s, p50 and p99 latency, errors (non-2xx answers and socket errors)
+# and the server's CPU time per request (from /proc);
 # then batch throughput: the same CLAIMS-line NDJSON file through
 # POST .../evaluate (application/x-ndjson, streamed by curl) against
 # `clause eval --claims` on it, in claims/s.
@@ -49,15 +50,22 @@ $report
 LUA
 echo "$report" >"$work/get.lua"
 
+# The server's CPU time so far (user + system), in clock ticks.
+server_cpu() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+ticks=$(getconf CLK_TCK)
+
 run() { # NAME PATH SCRIPT CONCURRENCY
-    local threads=2
+    local threads=2 cpu0
     [ "$4" -lt 2 ] && threads=1
-    wrk -t"$threads" -c"$4" -d"${SECONDS_PER_RUN}s" -s "$3" "$SERVER_URL$2" 2>&1 \
-        | awk -v name="$1" -v c="$4" '/^RESULT/ {
-            printf "%-22s c=%-3d %9.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d\n",
-                name, c, $2 / ($4 / 1e6), $5 / 1000, $6 / 1000, $3
+    cpu0=$(server_cpu)
+    wrk -t"$threads" -c"$4" -d"${SECONDS_PER_RUN}s" -s "$3" "$SERVER_URL$2" >"$work/wrk.out" 2>&1
+    # The server's own CPU per request: steadier than requests/s on a shared
+    # machine, since wrk's share and other load do not count in it.
+    awk -v name="$1" -v c="$4" -v cpu=$(($(server_cpu) - cpu0)) -v ticks="$ticks" '/^RESULT/ {
+            printf "%-22s c=%-3d %9.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d   server CPU %5.1f us/req\n",
+                name, c, $2 / ($4 / 1e6), $5 / 1000, $6 / 1000, $3, cpu / ticks * 1e6 / $2
             split(name, word, " ")
-            print word[1], c, $2 / ($4 / 1e6), $6 / 1000, $3 > "/dev/stderr" }' 2>>"$work/figures"
+            print word[1], c, $2 / ($4 / 1e6), $6 / 1000, $3 > "/dev/stderr" }' "$work/wrk.out" 2>>"$work/figures"
 }
 
 echo "clause serve on $SERVER_URL ($(nproc) cores), wrk ${SECONDS_PER_RUN} s per run"
