@@ -10,7 +10,8 @@
 #   control character, and two policies below --min-coverage;
 # - JSON: every output against its schema in docs/schema/ (python jsonschema);
 # - action.yml, .github/workflows/*.yml and the workflow in docs/ci.md: actionlint
-#   and zizmor; .pre-commit-hooks.yaml: pre-commit on a temporary repository.
+#   and zizmor, and action.yml's conditions (the cases run after a failed layout
+#   step); .pre-commit-hooks.yaml: pre-commit on a temporary repository.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -144,6 +145,21 @@ cp .github/workflows/*.yml "$T/docs-workflow.yml" "$T/zz/.github/workflows/"
 cp action.yml "$T/zz/"
 zizmor --version
 zizmor --offline --strict-collection --persona regular "$T/zz"
+# GitHub adds `success()` to a condition without a status function, which would
+# skip the cases whenever the layout step failed: every step after the check
+# must name one, and the cases run when the check itself succeeded.
+python3 - action.yml <<'PY'
+import sys, yaml
+steps = yaml.safe_load(open(sys.argv[1]))["runs"]["steps"]
+names = [s.get("name", "") for s in steps]
+after = steps[next(i for i, s in enumerate(steps) if s.get("id") == "check") + 1:]
+for s in after:
+    cond = str(s.get("if", ""))
+    assert "always()" in cond or "cancelled()" in cond, f"{s['name']}: `if: {cond}` skips it when an earlier step fails"
+cases = next(s for s in steps if s.get("id") == "cases")
+assert "steps.check.outcome == 'success'" in cases["if"], cases["if"]
+print(f"action.yml: {len(after)} steps after the check run whatever the layout step gives")
+PY
 
 # --- pre-commit: the hooks on a temporary repository -------------------------------
 PC=$T/pc
