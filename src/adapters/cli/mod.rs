@@ -276,12 +276,22 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
             return match e.kind() {
+                // Help and the version go to standard output, with its write
+                // errors reported as for every command.
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                    EXIT_OK
+                    let text = e.render();
+                    if style::colour(style::Stream::Stdout) {
+                        out!("{}", text.ansi());
+                    } else {
+                        out!("{text}");
+                    }
+                    output::finish(EXIT_OK)
                 }
-                _ => EXIT_USAGE,
+                _ => {
+                    let _ = e.print();
+                    EXIT_USAGE
+                }
             };
         }
     };
