@@ -62,6 +62,18 @@ cp policies/imicro.policy policies/imirror.policy "$T/cases/"
 sed 's/within 30 days/within 10 days/; s/30 days from/10 days from/' policies/imicro.policy > "$T/imicro-next.policy"
 "$CLAUSE" diff policies/imicro.policy "$T/imicro-next.policy" --claims "$T/claims.jsonl" --format json > "$T/out/diff.json"
 "$CLAUSE" diff policies/imicro.policy policies/imicro.policy --format json > "$T/out/diff-static.json"
+# map, calendar and the cases files (those kept beside the policies, the drafts
+# of `cases --boundaries` and the starting file of `cases --new`).
+"$CLAUSE" map policies/imicro.policy --format json > "$T/out/map.json"
+"$CLAUSE" calendar US --year 2026 --format json > "$T/out/calendar.json"
+"$CLAUSE" calendar --list --format json > "$T/out/calendar-list.json"
+"$CLAUSE" cases policies/imicro.policy --boundaries --format json > "$T/out/boundaries.json" 2>/dev/null
+mkdir -p "$T/new" && cp policies/imicro.policy "$T/new/"
+"$CLAUSE" cases "$T/new/imicro.policy" --new > /dev/null
+CASES_FILES=()
+for f in policies/*.cases.json policies/*/*.cases.json "$T/out/boundaries.json" "$T/new/imicro.cases.json"; do
+    CASES_FILES+=(cases "$f")
+done
 (cd "$T/cases" && { "$CLAUSE" test --format junit --min-coverage 100 . > "$T/out/fail.xml" 2>/dev/null && exit 1 || true; }
                   { "$CLAUSE" test --format json --min-coverage 100 . > "$T/out/test-fail.json" 2>/dev/null && exit 1 || true; })
 
@@ -120,7 +132,9 @@ python3 .ci/steps/validate_json.py \
     check "$T/out/check-clean.json" check "$T/out/check-errors.json" \
     test "$T/out/test.json" test "$T/out/test-fail.json" \
     explain "$T/out/explain.json" verdict "$T/out/verdict.json" \
-    batch "$T/out/batch.jsonl" diff "$T/out/diff.json" diff "$T/out/diff-static.json"
+    batch "$T/out/batch.jsonl" diff "$T/out/diff.json" diff "$T/out/diff-static.json" \
+    map "$T/out/map.json" calendar "$T/out/calendar.json" calendar-list "$T/out/calendar-list.json" \
+    "${CASES_FILES[@]}"
 python3 - "$T/out" <<'PY'
 import json, sys
 d = sys.argv[1]

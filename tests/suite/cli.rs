@@ -678,3 +678,90 @@ fn the_ci_and_cli_pages_show_what_the_commands_print_now() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The JSON of `map`, `calendar` (both lists) and `cases` (the drafts of
+/// `--boundaries`, the starting file of `--new`, and the bundled cases files)
+/// follows its schema in docs/schema/.
+#[test]
+fn map_calendar_and_cases_json_follow_their_schemas() {
+    let root = super::support::root();
+    let validate = |schema: &str, what: &str, instance: &serde_json::Value| -> Vec<String> {
+        let text = std::fs::read_to_string(root.join("docs/schema").join(schema)).unwrap();
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        validator
+            .iter_errors(instance)
+            .map(|e| format!("{what}: {e} at {}", e.instance_path()))
+            .collect()
+    };
+    let run_json = |args: &[&str]| -> serde_json::Value {
+        let (code, out, err) = clause(args, None);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let mut wrong = Vec::new();
+    let map = run_json(&["map", "policies/imicro.policy", "--format", "json"]);
+    assert_eq!(map["format"], "clause-map/1");
+    wrong.extend(validate("map.schema.json", "map", &map));
+    let holidays = run_json(&["calendar", "US", "--year", "2026", "--format", "json"]);
+    assert!(holidays.as_array().is_some_and(|h| h.len() >= 10));
+    wrong.extend(validate("calendar.schema.json", "calendar", &holidays));
+    let list = run_json(&["calendar", "--list", "--format", "json"]);
+    wrong.extend(validate(
+        "calendar-list.schema.json",
+        "calendar --list",
+        &list,
+    ));
+    // The schemas are not empty promises: each refuses a wrong shape.
+    assert!(!validate("calendar.schema.json", "", &list).is_empty());
+    assert!(!validate("calendar-list.schema.json", "", &holidays).is_empty());
+    assert!(!validate(
+        "map.schema.json",
+        "",
+        &serde_json::json!({"format": "clause-map/2"})
+    )
+    .is_empty());
+    for policy in ["imicro", "boutique", "imirror", "import-express", "imro"] {
+        let path = format!("policies/{policy}.policy");
+        let drafts = run_json(&["cases", &path, "--boundaries", "--format", "json"]);
+        assert!(
+            drafts["cases"].as_array().is_some_and(|c| !c.is_empty()),
+            "{policy}"
+        );
+        wrong.extend(validate("cases.schema.json", &path, &drafts));
+    }
+    let mut kept = super::support::files(&root.join("policies"), ".cases.json");
+    kept.extend(super::support::files(
+        &root.join("policies/examples"),
+        ".cases.json",
+    ));
+    assert!(kept.len() >= 5);
+    for file in kept {
+        let cases: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        wrong.extend(validate(
+            "cases.schema.json",
+            &file.display().to_string(),
+            &cases,
+        ));
+    }
+    let dir = std::env::temp_dir().join(format!("clause-cases-new-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        root.join("policies/imicro.policy"),
+        dir.join("imicro.policy"),
+    )
+    .unwrap();
+    let policy = dir.join("imicro.policy");
+    let (code, _, err) = clause(&["cases", policy.to_str().unwrap(), "--new"], None);
+    assert_eq!(code, 0, "{err}");
+    let started: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("imicro.cases.json")).unwrap())
+            .unwrap();
+    wrong.extend(validate("cases.schema.json", "cases --new", &started));
+    let mut misspelt = started.clone();
+    misspelt["cases"][0]["expects"] = serde_json::json!({"decision": "approve"});
+    assert!(!validate("cases.schema.json", "", &misspelt).is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
