@@ -765,3 +765,68 @@ fn map_calendar_and_cases_json_follow_their_schemas() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// `clause man` writes a page for clause and for every command that clause(1)
+/// refers to (clause-check(1), ...), one on standard output or all into a folder.
+#[test]
+fn a_manual_page_for_every_command() {
+    let dir = std::env::temp_dir().join(format!("clause-man-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, out, err) = clause(&["man", "--dir", dir.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+    let top = std::fs::read_to_string(dir.join("clause.1")).unwrap();
+    // Every page clause(1) refers to is there, with its own title.
+    let mut referred = 0;
+    for part in top.split("clause\\-").skip(1) {
+        let Some((name, _)) = part.split_once("(1)") else {
+            continue;
+        };
+        assert!(name.chars().all(|c| c.is_ascii_lowercase()), "{name}");
+        referred += 1;
+        let page = std::fs::read_to_string(dir.join(format!("clause-{name}.1")))
+            .unwrap_or_else(|e| panic!("clause-{name}.1: {e}"));
+        assert!(page.contains(&format!(".TH clause-{name} 1")), "{name}");
+        assert!(out.contains(&format!("clause-{name}.1")), "{out}");
+    }
+    assert!(referred >= 10, "{top}");
+    let check = std::fs::read_to_string(dir.join("clause-check.1")).unwrap();
+    assert!(
+        check.contains("\\-\\-deny"),
+        "the page lists the command's options"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    // One command's page on standard output, as in the folder.
+    let (code, out, _) = clause(&["man", "check"], None);
+    assert_eq!((code, out), (0, check));
+    let (code, _, err) = clause(&["man", "nothere"], None);
+    assert_eq!(code, 64);
+    assert!(err.contains("the commands are: check"), "{err}");
+}
+
+/// `clause cases -` reads the policy from standard input and finds its cases
+/// file beside the name --stdin-filename gives it.
+#[test]
+fn cases_from_standard_input_go_by_their_stdin_filename() {
+    let text =
+        std::fs::read_to_string(super::support::root().join("policies/imicro.policy")).unwrap();
+    let (code, out, err) = clause(
+        &[
+            "cases",
+            "--stdin-filename",
+            "policies/imicro.policy",
+            "-",
+            "--boundaries",
+        ],
+        Some(&text),
+    );
+    assert_eq!(code, 0, "{err}");
+    let drafts: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(drafts["policy"], "imicro.policy");
+    assert!(drafts["cases"].as_array().is_some_and(|c| !c.is_empty()));
+    assert!(err.contains("imicro.cases.json"), "{err}");
+    // Without a name there is no cases file to take a claim from.
+    let (code, _, err) = clause(&["cases", "-", "--boundaries"], Some(&text));
+    assert_eq!(code, 1);
+    assert!(err.contains("--stdin-filename"), "{err}");
+    assert!(!err.contains("-.cases.json"), "{err}");
+}
