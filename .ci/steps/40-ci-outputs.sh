@@ -174,6 +174,19 @@ cases = next(s for s in steps if s.get("id") == "cases")
 assert "steps.check.outcome == 'success'" in cases["if"], cases["if"]
 print(f"action.yml: {len(after)} steps after the check run whatever the layout step gives")
 PY
+# The release: each archive carries both licence files, which exist; crates.io
+# publishing waits for every build and holds nothing but a read permission.
+python3 - .github/workflows/release.yml <<'PY'
+import os, sys, yaml
+jobs = yaml.safe_load(open(sys.argv[1]))["jobs"]
+archive = next(s for s in jobs["build"]["steps"] if s.get("name") == "Archive and upload")["run"]
+for f in ("LICENSE-MIT", "LICENSE-APACHE"):
+    assert f in archive and os.path.isfile(f), f
+publish = jobs["publish"]
+assert publish["needs"] == "build" and publish["permissions"] == {"contents": "read"}, publish
+assert any("cargo publish" in s.get("run", "") for s in publish["steps"])
+print("release.yml: archives with both licences, crates.io after every build")
+PY
 
 # --- pre-commit: the hooks on a temporary repository -------------------------------
 PC=$T/pc
