@@ -10,7 +10,8 @@
 #   control character, and two policies below --min-coverage;
 # - JSON: every output against its schema in docs/schema/ (python jsonschema);
 # - action.yml, .github/workflows/*.yml and the workflow in docs/ci.md: actionlint
-#   and zizmor; .pre-commit-hooks.yaml: pre-commit on a temporary repository.
+#   and zizmor, and action.yml's conditions (the cases run after a failed layout
+#   step); .pre-commit-hooks.yaml: pre-commit on a temporary repository.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -61,6 +62,18 @@ cp policies/imicro.policy policies/imirror.policy "$T/cases/"
 sed 's/within 30 days/within 10 days/; s/30 days from/10 days from/' policies/imicro.policy > "$T/imicro-next.policy"
 "$CLAUSE" diff policies/imicro.policy "$T/imicro-next.policy" --claims "$T/claims.jsonl" --format json > "$T/out/diff.json"
 "$CLAUSE" diff policies/imicro.policy policies/imicro.policy --format json > "$T/out/diff-static.json"
+# map, calendar and the cases files (those kept beside the policies, the drafts
+# of `cases --boundaries` and the starting file of `cases --new`).
+"$CLAUSE" map policies/imicro.policy --format json > "$T/out/map.json"
+"$CLAUSE" calendar US --year 2026 --format json > "$T/out/calendar.json"
+"$CLAUSE" calendar --list --format json > "$T/out/calendar-list.json"
+"$CLAUSE" cases policies/imicro.policy --boundaries --format json > "$T/out/boundaries.json" 2>/dev/null
+mkdir -p "$T/new" && cp policies/imicro.policy "$T/new/"
+"$CLAUSE" cases "$T/new/imicro.policy" --new > /dev/null
+CASES_FILES=()
+for f in policies/*.cases.json policies/*/*.cases.json "$T/out/boundaries.json" "$T/new/imicro.cases.json"; do
+    CASES_FILES+=(cases "$f")
+done
 (cd "$T/cases" && { "$CLAUSE" test --format junit --min-coverage 100 . > "$T/out/fail.xml" 2>/dev/null && exit 1 || true; }
                   { "$CLAUSE" test --format json --min-coverage 100 . > "$T/out/test-fail.json" 2>/dev/null && exit 1 || true; })
 
@@ -119,7 +132,9 @@ python3 .ci/steps/validate_json.py \
     check "$T/out/check-clean.json" check "$T/out/check-errors.json" \
     test "$T/out/test.json" test "$T/out/test-fail.json" \
     explain "$T/out/explain.json" verdict "$T/out/verdict.json" \
-    batch "$T/out/batch.jsonl" diff "$T/out/diff.json" diff "$T/out/diff-static.json"
+    batch "$T/out/batch.jsonl" diff "$T/out/diff.json" diff "$T/out/diff-static.json" \
+    map "$T/out/map.json" calendar "$T/out/calendar.json" calendar-list "$T/out/calendar-list.json" \
+    "${CASES_FILES[@]}"
 python3 - "$T/out" <<'PY'
 import json, sys
 d = sys.argv[1]
@@ -144,6 +159,34 @@ cp .github/workflows/*.yml "$T/docs-workflow.yml" "$T/zz/.github/workflows/"
 cp action.yml "$T/zz/"
 zizmor --version
 zizmor --offline --strict-collection --persona regular "$T/zz"
+# GitHub adds `success()` to a condition without a status function, which would
+# skip the cases whenever the layout step failed: every step after the check
+# must name one, and the cases run when the check itself succeeded.
+python3 - action.yml <<'PY'
+import sys, yaml
+steps = yaml.safe_load(open(sys.argv[1]))["runs"]["steps"]
+names = [s.get("name", "") for s in steps]
+after = steps[next(i for i, s in enumerate(steps) if s.get("id") == "check") + 1:]
+for s in after:
+    cond = str(s.get("if", ""))
+    assert "always()" in cond or "cancelled()" in cond, f"{s['name']}: `if: {cond}` skips it when an earlier step fails"
+cases = next(s for s in steps if s.get("id") == "cases")
+assert "steps.check.outcome == 'success'" in cases["if"], cases["if"]
+print(f"action.yml: {len(after)} steps after the check run whatever the layout step gives")
+PY
+# The release: each archive carries both licence files, which exist; crates.io
+# publishing waits for every build and holds nothing but a read permission.
+python3 - .github/workflows/release.yml <<'PY'
+import os, sys, yaml
+jobs = yaml.safe_load(open(sys.argv[1]))["jobs"]
+archive = next(s for s in jobs["build"]["steps"] if s.get("name") == "Archive and upload")["run"]
+for f in ("LICENSE-MIT", "LICENSE-APACHE"):
+    assert f in archive and os.path.isfile(f), f
+publish = jobs["publish"]
+assert publish["needs"] == "build" and publish["permissions"] == {"contents": "read"}, publish
+assert any("cargo publish" in s.get("run", "") for s in publish["steps"])
+print("release.yml: archives with both licences, crates.io after every build")
+PY
 
 # --- pre-commit: the hooks on a temporary repository -------------------------------
 PC=$T/pc

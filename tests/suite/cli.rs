@@ -222,7 +222,19 @@ fn batch_records_keep_their_lines_across_blocks() {
 fn write_errors_fail_and_a_closed_pipe_is_quiet() {
     use std::process::{Command, Stdio};
     let claim = "tests/data/imicro-claim.json";
+    // Claims as JSON lines, enough that their records fill a pipe's buffer.
+    let claims =
+        std::env::temp_dir().join(format!("clause-write-errors-{}.jsonl", std::process::id()));
+    let line = base_claim().to_string();
+    std::fs::write(&claims, format!("{line}\n").repeat(2000)).unwrap();
+    let claims = claims.to_str().unwrap().to_string();
     let commands: &[&[&str]] = &[
+        &["eval", "policies/imicro.policy", "--claims", &claims],
+        &["--version"],
+        &["-V"],
+        &["--help"],
+        &["help"],
+        &["check", "--help"],
         &["eval", "policies/imicro.policy", "--claim", claim],
         &["explain", "policies/imicro.policy", "--claim", claim],
         &["render", "policies/imicro.policy"],
@@ -251,27 +263,36 @@ fn write_errors_fail_and_a_closed_pipe_is_quiet() {
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(74), "{args:?}: {err}");
-        assert!(
-            err.contains("cannot write to standard output"),
+        // Said once, in the same words by every command.
+        assert_eq!(
+            err.matches("error: cannot write to standard output: ")
+                .count(),
+            1,
             "{args:?}: {err}"
         );
     }
-    // A reader that stops after the first line: the command still exits 0.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
-        .args(["render", "policies/imicro.policy"])
-        .current_dir(super::support::root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // A reader that has gone away: the command still exits 0, and says nothing.
+    let quiet: &[&[&str]] = &[
+        &["render", "policies/imicro.policy"],
+        &["eval", "policies/imicro.policy", "--claims", &claims],
+        &["--help"],
+        &["--version"],
+    ];
+    for args in quiet {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
+            .args(*args)
+            .current_dir(super::support::root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("error"), "{args:?}: {err}");
+    }
+    let _ = std::fs::remove_file(&claims);
 }
 
 #[test]
@@ -413,4 +434,399 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!run(&[]).contains('\u{1b}'), "a pipe gets plain text");
     assert!(run(&[("CLICOLOR_FORCE", "1")]).contains('\u{1b}'));
     assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\u{1b}'));
+}
+
+#[test]
+fn fmt_check_shows_every_hunk_and_writes_nothing() {
+    let text =
+        std::fs::read_to_string(super::support::root().join("policies/imicro.policy")).unwrap();
+    // Two changes far apart: two hunks, each with its line and both sides.
+    let messy = text
+        .replacen("  rules for return {", "rules for return {", 1)
+        .replacen("  timezone", "      timezone", 1);
+    let line_of = |needle: &str| messy.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    let (code, out, _) = clause(
+        &["fmt", "--check", "--stdin-filename", "p/imicro.policy", "-"],
+        Some(&messy),
+    );
+    assert_eq!(code, 1);
+    assert!(out.starts_with("would reformat p/imicro.policy\n"), "{out}");
+    assert_eq!(out.matches("  @@ line ").count(), 2, "{out}");
+    assert!(
+        out.contains(&format!(
+            "  @@ line {} @@\n  -      timezone",
+            line_of("      timezone")
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "  @@ line {} @@\n  -rules for return {{\n  +  rules for return {{\n",
+            line_of("rules for return")
+        )),
+        "{out}"
+    );
+    let (code, out, _) = clause(&["fmt", "--check", "-"], Some(&text));
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+/// Under `--filter` only some cases run, so no format reports coverage.
+#[test]
+fn test_filter_reports_no_coverage() {
+    let file = "policies/imicro.cases.json";
+    let (code, out, err) = clause(&["test", "--filter", "weight", file], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("coverage"), "{out}");
+    assert!(!out.contains("not reached"), "{out}");
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+    let (code, out, _) = clause(
+        &["test", "--filter", "weight", "--format", "json", file],
+        None,
+    );
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert!(files[0]["coverage"].is_null(), "{out}");
+    assert!(report["passed"].as_u64().unwrap() > 0);
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(super::support::root().join("docs/schema/test.schema.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let problems: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    let (code, out, _) = clause(
+        &["test", "--filter", "weight", "--format", "junit", file],
+        None,
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("<testcase name=\"weight"), "{out}");
+    assert!(!out.contains("coverage"), "{out}");
+    // Without --filter, the same file reports its coverage.
+    let (_, out, _) = clause(&["test", file], None);
+    assert!(
+        out.contains("coverage policies/imicro.cases.json: 100%"),
+        "{out}"
+    );
+    let (_, out, _) = clause(&["test", "--format", "json", file], None);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["files"][0]["coverage"]["percent"], 100);
+}
+
+/// The ```console blocks of a Markdown page.
+fn console_blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match &mut current {
+            None if line.trim() == "```console" => current = Some(String::new()),
+            None => {}
+            Some(_) if line.trim() == "```" => blocks.extend(current.take()),
+            Some(body) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+        }
+    }
+    blocks
+}
+
+/// Runs each `$ clause ...` of a console block from the repository root and
+/// compares what it prints (and each `$ echo $?`) with the block.
+fn console_block_is_true(block: &str) -> Vec<String> {
+    let mut wrong = Vec::new();
+    let mut last_code = None;
+    let mut lines = block.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(command) = line.strip_prefix("$ ") else {
+            continue;
+        };
+        let mut shown = String::new();
+        while let Some(next) = lines.peek().filter(|l| !l.starts_with("$ ")) {
+            shown.push_str(next);
+            shown.push('\n');
+            lines.next();
+        }
+        if command == "echo $?" {
+            if last_code.map(|c: i32| format!("{c}\n")).as_deref() != Some(shown.as_str()) {
+                wrong.push(format!(
+                    "`{command}` shows {shown:?}, the code was {last_code:?}"
+                ));
+            }
+            continue;
+        }
+        let (args, redirected) = match command.split_once(" > ") {
+            Some((args, _file)) => (args, true),
+            None => (command, false),
+        };
+        let args: Vec<&str> = args.split_whitespace().collect();
+        assert_eq!(args.first(), Some(&"clause"), "{command}");
+        let (code, out, _) = clause(&args[1..], None);
+        last_code = Some(code);
+        if !redirected && out != shown {
+            wrong.push(format!(
+                "`{command}` prints:\n{out}\nthe page shows:\n{shown}"
+            ));
+        }
+    }
+    wrong
+}
+
+/// Every number written right after `prefix` in `text` (line ends read as spaces).
+fn numbers_after(text: &str, prefix: &str) -> Vec<usize> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.match_indices(prefix)
+        .filter_map(|(at, _)| {
+            let digits: String = text[at + prefix.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// The figures that docs/ci.md and docs/cli.md show for this project's own
+/// policies are what the commands print now: the run of every step when all
+/// is well, the JUnit report's suites, and the counts of SARIF rules and notes.
+#[test]
+fn the_ci_and_cli_pages_show_what_the_commands_print_now() {
+    let root = super::support::root();
+    let ci = std::fs::read_to_string(root.join("docs/ci.md")).unwrap();
+    let cli = std::fs::read_to_string(root.join("docs/cli.md")).unwrap();
+    let well = &ci[ci
+        .find("### What each step prints when all is well")
+        .unwrap()..];
+    let mut wrong = Vec::new();
+    let blocks: Vec<String> = console_blocks(well)
+        .into_iter()
+        .take(1)
+        .chain(
+            console_blocks(&cli)
+                .into_iter()
+                .filter(|b| b.contains("coverage policies/boutique.cases.json")),
+        )
+        .collect();
+    assert_eq!(blocks.len(), 2, "the run on policies/ in each page");
+    for block in &blocks {
+        wrong.extend(console_block_is_true(block));
+    }
+    // results.xml: every suite line shown is in the real report (times vary).
+    let untimed = |s: &str| -> String {
+        s.split(" time=\"")
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part.to_string()
+                } else {
+                    part.split_once('"')
+                        .map_or(String::new(), |(_, rest)| rest.to_string())
+                }
+            })
+            .collect()
+    };
+    let (_, xml, _) = clause(&["test", "--format", "junit", "policies/"], None);
+    let real: Vec<String> = xml.lines().map(|l| untimed(l.trim())).collect();
+    let shown = &well[well.find("```xml\n").unwrap()..];
+    let shown = &shown[..shown[3..].find("```").unwrap()];
+    let mut suites = 0;
+    for line in shown
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("<test"))
+    {
+        suites += usize::from(line.starts_with("<testsuite"));
+        if !real.contains(&untimed(line)) {
+            wrong.push(format!("results.xml has no line {line}"));
+        }
+    }
+    assert!(suites >= 3, "{shown}");
+    // SARIF: the rules (the checker's, then the lints', whose help is a page
+    // of docs/lints/) and the lint notes that --info adds.
+    let (_, sarif, _) = clause(&["check", "--format", "sarif", "--info", "policies/"], None);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let lints = rules
+        .iter()
+        .filter(|r| r["helpUri"].as_str().unwrap().contains("/docs/lints/"))
+        .count();
+    let notes = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "note")
+        .count();
+    for (page, prefix, real) in [
+        (&cli, "the checker's ", rules.len() - lints),
+        (&cli, "then the ", lints),
+        (&ci, "has (", rules.len()),
+        (&ci, "There are ", notes),
+    ] {
+        let shown = numbers_after(page, prefix);
+        if shown != [real] {
+            wrong.push(format!(
+                "`{prefix}N`: the page says {shown:?}, the run {real}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The JSON of `map`, `calendar` (both lists) and `cases` (the drafts of
+/// `--boundaries`, the starting file of `--new`, and the bundled cases files)
+/// follows its schema in docs/schema/.
+#[test]
+fn map_calendar_and_cases_json_follow_their_schemas() {
+    let root = super::support::root();
+    let validate = |schema: &str, what: &str, instance: &serde_json::Value| -> Vec<String> {
+        let text = std::fs::read_to_string(root.join("docs/schema").join(schema)).unwrap();
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        validator
+            .iter_errors(instance)
+            .map(|e| format!("{what}: {e} at {}", e.instance_path()))
+            .collect()
+    };
+    let run_json = |args: &[&str]| -> serde_json::Value {
+        let (code, out, err) = clause(args, None);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let mut wrong = Vec::new();
+    let map = run_json(&["map", "policies/imicro.policy", "--format", "json"]);
+    assert_eq!(map["format"], "clause-map/1");
+    wrong.extend(validate("map.schema.json", "map", &map));
+    let holidays = run_json(&["calendar", "US", "--year", "2026", "--format", "json"]);
+    assert!(holidays.as_array().is_some_and(|h| h.len() >= 10));
+    wrong.extend(validate("calendar.schema.json", "calendar", &holidays));
+    let list = run_json(&["calendar", "--list", "--format", "json"]);
+    wrong.extend(validate(
+        "calendar-list.schema.json",
+        "calendar --list",
+        &list,
+    ));
+    // The schemas are not empty promises: each refuses a wrong shape.
+    assert!(!validate("calendar.schema.json", "", &list).is_empty());
+    assert!(!validate("calendar-list.schema.json", "", &holidays).is_empty());
+    assert!(!validate(
+        "map.schema.json",
+        "",
+        &serde_json::json!({"format": "clause-map/2"})
+    )
+    .is_empty());
+    for policy in ["imicro", "boutique", "imirror", "import-express", "imro"] {
+        let path = format!("policies/{policy}.policy");
+        let drafts = run_json(&["cases", &path, "--boundaries", "--format", "json"]);
+        assert!(
+            drafts["cases"].as_array().is_some_and(|c| !c.is_empty()),
+            "{policy}"
+        );
+        wrong.extend(validate("cases.schema.json", &path, &drafts));
+    }
+    let mut kept = super::support::files(&root.join("policies"), ".cases.json");
+    kept.extend(super::support::files(
+        &root.join("policies/examples"),
+        ".cases.json",
+    ));
+    assert!(kept.len() >= 5);
+    for file in kept {
+        let cases: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        wrong.extend(validate(
+            "cases.schema.json",
+            &file.display().to_string(),
+            &cases,
+        ));
+    }
+    let dir = std::env::temp_dir().join(format!("clause-cases-new-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        root.join("policies/imicro.policy"),
+        dir.join("imicro.policy"),
+    )
+    .unwrap();
+    let policy = dir.join("imicro.policy");
+    let (code, _, err) = clause(&["cases", policy.to_str().unwrap(), "--new"], None);
+    assert_eq!(code, 0, "{err}");
+    let started: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("imicro.cases.json")).unwrap())
+            .unwrap();
+    wrong.extend(validate("cases.schema.json", "cases --new", &started));
+    let mut misspelt = started.clone();
+    misspelt["cases"][0]["expects"] = serde_json::json!({"decision": "approve"});
+    assert!(!validate("cases.schema.json", "", &misspelt).is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// `clause man` writes a page for clause and for every command that clause(1)
+/// refers to (clause-check(1), ...), one on standard output or all into a folder.
+#[test]
+fn a_manual_page_for_every_command() {
+    let dir = std::env::temp_dir().join(format!("clause-man-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, out, err) = clause(&["man", "--dir", dir.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+    let top = std::fs::read_to_string(dir.join("clause.1")).unwrap();
+    // Every page clause(1) refers to is there, with its own title.
+    let mut referred = 0;
+    for part in top.split("clause\\-").skip(1) {
+        let Some((name, _)) = part.split_once("(1)") else {
+            continue;
+        };
+        assert!(name.chars().all(|c| c.is_ascii_lowercase()), "{name}");
+        referred += 1;
+        let page = std::fs::read_to_string(dir.join(format!("clause-{name}.1")))
+            .unwrap_or_else(|e| panic!("clause-{name}.1: {e}"));
+        assert!(page.contains(&format!(".TH clause-{name} 1")), "{name}");
+        assert!(out.contains(&format!("clause-{name}.1")), "{out}");
+    }
+    assert!(referred >= 10, "{top}");
+    let check = std::fs::read_to_string(dir.join("clause-check.1")).unwrap();
+    assert!(
+        check.contains("\\-\\-deny"),
+        "the page lists the command's options"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    // One command's page on standard output, as in the folder.
+    let (code, out, _) = clause(&["man", "check"], None);
+    assert_eq!((code, out), (0, check));
+    let (code, _, err) = clause(&["man", "nothere"], None);
+    assert_eq!(code, 64);
+    assert!(err.contains("the commands are: check"), "{err}");
+}
+
+/// `clause cases -` reads the policy from standard input and finds its cases
+/// file beside the name --stdin-filename gives it.
+#[test]
+fn cases_from_standard_input_go_by_their_stdin_filename() {
+    let text =
+        std::fs::read_to_string(super::support::root().join("policies/imicro.policy")).unwrap();
+    let (code, out, err) = clause(
+        &[
+            "cases",
+            "--stdin-filename",
+            "policies/imicro.policy",
+            "-",
+            "--boundaries",
+        ],
+        Some(&text),
+    );
+    assert_eq!(code, 0, "{err}");
+    let drafts: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(drafts["policy"], "imicro.policy");
+    assert!(drafts["cases"].as_array().is_some_and(|c| !c.is_empty()));
+    assert!(err.contains("imicro.cases.json"), "{err}");
+    // Without a name there is no cases file to take a claim from.
+    let (code, _, err) = clause(&["cases", "-", "--boundaries"], Some(&text));
+    assert_eq!(code, 1);
+    assert!(err.contains("--stdin-filename"), "{err}");
+    assert!(!err.contains("-.cases.json"), "{err}");
 }

@@ -34,11 +34,32 @@ fn file_name(path: &Path) -> String {
     )
 }
 
+/// The path a policy goes by: its own, or for `-` (standard input) the name
+/// `--stdin-filename` gives it, beside which its cases file is looked for.
+fn named(policy_path: &Path) -> Result<PathBuf, String> {
+    if policy_path.as_os_str() != "-" {
+        return Ok(policy_path.to_path_buf());
+    }
+    match super::STDIN_NAME.get() {
+        Some(name) => Ok(PathBuf::from(name)),
+        None => Err("a policy read from standard input (`-`) has no cases file beside it: name it with --stdin-filename PATH".into()),
+    }
+}
+
 /// `--boundaries`: the base claim is `--claim`, or the first case of the cases file beside the policy.
 pub fn boundaries(policy_path: &Path, claim: Option<&Path>, format: Format) -> i32 {
     let policy = match policy_or_exit(policy_path) {
         Ok(p) => p,
         Err(code) => return code,
+    };
+    // With `--claim`, a policy from standard input needs no name.
+    let policy_path = &match (named(policy_path), claim) {
+        (Ok(p), _) => p,
+        (Err(_), Some(_)) => PathBuf::from(super::stdin_name()),
+        (Err(e), None) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
     };
     let base = match base_claim(policy_path, claim) {
         Ok(b) => b,
@@ -94,10 +115,8 @@ pub fn boundaries(policy_path: &Path, claim: Option<&Path>, format: Format) -> i
 fn base_claim(policy_path: &Path, claim: Option<&Path>) -> Result<Value, String> {
     if let Some(path) = claim {
         let text = if path == Path::new("-") {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            s
+            String::from_utf8(super::read_stdin("the claim")?)
+                .map_err(|_| "the claim is not UTF-8 text".to_string())?
         } else {
             std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?
@@ -126,6 +145,13 @@ pub fn new(policy_path: &Path) -> i32 {
     let policy = match policy_or_exit(policy_path) {
         Ok(p) => p,
         Err(code) => return code,
+    };
+    let policy_path = &match named(policy_path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INPUT;
+        }
     };
     let target = cases_file_of(policy_path);
     if target.exists() {

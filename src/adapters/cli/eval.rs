@@ -107,18 +107,22 @@ pub fn batch(
         }
         Ok(None) => Box::new(input),
     };
+    let write_failed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let output: Box<dyn std::io::Write + Send> = match out {
         Some(p) => match std::fs::File::create(p) {
-            Ok(f) => Box::new(std::io::BufWriter::with_capacity(1 << 20, f)),
+            Ok(f) => Box::new(Watched {
+                inner: std::io::BufWriter::with_capacity(1 << 20, f),
+                failed: write_failed.clone(),
+            }),
             Err(e) => {
                 eprintln!("error: cannot write {}: {e}", p.display());
                 return EXIT_INPUT;
             }
         },
-        None => Box::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            std::io::stdout(),
-        )),
+        None => Box::new(Watched {
+            inner: std::io::BufWriter::with_capacity(1 << 20, std::io::stdout()),
+            failed: write_failed.clone(),
+        }),
     };
     let started = std::time::Instant::now();
     let result = match &judged {
@@ -130,11 +134,56 @@ pub fn batch(
             summary("lines", &s, started, threads);
             EXIT_OK
         }
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => {
+        Err(e) if !write_failed.load(std::sync::atomic::Ordering::SeqCst) => {
             eprintln!("error: {e}");
             EXIT_INPUT
         }
+        // The records could not be written: to `--out`, an input error (1); to
+        // standard output, 74 as for every command, except a reader that went away.
+        Err(e) => match out {
+            Some(p) => {
+                eprintln!("error: cannot write {}: {e}", p.display());
+                EXIT_INPUT
+            }
+            None if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+            None => {
+                eprintln!("error: cannot write to standard output: {e}");
+                super::EXIT_OUTPUT
+            }
+        },
+    }
+}
+
+/// A writer that remembers whether a write to it failed, so that a failed run
+/// can tell an error writing the records from one reading the claims.
+struct Watched<W> {
+    inner: W,
+    failed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl<W: std::io::Write> Watched<W> {
+    fn watch<T>(&self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if result.is_err() {
+            self.failed.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        result
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.watch(result)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let result = self.inner.write_all(buf);
+        self.watch(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.watch(result)
     }
 }
 

@@ -3,7 +3,7 @@
 //! Files are rewritten in place only when their layout changes, through a temporary
 //! file in the same directory renamed over the original, so an interrupted run never
 //! leaves half a policy. `--check` writes nothing: it lists the files that would
-//! change, with their first difference, and exits 1 if there are any. A file with
+//! change, with every line that would change, and exits 1 if there are any. A file with
 //! syntax errors gets its diagnostics and exit 1; the other files are still done.
 //! `clause fmt -` formats standard input to standard output.
 
@@ -12,15 +12,12 @@ use std::path::{Path, PathBuf};
 use super::{collect_files, read_source, EXIT_INPUT, EXIT_OK};
 use clause::format_source;
 
-/// Lines of difference shown for one file under `--check`.
-const DIFF_LINES: usize = 8;
-
 /// What `clause fmt` does with a file whose layout changes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Rewrite it.
     Write,
-    /// Name it, with its first difference (`--check`).
+    /// Name it, with every difference (`--check`).
     Check,
     /// Print every change as a unified diff (`--diff`).
     Diff,
@@ -65,7 +62,7 @@ pub fn run(paths: &[PathBuf], mode: Mode) -> i32 {
             out!("{}", unified_diff(&source.name, &source.text, &formatted));
         } else if check {
             outln!("would reformat {}", f.display());
-            out!("{}", first_difference(&source.text, &formatted));
+            out!("{}", differences(&source.text, &formatted));
         } else {
             match write_atomically(f, &formatted) {
                 Ok(()) => outln!("formatted {}", f.display()),
@@ -117,7 +114,7 @@ fn stdin(mode: Mode) -> i32 {
                 EXIT_INPUT
             } else {
                 outln!("would reformat {}", source.name);
-                out!("{}", first_difference(&source.text, &formatted));
+                out!("{}", differences(&source.text, &formatted));
                 EXIT_INPUT
             }
         }
@@ -165,26 +162,33 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// The first run of lines that differ, as `-` old and `+` new lines.
-fn first_difference(old: &str, new: &str) -> String {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let start = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    // Where the two agree again: the first line of `b` after the start found in `a`.
-    let resync = (start..b.len()).find_map(|j| {
-        let line = b.get(j)?;
-        let i = (start..a.len().min(start + 50)).find(|&i| a.get(i) == Some(line))?;
-        (i > start || j > start).then_some((i, j))
-    });
-    let (end_a, end_b) = resync.unwrap_or((a.len(), b.len()));
-    let mut out = format!("  @@ line {} @@\n", start + 1);
-    for l in a.get(start..end_a).unwrap_or(&[]).iter().take(DIFF_LINES) {
-        out.push_str(&format!("  -{l}\n"));
+/// Every run of lines that differ (each hunk, without context), as `-` old
+/// and `+` new lines under `@@ line N @@`, N the hunk's first line in the file.
+fn differences(old: &str, new: &str) -> String {
+    use similar::ChangeTag;
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut out = String::new();
+    for group in diff.grouped_ops(0) {
+        let Some(first) = group.first() else {
+            continue;
+        };
+        out.push_str(&format!("  @@ line {} @@\n", first.old_range().start + 1));
+        for op in &group {
+            for change in diff.iter_changes(op) {
+                let sign = match change.tag() {
+                    ChangeTag::Delete => '-',
+                    ChangeTag::Insert => '+',
+                    ChangeTag::Equal => continue,
+                };
+                let line = change.value();
+                out.push_str(&format!(
+                    "  {sign}{}\n",
+                    line.strip_suffix('\n').unwrap_or(line)
+                ));
+            }
+        }
     }
-    for l in b.get(start..end_b).unwrap_or(&[]).iter().take(DIFF_LINES) {
-        out.push_str(&format!("  +{l}\n"));
-    }
-    if old.ends_with('\n') != new.ends_with('\n') && start >= a.len().min(b.len()) {
+    if old.ends_with('\n') != new.ends_with('\n') {
         out.push_str("  (newline at the end of the file)\n");
     }
     out

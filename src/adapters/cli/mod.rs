@@ -194,8 +194,14 @@ enum Command {
         /// The shell
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff, for `man -l -`) to standard output
-    Man,
+    /// Print the manual page (roff, for `man -l -`) to standard output: clause's, or with COMMAND that command's; --dir writes every page
+    Man {
+        /// The command whose page to print (`check` prints clause-check(1))
+        command: Option<String>,
+        /// Write every page (clause.1 and one page per command, clause-check.1 ...) into this directory instead
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        dir: Option<PathBuf>,
+    },
     /// Draft cases for a policy: --boundaries (each side of every window, day, amount and weight edge, with today's verdict) or --new (a starting cases file)
     #[command(group(clap::ArgGroup::new("what").required(true).args(["boundaries", "new"])))]
     Cases {
@@ -276,12 +282,22 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
             return match e.kind() {
+                // Help and the version go to standard output, with its write
+                // errors reported as for every command.
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                    EXIT_OK
+                    let text = e.render();
+                    if style::colour(style::Stream::Stdout) {
+                        out!("{}", text.ansi());
+                    } else {
+                        out!("{text}");
+                    }
+                    output::finish(EXIT_OK)
                 }
-                _ => EXIT_USAGE,
+                _ => {
+                    let _ = e.print();
+                    EXIT_USAGE
+                }
             };
         }
     };
@@ -379,19 +395,7 @@ fn dispatch(command: Command) -> i32 {
             out!("{}", String::from_utf8_lossy(&buf));
             EXIT_OK
         }
-        Command::Man => {
-            let mut buf = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
-                Ok(()) => {
-                    out!("{}", String::from_utf8_lossy(&buf));
-                    EXIT_OK
-                }
-                Err(e) => {
-                    eprintln!("error: cannot write the manual page: {e}");
-                    EXIT_OUTPUT
-                }
-            }
-        }
+        Command::Man { command, dir } => man(command.as_deref(), dir.as_deref()),
         Command::Fmt { paths, check, diff } => fmt::run(
             &paths,
             match (check, diff) {
@@ -449,8 +453,77 @@ fn dispatch(command: Command) -> i32 {
     }
 }
 
+/// `clause man`: the page of clause or of one command on standard output, or
+/// every page (clause.1, clause-check.1, ...) written into `dir`.
+fn man(command: Option<&str>, dir: Option<&Path>) -> i32 {
+    // As clap_mangen names the pages: the `help` command has none.
+    let mut cli = Cli::command().disable_help_subcommand(true);
+    cli.build();
+    if let Some(dir) = dir {
+        let written = std::fs::create_dir_all(dir).and_then(|()| {
+            let mut pages = Vec::new();
+            let mut stack = vec![cli];
+            while let Some(cmd) = stack.pop() {
+                stack.extend(cmd.get_subcommands().filter(|c| !c.is_hide_set()).cloned());
+                pages.push(man_page(cmd).generate_to(dir)?);
+            }
+            Ok(pages)
+        });
+        return match written {
+            Ok(mut pages) => {
+                pages.sort();
+                for p in &pages {
+                    outln!("wrote {}", p.display());
+                }
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write the manual pages into {}: {e}",
+                    dir.display()
+                );
+                EXIT_INPUT
+            }
+        };
+    }
+    let page = match command {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) if !sub.is_hide_set() => sub.clone(),
+            _ => {
+                let names: Vec<&str> = cli
+                    .get_subcommands()
+                    .filter(|c| !c.is_hide_set())
+                    .map(clap::Command::get_name)
+                    .collect();
+                eprintln!(
+                    "error: `{name}` is not a clause command; the commands are: {}",
+                    names.join(", ")
+                );
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let mut buf = Vec::new();
+    match man_page(page).render(&mut buf) {
+        Ok(()) => {
+            out!("{}", String::from_utf8_lossy(&buf));
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the manual page: {e}");
+            EXIT_OUTPUT
+        }
+    }
+}
+
+/// The manual page of `cmd`, each naming clause and its version as its source.
+fn man_page(cmd: clap::Command) -> clap_mangen::Man {
+    clap_mangen::Man::new(cmd).source(format!("clause {}", env!("CARGO_PKG_VERSION")))
+}
+
 /// The name of what `-` reads (`--stdin-filename`).
-static STDIN_NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+pub(crate) static STDIN_NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 /// Whether standard input has been read already: it can be read only once.
 static STDIN_READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

@@ -133,6 +133,7 @@ pub fn run(opts: &Options) -> i32 {
         problems: &problems,
         below: &below,
         untested: &untested,
+        filtered: opts.filter.is_some(),
     };
     match opts.format {
         TestFormat::Human => human(&reports, opts.min_coverage, &summary),
@@ -158,6 +159,9 @@ struct Summary<'a> {
     below: &'a [String],
     /// Policy files under the given folders that no cases file tests.
     untested: &'a [PathBuf],
+    /// Only some cases ran (`--filter`): coverage is not reported, since the
+    /// cases left out would have reached rules of their own.
+    filtered: bool,
 }
 
 /// Each policy's coverage over all the cases files that test it: a rule or an
@@ -235,7 +239,7 @@ fn human(reports: &[FileReport], min: Option<u32>, s: &Summary<'_>) {
             outln!("wrote {}: {what}", w.display());
         }
     }
-    for r in reports {
+    for r in reports.iter().filter(|_| !s.filtered) {
         let (covered, total) = r.coverage.counts();
         let rules_cov = r.coverage.rules.iter().filter(|i| i.covered).count();
         let exc_cov = r.coverage.exceptions.iter().filter(|i| i.covered).count();
@@ -301,11 +305,12 @@ fn json(reports: &[FileReport], s: &Summary<'_>) {
                 "passed": r.passed(),
                 "failed": r.failed(),
                 "cases": r.cases,
-                "coverage": {
+                // Under --filter only some cases ran: no coverage.
+                "coverage": (!s.filtered).then(|| serde_json::json!({
                     "percent": r.coverage.percent(),
                     "rules": r.coverage.rules,
                     "exceptions": r.coverage.exceptions,
-                },
+                })),
                 "wrote": r.wrote.iter().map(|w| w.display().to_string()).collect::<Vec<_>>(),
                 "stale_snapshots": r.stale,
             })
