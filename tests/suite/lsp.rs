@@ -1327,3 +1327,86 @@ fn hover_definition_and_rename_answer_on_broken_copies() {
     c.shutdown();
 }
 
+/// The severity of the `unused-definition` finding, if there is one.
+fn unused_severity(diags: &[Value]) -> Option<Value> {
+    diags
+        .iter()
+        .find(|d| d["code"] == "clause::unused-definition")
+        .map(|d| d["severity"].clone())
+}
+
+#[test]
+fn a_changed_clause_toml_is_read_again_when_the_client_watches_files() {
+    let dir = temp_dir("watch");
+    let path = dir.join("p.policy");
+    std::fs::write(&path, SPARE).unwrap();
+    let toml = dir.join("clause.toml");
+    let u = uri(&path);
+    let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let mut c = Client::start_with(&dir, Value::Null, watching);
+    assert_eq!(unused_severity(&c.open(&u, SPARE)), Some(json!(2)));
+    // The server asked to be told of every clause.toml.
+    assert_eq!(c.server_requests.len(), 1, "{:?}", c.server_requests);
+    let register = &c.server_requests[0];
+    assert_eq!(register["method"], "client/registerCapability");
+    let registration = &register["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"],
+        json!([{"globPattern": "**/clause.toml"}])
+    );
+    // Created, changed, deleted: each time the open file's diagnostics follow it.
+    let changed = |c: &mut Client, content: Option<&str>, kind: i64| {
+        match content {
+            Some(text) => std::fs::write(&toml, text).unwrap(),
+            None => std::fs::remove_file(&toml).unwrap(),
+        }
+        c.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&toml), "type": kind}]}),
+        );
+        unused_severity(&c.next_diagnostics(&u))
+    };
+    let deny = "[lints]\nunused-definition = \"deny\"\n";
+    assert_eq!(changed(&mut c, Some(deny), 1), Some(json!(1)));
+    let allow = "[lints]\nunused-definition = \"allow\"\n";
+    assert_eq!(changed(&mut c, Some(allow), 2), None);
+    assert_eq!(changed(&mut c, None, 3), Some(json!(2)));
+    // A clause.toml that does not read: the user is told, the defaults apply.
+    assert_eq!(changed(&mut c, Some("[lints\n"), 1), Some(json!(2)));
+    assert!(
+        c.notifications
+            .iter()
+            .any(|n| n["method"] == "window/showMessage"
+                && n["params"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("the default lint levels apply")),
+        "{:?}",
+        c.notifications
+    );
+    // Other files changing is no reason to analyse again.
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&dir.join("notes.toml")), "type": 2}]}),
+    );
+    c.result("workspace/symbol", json!({"query": "spare"}));
+    assert!(
+        !c.notifications
+            .iter()
+            .any(|n| n["method"] == "textDocument/publishDiagnostics"),
+        "{:?}",
+        c.notifications
+    );
+    c.shutdown();
+    // A client that cannot register watchers is not asked to.
+    let mut plain = Client::start(&dir, Value::Null);
+    plain.open(&u, SPARE);
+    assert!(
+        plain.server_requests.is_empty(),
+        "{:?}",
+        plain.server_requests
+    );
+    plain.shutdown();
+    let _ = std::fs::remove_dir_all(dir);
+}
