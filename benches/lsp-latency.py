@@ -82,7 +82,7 @@ def main():
     proc.wait(timeout=10)
     times.sort()
     p90 = times[int(len(times) * 0.9) - 1]
-    print(f"{os.path.basename(path)} ({len(text)} bytes), {len(times)} changes: "
+    print(f"{os.path.basename(path)} ({len(text.encode())} bytes), {len(times)} changes: "
           f"median {statistics.median(times):.2f} ms, p90 {p90:.2f} ms, max {times[-1]:.2f} ms "
           "(didChange to publishDiagnostics)")
 

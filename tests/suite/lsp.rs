@@ -775,9 +775,12 @@ impl Rng {
     }
 }
 
+/// The random seeds of the edit test: each replays the same edits every run.
+const EDIT_SEEDS: [u64; 3] = [0x2026_1206, 0x9e37_79b9_7f4a_7c15, 0x0123_4567_89ab_cdef];
+
 #[test]
 fn random_edits_of_seed_policies_never_stop_the_server() {
-    const EDITS: usize = 120;
+    const EDITS: usize = 40;
     let pieces = [
         "",
         " ",
@@ -811,31 +814,36 @@ fn random_edits_of_seed_policies_never_stop_the_server() {
         "&",
         "\\",
     ];
-    let mut rng = Rng(0x2026_1206);
     let mut c = start();
-    for name in SEEDS {
-        let (_, text) = seed(name);
-        let u = format!("file:///fuzz/{name}");
-        c.open(&u, &text);
-        let lines = text.lines().count() as u64 + 2;
-        for version in 2..(EDITS as i64 + 2) {
-            // Positions anywhere, past line ends and past the end of the text too.
-            let pos =
-                |rng: &mut Rng| json!({"line": rng.next() % lines, "character": rng.next() % 120});
-            let (a, b) = (pos(&mut rng), pos(&mut rng));
-            let (start, end) = if (a["line"].as_u64(), a["character"].as_u64())
-                <= (b["line"].as_u64(), b["character"].as_u64())
-            {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            let piece = pieces[rng.below(pieces.len())];
-            c.notify(
-                "textDocument/didChange",
-                json!({"textDocument": {"uri": u, "version": version}, "contentChanges": [{"range": {"start": start, "end": end}, "text": piece}]}),
-            );
-            if version % 6 == 0 {
+    for seed_value in EDIT_SEEDS {
+        let mut rng = Rng(seed_value);
+        for name in SEEDS {
+            let (_, text) = seed(name);
+            let u = format!("file:///fuzz/{seed_value:x}/{name}");
+            c.open(&u, &text);
+            let lines = text.lines().count() as u64 + 2;
+            for version in 2..(EDITS as i64 + 2) {
+                // Positions anywhere, past line ends and past the end of the text too.
+                let pos = |rng: &mut Rng| json!({"line": rng.next() % lines, "character": rng.next() % 120});
+                let ordered = |a: Value, b: Value| {
+                    if (a["line"].as_u64(), a["character"].as_u64())
+                        <= (b["line"].as_u64(), b["character"].as_u64())
+                    {
+                        (a, b)
+                    } else {
+                        (b, a)
+                    }
+                };
+                let (start, end) = ordered(pos(&mut rng), pos(&mut rng));
+                let piece = pieces[rng.below(pieces.len())];
+                c.notify(
+                    "textDocument/didChange",
+                    json!({"textDocument": {"uri": u, "version": version}, "contentChanges": [{"range": {"start": start, "end": end}, "text": piece}]}),
+                );
+                if version % 6 != 0 {
+                    continue;
+                }
+                let at = format!("{seed_value:x} {name} v{version}");
                 let p = pos(&mut rng);
                 for method in [
                     "textDocument/hover",
@@ -845,22 +853,45 @@ fn random_edits_of_seed_policies_never_stop_the_server() {
                 ] {
                     let r = c.request(method, doc_pos(&u, p.clone()));
                     // Requests may fail with a reason (a rename of nothing), never with a crash.
-                    assert_ne!(r["error"]["code"], -32603, "{method}: {r}");
+                    assert_ne!(r["error"]["code"], -32603, "{at} {method}: {r}");
                 }
+                let mut params = doc_pos(&u, p.clone());
+                params["context"] = json!({"includeDeclaration": version % 12 == 0});
+                let r = c.request("textDocument/references", params);
+                assert!(r.get("error").is_none(), "{at} references: {r}");
+                let mut params = doc_pos(&u, p.clone());
+                params["newName"] = json!(["renamed", "when", "1x", "é"][rng.below(4)]);
+                let r = c.request("textDocument/rename", params);
+                assert_ne!(r["error"]["code"], -32603, "{at} rename: {r}");
+                let options = json!({"tabSize": 2, "insertSpaces": true});
                 for method in [
                     "textDocument/semanticTokens/full",
                     "textDocument/documentSymbol",
                     "textDocument/formatting",
                 ] {
-                    let r = c.request(method, json!({"textDocument": {"uri": u}, "options": {"tabSize": 2, "insertSpaces": true}}));
-                    assert!(r.get("error").is_none(), "{method}: {r}");
+                    let r = c.request(
+                        method,
+                        json!({"textDocument": {"uri": u}, "options": options}),
+                    );
+                    assert!(r.get("error").is_none(), "{at} {method}: {r}");
                 }
+                let (from, to) = ordered(p.clone(), pos(&mut rng));
+                let r = c.request(
+                    "textDocument/rangeFormatting",
+                    json!({"textDocument": {"uri": u}, "range": {"start": from, "end": to}, "options": options}),
+                );
+                assert!(r.get("error").is_none(), "{at} rangeFormatting: {r}");
                 let r = c.request("textDocument/codeAction", json!({"textDocument": {"uri": u}, "range": {"start": p, "end": p}, "context": {"diagnostics": []}}));
-                assert!(r.get("error").is_none(), "{r}");
+                assert!(r.get("error").is_none(), "{at} codeAction: {r}");
+                if version == 24 {
+                    let query = ["", "return", "w", "é"][rng.below(4)];
+                    let r = c.request("workspace/symbol", json!({"query": query}));
+                    assert!(r.get("error").is_none(), "{at} workspace/symbol: {r}");
+                }
             }
+            // Every change was taken: the last version's diagnostics come.
+            c.diagnostics(&u, EDITS as i64 + 1);
         }
-        // Every change was taken: the last version's diagnostics come.
-        c.diagnostics(&u, EDITS as i64 + 1);
     }
     let stderr = c.shutdown();
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -914,4 +945,468 @@ fn ide_answers_everywhere_in_cut_seed_policies() {
             cut += 601;
         }
     }
+}
+
+/// The start of every range in a list of locations, in order.
+fn starts(locations: &Value) -> Vec<Value> {
+    let mut out: Vec<Value> = locations
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["range"]["start"].clone())
+        .collect();
+    out.sort_by_key(|p| (p["line"].as_u64(), p["character"].as_u64()));
+    out
+}
+
+/// Every whole-word use of `name` outside comments, in order.
+fn every_word(text: &str, name: &str) -> Vec<Value> {
+    let is_ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text.match_indices(name)
+        .filter(|(i, _)| {
+            !is_ident(text[..*i].chars().next_back())
+                && !is_ident(text[i + name.len()..].chars().next())
+                && !in_comment(text, *i)
+        })
+        .map(|(i, _)| position(text, i))
+        .collect()
+}
+
+#[test]
+fn definitions_and_references_of_tables_fees_and_declared_facts() {
+    let mut c = start();
+    let (u, text) = seed("imro.policy");
+    c.open(&u, &text);
+    let refs = |c: &mut Client, u: &str, p: Value, decl: bool| {
+        let mut params = doc_pos(u, p);
+        params["context"] = json!({"includeDeclaration": decl});
+        starts(&c.result("textDocument/references", params))
+    };
+    // A table: declared once, read once in the `free_shipping` threshold.
+    let table_decl = at(&text, "table free_shipping_from", 0, 6);
+    let table_use = at(&text, "(free_shipping_from else", 0, 1);
+    let def = c.result(
+        "textDocument/definition",
+        doc_pos(&u, at(&text, "(free_shipping_from else", 0, 5)),
+    );
+    assert_eq!(def["uri"], u);
+    assert_eq!(
+        def["range"],
+        json!({"start": table_decl, "end": at(&text, "table free_shipping_from", 0, 24)})
+    );
+    assert_eq!(
+        refs(&mut c, &u, table_decl.clone(), true),
+        vec![table_decl.clone(), table_use.clone()]
+    );
+    assert_eq!(refs(&mut c, &u, table_decl.clone(), false), vec![table_use]);
+    // A declared fact: `fact NAME` and its one reading, `facts.NAME` (the name only).
+    let fact_decl = at(&text, "fact damaged_intentionally", 0, 5);
+    let fact_use = at(&text, "facts.damaged_intentionally", 0, 6);
+    let def = c.result(
+        "textDocument/definition",
+        doc_pos(&u, at(&text, "facts.damaged_intentionally", 0, 10)),
+    );
+    assert_eq!(def["range"]["start"], fact_decl);
+    assert_eq!(
+        refs(&mut c, &u, fact_use.clone(), true),
+        vec![fact_decl, fact_use]
+    );
+    // The rule of the same name is another symbol: its references are its own.
+    let rule = at(&text, "rule damaged_intentionally", 0, 5);
+    assert_eq!(refs(&mut c, &u, rule.clone(), true), vec![rule]);
+    // A declared fee: the `fees` line and every rule that charges it.
+    let (u2, ie) = seed("import-express.policy");
+    c.open(&u2, &ie);
+    let uses = every_word(&ie, "agency_service");
+    assert_eq!(uses.len(), 8, "{uses:?}");
+    let def = c.result("textDocument/definition", doc_pos(&u2, uses[5].clone()));
+    assert_eq!(def["range"]["start"], at(&ie, "fees agency_service", 0, 5));
+    assert_eq!(def["range"]["start"], uses[0]);
+    assert_eq!(refs(&mut c, &u2, uses[3].clone(), true), uses);
+    assert_eq!(
+        refs(&mut c, &u2, uses[0].clone(), false),
+        uses[1..].to_vec()
+    );
+    c.shutdown();
+}
+
+#[test]
+fn hover_on_declared_facts_and_tables() {
+    let mut c = start();
+    let (u, text) = seed("imro.policy");
+    c.open(&u, &text);
+    let mut hover = |p: Value| {
+        let r = c.result("textDocument/hover", doc_pos(&u, p));
+        (
+            r["contents"]["value"].as_str().unwrap().to_string(),
+            r["range"].clone(),
+        )
+    };
+    let (fact, range) = hover(at(&text, "facts.info_in_english", 0, 8));
+    assert_eq!(
+        fact,
+        "```clause\nfact info_in_english: bool optional\n```\nRead as `facts.info_in_english`. A claim may leave it out: a rule that reads it says what absence means."
+    );
+    assert_eq!(
+        range,
+        json!({"start": at(&text, "facts.info_in_english", 0, 6), "end": at(&text, "facts.info_in_english", 0, 21)})
+    );
+    let (table, _) = hover(at(&text, "(free_shipping_from else", 0, 3));
+    assert_eq!(
+        table,
+        "```clause\ntable free_shipping_from by order.destination.country {\n    US, MO: USD 130\n    AU, NZ: USD 150\n    JP: USD 110\n    SG, HK: USD 105\n    # \"EMS Others (free shipping from USD 130)\"\n    otherwise: USD 130\n  }\n```"
+    );
+    // A required declared fact says the claim must carry it.
+    let required = "policy p {\n  currency USD\n  timezone \"UTC\"\n  fact tier: code (gold, silver)\n  rules for return {\n    rule gold: approve refund \"Gold members get refunds.\" when facts.tier is gold\n    otherwise no: deny \"No returns.\"\n  }\n}\n";
+    let u2 = "file:///hover/required.policy";
+    c.open(u2, required);
+    let r = c.result(
+        "textDocument/hover",
+        doc_pos(u2, at(required, "facts.tier", 0, 7)),
+    );
+    assert_eq!(
+        r["contents"]["value"],
+        "```clause\nfact tier: code (gold, silver)\n```\nRead as `facts.tier`. Every claim must carry it, under `facts`."
+    );
+    c.shutdown();
+}
+
+/// The completions at the end of `marker` (its first occurrence) in `text`.
+fn complete_at(c: &mut Client, u: &str, text: &str, marker: &str) -> Value {
+    c.open(u, text);
+    let cursor = text.find(marker).unwrap_or_else(|| panic!("{marker}")) + marker.len();
+    c.result(
+        "textDocument/completion",
+        doc_pos(u, position(text, cursor)),
+    )
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn completion_of_calendars_remedies_categories_keywords_and_the_window_snippet() {
+    let mut c = start();
+    let (_, imro) = seed("imro.policy");
+    let calendars: Vec<String> = clause::language::calendar::bundled()
+        .iter()
+        .map(|d| format!("\"{}\"", d.code))
+        .collect();
+    assert!(calendars.contains(&"\"KR\"".to_string()) && calendars.len() > 10);
+    // After `holidays `, after `holidays "` (typed), in `holidays ""` (closed by the
+    // editor) and after `holidays "K`: every bundled calendar, replacing the quotes.
+    for (i, typed) in ["holidays ", "holidays \"", "holidays \"\"", "holidays \"K"]
+        .iter()
+        .enumerate()
+    {
+        let text = imro.replace("holidays \"KR\"", typed);
+        let u = format!("file:///complete/holidays{i}.policy");
+        // In `holidays ""` the cursor is between the quotes.
+        let marker = typed.strip_suffix('"').filter(|t| t.ends_with('"'));
+        let items = complete_at(&mut c, &u, &text, marker.unwrap_or(typed));
+        assert_eq!(sorted(labels(&items)), sorted(calendars.clone()), "{typed}");
+        let kr = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["label"] == "\"KR\"")
+            .unwrap();
+        assert_eq!(kr["detail"], "Republic of Korea", "{kr}");
+        let done = apply(&text, &[kr["textEdit"].clone()]);
+        assert_eq!(done, imro, "{typed}");
+    }
+    // Inside any other string: nothing.
+    let items = complete_at(
+        &mut c,
+        "file:///complete/quote.policy",
+        &imro,
+        "rule change_of_mind: deny\n      \"The",
+    );
+    assert_eq!(labels(&items), Vec::<String>::new());
+    // After a rule's decision: the remedies, and `as requested`.
+    let remedies = [
+        "refund",
+        "exchange",
+        "store_credit",
+        "reship",
+        "repair",
+        "cancel",
+        "as requested",
+    ];
+    let expected = sorted(remedies.iter().map(|s| s.to_string()).collect());
+    let items = complete_at(
+        &mut c,
+        "file:///complete/remedy.policy",
+        &imro,
+        "rule missing_item: approve ",
+    );
+    assert_eq!(sorted(labels(&items)), expected);
+    let items = complete_at(
+        &mut c,
+        "file:///complete/remedy-or.policy",
+        &imro,
+        "damaged_or_wrong_item: approve refund or ",
+    );
+    assert_eq!(sorted(labels(&items)), expected);
+    // `item.category` is a free list: the codes the file compares it with, and the tests.
+    let (_, ie) = seed("import-express.policy");
+    let items = complete_at(
+        &mut c,
+        "file:///complete/category.policy",
+        &ie,
+        "when item.category is one of (",
+    );
+    assert_eq!(sorted(labels(&items)), vec!["media", "software"]);
+    let typed = ie.replace(
+        "when item.category is one of (software, media)",
+        "when item.category is  and item.category is one of (software, media)",
+    );
+    let items = complete_at(
+        &mut c,
+        "file:///complete/category-is.policy",
+        &typed,
+        "when item.category is ",
+    );
+    assert_eq!(
+        sorted(labels(&items)),
+        sorted(
+            ["media", "software", "set", "missing", "not", "one of"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        )
+    );
+    // In a rule, on a line of its own after a condition: keywords, thresholds,
+    // tables and fact roots; no snippet there (the line is not empty).
+    let keywords_at = imro.replace(
+        "      when to_china and order.total in CNY > CNY 1000\n",
+        "      when to_china and order.total in CNY > CNY 1000\n      and \n",
+    );
+    let items = complete_at(
+        &mut c,
+        "file:///complete/keywords.policy",
+        &keywords_at,
+        "CNY 1000\n      and ",
+    );
+    let got = labels(&items);
+    for e in [
+        "when",
+        "unless",
+        "requires evidence",
+        "deadline",
+        "not",
+        "is one of",
+        "rules for",
+        "free_shipping",
+        "to_france",
+        "free_shipping_from",
+        "order.",
+        "facts.",
+    ] {
+        assert!(got.contains(&e.to_string()), "{e} not in {got:?}");
+    }
+    assert!(
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["insertTextFormat"] != 2),
+        "{items}"
+    );
+    // A blank line among the declarations: the window snippet, as it is written.
+    let blank = imro.replace("\n  window dispatch", "\n  \n  window dispatch");
+    c.open("file:///complete/window.policy", &blank);
+    let cursor = blank.find("\n  \n").unwrap() + 3;
+    let items = c.result(
+        "textDocument/completion",
+        doc_pos("file:///complete/window.policy", position(&blank, cursor)),
+    );
+    let snippet = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "window" && i["insertTextFormat"] == 2)
+        .unwrap_or_else(|| panic!("{items}"));
+    assert_eq!(
+        snippet["textEdit"]["newText"],
+        "window ${1:name} = ${2:30} days from ${3:order.delivered_at}"
+    );
+    assert_eq!(
+        snippet["textEdit"]["range"],
+        json!({"start": position(&blank, cursor), "end": position(&blank, cursor)})
+    );
+    c.shutdown();
+}
+
+#[test]
+fn hover_definition_and_rename_answer_on_broken_copies() {
+    let mut c = start();
+    let (_, text) = seed("imicro.policy");
+    // A copy that parses but does not check: a fact misspelt, a window declared twice.
+    let broken = text
+        .replace(
+            "claim.filed_at within return_window",
+            "claim.filed_att within return_window",
+        )
+        .replace(
+            "  window label_validity",
+            "  window return_window = 3 days from order.placed_at\n  window label_validity",
+        );
+    let u = "file:///broken/checks.policy";
+    let diags = c.open(u, &broken);
+    assert!(diags.iter().any(|d| d["severity"] == 1), "{diags:?}");
+    // The window's hover: its definition (the first), and no example (nothing checks).
+    let use_at = at(&broken, "within return_window", 0, 9);
+    let hover = c.result("textDocument/hover", doc_pos(u, use_at.clone()));
+    assert_eq!(
+        hover["contents"]["value"],
+        "```clause\nwindow return_window = 30 days from order.invoiced_at else order.placed_at,\n    extended to 2024-01-31 when order.placed_at between 2023-11-01 and 2023-12-31\n```"
+    );
+    let def = c.result("textDocument/definition", doc_pos(u, use_at.clone()));
+    assert_eq!(def["range"]["start"], at(&broken, "return_window", 0, 0));
+    // The threshold still resolves.
+    let def = c.result(
+        "textDocument/definition",
+        doc_pos(u, at(&broken, "when free_label", 0, 6)),
+    );
+    assert_eq!(
+        def["range"]["start"],
+        at(&broken, "threshold free_label", 0, 10)
+    );
+    // Rename changes every use, the misspelt fact's line included, and nothing else.
+    let mut params = doc_pos(u, at(&broken, "deadline label_validity", 0, 10));
+    params["newName"] = json!("label_period");
+    let edit = c.result("textDocument/rename", params);
+    let renamed = apply(&broken, edit["changes"][u].as_array().unwrap());
+    assert_eq!(
+        renamed,
+        broken
+            .replace(" label_validity", " label_period")
+            .replace(",label_validity", ",label_period")
+    );
+    assert!(every_word(&renamed, "label_validity").is_empty());
+    // Once the typo and the duplicate are gone, the renamed file loads.
+    let fixed = renamed
+        .replace("claim.filed_att", "claim.filed_at")
+        .replace("  window return_window = 3 days from order.placed_at\n", "");
+    clause::load(&clause::Source::new("fixed", fixed)).unwrap();
+    // A copy that does not parse: hover, definition and rename have no tree to
+    // answer from, so they answer nothing (and say why, for rename).
+    let half = text.replace("when item.category is digital", "when item.category is");
+    let u = "file:///broken/syntax.policy";
+    c.open(u, &half);
+    let p = at(&half, "within return_window", 0, 9);
+    assert_eq!(
+        c.result("textDocument/hover", doc_pos(u, p.clone())),
+        Value::Null
+    );
+    assert_eq!(
+        c.result("textDocument/definition", doc_pos(u, p.clone())),
+        Value::Null
+    );
+    let mut params = doc_pos(u, p);
+    params["newName"] = json!("x");
+    let refused = c.request("textDocument/rename", params);
+    assert!(refused["error"]["message"].as_str().is_some(), "{refused}");
+    // Typing the code back: the answers come back at the next version.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": text.clone()}]}),
+    );
+    c.diagnostics(u, 2);
+    let hover = c.result(
+        "textDocument/hover",
+        doc_pos(u, at(&text, "within return_window", 0, 9)),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("```clause\nwindow return_window = 30 days from order.invoiced_at else"));
+    c.shutdown();
+}
+
+/// The severity of the `unused-definition` finding, if there is one.
+fn unused_severity(diags: &[Value]) -> Option<Value> {
+    diags
+        .iter()
+        .find(|d| d["code"] == "clause::unused-definition")
+        .map(|d| d["severity"].clone())
+}
+
+#[test]
+fn a_changed_clause_toml_is_read_again_when_the_client_watches_files() {
+    let dir = temp_dir("watch");
+    let path = dir.join("p.policy");
+    std::fs::write(&path, SPARE).unwrap();
+    let toml = dir.join("clause.toml");
+    let u = uri(&path);
+    let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let mut c = Client::start_with(&dir, Value::Null, watching);
+    assert_eq!(unused_severity(&c.open(&u, SPARE)), Some(json!(2)));
+    // The server asked to be told of every clause.toml.
+    assert_eq!(c.server_requests.len(), 1, "{:?}", c.server_requests);
+    let register = &c.server_requests[0];
+    assert_eq!(register["method"], "client/registerCapability");
+    let registration = &register["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"],
+        json!([{"globPattern": "**/clause.toml"}])
+    );
+    // Created, changed, deleted: each time the open file's diagnostics follow it.
+    let changed = |c: &mut Client, content: Option<&str>, kind: i64| {
+        match content {
+            Some(text) => std::fs::write(&toml, text).unwrap(),
+            None => std::fs::remove_file(&toml).unwrap(),
+        }
+        c.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&toml), "type": kind}]}),
+        );
+        unused_severity(&c.next_diagnostics(&u))
+    };
+    let deny = "[lints]\nunused-definition = \"deny\"\n";
+    assert_eq!(changed(&mut c, Some(deny), 1), Some(json!(1)));
+    let allow = "[lints]\nunused-definition = \"allow\"\n";
+    assert_eq!(changed(&mut c, Some(allow), 2), None);
+    assert_eq!(changed(&mut c, None, 3), Some(json!(2)));
+    // A clause.toml that does not read: the user is told, the defaults apply.
+    assert_eq!(changed(&mut c, Some("[lints\n"), 1), Some(json!(2)));
+    assert!(
+        c.notifications
+            .iter()
+            .any(|n| n["method"] == "window/showMessage"
+                && n["params"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("the default lint levels apply")),
+        "{:?}",
+        c.notifications
+    );
+    // Other files changing is no reason to analyse again.
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&dir.join("notes.toml")), "type": 2}]}),
+    );
+    c.result("workspace/symbol", json!({"query": "spare"}));
+    assert!(
+        !c.notifications
+            .iter()
+            .any(|n| n["method"] == "textDocument/publishDiagnostics"),
+        "{:?}",
+        c.notifications
+    );
+    c.shutdown();
+    // A client that cannot register watchers is not asked to.
+    let mut plain = Client::start(&dir, Value::Null);
+    plain.open(&u, SPARE);
+    assert!(
+        plain.server_requests.is_empty(),
+        "{:?}",
+        plain.server_requests
+    );
+    plain.shutdown();
+    let _ = std::fs::remove_dir_all(dir);
 }

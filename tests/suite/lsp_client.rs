@@ -19,6 +19,9 @@ pub struct Client {
     next_id: i64,
     /// Notifications received while waiting for answers, oldest first.
     pub notifications: Vec<Value>,
+    /// Requests the server sent (`client/registerCapability`), oldest first; each
+    /// was answered with a `null` result.
+    pub server_requests: Vec<Value>,
     /// The capabilities the server announced.
     pub capabilities: Value,
     stderr: Option<std::thread::JoinHandle<String>>,
@@ -30,8 +33,14 @@ pub fn uri(path: &Path) -> String {
 }
 
 impl Client {
-    /// Starts the server and initialises it with `root` as the workspace folder.
+    /// Starts the server and initialises it with `root` as the workspace folder,
+    /// for a client that announces no capabilities.
     pub fn start(root: &Path, options: Value) -> Client {
+        Client::start_with(root, options, json!({}))
+    }
+
+    /// Starts the server as a client with these `capabilities`.
+    pub fn start_with(root: &Path, options: Value, capabilities: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
             .args(["lsp", "--stdio"])
             .stdin(Stdio::piped())
@@ -80,6 +89,7 @@ impl Client {
             incoming,
             next_id: 0,
             notifications: Vec::new(),
+            server_requests: Vec::new(),
             capabilities: Value::Null,
             stderr: Some(stderr),
         };
@@ -89,7 +99,7 @@ impl Client {
                 "processId": null,
                 "rootUri": uri(root),
                 "workspaceFolders": [{"uri": uri(root), "name": "root"}],
-                "capabilities": {},
+                "capabilities": capabilities,
                 "initializationOptions": options,
             }),
         );
@@ -109,12 +119,42 @@ impl Client {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
+    /// The next message from the server; a request from it is kept in
+    /// `server_requests` and answered.
     fn receive(&mut self, deadline: Instant) -> Value {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match self.incoming.recv_timeout(left) {
-            Ok(v) => v,
-            Err(RecvTimeoutError::Timeout) => panic!("the server did not answer in {TIMEOUT:?}"),
-            Err(RecvTimeoutError::Disconnected) => panic!("the server stopped"),
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let m = match self.incoming.recv_timeout(left) {
+                Ok(v) => v,
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("the server did not answer in {TIMEOUT:?}")
+                }
+                Err(RecvTimeoutError::Disconnected) => panic!("the server stopped"),
+            };
+            if m.get("method").is_some() && m.get("id").is_some() {
+                self.send(&json!({"jsonrpc": "2.0", "id": m["id"], "result": null}));
+                self.server_requests.push(m);
+                continue;
+            }
+            return m;
+        }
+    }
+
+    /// Waits for the next diagnostics published for `uri`, after those already received.
+    pub fn next_diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let is_for = |n: &Value| {
+            n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri
+        };
+        self.notifications.retain(|n| !is_for(n));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let m = self.receive(deadline);
+            if m.get("method").is_some() && m.get("id").is_none() {
+                if is_for(&m) {
+                    return m["params"]["diagnostics"].as_array().unwrap().clone();
+                }
+                self.notifications.push(m);
+            }
         }
     }
 

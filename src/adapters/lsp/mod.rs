@@ -12,6 +12,10 @@
 //! answered), so that a burst of keystrokes costs one analysis; the diagnostics
 //! of each analysis are published with the version they belong to. A request that fails inside the library is answered
 //! with an error and the server goes on.
+//!
+//! When the client allows it, the server asks to be told of every change to a
+//! `clause.toml` (`workspace/didChangeWatchedFiles`); on one, every open file
+//! reads its settings again and its diagnostics are published again.
 
 mod convert;
 mod handlers;
@@ -22,6 +26,7 @@ use std::path::PathBuf;
 
 use lsp_server::{Connection, Message, Notification, Request, Response};
 use lsp_types::notification::Notification as _;
+use lsp_types::request::Request as _;
 use lsp_types::{self as lt, Url};
 
 use clause::ide::{Analysis, Example};
@@ -36,7 +41,8 @@ pub(crate) struct Document {
     pub pending: Option<(i32, String)>,
     pub analysis: Analysis,
     pub lines: LineIndex,
-    /// Settings of the nearest clause.toml, read when the file is opened or saved.
+    /// Settings of the nearest clause.toml, read when the file is opened or saved
+    /// and when the client reports a clause.toml changed.
     pub config: LintConfig,
     pub example: Option<Example>,
 }
@@ -77,6 +83,11 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send
     let params = connection.initialize(capabilities)?;
     let params: lt::InitializeParams = serde_json::from_value(params)?;
     let mut server = Server::new(&params);
+    if watches_dynamically(&params) {
+        connection
+            .sender
+            .send(Message::Request(watch_clause_toml()))?;
+    }
     for msg in &connection.receiver {
         match msg {
             Message::Request(req) => {
@@ -237,6 +248,21 @@ impl Server {
                 out.extend(self.publish(&uri));
                 out
             }
+            N::DidChangeWatchedFiles::METHOD => {
+                let Ok(p) = serde_json::from_value::<lt::DidChangeWatchedFilesParams>(n.params)
+                else {
+                    return Vec::new();
+                };
+                let touched = p
+                    .changes
+                    .iter()
+                    .any(|c| c.uri.path().ends_with("/clause.toml"));
+                if touched {
+                    self.reread_surroundings()
+                } else {
+                    Vec::new()
+                }
+            }
             N::DidCloseTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lt::DidCloseTextDocumentParams>(n.params)
                 else {
@@ -250,6 +276,29 @@ impl Server {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// A clause.toml was created, changed or deleted: every open file reads its
+    /// nearest one again (and its cases file), is analysed again at the version it
+    /// has, and has its diagnostics published.
+    fn reread_surroundings(&mut self) -> Vec<Notification> {
+        let mut uris: Vec<Url> = self.docs.keys().cloned().collect();
+        uris.sort();
+        let mut out = Vec::new();
+        for uri in uris {
+            let Some(doc) = self.docs.get_mut(&uri) else {
+                continue;
+            };
+            let (config, example, messages) = read_surroundings(&uri);
+            out.extend(messages);
+            let (version, text) = doc
+                .pending
+                .take()
+                .unwrap_or_else(|| (doc.version, doc.text().to_string()));
+            *doc = Document::new(&uri, version, text, config, example);
+            out.extend(self.publish(&uri));
+        }
+        out
     }
 
     /// Analyses every file changed since its last analysis, and publishes its diagnostics.
@@ -360,6 +409,40 @@ fn read_surroundings(uri: &Url) -> (LintConfig, Option<Example>, Vec<Notificatio
         .then(|| Example::from_cases_file(&cases).ok())
         .flatten();
     (config, example, out)
+}
+
+/// Whether the client lets the server ask it to watch files (`client/registerCapability`
+/// for `workspace/didChangeWatchedFiles`).
+fn watches_dynamically(params: &lt::InitializeParams) -> bool {
+    params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false)
+}
+
+/// The request asking the client to report every change to a clause.toml.
+fn watch_clause_toml() -> Request {
+    let options = lt::DidChangeWatchedFilesRegistrationOptions {
+        watchers: vec![lt::FileSystemWatcher {
+            glob_pattern: lt::GlobPattern::String("**/clause.toml".into()),
+            kind: None,
+        }],
+    };
+    let registration = lt::Registration {
+        id: "clause-toml".into(),
+        method: lt::notification::DidChangeWatchedFiles::METHOD.into(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    Request::new(
+        lsp_server::RequestId::from("watch-clause-toml".to_string()),
+        lt::request::RegisterCapability::METHOD.into(),
+        lt::RegistrationParams {
+            registrations: vec![registration],
+        },
+    )
 }
 
 fn show_message(typ: lt::MessageType, message: String) -> Notification {

@@ -8,7 +8,7 @@
 //! - after `FACT is`, `has`, `is one of (`: the codes valid for that fact (its
 //!   list, or the codes the file compares it with elsewhere);
 //! - after a number: units of time and weight; after `currency` or `in`: currencies;
-//! - after `holidays`: bundled calendars; after `weekend`: weekdays;
+//! - after `holidays`, and inside its quotes: bundled calendars; after `weekend`: weekdays;
 //! - after `rules for`: claim kinds; after a rule's decision: remedies;
 //! - in a `# clause: allow(` comment: lint names;
 //! - elsewhere: keywords, thresholds, tables, fact paths, and snippets for a rule
@@ -138,7 +138,9 @@ pub fn declared(text: &str, tokens: &[Token]) -> Declared {
                         d.codes.push((path.clone(), word(j).to_string()));
                         j += if word(j + 1) == "," { 2 } else { 1 };
                     }
-                } else if kind(j) == Some(TokenKind::Word) && !matches!(word(j), "set" | "missing")
+                } else if kind(j) == Some(TokenKind::Word)
+                    // `is set`, and a half-typed `is` followed by the next clause's word.
+                    && !matches!(word(j), "set" | "missing" | "and" | "or" | "else")
                 {
                     d.codes.push((path, word(j).to_string()));
                 }
@@ -222,7 +224,7 @@ impl Analysis {
                 TokenKind::String => {
                     let closed = t.span.end - t.span.start >= 2 && t.text(text).ends_with('"');
                     if offset < t.span.end || !closed {
-                        return Vec::new();
+                        return self.calendars_in_quotes(t);
                     }
                 }
                 _ => {}
@@ -430,6 +432,46 @@ impl Analysis {
                 .map(|p| item(p, CompletionKind::Fact, "fact")),
         );
         out
+    }
+}
+
+impl Analysis {
+    /// Inside the quotes after `holidays` (`holidays "`, `holidays "K`, `"US", "`):
+    /// the bundled calendars, each replacing the whole string. Elsewhere in a
+    /// string, nothing.
+    fn calendars_in_quotes(&self, string: &Token) -> Vec<Completion> {
+        let text = self.text();
+        let before: Vec<&Token> = self
+            .tokens
+            .iter()
+            .filter(|t| t.span.end <= string.span.start && t.kind != TokenKind::Comment)
+            .collect();
+        let line_start = text
+            .get(..string.span.start)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let first = before
+            .iter()
+            .find(|t| t.span.start >= line_start)
+            .map_or("", |t| t.text(text));
+        let p1 = before.last().map_or("", |t| t.text(text));
+        if !(p1 == "holidays" || (p1 == "," && first == "holidays")) {
+            return Vec::new();
+        }
+        crate::language::calendar::bundled()
+            .into_iter()
+            .map(|d| {
+                let quoted = format!("\"{}\"", d.code);
+                Completion {
+                    label: quoted.clone(),
+                    kind: CompletionKind::Code,
+                    detail: d.name.to_string(),
+                    insert: quoted,
+                    snippet: false,
+                    replace: string.span,
+                }
+            })
+            .collect()
     }
 }
 
