@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use super::support::{claim_error, claim_with, policy, run_clause, verdict};
 
 /// "Damage must be reported within 2 business days of receipt", with a calendar.
-fn damage_policy(calendar: &str) -> clause::language::check::ir::Policy {
-    policy(&format!(
+fn damage_source(calendar: &str) -> String {
+    format!(
         r#"policy b2b "B2B Supplies" {{
   currency USD
   timezone "America/New_York"
@@ -21,8 +21,14 @@ fn damage_policy(calendar: &str) -> clause::language::check::ir::Policy {
     otherwise late: deny "Damage must be reported within 2 business days of receipt."
       deadline report
   }}
-}}"#
-    ))
+}}
+"#
+    )
+}
+
+/// [`damage_source`], checked.
+fn damage_policy(calendar: &str) -> clause::language::check::ir::Policy {
+    policy(&damage_source(calendar))
 }
 
 /// Delivered Friday 2 July 2027, reported Wednesday 7 July.
@@ -48,22 +54,7 @@ fn federal_holidays_typed_for_2025_and_2026_refuse_a_claim_in_2027() {
 /// `clause check --deny warnings` on the damage policy with this calendar, read
 /// from standard input: its exit code and its diagnostics.
 fn check_calendar(calendar: &str) -> (i32, String) {
-    let source = format!(
-        r#"policy b2b "B2B Supplies" {{
-  timezone "America/New_York"
-  calendar {{
-    {calendar}
-  }}
-  window report = 2 business days from order.delivered_at
-  rules for return {{
-    rule damaged: approve refund "Damage must be reported within 2 business days of receipt."
-      when order.delivered_at is set and claim.filed_at within report
-      refund item.price * item.quantity
-    otherwise late: deny "Damage must be reported within 2 business days of receipt."
-  }}
-}}
-"#
-    );
+    let source = damage_source(calendar);
     let (code, out, err) = run_clause(
         &[
             "check",

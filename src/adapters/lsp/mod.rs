@@ -235,18 +235,7 @@ impl Server {
                 else {
                     return Vec::new();
                 };
-                let uri = p.text_document.uri;
-                let Some(doc) = self.docs.get_mut(&uri) else {
-                    return Vec::new();
-                };
-                let (config, example, mut out) = read_surroundings(&uri);
-                let (version, text) = doc
-                    .pending
-                    .take()
-                    .unwrap_or_else(|| (doc.version, doc.text().to_string()));
-                *doc = Document::new(&uri, version, text, config, example);
-                out.extend(self.publish(&uri));
-                out
+                self.reread(&p.text_document.uri)
             }
             N::DidChangeWatchedFiles::METHOD => {
                 let Ok(p) = serde_json::from_value::<lt::DidChangeWatchedFilesParams>(n.params)
@@ -284,20 +273,23 @@ impl Server {
     fn reread_surroundings(&mut self) -> Vec<Notification> {
         let mut uris: Vec<Url> = self.docs.keys().cloned().collect();
         uris.sort();
-        let mut out = Vec::new();
-        for uri in uris {
-            let Some(doc) = self.docs.get_mut(&uri) else {
-                continue;
-            };
-            let (config, example, messages) = read_surroundings(&uri);
-            out.extend(messages);
-            let (version, text) = doc
-                .pending
-                .take()
-                .unwrap_or_else(|| (doc.version, doc.text().to_string()));
-            *doc = Document::new(&uri, version, text, config, example);
-            out.extend(self.publish(&uri));
-        }
+        uris.iter().flat_map(|uri| self.reread(uri)).collect()
+    }
+
+    /// One open file reads its clause.toml and cases file again, is analysed
+    /// again at the version it has, and has its diagnostics published (nothing
+    /// for a file that is not open).
+    fn reread(&mut self, uri: &Url) -> Vec<Notification> {
+        let Some(doc) = self.docs.get_mut(uri) else {
+            return Vec::new();
+        };
+        let (config, example, mut out) = read_surroundings(uri);
+        let (version, text) = doc
+            .pending
+            .take()
+            .unwrap_or_else(|| (doc.version, doc.text().to_string()));
+        *doc = Document::new(uri, version, text, config, example);
+        out.extend(self.publish(uri));
         out
     }
 
