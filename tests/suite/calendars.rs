@@ -100,6 +100,17 @@ fn federal_holidays_typed_by_hand_are_named_for_what_they_are() {
         said.contains("bundled US calendar's (8 of 9 dates)"),
         "{said}"
     );
+    // The help says which days the bundled calendar would close besides.
+    assert!(
+        said.contains("It also closes 3 days not typed here (2025-11-11, 2025-11-27, 2025-12-25)"),
+        "{said}"
+    );
+    // A business's common closing days are a subset of the country's holidays,
+    // not the country's calendar: `holidays "US"` would close five more days.
+    let (code, said) = check_calendar(
+        "holidays 2025-01-01, 2025-05-26, 2025-07-04, 2025-09-01, 2025-11-27, 2025-12-25, 2026-01-01, 2026-05-25, 2026-07-03, 2026-09-07, 2026-11-26, 2026-12-25",
+    );
+    assert_eq!(code, 0, "{said}");
     // A business's own closing days are not a country's.
     let (code, said) = check_calendar(
         "holidays 2025-11-28, 2025-12-24, 2025-12-31, 2026-11-27, 2026-12-24, 2026-12-31 covering 2025 to 2026",

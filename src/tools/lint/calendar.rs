@@ -90,8 +90,13 @@ pub fn coverage(file: &PolicyFile, policy: &Policy, out: &mut Vec<Diagnostic>) {
                 "the calendar's years end here",
             )
             .with_help(format!(
-                "write `holidays \"{}\"` instead: it is kept right from {} to {} (`clause calendar {} --year {}` lists its days); keep typed dates only for the business's own closing days",
-                same.code, same.first, same.last, same.code, hand.last + 1
+                "write `holidays \"{}\"` instead: it is kept right from {} to {} (`clause calendar {} --year {}` lists its days); keep typed dates only for the business's own closing days{}",
+                same.code,
+                same.first,
+                same.last,
+                same.code,
+                hand.last + 1,
+                untyped_note(&same.untyped)
             )),
         );
     } else if bundled.is_empty() && hand.last - hand.first + 1 < SHORT_YEARS {
@@ -108,6 +113,24 @@ pub fn coverage(file: &PolicyFile, policy: &Policy, out: &mut Vec<Diagnostic>) {
             .with_help(help),
         );
     }
+}
+
+/// What the bundled calendar would add, when it holds days that were not typed.
+fn untyped_note(untyped: &[NaiveDate]) -> String {
+    const SHOWN: usize = 5;
+    if untyped.is_empty() {
+        return String::new();
+    }
+    let mut days: Vec<String> = untyped.iter().take(SHOWN).map(|d| d.to_string()).collect();
+    if untyped.len() > SHOWN {
+        days.push(format!("and {} more", untyped.len() - SHOWN));
+    }
+    format!(
+        ". It also closes {} day{} not typed here ({}): check that the business closes then too",
+        untyped.len(),
+        if untyped.len() == 1 { "" } else { "s" },
+        days.join(", ")
+    )
 }
 
 /// The dates typed by hand in a calendar.
@@ -128,6 +151,8 @@ struct Resembled {
     last: i32,
     matched: usize,
     typed: usize,
+    /// The calendar's days in those years that were not typed.
+    untyped: Vec<NaiveDate>,
 }
 
 /// Typed dates fewer than this are a business's own days, not a country's.
@@ -137,10 +162,10 @@ const MAX_YEARS: usize = 12;
 
 /// The bundled calendar whose holidays the typed dates are, when at least
 /// four in five of them are its holidays (a company day or two may be among
-/// them) and it holds no more than twice as many days in those years as were
-/// typed: the calendar with the most of them, then the one with the fewest
-/// days of its own (a country before its regions). `None` for a list of a
-/// business's own days.
+/// them) and at least two in three of its days in those years were typed: the
+/// calendar with the most of them, then the one with the fewest days of its
+/// own (a country before its regions). `None` for a list of a business's own
+/// days.
 fn resembling(dates: &[NaiveDate]) -> Option<Resembled> {
     if dates.len() < MIN_TYPED {
         return None;
@@ -151,7 +176,7 @@ fn resembling(dates: &[NaiveDate]) -> Option<Resembled> {
     if years.len() > MAX_YEARS {
         return None;
     }
-    let mut best: Option<(usize, usize, &'static calendar::Def)> = None;
+    let mut best: Option<(usize, Vec<NaiveDate>, &'static calendar::Def)> = None;
     for def in calendar::bundled() {
         if years.iter().any(|y| *y < def.first || *y > def.last) {
             continue;
@@ -162,19 +187,25 @@ fn resembling(dates: &[NaiveDate]) -> Option<Resembled> {
             .map(|n| n.date)
             .collect();
         let matched = dates.iter().filter(|d| days.contains(d)).count();
-        if matched * 5 < dates.len() * 4 || days.len() > 2 * dates.len() {
+        // Four in five typed dates are the calendar's, and two in three of the
+        // calendar's days were typed: a few common closing days (New Year,
+        // Christmas) are a business's own list, not the country's.
+        if matched * 5 < dates.len() * 4 || matched * 3 < days.len() * 2 {
             continue;
         }
-        let better = best.is_none_or(|(m, n, _)| matched > m || (matched == m && days.len() < n));
+        let better = best
+            .as_ref()
+            .is_none_or(|(m, d, _)| matched > *m || (matched == *m && days.len() < d.len()));
         if better {
-            best = Some((matched, days.len(), def));
+            best = Some((matched, days, def));
         }
     }
-    best.map(|(matched, _, def)| Resembled {
+    best.map(|(matched, days, def)| Resembled {
         code: def.code,
         first: def.first,
         last: def.last,
         matched,
         typed: dates.len(),
+        untyped: days.into_iter().filter(|d| !dates.contains(d)).collect(),
     })
 }
