@@ -25,6 +25,10 @@ export function dayOf(value, timeZone) {
 /// An event's words ("Delivered"), from the server's label or its path.
 export const eventLabel = (e) => e.label || e.name.replace(/_at$/, "").replace(/[._]/g, " ");
 
+/// Beyond this many days the picture is not drawn (a mistyped year would ask
+/// for a column per day across centuries); the tables still list everything.
+const MAX_DAYS = 1000;
+
 const toMs = (day) => Date.parse(`${day}T00:00:00Z`);
 const toDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 const isoWeekday = (ms) => ((new Date(ms).getUTCDay() + 6) % 7) + 1;
@@ -49,6 +53,16 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
   const first = Math.min(...days.map(toMs)) - 2 * DAY;
   const last = Math.max(...days.map(toMs)) + 2 * DAY;
   const count = Math.round((last - first) / DAY) + 1;
+  if (!(count <= MAX_DAYS)) {
+    panel.append(
+      el("p", {
+        class: "hint timeline-too-long",
+        text: `The claim's dates and the windows span ${count - 4} days, from ${toDay(first + 2 * DAY)} to ${toDay(last - 2 * DAY)}: too many to draw day by day. Check the dates; the tables below list every event and window.`,
+      }),
+    );
+    appendTables(panel, events, windows, labels);
+    return;
+  }
   const left = 150;
   // Fit the calendar to the panel's width (the panel may be hidden while it is drawn).
   const avail = Math.max(420, (panel.closest(".panel")?.clientWidth || 900) - 40);
@@ -153,11 +167,16 @@ export function renderTimeline(panel, timeline, verdict, timeZone) {
       " event the policy does not read ",
     ),
   );
+  appendTables(panel, events, windows, labels);
+}
+
+/// The events and windows as tables (for screen readers, and where the picture is not drawn).
+function appendTables(panel, events, windows, labels) {
   panel.append(
     table(
       "Events",
       ["Event", "Fact", "When", "Day", "Read by the policy"],
-      events.map((e) => [eventLabel(e), e.name, e.at, e.day, unread(e) ? "no" : "yes"]),
+      events.map((e) => [eventLabel(e), e.name, e.at, e.day, e.read === false ? "no" : "yes"]),
     ),
   );
   panel.append(

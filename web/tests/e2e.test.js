@@ -609,6 +609,20 @@ test("the timeline draws every event of the claim, in words, and which ones the 
   await partShot("#timeline-panel", "timeline-events");
 });
 
+test("a mistyped year does not make the timeline draw centuries: the tables stay", async () => {
+  await fresh("imicro");
+  await page.click("#tab-json");
+  const claim = JSON.parse(await page.inputValue("#claim-json"));
+  claim.order.delivered_at = "0002-09-05";
+  await page.fill("#claim-json", JSON.stringify(claim, null, 2));
+  await settled();
+  await page.click("#tab-timeline");
+  await page.locator("#timeline-panel .timeline-too-long").waitFor();
+  assert.match(await page.locator("#timeline-panel .timeline-too-long").textContent(), /from 0002-09-05 to 2023-/);
+  assert.equal(await page.locator("#timeline-panel svg.timeline").count(), 0);
+  assert.match(await page.locator("#timeline-panel table tr", { hasText: "Delivered" }).textContent(), /0002-09-05/);
+});
+
 test("the timeline shades the holidays of the policy's calendar", async () => {
   // imro counts business days with the KR calendar; its example claim's windows run past Chuseok.
   await fresh("imro");
