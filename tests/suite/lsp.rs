@@ -1345,6 +1345,11 @@ fn a_changed_clause_toml_is_read_again_when_the_client_watches_files() {
     let watching = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     let mut c = Client::start_with(&dir, Value::Null, watching);
     assert_eq!(unused_severity(&c.open(&u, SPARE)), Some(json!(2)));
+    // A second open file in the same folder.
+    let other = dir.join("q.policy");
+    std::fs::write(&other, SPARE).unwrap();
+    let uq = uri(&other);
+    c.open(&uq, SPARE);
     // The server asked to be told of every clause.toml.
     assert_eq!(c.server_requests.len(), 1, "{:?}", c.server_requests);
     let register = &c.server_requests[0];
@@ -1374,17 +1379,20 @@ fn a_changed_clause_toml_is_read_again_when_the_client_watches_files() {
     assert_eq!(changed(&mut c, None, 3), Some(json!(2)));
     // A clause.toml that does not read: the user is told, the defaults apply.
     assert_eq!(changed(&mut c, Some("[lints\n"), 1), Some(json!(2)));
-    assert!(
-        c.notifications
-            .iter()
-            .any(|n| n["method"] == "window/showMessage"
+    assert_eq!(unused_severity(&c.next_diagnostics(&uq)), Some(json!(2)));
+    // Told once, though both open files read it.
+    let told = c
+        .notifications
+        .iter()
+        .filter(|n| {
+            n["method"] == "window/showMessage"
                 && n["params"]["message"]
                     .as_str()
                     .unwrap()
-                    .contains("the default lint levels apply")),
-        "{:?}",
-        c.notifications
-    );
+                    .contains("the default lint levels apply")
+        })
+        .count();
+    assert_eq!(told, 1, "{:?}", c.notifications);
     // Other files changing is no reason to analyse again.
     c.notify(
         "workspace/didChangeWatchedFiles",

@@ -273,7 +273,19 @@ impl Server {
     fn reread_surroundings(&mut self) -> Vec<Notification> {
         let mut uris: Vec<Url> = self.docs.keys().cloned().collect();
         uris.sort();
-        uris.iter().flat_map(|uri| self.reread(uri)).collect()
+        let mut out: Vec<Notification> = uris.iter().flat_map(|uri| self.reread(uri)).collect();
+        // A broken clause.toml read for each open file is one message, not one per file.
+        let mut shown: Vec<String> = Vec::new();
+        out.retain(|n| {
+            if n.method != lt::notification::ShowMessage::METHOD {
+                return true;
+            }
+            let said = n.params.to_string();
+            let first = !shown.contains(&said);
+            shown.push(said);
+            first
+        });
+        out
     }
 
     /// One open file reads its clause.toml and cases file again, is analysed
