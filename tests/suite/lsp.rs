@@ -1117,6 +1117,16 @@ fn completion_of_calendars_remedies_categories_keywords_and_the_window_snippet()
         let done = apply(&text, &[kr["textEdit"].clone()]);
         assert_eq!(done, imro, "{typed}");
     }
+    // A list continued on the next line, after a name and a date: still calendars.
+    let typed = "holidays \"KR\", 2023-12-29,\n      \"K";
+    let text = imro.replace("holidays \"KR\"", typed);
+    let items = complete_at(
+        &mut c,
+        "file:///complete/holidays-lines.policy",
+        &text,
+        typed,
+    );
+    assert_eq!(sorted(labels(&items)), sorted(calendars.clone()), "{typed}");
     // Inside any other string: nothing.
     let items = complete_at(
         &mut c,

@@ -446,16 +446,22 @@ impl Analysis {
             .iter()
             .filter(|t| t.span.end <= string.span.start && t.kind != TokenKind::Comment)
             .collect();
-        let line_start = text
-            .get(..string.span.start)
-            .and_then(|t| t.rfind('\n'))
-            .map_or(0, |i| i + 1);
-        let first = before
+        // The list so far (names, dates and commas, over any number of lines),
+        // and the word before it.
+        let list = before
             .iter()
-            .find(|t| t.span.start >= line_start)
+            .rev()
+            .take_while(|t| {
+                matches!(t.kind, TokenKind::String | TokenKind::Number) || t.text(text) == ","
+            })
+            .count();
+        let head = before
+            .len()
+            .checked_sub(list + 1)
+            .and_then(|i| before.get(i))
             .map_or("", |t| t.text(text));
         let p1 = before.last().map_or("", |t| t.text(text));
-        if !(p1 == "holidays" || (p1 == "," && first == "holidays")) {
+        if !(p1 == "holidays" || (p1 == "," && head == "holidays")) {
             return Vec::new();
         }
         crate::language::calendar::bundled()
