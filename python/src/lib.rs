@@ -379,7 +379,7 @@ impl Policy {
                     .map(|c| evaluate_cell(&self.inner, c.as_deref()))
                     .collect()
             });
-            let mut columns = VerdictColumns::default();
+            let mut columns = VerdictColumns::for_policy(&self.inner);
             for (i, (row, outcome)) in rows.iter().zip(&outcomes).enumerate() {
                 columns.push_outcome(i as u64 + 1, row.as_deref(), outcome);
             }

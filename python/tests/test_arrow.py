@@ -37,6 +37,7 @@ def test_nested_columns_and_json_column_give_the_verdicts() -> None:
             assert row["claim_id"] == record["claim_id"]
             refund = record["refund"]
             assert row["refund_amount"] == (refund and refund["amount"])
+        assert row["policy_version"] == policy.version
     as_json = pa.RecordBatch.from_pydict({"claim": [json.dumps(r) for r in rows] + [None]})
     out2 = policy.evaluate_arrow(as_json, json_column="claim").to_pylist()
     assert [r["verdict"] for r in out2[:-1]] == [r["verdict"] for r in table]
@@ -62,6 +63,9 @@ def test_cli_reads_and_writes_parquet(cli: Path, tmp_path: Path) -> None:
     subprocess.run([cli, "eval", policy, "--claims", history, "--out", out],
                    capture_output=True, timeout=120, check=True)
     written = pq.read_table(out).to_pylist()
+    # Every row names the version that judged it, as the JSON records end with.
+    assert [r["policy_version"] for r in written] == [
+        json.loads(line)["policy_version"] for line in from_jsonl.splitlines()]
     assert [json.loads(r["verdict"]) if r["verdict"] else {"errors": json.loads(r["errors"])}
             for r in written] == [
         {"errors": rec["errors"]} if "errors" in rec

@@ -215,7 +215,9 @@ impl Read for ClaimLines {
 /// - `refund_amount` (a decimal string, never a float) and `refund_currency`;
 /// - `fees`: `fee=payer` pairs joined with `;`;
 /// - `verdict`: the whole verdict as JSON; `errors`: the claim's problems as
-///   JSON (`[{"path", "message"}]`), null for a verdict.
+///   JSON (`[{"path", "message"}]`), null for a verdict;
+/// - `policy_version`: the version of the policy text that judged the row
+///   (`sha256:` and 16 hex digits), as JSON records end with.
 pub fn verdict_schema() -> SchemaRef {
     let text = |name: &str, nullable: bool| Field::new(name, DataType::Utf8, nullable);
     Arc::new(Schema::new(vec![
@@ -229,11 +231,13 @@ pub fn verdict_schema() -> SchemaRef {
         text("fees", true),
         text("verdict", true),
         text("errors", true),
+        text("policy_version", false),
     ]))
 }
 
-/// Verdicts and error records gathered into a [`verdict_schema`] batch.
+/// Verdicts and error records of one policy gathered into a [`verdict_schema`] batch.
 pub struct VerdictColumns {
+    version: String,
     line: UInt64Builder,
     claim_id: StringBuilder,
     decision: StringBuilder,
@@ -244,11 +248,14 @@ pub struct VerdictColumns {
     fees: StringBuilder,
     verdict: StringBuilder,
     errors: StringBuilder,
+    policy_version: StringBuilder,
 }
 
-impl Default for VerdictColumns {
-    fn default() -> Self {
+impl VerdictColumns {
+    /// Columns for the verdicts of `policy` (every row carries its version).
+    pub fn for_policy(policy: &Policy) -> Self {
         VerdictColumns {
+            version: policy.version().to_string(),
             line: UInt64Builder::new(),
             claim_id: StringBuilder::new(),
             decision: StringBuilder::new(),
@@ -259,11 +266,10 @@ impl Default for VerdictColumns {
             fees: StringBuilder::new(),
             verdict: StringBuilder::new(),
             errors: StringBuilder::new(),
+            policy_version: StringBuilder::new(),
         }
     }
-}
 
-impl VerdictColumns {
     /// Rows gathered so far.
     pub fn len(&self) -> usize {
         self.line.len()
@@ -300,6 +306,7 @@ impl VerdictColumns {
         self.fees.append_value(fees.join(";"));
         self.verdict.append_value(v.to_json());
         self.errors.append_null();
+        self.policy_version.append_value(&self.version);
     }
 
     /// Adds an error record: the claim (its id when one could be read) is not
@@ -320,6 +327,7 @@ impl VerdictColumns {
         }
         self.errors
             .append_value(serde_json::to_string(&e.problems).unwrap_or_else(|_| "[]".into()));
+        self.policy_version.append_value(&self.version);
     }
 
     /// Adds one claim's outcome: evaluates `claim` (`None`: a null cell).
@@ -343,6 +351,7 @@ impl VerdictColumns {
             Arc::new(self.fees.finish()),
             Arc::new(self.verdict.finish()),
             Arc::new(self.errors.finish()),
+            Arc::new(self.policy_version.finish()),
         ];
         // The columns match the schema by construction.
         RecordBatch::try_new(verdict_schema(), columns)
@@ -388,7 +397,7 @@ pub fn write_verdicts<W: Write + Send>(
         .map_err(io::Error::other)?;
     let mut writer =
         ArrowWriter::try_new(output, verdict_schema(), None).map_err(io::Error::other)?;
-    let mut columns = VerdictColumns::default();
+    let mut columns = VerdictColumns::for_policy(policy);
     let mut summary = crate::StreamSummary::default();
     while let Some(rows) = claims.next_batch()? {
         let outcomes: Vec<Outcome> = pool.install(|| {

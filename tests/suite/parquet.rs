@@ -121,6 +121,7 @@ fn parquet_claims_get_the_records_json_lines_get() {
         .unwrap();
     let mut decisions = Vec::new();
     let mut verdicts = Vec::new();
+    let mut versions = Vec::new();
     for batch in reader {
         let batch = batch.unwrap();
         let col = |name: &str| {
@@ -136,7 +137,19 @@ fn parquet_claims_get_the_records_json_lines_get() {
         };
         decisions.extend(col("decision"));
         verdicts.extend(col("verdict"));
+        versions.extend(col("policy_version"));
     }
+    // Every row, verdict or error, names the version that judged it, as the
+    // JSON records end with it.
+    let expected_versions: Vec<Option<String>> = expected
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            Some(v["policy_version"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(versions.len(), 5);
+    assert_eq!(versions, expected_versions);
     // The JSON records end with the policy's version; the Parquet rows keep
     // the verdict alone in their `verdict` column.
     let expected_verdicts: Vec<Option<String>> = expected
