@@ -1136,18 +1136,7 @@ fn clause_playground_serves_the_bundled_policies_and_the_page() {
 /// 45-day window from 2023-12-01), as in `versions.rs`.
 fn versions_dir() -> PathBuf {
     let dir = policy_dir(&[]);
-    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
-    let tz = "  timezone \"America/Los_Angeles\"\n";
-    let v1 = text.replace(tz, &format!("{tz}  effective from 2023-01-01\n"));
-    let v2 = text
-        .replace(tz, &format!("{tz}  effective from 2023-12-01\n"))
-        .replace(
-            "30 days from order.invoiced_at",
-            "45 days from order.invoiced_at",
-        );
-    assert!(v1 != text && v2 != v1);
-    std::fs::write(dir.join("imicro-2023.policy"), v1).unwrap();
-    std::fs::write(dir.join("imicro-2024.policy"), v2).unwrap();
+    super::support::write_imicro_versions(&dir);
     dir
 }
 

@@ -137,3 +137,22 @@ pub fn run_clause(args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) 
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Writes two dated versions of imicro into `dir` (`imicro-2023.policy`: the
+/// 30-day window from 2023-01-01; `imicro-2024.policy`: a 45-day window from
+/// 2023-12-01), as the version tests of the CLI and the server use them.
+pub fn write_imicro_versions(dir: &std::path::Path) {
+    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    let tz = "  timezone \"America/Los_Angeles\"\n";
+    let v1 = text.replace(tz, &format!("{tz}  effective from 2023-01-01\n"));
+    let v2 = text
+        .replace(tz, &format!("{tz}  effective from 2023-12-01\n"))
+        .replace(
+            "30 days from order.invoiced_at",
+            "45 days from order.invoiced_at",
+        );
+    assert_ne!(v1, text);
+    assert_ne!(v2, v1);
+    std::fs::write(dir.join("imicro-2023.policy"), v1).unwrap();
+    std::fs::write(dir.join("imicro-2024.policy"), v2).unwrap();
+}

@@ -17,19 +17,7 @@ fn two_versions() -> (std::path::PathBuf, Cleanup) {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
-    let tz = "  timezone \"America/Los_Angeles\"\n";
-    let v1 = text.replace(tz, &format!("{tz}  effective from 2023-01-01\n"));
-    let v2 = text
-        .replace(tz, &format!("{tz}  effective from 2023-12-01\n"))
-        .replace(
-            "30 days from order.invoiced_at",
-            "45 days from order.invoiced_at",
-        );
-    assert_ne!(v1, text);
-    assert_ne!(v2, v1);
-    std::fs::write(dir.join("imicro-2023.policy"), v1).unwrap();
-    std::fs::write(dir.join("imicro-2024.policy"), v2).unwrap();
+    super::support::write_imicro_versions(&dir);
     std::fs::copy(
         root().join("policies/imicro.page.txt"),
         dir.join("imicro.page.txt"),
