@@ -13,9 +13,10 @@ SERVER_LOG=$work/server.log
 start_server policies --reload-interval 0
 # One worker. With two, schemathesis drives hypothesis from two threads, and
 # CPython 3.11's AST constructor keeps its recursion depth in interpreter state
-# that the threads share (the error is discussed in CPython gh-106905): now and then hypothesis's own ast.parse fails
-# with SystemError "AST constructor recursion depth mismatch" before a request
-# is sent, which says nothing about the server. One thread never meets it.
+# that the threads share (the error is discussed in CPython gh-106905): now and
+# then hypothesis's own ast.parse fails with SystemError "AST constructor
+# recursion depth mismatch" before a request is sent, which says nothing about
+# the server. With one thread, no other parse can move that depth mid-way.
 schemathesis --config-file .ci/schemathesis.toml run "$SERVER_URL/openapi.json" \
     --phases examples,coverage,fuzzing,stateful \
     --checks all \
