@@ -68,6 +68,20 @@ fn benches(c: &mut Criterion) {
             black_box(&out);
         })
     });
+
+    // What `clause serve` does for one claim (`POST /v1/policies/imicro/evaluate`
+    // with the claim benches/serve.sh sends), through the façade.
+    let imicro = clause::Policy::load(root.join("policies/imicro.policy")).unwrap();
+    let served = read(&root.join("tests/data/imicro-claim.json"));
+    c.bench_function("imicro: the served claim to verdict JSON", |b| {
+        let mut out = Vec::with_capacity(4096);
+        b.iter(|| {
+            out.clear();
+            let v = imicro.evaluate(black_box(&served)).unwrap();
+            v.write_json(&mut out);
+            black_box(&out);
+        })
+    });
 }
 
 criterion_group!(engine, benches);
