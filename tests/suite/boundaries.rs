@@ -170,6 +170,113 @@ fn a_business_day_window_ends_after_the_holiday_and_the_draft_names_it() {
     assert_eq!(decision(outside).0, "deny");
 }
 
+fn deadline<'a>(d: &'a Draft, name: &str) -> &'a str {
+    let v = d.verdict.as_ref().unwrap();
+    v["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+        .unwrap_or_else(|| panic!("{}: no deadline {name} in {v}", d.name))["ends"]
+        .as_str()
+        .unwrap()
+}
+
+#[test]
+fn a_window_only_reported_as_a_deadline_is_tried_on_each_side_of_its_event_s_day() {
+    // label_validity is reported by in_time and tested by no condition.
+    let p = policy(
+        r#"policy t {
+  currency USD
+  timezone "America/New_York"
+  window return_window = 30 days from order.delivered_at
+  window label_validity = 14 days from claim.return_label_issued_at
+  rules for return {
+    rule in_time: approve refund "Return within 30 days."
+      when order.delivered_at is set and claim.filed_at within return_window
+      refund item.price * item.quantity
+      deadline label_validity
+    otherwise late: deny "Returned late."
+  }
+}"#,
+    );
+    let mut base = base_claim();
+    base["claim"]["return_label_issued_at"] = json!("2023-09-12");
+    let drafts = boundary_cases(&p, &base).unwrap();
+    let late = draft(
+        &drafts,
+        "label_validity-counted-from-end-of-day-return_label_issued_at",
+    );
+    assert_eq!(late.set["claim.return_label_issued_at"], "2023-09-12");
+    assert_eq!(deadline(late, "label_validity"), "2023-09-26");
+    assert_eq!(late.expect()["deadlines"]["label_validity"], "2023-09-26");
+    assert!(
+        late.text.contains("makes it end 2023-09-26"),
+        "{}",
+        late.text
+    );
+    let next = draft(
+        &drafts,
+        "label_validity-counted-from-next-day-return_label_issued_at",
+    );
+    assert_eq!(next.set["claim.return_label_issued_at"], "2023-09-13");
+    assert_eq!(deadline(next, "label_validity"), "2023-09-27");
+
+    // An instant is moved to 23:59 and to midnight in the policy's time zone.
+    base["claim"]["return_label_issued_at"] = json!("2023-09-12T15:00:00Z");
+    let drafts = boundary_cases(&p, &base).unwrap();
+    let late = draft(
+        &drafts,
+        "label_validity-counted-from-end-of-day-return_label_issued_at",
+    );
+    assert_eq!(
+        late.set["claim.return_label_issued_at"],
+        "2023-09-12T23:59:00-04:00"
+    );
+    let next = draft(
+        &drafts,
+        "label_validity-counted-from-next-day-return_label_issued_at",
+    );
+    assert_eq!(
+        next.set["claim.return_label_issued_at"],
+        "2023-09-13T00:00:00-04:00"
+    );
+    assert_eq!(deadline(next, "label_validity"), "2023-09-27");
+}
+
+#[test]
+fn a_business_day_deadline_is_tried_on_the_eve_of_a_day_off_in_the_policy_time_zone() {
+    // imro's dispatch (3 business days from order.placed_at) is reported only by
+    // its shipping rules: a shipping claim gets the drafts, a return claim not.
+    let p = policy_file(&root().join("policies/imro.policy"));
+    let file = load(&root().join("policies/imro.cases.json")).unwrap();
+    let mut base = file.cases[0].claim.clone();
+    let returns = boundary_cases(&p, &base).unwrap();
+    assert!(
+        !returns.iter().any(|d| d.name.starts_with("dispatch-")),
+        "a return claim's verdict does not report dispatch"
+    );
+    base["claim"]["kind"] = json!("shipping");
+    base["claim"]["reason"] = json!("other");
+    // Placed 2023-09-04 (a Monday in Seoul): the first business day whose next
+    // day is off is Friday 2023-09-08.
+    base["order"]["placed_at"] = json!("2023-09-04T10:00:00+09:00");
+    let drafts = boundary_cases(&p, &base).unwrap();
+    let friday = draft(&drafts, "dispatch-counted-from-end-of-day-placed_at");
+    assert_eq!(friday.set["order.placed_at"], "2023-09-08T23:59:00+09:00");
+    assert_eq!(decision(friday).1, "ship_order");
+    // Friday: Monday, Tuesday, Wednesday.
+    assert_eq!(deadline(friday, "dispatch"), "2023-09-13");
+    let saturday = draft(&drafts, "dispatch-counted-from-next-day-placed_at");
+    assert_eq!(saturday.set["order.placed_at"], "2023-09-09T00:00:00+09:00");
+    assert_eq!(deadline(saturday, "dispatch"), "2023-09-13");
+    assert!(
+        saturday.text.contains("not a business day"),
+        "{}",
+        saturday.text
+    );
+}
+
 #[test]
 fn every_draft_expects_the_verdict_it_gets() {
     for name in ["imicro", "boutique", "imirror", "import-express", "imro"] {

@@ -24,6 +24,16 @@
 //!   it, at it and above it; a weight at the limit in each unit it converts to
 //!   exactly (30 lb is 13.6077711 kg and 480 oz) and one gram above it.
 //!
+//! - **A window only reported as a deadline** (`deadline dispatch`, counted in
+//!   days, weeks or months from an event, and tested by no condition): the event
+//!   at the last moment of a day and at the first moment of the next (23:59 and
+//!   00:00 in the policy's time zone, or the two days for a plain-day event), so
+//!   that the cases pin the deadline each gets (drafts whose verdict does not
+//!   report that deadline are left out). The day is the base claim's; for
+//!   a business-day window, the first business day on or after it whose next day
+//!   is not one (the eve of a weekend or holiday), so that the cases show how an
+//!   event on a day off is counted.
+//!
 //! Each draft is evaluated as it stands and carries that verdict as its
 //! expectation: the merchant reviews it and accepts it or changes the policy.
 //! Facts under `item.` are set on the first claimed item.
@@ -35,6 +45,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::ast::CompareOp;
+use crate::ast::TimeUnit;
 use crate::language::check::ir::Policy;
 use crate::language::check::ir::{IExpr, WindowShape};
 use crate::language::check::vocab::{path_of, FactRef};
@@ -103,6 +114,10 @@ enum Edge {
         fact: FactRef,
         grams: Decimal,
     },
+    /// A window that only a `deadline` reports: its edge is the day its event falls on.
+    Counted {
+        window: usize,
+    },
 }
 
 /// The boundary cases of `policy` around `base` (a claim the policy accepts as
@@ -118,6 +133,7 @@ pub fn boundary_cases(policy: &Policy, base: &Value) -> Result<Vec<Draft>, Strin
             Edge::Window { fact, window } => {
                 window_drafts(policy, base, item, fact, window, &mut drafts)
             }
+            Edge::Counted { window } => counted_drafts(policy, base, item, window, &mut drafts),
             Edge::Day { fact, day } => {
                 let Some(path) = json_path(policy, fact, item) else {
                     continue;
@@ -296,6 +312,20 @@ fn edges(policy: &Policy) -> Vec<Edge> {
         }
         stack.extend(e.children());
     }
+    let reported: BTreeSet<usize> = policy
+        .blocks
+        .iter()
+        .flat_map(|b| b.rules.iter().chain(&b.otherwise))
+        .flat_map(|r| r.deadlines.iter().copied())
+        .collect();
+    for w in reported {
+        let tested = out
+            .iter()
+            .any(|e| matches!(e, Edge::Window { window, .. } if *window == w));
+        if !tested {
+            out.insert(Edge::Counted { window: w });
+        }
+    }
     out.into_iter().collect()
 }
 
@@ -427,6 +457,158 @@ fn window_drafts(
     );
 }
 
+/// The drafts of a window that only a `deadline` reports ([`Edge::Counted`]):
+/// its event at the last moment of a day and at the first moment of the next.
+fn counted_drafts(
+    policy: &Policy,
+    base: &Value,
+    item: usize,
+    window: usize,
+    drafts: &mut Vec<Draft>,
+) {
+    let Some(w) = policy.windows.get(window) else {
+        return;
+    };
+    let WindowShape::From {
+        count,
+        unit,
+        anchor,
+    } = &w.shape
+    else {
+        return;
+    };
+    let unit_words = match unit {
+        TimeUnit::Days => "days",
+        TimeUnit::BusinessDays => "business days",
+        TimeUnit::Weeks => "weeks",
+        TimeUnit::Months => "months",
+        // An hour-based window moves with its event minute by minute: no day edge.
+        TimeUnit::Hours => return,
+    };
+    // The event it counts from: the first of its events the base claim sets.
+    let Some((fact, path, day, plain)) = anchor.iter().find_map(|f| {
+        let path = json_path(policy, *f, item)?;
+        let text = value_at(base, &path)?.as_str()?;
+        let (day, plain) = local_day(policy, text)?;
+        Some((*f, path, day, plain))
+    }) else {
+        return;
+    };
+    let business = *unit == TimeUnit::BusinessDays;
+    let day = if business {
+        eve_of_day_off(policy, day).unwrap_or(day)
+    } else {
+        day
+    };
+    let Some(next) = day.succ_opt() else { return };
+    let (late, early) = if plain {
+        (
+            Value::String(day.to_string()),
+            Value::String(next.to_string()),
+        )
+    } else {
+        let (Some(a), Some(b)) = (local(policy, day, 23, 59), local(policy, next, 0, 0)) else {
+            return;
+        };
+        (Value::String(a), Value::String(b))
+    };
+    let name = w.name.to_string();
+    let tz = policy.timezone;
+    let what = path_of_fact(policy, fact);
+    let off = if business { "; not a business day" } else { "" };
+    for (side, value, moment) in [
+        (
+            "end-of-day",
+            late,
+            format!("the last moment of {day} ({tz})"),
+        ),
+        (
+            "next-day",
+            early,
+            format!("the first moment of {next} ({tz}{off})"),
+        ),
+    ] {
+        let mut set = vec![(path.clone(), value.clone())];
+        if fact == FactRef::FiledAt && base.get("as_of").is_some_and(|v| !v.is_null()) {
+            set.push(("as_of".to_string(), value.clone()));
+        }
+        let Some(end) = end_with(policy, base, &set, window) else {
+            continue;
+        };
+        let shown = value.as_str().unwrap_or_default();
+        let at = match (plain, side) {
+            (true, "next-day") if business => format!("on {shown} (not a business day)"),
+            (true, _) => format!("on {shown}"),
+            (false, _) => format!("at {shown}, {moment},"),
+        };
+        let text = format!(
+            "{name} counts {count} {unit_words} from {what}; {what} {at} makes it end {end}"
+        );
+        push(
+            policy,
+            base,
+            drafts,
+            format!("{name}-counted-from-{side}-{}", leaf(&path)),
+            text,
+            set,
+        );
+        // A case pins the deadline only when its verdict reports it (a return
+        // claim's verdict does not report a shipping rule's deadline).
+        let reported = drafts.last().is_some_and(|d| {
+            d.verdict.as_ref().is_ok_and(|v| {
+                v["deadlines"]
+                    .as_array()
+                    .is_some_and(|l| l.iter().any(|e| e["name"] == name.as_str()))
+            })
+        });
+        if !reported {
+            drafts.pop();
+        }
+    }
+}
+
+/// Where window `w` ends for `base` with `set` applied, as a verdict's deadline says.
+fn end_with(policy: &Policy, base: &Value, set: &[(String, Value)], w: usize) -> Option<Ends> {
+    let mut claim = base.clone();
+    for (path, value) in set {
+        set_path(&mut claim, path, value.clone()).ok()?;
+    }
+    let claim = crate::language::eval::facts::decode_value(&claim, policy).ok()?;
+    crate::language::eval::window_end(policy, &claim, w).ok()?
+}
+
+/// The value at a cases-file path (`order.placed_at`, `items[0].x`) of a claim.
+fn value_at<'v>(claim: &'v Value, path: &str) -> Option<&'v Value> {
+    let pointer = format!("/{}", path.replace(['.', '['], "/").replace(']', ""));
+    claim.pointer(&pointer)
+}
+
+/// The day an event falls on in the policy's time zone, and whether it was
+/// given as a plain day.
+fn local_day(policy: &Policy, text: &str) -> Option<(NaiveDate, bool)> {
+    if let Ok(d) = text.parse::<NaiveDate>() {
+        return Some((d, true));
+    }
+    let at = chrono::DateTime::parse_from_rfc3339(text).ok()?;
+    Some((at.with_timezone(&policy.timezone).date_naive(), false))
+}
+
+/// The first business day on or after `from` (within 60 days) whose next day
+/// is not a business day.
+fn eve_of_day_off(policy: &Policy, from: NaiveDate) -> Option<NaiveDate> {
+    let mut d = from;
+    for _ in 0..60 {
+        let next = d.succ_opt()?;
+        if policy.calendar.is_business_day(d).ok()?
+            && !policy.calendar.is_business_day(next).ok()?
+        {
+            return Some(d);
+        }
+        d = next;
+    }
+    None
+}
+
 /// For a window counted in business days: the days around its end that are not business days.
 fn calendar_note(policy: &Policy, end: Ends) -> String {
     let Ends::Day(d) = end else {
@@ -504,8 +686,7 @@ fn first_claimed_item(base: &Value) -> usize {
 
 /// Whether the base claim gives the event at `path` as a plain day.
 fn base_is_plain_day(base: &Value, path: &str) -> bool {
-    let pointer = format!("/{}", path.replace(['.', '['], "/").replace(']', ""));
-    base.pointer(&pointer)
+    value_at(base, path)
         .and_then(Value::as_str)
         .is_some_and(|s| s.len() == 10)
 }
