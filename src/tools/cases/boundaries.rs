@@ -515,7 +515,8 @@ fn counted_drafts(
     let name = w.name.to_string();
     let tz = policy.timezone;
     let what = path_of_fact(policy, fact);
-    let off = if business { "; not a business day" } else { "" };
+    let next_off = business && policy.calendar.is_business_day(next) == Ok(false);
+    let off = if next_off { "; not a business day" } else { "" };
     for (side, value, moment) in [
         (
             "end-of-day",
@@ -537,7 +538,7 @@ fn counted_drafts(
         };
         let shown = value.as_str().unwrap_or_default();
         let at = match (plain, side) {
-            (true, "next-day") if business => format!("on {shown} (not a business day)"),
+            (true, "next-day") if next_off => format!("on {shown} (not a business day)"),
             (true, _) => format!("on {shown}"),
             (false, _) => format!("at {shown}, {moment},"),
         };
