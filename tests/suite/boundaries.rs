@@ -245,6 +245,53 @@ fn a_window_only_reported_as_a_deadline_is_tried_on_each_side_of_its_event_s_day
 }
 
 #[test]
+fn across_a_daylight_saving_jump_at_midnight_the_next_day_starts_after_the_jump() {
+    // Santiago's clocks went from 00:00 to 01:00 on 2023-09-03. An hour-based
+    // window reported as a deadline gets no drafts.
+    let p = policy(
+        r#"policy t {
+  currency USD
+  timezone "America/Santiago"
+  window return_window = 30 days from order.delivered_at
+  window label_validity = 14 days from claim.return_label_issued_at
+  window contact = 48 hours from order.delivered_at, plain dates at end of day
+  rules for return {
+    rule in_time: approve refund "Return within 30 days."
+      when order.delivered_at is set and claim.filed_at within return_window
+      refund item.price * item.quantity
+      deadline label_validity, contact
+    otherwise late: deny "Returned late."
+  }
+}"#,
+    );
+    let mut base = base_claim();
+    base["claim"]["return_label_issued_at"] = json!("2023-09-02T12:00:00-04:00");
+    let drafts = boundary_cases(&p, &base).unwrap();
+    let late = draft(
+        &drafts,
+        "label_validity-counted-from-end-of-day-return_label_issued_at",
+    );
+    assert_eq!(
+        late.set["claim.return_label_issued_at"],
+        "2023-09-02T23:59:00-04:00"
+    );
+    assert_eq!(deadline(late, "label_validity"), "2023-09-16");
+    let next = draft(
+        &drafts,
+        "label_validity-counted-from-next-day-return_label_issued_at",
+    );
+    assert_eq!(
+        next.set["claim.return_label_issued_at"],
+        "2023-09-03T01:00:00-03:00"
+    );
+    assert_eq!(deadline(next, "label_validity"), "2023-09-17");
+    assert!(
+        !drafts.iter().any(|d| d.name.starts_with("contact-")),
+        "an hour-based window has no day edge"
+    );
+}
+
+#[test]
 fn a_business_day_deadline_is_tried_on_the_eve_of_a_day_off_in_the_policy_time_zone() {
     // imro's dispatch (3 business days from order.placed_at) is reported only by
     // its shipping rules: a shipping claim gets the drafts, a return claim not.

@@ -2,7 +2,8 @@
 //! from the policy itself so that a merchant does not have to think of them.
 //!
 //! The policy's conditions are walked once (every rule's expressions, every
-//! threshold, every window extension) for three kinds of edge:
+//! threshold, every window extension) for three kinds of edge, and its rules'
+//! `deadline` lines for a fourth:
 //!
 //! - **A window tested against an event** (`claim.filed_at within return_window`):
 //!   the window's end is computed for the base claim with the evaluator's own
@@ -25,14 +26,16 @@
 //!   exactly (30 lb is 13.6077711 kg and 480 oz) and one gram above it.
 //!
 //! - **A window only reported as a deadline** (`deadline dispatch`, counted in
-//!   days, weeks or months from an event, and tested by no condition): the event
-//!   at the last moment of a day and at the first moment of the next (23:59 and
-//!   00:00 in the policy's time zone, or the two days for a plain-day event), so
-//!   that the cases pin the deadline each gets (drafts whose verdict does not
-//!   report that deadline are left out). The day is the base claim's; for
-//!   a business-day window, the first business day on or after it whose next day
-//!   is not one (the eve of a weekend or holiday), so that the cases show how an
-//!   event on a day off is counted.
+//!   days, business days, weeks or months from an event, and tested by no
+//!   condition): the event at the last moment of a day and at the first moment
+//!   of the next (23:59 and 00:00 in the policy's time zone, or the two days for
+//!   a plain-day event; across a daylight-saving jump at midnight, the first
+//!   moment after it), so that the cases pin the deadline each gets. A draft
+//!   whose verdict does not report that deadline with the end its text names is
+//!   left out. The day is the base claim's; for a business-day window, the first
+//!   business day on or after it whose next day is not one (the eve of a weekend
+//!   or holiday), so that the cases show how an event on a day off is counted.
+//!   Hour-based windows get none: they move with their event minute by minute.
 //!
 //! Each draft is evaluated as it stands and carries that verdict as its
 //! expectation: the merchant reviews it and accepts it or changes the policy.
@@ -40,12 +43,12 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Duration, NaiveDate, TimeZone as _};
+use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::ast::CompareOp;
-use crate::ast::TimeUnit;
+use crate::ast::{DayEdge, TimeUnit};
 use crate::language::check::ir::Policy;
 use crate::language::check::ir::{IExpr, WindowShape};
 use crate::language::check::vocab::{path_of, FactRef};
@@ -394,8 +397,7 @@ fn window_drafts(
                     format!("on {next}, the day after,"),
                 )
             } else {
-                let (Some(a), Some(b)) = (local(policy, d, 23, 59), local(policy, next, 0, 0))
-                else {
+                let Some((a, b)) = day_edges(policy, d, next) else {
                     return;
                 };
                 (
@@ -507,7 +509,7 @@ fn counted_drafts(
             Value::String(next.to_string()),
         )
     } else {
-        let (Some(a), Some(b)) = (local(policy, day, 23, 59), local(policy, next, 0, 0)) else {
+        let Some((a, b)) = day_edges(policy, day, next) else {
             return;
         };
         (Value::String(a), Value::String(b))
@@ -545,6 +547,7 @@ fn counted_drafts(
         let text = format!(
             "{name} counts {count} {unit_words} from {what}; {what} {at} makes it end {end}"
         );
+        let before = drafts.len();
         push(
             policy,
             base,
@@ -553,16 +556,20 @@ fn counted_drafts(
             text,
             set,
         );
-        // A case pins the deadline only when its verdict reports it (a return
-        // claim's verdict does not report a shipping rule's deadline).
-        let reported = drafts.last().is_some_and(|d| {
-            d.verdict.as_ref().is_ok_and(|v| {
-                v["deadlines"]
-                    .as_array()
-                    .is_some_and(|l| l.iter().any(|e| e["name"] == name.as_str()))
-            })
-        });
-        if !reported {
+        // A case pins the deadline only when its verdict reports it, with the
+        // end its text names (a return claim's verdict does not report a
+        // shipping rule's deadline; another claimed item may report another end).
+        let ends = end.to_string();
+        let reported = drafts.len() > before
+            && drafts.last().is_some_and(|d| {
+                d.verdict.as_ref().is_ok_and(|v| {
+                    v["deadlines"].as_array().is_some_and(|l| {
+                        l.iter()
+                            .any(|e| e["name"] == name.as_str() && e["ends"] == ends.as_str())
+                    })
+                })
+            });
+        if drafts.len() > before && !reported {
             drafts.pop();
         }
     }
@@ -631,15 +638,27 @@ fn calendar_note(policy: &Policy, end: Ends) -> String {
     }
 }
 
-/// `d` at `h:m` in the policy's time zone, as an RFC 3339 instant.
-fn local(policy: &Policy, d: NaiveDate, h: u32, m: u32) -> Option<String> {
+/// `d` at `h:m` in the policy's time zone, as an RFC 3339 instant. A time the
+/// clocks skip (a daylight-saving jump at midnight) becomes the first one after
+/// the jump for [`DayEdge::Start`], the last one before it for
+/// [`DayEdge::End`]; a time they repeat, its first or its last occurrence.
+fn local(policy: &Policy, d: NaiveDate, h: u32, m: u32, edge: DayEdge) -> Option<String> {
     let t = d.and_hms_opt(h, m, 0)?;
-    let at = policy.timezone.from_local_datetime(&t).earliest()?;
+    let at = crate::language::eval::day_edge_in_zone(policy.timezone, t, edge)?;
     Some(Ends::Instant(at.fixed_offset()).to_string())
 }
 
+/// The last moment of `d` (23:59) and the first of the day after it (00:00).
+fn day_edges(policy: &Policy, d: NaiveDate, next: NaiveDate) -> Option<(String, String)> {
+    Some((
+        local(policy, d, 23, 59, DayEdge::End)?,
+        local(policy, next, 0, 0, DayEdge::Start)?,
+    ))
+}
+
 fn noon(policy: &Policy, d: NaiveDate) -> Value {
-    local(policy, d, 12, 0).map_or_else(|| Value::String(d.to_string()), Value::String)
+    local(policy, d, 12, 0, DayEdge::Start)
+        .map_or_else(|| Value::String(d.to_string()), Value::String)
 }
 
 /// Where a fact is in a claim: `item.` facts on the first claimed item.
