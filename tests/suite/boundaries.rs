@@ -182,112 +182,80 @@ fn deadline<'a>(d: &'a Draft, name: &str) -> &'a str {
         .unwrap()
 }
 
-#[test]
-fn a_window_only_reported_as_a_deadline_is_tried_on_each_side_of_its_event_s_day() {
-    // label_validity is reported by in_time and tested by no condition.
-    let p = policy(
-        r#"policy t {
+/// The drafts of a policy in `timezone` whose `label_validity` (14 days from
+/// claim.return_label_issued_at) and `contact` (48 hours) are reported by
+/// `in_time` and tested by no condition, for a claim whose label was issued at
+/// `issued_at`: the label drafts on the day's last moment and the next day's first.
+fn label_drafts(timezone: &str, issued_at: &str) -> (Vec<Draft>, [(String, String); 2]) {
+    let p = policy(&format!(
+        r#"policy t {{
   currency USD
-  timezone "America/New_York"
-  window return_window = 30 days from order.delivered_at
-  window label_validity = 14 days from claim.return_label_issued_at
-  rules for return {
-    rule in_time: approve refund "Return within 30 days."
-      when order.delivered_at is set and claim.filed_at within return_window
-      refund item.price * item.quantity
-      deadline label_validity
-    otherwise late: deny "Returned late."
-  }
-}"#,
-    );
-    let mut base = base_claim();
-    base["claim"]["return_label_issued_at"] = json!("2023-09-12");
-    let drafts = boundary_cases(&p, &base).unwrap();
-    let late = draft(
-        &drafts,
-        "label_validity-counted-from-end-of-day-return_label_issued_at",
-    );
-    assert_eq!(late.set["claim.return_label_issued_at"], "2023-09-12");
-    assert_eq!(deadline(late, "label_validity"), "2023-09-26");
-    assert_eq!(late.expect()["deadlines"]["label_validity"], "2023-09-26");
-    assert!(
-        late.text.contains("makes it end 2023-09-26"),
-        "{}",
-        late.text
-    );
-    let next = draft(
-        &drafts,
-        "label_validity-counted-from-next-day-return_label_issued_at",
-    );
-    assert_eq!(next.set["claim.return_label_issued_at"], "2023-09-13");
-    assert_eq!(deadline(next, "label_validity"), "2023-09-27");
-
-    // An instant is moved to 23:59 and to midnight in the policy's time zone.
-    base["claim"]["return_label_issued_at"] = json!("2023-09-12T15:00:00Z");
-    let drafts = boundary_cases(&p, &base).unwrap();
-    let late = draft(
-        &drafts,
-        "label_validity-counted-from-end-of-day-return_label_issued_at",
-    );
-    assert_eq!(
-        late.set["claim.return_label_issued_at"],
-        "2023-09-12T23:59:00-04:00"
-    );
-    let next = draft(
-        &drafts,
-        "label_validity-counted-from-next-day-return_label_issued_at",
-    );
-    assert_eq!(
-        next.set["claim.return_label_issued_at"],
-        "2023-09-13T00:00:00-04:00"
-    );
-    assert_eq!(deadline(next, "label_validity"), "2023-09-27");
-}
-
-#[test]
-fn across_a_daylight_saving_jump_at_midnight_the_next_day_starts_after_the_jump() {
-    // Santiago's clocks went from 00:00 to 01:00 on 2023-09-03. An hour-based
-    // window reported as a deadline gets no drafts.
-    let p = policy(
-        r#"policy t {
-  currency USD
-  timezone "America/Santiago"
+  timezone "{timezone}"
   window return_window = 30 days from order.delivered_at
   window label_validity = 14 days from claim.return_label_issued_at
   window contact = 48 hours from order.delivered_at, plain dates at end of day
-  rules for return {
+  rules for return {{
     rule in_time: approve refund "Return within 30 days."
       when order.delivered_at is set and claim.filed_at within return_window
       refund item.price * item.quantity
       deadline label_validity, contact
     otherwise late: deny "Returned late."
-  }
-}"#,
-    );
+  }}
+}}"#
+    ));
     let mut base = base_claim();
-    base["claim"]["return_label_issued_at"] = json!("2023-09-02T12:00:00-04:00");
+    base["claim"]["return_label_issued_at"] = json!(issued_at);
     let drafts = boundary_cases(&p, &base).unwrap();
-    let late = draft(
+    let pair = ["end-of-day", "next-day"].map(|side| {
+        let d = draft(
+            &drafts,
+            &format!("label_validity-counted-from-{side}-return_label_issued_at"),
+        );
+        (
+            d.set["claim.return_label_issued_at"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+            deadline(d, "label_validity").to_string(),
+        )
+    });
+    (drafts, pair)
+}
+
+#[test]
+fn a_window_only_reported_as_a_deadline_is_tried_on_each_side_of_its_event_s_day() {
+    let (drafts, [late, next]) = label_drafts("America/New_York", "2023-09-12");
+    assert_eq!(late, ("2023-09-12".into(), "2023-09-26".into()));
+    assert_eq!(next, ("2023-09-13".into(), "2023-09-27".into()));
+    let d = draft(
         &drafts,
         "label_validity-counted-from-end-of-day-return_label_issued_at",
     );
+    assert_eq!(d.expect()["deadlines"]["label_validity"], "2023-09-26");
+    assert!(d.text.contains("makes it end 2023-09-26"), "{}", d.text);
+    // An hour-based window moves with its event minute by minute: no drafts.
+    assert!(!drafts.iter().any(|d| d.name.starts_with("contact-")));
+
+    // An instant is moved to 23:59 and to midnight in the policy's time zone.
+    let (_, [late, next]) = label_drafts("America/New_York", "2023-09-12T15:00:00Z");
+    assert_eq!(late.0, "2023-09-12T23:59:00-04:00");
     assert_eq!(
-        late.set["claim.return_label_issued_at"],
-        "2023-09-02T23:59:00-04:00"
+        next,
+        ("2023-09-13T00:00:00-04:00".into(), "2023-09-27".into())
     );
-    assert_eq!(deadline(late, "label_validity"), "2023-09-16");
-    let next = draft(
-        &drafts,
-        "label_validity-counted-from-next-day-return_label_issued_at",
+}
+
+#[test]
+fn across_a_daylight_saving_jump_at_midnight_the_next_day_starts_after_the_jump() {
+    // Santiago's clocks went from 00:00 to 01:00 on 2023-09-03.
+    let (_, [late, next]) = label_drafts("America/Santiago", "2023-09-02T12:00:00-04:00");
+    assert_eq!(
+        late,
+        ("2023-09-02T23:59:00-04:00".into(), "2023-09-16".into())
     );
     assert_eq!(
-        next.set["claim.return_label_issued_at"],
-        "2023-09-03T01:00:00-03:00"
-    );
-    assert_eq!(deadline(next, "label_validity"), "2023-09-17");
-    assert!(
-        !drafts.iter().any(|d| d.name.starts_with("contact-")),
-        "an hour-based window has no day edge"
+        next,
+        ("2023-09-03T01:00:00-03:00".into(), "2023-09-17".into())
     );
 }
 
