@@ -22,6 +22,20 @@ fn seed(name: &str) -> (String, String) {
     (uri(&path), std::fs::read_to_string(&path).unwrap())
 }
 
+/// A copy of imicro.policy that parses but does not check: a fact misspelt
+/// (`claim.filed_att`) and `return_window` declared twice.
+fn broken_imicro() -> String {
+    let (_, text) = seed("imicro.policy");
+    text.replace(
+        "claim.filed_at within return_window",
+        "claim.filed_att within return_window",
+    )
+    .replace(
+        "  window label_validity",
+        "  window return_window = 3 days from order.placed_at\n  window label_validity",
+    )
+}
+
 /// A policy with a threshold nothing uses: one `unused-definition` finding.
 const SPARE: &str = "policy p {\n  currency USD\n  timezone \"UTC\"\n  threshold spare = order.total > USD 10\n  rules for return {\n    otherwise no: deny \"No returns.\"\n  }\n}\n";
 
@@ -143,15 +157,7 @@ fn seed_policies_have_no_errors_and_lints_link_their_pages() {
 fn broken_copies_get_every_error_with_code_help_and_related_places() {
     let mut c = start();
     let (_, text) = seed("imicro.policy");
-    let broken = text
-        .replace(
-            "claim.filed_at within return_window",
-            "claim.filed_att within return_window",
-        )
-        .replace(
-            "  window label_validity",
-            "  window return_window = 3 days from order.placed_at\n  window label_validity",
-        );
+    let broken = broken_imicro();
     let diags = c.open("file:///broken/imicro.policy", &broken);
     let found = codes(&diags);
     assert!(found.contains(&"clause::unknown-fact".into()), "{found:?}");
@@ -1254,16 +1260,7 @@ fn completion_of_calendars_remedies_categories_keywords_and_the_window_snippet()
 fn hover_definition_and_rename_answer_on_broken_copies() {
     let mut c = start();
     let (_, text) = seed("imicro.policy");
-    // A copy that parses but does not check: a fact misspelt, a window declared twice.
-    let broken = text
-        .replace(
-            "claim.filed_at within return_window",
-            "claim.filed_att within return_window",
-        )
-        .replace(
-            "  window label_validity",
-            "  window return_window = 3 days from order.placed_at\n  window label_validity",
-        );
+    let broken = broken_imicro();
     let u = "file:///broken/checks.policy";
     let diags = c.open(u, &broken);
     assert!(diags.iter().any(|d| d["severity"] == 1), "{diags:?}");
