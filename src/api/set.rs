@@ -158,23 +158,44 @@ impl PolicySet {
             )));
         };
         let day = placed_day(claim, first)?;
-        versions
+        self.in_force(name, day).ok_or_else(|| ClaimError {
+            problems: vec![super::error::ClaimProblem {
+                path: "order.placed_at".into(),
+                message: format!(
+                    "the order was placed on {day}, before the first version of `{name}` \
+                         took effect ({})",
+                    first
+                        .effective_from()
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                ),
+            }],
+        })
+    }
+
+    /// The version of `name` in force on `day`: the newest version that took
+    /// effect on or before it (an undated version counts as in force from the
+    /// start). `None` for an unknown name, or a day before the first version.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let text = |day: &str| format!(
+    ///     "policy p \"P\" {{\n  currency USD\n  timezone \"UTC\"\n  effective from {day}\n  rules for return {{\n    otherwise no: deny \"No.\"\n  }}\n}}\n"
+    /// );
+    /// let mut set = clause::PolicySet::default();
+    /// set.add(clause::Policy::from_text("v1.policy", &text("2024-01-01"))?).unwrap();
+    /// set.add(clause::Policy::from_text("v2.policy", &text("2025-01-01"))?).unwrap();
+    /// let on = |d: &str| set.in_force("p", d.parse::<NaiveDate>().unwrap()).map(|p| p.file_name());
+    /// assert_eq!(on("2024-12-31"), Some("v1.policy"));
+    /// assert_eq!(on("2025-01-01"), Some("v2.policy"));
+    /// assert_eq!(on("2023-12-31"), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn in_force(&self, name: &str, day: NaiveDate) -> Option<&Policy> {
+        self.versions(name)
             .iter()
             .rev()
             .find(|v| v.effective_from().is_none_or(|from| from <= day))
-            .ok_or_else(|| ClaimError {
-                problems: vec![super::error::ClaimProblem {
-                    path: "order.placed_at".into(),
-                    message: format!(
-                        "the order was placed on {day}, before the first version of `{name}` \
-                         took effect ({})",
-                        first
-                            .effective_from()
-                            .map(|d| d.to_string())
-                            .unwrap_or_default()
-                    ),
-                }],
-            })
     }
 
     /// Evaluates a claim under the version of `name` in force when its order

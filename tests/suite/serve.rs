@@ -1147,6 +1147,63 @@ fn claim_placed(placed: &str) -> String {
 }
 
 #[test]
+fn a_policy_and_its_page_on_a_day_are_the_version_in_force_that_day() {
+    let dir = versions_dir();
+    let server = Server::start(&dir, &["--reload-interval", "0"]);
+    let shown = |query: &str| {
+        let a = get(&server.url(&format!("/v1/policies/imicro{query}")));
+        assert_eq!(a.status, 200, "{query}: {}", a.body);
+        a.json()
+    };
+    // By default the newest version; on a day, the one in force that day.
+    assert_eq!(shown("")["effective_from"], "2023-12-01");
+    assert_eq!(shown("?on=2023-11-30")["effective_from"], "2023-01-01");
+    assert_eq!(shown("?on=2023-12-01")["effective_from"], "2023-12-01");
+    let old = shown("?on=2023-06-15");
+    assert_eq!(old["name"], "imicro-2023", "{old}");
+    assert!(old["source"]
+        .as_str()
+        .unwrap()
+        .contains("30 days from order.invoiced_at"));
+    assert_eq!(old["versions"].as_array().map(Vec::len), Some(2), "{old}");
+    // The page too.
+    let page = |query: &str| get(&server.url(&format!("/v1/policies/imicro/page{query}")));
+    let (newest, then) = (page(""), page("?on=2023-06-15"));
+    assert_eq!((newest.status, then.status), (200, 200));
+    assert!(newest.body.contains("45"), "{}", newest.body);
+    assert_ne!(newest.body, then.body);
+    assert!(then.body.contains("30"), "{}", then.body);
+    // A file's own name on a day before it took effect, and the policy's name
+    // before its first version: nothing was in force.
+    for path in [
+        "/v1/policies/imicro-2024?on=2023-11-30",
+        "/v1/policies/imicro?on=2022-12-31",
+        "/v1/policies/imicro/page?on=2022-12-31",
+    ] {
+        let p = problem(&get(&server.url(path)), 404);
+        assert!(
+            p["detail"].as_str().unwrap().contains("was in force on"),
+            "{path}: {p}"
+        );
+    }
+    assert_eq!(
+        get(&server.url("/v1/policies/imicro-2024?on=2023-12-01")).status,
+        200
+    );
+    // Not a day: 400 naming the parameter.
+    for query in ["?on=yesterday", "?on=2023-02-30", "?on="] {
+        let p = problem(
+            &get(&server.url(&format!("/v1/policies/imicro{query}"))),
+            400,
+        );
+        assert!(
+            p["detail"].as_str().unwrap().contains("`on`"),
+            "{query}: {p}"
+        );
+    }
+}
+
+#[test]
 fn the_server_serves_every_version_and_routes_each_claim_by_its_order_date() {
     let dir = versions_dir();
     let server = Server::start(&dir, &["--reload-interval", "100"]);

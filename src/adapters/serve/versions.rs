@@ -126,6 +126,12 @@ impl Versions {
     pub fn newest(&self) -> Option<&Arc<Loaded>> {
         self.versions.last()
     }
+
+    /// The version in force on `day`, if one had taken effect by then.
+    pub fn on(&self, day: chrono::NaiveDate) -> Option<Arc<Loaded>> {
+        let policy = self.set.in_force(&self.name, day)?;
+        self.by_file.get(policy.file_name()).cloned()
+    }
 }
 
 /// What a request's policy name reaches: one file's policy, or the versions

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
@@ -117,17 +118,74 @@ async fn claim_text(
     String::from_utf8(Vec::from(bytes)).map_err(|e| utf8_problem(e.utf8_error()))
 }
 
+/// `?on=YYYY-MM-DD` on a policy's source and page: the version in force that day.
+#[derive(serde::Deserialize)]
+pub struct On {
+    on: Option<String>,
+}
+
+/// The day `?on=` names, if any; 400 naming the parameter when it is not a day.
+fn on_day(query: Result<Query<On>, QueryRejection>) -> Result<Option<chrono::NaiveDate>, Problem> {
+    let on = match query {
+        Ok(Query(q)) => q.on,
+        Err(e) => {
+            return Err(Problem::invalid(
+                format!("the query string could not be read: {}", e.body_text()),
+                Vec::new(),
+            ))
+        }
+    };
+    on.map(|text| {
+        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+            Problem::invalid(
+                format!("the query parameter `on` must be a day (YYYY-MM-DD), not `{text}`"),
+                Vec::new(),
+            )
+        })
+    })
+    .transpose()
+}
+
 /// The file a name shows (`GET /v1/policies/{name}`, its page): the file of
 /// that name, or for a policy with dated versions its newest version's file,
-/// with the versions.
-fn shown(state: &AppState, name: &str) -> Result<(Arc<Entry>, Option<Arc<Versions>>), Problem> {
+/// with the versions. With a day (`?on=`), the version in force that day:
+/// 404 when none had taken effect by then.
+fn shown(
+    state: &AppState,
+    name: &str,
+    on: Option<chrono::NaiveDate>,
+) -> Result<(Arc<Entry>, Option<Arc<Versions>>), Problem> {
     let snapshot = state.registry.snapshot();
     if let Some(v) = snapshot.versioned.get(name) {
-        if let Some(e) = v.newest().and_then(|l| snapshot.files.get(&l.name)) {
+        let chosen = match on {
+            None => v.newest().cloned(),
+            Some(day) => Some(v.on(day).ok_or_else(|| {
+                not_in_force(
+                    name,
+                    day,
+                    v.versions.first().and_then(|l| l.effective_from()),
+                )
+            })?),
+        };
+        if let Some(e) = chosen.and_then(|l| snapshot.files.get(&l.name)) {
             return Ok((e.clone(), Some(v.clone())));
         }
     }
-    entry(state, name).map(|e| (e, None))
+    let e = entry(state, name)?;
+    let from = e.current.as_ref().and_then(|c| c.effective_from());
+    if let (Some(day), Some(from)) = (on, from) {
+        if from > day {
+            return Err(not_in_force(name, day, Some(from)));
+        }
+    }
+    Ok((e, None))
+}
+
+fn not_in_force(name: &str, day: chrono::NaiveDate, first: Option<chrono::NaiveDate>) -> Problem {
+    let first = first.map_or_else(String::new, |d| format!(" (the first took effect on {d})"));
+    Problem::not_found(format!(
+        "no version of `{name}` was in force on {day}{first}"
+    ))
 }
 
 fn entry(state: &AppState, name: &str) -> Result<Arc<Entry>, Problem> {
@@ -197,15 +255,20 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Response {
 /// One policy: version, findings, source, its cases file and its merchant's page
 /// (`# clause: page "NAME.page.txt"`) when there are.
 #[utoipa::path(get, path = "/v1/policies/{name}", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro")),
+    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro"), ("on" = Option<String>, Query, format = Date, description = "A day (YYYY-MM-DD): show the version in force that day (by default the newest version, which may take effect in the future)", example = "2023-06-01")),
     responses(
         (status = 200, description = "The policy", body = PolicyDetail),
+        (status = 400, description = "`on` is not a day", body = Details, content_type = "application/problem+json"),
         (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
+        (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])))]
-pub async fn detail(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
-    let (e, versions) = match shown(&state, &name) {
+pub async fn detail(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    query: Result<Query<On>, QueryRejection>,
+) -> Response {
+    let (e, versions) = match on_day(query).and_then(|on| shown(&state, &name, on)) {
         Ok(e) => e,
         Err(p) => return p.into_response(),
     };
@@ -287,23 +350,28 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
 
 /// The customer-facing policy page: HTML, or Markdown when `Accept: text/markdown`.
 #[utoipa::path(get, path = "/v1/policies/{name}/page", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro")),
+    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro"), ("on" = Option<String>, Query, format = Date, description = "A day (YYYY-MM-DD): show the version in force that day (by default the newest version, which may take effect in the future)", example = "2023-06-01")),
     responses(
         (status = 200, description = "The page", content(
             (String = "text/html"),
             (String = "text/markdown"),
         )),
+        (status = 400, description = "`on` is not a day", body = Details, content_type = "application/problem+json"),
         (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
+        (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
         (status = 503, description = "The policy has no version that checks", body = Details, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])))]
 pub async fn page(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
+    query: Result<Query<On>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let loaded = match shown(&state, &name).and_then(|(e, _)| serving(&state, &e.name)) {
+    let loaded = match on_day(query)
+        .and_then(|on| shown(&state, &name, on))
+        .and_then(|(e, _)| serving(&state, &e.name))
+    {
         Ok(l) => l,
         Err(p) => return p.into_response(),
     };
