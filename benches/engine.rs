@@ -1,6 +1,7 @@
 //! In-process figures (criterion): parse and check the five seed policies,
-//! decode a claim, evaluate an already decoded claim, and the whole of one
-//! claim from JSON text to verdict JSON. Run: `cargo bench --bench engine`.
+//! decode a claim, evaluate an already decoded claim, the whole of one claim
+//! from JSON text to verdict JSON, and the claim the server bench sends, warm
+//! and with the caches cold. Run: `cargo bench --bench engine`.
 //! Whole-process figures against the peer engines: `benches/compare.sh`.
 
 #![expect(clippy::unwrap_used, reason = "benchmarks")]
