@@ -187,12 +187,25 @@ fn deadline<'a>(d: &'a Draft, name: &str) -> &'a str {
 /// `in_time` and tested by no condition, for a claim whose label was issued at
 /// `issued_at`: the label drafts on the day's last moment and the next day's first.
 fn label_drafts(timezone: &str, issued_at: &str) -> (Vec<Draft>, [(String, String); 2]) {
+    label_drafts_with(timezone, "", issued_at)
+}
+
+/// [`label_drafts`] with `label_validity`'s options after its count (such as
+/// `, rolled forward to a business day`).
+fn label_drafts_with(
+    timezone: &str,
+    options: &str,
+    issued_at: &str,
+) -> (Vec<Draft>, [(String, String); 2]) {
     let p = policy(&format!(
         r#"policy t {{
   currency USD
   timezone "{timezone}"
+  calendar {{
+    weekend saturday, sunday
+  }}
   window return_window = 30 days from order.delivered_at
-  window label_validity = 14 days from claim.return_label_issued_at
+  window label_validity = 14 days from claim.return_label_issued_at{options}
   window contact = 48 hours from order.delivered_at, plain dates at end of day
   rules for return {{
     rule in_time: approve refund "Return within 30 days."
@@ -243,6 +256,32 @@ fn a_window_only_reported_as_a_deadline_is_tried_on_each_side_of_its_event_s_day
         next,
         ("2023-09-13T00:00:00-04:00".into(), "2023-09-27".into())
     );
+}
+
+#[test]
+fn a_rolled_forward_deadline_is_tried_on_the_day_whose_next_day_rolls_it_past_a_weekend() {
+    // Issued Tuesday 2023-09-12: 14 days end on a weekday until the event
+    // moves to Saturday 2023-09-16, whose 14th day (Saturday 09-30) rolls
+    // forward to Monday 2023-10-02.
+    let (drafts, [late, next]) = label_drafts_with(
+        "America/New_York",
+        ", rolled forward to a business day",
+        "2023-09-12",
+    );
+    assert_eq!(late, ("2023-09-15".into(), "2023-09-29".into()));
+    assert_eq!(next, ("2023-09-16".into(), "2023-10-02".into()));
+    let d = draft(
+        &drafts,
+        "label_validity-counted-from-next-day-return_label_issued_at",
+    );
+    assert!(
+        d.text.contains("rolls forward to a business day"),
+        "{}",
+        d.text
+    );
+    // Without rolling forward, the same claim's drafts stay on its own day.
+    let (_, [late, _]) = label_drafts("America/New_York", "2023-09-12");
+    assert_eq!(late.0, "2023-09-12");
 }
 
 #[test]

@@ -497,10 +497,15 @@ fn counted_drafts(
         return;
     };
     let business = *unit == TimeUnit::BusinessDays;
+    // A window rolled forward to a business day: the first event day (from the
+    // base claim's) whose next day makes it end past a day off.
+    let rolled = (!business && w.roll_forward)
+        .then(|| rolled_edge(policy, base, &path, plain, window, day))
+        .flatten();
     let day = if business {
         eve_of_day_off(policy, day).unwrap_or(day)
     } else {
-        day
+        rolled.unwrap_or(day)
     };
     let Some(next) = day.succ_opt() else { return };
     let (late, early) = if plain {
@@ -544,8 +549,13 @@ fn counted_drafts(
             (true, _) => format!("on {shown}"),
             (false, _) => format!("at {shown}, {moment},"),
         };
+        let rolls = if rolled.is_some() && side == "next-day" {
+            " (its last day falls on a day off and rolls forward to a business day)"
+        } else {
+            ""
+        };
         let text = format!(
-            "{name} counts {count} {unit_words} from {what}; {what} {at} makes it end {end}"
+            "{name} counts {count} {unit_words} from {what}; {what} {at} makes it end {end}{rolls}"
         );
         let before = drafts.len();
         push(
@@ -573,6 +583,42 @@ fn counted_drafts(
             drafts.pop();
         }
     }
+}
+
+/// For a window rolled forward to a business day: the first day on or after
+/// `from` (within 60 days) such that its event on that day ends the window on a
+/// business day, and on the next day past a day off (the end jumps by more than
+/// a day). `None` when no such day is near, or an end is not a day.
+fn rolled_edge(
+    policy: &Policy,
+    base: &Value,
+    path: &str,
+    plain: bool,
+    w: usize,
+    from: NaiveDate,
+) -> Option<NaiveDate> {
+    let end_on = |d: NaiveDate| -> Option<NaiveDate> {
+        let value = if plain {
+            Value::String(d.to_string())
+        } else {
+            noon(policy, d)
+        };
+        match end_with(policy, base, &[(path.to_string(), value)], w)? {
+            Ends::Day(end) => Some(end),
+            Ends::Instant(_) => None,
+        }
+    };
+    let mut d = from;
+    let mut end = end_on(d)?;
+    for _ in 0..60 {
+        let next = d.succ_opt()?;
+        let next_end = end_on(next)?;
+        if next_end > end.succ_opt()? {
+            return Some(d);
+        }
+        (d, end) = (next, next_end);
+    }
+    None
 }
 
 /// Where window `w` ends for `base` with `set` applied, as a verdict's deadline says.
