@@ -20,6 +20,40 @@ pub struct ProblemKind(pub &'static str);
 #[derive(Debug)]
 pub struct Problem(Box<Details>);
 
+/// The answers every endpoint that takes a policy text (`POST /v1/check`,
+/// `/v1/fmt`, `/v1/evaluate`, `/v1/render`, `/v1/cases/run`,
+/// `/v1/cases/boundaries`) can give, whatever its body says: one list for the
+/// OpenAPI document, so that the endpoints cannot drift apart. Never built:
+/// the layers and `api::read_body` give these answers as [`Problem`]s.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, reason = "OpenAPI only: the variants document answers")]
+pub enum TextToolErrors {
+    #[response(
+        status = 401,
+        description = "Missing or wrong bearer token",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Details),
+    #[response(
+        status = 408,
+        description = "The request body was too slow",
+        content_type = "application/problem+json"
+    )]
+    SlowBody(Details),
+    #[response(
+        status = 413,
+        description = "The text or body is too large",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Details),
+    #[response(
+        status = 503,
+        description = "Too many requests in flight, or too slow",
+        content_type = "application/problem+json"
+    )]
+    Unavailable(Details),
+}
+
 /// A problem's fields, as its JSON has them.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = Problem)]

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::adapters::serve::engine::{self, FieldError};
 use crate::adapters::serve::layers::BodyDone;
-use crate::adapters::serve::problem::{Details, Problem};
+use crate::adapters::serve::problem::{Details, Problem, TextToolErrors};
 use crate::adapters::serve::AppState;
 
 /// A request's policy text and, for JSON bodies, the whole body.
@@ -102,11 +102,8 @@ async fn policy_request(
     responses(
         (status = 200, description = "Whether the text checks, and every diagnostic (checker errors, or lint findings)", body = CheckResult),
         (status = 400, description = "The body is not the expected JSON; `errors` names the field", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
-        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor text", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+        TextToolErrors,
     ),
     security((), ("bearer" = [])))]
 pub async fn check(
@@ -134,12 +131,9 @@ pub async fn check(
     responses(
         (status = 200, description = "The text in the canonical layout", body = Formatted),
         (status = 400, description = "The body is not the expected JSON; `errors` names the field", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
-        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor text", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The text does not parse; `diagnostics` says where", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+        TextToolErrors,
     ),
     security((), ("bearer" = [])))]
 pub async fn fmt(
@@ -201,12 +195,9 @@ fn under(prefix: &str, errors: Vec<FieldError>) -> Vec<FieldError> {
     responses(
         (status = 200, description = "The verdict (with policy_version), its explanation and the timeline", body = Evaluated),
         (status = 400, description = "The body or the claim is invalid; `errors` names each field by its JSON path from the body (`claim.items[0].price`)", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
-        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+        TextToolErrors,
     ),
     security((), ("bearer" = [])))]
 pub async fn evaluate(
@@ -254,12 +245,9 @@ pub async fn evaluate(
     responses(
         (status = 200, description = "The page", body = String, content_type = "text/html"),
         (status = 400, description = "The body is not the expected JSON; `errors` names the field", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
-        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor text", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+        TextToolErrors,
     ),
     security((), ("bearer" = [])))]
 pub async fn render(
@@ -296,12 +284,9 @@ pub async fn render(
     responses(
         (status = 200, description = "Every case's result and the rule coverage", body = CasesRun),
         (status = 400, description = "The body or the cases file is invalid; `errors` names the field", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
-        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+        TextToolErrors,
     ),
     security((), ("bearer" = [])))]
 pub async fn cases_run(
@@ -310,21 +295,39 @@ pub async fn cases_run(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = match policy_request(&state, &headers, body, &done, false).await {
+    let field = ("cases", "a cases file's JSON");
+    on_object(&state, &headers, body, &done, field, |loaded, cases| {
+        loaded.run_cases(cases)
+    })
+    .await
+}
+
+/// The steps of a tool that runs a policy text on one JSON object of the body
+/// (`field`: its name, and what it must be): read the body, take the object,
+/// load the policy, run. A `run` error is the object's fault (400 naming it).
+async fn on_object<T: serde::Serialize + Send + 'static>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    done: &BodyDone,
+    (field, what): (&'static str, &'static str),
+    run: impl FnOnce(&engine::Loaded, &Value) -> Result<T, String> + Send + 'static,
+) -> Response {
+    let req = match policy_request(state, headers, body, done, false).await {
         Ok(r) => r,
         Err(p) => return p.into_response(),
     };
-    let cases = match object(req.body.as_ref(), "cases", "a cases file's JSON") {
-        Ok(c) => c.clone(),
+    let value = match object(req.body.as_ref(), field, what) {
+        Ok(v) => v.clone(),
         Err(p) => return p.into_response(),
     };
     let loaded = match load(req.policy).await {
         Ok(l) => l,
         Err(p) => return p.into_response(),
     };
-    match blocking(move || loaded.run_cases(&cases)).await {
-        Ok(Ok(run)) => json(StatusCode::OK, &run),
-        Ok(Err(message)) => Problem::field("cases", message).into_response(),
+    match blocking(move || run(&loaded, &value)).await {
+        Ok(Ok(out)) => json(StatusCode::OK, &out),
+        Ok(Err(message)) => Problem::field(field, message).into_response(),
         Err(p) => p.into_response(),
     }
 }
@@ -337,12 +340,9 @@ pub async fn cases_run(
     responses(
         (status = 200, description = "The draft cases, each a cases-file entry with its claim and verdict", body = Boundaries),
         (status = 400, description = "The body is invalid; `errors` names the field", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
-        (status = 413, description = "The text or body is too large", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "Too many requests in flight, or too slow", body = Details, content_type = "application/problem+json"),
+        TextToolErrors,
     ),
     security((), ("bearer" = [])))]
 pub async fn cases_boundaries(
@@ -351,23 +351,11 @@ pub async fn cases_boundaries(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = match policy_request(&state, &headers, body, &done, false).await {
-        Ok(r) => r,
-        Err(p) => return p.into_response(),
-    };
-    let claim = match object(req.body.as_ref(), "claim", "the claim to start from") {
-        Ok(c) => c.clone(),
-        Err(p) => return p.into_response(),
-    };
-    let loaded = match load(req.policy).await {
-        Ok(l) => l,
-        Err(p) => return p.into_response(),
-    };
-    match blocking(move || loaded.boundaries(&claim)).await {
-        Ok(Ok(cases)) => json(StatusCode::OK, &Boundaries { cases }),
-        Ok(Err(message)) => Problem::field("claim", message).into_response(),
-        Err(p) => p.into_response(),
-    }
+    let field = ("claim", "the claim to start from");
+    on_object(&state, &headers, body, &done, field, |loaded, claim| {
+        loaded.boundaries(claim).map(|cases| Boundaries { cases })
+    })
+    .await
 }
 
 /// Pages mapped at once: one per core. Matching a page of --max-policy-bytes
