@@ -54,6 +54,57 @@ pub enum TextToolErrors {
     Unavailable(Details),
 }
 
+/// The answers a claim sent to a served policy (`POST
+/// /v1/policies/{name}/evaluate` and `.../explain`) can get besides its
+/// verdict and the route's own 415: one list for the OpenAPI document. Never
+/// built, as [`TextToolErrors`].
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, reason = "OpenAPI only: the variants document answers")]
+pub enum ClaimRouteErrors {
+    #[response(
+        status = 400,
+        description = "The claim is invalid; `errors` names each field by its JSON path",
+        content_type = "application/problem+json"
+    )]
+    InvalidClaim(Details),
+    #[response(
+        status = 401,
+        description = "Missing or wrong bearer token",
+        content_type = "application/problem+json"
+    )]
+    Unauthorized(Details),
+    #[response(
+        status = 404,
+        description = "No such policy",
+        content_type = "application/problem+json"
+    )]
+    NotServed(Details),
+    #[response(
+        status = 408,
+        description = "The request body was too slow",
+        content_type = "application/problem+json"
+    )]
+    SlowBody(Details),
+    #[response(
+        status = 409,
+        description = "Several files declare the policy without each saying a day of its own",
+        content_type = "application/problem+json"
+    )]
+    VersionsConflict(Details),
+    #[response(
+        status = 413,
+        description = "The body is larger than --max-body-bytes",
+        content_type = "application/problem+json"
+    )]
+    TooLarge(Details),
+    #[response(
+        status = 503,
+        description = "Too many requests in flight, too slow, or the policy has no version that checks",
+        content_type = "application/problem+json"
+    )]
+    Unavailable(Details),
+}
+
 /// A problem's fields, as its JSON has them.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = Problem)]

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::adapters::serve::engine::{self, Loaded};
 use crate::adapters::serve::layers::BodyDone;
-use crate::adapters::serve::problem::{Details, Problem};
+use crate::adapters::serve::problem::{ClaimRouteErrors, Details, Problem};
 use crate::adapters::serve::registry::Entry;
 use crate::adapters::serve::versions::{Target, Versions};
 use crate::adapters::serve::AppState;
@@ -118,9 +118,26 @@ async fn claim_text(
     String::from_utf8(Vec::from(bytes)).map_err(|e| utf8_problem(e.utf8_error()))
 }
 
+/// The policy a `/v1/policies/{name}/...` URL names (for the OpenAPI document;
+/// handlers take the name as a `Path<String>`).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code, reason = "OpenAPI only: the field documents the parameter")]
+pub struct PolicyName {
+    /// The policy file's name without `.policy`, or the name a policy's dated
+    /// versions declare (claims are then judged by the version in force when
+    /// their order was placed)
+    #[param(example = "imicro")]
+    name: String,
+}
+
 /// `?on=YYYY-MM-DD` on a policy's source and page: the version in force that day.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct On {
+    /// A day (YYYY-MM-DD): show the version in force that day (by default the
+    /// newest version, which may take effect in the future)
+    #[param(format = Date, example = "2023-06-01")]
     on: Option<String>,
 }
 
@@ -255,7 +272,7 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Response {
 /// One policy: version, findings, source, its cases file and its merchant's page
 /// (`# clause: page "NAME.page.txt"`) when there are.
 #[utoipa::path(get, path = "/v1/policies/{name}", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro"), ("on" = Option<String>, Query, format = Date, description = "A day (YYYY-MM-DD): show the version in force that day (by default the newest version, which may take effect in the future)", example = "2023-06-01")),
+    params(PolicyName, On),
     responses(
         (status = 200, description = "The policy", body = PolicyDetail),
         (status = 400, description = "`on` is not a day", body = Details, content_type = "application/problem+json"),
@@ -350,7 +367,7 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
 
 /// The customer-facing policy page: HTML, or Markdown when `Accept: text/markdown`.
 #[utoipa::path(get, path = "/v1/policies/{name}/page", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro"), ("on" = Option<String>, Query, format = Date, description = "A day (YYYY-MM-DD): show the version in force that day (by default the newest version, which may take effect in the future)", example = "2023-06-01")),
+    params(PolicyName, On),
     responses(
         (status = 200, description = "The page", content(
             (String = "text/html"),
@@ -397,7 +414,7 @@ pub async fn page(
 /// input line, in order, streamed (a verdict or an error record naming the line
 /// and each problem's JSON path).
 #[utoipa::path(post, path = "/v1/policies/{name}/evaluate", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro")),
+    params(PolicyName),
     request_body(content(
         (Claim = "application/json"),
         (String = "application/x-ndjson"),
@@ -409,14 +426,8 @@ pub async fn page(
                 (Verdict = "application/json"),
                 (String = "application/x-ndjson"),
             )),
-        (status = 400, description = "The claim is invalid; `errors` names each field by its JSON path", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
-        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
-        (status = 409, description = "Several files declare the policy without each saying a day of its own", body = Details, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than --max-body-bytes", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor NDJSON", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "Too many requests in flight, too slow, or the policy has no version that checks", body = Details, content_type = "application/problem+json"),
+        ClaimRouteErrors,
     ),
     security((), ("bearer" = [])))]
 pub async fn evaluate(
@@ -476,7 +487,7 @@ pub async fn evaluate(
 /// The verdict for a claim as sentences for the customer: text, or JSON when
 /// `Accept: application/json`.
 #[utoipa::path(post, path = "/v1/policies/{name}/explain", tag = "policies",
-    params(("name" = String, Path, description = "The policy file's name without `.policy`, or the name a policy's dated versions declare (claims are then judged by the version in force when their order was placed)", example = "imicro")),
+    params(PolicyName),
     request_body(content((Claim = "application/json"))),
     responses(
         (status = 200, description = "The explanation",
@@ -485,14 +496,8 @@ pub async fn evaluate(
                 (String = "text/plain"),
                 (Object = "application/json"),
             )),
-        (status = 400, description = "The claim is invalid; `errors` names each field by its JSON path", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
-        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
-        (status = 409, description = "Several files declare the policy without each saying a day of its own", body = Details, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than --max-body-bytes", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "Too many requests in flight, too slow, or the policy has no version that checks", body = Details, content_type = "application/problem+json"),
+        ClaimRouteErrors,
     ),
     security((), ("bearer" = [])))]
 pub async fn explain(
