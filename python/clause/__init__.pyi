@@ -1,5 +1,6 @@
 """Type stubs for the ``clause`` package."""
 
+import datetime
 from typing import Any, Iterable, Literal, Mapping, Union
 
 Claim = Union[Mapping[str, Any], str, bytes]
@@ -63,6 +64,32 @@ class Policy:
         """The customer-facing page."""
     def lint(self) -> list[Finding]:
         """The lints' findings with the default settings."""
+
+class PolicySet:
+    """The policies of a folder by declared name, each with its dated versions."""
+
+    @staticmethod
+    def load_dir(path: str | bytes | Any) -> PolicySet:
+        """Reads every *.policy file directly in a folder; raises OSError."""
+    @property
+    def failures(self) -> list[tuple[str, str]]:
+        """The files left out, each (path, why)."""
+    @property
+    def names(self) -> list[str]: ...
+    def get(self, name: str) -> Policy | None:
+        """The newest version of a name."""
+    def versions(self, name: str) -> list[Policy]:
+        """Every version of a name, oldest first."""
+    def in_force(self, name: str, day: datetime.date | str) -> Policy | None:
+        """The version in force on a day; None before the first."""
+    def select(self, name: str, claim: Claim) -> Policy:
+        """The version in force when the claim's order was placed; raises ClaimError."""
+    def evaluate(self, name: str, claim: Claim) -> Verdict:
+        """The verdict of that version, naming it (policy_version, ...); raises ClaimError."""
+    def evaluate_many(
+        self, name: str, claims: Iterable[Claim] | str | bytes, threads: int | None = None
+    ) -> list[dict[str, Any]]:
+        """One record per claim, as ``clause eval DIR --claims`` writes them."""
 
 def check(text: str, name: str = "policy.policy", lints: bool = True) -> list[Finding]:
     """Every finding of a policy text (errors, or lints when it checks)."""

@@ -191,6 +191,75 @@ fn explain_format(name: &str) -> PyResult<ExplainFormat> {
     }
 }
 
+/// One claim of an `evaluate_many` call.
+enum Line {
+    /// Its JSON text.
+    Text(String),
+    /// An empty line of a JSON-lines text.
+    Empty,
+    /// An object that could not be turned into JSON.
+    Bad(ClaimError),
+}
+
+/// The claims an `evaluate_many` call was given: an iterable of claims, or
+/// one `str`/`bytes` of JSON lines.
+fn claim_lines(py: Python<'_>, claims: &Bound<'_, PyAny>) -> PyResult<Vec<Line>> {
+    if claims.cast::<PyString>().is_ok() || claims.cast::<PyBytes>().is_ok() {
+        let whole = claim_text(claims).map_err(|e| claim_error(py, &e))?;
+        let body = whole.strip_suffix('\n').unwrap_or(&whole);
+        if body.is_empty() {
+            return Ok(Vec::new());
+        }
+        return Ok(body
+            .split('\n')
+            .map(|l| {
+                let l = l.strip_suffix('\r').unwrap_or(l);
+                if l.trim().is_empty() {
+                    Line::Empty
+                } else {
+                    Line::Text(l.to_string())
+                }
+            })
+            .collect());
+    }
+    let mut out = Vec::new();
+    for c in claims.try_iter()? {
+        out.push(match claim_text(&c?) {
+            Ok(text) => Line::Text(text),
+            Err(e) => Line::Bad(e),
+        });
+    }
+    Ok(out)
+}
+
+/// JSON records as a list of dicts.
+fn records_list<'py>(py: Python<'py>, records: &[String]) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for r in records {
+        out.append(loads(py, r)?)?;
+    }
+    Ok(out)
+}
+
+/// A day given as `datetime.date` or `"YYYY-MM-DD"`.
+fn day_of(day: &Bound<'_, PyAny>) -> PyResult<chrono::NaiveDate> {
+    let text: String = if let Ok(s) = day.cast::<PyString>() {
+        s.to_str()?.to_string()
+    } else if day
+        .get_type()
+        .name()
+        .is_ok_and(|n| n.to_str().is_ok_and(|n| n == "date"))
+    {
+        day.call_method0("isoformat")?.extract()?
+    } else {
+        return Err(PyValueError::new_err(
+            "a day is a datetime.date or a \"YYYY-MM-DD\" string",
+        ));
+    };
+    text.parse::<chrono::NaiveDate>()
+        .map_err(|_| PyValueError::new_err(format!("{text:?} is not a day (YYYY-MM-DD)")))
+}
+
 fn pool(threads: Option<usize>) -> PyResult<Option<rayon::ThreadPool>> {
     threads
         .map(|n| {
@@ -307,52 +376,27 @@ impl Policy {
         claims: &Bound<'py, PyAny>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let texts: Vec<Result<String, ClaimError>> =
-            if claims.cast::<PyString>().is_ok() || claims.cast::<PyBytes>().is_ok() {
-                let whole = claim_text(claims).map_err(|e| claim_error(py, &e))?;
-                let body = whole.strip_suffix('\n').unwrap_or(&whole);
-                if body.is_empty() {
-                    Vec::new()
-                } else {
-                    body.split('\n')
-                        .map(|l| {
-                            let l = l.strip_suffix('\r').unwrap_or(l);
-                            if l.trim().is_empty() {
-                                Err(one_problem("", "the line is empty".into()))
-                            } else {
-                                Ok(l.to_string())
-                            }
-                        })
-                        .collect()
-                }
-            } else {
-                let mut out = Vec::new();
-                for c in claims.try_iter()? {
-                    out.push(claim_text(&c?));
-                }
-                out
-            };
+        let lines = claim_lines(py, claims)?;
         let pool = pool(threads)?;
         let records: Vec<String> = py.detach(|| {
             on_pool(pool.as_ref(), || {
-                texts
+                lines
                     .par_iter()
                     .enumerate()
-                    .map(|(i, t)| match t {
-                        Ok(text) => match self.inner.evaluate(text) {
+                    .map(|(i, line)| match line {
+                        Line::Text(text) => match self.inner.evaluate(text) {
                             Ok(v) => v.to_json(),
                             Err(e) => error_record(i + 1, Some(text), &e),
                         },
-                        Err(e) => error_record(i + 1, None, e),
+                        Line::Empty => {
+                            error_record(i + 1, None, &one_problem("", "the line is empty".into()))
+                        }
+                        Line::Bad(e) => error_record(i + 1, None, e),
                     })
                     .collect()
             })
         });
-        let out = PyList::empty(py);
-        for r in &records {
-            out.append(loads(py, r)?)?;
-        }
-        Ok(out)
+        records_list(py, &records)
     }
 
     /// Evaluates an Arrow record batch of claims (a ``pyarrow.RecordBatch`` or
@@ -457,9 +501,165 @@ fn diff<'py>(py: Python<'py>, old: &Policy, new: &Policy) -> PyResult<Bound<'py,
     loads(py, &json)
 }
 
+/// The policies of a folder, found by the name they declare, each with its
+/// versions (files that declare one name, each `effective from` a day of its
+/// own): a claim is judged by the version in force when its order was placed.
+#[pyclass(frozen, module = "clause")]
+struct PolicySet {
+    inner: clause::PolicySet,
+}
+
+impl PolicySet {
+    fn policy(&self, p: &clause::Policy) -> Policy {
+        Policy { inner: p.clone() }
+    }
+
+    fn select_text(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        claim: &Bound<'_, PyAny>,
+    ) -> PyResult<(clause::Policy, String)> {
+        let text = claim_text(claim).map_err(|e| claim_error(py, &e))?;
+        let policy = py
+            .detach(|| self.inner.select(name, &text).cloned())
+            .map_err(|e| claim_error(py, &e))?;
+        Ok((policy, text))
+    }
+}
+
+#[pymethods]
+impl PolicySet {
+    /// Reads every ``*.policy`` file directly in a folder. A file that does not
+    /// check, or declares a name already taken without a day of its own, is
+    /// left out and listed in ``failures``; raises ``OSError`` when the folder
+    /// cannot be read.
+    #[staticmethod]
+    fn load_dir(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PolicySet> {
+        py.detach(|| clause::PolicySet::load_dir(&path))
+            .map(|inner| PolicySet { inner })
+            .map_err(PyErr::from)
+    }
+
+    /// The files that were left out, each ``(path, why)``.
+    #[getter]
+    fn failures(&self) -> Vec<(String, String)> {
+        self.inner
+            .failures()
+            .iter()
+            .map(|(p, why)| (p.display().to_string(), why.clone()))
+            .collect()
+    }
+
+    /// The policy names, in order.
+    #[getter]
+    fn names(&self) -> Vec<String> {
+        self.inner.names().map(str::to_string).collect()
+    }
+
+    /// The newest version of a name, or ``None``.
+    fn get(&self, name: &str) -> Option<Policy> {
+        self.inner.get(name).map(|p| self.policy(p))
+    }
+
+    /// Every version of a name, oldest first (empty for an unknown name).
+    fn versions(&self, name: &str) -> Vec<Policy> {
+        self.inner
+            .versions(name)
+            .iter()
+            .map(|p| self.policy(p))
+            .collect()
+    }
+
+    /// The version in force on a day (``datetime.date`` or ``"YYYY-MM-DD"``):
+    /// the newest that took effect on or before it; ``None`` before the first.
+    fn in_force(&self, name: &str, day: &Bound<'_, PyAny>) -> PyResult<Option<Policy>> {
+        let day = day_of(day)?;
+        Ok(self.inner.in_force(name, day).map(|p| self.policy(p)))
+    }
+
+    /// The version that judges a claim: the one in force when its order was
+    /// placed; raises ``ClaimError`` naming ``order.placed_at`` when none is.
+    fn select(&self, py: Python<'_>, name: &str, claim: &Bound<'_, PyAny>) -> PyResult<Policy> {
+        self.select_text(py, name, claim)
+            .map(|(inner, _)| Policy { inner })
+    }
+
+    /// The verdict of the version in force when the claim's order was placed,
+    /// as a dict naming that version (``policy_version``, and for a dated
+    /// version ``policy_file`` and ``policy_effective_from``), as ``clause eval
+    /// DIR --claim`` prints it; raises ``ClaimError``.
+    fn evaluate<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        claim: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (policy, text) = self.select_text(py, name, claim)?;
+        let json = py
+            .detach(|| policy.evaluate(&text).map(|v| policy.verdict_json(&v)))
+            .map_err(|e| claim_error(py, &e))?;
+        loads(py, &json)
+    }
+
+    /// One record per claim, in order, as ``clause eval DIR --claims`` writes
+    /// them: each claim judged by the version in force when its order was
+    /// placed, its record naming that version; or an error record. Runs on
+    /// every core without the GIL.
+    #[pyo3(signature = (name, claims, threads = None))]
+    fn evaluate_many<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        claims: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let lines = claim_lines(py, claims)?;
+        let pool = pool(threads)?;
+        let records: Vec<String> = py.detach(|| {
+            on_pool(pool.as_ref(), || {
+                lines
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, line)| {
+                        let number = i as u64 + 1;
+                        let mut out = Vec::new();
+                        match line {
+                            Line::Text(text) => {
+                                self.inner
+                                    .write_record(name, text.as_bytes(), number, &mut out);
+                            }
+                            Line::Empty => {
+                                self.inner.write_record(name, b"", number, &mut out);
+                            }
+                            Line::Bad(e) => return error_record(i + 1, None, e),
+                        }
+                        String::from_utf8_lossy(&out).into_owned()
+                    })
+                    .collect()
+            })
+        });
+        records_list(py, &records)
+    }
+
+    fn __repr__(&self) -> String {
+        let versions: usize = self
+            .inner
+            .names()
+            .map(|n| self.inner.versions(n).len())
+            .sum();
+        format!(
+            "<clause.PolicySet {} names, {versions} files, {} left out>",
+            self.inner.names().count(),
+            self.inner.failures().len()
+        )
+    }
+}
+
 #[pymodule]
 fn _clause(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Policy>()?;
+    m.add_class::<PolicySet>()?;
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(format, m)?)?;
     m.add_function(wrap_pyfunction!(diff, m)?)?;

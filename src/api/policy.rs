@@ -240,6 +240,31 @@ impl Policy {
         crate::tools::batch::record(&self.inner.ir, &self.inner.stamp, line, number, out)
     }
 
+    /// `verdict` (one this policy gave) as JSON, ending with the fields that
+    /// name this version, as a record of [`write_record`](Policy::write_record)
+    /// does: `policy_version`, and for a dated policy `policy_file` and
+    /// `policy_effective_from`. What `clause eval DIR --claim` prints, compact.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let claim = std::fs::read_to_string("tests/data/imicro-claim.json")?;
+    /// let verdict = policy.evaluate(&claim)?;
+    /// let json: serde_json::Value = serde_json::from_str(&policy.verdict_json(&verdict))?;
+    /// assert_eq!(json["decision"], "approve");
+    /// assert_eq!(json["policy_version"], policy.version());
+    /// assert!(json.get("policy_file").is_none(), "not a dated policy");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verdict_json(&self, verdict: &Verdict) -> String {
+        let mut json = verdict.to_json();
+        if json.ends_with('}') {
+            json.pop();
+            json.push_str(&self.inner.stamp);
+            json.push('}');
+        }
+        json
+    }
+
     /// Evaluates a claim and explains the verdict in sentences for the customer.
     ///
     /// ```
