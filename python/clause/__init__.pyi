@@ -81,15 +81,15 @@ class PolicySet:
     def versions(self, name: str) -> list[Policy]:
         """Every version of a name, oldest first."""
     def in_force(self, name: str, day: datetime.date | str) -> Policy | None:
-        """The version in force on a day; None before the first."""
+        """The version in force on a day; None before the first or for an unknown name."""
     def select(self, name: str, claim: Claim) -> Policy:
-        """The version in force when the claim's order was placed; raises ClaimError."""
+        """The version in force when the claim's order was placed; raises ClaimError, KeyError."""
     def evaluate(self, name: str, claim: Claim) -> Verdict:
-        """The verdict of that version, naming it (policy_version, ...); raises ClaimError."""
+        """The verdict of that version, naming it (policy_version, ...); raises ClaimError, KeyError."""
     def evaluate_many(
         self, name: str, claims: Iterable[Claim] | str | bytes, threads: int | None = None
     ) -> list[dict[str, Any]]:
-        """One record per claim, as ``clause eval DIR --claims`` writes them."""
+        """One record per claim, as ``clause eval DIR --claims`` writes them; raises KeyError."""
 
 def check(text: str, name: str = "policy.policy", lints: bool = True) -> list[Finding]:
     """Every finding of a policy text (errors, or lints when it checks)."""

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use arrow_array::RecordBatch;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -241,23 +241,25 @@ fn records_list<'py>(py: Python<'py>, records: &[String]) -> PyResult<Bound<'py,
     Ok(out)
 }
 
-/// A day given as `datetime.date` or `"YYYY-MM-DD"`.
+/// A day given as a `datetime.date` (not a `datetime.datetime`, whose day
+/// depends on a time zone) or a `"YYYY-MM-DD"` string: `TypeError` for any
+/// other type, `ValueError` for a string that is not a day.
 fn day_of(day: &Bound<'_, PyAny>) -> PyResult<chrono::NaiveDate> {
+    let py = day.py();
+    let datetime = py.import("datetime")?;
     let text: String = if let Ok(s) = day.cast::<PyString>() {
         s.to_str()?.to_string()
-    } else if day
-        .get_type()
-        .name()
-        .is_ok_and(|n| n.to_str().is_ok_and(|n| n == "date"))
+    } else if day.is_instance(&datetime.getattr("date")?)?
+        && !day.is_instance(&datetime.getattr("datetime")?)?
     {
         day.call_method0("isoformat")?.extract()?
     } else {
-        return Err(PyValueError::new_err(
+        return Err(PyTypeError::new_err(
             "a day is a datetime.date or a \"YYYY-MM-DD\" string",
         ));
     };
-    text.parse::<chrono::NaiveDate>()
-        .map_err(|_| PyValueError::new_err(format!("{text:?} is not a day (YYYY-MM-DD)")))
+    clause::parse_day(&text)
+        .ok_or_else(|| PyValueError::new_err(format!("{text:?} is not a day (YYYY-MM-DD)")))
 }
 
 fn pool(threads: Option<usize>) -> PyResult<Option<rayon::ThreadPool>> {
@@ -514,12 +516,25 @@ impl PolicySet {
         Policy { inner: p.clone() }
     }
 
+    /// `KeyError` for a name no file declares (rather than one claim error per claim).
+    fn known(&self, name: &str) -> PyResult<()> {
+        if self.inner.versions(name).is_empty() {
+            let names: Vec<&str> = self.inner.names().collect();
+            return Err(PyKeyError::new_err(format!(
+                "no policy named {name:?} (the folder holds: {})",
+                names.join(", ")
+            )));
+        }
+        Ok(())
+    }
+
     fn select_text(
         &self,
         py: Python<'_>,
         name: &str,
         claim: &Bound<'_, PyAny>,
     ) -> PyResult<(clause::Policy, String)> {
+        self.known(name)?;
         let text = claim_text(claim).map_err(|e| claim_error(py, &e))?;
         let policy = py
             .detach(|| self.inner.select(name, &text).cloned())
@@ -572,14 +587,17 @@ impl PolicySet {
     }
 
     /// The version in force on a day (``datetime.date`` or ``"YYYY-MM-DD"``):
-    /// the newest that took effect on or before it; ``None`` before the first.
+    /// the newest that took effect on or before it; ``None`` before the first
+    /// or for an unknown name. ``TypeError`` for another type of day,
+    /// ``ValueError`` for a string that is not one.
     fn in_force(&self, name: &str, day: &Bound<'_, PyAny>) -> PyResult<Option<Policy>> {
         let day = day_of(day)?;
         Ok(self.inner.in_force(name, day).map(|p| self.policy(p)))
     }
 
     /// The version that judges a claim: the one in force when its order was
-    /// placed; raises ``ClaimError`` naming ``order.placed_at`` when none is.
+    /// placed; raises ``ClaimError`` naming ``order.placed_at`` when none is,
+    /// and ``KeyError`` for a name no file declares.
     fn select(&self, py: Python<'_>, name: &str, claim: &Bound<'_, PyAny>) -> PyResult<Policy> {
         self.select_text(py, name, claim)
             .map(|(inner, _)| Policy { inner })
@@ -588,7 +606,8 @@ impl PolicySet {
     /// The verdict of the version in force when the claim's order was placed,
     /// as a dict naming that version (``policy_version``, and for a dated
     /// version ``policy_file`` and ``policy_effective_from``), as ``clause eval
-    /// DIR --claim`` prints it; raises ``ClaimError``.
+    /// DIR --claim`` prints it; raises ``ClaimError`` (``KeyError`` for an
+    /// unknown name).
     fn evaluate<'py>(
         &self,
         py: Python<'py>,
@@ -605,7 +624,7 @@ impl PolicySet {
     /// One record per claim, in order, as ``clause eval DIR --claims`` writes
     /// them: each claim judged by the version in force when its order was
     /// placed, its record naming that version; or an error record. Runs on
-    /// every core without the GIL.
+    /// every core without the GIL; raises ``KeyError`` for an unknown name.
     #[pyo3(signature = (name, claims, threads = None))]
     fn evaluate_many<'py>(
         &self,
@@ -614,6 +633,7 @@ impl PolicySet {
         claims: &Bound<'py, PyAny>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
+        self.known(name)?;
         let lines = claim_lines(py, claims)?;
         let pool = pool(threads)?;
         let records: Vec<String> = py.detach(|| {

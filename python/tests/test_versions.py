@@ -48,9 +48,24 @@ def test_the_version_in_force_on_a_day(versions: Path) -> None:
     assert policies.in_force("imicro", "2022-12-31") is None
     assert policies.in_force("unknown", "2024-01-01") is None
     assert policies.versions("unknown") == [] and policies.get("unknown") is None
-    for bad in ["31/12/2023", "2023-02-30", datetime.datetime(2024, 1, 1), 20240101]:
+    for bad in ["31/12/2023", "2023-02-30", "2023-06-01 ", " 2023-06-01"]:
         with pytest.raises(ValueError):
             policies.in_force("imicro", bad)
+    # A datetime's day depends on a time zone: a type error, as for a number.
+    for bad in [datetime.datetime(2024, 1, 1), 20240101, None]:
+        with pytest.raises(TypeError):
+            policies.in_force("imicro", bad)
+
+    class Day(datetime.date):
+        pass
+
+    assert Path(policies.in_force("imicro", Day(2023, 12, 1)).file_name).name == "imicro-2024.policy"
+    # A name no file declares is a KeyError, not a claim error per claim.
+    for call in [lambda: policies.select("imicro2", placed("2023-09-01")),
+                 lambda: policies.evaluate("imicro2", placed("2023-09-01")),
+                 lambda: policies.evaluate_many("imicro2", [placed("2023-09-01")])]:
+        with pytest.raises(KeyError, match="imicro2"):
+            call()
 
 
 def test_each_claim_is_judged_as_the_cli_judges_it(cli: Path, versions: Path, tmp_path: Path) -> None:

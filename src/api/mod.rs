@@ -29,4 +29,4 @@ pub use policy::{
     declared_page, format, format_source, version_of, ExplainFormat, PageMap, Policy, RenderFormat,
     StreamSummary, Timeline,
 };
-pub use set::{PolicySet, VersionConflict};
+pub use set::{parse_day, PolicySet, VersionConflict};

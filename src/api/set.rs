@@ -398,6 +398,22 @@ fn placed_day(claim: &str, policy: &Policy) -> Result<NaiveDate, ClaimError> {
         })
 }
 
+/// A day written as claims write one: exactly `YYYY-MM-DD` (no spaces, no
+/// time, no other separator), or `None`. What [`PolicySet::in_force`]'s callers
+/// read a day with: `clause render DIR --on`, the server's `?on=`, Python's
+/// `PolicySet.in_force`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// assert_eq!(clause::parse_day("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+/// for not_a_day in ["2023-02-29", " 2024-01-01", "2024-1-01", "2024-01-01T00:00:00Z", ""] {
+///     assert_eq!(clause::parse_day(not_a_day), None, "{not_a_day:?}");
+/// }
+/// ```
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    crate::language::eval::json::plain_date(text)
+}
+
 /// The error record of a line that no version took (no version stamp).
 fn unrouted(number: u64, text: &str, e: ClaimError, out: &mut Vec<u8>) {
     let errors: Vec<_> = e

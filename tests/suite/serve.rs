@@ -1170,9 +1170,14 @@ fn a_policy_and_its_page_on_a_day_are_the_version_in_force_that_day() {
     let page = |query: &str| get(&server.url(&format!("/v1/policies/imicro/page{query}")));
     let (newest, then) = (page(""), page("?on=2023-06-15"));
     assert_eq!((newest.status, then.status), (200, 200));
-    assert!(newest.body.contains("45"), "{}", newest.body);
-    assert_ne!(newest.body, then.body);
-    assert!(then.body.contains("30"), "{}", then.body);
+    let (days_30, days_45) = (
+        "30 days from the invoice date",
+        "45 days from the invoice date",
+    );
+    assert!(newest.body.contains(days_45) && !newest.body.contains(days_30));
+    assert!(then.body.contains(days_30) && !then.body.contains(days_45));
+    // A day after the newest version took effect: the newest.
+    assert_eq!(page("?on=2031-01-01").body, newest.body);
     // A file's own name on a day before it took effect, and the policy's name
     // before its first version: nothing was in force.
     for path in [
@@ -1186,20 +1191,28 @@ fn a_policy_and_its_page_on_a_day_are_the_version_in_force_that_day() {
             "{path}: {p}"
         );
     }
+    // A file's own name shows that file on any day from its own.
+    for day in ["2023-12-01", "2031-01-01"] {
+        let a = get(&server.url(&format!("/v1/policies/imicro-2023?on={day}")));
+        assert_eq!(a.status, 200, "{day}");
+        assert_eq!(a.json()["name"], "imicro-2023");
+    }
     assert_eq!(
         get(&server.url("/v1/policies/imicro-2024?on=2023-12-01")).status,
         200
     );
-    // Not a day: 400 naming the parameter.
-    for query in ["?on=yesterday", "?on=2023-02-30", "?on="] {
+    // Not a day, or two days: 400 naming the parameter.
+    for query in [
+        "?on=yesterday",
+        "?on=2023-02-30",
+        "?on=",
+        "?on=2023-01-01&on=2023-12-01",
+    ] {
         let p = problem(
             &get(&server.url(&format!("/v1/policies/imicro{query}"))),
             400,
         );
-        assert!(
-            p["detail"].as_str().unwrap().contains("`on`"),
-            "{query}: {p}"
-        );
+        assert_eq!(p["errors"][0]["path"], "on", "{query}: {p}");
     }
 }
 

@@ -189,3 +189,51 @@ fn a_stream_over_versions_judges_each_line_by_its_order_date() {
     );
     assert_eq!(code, 64, "{err}");
 }
+
+#[test]
+fn render_gives_the_page_of_the_newest_version_or_of_the_one_in_force_on_a_day() {
+    let (dir, _guard) = two_versions();
+    let d = dir.display().to_string();
+    let file = |name: &str| dir.join(name).display().to_string();
+    let page = |args: &[&str]| {
+        let (code, out, err) = run_clause(args, None);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out
+    };
+    let newest = page(&["render", &d]);
+    assert_eq!(newest, page(&["render", &file("imicro-2024.policy")]));
+    assert_ne!(newest, page(&["render", &file("imicro-2023.policy")]));
+    for (day, version) in [
+        ("2023-11-30", "imicro-2023.policy"),
+        ("2023-12-01", "imicro-2024.policy"),
+    ] {
+        assert_eq!(
+            page(&["render", &d, "--on", day, "--format", "html"]),
+            page(&["render", &file(version), "--format", "html"]),
+            "{day}"
+        );
+    }
+    // Nothing was in force before the first version, or before a file's own day.
+    let (code, out, err) = run_clause(&["render", &d, "--on", "2022-12-31"], None);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("took effect on 2023-01-01"), "{err}");
+    let (code, _, err) = run_clause(
+        &["render", &file("imicro-2024.policy"), "--on", "2023-11-30"],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("takes effect on 2023-12-01"), "{err}");
+    // An undated file is in force on any day; --policy needs a folder, and a
+    // folder of several policies needs it; a day must be one.
+    assert_eq!(
+        page(&["render", "policies/imicro.policy", "--on", "1999-01-01"]),
+        page(&["render", "policies", "--policy", "imicro"])
+    );
+    for args in [
+        &["render", "policies/imicro.policy", "--policy", "imicro"][..],
+        &["render", "policies"],
+        &["render", &d, "--on", "2023-02-30"],
+    ] {
+        assert_eq!(run_clause(args, None).0, 64, "{args:?}");
+    }
+}

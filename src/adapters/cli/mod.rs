@@ -48,6 +48,11 @@ use clap::{CommandFactory as _, Parser, Subcommand};
 
 use clause::{Diagnostics, Policy, Source};
 
+/// `--on DAY`: exactly `YYYY-MM-DD`, as claims write a day.
+fn day(text: &str) -> Result<chrono::NaiveDate, String> {
+    clause::parse_day(text).ok_or_else(|| format!("`{text}` is not a day (YYYY-MM-DD)"))
+}
+
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_INPUT: i32 = 1;
 pub const EXIT_POLICY: i32 = 2;
@@ -145,11 +150,17 @@ enum Command {
     },
     /// The customer-facing policy page, generated from the file (Markdown or standalone HTML)
     Render {
-        /// The policy file
+        /// The policy file, or a directory holding the versions of a policy (`effective from`): the page of its newest version, or with --on of the version in force that day
         policy: PathBuf,
         /// Output format
         #[arg(long, value_enum, default_value_t = render::Format::Markdown)]
         format: render::Format,
+        /// With a directory holding several policies: the policy's name
+        #[arg(long = "policy", value_name = "NAME")]
+        policy_name: Option<String>,
+        /// The page of the version in force on this day (YYYY-MM-DD): the newest that took effect on or before it
+        #[arg(long, value_name = "DAY", value_parser = day)]
+        on: Option<chrono::NaiveDate>,
     },
     /// What changes between two versions of a policy: in the file, and (with --claims) on past claims replayed under both
     Diff {
@@ -369,7 +380,12 @@ fn dispatch(command: Command) -> i32 {
             claim,
             format,
         } => explain::run(&policy, &claim, format),
-        Command::Render { policy, format } => render::run(&policy, format),
+        Command::Render {
+            policy,
+            format,
+            policy_name,
+            on,
+        } => render::run(&policy, format, policy_name.as_deref(), on),
         Command::Diff {
             old,
             new,

@@ -297,7 +297,7 @@ fn digits(b: &[u8], r: std::ops::Range<usize>) -> Option<u32> {
 }
 
 /// `YYYY-MM-DD`, read digit by digit (chrono's format parser is slow for this).
-fn plain_date(s: &str) -> Option<NaiveDate> {
+pub(crate) fn plain_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;

@@ -14,7 +14,7 @@ mod fast;
 mod interp;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use interp::{day_edge_in_zone, LAST_DAY};
-mod json;
+pub(crate) mod json;
 mod raw;
 mod scan;
 mod values;

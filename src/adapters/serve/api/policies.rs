@@ -146,18 +146,18 @@ fn on_day(query: Result<Query<On>, QueryRejection>) -> Result<Option<chrono::Nai
     let on = match query {
         Ok(Query(q)) => q.on,
         Err(e) => {
-            return Err(Problem::invalid(
-                format!("the query string could not be read: {}", e.body_text()),
-                Vec::new(),
+            return Err(Problem::field(
+                "on",
+                format!(
+                    "the query string could not be read as one day: {}",
+                    e.body_text()
+                ),
             ))
         }
     };
     on.map(|text| {
-        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
-            Problem::invalid(
-                format!("the query parameter `on` must be a day (YYYY-MM-DD), not `{text}`"),
-                Vec::new(),
-            )
+        clause::parse_day(&text).ok_or_else(|| {
+            Problem::field("on", format!("must be a day (YYYY-MM-DD), not `{text}`"))
         })
     })
     .transpose()
