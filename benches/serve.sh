@@ -29,6 +29,9 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-10}
 CLAIMS=${2:-100000}
 ROUNDS=${3:-1}
+for n in "$SECONDS_PER_RUN" "$CLAIMS" "$ROUNDS"; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "serve.sh: SECONDS, CLAIMS and ROUNDS are whole numbers from 1 (got '$n')" >&2; exit 2; }
+done
 export CLAUSE_BIN=${CLAUSE_BIN:-target/release/clause}
 command -v wrk >/dev/null || { echo "serve.sh: needs wrk (apt-get install wrk)" >&2; exit 2; }
 [ -x "$CLAUSE_BIN" ] || { echo "serve.sh: no $CLAUSE_BIN (cargo build --release)" >&2; exit 2; }
@@ -114,11 +117,16 @@ awk -v rounds="$ROUNDS" '
         for (c in seen) {
             n = 0; list = ""
             for (r = 1; r <= rounds; r++) {
+                if (!((c, r) in ev) || !((c, r) in hz) || hz[c, r] == 0) {
+                    printf "c=%-3s round %d: a wrk run printed no figures (see above)\n", c, r
+                    continue
+                }
                 x = 100 * ev[c, r] / hz[c, r]
-                list = list (r > 1 ? ", " : "") sprintf("%.0f%%", x)
+                list = list (n > 0 ? ", " : "") sprintf("%.0f%%", x)
                 for (i = n; i > 0 && v[i - 1] > x; i--) v[i] = v[i - 1]
                 v[i] = x; n++
             }
+            if (n == 0) continue
             median = n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
             if (rounds > 1)
                 printf "c=%-3s evaluate / healthz: %.0f%% median of %d rounds (%s) (target >= 70%%)\n", c, median, rounds, list

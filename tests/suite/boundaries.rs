@@ -279,6 +279,15 @@ fn a_rolled_forward_deadline_is_tried_on_the_day_whose_next_day_rolls_it_past_a_
         "{}",
         d.text
     );
+    // From a Saturday, whose 14th day already rolls to Monday 10-02 (as do
+    // Sunday's and Monday's): the next edge is Friday 09-22 and Saturday 09-23.
+    let (_, [late, next]) = label_drafts_with(
+        "America/New_York",
+        ", rolled forward to a business day",
+        "2023-09-16",
+    );
+    assert_eq!(late, ("2023-09-22".into(), "2023-10-06".into()));
+    assert_eq!(next, ("2023-09-23".into(), "2023-10-09".into()));
     // Without rolling forward, the same claim's drafts stay on its own day.
     let (_, [late, _]) = label_drafts("America/New_York", "2023-09-12");
     assert_eq!(late.0, "2023-09-12");

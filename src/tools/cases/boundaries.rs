@@ -500,7 +500,7 @@ fn counted_drafts(
     // A window rolled forward to a business day: the first event day (from the
     // base claim's) whose next day makes it end past a day off.
     let rolled = (!business && w.roll_forward)
-        .then(|| rolled_edge(policy, base, &path, plain, window, day))
+        .then(|| rolled_edge(policy, base, (fact, &path), plain, window, day))
         .flatten();
     let day = if business {
         eve_of_day_off(policy, day).unwrap_or(day)
@@ -592,7 +592,7 @@ fn counted_drafts(
 fn rolled_edge(
     policy: &Policy,
     base: &Value,
-    path: &str,
+    (fact, path): (FactRef, &str),
     plain: bool,
     w: usize,
     from: NaiveDate,
@@ -603,7 +603,12 @@ fn rolled_edge(
         } else {
             noon(policy, d)
         };
-        match end_with(policy, base, &[(path.to_string(), value)], w)? {
+        // As the drafts set it: `as_of` moves with `claim.filed_at`.
+        let mut set = vec![(path.to_string(), value.clone())];
+        if fact == FactRef::FiledAt && base.get("as_of").is_some_and(|v| !v.is_null()) {
+            set.push(("as_of".to_string(), value));
+        }
+        match end_with(policy, base, &set, w)? {
             Ends::Day(end) => Some(end),
             Ends::Instant(_) => None,
         }
