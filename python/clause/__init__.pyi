@@ -90,6 +90,10 @@ class PolicySet:
         self, name: str, claims: Iterable[Claim] | str | bytes, threads: int | None = None
     ) -> list[dict[str, Any]]:
         """One record per claim, as ``clause eval DIR --claims`` writes them; raises KeyError."""
+    def evaluate_arrow(
+        self, name: str, batch: Any, json_column: str | None = None, threads: int | None = None
+    ) -> Any:
+        """A pyarrow.RecordBatch of outcomes, each row with the version that judged it."""
 
 def check(text: str, name: str = "policy.policy", lints: bool = True) -> list[Finding]:
     """Every finding of a policy text (errors, or lints when it checks)."""

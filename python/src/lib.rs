@@ -13,7 +13,7 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyT
 use pyo3_arrow::PyRecordBatch;
 use rayon::prelude::*;
 
-use clause::parquet::{batch_claims, evaluate_cell, Outcome, VerdictColumns};
+use clause::parquet::{batch_claims, evaluate_cell, judge_in, Judged, Outcome, VerdictColumns};
 use clause::{ClaimError, ExplainFormat, LoadError, RenderFormat};
 
 /// Terminal width the diagnostics are drawn at (as the command line does).
@@ -660,6 +660,40 @@ impl PolicySet {
             })
         });
         records_list(py, &records)
+    }
+
+    /// ``Policy.evaluate_arrow`` over the versions of ``name``: each row judged
+    /// by the version in force when its order was placed, its
+    /// ``policy_version`` that version's (null for a row no version read), as
+    /// ``clause eval DIR --claims x.parquet --out y.parquet`` writes them;
+    /// raises ``KeyError`` for an unknown name.
+    #[pyo3(signature = (name, batch, json_column = None, threads = None))]
+    fn evaluate_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        batch: PyRecordBatch,
+        json_column: Option<&str>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.known(name)?;
+        let batch: RecordBatch = batch.into_inner();
+        let pool = pool(threads)?;
+        let out = py.detach(|| -> Result<RecordBatch, String> {
+            let rows = batch_claims(&batch, json_column)?;
+            let judged: Vec<Judged<'_>> = on_pool(pool.as_ref(), || {
+                rows.par_iter()
+                    .map(|c| judge_in(&self.inner, name, c.as_deref()))
+                    .collect()
+            });
+            let mut columns = VerdictColumns::for_versions();
+            for (i, (row, judged)) in rows.iter().zip(&judged).enumerate() {
+                columns.push_judged(i as u64 + 1, row.as_deref(), judged);
+            }
+            Ok(columns.finish())
+        });
+        let out = out.map_err(PyValueError::new_err)?;
+        PyRecordBatch::new(out).into_pyarrow(py)
     }
 
     fn __repr__(&self) -> String {

@@ -118,3 +118,24 @@ def test_a_folder_of_the_bundled_policies(versions: Path) -> None:
     partial = clause.PolicySet.load_dir(versions)
     assert partial.names == ["imicro"]
     assert [Path(p).name for p, _ in partial.failures] == ["broken.policy"]
+
+
+def test_arrow_over_versions_gives_the_clis_parquet(cli: Path, versions: Path, tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    policies = clause.PolicySet.load_dir(versions)
+    texts = [json.dumps(placed(d)) for d in ["2023-09-01", "2023-12-05", "2022-01-01"]] + [None]
+    batch = pa.RecordBatch.from_pydict({"claim": pa.array(texts, pa.string())})
+    out = policies.evaluate_arrow("imicro", batch, json_column="claim")
+    history = tmp_path / "claims.parquet"
+    pq.write_table(pa.Table.from_batches([batch]), history)
+    written = tmp_path / "verdicts.parquet"
+    subprocess.run([cli, "eval", versions, "--claims", history, "--json-column", "claim",
+                    "--out", written], capture_output=True, timeout=120, check=True)
+    assert out.to_pylist() == pq.read_table(written).to_pylist()
+    rows = out.to_pylist()
+    by_version = [p.version for p in policies.versions("imicro")]
+    assert [r["policy_version"] for r in rows] == [by_version[0], by_version[1], None, None]
+    assert rows[0]["decision"] is not None and rows[2]["decision"] is None
+    with pytest.raises(KeyError):
+        policies.evaluate_arrow("nope", batch, json_column="claim")

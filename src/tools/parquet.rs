@@ -217,7 +217,9 @@ impl Read for ClaimLines {
 /// - `verdict`: the whole verdict as JSON; `errors`: the claim's problems as
 ///   JSON (`[{"path", "message"}]`), null for a verdict;
 /// - `policy_version`: the version of the policy text that judged the row
-///   (`sha256:` and 16 hex digits), as JSON records end with.
+///   (`sha256:` and 16 hex digits), as JSON records end with; null only for a
+///   row that no version read (over a folder of versions: a claim placed before
+///   the first version took effect, or without a readable `order.placed_at`).
 pub fn verdict_schema() -> SchemaRef {
     let text = |name: &str, nullable: bool| Field::new(name, DataType::Utf8, nullable);
     Arc::new(Schema::new(vec![
@@ -231,13 +233,15 @@ pub fn verdict_schema() -> SchemaRef {
         text("fees", true),
         text("verdict", true),
         text("errors", true),
-        text("policy_version", false),
+        text("policy_version", true),
     ]))
 }
 
-/// Verdicts and error records of one policy gathered into a [`verdict_schema`] batch.
+/// Verdicts and error records gathered into a [`verdict_schema`] batch: of
+/// one policy ([`for_policy`](VerdictColumns::for_policy)), or of the versions
+/// of one, each row with its own ([`push_judged`](VerdictColumns::push_judged)).
 pub struct VerdictColumns {
-    version: String,
+    version: Option<String>,
     line: UInt64Builder,
     claim_id: StringBuilder,
     decision: StringBuilder,
@@ -255,7 +259,16 @@ impl VerdictColumns {
     /// Columns for the verdicts of `policy` (every row carries its version).
     pub fn for_policy(policy: &Policy) -> Self {
         VerdictColumns {
-            version: policy.version().to_string(),
+            version: Some(policy.version().to_string()),
+            ..VerdictColumns::for_versions()
+        }
+    }
+
+    /// Columns for the verdicts of several versions of a policy: each row is
+    /// added with the version that judged it ([`push_judged`](VerdictColumns::push_judged)).
+    pub fn for_versions() -> Self {
+        VerdictColumns {
+            version: None,
             line: UInt64Builder::new(),
             claim_id: StringBuilder::new(),
             decision: StringBuilder::new(),
@@ -282,6 +295,12 @@ impl VerdictColumns {
 
     /// Adds a verdict.
     pub fn push_verdict(&mut self, line: u64, v: &Verdict) {
+        let version = self.version.take();
+        self.verdict_row(line, v, version.as_deref());
+        self.version = version;
+    }
+
+    fn verdict_row(&mut self, line: u64, v: &Verdict, version: Option<&str>) {
         self.line.append_value(line);
         self.claim_id.append_value(&v.claim_id);
         self.decision.append_value(v.decision.as_str());
@@ -306,12 +325,24 @@ impl VerdictColumns {
         self.fees.append_value(fees.join(";"));
         self.verdict.append_value(v.to_json());
         self.errors.append_null();
-        self.policy_version.append_value(&self.version);
+        self.policy_version.append_option(version);
     }
 
     /// Adds an error record: the claim (its id when one could be read) is not
     /// valid for the policy.
     pub fn push_error(&mut self, line: u64, claim_id: Option<&str>, e: &ClaimError) {
+        let version = self.version.take();
+        self.error_row(line, claim_id, e, version.as_deref());
+        self.version = version;
+    }
+
+    fn error_row(
+        &mut self,
+        line: u64,
+        claim_id: Option<&str>,
+        e: &ClaimError,
+        version: Option<&str>,
+    ) {
         self.line.append_value(line);
         self.claim_id.append_option(claim_id);
         for b in [
@@ -327,7 +358,7 @@ impl VerdictColumns {
         }
         self.errors
             .append_value(serde_json::to_string(&e.problems).unwrap_or_else(|_| "[]".into()));
-        self.policy_version.append_value(&self.version);
+        self.policy_version.append_option(version);
     }
 
     /// Adds one claim's outcome: evaluates `claim` (`None`: a null cell).
@@ -335,6 +366,17 @@ impl VerdictColumns {
         match outcome {
             Ok(v) => self.push_verdict(line, v),
             Err(e) => self.push_error(line, claim.and_then(claim_id_of).as_deref(), e),
+        }
+    }
+
+    /// Adds one claim's outcome with the version that judged it (`None`: no
+    /// version read it), as [`judge_in`] gives them.
+    pub fn push_judged(&mut self, line: u64, claim: Option<&str>, judged: &Judged<'_>) {
+        let (policy, outcome) = judged;
+        let version = policy.map(Policy::version);
+        match outcome {
+            Ok(v) => self.verdict_row(line, v, version),
+            Err(e) => self.error_row(line, claim.and_then(claim_id_of).as_deref(), e, version),
         }
     }
 
@@ -362,6 +404,33 @@ impl VerdictColumns {
 /// A claim's verdict, or why it is not a valid claim.
 pub type Outcome = Result<Verdict, ClaimError>;
 
+/// A claim's outcome over the versions of a policy, with the version that
+/// judged it (`None` when no version could: see [`judge_in`]).
+pub type Judged<'s> = (Option<&'s Policy>, Outcome);
+
+/// Judges one cell's claim by the version of `name` in force when its order
+/// was placed ([`PolicySet::select`](crate::PolicySet::select)), as `clause
+/// eval DIR --claims` judges a line. A claim no version can take (placed
+/// before the first, or without a readable `order.placed_at`), and a null
+/// cell, are errors that no version read (as `clause eval DIR --claims` reads
+/// a null cell: `null` has no `order.placed_at`).
+pub fn judge_in<'s>(set: &'s crate::PolicySet, name: &str, claim: Option<&str>) -> Judged<'s> {
+    let newest = set.get(name);
+    match (claim, newest) {
+        (_, None) => (
+            None,
+            Err(ClaimError::whole(format!(
+                "there is no policy named `{name}`"
+            ))),
+        ),
+        (None, Some(newest)) => (None, evaluate_cell(newest, None)),
+        (Some(text), Some(_)) => match set.select(name, text) {
+            Ok(policy) => (Some(policy), policy.evaluate(text)),
+            Err(e) => (None, Err(e)),
+        },
+    }
+}
+
 /// Evaluates one cell's claim (`None`: a null cell, which is no claim).
 pub fn evaluate_cell(policy: &Policy, claim: Option<&str>) -> Outcome {
     match claim {
@@ -386,9 +455,40 @@ fn claim_id_of(text: &str) -> Option<String> {
 /// group per input batch). Only reading and writing fail the run.
 pub fn write_verdicts<W: Write + Send>(
     policy: &Policy,
+    claims: ClaimLines,
+    output: W,
+    threads: usize,
+) -> io::Result<crate::StreamSummary> {
+    write_judged(claims, output, threads, |c| {
+        (Some(policy), evaluate_cell(policy, c))
+    })
+}
+
+/// [`write_verdicts`] over the versions of `name` in `set`: each row judged by
+/// the version in force when its order was placed ([`judge_in`]), its
+/// `policy_version` that version's (null for a row no version read). An
+/// unknown name is an error of kind `NotFound` before anything is read.
+pub fn write_verdicts_in<W: Write + Send>(
+    set: &crate::PolicySet,
+    name: &str,
+    claims: ClaimLines,
+    output: W,
+    threads: usize,
+) -> io::Result<crate::StreamSummary> {
+    if set.get(name).is_none() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("there is no policy named `{name}`"),
+        ));
+    }
+    write_judged(claims, output, threads, |c| judge_in(set, name, c))
+}
+
+fn write_judged<'s, W: Write + Send>(
     mut claims: ClaimLines,
     output: W,
     threads: usize,
+    judge: impl Fn(Option<&str>) -> Judged<'s> + Sync,
 ) -> io::Result<crate::StreamSummary> {
     use rayon::prelude::*;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -397,22 +497,19 @@ pub fn write_verdicts<W: Write + Send>(
         .map_err(io::Error::other)?;
     let mut writer =
         ArrowWriter::try_new(output, verdict_schema(), None).map_err(io::Error::other)?;
-    let mut columns = VerdictColumns::for_policy(policy);
+    let mut columns = VerdictColumns::for_versions();
     let mut summary = crate::StreamSummary::default();
     while let Some(rows) = claims.next_batch()? {
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            rows.par_iter()
-                .map(|c| evaluate_cell(policy, c.as_deref()))
-                .collect()
-        });
-        for (row, outcome) in rows.iter().zip(&outcomes) {
+        let judged: Vec<Judged<'s>> =
+            pool.install(|| rows.par_iter().map(|c| judge(c.as_deref())).collect());
+        for (row, judged) in rows.iter().zip(&judged) {
             summary.lines += 1;
-            if outcome.is_ok() {
+            if judged.1.is_ok() {
                 summary.verdicts += 1;
             } else {
                 summary.errors += 1;
             }
-            columns.push_outcome(summary.lines, row.as_deref(), outcome);
+            columns.push_judged(summary.lines, row.as_deref(), judged);
         }
         writer.write(&columns.finish()).map_err(io::Error::other)?;
     }

@@ -229,3 +229,59 @@ fn parquet_misuse_is_an_input_error() {
     assert!(err.contains("as Parquet"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn parquet_out_over_versions_names_the_version_that_judged_each_row() {
+    let dir = temp_dir("versions");
+    let policies = dir.join("policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    super::support::write_imicro_versions(&policies);
+    // One claim per version, one placed before the first, and a null cell.
+    let cells: Vec<Option<String>> = ["2023-09-01", "2023-12-05", "2022-01-01"]
+        .iter()
+        .map(|day| Some(claim_with(&[("order.placed_at", json!(day))]).to_string()))
+        .chain([None])
+        .collect();
+    let column = RecordBatch::try_from_iter([(
+        "claim",
+        Arc::new(StringArray::from(cells)) as arrow_array::ArrayRef,
+    )])
+    .unwrap();
+    let claims = dir.join("claims.parquet");
+    write(&claims, &[column]);
+    let (p, c) = (policies.to_str().unwrap(), claims.to_str().unwrap());
+    let args = ["eval", p, "--claims", c, "--json-column", "claim"];
+    let (code, records, err) = run_clause(&args, None);
+    assert_eq!(code, 0, "{err}");
+    let out = dir.join("verdicts.parquet");
+    let mut with_out = args.to_vec();
+    with_out.extend(["--out", out.to_str().unwrap()]);
+    let (code, _, err) = run_clause(&with_out, None);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.starts_with("4 rows: 2 verdicts, 2 errors"), "{err}");
+
+    let mut versions = Vec::new();
+    for batch in ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&out).unwrap())
+        .unwrap()
+        .build()
+        .unwrap()
+    {
+        let batch = batch.unwrap();
+        let column = batch.column_by_name("policy_version").unwrap();
+        let strings = column.as_any().downcast_ref::<StringArray>().unwrap();
+        versions.extend(strings.iter().map(|v| v.map(str::to_string)));
+    }
+    // Each row's version is the one its JSON record names; none for the claim
+    // placed before the first version, nor for the null cell.
+    let expected: Vec<Option<String>> = records
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["policy_version"].as_str().map(str::to_string)
+        })
+        .collect();
+    assert_eq!(versions, expected);
+    assert!(expected[0].is_some() && expected[1].is_some() && expected[0] != expected[1]);
+    assert_eq!(expected[2..], [None, None]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -90,15 +90,18 @@ pub fn batch(
             return EXIT_INPUT;
         }
         Ok(Some(rows)) => match out.filter(|o| super::parquet::wants_parquet(Some(o))) {
-            Some(out) => match &judged {
-                Judged::One(policy) => {
-                    return super::parquet::eval_to_parquet(policy, rows, out, threads)
+            Some(out) => {
+                return match &judged {
+                    Judged::One(policy) => super::parquet::eval_to_parquet(out, threads, |f| {
+                        clause::parquet::write_verdicts(policy, rows, f, threads)
+                    }),
+                    Judged::Versions(set, name) => {
+                        super::parquet::eval_to_parquet(out, threads, |f| {
+                            clause::parquet::write_verdicts_in(set, name, rows, f, threads)
+                        })
+                    }
                 }
-                Judged::Versions(..) => {
-                    eprintln!("error: --out *.parquet takes one policy file; with a folder of versions, write JSON lines");
-                    return EXIT_INPUT;
-                }
-            },
+            }
             None => Box::new(rows),
         },
         Ok(None) if super::parquet::wants_parquet(out) => {

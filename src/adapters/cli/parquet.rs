@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use clause::parquet::{is_parquet, write_verdicts, ClaimLines};
+use clause::parquet::{is_parquet, ClaimLines};
 
 use super::{EXIT_INPUT, EXIT_OK};
 
@@ -28,12 +28,12 @@ pub fn wants_parquet(out: Option<&Path>) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
-/// `clause eval --claims history.parquet --out verdicts.parquet`.
+/// `clause eval --claims history.parquet --out verdicts.parquet` (one policy
+/// file, or a folder of versions): `write` writes the verdicts to the file.
 pub fn eval_to_parquet(
-    policy: &clause::Policy,
-    claims: ClaimLines,
     out: &Path,
     threads: usize,
+    write: impl FnOnce(std::io::BufWriter<std::fs::File>) -> std::io::Result<clause::StreamSummary>,
 ) -> i32 {
     let file = match std::fs::File::create(out) {
         Ok(f) => std::io::BufWriter::with_capacity(1 << 20, f),
@@ -43,7 +43,7 @@ pub fn eval_to_parquet(
         }
     };
     let started = std::time::Instant::now();
-    match write_verdicts(policy, claims, file, threads) {
+    match write(file) {
         Ok(s) => {
             super::eval::summary("rows", &s, started, threads);
             EXIT_OK
