@@ -256,13 +256,35 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn verdict_json(&self, verdict: &Verdict) -> String {
-        let mut json = verdict.to_json();
-        if json.ends_with('}') {
-            json.pop();
-            json.push_str(&self.inner.stamp);
-            json.push('}');
-        }
-        json
+        let mut out = Vec::with_capacity(1024);
+        verdict.write_json(&mut out);
+        crate::tools::batch::append_stamp(&mut out, 0, &self.inner.stamp);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The error record for line `number` of a stream that could not be read
+    /// as a claim at all (`message` says why: longer than a limit, cut off
+    /// before its end), ending with this version's fields as
+    /// [`write_record`](Policy::write_record)'s records do.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let mut out = Vec::new();
+    /// policy.write_line_error(3, "the line is longer than 1048576 bytes", &mut out);
+    /// let record: serde_json::Value = serde_json::from_slice(&out)?;
+    /// assert_eq!(record["line"], 3);
+    /// assert_eq!(record["errors"][0]["path"], "");
+    /// assert_eq!(record["policy_version"], policy.version());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_line_error(&self, number: u64, message: &str, out: &mut Vec<u8>) {
+        let start = out.len();
+        let problem = crate::language::eval::facts::InputError {
+            path: String::new(),
+            message: message.to_string(),
+        };
+        crate::tools::batch::error_record(number, None, &[problem], out);
+        crate::tools::batch::append_stamp(out, start, &self.inner.stamp);
     }
 
     /// Evaluates a claim and explains the verdict in sentences for the customer.

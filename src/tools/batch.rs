@@ -274,12 +274,19 @@ pub fn record(
 ) -> Option<Decision> {
     let start = out.len();
     let verdict = record_body(policy, raw, line, out);
+    append_stamp(out, start, stamp);
+    verdict
+}
+
+/// Ends the JSON object written into `out` from `start` with a version's
+/// stamp (`,"policy_version":...`, see `Policy::write_record`); nothing when
+/// nothing was written.
+pub(crate) fn append_stamp(out: &mut Vec<u8>, start: usize, stamp: &str) {
     if out.len() > start && out.last() == Some(&b'}') {
         out.pop();
         out.extend_from_slice(stamp.as_bytes());
         out.push(b'}');
     }
-    verdict
 }
 
 /// Writes an error record for a line, with no stamp (no policy read it).

@@ -22,10 +22,6 @@ pub struct Loaded {
     pub source: Arc<str>,
     /// Lint findings (warnings and notes: a policy with errors does not load).
     pub findings: Vec<DiagnosticOut>,
-    /// The fields every verdict and batch record of this version ends with:
-    /// `"policy_version"`, and for a dated version `"policy_file"` and
-    /// `"policy_effective_from"` (JSON, each with its leading comma).
-    stamp: Vec<u8>,
     /// `version` as the `clause-policy-version` header value, made once.
     version_header: Option<axum::http::HeaderValue>,
     policy: clause::Policy,
@@ -78,19 +74,11 @@ fn load_with(name: &str, file_label: &str, text: &str, lint: bool) -> Result<Loa
     } else {
         Vec::new()
     };
-    let mut stamp = format!(",\"policy_version\":\"{}\"", policy.version());
-    if let Some(day) = policy.effective_from() {
-        let file = serde_json::to_string(&format!("{name}.policy")).unwrap_or_default();
-        stamp.push_str(&format!(
-            ",\"policy_file\":{file},\"policy_effective_from\":\"{day}\""
-        ));
-    }
     Ok(Loaded {
         name: name.to_string(),
         version: policy.version().to_string(),
         source: Arc::from(text),
         findings,
-        stamp: stamp.into_bytes(),
         version_header: axum::http::HeaderValue::from_str(policy.version()).ok(),
         policy,
     })
@@ -114,12 +102,9 @@ impl Loaded {
     /// Evaluates one claim given as JSON text.
     pub fn evaluate(&self, text: &str) -> Result<VerdictOut, Vec<FieldError>> {
         let verdict = self.policy.evaluate(text).map_err(field_errors)?;
-        let mut json = Vec::with_capacity(512);
-        verdict.write_json(&mut json);
-        self.add_version(&mut json);
         Ok(VerdictOut {
             decision: verdict.decision.as_str(),
-            json,
+            json: self.policy.verdict_json(&verdict).into_bytes(),
         })
     }
 
@@ -131,17 +116,6 @@ impl Loaded {
     /// The day this version takes effect, when it says one.
     pub fn effective_from(&self) -> Option<chrono::NaiveDate> {
         self.policy.effective_from()
-    }
-
-    /// Appends the version's stamp (`"policy_version"`, and for a dated
-    /// version its file and day) as the last fields of a JSON object already written.
-    /// `json` holds the object at its end (a batch's records before it).
-    fn add_version(&self, json: &mut Vec<u8>) {
-        if json.last() == Some(&b'}') {
-            json.pop();
-            json.extend_from_slice(&self.stamp);
-            json.push(b'}');
-        }
     }
 
     /// One line of a batch: the record `clause eval --claims` writes for it (a
@@ -157,21 +131,7 @@ impl Loaded {
     /// An error record for a line the server could not read as a claim at all
     /// (longer than the line limit, or cut off when the body stopped).
     pub fn line_error(&self, line: u64, message: &str, out: &mut Vec<u8>) {
-        self.error_record(line, None, &problem(message), out);
-    }
-
-    fn error_record(
-        &self,
-        line: u64,
-        claim_id: Option<String>,
-        errors: &[(String, String)],
-        out: &mut Vec<u8>,
-    ) {
-        let start = out.len();
-        write_error_record(line, claim_id, errors, out);
-        if out.len() > start {
-            self.add_version(out);
-        }
+        self.policy.write_line_error(line, message, out);
     }
 
     /// The explanation of a claim's verdict: text, or JSON when `json`.
@@ -257,10 +217,6 @@ fn write_error_record(
     if serde_json::to_writer(&mut *out, &record).is_err() {
         out.extend_from_slice(format!("{{\"line\":{line},\"errors\":[]}}").as_bytes());
     }
-}
-
-fn problem(message: &str) -> Vec<(String, String)> {
-    vec![(String::new(), message.to_string())]
 }
 
 fn claim_id_of(text: &str) -> Option<String> {
