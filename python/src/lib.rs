@@ -13,7 +13,7 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyT
 use pyo3_arrow::PyRecordBatch;
 use rayon::prelude::*;
 
-use clause::parquet::{batch_claims, evaluate_cell, judge_in, Judged, Outcome, VerdictColumns};
+use clause::parquet::{batch_claims, judge_in, judge_one, judge_rows, Judged, VerdictColumns};
 use clause::{ClaimError, ExplainFormat, LoadError, RenderFormat};
 
 /// Terminal width the diagnostics are drawn at (as the command line does).
@@ -232,10 +232,28 @@ fn claim_lines(py: Python<'_>, claims: &Bound<'_, PyAny>) -> PyResult<Vec<Line>>
     Ok(out)
 }
 
-/// JSON records as a list of dicts.
-fn records_list<'py>(py: Python<'py>, records: &[String]) -> PyResult<Bound<'py, PyList>> {
+/// `evaluate_many`'s steps: the claims read (holding the GIL), one record per
+/// claim made by `record` (its number from 1, its line) on the pool without
+/// the GIL, and the records returned as dicts, in order.
+fn many_records<'py>(
+    py: Python<'py>,
+    claims: &Bound<'py, PyAny>,
+    threads: Option<usize>,
+    record: impl Fn(usize, &Line) -> String + Sync + Send,
+) -> PyResult<Bound<'py, PyList>> {
+    let lines = claim_lines(py, claims)?;
+    let pool = pool(threads)?;
+    let records: Vec<String> = py.detach(|| {
+        on_pool(pool.as_ref(), || {
+            lines
+                .par_iter()
+                .enumerate()
+                .map(|(i, line)| record(i + 1, line))
+                .collect()
+        })
+    });
     let out = PyList::empty(py);
-    for r in records {
+    for r in &records {
         out.append(loads(py, r)?)?;
     }
     Ok(out)
@@ -260,6 +278,27 @@ fn day_of(day: &Bound<'_, PyAny>) -> PyResult<chrono::NaiveDate> {
     };
     clause::parse_day(&text)
         .ok_or_else(|| PyValueError::new_err(format!("{text:?} is not a day (YYYY-MM-DD)")))
+}
+
+/// The outcome columns of an Arrow batch of claims (`evaluate_arrow`), each
+/// row judged by `judge` on the pool, without the GIL.
+fn arrow_outcomes<'s, 'py>(
+    py: Python<'py>,
+    batch: PyRecordBatch,
+    json_column: Option<&str>,
+    threads: Option<usize>,
+    judge: impl Fn(Option<&str>) -> Judged<'s> + Sync + Send,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batch: RecordBatch = batch.into_inner();
+    let pool = pool(threads)?;
+    let out = py.detach(|| -> Result<RecordBatch, String> {
+        let rows = batch_claims(&batch, json_column)?;
+        let mut columns = VerdictColumns::default();
+        on_pool(pool.as_ref(), || judge_rows(&mut columns, &rows, 1, judge));
+        Ok(columns.finish())
+    });
+    let out = out.map_err(PyValueError::new_err)?;
+    PyRecordBatch::new(out).into_pyarrow(py)
 }
 
 fn pool(threads: Option<usize>) -> PyResult<Option<rayon::ThreadPool>> {
@@ -378,27 +417,14 @@ impl Policy {
         claims: &Bound<'py, PyAny>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let lines = claim_lines(py, claims)?;
-        let pool = pool(threads)?;
-        let records: Vec<String> = py.detach(|| {
-            on_pool(pool.as_ref(), || {
-                lines
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, line)| match line {
-                        Line::Text(text) => match self.inner.evaluate(text) {
-                            Ok(v) => v.to_json(),
-                            Err(e) => error_record(i + 1, Some(text), &e),
-                        },
-                        Line::Empty => {
-                            error_record(i + 1, None, &one_problem("", "the line is empty".into()))
-                        }
-                        Line::Bad(e) => error_record(i + 1, None, e),
-                    })
-                    .collect()
-            })
-        });
-        records_list(py, &records)
+        many_records(py, claims, threads, |number, line| match line {
+            Line::Text(text) => match self.inner.evaluate(text) {
+                Ok(v) => v.to_json(),
+                Err(e) => error_record(number, Some(text), &e),
+            },
+            Line::Empty => error_record(number, None, &one_problem("", "the line is empty".into())),
+            Line::Bad(e) => error_record(number, None, e),
+        })
     }
 
     /// Evaluates an Arrow record batch of claims (a ``pyarrow.RecordBatch`` or
@@ -416,23 +442,8 @@ impl Policy {
         json_column: Option<&str>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let batch: RecordBatch = batch.into_inner();
-        let pool = pool(threads)?;
-        let out = py.detach(|| -> Result<RecordBatch, String> {
-            let rows = batch_claims(&batch, json_column)?;
-            let outcomes: Vec<Outcome> = on_pool(pool.as_ref(), || {
-                rows.par_iter()
-                    .map(|c| evaluate_cell(&self.inner, c.as_deref()))
-                    .collect()
-            });
-            let mut columns = VerdictColumns::for_policy(&self.inner);
-            for (i, (row, outcome)) in rows.iter().zip(&outcomes).enumerate() {
-                columns.push_outcome(i as u64 + 1, row.as_deref(), outcome);
-            }
-            Ok(columns.finish())
-        });
-        let out = out.map_err(PyValueError::new_err)?;
-        PyRecordBatch::new(out).into_pyarrow(py)
+        let policy = &self.inner;
+        arrow_outcomes(py, batch, json_column, threads, |c| judge_one(policy, c))
     }
 
     /// The verdict for a claim explained in sentences for the customer:
@@ -634,32 +645,16 @@ impl PolicySet {
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyList>> {
         self.known(name)?;
-        let lines = claim_lines(py, claims)?;
-        let pool = pool(threads)?;
-        let records: Vec<String> = py.detach(|| {
-            on_pool(pool.as_ref(), || {
-                lines
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, line)| {
-                        let number = i as u64 + 1;
-                        let mut out = Vec::new();
-                        match line {
-                            Line::Text(text) => {
-                                self.inner
-                                    .write_record(name, text.as_bytes(), number, &mut out);
-                            }
-                            Line::Empty => {
-                                self.inner.write_record(name, b"", number, &mut out);
-                            }
-                            Line::Bad(e) => return error_record(i + 1, None, e),
-                        }
-                        String::from_utf8_lossy(&out).into_owned()
-                    })
-                    .collect()
-            })
-        });
-        records_list(py, &records)
+        many_records(py, claims, threads, |number, line| {
+            let raw: &[u8] = match line {
+                Line::Text(text) => text.as_bytes(),
+                Line::Empty => b"",
+                Line::Bad(e) => return error_record(number, None, e),
+            };
+            let mut out = Vec::new();
+            self.inner.write_record(name, raw, number as u64, &mut out);
+            String::from_utf8_lossy(&out).into_owned()
+        })
     }
 
     /// ``Policy.evaluate_arrow`` over the versions of ``name``: each row judged
@@ -677,23 +672,8 @@ impl PolicySet {
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.known(name)?;
-        let batch: RecordBatch = batch.into_inner();
-        let pool = pool(threads)?;
-        let out = py.detach(|| -> Result<RecordBatch, String> {
-            let rows = batch_claims(&batch, json_column)?;
-            let judged: Vec<Judged<'_>> = on_pool(pool.as_ref(), || {
-                rows.par_iter()
-                    .map(|c| judge_in(&self.inner, name, c.as_deref()))
-                    .collect()
-            });
-            let mut columns = VerdictColumns::for_versions();
-            for (i, (row, judged)) in rows.iter().zip(&judged).enumerate() {
-                columns.push_judged(i as u64 + 1, row.as_deref(), judged);
-            }
-            Ok(columns.finish())
-        });
-        let out = out.map_err(PyValueError::new_err)?;
-        PyRecordBatch::new(out).into_pyarrow(py)
+        let set = &self.inner;
+        arrow_outcomes(py, batch, json_column, threads, |c| judge_in(set, name, c))
     }
 
     fn __repr__(&self) -> String {

@@ -237,11 +237,10 @@ pub fn verdict_schema() -> SchemaRef {
     ]))
 }
 
-/// Verdicts and error records gathered into a [`verdict_schema`] batch: of
-/// one policy ([`for_policy`](VerdictColumns::for_policy)), or of the versions
-/// of one, each row with its own ([`push_judged`](VerdictColumns::push_judged)).
+/// Verdicts and error records gathered into a [`verdict_schema`] batch, each
+/// row with the version of the policy that judged it ([`judge_rows`] fills it).
+#[derive(Default)]
 pub struct VerdictColumns {
-    version: Option<String>,
     line: UInt64Builder,
     claim_id: StringBuilder,
     decision: StringBuilder,
@@ -256,33 +255,6 @@ pub struct VerdictColumns {
 }
 
 impl VerdictColumns {
-    /// Columns for the verdicts of `policy` (every row carries its version).
-    pub fn for_policy(policy: &Policy) -> Self {
-        VerdictColumns {
-            version: Some(policy.version().to_string()),
-            ..VerdictColumns::for_versions()
-        }
-    }
-
-    /// Columns for the verdicts of several versions of a policy: each row is
-    /// added with the version that judged it ([`push_judged`](VerdictColumns::push_judged)).
-    pub fn for_versions() -> Self {
-        VerdictColumns {
-            version: None,
-            line: UInt64Builder::new(),
-            claim_id: StringBuilder::new(),
-            decision: StringBuilder::new(),
-            remedy: StringBuilder::new(),
-            rules: StringBuilder::new(),
-            refund_amount: StringBuilder::new(),
-            refund_currency: StringBuilder::new(),
-            fees: StringBuilder::new(),
-            verdict: StringBuilder::new(),
-            errors: StringBuilder::new(),
-            policy_version: StringBuilder::new(),
-        }
-    }
-
     /// Rows gathered so far.
     pub fn len(&self) -> usize {
         self.line.len()
@@ -291,13 +263,6 @@ impl VerdictColumns {
     /// Whether no row has been gathered.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    /// Adds a verdict.
-    pub fn push_verdict(&mut self, line: u64, v: &Verdict) {
-        let version = self.version.take();
-        self.verdict_row(line, v, version.as_deref());
-        self.version = version;
     }
 
     fn verdict_row(&mut self, line: u64, v: &Verdict, version: Option<&str>) {
@@ -328,14 +293,6 @@ impl VerdictColumns {
         self.policy_version.append_option(version);
     }
 
-    /// Adds an error record: the claim (its id when one could be read) is not
-    /// valid for the policy.
-    pub fn push_error(&mut self, line: u64, claim_id: Option<&str>, e: &ClaimError) {
-        let version = self.version.take();
-        self.error_row(line, claim_id, e, version.as_deref());
-        self.version = version;
-    }
-
     fn error_row(
         &mut self,
         line: u64,
@@ -361,17 +318,9 @@ impl VerdictColumns {
         self.policy_version.append_option(version);
     }
 
-    /// Adds one claim's outcome: evaluates `claim` (`None`: a null cell).
-    pub fn push_outcome(&mut self, line: u64, claim: Option<&str>, outcome: &Outcome) {
-        match outcome {
-            Ok(v) => self.push_verdict(line, v),
-            Err(e) => self.push_error(line, claim.and_then(claim_id_of).as_deref(), e),
-        }
-    }
-
     /// Adds one claim's outcome with the version that judged it (`None`: no
-    /// version read it), as [`judge_in`] gives them.
-    pub fn push_judged(&mut self, line: u64, claim: Option<&str>, judged: &Judged<'_>) {
+    /// version read it).
+    pub fn push(&mut self, line: u64, claim: Option<&str>, judged: &Judged<'_>) {
         let (policy, outcome) = judged;
         let version = policy.map(Policy::version);
         match outcome {
@@ -459,9 +408,7 @@ pub fn write_verdicts<W: Write + Send>(
     output: W,
     threads: usize,
 ) -> io::Result<crate::StreamSummary> {
-    write_judged(claims, output, threads, |c| {
-        (Some(policy), evaluate_cell(policy, c))
-    })
+    write_judged(claims, output, threads, |c| judge_one(policy, c))
 }
 
 /// [`write_verdicts`] over the versions of `name` in `set`: each row judged by
@@ -484,33 +431,50 @@ pub fn write_verdicts_in<W: Write + Send>(
     write_judged(claims, output, threads, |c| judge_in(set, name, c))
 }
 
+/// Judges every row of a batch (`None`: a null cell) on the current rayon
+/// pool and adds the outcomes, in order, numbered from `first_line`; returns
+/// how many were verdicts. `judge` is [`judge_one`] for one policy, or
+/// [`judge_in`] over the versions of one.
+pub fn judge_rows<'s>(
+    columns: &mut VerdictColumns,
+    rows: &[Option<String>],
+    first_line: u64,
+    judge: impl Fn(Option<&str>) -> Judged<'s> + Sync,
+) -> u64 {
+    use rayon::prelude::*;
+    let judged: Vec<Judged<'s>> = rows.par_iter().map(|c| judge(c.as_deref())).collect();
+    let mut verdicts = 0;
+    for (line, (row, judged)) in (first_line..).zip(rows.iter().zip(&judged)) {
+        verdicts += u64::from(judged.1.is_ok());
+        columns.push(line, row.as_deref(), judged);
+    }
+    verdicts
+}
+
+/// One cell's claim judged by `policy` ([`evaluate_cell`]), with its version.
+pub fn judge_one<'s>(policy: &'s Policy, claim: Option<&str>) -> Judged<'s> {
+    (Some(policy), evaluate_cell(policy, claim))
+}
+
 fn write_judged<'s, W: Write + Send>(
     mut claims: ClaimLines,
     output: W,
     threads: usize,
     judge: impl Fn(Option<&str>) -> Judged<'s> + Sync,
 ) -> io::Result<crate::StreamSummary> {
-    use rayon::prelude::*;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
         .map_err(io::Error::other)?;
     let mut writer =
         ArrowWriter::try_new(output, verdict_schema(), None).map_err(io::Error::other)?;
-    let mut columns = VerdictColumns::for_versions();
+    let mut columns = VerdictColumns::default();
     let mut summary = crate::StreamSummary::default();
     while let Some(rows) = claims.next_batch()? {
-        let judged: Vec<Judged<'s>> =
-            pool.install(|| rows.par_iter().map(|c| judge(c.as_deref())).collect());
-        for (row, judged) in rows.iter().zip(&judged) {
-            summary.lines += 1;
-            if judged.1.is_ok() {
-                summary.verdicts += 1;
-            } else {
-                summary.errors += 1;
-            }
-            columns.push_judged(summary.lines, row.as_deref(), judged);
-        }
+        let verdicts = pool.install(|| judge_rows(&mut columns, &rows, summary.lines + 1, &judge));
+        summary.lines += rows.len() as u64;
+        summary.verdicts += verdicts;
+        summary.errors += rows.len() as u64 - verdicts;
         writer.write(&columns.finish()).map_err(io::Error::other)?;
     }
     writer.close().map_err(io::Error::other)?;
