@@ -15,7 +15,8 @@
 #     tests/data/imicro-claim.json;
 #   - a trivial endpoint of the same server: GET /healthz (the HTTP stack's ceiling);
 # requests/s, p50 and p99 latency, errors (non-2xx answers and socket errors)
-# and the server's CPU time per request (from /proc);
+# and the server's CPU time per request (from /proc), and for evaluation the
+# engine's mean time per claim inside the server (from /metrics);
 # then batch throughput: the same CLAIMS-line NDJSON file through
 # POST .../evaluate (application/x-ndjson, streamed by curl) against
 # `clause eval --claims` on it, in claims/s.
@@ -60,17 +61,30 @@ echo "$report" >"$work/get.lua"
 # The server's CPU time so far (user + system), in clock ticks.
 server_cpu() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
 ticks=$(getconf CLK_TCK)
+# The engine's time for one-claim evaluations so far, from /metrics: "seconds claims".
+engine_time() {
+    curl -sS "$SERVER_URL/metrics" | awk '
+        /^clause_claim_evaluation_seconds_sum\{policy="imicro"\}/ { s = $2 }
+        /^clause_claim_evaluation_seconds_count\{policy="imicro"\}/ { n = $2 }
+        END { print s + 0, n + 0 }'
+}
 
 run() { # NAME PATH SCRIPT CONCURRENCY ROUND
-    local threads=2 cpu0
+    local threads=2 cpu0 engine0 engine1
     [ "$4" -lt 2 ] && threads=1
     cpu0=$(server_cpu)
+    engine0=$(engine_time)
     wrk -t"$threads" -c"$4" -d"${SECONDS_PER_RUN}s" -s "$3" "$SERVER_URL$2" >"$work/wrk.out" 2>&1
+    engine1=$(engine_time)
     # The server's own CPU per request: steadier than requests/s on a shared
-    # machine, since wrk's share and other load do not count in it.
-    awk -v name="$1" -v c="$4" -v round="$5" -v cpu=$(($(server_cpu) - cpu0)) -v ticks="$ticks" '/^RESULT/ {
-            printf "%-22s c=%-3d %9.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d   server CPU %5.1f us/req\n",
-                name, c, $2 / ($4 / 1e6), $5 / 1000, $6 / 1000, $3, cpu / ticks * 1e6 / $2
+    # machine, since wrk's share and other load do not count in it. For
+    # evaluation, the engine's own share of it (clause_claim_evaluation_seconds).
+    awk -v name="$1" -v c="$4" -v round="$5" -v cpu=$(($(server_cpu) - cpu0)) -v ticks="$ticks" \
+        -v e0="$engine0" -v e1="$engine1" '/^RESULT/ {
+            split(e0, a, " "); split(e1, b, " ")
+            engine = b[2] > a[2] ? sprintf("   engine %5.1f us/claim", (b[1] - a[1]) / (b[2] - a[2]) * 1e6) : ""
+            printf "%-22s c=%-3d %9.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d   server CPU %5.1f us/req%s\n",
+                name, c, $2 / ($4 / 1e6), $5 / 1000, $6 / 1000, $3, cpu / ticks * 1e6 / $2, engine
             split(name, word, " ")
             print word[1], c, round, $2 / ($4 / 1e6), $6 / 1000, $3 > "/dev/stderr" }' "$work/wrk.out" 2>>"$work/figures"
 }

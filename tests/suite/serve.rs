@@ -1495,3 +1495,70 @@ fn a_batch_client_that_expects_100_continue_gets_it_before_sending_its_body() {
     drop(server);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The value of the metrics line that starts with `series ` (name and labels).
+fn metric(metrics: &str, series: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' '))
+        .map(|v| v.parse().unwrap())
+}
+
+#[test]
+fn metrics_count_verdicts_refused_claims_and_the_engines_time_per_claim() {
+    let server = Server::start(&policy_dir(&["imicro"]), &[]);
+    let url = server.url("/v1/policies/imicro/evaluate");
+    for _ in 0..2 {
+        assert_eq!(post(&url, "application/json", &claim_text()).status, 200);
+    }
+    problem(&post(&url, "application/json", "{\"items\": 3}"), 400);
+    // A batch counts its verdicts but is not timed claim by claim.
+    let line = claim_text().replace('\n', "");
+    let batch = post(&url, "application/x-ndjson", &format!("{line}\n{line}\n"));
+    assert_eq!(batch.body.lines().count(), 2, "{}", batch.body);
+    let m = get(&server.url("/metrics")).body;
+    assert_eq!(
+        metric(
+            &m,
+            "clause_verdicts_total{policy=\"imicro\",decision=\"approve\"}"
+        ),
+        Some(4.0),
+        "{m}"
+    );
+    assert_eq!(
+        metric(&m, "clause_claim_errors_total{policy=\"imicro\"}"),
+        Some(1.0),
+        "{m}"
+    );
+    let series = "clause_claim_evaluation_seconds";
+    assert!(m.contains(&format!("# TYPE {series} histogram")), "{m}");
+    let count = metric(&m, &format!("{series}_count{{policy=\"imicro\"}}"));
+    assert_eq!(
+        count,
+        Some(3.0),
+        "the two verdicts and the refused claim: {m}"
+    );
+    let sum = metric(&m, &format!("{series}_sum{{policy=\"imicro\"}}")).unwrap();
+    assert!(sum > 0.0 && sum < 60.0, "{m}");
+    // Buckets grow with their bound and end at the count.
+    let buckets: Vec<(String, f64)> = m
+        .lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix(&format!("{series}_bucket{{policy=\"imicro\",le=\""))?;
+            let (le, n) = rest.split_once("\"} ")?;
+            Some((le.to_string(), n.parse().unwrap()))
+        })
+        .collect();
+    assert_eq!(
+        buckets.first().map(|b| b.0.as_str()),
+        Some("0.000005"),
+        "{m}"
+    );
+    assert_eq!(buckets.last(), Some(&("+Inf".to_string(), 3.0)), "{m}");
+    assert!(buckets.windows(2).all(|w| w[0].1 <= w[1].1), "{m}");
+    // The request histogram still reads in seconds from 100 µs.
+    assert!(
+        m.contains("clause_http_request_duration_seconds_bucket{route=\"/v1/policies/{name}/evaluate\",le=\"0.0001\"}"),
+        "{m}"
+    );
+}

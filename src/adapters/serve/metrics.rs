@@ -10,27 +10,71 @@ use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// Upper bounds of the latency histogram's buckets, in microseconds.
+/// Upper bounds of the request latency histogram's buckets, in microseconds.
 const BUCKETS: [u64; 14] = [
     100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
     1_000_000, 5_000_000,
 ];
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
+/// Upper bounds of the evaluation time histogram's buckets, in microseconds:
+/// one claim takes microseconds, so the buckets start far below a request's.
+const EVAL_BUCKETS: [u64; 12] = [
+    5, 10, 15, 20, 30, 50, 100, 250, 1_000, 10_000, 100_000, 1_000_000,
+];
+
+/// A histogram with `N` buckets; the sum is kept in nanoseconds, so that a mean
+/// of a few microseconds is not lost to rounding.
+struct Histogram<const N: usize> {
+    counts: [u64; N],
     count: u64,
-    sum_micros: u64,
+    sum_nanos: u64,
+}
+
+impl<const N: usize> Default for Histogram<N> {
+    fn default() -> Self {
+        Histogram {
+            counts: [0; N],
+            count: 0,
+            sum_nanos: 0,
+        }
+    }
+}
+
+impl<const N: usize> Histogram<N> {
+    /// Counts `took` in every bucket whose bound (`bounds`, microseconds) it is within.
+    fn record(&mut self, bounds: &[u64; N], took: Duration) {
+        let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        for (bound, count) in bounds.iter().zip(self.counts.iter_mut()) {
+            if nanos <= bound.saturating_mul(1_000) {
+                *count += 1;
+            }
+        }
+        self.count += 1;
+        self.sum_nanos = self.sum_nanos.saturating_add(nanos);
+    }
+
+    /// The histogram's lines for one label (`key="value"`, already escaped).
+    fn write(&self, out: &mut String, name: &str, label: &str, bounds: &[u64; N]) {
+        for (bound, count) in bounds.iter().zip(self.counts.iter()) {
+            let le = seconds(bound.saturating_mul(1_000));
+            let _ = writeln!(out, "{name}_bucket{{{label},le=\"{le}\"}} {count}");
+        }
+        let _ = writeln!(out, "{name}_bucket{{{label},le=\"+Inf\"}} {}", self.count);
+        let _ = writeln!(out, "{name}_sum{{{label}}} {}", seconds(self.sum_nanos));
+        let _ = writeln!(out, "{name}_count{{{label}}} {}", self.count);
+    }
 }
 
 #[derive(Default)]
 struct Inner {
     /// By route, method and status.
     requests: BTreeMap<String, BTreeMap<String, BTreeMap<u16, u64>>>,
-    latency: BTreeMap<String, Histogram>,
+    latency: BTreeMap<String, Histogram<{ BUCKETS.len() }>>,
     /// By policy and decision.
     verdicts: BTreeMap<String, BTreeMap<&'static str, u64>>,
     claim_errors: BTreeMap<String, u64>,
+    /// The engine's time for one claim sent alone, by policy.
+    evaluation: BTreeMap<String, Histogram<{ EVAL_BUCKETS.len() }>>,
     reloads: BTreeMap<(String, &'static str), u64>,
     errors: BTreeMap<&'static str, u64>,
     versions: BTreeMap<String, String>,
@@ -51,22 +95,27 @@ impl Metrics {
 
     /// One request answered: its route (the path pattern), method, status and time.
     pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
-        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
         self.with(|m| {
             bump(&mut m.requests, route, |by_method| {
                 bump(by_method, method, |by_status| {
                     *by_status.entry(status).or_default() += 1;
                 });
             });
-            bump(&mut m.latency, route, |h: &mut Histogram| {
-                for (bound, count) in BUCKETS.iter().zip(h.counts.iter_mut()) {
-                    if micros <= *bound {
-                        *count += 1;
-                    }
-                }
-                h.count += 1;
-                h.sum_micros = h.sum_micros.saturating_add(micros);
-            });
+            bump(&mut m.latency, route, |h| h.record(&BUCKETS, took));
+        });
+    }
+
+    /// One claim sent alone and judged by `policy`: its decision (`None` when
+    /// the claim was refused as invalid) and the engine's time for it.
+    pub fn claim(&self, policy: &str, decision: Option<&'static str>, took: Duration) {
+        self.with(|m| {
+            match decision {
+                Some(decision) => bump(&mut m.verdicts, policy, |by_decision| {
+                    *by_decision.entry(decision).or_default() += 1;
+                }),
+                None => bump(&mut m.claim_errors, policy, |n| *n += 1),
+            }
+            bump(&mut m.evaluation, policy, |h| h.record(&EVAL_BUCKETS, took));
         });
     }
 
@@ -126,29 +175,13 @@ impl Metrics {
             }
             out.push_str("# HELP clause_http_request_duration_seconds Time from a request's arrival to its response's headers, by route.\n# TYPE clause_http_request_duration_seconds histogram\n");
             for (route, h) in &m.latency {
-                let route = escape(route);
-                for (bound, count) in BUCKETS.iter().zip(h.counts.iter()) {
-                    let _ = writeln!(
-                        out,
-                        "clause_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{}\"}} {count}",
-                        seconds(*bound)
-                    );
-                }
-                let _ = writeln!(
-                    out,
-                    "clause_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                    h.count
-                );
-                let _ = writeln!(
-                    out,
-                    "clause_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                    seconds(h.sum_micros)
-                );
-                let _ = writeln!(
-                    out,
-                    "clause_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                    h.count
-                );
+                let label = format!("route=\"{}\"", escape(route));
+                h.write(&mut out, "clause_http_request_duration_seconds", &label, &BUCKETS);
+            }
+            out.push_str("# HELP clause_claim_evaluation_seconds The engine's time for one claim sent alone to /v1/policies/{name}/evaluate (choosing the version, reading the claim, deciding, writing the verdict; no HTTP), by policy.\n# TYPE clause_claim_evaluation_seconds histogram\n");
+            for (policy, h) in &m.evaluation {
+                let label = format!("policy=\"{}\"", escape(policy));
+                h.write(&mut out, "clause_claim_evaluation_seconds", &label, &EVAL_BUCKETS);
             }
             out.push_str("# HELP clause_verdicts_total Verdicts given, by policy and decision.\n# TYPE clause_verdicts_total counter\n");
             for (policy, by_decision) in &m.verdicts {
@@ -206,9 +239,9 @@ fn bump<V: Default>(map: &mut BTreeMap<String, V>, key: &str, f: impl FnOnce(&mu
     map.insert(key.to_string(), v);
 }
 
-/// Microseconds as seconds in decimal, without trailing zeros (`0.00025`, `1`).
-fn seconds(micros: u64) -> String {
-    let text = format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000);
+/// Nanoseconds as seconds in decimal, without trailing zeros (`0.00025`, `1`).
+fn seconds(nanos: u64) -> String {
+    let text = format!("{}.{:09}", nanos / 1_000_000_000, nanos % 1_000_000_000);
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 

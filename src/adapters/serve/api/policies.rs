@@ -465,22 +465,20 @@ pub async fn evaluate(
         Ok(t) => t,
         Err(p) => return p.into_response(),
     };
-    let text = text.as_str();
-    match target.evaluate(text) {
+    let started = std::time::Instant::now();
+    let judged = target.evaluate(text.as_str());
+    let took = started.elapsed();
+    let decision = judged.as_ref().ok().map(|(v, _)| v.decision);
+    state.metrics.claim(target.declared_name(), decision, took);
+    match judged {
         Ok((v, loaded)) => {
-            state
-                .metrics
-                .verdicts(target.declared_name(), &[(v.decision, 1)], 0);
             let mut r = json_bytes(StatusCode::OK, v.json);
             if let Some(value) = loaded.version_header() {
                 r.headers_mut().insert(VERSION_HEADER, value);
             }
             r
         }
-        Err(errors) => {
-            state.metrics.verdicts(target.declared_name(), &[], 1);
-            Problem::invalid_claim(errors).into_response()
-        }
+        Err(errors) => Problem::invalid_claim(errors).into_response(),
     }
 }
 
