@@ -20,6 +20,8 @@ struct Server {
     child: Child,
     base: String,
     log: PathBuf,
+    /// Standard error as a pipe nobody reads, when a test asks for one.
+    _unread_stderr: Option<std::process::ChildStderr>,
 }
 
 impl Server {
@@ -28,11 +30,26 @@ impl Server {
     }
 
     fn start_with_env(policies: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::spawn(policies, extra, env, false)
+    }
+
+    /// The server with its standard error a pipe that is never read (the log
+    /// file stays empty).
+    fn start_with_stderr_unread(policies: &Path) -> Server {
+        Server::spawn(policies, &[], &[], true)
+    }
+
+    fn spawn(policies: &Path, extra: &[&str], env: &[(&str, &str)], unread: bool) -> Server {
         let log = std::env::temp_dir().join(format!(
             "clause-serve-log-{}-{}",
             std::process::id(),
             unique()
         ));
+        let stderr = if unread {
+            Stdio::piped()
+        } else {
+            Stdio::from(std::fs::File::create(&log).unwrap())
+        };
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_clause"));
         cmd.current_dir(root())
             .args(["serve", "--policies"])
@@ -40,12 +57,13 @@ impl Server {
             .args(["--addr", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
+            .stderr(stderr)
             .env_remove("CLAUSE_TOKEN");
         for (k, v) in env {
             cmd.env(k, v);
         }
         let mut child = cmd.spawn().unwrap();
+        let unread_stderr = child.stderr.take();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -65,7 +83,12 @@ impl Server {
                 )
             })
             .to_string();
-        Server { child, base, log }
+        Server {
+            child,
+            base,
+            log,
+            _unread_stderr: unread_stderr,
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -1561,4 +1584,51 @@ fn metrics_count_verdicts_refused_claims_and_the_engines_time_per_claim() {
         m.contains("clause_http_request_duration_seconds_bucket{route=\"/v1/policies/{name}/evaluate\",le=\"0.0001\"}"),
         "{m}"
     );
+}
+
+#[test]
+fn a_log_reader_that_stops_reading_never_stops_the_answers() {
+    // Standard error is a pipe nobody reads: it fills after a few hundred
+    // log lines (one per request), and the server's queue of log lines behind
+    // it after 16,384. Standard output is closed after the first line.
+    let server = Server::start_with_stderr_unread(Path::new("policies"));
+    const REQUESTS: usize = 20_000;
+    let stream = TcpStream::connect(server.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    // Pipelined on one connection, written while the answers are read.
+    let sending = std::thread::spawn(move || {
+        let request = b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n".repeat(1_000);
+        for _ in 0..REQUESTS / 1_000 {
+            writer.write_all(&request)?;
+        }
+        Ok::<(), std::io::Error>(())
+    });
+    let mut reader = BufReader::new(stream);
+    let (mut answered, mut line) = (0, String::new());
+    while answered < REQUESTS {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) => break,
+            // A body has no line end: the next status line follows it on its line.
+            Ok(_) => answered += line.matches("HTTP/1.1 200 OK").count(),
+            Err(e) => panic!("{answered} of {REQUESTS} answered, then: {e}"),
+        }
+    }
+    assert_eq!(answered, REQUESTS);
+    sending.join().unwrap().unwrap();
+    let m = get(&server.url("/metrics")).body;
+    let dropped = metric(&m, "clause_log_lines_dropped_total").unwrap();
+    assert!(dropped > 0.0, "{m}");
+    // It still shuts down: the lines left in the queue are given up on.
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut server = server;
+    let exit = eventually("the server to exit", || server.child.try_wait().unwrap());
+    assert!(exit.success(), "{exit:?}");
 }

@@ -80,12 +80,21 @@ struct Inner {
     versions: BTreeMap<String, String>,
 }
 
-#[derive(Default)]
 pub struct Metrics {
     inner: Mutex<Inner>,
+    /// The log's queue, for its count of dropped lines.
+    logs: Option<super::logs::Logs>,
 }
 
 impl Metrics {
+    /// Counters from zero; `logs` counts the log lines it dropped.
+    pub fn new(logs: Option<super::logs::Logs>) -> Metrics {
+        Metrics {
+            inner: Mutex::default(),
+            logs,
+        }
+    }
+
     fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
         match self.inner.lock() {
             Ok(mut g) => f(&mut g),
@@ -222,6 +231,11 @@ impl Metrics {
             for (kind, n) in &m.errors {
                 let _ = writeln!(out, "clause_http_errors_total{{type=\"{kind}\"}} {n}");
             }
+            let _ = writeln!(
+                out,
+                "# HELP clause_log_lines_dropped_total Log lines dropped because standard error was not read fast enough (requests never wait for the log).\n# TYPE clause_log_lines_dropped_total counter\nclause_log_lines_dropped_total {}",
+                self.logs.as_ref().map_or(0, super::logs::Logs::dropped)
+            );
             out
         })
     }

@@ -17,6 +17,7 @@ mod batch;
 mod conn;
 mod engine;
 mod layers;
+mod logs;
 mod metrics;
 mod openapi;
 #[cfg(clause_playground)]
@@ -33,6 +34,7 @@ use std::time::Duration;
 
 use axum::Router;
 use tokio::sync::Semaphore;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 use super::cli::{EXIT_INPUT, EXIT_OK, EXIT_POLICY};
 
@@ -117,7 +119,7 @@ pub struct AppState {
 
 /// Runs the server until SIGTERM or SIGINT; returns the exit code.
 pub fn run(args: Args) -> i32 {
-    init_logs(args.log_format);
+    let logs = init_logs(args.log_format);
     let token = match read_token(args.token_file.as_deref()) {
         Ok(t) => t,
         Err(e) => {
@@ -135,13 +137,19 @@ pub fn run(args: Args) -> i32 {
             return EXIT_INPUT;
         }
     };
-    runtime.block_on(serve(args, token))
+    let code = runtime.block_on(serve(args, token, logs.clone()));
+    drop(runtime);
+    // The last lines (shutdown) are written, unless nothing reads them.
+    if let Some(logs) = &logs {
+        logs.flush(Duration::from_secs(1));
+    }
+    code
 }
 
-async fn serve(args: Args, token: Option<String>) -> i32 {
+async fn serve(args: Args, token: Option<String>, logs: Option<logs::Logs>) -> i32 {
     let state = Arc::new(AppState {
         registry: registry::Registry::new(args.policies.clone(), args.max_policy_bytes),
-        metrics: metrics::Metrics::default(),
+        metrics: metrics::Metrics::new(logs),
         limits: Limits {
             max_body: args.max_body_bytes,
             max_line: args.max_line_bytes,
@@ -345,13 +353,21 @@ fn read_token(file: Option<&std::path::Path>) -> Result<Option<String>, String> 
     }
 }
 
-fn init_logs(format: LogFormat) {
+/// Logs go to standard error through [`logs::Logs`]: a request never waits for
+/// its log line. Without a writer thread (it could not be started) they go to
+/// standard error directly.
+fn init_logs(format: LogFormat) -> Option<logs::Logs> {
+    let queue = logs::Logs::start(std::io::stderr()).ok();
     let builder = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
         .with_max_level(tracing::Level::INFO)
         .with_ansi(false);
+    let builder = builder.with_writer(match &queue {
+        Some(q) => BoxMakeWriter::new(q.clone()),
+        None => BoxMakeWriter::new(std::io::stderr),
+    });
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),
     };
+    queue
 }
