@@ -1632,3 +1632,49 @@ fn a_log_reader_that_stops_reading_never_stops_the_answers() {
     let exit = eventually("the server to exit", || server.child.try_wait().unwrap());
     assert!(exit.success(), "{exit:?}");
 }
+
+#[test]
+fn a_batch_client_that_stops_reading_loses_its_connection_after_the_write_timeout() {
+    // One slot, taken by a batch whose client sends every line and reads
+    // nothing: once the records fill the socket, the stream waits, holding
+    // the slot for as long as the connection lives.
+    let server = Server::start(
+        Path::new("policies"),
+        &["--max-concurrency", "1", "--write-timeout", "2"],
+    );
+    let line = claim_text().replace('\n', "");
+    let body = format!("{line}\n").repeat(20_000);
+    let stalled = TcpStream::connect(server.addr()).unwrap();
+    let mut writer = stalled.try_clone().unwrap();
+    // Bounded: a send that waits this long gives up.
+    writer
+        .set_write_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let sending = std::thread::spawn(move || {
+        let head = format!(
+            "POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        let _ = writer.write_all(head.as_bytes());
+        let _ = writer.write_all(body.as_bytes());
+    });
+    // The slot is held: a well-behaved client is refused...
+    let url = server.url("/v1/policies/imicro/evaluate");
+    let claim = claim_text();
+    eventually("the batch to hold the slot", || {
+        (post(&url, "application/json", &claim).status == 503).then_some(())
+    });
+    // ...until the write timeout closes the stalled connection.
+    eventually("the slot to be free again", || {
+        (post(&url, "application/json", &claim).status == 200).then_some(())
+    });
+    assert!(
+        server
+            .log()
+            .contains("the client read nothing of its answer for the write timeout"),
+        "{}",
+        server.log()
+    );
+    drop(stalled);
+    sending.join().unwrap();
+}

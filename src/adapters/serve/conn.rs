@@ -1,14 +1,23 @@
-//! Connections: HTTP/1.1 with hyper, a header read timeout, and graceful shutdown.
+//! Connections: HTTP/1.1 with hyper, a header read timeout, a write timeout,
+//! and graceful shutdown.
 //!
 //! axum's own `serve` has no header read timeout, so connections are served
 //! here with hyper's HTTP/1 builder. A client that sends part of a request's
 //! headers and then stalls gets `408 Request Timeout` and the connection is
 //! closed; an idle keep-alive connection is closed quietly after the same time.
 //!
+//! A client that stops reading its answers (say, one that sends requests
+//! without ever reading a response) would otherwise hold its request's
+//! concurrency slot for as long as the connection lives: a few such
+//! connections would leave every other client with 503. When the server has
+//! had an answer's bytes waiting to be sent for the write timeout without the
+//! client taking any, the connection is closed.
+//!
 //! On shutdown the listener stops accepting, every connection finishes the
 //! request it is serving (a streaming batch to its end) and closes, and the
 //! server exits once all are closed or the drain timeout has passed.
 
+use std::future::Future as _;
 use std::io::Write as _;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,6 +33,8 @@ use tokio::net::{TcpListener, TcpStream};
 
 pub struct Timeouts {
     pub header: Duration,
+    /// How long a write may wait for the client to take any byte.
+    pub write: Duration,
     pub drain: Duration,
 }
 
@@ -71,6 +82,8 @@ pub async fn serve(
         let io = TokioIo::new(Watched {
             inner: stream,
             pending: pending.clone(),
+            write_timeout: timeouts.write,
+            stalled: None,
         });
         let service = TowerToHyperService::new(app.clone());
         let connection = graceful.watch(builder.serve_connection(io, service));
@@ -83,6 +96,8 @@ pub async fn serve(
                     let _ = (&spare).write_all(&timeout_response());
                     let _ = spare.shutdown(std::net::Shutdown::Both);
                     tracing::info!(%peer, "request headers too slow: 408");
+                } else if is_write_timeout(&e) {
+                    tracing::info!(%peer, "the client read nothing of its answer for the write timeout: connection closed");
                 }
             }
         });
@@ -104,11 +119,70 @@ fn with_spare(stream: TcpStream) -> std::io::Result<(TcpStream, std::net::TcpStr
     Ok((TcpStream::from_std(std_stream)?, spare))
 }
 
+/// Why a write gave up: the client took nothing for the write timeout.
+#[derive(Debug)]
+struct WriteTimedOut;
+
+impl std::fmt::Display for WriteTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the client read nothing for the write timeout")
+    }
+}
+
+impl std::error::Error for WriteTimedOut {}
+
+/// Whether hyper gave the connection up because a write timed out.
+fn is_write_timeout(e: &hyper::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        // An io::Error's `source` skips the error it wraps: look inside.
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<WriteTimedOut>());
+        }
+        source = s.source();
+    }
+    false
+}
+
 /// A stream that remembers whether bytes arrived since the last response was
-/// written: that is, whether a request is partly read.
+/// written (that is, whether a request is partly read), and that gives up a
+/// write the client has taken nothing of for `write_timeout`.
 struct Watched {
     inner: TcpStream,
     pending: Arc<AtomicBool>,
+    write_timeout: Duration,
+    /// Started when a write first has to wait; gone once a write goes through.
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Watched {
+    /// A write's result, as the write timeout sees it.
+    fn watch_write(
+        &mut self,
+        cx: &mut Context<'_>,
+        result: Poll<std::io::Result<usize>>,
+    ) -> Poll<std::io::Result<usize>> {
+        if result.is_pending() {
+            let timeout = self.write_timeout;
+            let stalled = self
+                .stalled
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+            if stalled.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    WriteTimedOut,
+                )));
+            }
+            return Poll::Pending;
+        }
+        self.stalled = None;
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            self.pending.store(false, Ordering::SeqCst);
+        }
+        result
+    }
 }
 
 impl AsyncRead for Watched {
@@ -133,10 +207,7 @@ impl AsyncWrite for Watched {
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
         let result = Pin::new(&mut self.inner).poll_write(cx, buf);
-        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
-            self.pending.store(false, Ordering::SeqCst);
-        }
-        result
+        self.watch_write(cx, result)
     }
 
     fn poll_write_vectored(
@@ -145,10 +216,7 @@ impl AsyncWrite for Watched {
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
         let result = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
-        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
-            self.pending.store(false, Ordering::SeqCst);
-        }
-        result
+        self.watch_write(cx, result)
     }
 
     fn is_write_vectored(&self) -> bool {

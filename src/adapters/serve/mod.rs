@@ -75,6 +75,9 @@ pub struct Args {
     /// Seconds a request body may go without a byte arriving (408; a batch ends with an error record)
     #[arg(long, default_value_t = 10)]
     pub body_timeout: u64,
+    /// Seconds a client may read nothing of an answer while the server waits to send more (the connection is closed)
+    #[arg(long, default_value_t = 30)]
+    pub write_timeout: u64,
     /// Let the playground write cases files (`NAME.cases.json`) beside the policies
     /// (`POST /v1/cases/save`); without it that endpoint answers 403
     #[arg(long)]
@@ -234,6 +237,7 @@ async fn serve(args: Args, token: Option<String>, logs: Option<logs::Logs>) -> i
         app,
         conn::Timeouts {
             header: Duration::from_secs(args.header_timeout.max(1)),
+            write: Duration::from_secs(args.write_timeout.max(1)),
             drain: Duration::from_secs(args.drain_timeout),
         },
         shutdown,
