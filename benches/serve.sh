@@ -70,16 +70,17 @@ engine_time() {
 }
 
 run() { # NAME PATH SCRIPT CONCURRENCY ROUND
-    local threads=2 cpu0 engine0 engine1
+    local threads=2 cpu0 cpu1 engine0 engine1
     [ "$4" -lt 2 ] && threads=1
-    cpu0=$(server_cpu)
     engine0=$(engine_time)
+    cpu0=$(server_cpu)
     wrk -t"$threads" -c"$4" -d"${SECONDS_PER_RUN}s" -s "$3" "$SERVER_URL$2" >"$work/wrk.out" 2>&1
+    cpu1=$(server_cpu)
     engine1=$(engine_time)
     # The server's own CPU per request: steadier than requests/s on a shared
     # machine, since wrk's share and other load do not count in it. For
     # evaluation, the engine's own share of it (clause_claim_evaluation_seconds).
-    awk -v name="$1" -v c="$4" -v round="$5" -v cpu=$(($(server_cpu) - cpu0)) -v ticks="$ticks" \
+    awk -v name="$1" -v c="$4" -v round="$5" -v cpu=$((cpu1 - cpu0)) -v ticks="$ticks" \
         -v e0="$engine0" -v e1="$engine1" '/^RESULT/ {
             split(e0, a, " "); split(e1, b, " ")
             engine = b[2] > a[2] ? sprintf("   engine %5.1f us/claim", (b[1] - a[1]) / (b[2] - a[2]) * 1e6) : ""

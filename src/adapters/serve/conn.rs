@@ -6,12 +6,13 @@
 //! headers and then stalls gets `408 Request Timeout` and the connection is
 //! closed; an idle keep-alive connection is closed quietly after the same time.
 //!
-//! A client that stops reading its answers (say, one that sends requests
-//! without ever reading a response) would otherwise hold its request's
-//! concurrency slot for as long as the connection lives: a few such
-//! connections would leave every other client with 503. When the server has
-//! had an answer's bytes waiting to be sent for the write timeout without the
-//! client taking any, the connection is closed.
+//! A client that stops reading a streamed answer (a batch) would otherwise
+//! hold its request's concurrency slot for as long as the connection lives: a
+//! few such connections would leave every other client with 503. When a write
+//! has waited the write timeout for the socket to take more bytes, the
+//! connection is closed. As with nginx's `send_timeout`, this is the time
+//! between two writes: the socket takes more once about a third of its send
+//! buffer is free, so a client reading very slowly is cut off too.
 //!
 //! On shutdown the listener stops accepting, every connection finishes the
 //! request it is serving (a streaming batch to its end) and closes, and the
@@ -97,7 +98,7 @@ pub async fn serve(
                     let _ = spare.shutdown(std::net::Shutdown::Both);
                     tracing::info!(%peer, "request headers too slow: 408");
                 } else if is_write_timeout(&e) {
-                    tracing::info!(%peer, "the client read nothing of its answer for the write timeout: connection closed");
+                    tracing::info!(%peer, "the client took no more of its answer for the write timeout: connection closed");
                 }
             }
         });
@@ -119,13 +120,13 @@ fn with_spare(stream: TcpStream) -> std::io::Result<(TcpStream, std::net::TcpStr
     Ok((TcpStream::from_std(std_stream)?, spare))
 }
 
-/// Why a write gave up: the client took nothing for the write timeout.
+/// Why a write gave up: the client's socket took no more bytes for the write timeout.
 #[derive(Debug)]
 struct WriteTimedOut;
 
 impl std::fmt::Display for WriteTimedOut {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the client read nothing for the write timeout")
+        f.write_str("the client's socket took no more bytes for the write timeout")
     }
 }
 

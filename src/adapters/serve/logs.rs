@@ -59,7 +59,7 @@ impl Logs {
 
     /// Waits until the lines queued so far are written, for at most `wait`;
     /// gives up at once when the queue is full (nothing is reading them).
-    pub fn flush(&self, wait: Duration) {
+    pub fn wait_written(&self, wait: Duration) {
         let (done, written) = sync_channel(1);
         if self.queue.try_send(Msg::Flush(done)).is_ok() {
             let _ = written.recv_timeout(wait);
@@ -68,29 +68,64 @@ impl Logs {
 }
 
 fn write_lines(lines: Receiver<Msg>, out: impl Write, dropped: &AtomicU64) {
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    let write = |msg: Msg, out: &mut std::io::BufWriter<_>| match msg {
-        Msg::Line(line) => {
-            if out.write_all(&line).is_err() {
-                dropped.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        Msg::Flush(done) => {
-            let _ = out.flush();
-            let _ = done.try_send(());
-        }
+    let mut out = Batch {
+        out,
+        buf: Vec::with_capacity(BATCH_BYTES),
+        lines: 0,
+        dropped,
     };
     while let Ok(msg) = lines.recv() {
-        write(msg, &mut out);
+        out.take(msg);
         // Lines that came meanwhile go out in the same write.
         while let Ok(msg) = lines.try_recv() {
-            write(msg, &mut out);
+            out.take(msg);
         }
-        let _ = out.flush();
+        out.write();
         // While the server is busy, lines are gathered for a moment rather than
         // each waking this thread: a line sent while it sleeps costs its sender
         // no wake-up, and the next pass writes them all at once.
         std::thread::sleep(PAUSE);
+    }
+}
+
+/// Bytes gathered before they are written even though more lines wait.
+const BATCH_BYTES: usize = 64 * 1024;
+
+/// Lines gathered for one write.
+struct Batch<'a, W: Write> {
+    out: W,
+    buf: Vec<u8>,
+    /// Lines in `buf`.
+    lines: u64,
+    dropped: &'a AtomicU64,
+}
+
+impl<W: Write> Batch<'_, W> {
+    fn take(&mut self, msg: Msg) {
+        match msg {
+            Msg::Line(line) => {
+                self.buf.extend_from_slice(&line);
+                self.lines += 1;
+                if self.buf.len() >= BATCH_BYTES {
+                    self.write();
+                }
+            }
+            Msg::Flush(done) => {
+                self.write();
+                let _ = done.try_send(());
+            }
+        }
+    }
+
+    /// Writes the gathered lines; when that fails they count as dropped (a
+    /// failed write may have sent part of them).
+    fn write(&mut self) {
+        if !self.buf.is_empty() && self.out.write_all(&self.buf).is_err() {
+            self.dropped.fetch_add(self.lines, Ordering::Relaxed);
+        }
+        let _ = self.out.flush();
+        self.buf.clear();
+        self.lines = 0;
     }
 }
 
@@ -158,7 +193,7 @@ mod tests {
             got: Arc::new(Mutex::new(Vec::new())),
         };
         let mut logs = Logs::start(gate.clone()).unwrap();
-        // Lines of 1 KiB: the writer thread buffers at most 64 of them before
+        // Lines of 1 KiB: the writer thread gathers at most 64 of them before
         // it blocks on the gate; the queue holds QUEUED more; the rest are dropped.
         let line = |i: usize| format!("{i:01023}\n");
         let sent = QUEUED + 200;
@@ -167,15 +202,15 @@ mod tests {
         }
         let dropped = logs.dropped();
         assert!((200 - 65..=200).contains(&dropped), "{dropped}");
-        // Stuck, with the queue full: a flush gives up at once rather than wait.
-        logs.flush(Duration::from_secs(10));
+        // Stuck, with the queue full: waiting gives up at once.
+        logs.wait_written(Duration::from_secs(10));
         *gate.open.lock().unwrap() = true;
         let kept = (sent as u64 - dropped) as usize;
-        // A flush returns at once while the queue is still full, else waits
+        // Waiting returns at once while the queue is still full, else waits
         // at most 1 s; the queue is empty well within 200 tries.
         let mut written = 0;
         for _ in 0..200 {
-            logs.flush(Duration::from_secs(1));
+            logs.wait_written(Duration::from_secs(1));
             written = gate.got.lock().unwrap().len() / 1024;
             if written == kept {
                 break;
@@ -188,5 +223,28 @@ mod tests {
         let numbers: Vec<usize> = got.lines().map(|l| l.parse().unwrap()).collect();
         assert_eq!(numbers.first(), Some(&0));
         assert!(numbers.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    struct Broken;
+
+    impl Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("the reader went away"))
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn lines_that_cannot_be_written_are_counted_as_dropped() {
+        let mut logs = Logs::start(Broken).unwrap();
+        for i in 0..10 {
+            logs.write_all(format!("{i}\n").as_bytes()).unwrap();
+        }
+        // Once the writer has answered, every line before the question was tried.
+        logs.wait_written(Duration::from_secs(10));
+        assert_eq!(logs.dropped(), 10);
     }
 }

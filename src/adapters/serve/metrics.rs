@@ -1,6 +1,7 @@
 //! Counters for `/metrics`, written in the Prometheus text format (0.0.4).
 //!
-//! A handful of labelled counters and one latency histogram, kept under one
+//! A handful of labelled counters and two histograms (request latency, and the
+//! engine's time per claim), kept under one
 //! mutex: a request takes it twice for a few map updates, which costs far less
 //! than the request itself. The maps are nested by label, so that counting a
 //! request or a verdict whose labels were seen before allocates nothing.
@@ -80,6 +81,21 @@ struct Inner {
     versions: BTreeMap<String, String>,
 }
 
+impl Inner {
+    fn count_verdicts(&mut self, policy: &str, decisions: &[(&'static str, u64)], errors: u64) {
+        for (decision, n) in decisions {
+            if *n > 0 {
+                bump(&mut self.verdicts, policy, |by_decision| {
+                    *by_decision.entry(decision).or_default() += n;
+                });
+            }
+        }
+        if errors > 0 {
+            bump(&mut self.claim_errors, policy, |n| *n += errors);
+        }
+    }
+}
+
 pub struct Metrics {
     inner: Mutex<Inner>,
     /// The log's queue, for its count of dropped lines.
@@ -119,10 +135,8 @@ impl Metrics {
     pub fn claim(&self, policy: &str, decision: Option<&'static str>, took: Duration) {
         self.with(|m| {
             match decision {
-                Some(decision) => bump(&mut m.verdicts, policy, |by_decision| {
-                    *by_decision.entry(decision).or_default() += 1;
-                }),
-                None => bump(&mut m.claim_errors, policy, |n| *n += 1),
+                Some(d) => m.count_verdicts(policy, &[(d, 1)], 0),
+                None => m.count_verdicts(policy, &[], 1),
             }
             bump(&mut m.evaluation, policy, |h| h.record(&EVAL_BUCKETS, took));
         });
@@ -130,18 +144,7 @@ impl Metrics {
 
     /// Verdicts given by a policy: `decisions` holds (decision, count).
     pub fn verdicts(&self, policy: &str, decisions: &[(&'static str, u64)], claim_errors: u64) {
-        self.with(|m| {
-            for (decision, n) in decisions {
-                if *n > 0 {
-                    bump(&mut m.verdicts, policy, |by_decision| {
-                        *by_decision.entry(decision).or_default() += n;
-                    });
-                }
-            }
-            if claim_errors > 0 {
-                bump(&mut m.claim_errors, policy, |n| *n += claim_errors);
-            }
-        });
+        self.with(|m| m.count_verdicts(policy, decisions, claim_errors));
     }
 
     /// A reload of a policy: `result` is `loaded`, `refused` or `removed`.

@@ -75,8 +75,8 @@ pub struct Args {
     /// Seconds a request body may go without a byte arriving (408; a batch ends with an error record)
     #[arg(long, default_value_t = 10)]
     pub body_timeout: u64,
-    /// Seconds a client may read nothing of an answer while the server waits to send more (the connection is closed)
-    #[arg(long, default_value_t = 30)]
+    /// Seconds the client's socket may take no more of an answer between two writes (the connection is then closed)
+    #[arg(long, default_value_t = 60)]
     pub write_timeout: u64,
     /// Let the playground write cases files (`NAME.cases.json`) beside the policies
     /// (`POST /v1/cases/save`); without it that endpoint answers 403
@@ -143,16 +143,22 @@ pub fn run(args: Args) -> i32 {
     let code = runtime.block_on(serve(args, token, logs.clone()));
     drop(runtime);
     // The last lines (shutdown) are written, unless nothing reads them.
-    if let Some(logs) = &logs {
-        logs.flush(Duration::from_secs(1));
-    }
+    settle_logs(logs.as_ref());
     code
+}
+
+/// Waits (at most 1 s) for the log lines queued so far to be written: before
+/// the process exits, and before a message written to standard error directly.
+fn settle_logs(logs: Option<&logs::Logs>) {
+    if let Some(logs) = logs {
+        logs.wait_written(Duration::from_secs(1));
+    }
 }
 
 async fn serve(args: Args, token: Option<String>, logs: Option<logs::Logs>) -> i32 {
     let state = Arc::new(AppState {
         registry: registry::Registry::new(args.policies.clone(), args.max_policy_bytes),
-        metrics: metrics::Metrics::new(logs),
+        metrics: metrics::Metrics::new(logs.clone()),
         limits: Limits {
             max_body: args.max_body_bytes,
             max_line: args.max_line_bytes,
@@ -191,6 +197,8 @@ async fn serve(args: Args, token: Option<String>, logs: Option<logs::Logs>) -> i
         .filter(|e| e.current.is_some())
         .count();
     if serving == 0 {
+        // The refusals logged above come first, then the summary.
+        settle_logs(logs.as_ref());
         eprintln!(
             "error: no policy in {} checks; the server does not start",
             args.policies.display()
@@ -208,6 +216,7 @@ async fn serve(args: Args, token: Option<String>, logs: Option<logs::Logs>) -> i
     let listener = match tokio::net::TcpListener::bind(args.addr).await {
         Ok(l) => l,
         Err(e) => {
+            settle_logs(logs.as_ref());
             eprintln!("error: cannot listen on {}: {e}", args.addr);
             return EXIT_INPUT;
         }
