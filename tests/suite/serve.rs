@@ -1681,3 +1681,32 @@ fn a_batch_client_that_stops_reading_loses_its_connection_after_the_write_timeou
     drop(stalled);
     sending.join().unwrap();
 }
+
+#[test]
+fn a_limit_of_zero_is_refused_at_start_naming_the_option() {
+    for option in [
+        "--request-timeout",
+        "--header-timeout",
+        "--body-timeout",
+        "--write-timeout",
+        "--max-concurrency",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_clause"))
+            .current_dir(root())
+            .args([
+                "serve",
+                "--policies",
+                "policies",
+                "--addr",
+                "127.0.0.1:0",
+                option,
+                "0",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(64), "{option}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(option), "{option}: {stderr}");
+        assert!(out.stdout.is_empty(), "{option}: it must not start");
+    }
+}

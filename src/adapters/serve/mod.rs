@@ -64,19 +64,19 @@ pub struct Args {
     #[arg(long, default_value_t = 256 << 10)]
     pub max_policy_bytes: usize,
     /// Requests served at once; more are refused with 503 at once (health checks are not counted)
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 256, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub max_concurrency: usize,
     /// Seconds a request may take until its response starts (408 if the body was still arriving, else 503)
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub request_timeout: u64,
     /// Seconds a client may take to send a request's headers (408, then the connection is closed)
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub header_timeout: u64,
     /// Seconds a request body may go without a byte arriving (408; a batch ends with an error record)
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub body_timeout: u64,
     /// Seconds the client's socket may take no more of an answer between two writes (the connection is then closed)
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub write_timeout: u64,
     /// Let the playground write cases files (`NAME.cases.json`) beside the policies
     /// (`POST /v1/cases/save`); without it that endpoint answers 403
@@ -163,13 +163,13 @@ async fn serve(args: Args, token: Option<String>, logs: Option<logs::Logs>) -> i
             max_body: args.max_body_bytes,
             max_line: args.max_line_bytes,
             max_policy: args.max_policy_bytes,
-            request_timeout: Duration::from_secs(args.request_timeout.max(1)),
-            body_timeout: Duration::from_secs(args.body_timeout.max(1)),
+            request_timeout: Duration::from_secs(args.request_timeout),
+            body_timeout: Duration::from_secs(args.body_timeout),
         },
         token,
         ready: AtomicBool::new(false),
-        concurrency: Arc::new(Semaphore::new(args.max_concurrency.max(1))),
-        max_concurrency: args.max_concurrency.max(1),
+        concurrency: Arc::new(Semaphore::new(args.max_concurrency)),
+        max_concurrency: args.max_concurrency,
         allow_write: args.allow_write,
     });
     // The first load: the server refuses to start when no policy checks.
@@ -245,8 +245,8 @@ async fn serve(args: Args, token: Option<String>, logs: Option<logs::Logs>) -> i
         listener,
         app,
         conn::Timeouts {
-            header: Duration::from_secs(args.header_timeout.max(1)),
-            write: Duration::from_secs(args.write_timeout.max(1)),
+            header: Duration::from_secs(args.header_timeout),
+            write: Duration::from_secs(args.write_timeout),
             drain: Duration::from_secs(args.drain_timeout),
         },
         shutdown,
