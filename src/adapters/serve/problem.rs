@@ -20,26 +20,38 @@ pub struct ProblemKind(pub &'static str);
 #[derive(Debug)]
 pub struct Problem(Box<Details>);
 
+/// The answer of every `/v1` endpoint to a request without the server's bearer
+/// token (when it has one): one entry for the OpenAPI document, listed beside
+/// each endpoint's own answers. Never built: `layers::limit` gives it.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 401,
+    description = "Missing or wrong bearer token",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code, reason = "OpenAPI only: documents the answer")]
+pub struct Unauthorized(Details);
+
+/// The answer of every endpoint that reads a body to a body that arrives too
+/// slowly (`--body-timeout`, `--request-timeout`): as [`Unauthorized`].
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 408,
+    description = "The request body was too slow",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code, reason = "OpenAPI only: documents the answer")]
+pub struct SlowBody(Details);
+
 /// The answers every endpoint that takes a policy text (`POST /v1/check`,
 /// `/v1/fmt`, `/v1/evaluate`, `/v1/render`, `/v1/cases/run`,
-/// `/v1/cases/boundaries`) can give, whatever its body says: one list for the
-/// OpenAPI document, so that the endpoints cannot drift apart. Never built:
+/// `/v1/cases/boundaries`) can give, whatever its body says, besides
+/// [`Unauthorized`] and [`SlowBody`]: one list for the OpenAPI document, so
+/// that the endpoints cannot drift apart. Never built:
 /// the layers and `api::read_body` give these answers as [`Problem`]s.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code, reason = "OpenAPI only: the variants document answers")]
 pub enum TextToolErrors {
-    #[response(
-        status = 401,
-        description = "Missing or wrong bearer token",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Details),
-    #[response(
-        status = 408,
-        description = "The request body was too slow",
-        content_type = "application/problem+json"
-    )]
-    SlowBody(Details),
     #[response(
         status = 413,
         description = "The text or body is too large",
@@ -56,7 +68,8 @@ pub enum TextToolErrors {
 
 /// The answers a claim sent to a served policy (`POST
 /// /v1/policies/{name}/evaluate` and `.../explain`) can get besides its
-/// verdict and the route's own 415: one list for the OpenAPI document. Never
+/// verdict, the route's own 415, [`Unauthorized`] and [`SlowBody`]: one list
+/// for the OpenAPI document. Never
 /// built, as [`TextToolErrors`].
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code, reason = "OpenAPI only: the variants document answers")]
@@ -68,23 +81,11 @@ pub enum ClaimRouteErrors {
     )]
     InvalidClaim(Details),
     #[response(
-        status = 401,
-        description = "Missing or wrong bearer token",
-        content_type = "application/problem+json"
-    )]
-    Unauthorized(Details),
-    #[response(
         status = 404,
         description = "No such policy",
         content_type = "application/problem+json"
     )]
     NotServed(Details),
-    #[response(
-        status = 408,
-        description = "The request body was too slow",
-        content_type = "application/problem+json"
-    )]
-    SlowBody(Details),
     #[response(
         status = 409,
         description = "Several files declare the policy without each saying a day of its own",

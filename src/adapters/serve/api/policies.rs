@@ -16,7 +16,7 @@ use super::{
 };
 use crate::adapters::serve::engine::{self, Loaded};
 use crate::adapters::serve::layers::BodyDone;
-use crate::adapters::serve::problem::{ClaimRouteErrors, Details, Problem};
+use crate::adapters::serve::problem::{ClaimRouteErrors, Details, Problem, SlowBody, Unauthorized};
 use crate::adapters::serve::registry::Entry;
 use crate::adapters::serve::versions::{Target, Versions};
 use crate::adapters::serve::AppState;
@@ -236,7 +236,7 @@ fn current(e: &Entry, name: &str) -> Result<Arc<Loaded>, Problem> {
 #[utoipa::path(get, path = "/v1/policies", tag = "policies",
     responses(
         (status = 200, description = "The policies", body = PolicyList),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        Unauthorized,
     ),
     security((), ("bearer" = [])))]
 pub async fn list(State(state): State<Arc<AppState>>) -> Response {
@@ -276,7 +276,7 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Response {
     responses(
         (status = 200, description = "The policy", body = PolicyDetail),
         (status = 400, description = "`on` is not a day", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        Unauthorized,
         (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])))]
@@ -374,7 +374,7 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
             (String = "text/markdown"),
         )),
         (status = 400, description = "`on` is not a day", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        Unauthorized,
         (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
         (status = 503, description = "The policy has no version that checks", body = Details, content_type = "application/problem+json"),
     ),
@@ -428,6 +428,8 @@ pub async fn page(
             )),
         (status = 415, description = "Neither JSON nor NDJSON", body = Details, content_type = "application/problem+json"),
         ClaimRouteErrors,
+        SlowBody,
+        Unauthorized,
     ),
     security((), ("bearer" = [])))]
 pub async fn evaluate(
@@ -496,6 +498,8 @@ pub async fn evaluate(
             )),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         ClaimRouteErrors,
+        SlowBody,
+        Unauthorized,
     ),
     security((), ("bearer" = [])))]
 pub async fn explain(
@@ -552,7 +556,7 @@ pub async fn explain(
     responses(
         (status = 200, description = "The file was written", body = Saved),
         (status = 400, description = "The body or the cases file is invalid; `errors` names the field", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
+        Unauthorized,
         (status = 403, description = "The server was started without --allow-write", body = Details, content_type = "application/problem+json"),
         (status = 404, description = "No such policy", body = Details, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large", body = Details, content_type = "application/problem+json"),

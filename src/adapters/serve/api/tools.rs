@@ -18,7 +18,7 @@ use super::{
 };
 use crate::adapters::serve::engine::{self, FieldError};
 use crate::adapters::serve::layers::BodyDone;
-use crate::adapters::serve::problem::{Details, Problem, TextToolErrors};
+use crate::adapters::serve::problem::{Details, Problem, SlowBody, TextToolErrors, Unauthorized};
 use crate::adapters::serve::AppState;
 
 /// A request's policy text and, for JSON bodies, the whole body.
@@ -104,6 +104,8 @@ async fn policy_request(
         (status = 400, description = "The body is not the expected JSON; `errors` names the field", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor text", body = Details, content_type = "application/problem+json"),
         TextToolErrors,
+        SlowBody,
+        Unauthorized,
     ),
     security((), ("bearer" = [])))]
 pub async fn check(
@@ -134,6 +136,8 @@ pub async fn check(
         (status = 415, description = "Neither JSON nor text", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The text does not parse; `diagnostics` says where", body = Details, content_type = "application/problem+json"),
         TextToolErrors,
+        SlowBody,
+        Unauthorized,
     ),
     security((), ("bearer" = [])))]
 pub async fn fmt(
@@ -198,6 +202,8 @@ fn under(prefix: &str, errors: Vec<FieldError>) -> Vec<FieldError> {
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
         TextToolErrors,
+        SlowBody,
+        Unauthorized,
     ),
     security((), ("bearer" = [])))]
 pub async fn evaluate(
@@ -248,6 +254,8 @@ pub async fn evaluate(
         (status = 415, description = "Neither JSON nor text", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
         TextToolErrors,
+        SlowBody,
+        Unauthorized,
     ),
     security((), ("bearer" = [])))]
 pub async fn render(
@@ -287,6 +295,8 @@ pub async fn render(
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
         TextToolErrors,
+        SlowBody,
+        Unauthorized,
     ),
     security((), ("bearer" = [])))]
 pub async fn cases_run(
@@ -343,6 +353,8 @@ async fn on_object<T: serde::Serialize + Send + 'static>(
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
         TextToolErrors,
+        SlowBody,
+        Unauthorized,
     ),
     security((), ("bearer" = [])))]
 pub async fn cases_boundaries(
@@ -379,8 +391,8 @@ fn map_permits() -> &'static tokio::sync::Semaphore {
     responses(
         (status = 200, description = "Every sentence of the page with what accounts for it, every quote with where it was found, and the counts", body = PageMapOut),
         (status = 400, description = "The body is invalid; `errors` names the field (`policy` or `page`)", body = Details, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or wrong bearer token", body = Details, content_type = "application/problem+json"),
-        (status = 408, description = "The request body was too slow", body = Details, content_type = "application/problem+json"),
+        Unauthorized,
+        SlowBody,
         (status = 413, description = "The policy, the page or the body is too large", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 422, description = "The policy does not check; `diagnostics` says why", body = Details, content_type = "application/problem+json"),
