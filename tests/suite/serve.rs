@@ -1662,6 +1662,15 @@ fn a_batch_client_that_stops_reading_loses_its_connection_after_the_write_timeou
         let _ = writer.write_all(head.as_bytes());
         let _ = writer.write_all(body.as_bytes());
     });
+    // The batch has the slot before anyone else asks: its status line is
+    // read (a few bytes), and nothing after it. Polling before this could
+    // take the slot first and have the batch refused instead.
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut status = [0u8; 12];
+    (&stalled).read_exact(&mut status).unwrap();
+    assert_eq!(&status, b"HTTP/1.1 200");
     // The slot is held: a well-behaved client is refused...
     let url = server.url("/v1/policies/imicro/evaluate");
     let claim = claim_text();
