@@ -1719,3 +1719,32 @@ fn a_limit_of_zero_is_refused_at_start_naming_the_option() {
         assert!(out.stdout.is_empty(), "{option}: it must not start");
     }
 }
+
+#[test]
+fn a_pipe_named_like_a_policy_is_refused_and_never_waited_on() {
+    // Opening a named pipe waits for a writer: a reload pass that opened it
+    // would never end, and no edit after it would be seen.
+    let dir = policy_dir(&["imicro"]);
+    let made = Command::new("mkfifo")
+        .arg(dir.join("pipe.policy"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let server = Server::start(&dir, &["--reload-interval", "100"]);
+    let pipe = get(&server.url("/v1/policies/pipe")).json();
+    let message = pipe["refused"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("is not a regular file"), "{pipe}");
+    assert_eq!(pipe["status"], "error", "{pipe}");
+    // The passes go on: an edit of the other policy is taken.
+    let v1 = get(&server.url("/v1/policies/imicro")).json()["version"].clone();
+    let path = dir.join("imicro.policy");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n# edited\n")).unwrap();
+    eventually("the edit after the pipe", || {
+        (get(&server.url("/v1/policies/imicro")).json()["version"] != v1).then_some(())
+    });
+    eventually("the refusal in the log", || {
+        server.log().contains("is not a regular file").then_some(())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

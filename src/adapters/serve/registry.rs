@@ -213,7 +213,7 @@ fn failed_entry(
     }
 }
 
-/// The `*.policy` files directly in `dir`, by name (the file name without `.policy`).
+/// The `*.policy` entries directly in `dir`, by name (the file name without `.policy`).
 fn policy_files(dir: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
@@ -226,7 +226,9 @@ fn policy_files(dir: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
         let Some(name) = file.strip_suffix(".policy") else {
             continue;
         };
-        if name.is_empty() || name.starts_with('.') || !path.is_file() {
+        // Anything else by that name (a directory, a pipe, a broken link) is
+        // kept, for `read_limited` to refuse with a reason.
+        if name.is_empty() || name.starts_with('.') {
             continue;
         }
         out.insert(name.to_string(), path);
@@ -235,8 +237,18 @@ fn policy_files(dir: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
 }
 
 /// A file's text, refused beyond `max` bytes (the limit on policy texts).
+/// Only regular files (or links to them) are opened: opening a named pipe
+/// would wait for a writer, and a reload pass must not wait.
 pub fn read_limited(path: &Path, max: usize) -> Result<String, String> {
     use std::io::Read as _;
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{} is not a regular file (it is a directory, a pipe or a device), so it is not read",
+            path.display()
+        ));
+    }
     let file =
         std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut bytes = Vec::new();
