@@ -70,7 +70,8 @@ class PolicySet:
 
     @staticmethod
     def load_dir(path: str | bytes | Any) -> PolicySet:
-        """Reads every *.policy file directly in a folder; raises OSError."""
+        """Reads every *.policy file directly in a folder; files that do not
+        check or are not regular files are listed in failures; raises OSError."""
     @property
     def failures(self) -> list[tuple[str, str]]:
         """The files left out, each (path, why)."""

@@ -557,9 +557,9 @@ impl PolicySet {
 #[pymethods]
 impl PolicySet {
     /// Reads every ``*.policy`` file directly in a folder. A file that does not
-    /// check, or declares a name already taken without a day of its own, is
-    /// left out and listed in ``failures``; raises ``OSError`` when the folder
-    /// cannot be read.
+    /// check, declares a name already taken without a day of its own, or is not
+    /// a regular file (a named pipe is never opened) is left out and listed in
+    /// ``failures``; raises ``OSError`` when the folder cannot be read.
     #[staticmethod]
     fn load_dir(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PolicySet> {
         py.detach(|| clause::PolicySet::load_dir(&path))

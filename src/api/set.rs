@@ -36,18 +36,25 @@ pub struct PolicySet {
 
 impl PolicySet {
     /// Loads every `*.policy` file directly in `dir` (not in its subfolders),
-    /// in file-name order. A file that does not check, or one that declares a
-    /// name already taken without a distinct `effective from` day, is kept in
+    /// in file-name order. A file that does not check, one that declares a
+    /// name already taken without a distinct `effective from` day, or a
+    /// `*.policy` that is not a regular file (a named pipe, which opening would
+    /// wait on, a directory, a device) is kept in
     /// [`failures`](PolicySet::failures); only a directory that cannot be
     /// listed is an error.
     pub fn load_dir(dir: impl AsRef<Path>) -> std::io::Result<PolicySet> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir.as_ref())?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "policy"))
+            .filter(|p| p.extension().is_some_and(|x| x == "policy"))
             .collect();
         files.sort();
         let mut set = PolicySet::default();
         for file in files {
+            if !file.is_file() {
+                let why = "not a regular file (a directory, a pipe or a device), so it is not read";
+                set.failures.push((file, why.to_string()));
+                continue;
+            }
             match Policy::load(&file) {
                 Ok(p) => {
                     if let Err(conflict) = set.add(p) {

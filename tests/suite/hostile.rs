@@ -1381,3 +1381,72 @@ fn the_lints_stop_at_the_whole_analysis_budget_and_name_what_they_skipped() {
     assert!(text.contains("not answered: "), "{text}");
     assert!(text.contains("every question about rules `r"), "{text}");
 }
+
+// ------------------------------------------------------------------ named pipes
+
+/// Runs `clause` with `args`, giving up (and failing) after 60 s: opening a
+/// named pipe waits for a writer, so a command that opened one would never end.
+fn clause_bounded(args: &[&std::ffi::OsStr]) -> (i32, String) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..600 {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            return (status.code().unwrap_or(-1), err);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("clause {args:?} did not end within 60 s");
+}
+
+#[test]
+fn a_named_pipe_in_a_policy_folder_is_reported_not_waited_on() {
+    let dir = std::env::temp_dir().join(format!("clause-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        root().join("policies/imicro.policy"),
+        dir.join("imicro.policy"),
+    )
+    .unwrap();
+    let pipe = dir.join("pipe.policy");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap()
+        .success());
+    let why = "not a regular file";
+    // A folder walked by `check` and `fmt`.
+    for command in [&["check"][..], &["fmt", "--check"]] {
+        let mut args: Vec<&std::ffi::OsStr> = command.iter().map(|a| a.as_ref()).collect();
+        args.push(dir.as_ref());
+        let (code, err) = clause_bounded(&args);
+        assert_ne!(code, 0, "{command:?}: {err}");
+        assert!(
+            err.contains("pipe.policy") && err.contains(why),
+            "{command:?}: {err}"
+        );
+    }
+    // A folder of versions read by `eval` (the library's PolicySet::load_dir).
+    let (code, err) = clause_bounded(&[
+        "eval".as_ref(),
+        dir.as_ref(),
+        "--claim".as_ref(),
+        "tests/data/imicro-claim.json".as_ref(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("pipe.policy") && err.contains(why), "{err}");
+    let set = clause::PolicySet::load_dir(&dir).unwrap();
+    assert_eq!(set.names().collect::<Vec<_>>(), ["imicro"]);
+    assert_eq!(set.failures().len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

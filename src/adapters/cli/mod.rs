@@ -631,8 +631,19 @@ pub(crate) fn collect_files(paths: &[PathBuf], suffix: &str) -> (Vec<PathBuf>, V
                     let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
                     children.sort();
                     for c in children.into_iter().rev() {
-                        if c.is_dir() || c.to_string_lossy().ends_with(suffix) {
+                        if c.is_dir() {
                             stack.push(c);
+                        } else if c.to_string_lossy().ends_with(suffix) {
+                            if c.is_file() {
+                                stack.push(c);
+                            } else {
+                                // A named pipe would hold the walk up until
+                                // something wrote to it.
+                                problems.push(format!(
+                                    "{} is not a regular file (a pipe, a device or a broken link), so it is not read",
+                                    c.display()
+                                ));
+                            }
                         }
                     }
                 }
