@@ -193,19 +193,36 @@ fn policy_dir(names: &[&str]) -> PathBuf {
     dir
 }
 
+/// Writes `text` to a hidden file beside `path` and renames it over `path`, as
+/// editors do: a reload pass never reads a file half written (which would be
+/// refused, and counted, once more).
+fn replace_file(path: &Path, text: &str) {
+    let hidden = path.with_file_name(format!(
+        ".{}.tmp",
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&hidden, text).unwrap();
+    std::fs::rename(&hidden, path).unwrap();
+}
+
 fn claim_text() -> String {
     std::fs::read_to_string(root().join("tests/data/imicro-claim.json")).unwrap()
 }
 
 /// Polls `f` up to 100 times, 100 ms apart, until it gives `Some`.
-fn eventually<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    for _ in 0..100 {
+fn eventually<T>(what: &str, f: impl FnMut() -> Option<T>) -> T {
+    eventually_within(what, 100, f)
+}
+
+/// Polls `f` up to `tries` times, 100 ms apart, until it gives `Some`.
+fn eventually_within<T>(what: &str, tries: u32, mut f: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..tries {
         if let Some(t) = f() {
             return t;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("{what} did not happen within 100 tries");
+    panic!("{what} did not happen within {tries} tries");
 }
 
 #[test]
@@ -401,7 +418,7 @@ fn hot_reload_takes_good_edits_keeps_the_last_good_version_and_drops_deleted_fil
     // A good edit replaces the version.
     let path = dir.join("imicro.policy");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, format!("{text}\n# edited\n")).unwrap();
+    replace_file(&path, &format!("{text}\n# edited\n"));
     let v2 = eventually("the good edit", || version(&server).filter(|v| *v != v1));
     let a = evaluate(&server);
     assert_eq!(a.status, 200);
@@ -409,7 +426,7 @@ fn hot_reload_takes_good_edits_keeps_the_last_good_version_and_drops_deleted_fil
 
     // A broken edit: the last good version keeps serving, the diagnostics are on
     // the policy's endpoint and in the log.
-    std::fs::write(&path, "policy imicro \"broken\" {\n  currency XYZ\n").unwrap();
+    replace_file(&path, "policy imicro \"broken\" {\n  currency XYZ\n");
     let detail = eventually("the broken edit", || {
         let d = get(&server.url("/v1/policies/imicro")).json();
         (d["status"] == "stale").then_some(d)
@@ -427,7 +444,7 @@ fn hot_reload_takes_good_edits_keeps_the_last_good_version_and_drops_deleted_fil
     });
 
     // Fixed again: serving the new text.
-    std::fs::write(&path, &text).unwrap();
+    replace_file(&path, &text);
     eventually("the fix", || {
         let d = get(&server.url("/v1/policies/imicro")).json();
         (d["status"] == "ok" && d["version"] == v1.as_str()).then_some(())
@@ -440,13 +457,14 @@ fn hot_reload_takes_good_edits_keeps_the_last_good_version_and_drops_deleted_fil
     });
     problem(&evaluate(&server), 404);
     assert_eq!(get(&server.url("/v1/policies/boutique")).status, 200);
-    let metrics = get(&server.url("/metrics")).body;
+    // The reload is counted just after the swap, by another task.
+    let metrics = eventually("the removal counted", || {
+        let m = get(&server.url("/metrics")).body;
+        m.contains("clause_policy_reloads_total{policy=\"imicro\",result=\"removed\"} 1")
+            .then_some(m)
+    });
     assert!(
         metrics.contains("clause_policy_reloads_total{policy=\"imicro\",result=\"refused\"} 1"),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains("clause_policy_reloads_total{policy=\"imicro\",result=\"removed\"} 1"),
         "{metrics}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -599,8 +617,11 @@ fn every_limit_is_answered_with_its_status() {
     assert!(out.starts_with("HTTP/1.1 408"), "{out}");
     assert!(out.contains("body-timeout"), "{out}");
     // A body that trickles in, never idle for the body timeout but past the
-    // request timeout: 408 (request-timeout).
-    let mut s = TcpStream::connect(server.addr()).unwrap();
+    // request timeout: 408 (request-timeout). On a server of its own whose body
+    // timeout is far above the pauses between bytes, so that a slow moment of
+    // the machine cannot turn it into a body timeout.
+    let slow = Server::start(&dir, &["--request-timeout", "3", "--body-timeout", "30"]);
+    let mut s = TcpStream::connect(slow.addr()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     s.write_all(b"POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sesame\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 100\r\n\r\n").unwrap();
     let mut out = Vec::new();
@@ -623,6 +644,11 @@ fn every_limit_is_answered_with_its_status() {
     let out = String::from_utf8_lossy(&out);
     assert!(out.starts_with("HTTP/1.1 408"), "{out}");
     assert!(out.contains("request-timeout"), "{out}");
+    let metrics = get(&slow.url("/metrics")).body;
+    assert!(
+        metrics.contains("clause_http_errors_total{type=\"request-timeout\"}"),
+        "{metrics}"
+    );
 
     let metrics = get(&server.url("/metrics")).body;
     for kind in [
@@ -632,7 +658,6 @@ fn every_limit_is_answered_with_its_status() {
         "invalid-claim",
         "not-found",
         "body-timeout",
-        "request-timeout",
     ] {
         assert!(
             metrics.contains(&format!("clause_http_errors_total{{type=\"{kind}\"}}")),
@@ -644,7 +669,9 @@ fn every_limit_is_answered_with_its_status() {
 
 #[test]
 fn sigterm_drains_requests_in_flight_then_exits() {
-    let mut server = Server::start(Path::new("policies"), &[]);
+    // The batch's body pauses while the test waits (up to 20 s in two
+    // `eventually`s): the body timeout must not end it first.
+    let mut server = Server::start(Path::new("policies"), &["--body-timeout", "60"]);
     let claim = format!("{}\n", claim_text().replace('\n', ""));
     let (go, gate) = mpsc::channel();
     let body = Gated {
@@ -1677,8 +1704,10 @@ fn a_batch_client_that_stops_reading_loses_its_connection_after_the_write_timeou
     eventually("the batch to hold the slot", || {
         (post(&url, "application/json", &claim).status == 503).then_some(())
     });
-    // ...until the write timeout closes the stalled connection.
-    eventually("the slot to be free again", || {
+    // ...until the write timeout closes the stalled connection: first the
+    // server fills the socket's buffers (megabytes of records, in a debug
+    // build), then the timeout runs, so the budget is longer than usual.
+    eventually_within("the slot to be free again", 1200, || {
         (post(&url, "application/json", &claim).status == 200).then_some(())
     });
     eventually("the closing in the log", || {

@@ -95,6 +95,16 @@ pub fn run(options: Options) -> i32 {
         );
         return EXIT_USAGE;
     }
+    // Bound first, so the address is known before the server starts and can be
+    // printed and opened; the server takes this very socket.
+    let bound = TcpListener::bind(options.addr).and_then(|l| Ok((l.local_addr()?, l)));
+    let (addr, listener) = match bound {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e}", options.addr);
+            return EXIT_INPUT;
+        }
+    };
     let (dir, bundled) = match options.policies {
         Some(dir) => (dir, None),
         None => match write_bundled() {
@@ -104,14 +114,6 @@ pub fn run(options: Options) -> i32 {
                 return EXIT_INPUT;
             }
         },
-    };
-    // The address is known before the server starts, so it can be printed and opened.
-    let addr = match free_addr(options.addr) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: cannot listen on {}: {e}", options.addr);
-            return EXIT_INPUT;
-        }
     };
     let mut argv = vec![
         "clause-serve".to_string(),
@@ -142,7 +144,7 @@ pub fn run(options: Options) -> i32 {
     if options.open {
         std::thread::spawn(move || open_when_up(addr, &url));
     }
-    let code = crate::adapters::serve::run(args);
+    let code = crate::adapters::serve::run_on(args, Some(listener));
     if let Some(dir) = bundled {
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -158,14 +160,6 @@ fn write_bundled() -> Result<PathBuf, String> {
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(dir)
-}
-
-/// `addr`, with a free port chosen when its port is 0.
-fn free_addr(addr: SocketAddr) -> std::io::Result<SocketAddr> {
-    if addr.port() != 0 {
-        return Ok(addr);
-    }
-    TcpListener::bind(addr)?.local_addr()
 }
 
 /// Opens `url` in the system's browser once the server answers (for at most 10 seconds).

@@ -122,6 +122,13 @@ pub struct AppState {
 
 /// Runs the server until SIGTERM or SIGINT; returns the exit code.
 pub fn run(args: Args) -> i32 {
+    run_on(args, None)
+}
+
+/// [`run`], on a socket already bound (to `args.addr`) when `listener` is
+/// given: `clause playground` binds first, so that the address it prints is
+/// the one served, with no moment in which another program could take the port.
+pub fn run_on(args: Args, listener: Option<std::net::TcpListener>) -> i32 {
     let logs = init_logs(args.log_format);
     let token = match read_token(args.token_file.as_deref()) {
         Ok(t) => t,
@@ -140,7 +147,7 @@ pub fn run(args: Args) -> i32 {
             return EXIT_INPUT;
         }
     };
-    let code = runtime.block_on(serve(args, token, logs.clone()));
+    let code = runtime.block_on(serve(args, listener, token, logs.clone()));
     drop(runtime);
     // The last lines (shutdown) are written, unless nothing reads them.
     settle_logs(logs.as_ref());
@@ -155,7 +162,12 @@ fn settle_logs(logs: Option<&logs::Logs>) {
     }
 }
 
-async fn serve(args: Args, token: Option<String>, logs: Option<logs::Logs>) -> i32 {
+async fn serve(
+    args: Args,
+    listener: Option<std::net::TcpListener>,
+    token: Option<String>,
+    logs: Option<logs::Logs>,
+) -> i32 {
     let state = Arc::new(AppState {
         registry: registry::Registry::new(args.policies.clone(), args.max_policy_bytes),
         metrics: metrics::Metrics::new(logs.clone()),
@@ -213,7 +225,13 @@ async fn serve(args: Args, token: Option<String>, logs: Option<logs::Logs>) -> i
         }
         return EXIT_POLICY;
     }
-    let listener = match tokio::net::TcpListener::bind(args.addr).await {
+    let bound = match listener {
+        Some(l) => l
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpListener::from_std(l)),
+        None => tokio::net::TcpListener::bind(args.addr).await,
+    };
+    let listener = match bound {
         Ok(l) => l,
         Err(e) => {
             settle_logs(logs.as_ref());
