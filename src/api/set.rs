@@ -51,7 +51,7 @@ impl PolicySet {
         let mut set = PolicySet::default();
         for file in files {
             if !file.is_file() {
-                let why = "not a regular file (a directory, a pipe or a device), so it is not read";
+                let why = "not a regular file (a named pipe, a device, a directory or a broken link), so it is not read";
                 set.failures.push((file, why.to_string()));
                 continue;
             }

@@ -245,7 +245,7 @@ pub fn read_limited(path: &Path, max: usize) -> Result<String, String> {
         std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if !meta.is_file() {
         return Err(format!(
-            "{} is not a regular file (it is a directory, a pipe or a device), so it is not read",
+            "{} is not a regular file (a named pipe, a device or a directory), so it is not read",
             path.display()
         ));
     }
