@@ -1425,3 +1425,91 @@ fn a_changed_clause_toml_is_read_again_when_the_client_watches_files() {
     plain.shutdown();
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A request body of `method` with `id` and `params`, as text.
+fn request_body(id: Value, method: &str, params: Value) -> String {
+    json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string()
+}
+
+#[test]
+fn a_client_that_breaks_the_protocol_gets_its_error_answers_and_the_server_goes_on() {
+    let mut c = Client::spawn();
+    let code = |m: &Value| m["error"]["code"].as_i64();
+    let symbols = json!({"query": "zzz"});
+    // Before `initialize`: -32002.
+    c.send_body(&request_body(json!(1), "workspace/symbol", symbols.clone()));
+    assert_eq!(code(&c.next_answer()), Some(-32002));
+    // An `initialize` whose parameters do not read: -32602, and another may follow.
+    c.send_body(&request_body(
+        json!(2),
+        "initialize",
+        json!({"capabilities": 5}),
+    ));
+    assert_eq!(code(&c.next_answer()), Some(-32602));
+    let root = uri(&root());
+    c.send_body(&request_body(
+        json!(3),
+        "initialize",
+        json!({"processId": null, "rootUri": root, "capabilities": {}}),
+    ));
+    let answer = c.next_answer();
+    assert!(answer["result"]["capabilities"].is_object(), "{answer}");
+    assert_eq!(answer["result"]["serverInfo"]["name"], "clause");
+    // A notification before `initialized` is taken like any other.
+    c.notify("$/setTrace", json!({"value": "off"}));
+    c.notify("initialized", json!({}));
+    // A body that is not JSON: -32700 with a null id.
+    c.send_body("{\"jsonrpc\": \"2.0\", \"id\": 4, \"method\"");
+    let answer = c.next_answer();
+    assert_eq!(code(&answer), Some(-32700), "{answer}");
+    assert_eq!(answer["id"], Value::Null);
+    // An id that is not an LSP integer: -32600 with that id, not silence.
+    c.send_body(&request_body(
+        json!(2147483648u64),
+        "workspace/symbol",
+        symbols.clone(),
+    ));
+    let answer = c.next_answer();
+    assert_eq!(code(&answer), Some(-32600), "{answer}");
+    assert_eq!(answer["id"], 2147483648u64);
+    // A second `initialize`: -32600.
+    c.send_body(&request_body(
+        json!(5),
+        "initialize",
+        json!({"processId": null, "capabilities": {}}),
+    ));
+    assert_eq!(code(&c.next_answer()), Some(-32600));
+    // Still answering.
+    c.send_body(&request_body(json!(6), "workspace/symbol", symbols.clone()));
+    let answer = c.next_answer();
+    assert_eq!(answer["id"], 6);
+    assert!(answer["result"].is_array(), "{answer}");
+    // After `shutdown`, requests get -32600; `exit` then ends with 0.
+    c.send_body(&request_body(json!(7), "shutdown", Value::Null));
+    let answer = c.next_answer();
+    assert_eq!(answer["id"], 7);
+    assert!(answer.get("error").is_none(), "{answer}");
+    c.send_body(&request_body(json!(8), "workspace/symbol", symbols));
+    assert_eq!(code(&c.next_answer()), Some(-32600));
+    c.notify("exit", Value::Null);
+    let (exit, stderr) = c.exit_code();
+    assert_eq!(exit, 0, "{stderr}");
+}
+
+#[test]
+fn exit_without_shutdown_is_1_and_an_absurd_length_ends_the_connection_with_its_reason() {
+    let mut c = Client::start(&root(), Value::Null);
+    c.notify("exit", Value::Null);
+    let (exit, stderr) = c.exit_code();
+    assert_eq!(exit, 1, "{stderr}");
+    // Before, a length near 2^64 panicked, and one of 8 GB was allocated
+    // before any of the body arrived.
+    for length in ["18446744073709551615", "8589934592"] {
+        let mut c = Client::start(&root(), Value::Null);
+        c.send_raw(format!("Content-Length: {length}\r\n\r\n{{}}").as_bytes());
+        let (exit, stderr) = c.exit_code();
+        assert_eq!(exit, 1, "{stderr}");
+        assert!(stderr.contains("over the limit"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}

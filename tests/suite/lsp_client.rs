@@ -41,6 +41,25 @@ impl Client {
 
     /// Starts the server as a client with these `capabilities`.
     pub fn start_with(root: &Path, options: Value, capabilities: Value) -> Client {
+        let mut c = Client::spawn();
+        let answer = c.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri(root),
+                "workspaceFolders": [{"uri": uri(root), "name": "root"}],
+                "capabilities": capabilities,
+                "initializationOptions": options,
+            }),
+        );
+        c.capabilities = answer["result"]["capabilities"].clone();
+        assert!(c.capabilities.is_object(), "{answer}");
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    /// Starts the server and sends nothing.
+    pub fn spawn() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
             .args(["lsp", "--stdio"])
             .stdin(Stdio::piped())
@@ -83,7 +102,7 @@ impl Client {
             let _ = stderr.read_to_string(&mut s);
             s
         });
-        let mut c = Client {
+        Client {
             child,
             stdin,
             incoming,
@@ -92,21 +111,47 @@ impl Client {
             server_requests: Vec::new(),
             capabilities: Value::Null,
             stderr: Some(stderr),
-        };
-        let answer = c.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": uri(root),
-                "workspaceFolders": [{"uri": uri(root), "name": "root"}],
-                "capabilities": capabilities,
-                "initializationOptions": options,
-            }),
-        );
-        c.capabilities = answer["result"]["capabilities"].clone();
-        assert!(c.capabilities.is_object(), "{answer}");
-        c.notify("initialized", json!({}));
-        c
+        }
+    }
+
+    /// Sends bytes as they are (framing included); `false` once the server
+    /// no longer reads.
+    pub fn send_raw(&mut self, bytes: &[u8]) -> bool {
+        self.stdin
+            .write_all(bytes)
+            .and_then(|()| self.stdin.flush())
+            .is_ok()
+    }
+
+    /// Sends `body` as one message (framed, whatever it holds).
+    pub fn send_body(&mut self, body: &str) {
+        assert!(self.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes()));
+    }
+
+    /// The next message from the server that is not a notification.
+    pub fn next_answer(&mut self) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let m = self.receive(deadline);
+            if m.get("method").is_some() && m.get("id").is_none() {
+                self.notifications.push(m);
+                continue;
+            }
+            return m;
+        }
+    }
+
+    /// Waits for the server to exit; its exit code and standard error.
+    pub fn exit_code(mut self) -> (i32, String) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let stderr = self.stderr.take().unwrap().join().unwrap();
+                return (status.code().unwrap_or(-1), stderr);
+            }
+            assert!(Instant::now() < deadline, "clause lsp did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     fn send(&mut self, message: &Value) {

@@ -1,7 +1,8 @@
 //! `clause lsp`: the language server, over standard input and output.
 //!
-//! A translation layer and nothing more: `lsp-server` runs the JSON-RPC
-//! connection, `lsp-types` gives the messages, and every answer comes from the
+//! A translation layer and nothing more: [`transport`] reads and writes the
+//! JSON-RPC messages (`lsp-server`'s types), `lsp-types` gives the LSP's
+//! messages, and every answer comes from the
 //! library's [`clause::ide`] on one [`Analysis`] per open file. This
 //! adapter keeps the open files, converts positions ([`position`]), reads each
 //! file's `clause.toml` and cases file from disk, and turns library answers into
@@ -20,11 +21,12 @@
 mod convert;
 mod handlers;
 pub mod position;
+mod transport;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use lsp_server::{Connection, Message, Notification, Request, Response};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{self as lt, Url};
@@ -60,63 +62,138 @@ pub(crate) struct Server {
     pub lint_docs: Option<Url>,
 }
 
-/// Runs the server until the client shuts it down; returns the exit code.
+/// Runs the server until the client shuts it down; returns the exit code: 0
+/// after `shutdown` then `exit`, 1 for `exit` (or the end of input) without
+/// `shutdown`, or for a connection that broke.
 pub fn run() -> i32 {
-    let (connection, io_threads) = Connection::stdio();
-    let code = match serve(&connection) {
-        Ok(()) => 0,
+    let transport = transport::Transport::stdio();
+    let code = match serve(&transport) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: clause lsp: {e}");
             1
         }
     };
-    drop(connection);
-    if let Err(e) = io_threads.join() {
-        eprintln!("error: clause lsp: {e}");
-        return 1;
+    match transport.finish() {
+        Ok(()) => code,
+        Err(e) => {
+            eprintln!("error: clause lsp: {e}");
+            1
+        }
     }
-    code
 }
 
-fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let capabilities = serde_json::to_value(handlers::capabilities())?;
-    let params = connection.initialize(capabilities)?;
-    let params: lt::InitializeParams = serde_json::from_value(params)?;
+type Failed = Box<dyn std::error::Error + Send + Sync>;
+
+fn serve(transport: &transport::Transport) -> Result<i32, Failed> {
+    let send = |m: Message| transport.sender.send(m).map_err(|e| Box::new(e) as Failed);
+    let Some(params) = initialize(transport)? else {
+        return Ok(1);
+    };
     let mut server = Server::new(&params);
-    if watches_dynamically(&params) {
-        connection
-            .sender
-            .send(Message::Request(watch_clause_toml()))?;
-    }
-    for msg in &connection.receiver {
+    // Asked for once the client says it is initialized, as the LSP wants.
+    let mut watch = watches_dynamically(&params);
+    let mut shut_down = false;
+    let mut next = transport.receiver.recv().ok();
+    while let Some(msg) = next.take() {
         match msg {
+            Message::Request(req) if shut_down => send(refuse(
+                req.id,
+                ErrorCode::InvalidRequest,
+                "the server is shutting down: only `exit` is taken now",
+            ))?,
+            Message::Request(req) if req.method == lt::request::Shutdown::METHOD => {
+                shut_down = true;
+                send(Message::Response(Response::new_ok(req.id, ())))?;
+            }
+            Message::Request(req) if req.method == lt::request::Initialize::METHOD => {
+                send(refuse(
+                    req.id,
+                    ErrorCode::InvalidRequest,
+                    "the server is already initialized",
+                ))?
+            }
             Message::Request(req) => {
-                if connection.handle_shutdown(&req)? {
-                    return Ok(());
-                }
                 // A request is answered on the text as it is now.
                 for out in server.flush() {
-                    connection.sender.send(Message::Notification(out))?;
+                    send(Message::Notification(out))?;
                 }
                 let response = server.request(req);
-                connection.sender.send(Message::Response(response))?;
+                send(Message::Response(response))?;
+            }
+            Message::Notification(n) if n.method == lt::notification::Exit::METHOD => {
+                return Ok(if shut_down { 0 } else { 1 });
+            }
+            Message::Notification(_) if shut_down => {}
+            Message::Notification(n) if n.method == lt::notification::Initialized::METHOD => {
+                if std::mem::take(&mut watch) {
+                    send(Message::Request(watch_clause_toml()))?;
+                }
             }
             Message::Notification(n) => {
                 for out in server.notification(n) {
-                    connection.sender.send(Message::Notification(out))?;
+                    send(Message::Notification(out))?;
                 }
             }
             Message::Response(_) => {}
         }
         // Changes are analysed once nothing else waits: a burst of keystrokes
         // is analysed once, at its end.
-        if connection.receiver.is_empty() {
+        next = transport.receiver.try_recv().ok();
+        if next.is_none() {
             for out in server.flush() {
-                connection.sender.send(Message::Notification(out))?;
+                send(Message::Notification(out))?;
             }
+            next = transport.receiver.recv().ok();
         }
     }
-    Ok(())
+    // The end of input without `exit`.
+    Ok(if shut_down { 0 } else { 1 })
+}
+
+/// Waits for `initialize` and answers it; `None` when the client leaves
+/// (`exit`, or the end of input) first. Before it, requests are answered
+/// -32002; an `initialize` whose parameters do not read is answered -32602 and
+/// another may follow.
+fn initialize(transport: &transport::Transport) -> Result<Option<lt::InitializeParams>, Failed> {
+    let send = |m: Message| transport.sender.send(m).map_err(|e| Box::new(e) as Failed);
+    for msg in &transport.receiver {
+        match msg {
+            Message::Request(req) if req.method == lt::request::Initialize::METHOD => {
+                match serde_json::from_value::<lt::InitializeParams>(req.params) {
+                    Ok(params) => {
+                        let capabilities = serde_json::to_value(handlers::capabilities())?;
+                        let result = serde_json::json!({
+                            "capabilities": capabilities,
+                            "serverInfo": {"name": "clause", "version": env!("CARGO_PKG_VERSION")},
+                        });
+                        send(Message::Response(Response::new_ok(req.id, result)))?;
+                        return Ok(Some(params));
+                    }
+                    Err(e) => send(refuse(
+                        req.id,
+                        ErrorCode::InvalidParams,
+                        &format!("initialize: the parameters do not read: {e}"),
+                    ))?,
+                }
+            }
+            Message::Request(req) => send(refuse(
+                req.id,
+                ErrorCode::ServerNotInitialized,
+                "the server is not initialized yet: send `initialize` first",
+            ))?,
+            Message::Notification(n) if n.method == lt::notification::Exit::METHOD => {
+                return Ok(None);
+            }
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    Ok(None)
+}
+
+/// An error answer to a request.
+fn refuse(id: RequestId, code: ErrorCode, message: &str) -> Message {
+    Message::Response(Response::new_err(id, code as i32, message.to_string()))
 }
 
 impl Server {
