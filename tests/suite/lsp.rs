@@ -1513,3 +1513,41 @@ fn exit_without_shutdown_is_1_and_an_absurd_length_ends_the_connection_with_its_
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn semantic_tokens_end_before_a_crlf_and_a_long_line_costs_no_more_than_its_length() {
+    let mut c = Client::start(&root(), Value::Null);
+    let tokens = |c: &mut Client, uri: &str| -> Vec<u64> {
+        let r = c.result(
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        r["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect()
+    };
+    // CRLF line ends: the comment is 7 characters long, not 8.
+    let crlf = "file:///tmp/clause-crlf.policy";
+    c.open(
+        crlf,
+        &SPARE
+            .replace('\n', "\r\n")
+            .replacen("policy", "# hello\r\npolicy", 1),
+    );
+    let data = tokens(&mut c, crlf);
+    assert_eq!(&data[..3], [0, 0, 7], "{data:?}");
+    // One line of 360 KB that is not ASCII: before, each token's position was
+    // counted from the line's start, and no answer came in 120 s.
+    let long = "file:///tmp/clause-long-line.policy";
+    let text = format!(
+        "policy p \"P\" {{ currency USD timezone \"UTC\" {}\n",
+        "\"é.y \" ".repeat(45_000)
+    );
+    c.open(long, &text);
+    let data = tokens(&mut c, long);
+    assert!(data.len() >= 5 * 45_000, "{}", data.len());
+    c.shutdown();
+}

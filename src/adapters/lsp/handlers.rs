@@ -258,9 +258,16 @@ fn semantic_tokens(doc: &Document) -> lt::SemanticTokens {
     let text = doc.text();
     let mut data = Vec::new();
     let (mut line, mut start) = (0u32, 0u32);
+    let mut cursor = doc.lines.cursor(text);
     for t in doc.analysis.semantic_tokens() {
-        let from = doc.lines.position(text, t.span.start);
-        let to = doc.lines.position(text, t.span.end);
+        // A token that runs to the end of a line (a comment, an unclosed
+        // string) ends before a CRLF's `\r`.
+        let mut end = t.span.end;
+        if end > t.span.start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        let from = cursor.position(t.span.start);
+        let to = cursor.position(end);
         if to.line != from.line || to.character <= from.character {
             continue;
         }
@@ -289,13 +296,25 @@ fn semantic_tokens(doc: &Document) -> lt::SemanticTokens {
 /// The most policy files a workspace-symbol search reads.
 const MAX_WORKSPACE_FILES: usize = 500;
 
+/// The most folders a workspace-symbol search lists.
+const MAX_WORKSPACE_DIRS: usize = 5_000;
+
 /// Symbols matching `query` in every policy file under the workspace folders (the
 /// open files as they are in the editor, the rest as they are on disk).
 fn workspace_symbols(server: &Server, query: &str) -> Vec<lt::SymbolInformation> {
     let mut files: Vec<Url> = server.docs.keys().cloned().collect();
     let mut stack: Vec<std::path::PathBuf> = server.roots.clone();
     let mut seen = 0usize;
+    // Each folder once (a root given twice, or inside another), and at most
+    // MAX_WORKSPACE_DIRS of them: a workspace opened at `/` is not walked whole.
+    let mut walked = std::collections::HashSet::new();
     while let Some(dir) = stack.pop() {
+        if seen >= MAX_WORKSPACE_FILES || walked.len() >= MAX_WORKSPACE_DIRS {
+            break;
+        }
+        if !walked.insert(dir.clone()) {
+            continue;
+        }
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
