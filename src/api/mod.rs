@@ -29,4 +29,4 @@ pub use policy::{
     declared_page, format, format_source, version_of, ExplainFormat, PageMap, Policy, RenderFormat,
     StreamSummary, Timeline,
 };
-pub use set::{parse_day, PolicySet, VersionConflict};
+pub use set::{parse_day, PolicySet, VersionConflict, NOT_A_REGULAR_FILE};

@@ -34,6 +34,12 @@ pub struct PolicySet {
     failures: Vec<(PathBuf, String)>,
 }
 
+/// Why a file met in a folder that is not a regular file is not read (opening
+/// a named pipe would wait for a writer): the words every interface that
+/// walks folders uses, after the file's name and `is`, or alone.
+pub const NOT_A_REGULAR_FILE: &str =
+    "not a regular file (a named pipe, a device, a directory or a broken link), so it is not read";
+
 impl PolicySet {
     /// Loads every `*.policy` file directly in `dir` (not in its subfolders),
     /// in file-name order. A file that does not check, one that declares a
@@ -51,8 +57,7 @@ impl PolicySet {
         let mut set = PolicySet::default();
         for file in files {
             if !file.is_file() {
-                let why = "not a regular file (a named pipe, a device, a directory or a broken link), so it is not read";
-                set.failures.push((file, why.to_string()));
+                set.failures.push((file, NOT_A_REGULAR_FILE.to_string()));
                 continue;
             }
             match Policy::load(&file) {

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use super::support::{files, policy, policy_file, root};
+use super::support::{files, policy, policy_file, root, wait_bounded};
 
 const HOSTILE: &str = "tests/hostile";
 
@@ -1396,16 +1396,13 @@ fn clause_bounded(args: &[&std::ffi::OsStr]) -> (i32, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    for _ in 0..600 {
-        if let Some(status) = child.try_wait().unwrap() {
-            let mut err = String::new();
-            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-            return (status.code().unwrap_or(-1), err);
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let _ = child.kill();
-    panic!("clause {args:?} did not end within 60 s");
+    let Some(status) = wait_bounded(&mut child, std::time::Duration::from_secs(60)) else {
+        let _ = child.kill();
+        panic!("clause {args:?} did not end within 60 s");
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (status.code().unwrap_or(-1), err)
 }
 
 #[test]
@@ -1436,6 +1433,15 @@ fn a_named_pipe_in_a_policy_folder_is_reported_not_waited_on() {
             "{command:?}: {err}"
         );
     }
+    // A cases file that names the pipe as its policy.
+    let cases = std::fs::read_to_string(root().join("policies/imicro.cases.json")).unwrap();
+    let mut cases: serde_json::Value = serde_json::from_str(&cases).unwrap();
+    cases["policy"] = json!("pipe.policy");
+    std::fs::write(dir.join("pipe.cases.json"), cases.to_string()).unwrap();
+    let (code, err) = clause_bounded(&["test".as_ref(), dir.as_ref()]);
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains("pipe.policy") && err.contains(why), "{err}");
+    std::fs::remove_file(dir.join("pipe.cases.json")).unwrap();
     // A folder of versions read by `eval` (the library's PolicySet::load_dir).
     let (code, err) = clause_bounded(&[
         "eval".as_ref(),

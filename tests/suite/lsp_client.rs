@@ -143,15 +143,10 @@ impl Client {
 
     /// Waits for the server to exit; its exit code and standard error.
     pub fn exit_code(mut self) -> (i32, String) {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                let stderr = self.stderr.take().unwrap().join().unwrap();
-                return (status.code().unwrap_or(-1), stderr);
-            }
-            assert!(Instant::now() < deadline, "clause lsp did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let status = super::support::wait_bounded(&mut self.child, TIMEOUT);
+        let status = status.expect("clause lsp did not exit");
+        let stderr = self.stderr.take().unwrap().join().unwrap();
+        (status.code().unwrap_or(-1), stderr)
     }
 
     fn send(&mut self, message: &Value) {
@@ -260,16 +255,9 @@ impl Client {
         let answer = self.request("shutdown", Value::Null);
         assert!(answer.get("error").is_none(), "{answer}");
         self.notify("exit", Value::Null);
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(status.success(), "clause lsp exited with {status}");
-                break;
-            }
-            assert!(Instant::now() < deadline, "clause lsp did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        self.stderr.take().unwrap().join().unwrap()
+        let (code, stderr) = self.exit_code();
+        assert_eq!(code, 0, "clause lsp exited with {code}: {stderr}");
+        stderr
     }
 }
 

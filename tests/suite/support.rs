@@ -156,3 +156,20 @@ pub fn write_imicro_versions(dir: &std::path::Path) {
     std::fs::write(dir.join("imicro-2023.policy"), v1).unwrap();
     std::fs::write(dir.join("imicro-2024.policy"), v2).unwrap();
 }
+
+/// Waits for `child` to exit, for at most `limit`; `None` if it has not.
+pub fn wait_bounded(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> Option<std::process::ExitStatus> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if std::time::Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

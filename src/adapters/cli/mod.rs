@@ -640,8 +640,9 @@ pub(crate) fn collect_files(paths: &[PathBuf], suffix: &str) -> (Vec<PathBuf>, V
                                 // A named pipe would hold the walk up until
                                 // something wrote to it.
                                 problems.push(format!(
-                                    "{} is not a regular file (a named pipe, a device or a broken link), so it is not read",
-                                    c.display()
+                                    "{} is {}",
+                                    c.display(),
+                                    clause::NOT_A_REGULAR_FILE
                                 ));
                             }
                         }

@@ -57,6 +57,17 @@ pub fn run(opts: &Options) -> i32 {
         };
         let policy_path = f.parent().unwrap_or(Path::new(".")).join(&file.policy);
         named.push(policy_path.clone());
+        // A cases file names a file beside it: a named pipe there would be
+        // waited on for ever.
+        if policy_path.exists() && !policy_path.is_file() {
+            problems.push(format!(
+                "{} is {}",
+                policy_path.display(),
+                clause::NOT_A_REGULAR_FILE
+            ));
+            policy_broken = true;
+            continue;
+        }
         let policy = match load_policy(&policy_path) {
             Ok(p) => p,
             Err(LoadError::Io(e)) => {

@@ -325,12 +325,17 @@ fn workspace_symbols(server: &Server, query: &str) -> Vec<lt::SymbolInformation>
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
+            if seen >= MAX_WORKSPACE_FILES {
+                break;
+            }
             if kind.is_dir()
                 && !name.starts_with('.')
                 && !matches!(&*name, "target" | "node_modules")
             {
-                stack.push(path);
-            } else if kind.is_file() && name.ends_with(".policy") && seen < MAX_WORKSPACE_FILES {
+                if walked.len() + stack.len() < MAX_WORKSPACE_DIRS {
+                    stack.push(path);
+                }
+            } else if kind.is_file() && name.ends_with(".policy") {
                 seen += 1;
                 if let Ok(uri) = Url::from_file_path(&path) {
                     if !files.contains(&uri) {

@@ -140,10 +140,12 @@ fn serve(transport: &transport::Transport) -> Result<i32, Failed> {
         // Changes are analysed once nothing else waits: a burst of keystrokes
         // is analysed once, at its end.
         next = transport.receiver.try_recv().ok();
-        if next.is_none() {
+        if next.is_none() && !shut_down {
             for out in server.flush() {
                 send(Message::Notification(out))?;
             }
+        }
+        if next.is_none() {
             next = transport.receiver.recv().ok();
         }
     }

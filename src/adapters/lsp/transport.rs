@@ -67,17 +67,22 @@ impl Transport {
     }
 
     /// Waits for the answers to be written; returns why the connection broke,
-    /// if it did. The reader is waited for only when it has ended (after the
-    /// `exit` notification, the end of input or broken framing): a client
-    /// may leave its end open after `exit`.
+    /// if it did. The reader is waited for only when it has ended or is
+    /// ending (it has let go of its end of the channel: after the end of
+    /// input or broken framing, and after `exit`), never while it may still
+    /// wait on input: a client may leave its end open after `exit`.
     pub fn finish(self) -> Result<(), String> {
         drop(self.sender);
+        let ending = matches!(
+            self.receiver.try_recv(),
+            Err(mpsc::TryRecvError::Disconnected)
+        );
         let written = match self.writer.join() {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(format!("cannot write to the client: {e}")),
             Err(_) => Err("the writer thread stopped".to_string()),
         };
-        let read = if self.reader.is_finished() {
+        let read = if ending || self.reader.is_finished() {
             self.reader
                 .join()
                 .unwrap_or_else(|_| Err("the reader thread stopped".to_string()))
@@ -107,7 +112,9 @@ pub fn read_messages(
                     return Ok(());
                 }
             }
-            Err(error) => answer(error),
+            Err(Some(error)) => answer(error),
+            // A response of the client's that does not read: never answered.
+            Err(None) => {}
         }
     }
 }
@@ -174,23 +181,28 @@ fn read_frame(input: &mut impl BufRead) -> Result<Option<Vec<u8>>, String> {
 
 /// A body as a message, or the error answer it gets (JSON-RPC 2.0: -32700 for
 /// a body that is not JSON, -32600 for JSON that is not a message; with the
-/// request's `id` when it has one, else `null`).
-fn parse(body: &[u8]) -> Result<Message, Value> {
+/// message's `id` when it is a string or an integer, else `null`); `None` for
+/// a response of the client's that does not read, which gets no answer.
+fn parse(body: &[u8]) -> Result<Message, Option<Value>> {
     let error = |id: &Value, code: i32, message: String| json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
     let value: Value = serde_json::from_slice(body).map_err(|e| {
-        error(
+        Some(error(
             &Value::Null,
             lsp_server::ErrorCode::ParseError as i32,
             format!("the message is not JSON: {e}"),
-        )
+        ))
     })?;
-    let id = value.get("id").cloned().unwrap_or(Value::Null);
+    let id = value
+        .get("id")
+        .filter(|id| id.is_string() || id.is_i64() || id.is_u64())
+        .cloned()
+        .unwrap_or(Value::Null);
     let invalid = |message: &str| {
-        error(
+        Some(error(
             &id,
             lsp_server::ErrorCode::InvalidRequest as i32,
             message.to_string(),
-        )
+        ))
     };
     if !value.is_object() {
         return Err(invalid("the message is not a JSON object"));
@@ -209,7 +221,9 @@ fn parse(body: &[u8]) -> Result<Message, Value> {
     } else if has("method") {
         serde_json::from_value(value).map(Message::Notification)
     } else if has("id") && (has("result") || has("error")) {
-        serde_json::from_value(value).map(Message::Response)
+        return serde_json::from_value(value)
+            .map(Message::Response)
+            .map_err(|_| None);
     } else {
         return Err(invalid(
             "the message is not a request, a response or a notification",
@@ -245,6 +259,9 @@ mod tests {
             frame(r#"{"id":77,"method":{}}"#),
             frame(r#"{"jsonrpc":"2.0","id":2147483648,"method":"x"}"#),
             frame(r#"{"jsonrpc":"2.0","id":null,"method":"x"}"#),
+            frame(r#"{"jsonrpc":"2.0","id":{"a":1},"method":"x"}"#),
+            // A response that does not read: never answered.
+            frame(r#"{"jsonrpc":"2.0","id":1099511627776,"result":null}"#),
             frame(ok),
         ]
         .concat();
@@ -255,7 +272,8 @@ mod tests {
             .iter()
             .map(|a| a["error"]["code"].as_i64().unwrap())
             .collect();
-        assert_eq!(codes, [-32700, -32600, -32600, -32600, -32600]);
+        assert_eq!(codes, [-32700, -32600, -32600, -32600, -32600, -32600]);
+        assert_eq!(answers[5]["id"], Value::Null);
         assert_eq!(answers[0]["id"], Value::Null);
         assert_eq!(answers[2]["id"], 77);
         assert_eq!(answers[3]["id"], 2147483648u64);

@@ -237,20 +237,25 @@ fn policy_files(dir: &Path) -> Result<BTreeMap<String, PathBuf>, String> {
 }
 
 /// A file's text, refused beyond `max` bytes (the limit on policy texts).
-/// Only regular files (or links to them) are opened: opening a named pipe
-/// would wait for a writer, and a reload pass must not wait.
+/// Only regular files (or links to them) are read: a named pipe would wait for
+/// a writer, and a reload pass must not wait. The file is opened without
+/// waiting (`O_NONBLOCK`, which a regular file ignores) and what was opened is
+/// checked, so a pipe renamed over the file in between is refused too.
 pub fn read_limited(path: &Path, max: usize) -> Result<String, String> {
     use std::io::Read as _;
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if !meta.is_file() {
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(cannot)?;
+    if !file.metadata().map_err(cannot)?.is_file() {
         return Err(format!(
-            "{} is not a regular file (a named pipe, a device or a directory), so it is not read",
-            path.display()
+            "{} is {}",
+            path.display(),
+            clause::NOT_A_REGULAR_FILE
         ));
     }
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut bytes = Vec::new();
     file.take(max as u64 + 1)
         .read_to_end(&mut bytes)
