@@ -82,12 +82,28 @@ fn claim_text(claim: &Bound<'_, PyAny>) -> Result<String, ClaimError> {
     }
     let mut out = String::with_capacity(1024);
     let mut path = String::new();
-    write_json(claim, &mut out, &mut path)?;
+    write_json(claim, &mut out, &mut path, 0)?;
     Ok(out)
 }
 
-fn write_json(v: &Bound<'_, PyAny>, out: &mut String, path: &mut String) -> Result<(), ClaimError> {
+/// The deepest nesting of dicts and lists written out: what the library's
+/// JSON reading takes (serde_json's limit is 128), and a bound on this
+/// function's own recursion (a claim that contains itself reaches it too).
+const MAX_DEPTH: usize = 128;
+
+fn write_json(
+    v: &Bound<'_, PyAny>,
+    out: &mut String,
+    path: &mut String,
+    depth: usize,
+) -> Result<(), ClaimError> {
     let here = |path: &str, what: String| one_problem(path, what);
+    if depth > MAX_DEPTH {
+        return Err(here(
+            path,
+            format!("the claim nests dicts and lists deeper than {MAX_DEPTH} levels here (or contains itself)"),
+        ));
+    }
     if v.is_none() {
         out.push_str("null");
     } else if let Ok(b) = v.cast::<PyBool>() {
@@ -112,7 +128,13 @@ fn write_json(v: &Bound<'_, PyAny>, out: &mut String, path: &mut String) -> Resu
         out.push_str(&text);
     } else if let Ok(d) = v.cast::<PyDict>() {
         out.push('{');
-        for (i, (k, item)) in d.iter().enumerate() {
+        // A copy of the items: a hook run below (`isoformat`, `__str__`)
+        // may change the dict, which iterating it in place does not allow.
+        let items = d.items();
+        for (i, pair) in items.iter().enumerate() {
+            let (k, item): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair
+                .extract()
+                .map_err(|e: PyErr| here(path, e.to_string()))?;
             let key = k.cast::<PyString>().map_err(|_| {
                 here(
                     path,
@@ -130,7 +152,7 @@ fn write_json(v: &Bound<'_, PyAny>, out: &mut String, path: &mut String) -> Resu
                 path.push('.');
             }
             path.push_str(key);
-            write_json(&item, out, path)?;
+            write_json(&item, out, path, depth + 1)?;
             path.truncate(len);
         }
         out.push('}');
@@ -144,7 +166,7 @@ fn write_json(v: &Bound<'_, PyAny>, out: &mut String, path: &mut String) -> Resu
             }
             let len = path.len();
             let _ = write!(path, "[{i}]");
-            write_json(&item, out, path)?;
+            write_json(&item, out, path, depth + 1)?;
             path.truncate(len);
         }
         out.push(']');
@@ -205,19 +227,34 @@ enum Line {
 /// one `str`/`bytes` of JSON lines.
 fn claim_lines(py: Python<'_>, claims: &Bound<'_, PyAny>) -> PyResult<Vec<Line>> {
     if claims.cast::<PyString>().is_ok() || claims.cast::<PyBytes>().is_ok() {
-        let whole = claim_text(claims).map_err(|e| claim_error(py, &e))?;
-        let body = whole.strip_suffix('\n').unwrap_or(&whole);
+        // Bytes are split into lines first, so that a line that is not UTF-8
+        // gets its error record, as on the command line, and the others
+        // their verdicts.
+        let whole: &[u8] = match (claims.cast::<PyString>(), claims.cast::<PyBytes>()) {
+            (Ok(s), _) => s
+                .to_str()
+                .map_err(|e| {
+                    claim_error(
+                        py,
+                        &one_problem("", format!("the claims are not text: {e}")),
+                    )
+                })?
+                .as_bytes(),
+            (_, Ok(b)) => b.as_bytes(),
+            _ => &[],
+        };
+        let body = whole.strip_suffix(b"\n").unwrap_or(whole);
         if body.is_empty() {
             return Ok(Vec::new());
         }
         return Ok(body
-            .split('\n')
+            .split(|&b| b == b'\n')
             .map(|l| {
-                let l = l.strip_suffix('\r').unwrap_or(l);
-                if l.trim().is_empty() {
-                    Line::Empty
-                } else {
-                    Line::Text(l.to_string())
+                let l = l.strip_suffix(b"\r").unwrap_or(l);
+                match std::str::from_utf8(l) {
+                    Ok(l) if l.trim().is_empty() => Line::Empty,
+                    Ok(l) => Line::Text(l.to_string()),
+                    Err(_) => Line::Bad(one_problem("", "the line is not UTF-8 text".into())),
                 }
             })
             .collect());
@@ -301,7 +338,17 @@ fn arrow_outcomes<'s, 'py>(
     PyRecordBatch::new(out).into_pyarrow(py)
 }
 
+/// The most threads a call may ask for: each is an OS thread made for the
+/// call, and asking for millions would exhaust the machine before any claim
+/// is judged.
+const MAX_THREADS: usize = 1024;
+
 fn pool(threads: Option<usize>) -> PyResult<Option<rayon::ThreadPool>> {
+    if let Some(n) = threads.filter(|&n| n > MAX_THREADS) {
+        return Err(PyValueError::new_err(format!(
+            "threads={n}: at most {MAX_THREADS} threads may be asked for"
+        )));
+    }
     threads
         .map(|n| {
             rayon::ThreadPoolBuilder::new()

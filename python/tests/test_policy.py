@@ -129,6 +129,55 @@ def test_evaluate_many_keeps_order_and_names_bad_lines() -> None:
     assert policy.evaluate_many(iter([good])) == [records[0]]
 
 
+def test_hostile_python_values_are_claim_errors_not_crashes() -> None:
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+    # Nested 20,000 deep: the conversion recursed without limit and the
+    # process crashed (SIGSEGV).
+    deep: object = None
+    for _ in range(20_000):
+        deep = {"a": deep}
+    claim["order"]["extra"] = deep
+    with pytest.raises(clause.ClaimError) as err:
+        policy.evaluate(claim)
+    assert "deeper than 128" in err.value.problems[0]["message"]
+    assert err.value.problems[0]["path"].startswith("order.extra.a.a")
+    # A claim that contains itself (json.dumps says "Circular reference").
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+    claim["self"] = claim
+    with pytest.raises(clause.ClaimError):
+        policy.evaluate(claim)
+
+    # A hook that changes the dict being written: a PanicException before.
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+    expected = policy.evaluate(claim)
+
+    class Day:
+        def isoformat(self) -> str:
+            claim["order"]["added"] = 1
+            return "2023-09-01"
+
+    claim["order"]["invoiced_at"] = Day()
+    policy.evaluate(claim)
+    del claim["order"]["added"]
+    claim["order"]["invoiced_at"] = "2023-09-01"
+    assert policy.evaluate(claim) == expected
+
+    # Asking for more threads than a machine can make: a ValueError at once.
+    with pytest.raises(ValueError, match="at most 1024"):
+        policy.evaluate_many([claim], threads=2**40)
+
+
+def test_a_line_that_is_not_utf8_gets_its_record_and_the_others_their_verdicts() -> None:
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    good = json.dumps(case_claims(POLICIES / "imicro.cases.json")[0][1]).encode()
+    records = policy.evaluate_many(good + b"\n\xff\n" + good + b"\n")
+    assert len(records) == 3
+    assert records[0] == records[2] == policy.evaluate(good)
+    assert records[1]["line"] == 2
+    assert records[1]["errors"] == [{"path": "", "message": "the line is not UTF-8 text"}]
+
+
 def test_policy_errors_carry_the_diagnostics(cli: Path, tmp_path: Path) -> None:
     broken = (POLICIES / "imicro.policy").read_text().replace("currency USD", "currency XYZ")
     path = tmp_path / "broken.policy"
