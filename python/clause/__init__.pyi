@@ -1,6 +1,7 @@
 """Type stubs for the ``clause`` package."""
 
 import datetime
+import os
 from typing import Any, Iterable, Literal, Mapping, Union
 
 Claim = Union[Mapping[str, Any], str, bytes]
@@ -29,7 +30,7 @@ class Policy:
     """A policy that has been read and checked: ready to evaluate claims."""
 
     @staticmethod
-    def load(path: str | bytes | Any) -> Policy:
+    def load(path: str | os.PathLike[str]) -> Policy:
         """Reads a policy file and checks it; raises PolicyError."""
     @staticmethod
     def from_text(text: str, name: str = "policy.policy") -> Policy:
@@ -69,7 +70,7 @@ class PolicySet:
     """The policies of a folder by declared name, each with its dated versions."""
 
     @staticmethod
-    def load_dir(path: str | bytes | Any) -> PolicySet:
+    def load_dir(path: str | os.PathLike[str]) -> PolicySet:
         """Reads every *.policy file directly in a folder; files that do not
         check or are not regular files are listed in failures; raises OSError."""
     @property

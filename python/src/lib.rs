@@ -226,6 +226,13 @@ enum Line {
 /// The claims an `evaluate_many` call was given: an iterable of claims, or
 /// one `str`/`bytes` of JSON lines.
 fn claim_lines(py: Python<'_>, claims: &Bound<'_, PyAny>) -> PyResult<Vec<Line>> {
+    // Iterating a dict gives its keys: one claim passed alone is a mistake
+    // to name, not a list of error records.
+    if claims.cast::<PyDict>().is_ok() {
+        return Err(PyTypeError::new_err(
+            "evaluate_many takes an iterable of claims or JSON lines, not one claim (a dict): use evaluate for one claim, or pass [claim]",
+        ));
+    }
     if claims.cast::<PyString>().is_ok() || claims.cast::<PyBytes>().is_ok() {
         // Bytes are split into lines first, so that a line that is not UTF-8
         // gets its error record, as on the command line, and the others

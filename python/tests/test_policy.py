@@ -127,6 +127,9 @@ def test_evaluate_many_keeps_order_and_names_bad_lines() -> None:
     assert records[2]["errors"] == [{"path": "", "message": "the line is empty"}]
     assert policy.evaluate_many([]) == []
     assert policy.evaluate_many(iter([good])) == [records[0]]
+    # One claim passed alone (a dict iterates its keys): a TypeError.
+    with pytest.raises(TypeError, match="not one claim"):
+        policy.evaluate_many(json.loads(good))
 
 
 def test_hostile_python_values_are_claim_errors_not_crashes() -> None:
