@@ -237,8 +237,10 @@ fn claim_lines(py: Python<'_>, claims: &Bound<'_, PyAny>) -> PyResult<Vec<Line>>
         // Bytes are split into lines first, so that a line that is not UTF-8
         // gets its error record, as on the command line, and the others
         // their verdicts.
-        let whole: &[u8] = match (claims.cast::<PyString>(), claims.cast::<PyBytes>()) {
-            (Ok(s), _) => s
+        let whole: &[u8] = match claims.cast::<PyBytes>() {
+            Ok(b) => b.as_bytes(),
+            Err(_) => claims
+                .cast::<PyString>()?
                 .to_str()
                 .map_err(|e| {
                     claim_error(
@@ -247,8 +249,6 @@ fn claim_lines(py: Python<'_>, claims: &Bound<'_, PyAny>) -> PyResult<Vec<Line>>
                     )
                 })?
                 .as_bytes(),
-            (_, Ok(b)) => b.as_bytes(),
-            _ => &[],
         };
         let body = whole.strip_suffix(b"\n").unwrap_or(whole);
         if body.is_empty() {

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use super::support::{files, policy, policy_file, root, wait_bounded};
+use super::support::{files, policy, policy_file, root, run_clause};
 
 const HOSTILE: &str = "tests/hostile";
 
@@ -1384,27 +1384,6 @@ fn the_lints_stop_at_the_whole_analysis_budget_and_name_what_they_skipped() {
 
 // ------------------------------------------------------------------ named pipes
 
-/// Runs `clause` with `args`, giving up (and failing) after 60 s: opening a
-/// named pipe waits for a writer, so a command that opened one would never end.
-fn clause_bounded(args: &[&std::ffi::OsStr]) -> (i32, String) {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
-        .args(args)
-        .current_dir(root())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let Some(status) = wait_bounded(&mut child, std::time::Duration::from_secs(60)) else {
-        let _ = child.kill();
-        panic!("clause {args:?} did not end within 60 s");
-    };
-    let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-    (status.code().unwrap_or(-1), err)
-}
-
 #[test]
 fn a_named_pipe_in_a_policy_folder_is_reported_not_waited_on() {
     let dir = std::env::temp_dir().join(format!("clause-fifo-{}", std::process::id()));
@@ -1422,11 +1401,13 @@ fn a_named_pipe_in_a_policy_folder_is_reported_not_waited_on() {
         .unwrap()
         .success());
     let why = "not a regular file";
+    // Bounded by run_clause's limit: a command that opened the pipe would wait
+    // for a writer for ever.
+    let d = dir.to_str().unwrap();
     // A folder walked by `check` and `fmt`.
     for command in [&["check"][..], &["fmt", "--check"]] {
-        let mut args: Vec<&std::ffi::OsStr> = command.iter().map(|a| a.as_ref()).collect();
-        args.push(dir.as_ref());
-        let (code, err) = clause_bounded(&args);
+        let args = [command, &[d]].concat();
+        let (code, _, err) = run_clause(&args, None);
         assert_ne!(code, 0, "{command:?}: {err}");
         assert!(
             err.contains("pipe.policy") && err.contains(why),
@@ -1438,17 +1419,15 @@ fn a_named_pipe_in_a_policy_folder_is_reported_not_waited_on() {
     let mut cases: serde_json::Value = serde_json::from_str(&cases).unwrap();
     cases["policy"] = json!("pipe.policy");
     std::fs::write(dir.join("pipe.cases.json"), cases.to_string()).unwrap();
-    let (code, err) = clause_bounded(&["test".as_ref(), dir.as_ref()]);
+    let (code, _, err) = run_clause(&["test", d], None);
     assert_ne!(code, 0, "{err}");
     assert!(err.contains("pipe.policy") && err.contains(why), "{err}");
     std::fs::remove_file(dir.join("pipe.cases.json")).unwrap();
     // A folder of versions read by `eval` (the library's PolicySet::load_dir).
-    let (code, err) = clause_bounded(&[
-        "eval".as_ref(),
-        dir.as_ref(),
-        "--claim".as_ref(),
-        "tests/data/imicro-claim.json".as_ref(),
-    ]);
+    let (code, _, err) = run_clause(
+        &["eval", d, "--claim", "tests/data/imicro-claim.json"],
+        None,
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("pipe.policy") && err.contains(why), "{err}");
     let set = clause::PolicySet::load_dir(&dir).unwrap();

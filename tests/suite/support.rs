@@ -105,10 +105,15 @@ pub fn claim_with(sets: &[(&str, Value)]) -> Value {
     c
 }
 
+/// The longest a `clause` run in a test may take before the test fails (a
+/// hang, such as waiting on a named pipe, fails the test instead of holding CI).
+pub const RUN_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// Runs the `clause` binary in the repository root with `stdin` (none: closed at
-/// once) and returns its exit code, stdout and stderr.
+/// once) and returns its exit code, stdout and stderr; fails the test when it
+/// has not ended within [`RUN_LIMIT`].
 pub fn run_clause(args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) {
-    use std::io::Write;
+    use std::io::{Read, Write};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_clause"))
         .args(args)
@@ -129,12 +134,25 @@ pub fn run_clause(args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) 
             let _ = pipe.write_all(&input);
         }
     });
-    let out = child.wait_with_output().unwrap();
+    let drain = |mut from: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = from.read_to_end(&mut text);
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let Some(status) = wait_bounded(&mut child, RUN_LIMIT) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("clause {args:?} did not end within {RUN_LIMIT:?}");
+    };
     writer.join().unwrap();
     (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        status.code().unwrap_or(-1),
+        stdout.join().unwrap(),
+        stderr.join().unwrap(),
     )
 }
 
