@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+mod arrow_in;
+
 use arrow_array::RecordBatch;
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -328,12 +330,12 @@ fn day_of(day: &Bound<'_, PyAny>) -> PyResult<chrono::NaiveDate> {
 /// row judged by `judge` on the pool, without the GIL.
 fn arrow_outcomes<'s, 'py>(
     py: Python<'py>,
-    batch: PyRecordBatch,
+    batch: &Bound<'py, PyAny>,
     json_column: Option<&str>,
     threads: Option<usize>,
     judge: impl Fn(Option<&str>) -> Judged<'s> + Sync + Send,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let batch: RecordBatch = batch.into_inner();
+    let batch: RecordBatch = arrow_in::import_batch(batch)?;
     let pool = pool(threads)?;
     let out = py.detach(|| -> Result<RecordBatch, String> {
         let rows = batch_claims(&batch, json_column)?;
@@ -492,7 +494,7 @@ impl Policy {
     fn evaluate_arrow<'py>(
         &self,
         py: Python<'py>,
-        batch: PyRecordBatch,
+        batch: &Bound<'py, PyAny>,
         json_column: Option<&str>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
@@ -721,7 +723,7 @@ impl PolicySet {
         &self,
         py: Python<'py>,
         name: &str,
-        batch: PyRecordBatch,
+        batch: &Bound<'py, PyAny>,
         json_column: Option<&str>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {

@@ -46,6 +46,33 @@ def test_nested_columns_and_json_column_give_the_verdicts() -> None:
         policy.evaluate_arrow(as_json, json_column="nope")
 
 
+def test_sliced_batches_give_the_rows_verdicts() -> None:
+    # A slice of a batch whose columns nest a struct in a struct (the claim's
+    # order and items do) raised PanicException inside the Arrow import.
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    rows = claims()
+    assert len(rows) >= 4
+    table = pa.Table.from_pylist(rows).combine_chunks()
+    whole = policy.evaluate_arrow(table.to_batches()[0]).to_pylist()
+
+    def verdicts(out: list[dict]) -> list[str | None]:
+        return [r["verdict"] or r["errors"] for r in out]
+
+    batch = table.to_batches()[0]
+    for offset, length in [(1, 2), (len(rows) - 1, 1), (2, 0), (0, len(rows))]:
+        out = policy.evaluate_arrow(batch.slice(offset, length)).to_pylist()
+        assert verdicts(out) == verdicts(whole[offset : offset + length]), (offset, length)
+        assert [r["line"] for r in out] == list(range(1, length + 1))
+    chunks = table.to_batches(max_chunksize=3)
+    assert len(chunks) > 1
+    joined = [r for chunk in chunks for r in policy.evaluate_arrow(chunk).to_pylist()]
+    assert verdicts(joined) == verdicts(whole)
+    with pytest.raises(ValueError, match="struct of columns"):
+        policy.evaluate_arrow(pa.array([1, 2]))
+    with pytest.raises(TypeError, match="__arrow_c_array__"):
+        policy.evaluate_arrow({"order": {}})
+
+
 def test_cli_reads_and_writes_parquet(cli: Path, tmp_path: Path) -> None:
     rows = claims()
     history = tmp_path / "history.parquet"
