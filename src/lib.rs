@@ -50,7 +50,10 @@ pub use api::{
     ExplainFormat, Finding, Label, LoadError, MoneyMoved, PageMap, PayerFlip, Policy, PolicySet,
     RenderFormat, Replay, Severity, StreamSummary, Timeline, Transition, VersionConflict,
 };
-pub use api::{declared_page, format_source, parse_day, version_of, NOT_A_REGULAR_FILE};
+pub use api::{
+    declared_page, format_source, parse_day, read_policy_text, version_of, MAX_POLICY_BYTES,
+    NOT_A_REGULAR_FILE,
+};
 pub use language::eval::verdict::{
     Because, Deadline, Decision, Deduction, Ends, Fee, ItemVerdict, MoneyOut, Verdict,
 };

@@ -26,7 +26,7 @@ pub use diff::{diff, replay, Change, MoneyMoved, PayerFlip, Replay, Transition};
 pub use error::{ClaimError, ClaimProblem, LoadError};
 pub use finding::{check_text, CheckOptions, CheckReport, Finding, Label, Severity};
 pub use policy::{
-    declared_page, format, format_source, version_of, ExplainFormat, PageMap, Policy, RenderFormat,
-    StreamSummary, Timeline,
+    declared_page, format, format_source, read_policy_text, version_of, ExplainFormat, PageMap,
+    Policy, RenderFormat, StreamSummary, Timeline, MAX_POLICY_BYTES,
 };
 pub use set::{parse_day, PolicySet, VersionConflict, NOT_A_REGULAR_FILE};

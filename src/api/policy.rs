@@ -12,6 +12,38 @@ use super::finding::Finding;
 use crate::ast::PolicyFile;
 use crate::language::check::ir;
 use crate::tools::lint::LintConfig;
+
+/// The largest policy text read from a file or a stream: 64 MiB, thousands of
+/// times a real policy (the seed policies are 3 to 12 KB). [`Policy::load`],
+/// [`PolicySet::load_dir`](crate::PolicySet::load_dir) and the command line
+/// refuse a larger one; `clause serve` has its own, smaller limit
+/// (`--max-policy-bytes`).
+pub const MAX_POLICY_BYTES: usize = 64 << 20;
+
+/// Reads a policy text from `reader` (a file, standard input), refusing one
+/// longer than [`MAX_POLICY_BYTES`] or not UTF-8; `name` names it in the
+/// error, which is the whole message.
+///
+/// ```
+/// let text = clause::read_policy_text(&b"policy p {}"[..], "p.policy")?;
+/// assert_eq!(text, "policy p {}");
+/// let err = clause::read_policy_text(std::io::repeat(b' '), "/dev/zero").unwrap_err();
+/// assert!(err.starts_with("/dev/zero is larger than 64 MiB"), "{err}");
+/// # Ok::<(), String>(())
+/// ```
+pub fn read_policy_text(reader: impl Read, name: &str) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_POLICY_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {name}: {e}"))?;
+    if bytes.len() > MAX_POLICY_BYTES {
+        return Err(format!(
+            "{name} is larger than 64 MiB ({MAX_POLICY_BYTES} bytes), the most a policy file may be"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))
+}
 use crate::{Diagnostics, Source, Verdict};
 
 pub use crate::tools::batch::Summary as StreamSummary;
@@ -76,17 +108,19 @@ impl Policy {
     /// let err = clause::Policy::load("no/such.policy").unwrap_err();
     /// assert!(matches!(err, clause::LoadError::Io { .. }));
     /// ```
+    ///
+    /// A file larger than [`MAX_POLICY_BYTES`] is refused after reading that
+    /// much (so `/dev/zero` is an error, not all of memory).
     pub fn load(path: impl AsRef<Path>) -> Result<Policy, LoadError> {
         let path = path.as_ref();
         let io = |message: String| LoadError::Io {
             path: path.to_path_buf(),
             message,
         };
-        let bytes =
-            std::fs::read(path).map_err(|e| io(format!("cannot read {}: {e}", path.display())))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| io(format!("{} is not UTF-8 text", path.display())))?;
-        Policy::from_source(Source::new(path.display().to_string(), text))
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| io(format!("cannot read {name}: {e}")))?;
+        let text = read_policy_text(file, &name).map_err(io)?;
+        Policy::from_source(Source::new(name, text))
     }
 
     /// Parses and checks an already-read [`Source`] (a text with the name its

@@ -1435,3 +1435,47 @@ fn a_named_pipe_in_a_policy_folder_is_reported_not_waited_on() {
     assert_eq!(set.failures().len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ------------------------------------------------------- endless policy files
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_endless_policy_file_is_refused_at_the_size_limit() {
+    // /dev/zero never ends: it was read until memory ran out.
+    let (code, out, err) = run_clause(&["check", "/dev/zero"], None);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("/dev/zero is larger than 64 MiB (67108864 bytes)"),
+        "{err}"
+    );
+    assert!(out.contains("checked 1 policy: 1 with errors"), "{out}");
+    let (code, _, err) = run_clause(&["fmt", "/dev/zero"], None);
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains("larger than 64 MiB"), "{err}");
+    let (code, _, err) = run_clause(
+        &[
+            "eval",
+            "/dev/zero",
+            "--claim",
+            "tests/data/imicro-claim.json",
+        ],
+        None,
+    );
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains("larger than 64 MiB"), "{err}");
+    match clause::Policy::load("/dev/zero") {
+        Err(clause::LoadError::Io { message, .. }) => {
+            assert!(message.contains("larger than 64 MiB"), "{message}")
+        }
+        other => panic!(
+            "expected an I/O error, got {:?}",
+            other.map(|p| p.version().to_string())
+        ),
+    }
+    // Exactly the limit is read; one byte more is refused.
+    let at = std::io::Read::take(std::io::repeat(b' '), clause::MAX_POLICY_BYTES as u64);
+    assert_eq!(
+        clause::read_policy_text(at, "x").unwrap().len(),
+        clause::MAX_POLICY_BYTES
+    );
+}

@@ -127,6 +127,8 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, opts: &LintOptions) -> i32 {
         let source = match read_source(f) {
             Ok(s) => s,
             Err(e) => {
+                // Checked and found wanting: the summary counts it.
+                failed += 1;
                 problems.push(e);
                 continue;
             }

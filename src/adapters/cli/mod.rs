@@ -548,14 +548,20 @@ pub(crate) fn stdin_name() -> &'static str {
     STDIN_NAME.get().map_or("<stdin>", String::as_str)
 }
 
-/// All of standard input, once; `what` names it in errors.
-pub(crate) fn read_stdin(what: &str) -> Result<Vec<u8>, String> {
-    use std::io::Read as _;
+/// Takes standard input for `what`: an error when it was taken already.
+fn claim_stdin(what: &str) -> Result<(), String> {
     if STDIN_READ.swap(true, std::sync::atomic::Ordering::SeqCst) {
         return Err(format!(
             "cannot read {what} from standard input: `-` is given twice, and standard input can be read once"
         ));
     }
+    Ok(())
+}
+
+/// All of standard input, once; `what` names it in errors.
+pub(crate) fn read_stdin(what: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    claim_stdin(what)?;
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)
@@ -565,15 +571,17 @@ pub(crate) fn read_stdin(what: &str) -> Result<Vec<u8>, String> {
 
 /// Reads a policy file into a [`Source`] named by its path as given; `-` reads
 /// standard input, named by `--stdin-filename`.
+/// Either is refused past `clause::MAX_POLICY_BYTES`.
 pub(crate) fn read_source(path: &Path) -> Result<Source, String> {
-    let (bytes, name) = if path.as_os_str() == "-" {
-        (read_stdin("the policy")?, stdin_name().to_string())
-    } else {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        (bytes, path.display().to_string())
-    };
-    let text = String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))?;
+    if path.as_os_str() == "-" {
+        claim_stdin("the policy")?;
+        let name = stdin_name().to_string();
+        let text = clause::read_policy_text(std::io::stdin().lock(), &name)?;
+        return Ok(Source::new(name, text));
+    }
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let text = clause::read_policy_text(file, &name)?;
     Ok(Source::new(name, text))
 }
 
