@@ -23,6 +23,11 @@ class PolicyError(Exception):
     def __str__(self) -> str:
         return self.rendered
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from the three fields, so that the error crosses process
+        # boundaries (multiprocessing, concurrent.futures) whole.
+        return (type(self), (self.rendered, self.findings, self.summary))
+
 
 class ClaimError(ValueError):
     """A claim that is not valid for the policy.
@@ -35,3 +40,7 @@ class ClaimError(ValueError):
     def __init__(self, message: str, problems: list[dict[str, str]]) -> None:
         super().__init__(message)
         self.problems = problems
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # As PolicyError's: picklable with its problems.
+        return (type(self), (self.args[0], self.problems))

@@ -11,7 +11,7 @@ use arrow_array::RecordBatch;
 use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use pyo3_arrow::PyRecordBatch;
 use rayon::prelude::*;
 
@@ -66,8 +66,9 @@ fn one_problem(path: &str, message: String) -> ClaimError {
 
 /// A claim given as a dict (or list, str, bytes) to the contract's JSON text.
 ///
-/// A `str` or `bytes` is JSON text already. A dict is written out: `str`
-/// keys; `None`, `bool`, `int`, `str`, lists and tuples as JSON;
+/// A `str` or `bytes` is JSON text already. A dict (or any other mapping) is
+/// written out: `str` keys; `None`, `bool`, `int`, `str`, lists and tuples as
+/// JSON; numpy's bool, integer, float and datetime64 scalars as their values;
 /// `decimal.Decimal` and `float` as the exact decimal number they print as
 /// (never through binary arithmetic); `datetime.date` / `datetime.datetime`
 /// as ISO 8601 text. Anything else is a claim error naming its JSON path.
@@ -116,23 +117,35 @@ fn write_json(
             .map_err(|e| here(path, format!("the text is not valid: {e}")))?;
         out.push_str(&serde_json::to_string(s).unwrap_or_default());
     } else if v.cast::<PyInt>().is_ok() || v.cast::<PyFloat>().is_ok() || is_decimal(v) {
-        // str() of an int or a Decimal, repr() of a float: the exact decimal text.
+        // str() of an int or a Decimal, float's repr() of a float (numpy's
+        // float64 is one, and its own repr is `np.float64(...)`): the exact
+        // decimal text.
         let text = if v.cast::<PyFloat>().is_ok() {
-            v.repr()
+            v.py().get_type::<PyFloat>().call_method1("__repr__", (v,))
         } else {
-            v.str()
+            v.str().map(Bound::into_any)
         }
         .map_err(|e| here(path, e.to_string()))?;
-        let text = text.to_string();
-        if text.parse::<serde_json::Number>().is_err() {
-            return Err(here(path, format!("{text} is not a finite number")));
+        push_number(&text.to_string(), out, path)?;
+    } else if let Some(kind) = numpy_kind(v) {
+        // A numpy scalar (a pandas row's values are): its Python value.
+        match kind {
+            'b' => out.push_str(if v.is_truthy().map_err(|e| here(path, e.to_string()))? {
+                "true"
+            } else {
+                "false"
+            }),
+            'i' | 'u' | 'f' => {
+                let text = v.str().map_err(|e| here(path, e.to_string()))?;
+                push_number(&text.to_string(), out, path)?;
+            }
+            _ => {
+                let text = v.str().map_err(|e| here(path, e.to_string()))?.to_string();
+                out.push_str(&serde_json::to_string(&text).unwrap_or_default());
+            }
         }
-        out.push_str(&text);
-    } else if let Ok(d) = v.cast::<PyDict>() {
+    } else if let Some(items) = mapping_items(v).map_err(|e| here(path, e.to_string()))? {
         out.push('{');
-        // A copy of the items: a hook run below (`isoformat`, `__str__`)
-        // may change the dict, which iterating it in place does not allow.
-        let items = d.items();
         for (i, pair) in items.iter().enumerate() {
             let (k, item): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair
                 .extract()
@@ -189,6 +202,57 @@ fn write_json(
     Ok(())
 }
 
+/// The items of a dict, or of any other `collections.abc.Mapping`, as a list:
+/// a copy, since a hook run while they are written (`isoformat`, `__str__`)
+/// may change the mapping, which iterating it in place does not allow.
+/// `None` for anything else.
+fn mapping_items<'py>(v: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyList>>> {
+    if let Ok(d) = v.cast::<PyDict>() {
+        return Ok(Some(d.items()));
+    }
+    match v.cast::<PyMapping>() {
+        Ok(m) => m.items().map(Some),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A JSON number from the decimal text a number prints as; NaN and the
+/// infinities are claim errors.
+fn push_number(text: &str, out: &mut String, path: &str) -> Result<(), ClaimError> {
+    if text.parse::<serde_json::Number>().is_err() {
+        return Err(one_problem(path, format!("{text} is not a finite number")));
+    }
+    out.push_str(text);
+    Ok(())
+}
+
+/// The dtype kind of a numpy scalar (`b` bool, `i`/`u` integer, `f` float,
+/// `M` datetime64), for the kinds a claim can hold; `None` for
+/// anything else. numpy is not imported: its scalars are known by their
+/// type's module and their `dtype`.
+fn numpy_kind(v: &Bound<'_, PyAny>) -> Option<char> {
+    let ty = v.get_type();
+    let module = ty.getattr("__module__").ok()?;
+    if module.extract::<&str>().ok()? != "numpy" {
+        return None;
+    }
+    let kind: String = v
+        .getattr("dtype")
+        .ok()?
+        .getattr("kind")
+        .ok()?
+        .extract()
+        .ok()?;
+    match kind.as_str() {
+        "b" => Some('b'),
+        "i" => Some('i'),
+        "u" => Some('u'),
+        "f" => Some('f'),
+        "M" => Some('M'),
+        _ => None,
+    }
+}
+
 fn is_decimal(v: &Bound<'_, PyAny>) -> bool {
     v.get_type()
         .name()
@@ -230,9 +294,9 @@ enum Line {
 fn claim_lines(py: Python<'_>, claims: &Bound<'_, PyAny>) -> PyResult<Vec<Line>> {
     // Iterating a dict gives its keys: one claim passed alone is a mistake
     // to name, not a list of error records.
-    if claims.cast::<PyDict>().is_ok() {
+    if claims.cast::<PyDict>().is_ok() || claims.cast::<PyMapping>().is_ok() {
         return Err(PyTypeError::new_err(
-            "evaluate_many takes an iterable of claims or JSON lines, not one claim (a dict): use evaluate for one claim, or pass [claim]",
+            "evaluate_many takes an iterable of claims or JSON lines, not one claim (a dict or other mapping): use evaluate for one claim, or pass [claim]",
         ));
     }
     if claims.cast::<PyString>().is_ok() || claims.cast::<PyBytes>().is_ok() {

@@ -118,6 +118,49 @@ def test_decimals_and_dates_are_exact() -> None:
     assert err.value.problems[0]["path"] == "items[0].price.amount"
 
 
+def test_mappings_and_numpy_values_are_claims() -> None:
+    # A pandas row's values are numpy scalars; numpy 2's float64 repr is
+    # "np.float64(199.0)", and int64 and bool_ are not int and bool: all
+    # three were claim errors. A Mapping other than dict was refused too.
+    import collections
+
+    np = pytest.importorskip("numpy")
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+    expected = policy.evaluate(claim)
+    assert policy.evaluate(collections.UserDict(claim)) == expected
+    with pytest.raises(TypeError, match="not one claim"):
+        policy.evaluate_many(collections.UserDict(claim))
+    item = claim["items"][0]
+    item["quantity"] = np.int64(item["quantity"])
+    item["price"]["amount"] = np.float64(float(item["price"]["amount"]))
+    item["condition"]["opened"] = np.bool_(item["condition"]["opened"])
+    assert policy.evaluate(claim) == expected
+    item["quantity"] = np.float32("nan")
+    with pytest.raises(clause.ClaimError) as err:
+        policy.evaluate(claim)
+    assert err.value.problems == [{"path": "items[0].quantity", "message": "nan is not a finite number"}]
+
+
+def test_errors_pickle_whole() -> None:
+    import pickle
+
+    with pytest.raises(clause.ClaimError) as claim_err:
+        clause.Policy.load(POLICIES / "imicro.policy").evaluate({"order": 1})
+    again = pickle.loads(pickle.dumps(claim_err.value))
+    assert type(again) is clause.ClaimError
+    assert (str(again), again.problems) == (str(claim_err.value), claim_err.value.problems)
+    with pytest.raises(clause.PolicyError) as policy_err:
+        clause.Policy.from_text("policy p {")
+    again = pickle.loads(pickle.dumps(policy_err.value))
+    assert type(again) is clause.PolicyError
+    assert (str(again), again.findings, again.summary) == (
+        str(policy_err.value),
+        policy_err.value.findings,
+        policy_err.value.summary,
+    )
+
+
 def test_evaluate_many_keeps_order_and_names_bad_lines() -> None:
     policy = clause.Policy.load(POLICIES / "imicro.policy")
     good = json.dumps(case_claims(POLICIES / "imicro.cases.json")[0][1])
@@ -204,6 +247,11 @@ def test_policy_errors_carry_the_diagnostics(cli: Path, tmp_path: Path) -> None:
         clause.Policy.load(tmp_path / "missing.policy")
     assert err.value.findings == []
     assert "missing.policy" in str(err.value)
+
+    if Path("/dev/zero").exists():
+        # A file that never ends is refused at 64 MiB, not read until memory runs out.
+        with pytest.raises(clause.PolicyError, match="larger than 64 MiB"):
+            clause.Policy.load("/dev/zero")
 
 
 def test_check_format_and_diff() -> None:
