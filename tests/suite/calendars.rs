@@ -152,6 +152,18 @@ fn a_claim_past_the_bundled_span_is_refused_with_the_reason() {
         ),
         "{err}"
     );
+    // The error names the date the window counts from, by its JSON path
+    // (it had an empty path, as if the whole claim were at fault).
+    assert!(err.starts_with("order.delivered_at: "), "{err}");
+    let claim = claim_with(&[
+        ("order.delivered_at", json!("2030-12-30")),
+        ("claim.filed_at", json!("2031-01-02T10:00:00-05:00")),
+    ]);
+    let loaded =
+        clause::Policy::from_text("b2b.policy", &damage_source(r#"holidays "US""#)).unwrap();
+    let problems = loaded.evaluate(&claim.to_string()).unwrap_err().problems;
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path, "order.delivered_at");
 }
 
 #[test]

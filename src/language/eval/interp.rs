@@ -478,6 +478,40 @@ impl<'p, 'c> Interp<'p, 'c> {
     }
 
     fn compute_window(&mut self, w: usize) -> Result<Option<Span>, EvalError> {
+        let mut from = None;
+        let computed = self.compute_window_from(w, &mut from);
+        match (computed, from) {
+            // A window counted from a date of the claim that ends past what can
+            // be counted (a calendar's years, the last day a verdict can state)
+            // is that date's error, named by its JSON path.
+            (Err(e @ (EvalError::Calendar(_) | EvalError::DateRange(_))), Some(fact)) => {
+                let mut input = e.into_input();
+                input.path = self.fact_path(fact);
+                Err(EvalError::Input(input))
+            }
+            (computed, _) => computed,
+        }
+    }
+
+    /// The JSON path of a fact: `order.delivered_at`, `facts.warranty_ends`.
+    fn fact_path(&self, f: FactRef) -> String {
+        match f {
+            FactRef::Custom(i) => self
+                .policy
+                .facts
+                .get(i)
+                .map_or_else(|| "facts".to_string(), |c| format!("facts.{}", c.name)),
+            other => crate::language::check::vocab::path_of(other).to_string(),
+        }
+    }
+
+    /// [`compute_window`](Self::compute_window); `from` is set to the fact a
+    /// window counted from, when it counts from one.
+    fn compute_window_from(
+        &mut self,
+        w: usize,
+        from: &mut Option<FactRef>,
+    ) -> Result<Option<Span>, EvalError> {
         let policy = self.policy;
         let Some(win) = policy.windows.get(w) else {
             return Ok(None);
@@ -489,12 +523,13 @@ impl<'p, 'c> Interp<'p, 'c> {
                 unit,
                 anchor,
             } => {
-                let Some(start) = anchor.iter().find_map(|a| match self.fact(*a) {
-                    Value::Time(t) => Some(t),
+                let Some((fact, start)) = anchor.iter().find_map(|a| match self.fact(*a) {
+                    Value::Time(t) => Some((*a, t)),
                     _ => None,
                 }) else {
                     return Ok(None);
                 };
+                *from = Some(fact);
                 if *unit == TimeUnit::Hours {
                     let Some(s) = self.instant(start, win.plain_dates) else {
                         return Ok(None);
