@@ -24,9 +24,10 @@ class PolicyError(Exception):
         return self.rendered
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Rebuilt from the three fields, so that the error crosses process
-        # boundaries (multiprocessing, concurrent.futures) whole.
-        return (type(self), (self.rendered, self.findings, self.summary))
+        # Rebuilt from the three fields, with the instance's other attributes
+        # (notes added with add_note among them), so that the error crosses
+        # process boundaries (multiprocessing, concurrent.futures) whole.
+        return (type(self), (self.rendered, self.findings, self.summary), self.__dict__)
 
 
 class ClaimError(ValueError):
@@ -43,4 +44,4 @@ class ClaimError(ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # As PolicyError's: picklable with its problems.
-        return (type(self), (self.args[0], self.problems))
+        return (type(self), (self.args[0], self.problems), self.__dict__)

@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
 use arrow_array::{Array, RecordBatch, RecordBatchOptions, StructArray};
-use arrow_data::ArrayData;
-use arrow_schema::{DataType, Field, SchemaBuilder};
+use arrow_data::{ArrayData, ArrayDataBuilder};
+use arrow_schema::{ArrowError, DataType, Field, SchemaBuilder};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyTuple};
@@ -33,9 +33,13 @@ pub fn import_batch(obj: &Bound<'_, PyAny>) -> PyResult<RecordBatch> {
         )));
     }
     let pair = obj.call_method0("__arrow_c_array__")?;
-    let pair = pair.cast_into::<PyTuple>().map_err(|_| {
-        PyTypeError::new_err("__arrow_c_array__ did not return a (schema, array) tuple")
-    })?;
+    let pair = pair
+        .cast_into::<PyTuple>()
+        .ok()
+        .filter(|t| t.len() == 2)
+        .ok_or_else(|| {
+            PyTypeError::new_err("__arrow_c_array__ did not return a (schema, array) tuple")
+        })?;
     let schema_capsule = pair.get_item(0)?.cast_into::<PyCapsule>()?;
     let array_capsule = pair.get_item(1)?.cast_into::<PyCapsule>()?;
     let schema_ptr = schema_capsule
@@ -50,6 +54,11 @@ pub fn import_batch(obj: &Bound<'_, PyAny>) -> PyResult<RecordBatch> {
     // copy released, so the capsule's destructor does not release it again.
     let schema = unsafe { schema_ptr.as_ref() };
     let array = unsafe { FFI_ArrowArray::from_raw(array_ptr.as_ptr()) };
+    if array.is_released() {
+        return Err(PyValueError::new_err(
+            "the Arrow array was already taken (__arrow_c_array__ gave a capsule that was used before)",
+        ));
+    }
     // SAFETY: `array` and `schema` describe the same array, as exported together.
     let data =
         unsafe { from_ffi(array, schema) }.map_err(|e| PyValueError::new_err(e.to_string()))?;
@@ -60,7 +69,7 @@ pub fn import_batch(obj: &Bound<'_, PyAny>) -> PyResult<RecordBatch> {
             field.data_type()
         )));
     };
-    let data = positioned(data).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let data = cut(&data, 0, data.len()).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let rows = data.len();
     let array = StructArray::from(data);
     if array.null_count() != 0 {
@@ -79,48 +88,81 @@ pub fn import_batch(obj: &Bound<'_, PyAny>) -> PyResult<RecordBatch> {
     .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
-/// `data` with every struct in it at offset 0 and its children cut to its
-/// rows. A struct's child comes either as the C data interface sends it (its
-/// rows start at the struct's offset) or already cut to the struct's rows by
-/// `ArrayData::slice`; only the first is longer than the struct, which is how
-/// the two are told apart. Other nested types keep their offsets (their
-/// children are addressed through offsets buffers, not by row), and their
-/// children are rewritten the same way.
-fn positioned(data: ArrayData) -> Result<ArrayData, arrow_schema::ArrowError> {
-    if data.child_data().is_empty() {
-        return Ok(data);
+/// Rows `start..start + len` of `data` (in its own row numbers), with every
+/// struct in it at offset 0 and its children cut to its rows, so that
+/// arrow-rs never slices a struct's child again.
+///
+/// The C data interface's importer never cuts a child: a struct's row `i`
+/// is row `offset + i` of each child (in the child's own row numbers, which
+/// start at the child's own offset), and a fixed-size list's row `i` holds
+/// rows `(offset + i) * size ..` of its child. A struct is therefore never
+/// passed to `ArrayData::slice` here (which would cut its children by the
+/// rows asked for, ignoring the struct's own offset); its children are cut
+/// by this function instead. Lists, maps and dictionaries address their
+/// children through offsets or keys, so their children are rewritten whole.
+/// Unions and run-end encoded arrays are refused: a claim has none, and their
+/// children are addressed in ways this function does not rewrite.
+fn cut(data: &ArrayData, start: usize, len: usize) -> Result<ArrayData, ArrowError> {
+    if start + len > data.len() {
+        return Err(ArrowError::InvalidArgumentError(format!(
+            "an Arrow array of {} rows was asked for rows {start} to {}",
+            data.len(),
+            start + len
+        )));
     }
-    let is_struct = matches!(data.data_type(), DataType::Struct(_));
-    let (offset, len) = (data.offset(), data.len());
-    let children = data
-        .child_data()
-        .iter()
-        .map(|child| {
-            let child = if is_struct && child.len() != len {
-                if child.len() < offset + len {
-                    return Err(arrow_schema::ArrowError::InvalidArgumentError(format!(
-                        "a struct's child has {} rows where {} are needed",
-                        child.len(),
-                        offset + len
-                    )));
-                }
-                child.slice(offset, len)
-            } else {
-                child.clone()
-            };
-            positioned(child)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let builder = if is_struct {
-        let nulls = data.nulls().cloned();
-        data.into_builder().offset(0).nulls(nulls)
-    } else {
-        data.into_builder()
-    };
-    // SAFETY: the same buffers, nulls and lengths as `data`, which the C data
-    // interface's importer built without validation (`ArrayData::new_unchecked`:
-    // buffers it receives may be longer or shorter than Rust's validation
-    // wants, as for an empty slice of strings); a struct's rows now start at
-    // offset 0 in its null buffer (already cut to its rows) and its children.
-    Ok(unsafe { builder.child_data(children).build_unchecked() })
+    match data.data_type() {
+        DataType::Struct(_) => {
+            let children = data
+                .child_data()
+                .iter()
+                .map(|child| cut(child, data.offset() + start, len))
+                .collect::<Result<Vec<_>, _>>()?;
+            let builder = ArrayDataBuilder::new(data.data_type().clone())
+                .len(len)
+                .nulls(data.nulls().map(|n| n.slice(start, len)))
+                .child_data(children);
+            // SAFETY: each child has exactly `len` rows, the struct's rows;
+            // the null buffer is the struct's own, cut to the same rows.
+            Ok(unsafe { builder.build_unchecked() })
+        }
+        DataType::FixedSizeList(_, size) => {
+            let size = usize::try_from(*size).map_err(|_| {
+                ArrowError::InvalidArgumentError(format!("a fixed-size list of size {size}"))
+            })?;
+            let children = data
+                .child_data()
+                .iter()
+                .map(|child| cut(child, (data.offset() + start) * size, len * size))
+                .collect::<Result<Vec<_>, _>>()?;
+            let builder = ArrayDataBuilder::new(data.data_type().clone())
+                .len(len)
+                .nulls(data.nulls().map(|n| n.slice(start, len)))
+                .child_data(children);
+            // SAFETY: the child holds `size` rows for each of the list's `len`.
+            Ok(unsafe { builder.build_unchecked() })
+        }
+        DataType::Union(..) | DataType::RunEndEncoded(..) => {
+            Err(ArrowError::InvalidArgumentError(format!(
+                "a claim's columns cannot be of Arrow type {}",
+                data.data_type()
+            )))
+        }
+        _ => {
+            let sliced = data.slice(start, len);
+            if sliced.child_data().is_empty() {
+                return Ok(sliced);
+            }
+            let children = sliced
+                .child_data()
+                .iter()
+                .map(|child| cut(child, 0, child.len()))
+                .collect::<Result<Vec<_>, _>>()?;
+            // SAFETY: the same buffers, offset and rows as `sliced`, which
+            // the importer built without validation (`ArrayData::new_unchecked`:
+            // the buffers it receives may be longer or shorter than Rust's
+            // validation wants, as for an empty slice of strings); each child
+            // is the same rows, its structs at offset 0.
+            Ok(unsafe { sliced.into_builder().child_data(children).build_unchecked() })
+        }
+    }
 }

@@ -127,23 +127,6 @@ fn write_json(
         }
         .map_err(|e| here(path, e.to_string()))?;
         push_number(&text.to_string(), out, path)?;
-    } else if let Some(kind) = numpy_kind(v) {
-        // A numpy scalar (a pandas row's values are): its Python value.
-        match kind {
-            'b' => out.push_str(if v.is_truthy().map_err(|e| here(path, e.to_string()))? {
-                "true"
-            } else {
-                "false"
-            }),
-            'i' | 'u' | 'f' => {
-                let text = v.str().map_err(|e| here(path, e.to_string()))?;
-                push_number(&text.to_string(), out, path)?;
-            }
-            _ => {
-                let text = v.str().map_err(|e| here(path, e.to_string()))?.to_string();
-                out.push_str(&serde_json::to_string(&text).unwrap_or_default());
-            }
-        }
     } else if let Some(items) = mapping_items(v).map_err(|e| here(path, e.to_string()))? {
         out.push('{');
         for (i, pair) in items.iter().enumerate() {
@@ -153,7 +136,7 @@ fn write_json(
             let key = k.cast::<PyString>().map_err(|_| {
                 here(
                     path,
-                    "a claim's keys are text; this dict has another key".into(),
+                    "a claim's keys are text; this mapping has another key".into(),
                 )
             })?;
             let key = key.to_str().map_err(|e| here(path, e.to_string()))?;
@@ -185,6 +168,23 @@ fn write_json(
             path.truncate(len);
         }
         out.push(']');
+    } else if let Some(kind) = numpy_kind(v) {
+        // A numpy scalar (a pandas row's values are): its Python value.
+        match kind {
+            'b' => out.push_str(if v.is_truthy().map_err(|e| here(path, e.to_string()))? {
+                "true"
+            } else {
+                "false"
+            }),
+            'i' | 'u' | 'f' => {
+                let text = v.str().map_err(|e| here(path, e.to_string()))?;
+                push_number(&text.to_string(), out, path)?;
+            }
+            _ => {
+                let text = v.str().map_err(|e| here(path, e.to_string()))?.to_string();
+                out.push_str(&serde_json::to_string(&text).unwrap_or_default());
+            }
+        }
     } else if v.hasattr("isoformat").unwrap_or(false) {
         let text: String = v
             .call_method0("isoformat")
@@ -228,12 +228,20 @@ fn push_number(text: &str, out: &mut String, path: &str) -> Result<(), ClaimErro
 
 /// The dtype kind of a numpy scalar (`b` bool, `i`/`u` integer, `f` float,
 /// `M` datetime64), for the kinds a claim can hold; `None` for
-/// anything else. numpy is not imported: its scalars are known by their
+/// anything else, numpy's arrays included. numpy is not imported: its scalars are known by their
 /// type's module and their `dtype`.
 fn numpy_kind(v: &Bound<'_, PyAny>) -> Option<char> {
     let ty = v.get_type();
     let module = ty.getattr("__module__").ok()?;
     if module.extract::<&str>().ok()? != "numpy" {
+        return None;
+    }
+    // A scalar (`numpy.generic`), not an array, which has a dtype too.
+    let scalar = ty.mro().iter().any(|t| {
+        t.getattr("__name__")
+            .is_ok_and(|n| n.extract::<&str>().is_ok_and(|n| n == "generic"))
+    });
+    if !scalar {
         return None;
     }
     let kind: String = v

@@ -73,6 +73,65 @@ def test_sliced_batches_give_the_rows_verdicts() -> None:
         policy.evaluate_arrow({"order": {}})
 
 
+def test_children_with_offsets_of_their_own_keep_their_rows() -> None:
+    # A struct column built from arrays that are slices themselves: the
+    # order's `total` starts 3 rows into its buffers. Cutting the batch must
+    # cut `total` from its own offset, not from the start of its buffers
+    # (which held rows that are not a decimal).
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    table = pa.Table.from_pylist(claims()).combine_chunks()
+    whole = [r["verdict"] or r["errors"] for r in policy.evaluate_arrow(table.to_batches()[0]).to_pylist()]
+    order = table.column("order").chunk(0)
+    names = [f.name for f in order.type]
+    fields = [order.field(i) for i in range(len(names))]
+    at = names.index("total")
+    junk = pa.array([{"amount": "abc", "currency": "EUR"}] * 3, type=fields[at].type)
+    fields[at] = pa.concat_arrays([junk, fields[at]]).slice(3)
+    columns = [
+        pa.StructArray.from_arrays(fields, names=names) if n == "order" else table.column(n).chunk(0)
+        for n in table.column_names
+    ]
+    batch = pa.RecordBatch.from_arrays(columns, names=table.column_names)
+    for offset, length in [(0, len(whole)), (1, 5), (2, 3), (len(whole) - 2, 2)]:
+        out = policy.evaluate_arrow(batch.slice(offset, length)).to_pylist()
+        assert [r["verdict"] or r["errors"] for r in out] == whole[offset : offset + length], (offset, length)
+
+
+def test_fixed_size_lists_unions_and_used_capsules() -> None:
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    rows = [r for r in claims() if len(r.get("items", [])) == 1]
+    assert len(rows) >= 4
+    table = pa.Table.from_pylist(rows).combine_chunks()
+    items = table.column("items").chunk(0)
+    fixed = pa.FixedSizeListArray.from_arrays(items.flatten(), 1)
+    as_list = table.to_batches()[0]
+    as_fixed = pa.RecordBatch.from_arrays(
+        [fixed if n == "items" else table.column(n).chunk(0) for n in table.column_names],
+        names=table.column_names,
+    )
+    for offset, length in [(0, len(rows)), (1, 2), (len(rows) - 1, 1)]:
+        want = policy.evaluate_arrow(as_list.slice(offset, length)).to_pylist()
+        got = policy.evaluate_arrow(as_fixed.slice(offset, length)).to_pylist()
+        assert [r["verdict"] for r in got] == [r["verdict"] for r in want], (offset, length)
+    union = pa.UnionArray.from_sparse(pa.array([0, 1], type=pa.int8()), [pa.array(["a", "b"]), pa.array([1, 2])])
+    with pytest.raises(ValueError, match="cannot be of Arrow type"):
+        policy.evaluate_arrow(pa.RecordBatch.from_arrays([union], names=["claim_id"]))
+
+    class Twice:
+        """Gives the same capsules each time: the second time the array is gone."""
+
+        def __init__(self, batch: pa.RecordBatch) -> None:
+            self.capsules = batch.__arrow_c_array__()
+
+        def __arrow_c_array__(self, requested_schema: object = None) -> object:
+            return self.capsules
+
+    twice = Twice(as_list)
+    assert policy.evaluate_arrow(twice).num_rows == len(rows)
+    with pytest.raises(ValueError, match="already taken"):
+        policy.evaluate_arrow(twice)
+
+
 def test_cli_reads_and_writes_parquet(cli: Path, tmp_path: Path) -> None:
     rows = claims()
     history = tmp_path / "history.parquet"

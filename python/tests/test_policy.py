@@ -136,6 +136,9 @@ def test_mappings_and_numpy_values_are_claims() -> None:
     item["price"]["amount"] = np.float64(float(item["price"]["amount"]))
     item["condition"]["opened"] = np.bool_(item["condition"]["opened"])
     assert policy.evaluate(claim) == expected
+    item["quantity"] = np.array([1])
+    with pytest.raises(clause.ClaimError, match="ndarray is not a JSON value"):
+        policy.evaluate(claim)
     item["quantity"] = np.float32("nan")
     with pytest.raises(clause.ClaimError) as err:
         policy.evaluate(claim)
@@ -147,8 +150,10 @@ def test_errors_pickle_whole() -> None:
 
     with pytest.raises(clause.ClaimError) as claim_err:
         clause.Policy.load(POLICIES / "imicro.policy").evaluate({"order": 1})
+    claim_err.value.add_note("claim 17 of the nightly replay")
     again = pickle.loads(pickle.dumps(claim_err.value))
     assert type(again) is clause.ClaimError
+    assert again.__notes__ == ["claim 17 of the nightly replay"]
     assert (str(again), again.problems) == (str(claim_err.value), claim_err.value.problems)
     with pytest.raises(clause.PolicyError) as policy_err:
         clause.Policy.from_text("policy p {")
