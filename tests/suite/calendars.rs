@@ -270,3 +270,85 @@ fn clause_calendar_refuses_an_unknown_code_or_a_year_outside_the_span() {
     let (code, _, _) = run_clause(&["calendar", "US"], None);
     assert_eq!(code, 64);
 }
+
+/// The JSON path of a claim's error when a window ends past what can be
+/// counted: the claim's date the window's end was counted from, or none
+/// (the whole claim) when the end is the policy's own date.
+#[test]
+fn a_window_past_what_can_be_counted_names_the_date_it_counted_from() {
+    let path_of_error = |window: &str, facts: &[(&str, Value)]| -> String {
+        let mut when = "claim.filed_at within w".to_string();
+        for fact in ["facts.start", "facts.ends", "order.delivered_at"] {
+            if window.contains(fact) {
+                when = format!("{fact} is set and {when}");
+            }
+        }
+        let source = format!(
+            r#"policy t "T" {{
+  currency USD
+  timezone "America/New_York"
+  calendar {{ holidays "US" }}
+  fact ends: event optional
+  fact start: event optional
+  {window}
+  rules for return {{
+    rule ok: approve refund "x"
+      when {when}
+      refund item.price * item.quantity
+    otherwise late: deny "y"
+      deadline w
+  }}
+}}
+"#
+        );
+        let policy = clause::Policy::from_text("t.policy", &source).unwrap();
+        let mut claim = claim_with(facts);
+        claim["facts"] = json!({});
+        for (path, value) in facts {
+            if let Some(name) = path.strip_prefix("facts.") {
+                claim["facts"][name] = value.clone();
+            }
+        }
+        let problems = policy.evaluate(&claim.to_string()).unwrap_err().problems;
+        assert_eq!(problems.len(), 1, "{window}: {problems:?}");
+        problems[0].path.clone()
+    };
+    let late = json!("2040-01-02");
+    assert_eq!(
+        path_of_error(
+            "window w = 2 business days from facts.start",
+            &[("facts.start", late.clone())]
+        ),
+        "facts.start"
+    );
+    assert_eq!(
+        path_of_error(
+            "window w = until facts.ends, rolled forward to a business day",
+            &[("facts.ends", json!("2040-01-01"))]
+        ),
+        "facts.ends"
+    );
+    assert_eq!(
+        path_of_error(
+            "window w = 48 hours from order.delivered_at, plain dates at end of day",
+            &[("order.delivered_at", json!("9999-12-31"))]
+        ),
+        "order.delivered_at"
+    );
+    // Extended to the policy's own date past the calendar, then rolled
+    // forward: the claim's delivery date is not at fault.
+    assert_eq!(
+        path_of_error(
+            "window w = 2 days from order.delivered_at, extended to 2040-01-31 when order.delivered_at is set, rolled forward to a business day",
+            &[("order.delivered_at", json!("2023-11-20"))]
+        ),
+        ""
+    );
+    assert_eq!(
+        path_of_error(
+            "window w = between 2040-01-01 and 2040-01-31, rolled forward to a business day",
+            &[]
+        ),
+        ""
+    );
+}

@@ -29,6 +29,17 @@ pub enum EvalError {
     DateRange(crate::language::check::ir::Text),
 }
 
+/// The JSON path of a fact: `order.delivered_at`, `facts.warranty_ends`.
+fn fact_path(policy: &Policy, f: FactRef) -> String {
+    match f {
+        FactRef::Custom(i) => policy
+            .facts
+            .get(i)
+            .map_or_else(|| "facts".to_string(), |c| format!("facts.{}", c.name)),
+        other => crate::language::check::vocab::path_of(other).to_string(),
+    }
+}
+
 /// The last day a window may end on: a verdict writes days as `YYYY-MM-DD`.
 pub const LAST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
     Some(d) => d,
@@ -478,45 +489,25 @@ impl<'p, 'c> Interp<'p, 'c> {
     }
 
     fn compute_window(&mut self, w: usize) -> Result<Option<Span>, EvalError> {
-        let mut from = None;
-        let computed = self.compute_window_from(w, &mut from);
-        match (computed, from) {
-            // A window counted from a date of the claim that ends past what can
-            // be counted (a calendar's years, the last day a verdict can state)
-            // is that date's error, named by its JSON path.
-            (Err(e @ (EvalError::Calendar(_) | EvalError::DateRange(_))), Some(fact)) => {
-                let mut input = e.into_input();
-                input.path = self.fact_path(fact);
-                Err(EvalError::Input(input))
-            }
-            (computed, _) => computed,
-        }
-    }
-
-    /// The JSON path of a fact: `order.delivered_at`, `facts.warranty_ends`.
-    fn fact_path(&self, f: FactRef) -> String {
-        match f {
-            FactRef::Custom(i) => self
-                .policy
-                .facts
-                .get(i)
-                .map_or_else(|| "facts".to_string(), |c| format!("facts.{}", c.name)),
-            other => crate::language::check::vocab::path_of(other).to_string(),
-        }
-    }
-
-    /// [`compute_window`](Self::compute_window); `from` is set to the fact a
-    /// window counted from, when it counts from one.
-    fn compute_window_from(
-        &mut self,
-        w: usize,
-        from: &mut Option<FactRef>,
-    ) -> Result<Option<Span>, EvalError> {
         let policy = self.policy;
         let Some(win) = policy.windows.get(w) else {
             return Ok(None);
         };
         let cal = &policy.calendar;
+        // The claim's date the window's end is counted from, while it is: a
+        // count or roll forward from it that ends past what can be counted (a
+        // calendar's years, the last day a verdict can state) is that date's
+        // error, named by its JSON path. From the policy's own dates, the
+        // error is the whole claim's (an empty path).
+        let mut from: Option<FactRef> = None;
+        let at = |e: EvalError, from: Option<FactRef>| match (e, from) {
+            (e @ (EvalError::Calendar(_) | EvalError::DateRange(_)), Some(fact)) => {
+                let mut input = e.into_input();
+                input.path = fact_path(policy, fact);
+                EvalError::Input(input)
+            }
+            (e, _) => e,
+        };
         let mut span = match &win.shape {
             WindowShape::From {
                 count,
@@ -529,7 +520,7 @@ impl<'p, 'c> Interp<'p, 'c> {
                 }) else {
                     return Ok(None);
                 };
-                *from = Some(fact);
+                from = Some(fact);
                 if *unit == TimeUnit::Hours {
                     let Some(s) = self.instant(start, win.plain_dates) else {
                         return Ok(None);
@@ -537,23 +528,24 @@ impl<'p, 'c> Interp<'p, 'c> {
                     let end = s
                         .checked_add_signed(Duration::hours(i64::from(*count)))
                         .filter(|e| e.date_naive() <= LAST_DAY)
-                        .ok_or_else(|| EvalError::DateRange(win.name.clone()))?;
+                        .ok_or_else(|| at(EvalError::DateRange(win.name.clone()), from))?;
                     Span::Instants { start: s, end }
                 } else {
                     let s = self.day(start);
                     Span::Days {
                         start: Some(s),
-                        end: add_days(cal, s, *count, *unit, &win.name)?,
+                        end: add_days(cal, s, *count, *unit, &win.name).map_err(|e| at(e, from))?,
                     }
                 }
             }
             WindowShape::UntilEvent(anchor) => {
-                let Some(end) = anchor.iter().find_map(|a| match self.fact(*a) {
-                    Value::Time(t) => Some(t),
+                let Some((fact, end)) = anchor.iter().find_map(|a| match self.fact(*a) {
+                    Value::Time(t) => Some((*a, t)),
                     _ => None,
                 }) else {
                     return Ok(None);
                 };
+                from = Some(fact);
                 Span::Days {
                     start: None,
                     end: self.day(end),
@@ -575,10 +567,16 @@ impl<'p, 'c> Interp<'p, 'c> {
             if let Span::Days { end, .. } = &mut span {
                 let extended = match ext.to {
                     ExtendTo::Date(d) => d,
-                    ExtendTo::Days(n, unit) => add_days(cal, *end, n, unit, &win.name)?,
+                    ExtendTo::Days(n, unit) => {
+                        add_days(cal, *end, n, unit, &win.name).map_err(|e| at(e, from))?
+                    }
                 };
                 if extended > *end {
                     *end = extended;
+                    if let ExtendTo::Date(_) = ext.to {
+                        // The end is now the policy's own date.
+                        from = None;
+                    }
                 }
             } else if let (Span::Instants { end, .. }, ExtendTo::Date(d)) = (&mut span, &ext.to) {
                 if let Some(e) = self.instant(Moment::Day(*d), DayEdge::End) {
@@ -590,7 +588,9 @@ impl<'p, 'c> Interp<'p, 'c> {
         }
         if win.roll_forward {
             if let Span::Days { end, .. } = &mut span {
-                *end = cal.roll_forward(*end).map_err(EvalError::Calendar)?;
+                *end = cal
+                    .roll_forward(*end)
+                    .map_err(|e| at(EvalError::Calendar(e), from))?;
             }
         }
         Ok(Some(span))
