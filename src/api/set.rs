@@ -339,6 +339,11 @@ impl crate::tools::batch::Judge for Routed<'_> {
         self.set
             .write_record_with(self.name, self.newest, raw, line, out)
     }
+
+    fn line_error(&self, line: u64, message: &str, out: &mut Vec<u8>) {
+        // As for a line that is not UTF-8: the newest version's record.
+        self.newest.write_line_error(line, message, out);
+    }
 }
 
 /// Why a policy cannot stand beside the versions of its name already in a set.

@@ -24,6 +24,11 @@ pub const CHUNK_LINES: usize = 4096;
 /// block grows past this only to hold one line that is longer.
 pub const BLOCK_BYTES: usize = 1 << 20;
 
+/// The longest line read as a claim: 64 MiB. A longer line gets an error
+/// record saying so, and the rest of it is read and dropped without being
+/// kept, so that a line without end (`/dev/zero`) cannot take all memory.
+pub const MAX_LINE_BYTES: usize = 64 << 20;
+
 /// Parts a block is split into per thread, so that threads that finish early
 /// take more.
 const PARTS_PER_THREAD: usize = 8;
@@ -74,6 +79,10 @@ pub trait Judge: Sync {
     /// not) into `out`, after what `out` already holds; the decision of a
     /// verdict, `None` for an error record.
     fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<Decision>;
+
+    /// Writes the error record of a line that could not be read as a claim
+    /// at all (`message` says why) into `out`, after what it already holds.
+    fn line_error(&self, line: u64, message: &str, out: &mut Vec<u8>);
 }
 
 /// One checked policy, whose records end with `stamp` (JSON fields, each with
@@ -88,6 +97,16 @@ pub struct One<'a> {
 impl Judge for One<'_> {
     fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<Decision> {
         record(self.policy, self.stamp, raw, line, out)
+    }
+
+    fn line_error(&self, line: u64, message: &str, out: &mut Vec<u8>) {
+        let start = out.len();
+        let problem = InputError {
+            path: String::new(),
+            message: message.to_string(),
+        };
+        error_record(line, None, &[problem], out);
+        append_stamp(out, start, self.stamp);
     }
 }
 
@@ -111,10 +130,14 @@ pub fn run<J: Judge, R: Read + Send, W: Write + Send>(
     let mut eof = false;
     let mut current: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
     let mut next: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (64 << 10));
+    // Where each block holds the one-byte stand-in ("\n") of a line that was
+    // longer than MAX_LINE_BYTES (offsets in the block, ascending).
+    let mut current_long: Vec<usize> = Vec::new();
+    let mut next_long: Vec<usize> = Vec::new();
     // Records being made, and those of the block before, waiting to be written.
     let mut making: Vec<(Vec<u8>, Summary)> = Vec::new();
     let mut made: Vec<(Vec<u8>, Summary)> = Vec::new();
-    fill(&mut input, &mut current, &mut eof)?;
+    fill(&mut input, &mut current, &mut current_long, &mut eof)?;
     loop {
         let end = if eof {
             current.len()
@@ -125,28 +148,33 @@ pub fn run<J: Judge, R: Read + Send, W: Write + Send>(
         let parts = split_at_line_ends(region, threads * PARTS_PER_THREAD);
         let mut first = Vec::with_capacity(parts.len());
         let mut number = summary.lines + 1;
+        let mut offset = 0;
         for part in &parts {
-            first.push(number);
+            first.push((number, offset));
             number += line_count(part);
+            offset += part.len();
         }
         summary.lines = number - 1;
         next.clear();
         next.extend_from_slice(current.get(end..).unwrap_or_default());
+        next_long.clear();
         making.resize_with(parts.len(), Default::default);
         let mut io_result = Ok(());
+        let long = &current_long;
         pool.scope(|scope| {
             for ((part, &first), slot) in parts.iter().zip(&first).zip(making.iter_mut()) {
-                scope.spawn(move |_| evaluate_part(judge, part, first, slot));
+                scope.spawn(move |_| evaluate_part(judge, part, first, long, slot));
             }
             // Meanwhile: write what the block before made, and read the next block.
             io_result = write_records(&mut output, &made, &mut summary)
-                .and_then(|()| fill(&mut input, &mut next, &mut eof));
+                .and_then(|()| fill(&mut input, &mut next, &mut next_long, &mut eof));
         });
         io_result?;
         let evaluated = parts.len();
         std::mem::swap(&mut made, &mut making);
         made.truncate(evaluated);
         std::mem::swap(&mut current, &mut next);
+        std::mem::swap(&mut current_long, &mut next_long);
         if evaluated == 0 && current.is_empty() && eof {
             break;
         }
@@ -157,12 +185,35 @@ pub fn run<J: Judge, R: Read + Send, W: Write + Send>(
 }
 
 /// Appends input to `block` until it holds [`BLOCK_BYTES`] and a line end, or
-/// the input ends.
-fn fill<R: Read>(input: &mut R, block: &mut Vec<u8>, eof: &mut bool) -> io::Result<()> {
+/// the input ends. A line that grows past [`MAX_LINE_BYTES`] is replaced by a
+/// stand-in, an empty line whose offset is added to `long`, and the rest of it
+/// is read and dropped.
+fn fill<R: Read>(
+    input: &mut R,
+    block: &mut Vec<u8>,
+    long: &mut Vec<usize>,
+    eof: &mut bool,
+) -> io::Result<()> {
     // How much of the block is known to hold no line end: each byte is searched
     // once, so a line of any length is read in linear time.
     let mut searched = 0;
-    while !*eof {
+    // Where the block's last line starts.
+    let mut line_start = memchr::memrchr(b'\n', block).map_or(0, |i| i + 1);
+    loop {
+        if block.len() - line_start > MAX_LINE_BYTES {
+            let stand_in = line_start;
+            block.truncate(stand_in);
+            long.push(stand_in);
+            block.push(b'\n');
+            if !*eof {
+                drop_rest_of_line(input, block, eof)?;
+            }
+            line_start = memchr::memrchr(b'\n', block).map_or(0, |i| i + 1);
+            searched = searched.min(stand_in);
+        }
+        if *eof {
+            break;
+        }
         if block.len() >= BLOCK_BYTES {
             if memchr::memchr(b'\n', block.get(searched..).unwrap_or_default()).is_some() {
                 break;
@@ -170,18 +221,55 @@ fn fill<R: Read>(input: &mut R, block: &mut Vec<u8>, eof: &mut bool) -> io::Resu
             searched = block.len();
         }
         // Straight into the block: the batch needs no buffered reader. A long
-        // line grows the block by half again each time.
+        // line grows the block by half again each time (never far past the
+        // line limit, which is checked on each turn).
         let want = BLOCK_BYTES
             .saturating_sub(block.len())
             .max(block.len() / 2)
-            .max(64 << 10);
+            .clamp(64 << 10, MAX_LINE_BYTES);
         let before = block.len();
         input.by_ref().take(want as u64).read_to_end(block)?;
         if block.len() == before {
             *eof = true;
+        } else if let Some(i) = memchr::memchr(b'\n', block.get(before..).unwrap_or_default()) {
+            // The line this read ended. Only it can be too long: the part of
+            // it read before was not, and a read is at most the limit long.
+            let line_end = before + i;
+            if line_end - line_start > MAX_LINE_BYTES {
+                block.drain(line_start..line_end);
+                long.push(line_start);
+                searched = searched.min(line_start);
+            }
+            line_start = memchr::memrchr(b'\n', block).map_or(0, |i| i + 1);
         }
     }
     Ok(())
+}
+
+/// Reads and drops input up to the next line end; what follows the line end
+/// in the last read is appended to `block`.
+fn drop_rest_of_line<R: Read>(
+    input: &mut R,
+    block: &mut Vec<u8>,
+    eof: &mut bool,
+) -> io::Result<()> {
+    let mut scratch = vec![0u8; 64 << 10];
+    loop {
+        let n = match input.read(&mut scratch) {
+            Ok(0) => {
+                *eof = true;
+                return Ok(());
+            }
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let read = scratch.get(..n).unwrap_or_default();
+        if let Some(i) = memchr::memchr(b'\n', read) {
+            block.extend_from_slice(read.get(i + 1..).unwrap_or_default());
+            return Ok(());
+        }
+    }
 }
 
 /// Writes the records of a block's parts in order and counts them.
@@ -198,8 +286,21 @@ fn write_records<W: Write>(
     Ok(())
 }
 
+/// What the record of a line longer than [`MAX_LINE_BYTES`] says.
+const TOO_LONG: &str =
+    "the line is longer than 67108864 bytes (64 MiB), the most a claim's line may be";
+
 /// Evaluates the lines of one part, numbered from `first`, into `slot`.
-fn evaluate_part<J: Judge>(judge: &J, part: &[u8], first: u64, slot: &mut (Vec<u8>, Summary)) {
+/// `first` is the number of the part's first line and the part's offset in
+/// its block; `long`, the offsets in the block of the stand-ins of lines
+/// longer than [`MAX_LINE_BYTES`].
+fn evaluate_part<J: Judge>(
+    judge: &J,
+    part: &[u8],
+    (first, offset): (u64, usize),
+    long: &[usize],
+    slot: &mut (Vec<u8>, Summary),
+) {
     let (out, counts) = slot;
     out.clear();
     *counts = Summary::default();
@@ -209,8 +310,13 @@ fn evaluate_part<J: Judge>(judge: &J, part: &[u8], first: u64, slot: &mut (Vec<u
         let end = memchr::memchr(b'\n', part.get(start..).unwrap_or_default())
             .map_or(part.len(), |i| start + i + 1);
         let line = part.get(start..end).unwrap_or_default();
+        let verdict = if long.binary_search(&(offset + start)).is_ok() {
+            judge.line_error(number, TOO_LONG, out);
+            None
+        } else {
+            judge.record(line, number, out)
+        };
         start = end;
-        let verdict = judge.record(line, number, out);
         out.push(b'\n');
         number += 1;
         counts.lines += 1;

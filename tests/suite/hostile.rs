@@ -1479,3 +1479,56 @@ fn an_endless_policy_file_is_refused_at_the_size_limit() {
         clause::MAX_POLICY_BYTES
     );
 }
+
+#[test]
+fn a_batch_line_past_the_line_limit_gets_its_error_record_and_the_rest_their_verdicts() {
+    use std::io::Read as _;
+    let policy = clause::Policy::load(root().join("policies/imicro.policy")).unwrap();
+    let claim = std::fs::read_to_string(root().join("tests/data/imicro-claim.json"))
+        .unwrap()
+        .replace('\n', "");
+    let too_long = clause::tools::batch::MAX_LINE_BYTES as u64 + 1;
+    // A good line; a line one byte past the limit; a good line; a last line,
+    // without a line end, past the limit too. Nothing of the long lines is
+    // kept: before the limit, a line without end (/dev/zero) took all memory.
+    let first = format!("{claim}\n");
+    let third = format!("\n{claim}\n");
+    let input = first
+        .as_bytes()
+        .chain(std::io::repeat(b'x').take(too_long))
+        .chain(third.as_bytes())
+        .chain(std::io::repeat(b' ').take(too_long + (3 << 20)));
+    let mut out = Vec::new();
+    let summary = policy.evaluate_stream(input, &mut out, 2).unwrap();
+    assert_eq!((summary.lines, summary.verdicts, summary.errors), (4, 2, 2));
+    let records: Vec<Value> = out
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 4);
+    for (i, record) in records.iter().enumerate() {
+        if i % 2 == 0 {
+            assert_eq!(record["decision"], "approve", "line {}: {record}", i + 1);
+        } else {
+            assert_eq!(record["line"], i + 1, "{record}");
+            assert_eq!(
+                record["errors"][0]["message"],
+                "the line is longer than 67108864 bytes (64 MiB), the most a claim's line may be"
+            );
+            assert_eq!(record["policy_version"], policy.version());
+        }
+    }
+    // Exactly the limit is a line like any other (here: not JSON).
+    let at_limit = std::io::repeat(b'x').take(too_long - 1);
+    let mut out = Vec::new();
+    policy.evaluate_stream(at_limit, &mut out, 1).unwrap();
+    let record: Value = serde_json::from_slice(out.trim_ascii_end()).unwrap();
+    assert!(
+        !record["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("longer than"),
+        "{record}"
+    );
+}
