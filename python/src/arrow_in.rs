@@ -111,35 +111,15 @@ fn cut(data: &ArrayData, start: usize, len: usize) -> Result<ArrayData, ArrowErr
         )));
     }
     match data.data_type() {
-        DataType::Struct(_) => {
-            let children = data
-                .child_data()
-                .iter()
-                .map(|child| cut(child, data.offset() + start, len))
-                .collect::<Result<Vec<_>, _>>()?;
-            let builder = ArrayDataBuilder::new(data.data_type().clone())
-                .len(len)
-                .nulls(data.nulls().map(|n| n.slice(start, len)))
-                .child_data(children);
-            // SAFETY: each child has exactly `len` rows, the struct's rows;
-            // the null buffer is the struct's own, cut to the same rows.
-            Ok(unsafe { builder.build_unchecked() })
-        }
+        // A struct's row `i` is row `offset + i` of each child.
+        DataType::Struct(_) => rows_of_children(data, start, len, 1),
+        // A fixed-size list's row `i` is `size` rows of its child from
+        // `(offset + i) * size`.
         DataType::FixedSizeList(_, size) => {
             let size = usize::try_from(*size).map_err(|_| {
                 ArrowError::InvalidArgumentError(format!("a fixed-size list of size {size}"))
             })?;
-            let children = data
-                .child_data()
-                .iter()
-                .map(|child| cut(child, (data.offset() + start) * size, len * size))
-                .collect::<Result<Vec<_>, _>>()?;
-            let builder = ArrayDataBuilder::new(data.data_type().clone())
-                .len(len)
-                .nulls(data.nulls().map(|n| n.slice(start, len)))
-                .child_data(children);
-            // SAFETY: the child holds `size` rows for each of the list's `len`.
-            Ok(unsafe { builder.build_unchecked() })
+            rows_of_children(data, start, len, size)
         }
         DataType::Union(..) | DataType::RunEndEncoded(..) => {
             Err(ArrowError::InvalidArgumentError(format!(
@@ -165,4 +145,28 @@ fn cut(data: &ArrayData, start: usize, len: usize) -> Result<ArrayData, ArrowErr
             Ok(unsafe { sliced.into_builder().child_data(children).build_unchecked() })
         }
     }
+}
+
+/// Rows `start..start + len` of `data`, a type whose row `i` is `per_row`
+/// rows of each child from `(offset + i) * per_row` (a struct: 1), as an
+/// array at offset 0 whose children are cut to those rows.
+fn rows_of_children(
+    data: &ArrayData,
+    start: usize,
+    len: usize,
+    per_row: usize,
+) -> Result<ArrayData, ArrowError> {
+    let children = data
+        .child_data()
+        .iter()
+        .map(|child| cut(child, (data.offset() + start) * per_row, len * per_row))
+        .collect::<Result<Vec<_>, _>>()?;
+    let builder = ArrayDataBuilder::new(data.data_type().clone())
+        .len(len)
+        .nulls(data.nulls().map(|n| n.slice(start, len)))
+        .child_data(children);
+    // SAFETY: each child has exactly `per_row` rows for each of the `len`
+    // rows (`cut` checked they are there), and the null buffer is the
+    // array's own, cut to the same rows.
+    Ok(unsafe { builder.build_unchecked() })
 }

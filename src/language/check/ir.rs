@@ -37,6 +37,20 @@ pub struct Policy {
     pub effective_from: Option<chrono::NaiveDate>,
 }
 
+impl Policy {
+    /// The JSON path of a fact in a claim: `order.delivered_at`,
+    /// `facts.warranty_ends` for a fact the policy declares.
+    pub fn fact_path(&self, fact: super::vocab::FactRef) -> String {
+        match fact {
+            super::vocab::FactRef::Custom(i) => self
+                .facts
+                .get(i)
+                .map_or_else(|| "facts".into(), |f| format!("facts.{}", f.name)),
+            other => super::vocab::path_of(other).to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct CustomFact {
     pub name: String,

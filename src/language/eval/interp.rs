@@ -29,17 +29,6 @@ pub enum EvalError {
     DateRange(crate::language::check::ir::Text),
 }
 
-/// The JSON path of a fact: `order.delivered_at`, `facts.warranty_ends`.
-fn fact_path(policy: &Policy, f: FactRef) -> String {
-    match f {
-        FactRef::Custom(i) => policy
-            .facts
-            .get(i)
-            .map_or_else(|| "facts".to_string(), |c| format!("facts.{}", c.name)),
-        other => crate::language::check::vocab::path_of(other).to_string(),
-    }
-}
-
 /// The last day a window may end on: a verdict writes days as `YYYY-MM-DD`.
 pub const LAST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
     Some(d) => d,
@@ -503,7 +492,7 @@ impl<'p, 'c> Interp<'p, 'c> {
         let at = |e: EvalError, from: Option<FactRef>| match (e, from) {
             (e @ (EvalError::Calendar(_) | EvalError::DateRange(_)), Some(fact)) => {
                 let mut input = e.into_input();
-                input.path = fact_path(policy, fact);
+                input.path = policy.fact_path(fact);
                 EvalError::Input(input)
             }
             (e, _) => e,

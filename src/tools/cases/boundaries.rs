@@ -153,7 +153,7 @@ pub fn boundary_cases(policy: &Policy, base: &Value) -> Result<Vec<Draft>, Strin
                     };
                     let text = format!(
                         "{} on {d}, {} the policy's fixed day {day}",
-                        path_of_fact(policy, fact),
+                        policy.fact_path(fact),
                         match offset {
                             -1 => "the day before",
                             0 => "exactly",
@@ -188,7 +188,7 @@ pub fn boundary_cases(policy: &Policy, base: &Value) -> Result<Vec<Draft>, Strin
                     let shown = format!("{value:.prec$}", prec = digits as usize);
                     let text = format!(
                         "{} of {currency} {shown}: {} the limit of {currency} {}",
-                        path_of_fact(policy, fact),
+                        policy.fact_path(fact),
                         match side {
                             "below" => "one minor unit below",
                             "at" => "exactly",
@@ -231,7 +231,7 @@ pub fn boundary_cases(policy: &Policy, base: &Value) -> Result<Vec<Draft>, Strin
                         format!("{}-at-limit-in-{unit}", leaf(&path)),
                         format!(
                             "{} of exactly {value} {unit}: the limit of {} g, written in {unit}",
-                            path_of_fact(policy, fact),
+                            policy.fact_path(fact),
                             grams.normalize()
                         ),
                         vec![(
@@ -248,7 +248,7 @@ pub fn boundary_cases(policy: &Policy, base: &Value) -> Result<Vec<Draft>, Strin
                     format!("{}-one-gram-over-limit", leaf(&path)),
                     format!(
                         "{} of {over} g: one gram over the limit of {} g",
-                        path_of_fact(policy, fact),
+                        policy.fact_path(fact),
                         grams.normalize()
                     ),
                     vec![(
@@ -432,7 +432,7 @@ fn window_drafts(
     } else {
         String::new()
     };
-    let what = path_of_fact(policy, fact);
+    let what = policy.fact_path(fact);
     let mut pair = |side: &str, value: Value, text: String| {
         let mut set = vec![(path.clone(), value.clone())];
         if fact == FactRef::FiledAt && base.get("as_of").is_some_and(|v| !v.is_null()) {
@@ -521,7 +521,7 @@ fn counted_drafts(
     };
     let name = w.name.to_string();
     let tz = policy.timezone;
-    let what = path_of_fact(policy, fact);
+    let what = policy.fact_path(fact);
     let next_off = business && policy.calendar.is_business_day(next) == Ok(false);
     let off = if next_off { "; not a business day" } else { "" };
     for (side, value, moment) in [
@@ -724,16 +724,6 @@ fn json_path(policy: &Policy, fact: FactRef, item: usize) -> Option<String> {
                 None => p.to_string(),
             })
         }
-    }
-}
-
-fn path_of_fact(policy: &Policy, fact: FactRef) -> String {
-    match fact {
-        FactRef::Custom(i) => policy
-            .facts
-            .get(i)
-            .map_or_else(|| "facts".into(), |f| format!("facts.{}", f.name)),
-        _ => path_of(fact).to_string(),
     }
 }
 
