@@ -27,6 +27,6 @@ pub use error::{ClaimError, ClaimProblem, LoadError};
 pub use finding::{check_text, CheckOptions, CheckReport, Finding, Label, Severity};
 pub use policy::{
     declared_page, format, format_source, read_policy_text, version_of, ExplainFormat, PageMap,
-    Policy, RenderFormat, StreamSummary, Timeline, MAX_POLICY_BYTES,
+    Policy, RenderFormat, StreamSummary, Timeline, MAX_LINE_BYTES, MAX_POLICY_BYTES,
 };
 pub use set::{parse_day, PolicySet, VersionConflict, NOT_A_REGULAR_FILE};

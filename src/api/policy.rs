@@ -20,6 +20,12 @@ use crate::tools::lint::LintConfig;
 /// (`--max-policy-bytes`).
 pub const MAX_POLICY_BYTES: usize = 64 << 20;
 
+/// The longest line of a batch read as a claim (`Policy::evaluate_stream`,
+/// `clause eval --claims`), and the largest claim `clause eval --claim`
+/// reads: 64 MiB. A longer line gets an error record saying so, and the rest
+/// of it is read and dropped without being kept.
+pub const MAX_LINE_BYTES: usize = crate::tools::batch::MAX_LINE_BYTES;
+
 /// Reads a policy text from `reader` (a file, standard input), refusing one
 /// longer than [`MAX_POLICY_BYTES`] or not UTF-8; `name` names it in the
 /// error, which is the whole message.

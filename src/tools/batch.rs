@@ -356,12 +356,41 @@ fn split_at_line_ends(region: &[u8], n: usize) -> Vec<&[u8]> {
     parts
 }
 
-/// Reads up to `lines.len()` lines into the buffers (reusing them); returns how many.
+/// Reads up to `lines.len()` lines into the buffers (reusing them); returns how
+/// many. A line longer than [`MAX_LINE_BYTES`] is read and dropped as it
+/// comes, never held: its buffer holds the one byte 0xFF instead, which is not
+/// UTF-8, so that the line counts as a claim that cannot be read.
 pub(crate) fn read_lines<R: BufRead>(input: &mut R, lines: &mut [Vec<u8>]) -> io::Result<usize> {
     let mut filled = 0;
     for line in lines.iter_mut() {
         line.clear();
-        if input.read_until(b'\n', line)? == 0 {
+        let mut read = 0;
+        loop {
+            let available = match input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                break;
+            }
+            let (take, ended) = match memchr::memchr(b'\n', available) {
+                Some(i) => (i + 1, true),
+                None => (available.len(), false),
+            };
+            if read + take - usize::from(ended) > MAX_LINE_BYTES {
+                line.clear();
+                line.push(0xFF);
+            } else {
+                line.extend_from_slice(available.get(..take).unwrap_or_default());
+            }
+            read += take;
+            input.consume(take);
+            if ended {
+                break;
+            }
+        }
+        if read == 0 {
             break;
         }
         filled += 1;

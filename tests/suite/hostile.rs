@@ -1487,7 +1487,7 @@ fn a_batch_line_past_the_line_limit_gets_its_error_record_and_the_rest_their_ver
     let claim = std::fs::read_to_string(root().join("tests/data/imicro-claim.json"))
         .unwrap()
         .replace('\n', "");
-    let too_long = clause::tools::batch::MAX_LINE_BYTES as u64 + 1;
+    let too_long = clause::MAX_LINE_BYTES as u64 + 1;
     // A good line; a line one byte past the limit; a good line; a last line,
     // without a line end, past the limit too. Nothing of the long lines is
     // kept: before the limit, a line without end (/dev/zero) took all memory.
@@ -1531,4 +1531,46 @@ fn a_batch_line_past_the_line_limit_gets_its_error_record_and_the_rest_their_ver
             .contains("longer than"),
         "{record}"
     );
+}
+
+#[test]
+fn a_replayed_line_or_a_single_claim_past_the_limit_is_refused_not_held() {
+    use std::io::Read as _;
+    let policy = clause::Policy::load(root().join("policies/imicro.policy")).unwrap();
+    let claim = std::fs::read_to_string(root().join("tests/data/imicro-claim.json"))
+        .unwrap()
+        .replace('\n', "");
+    let too_long = clause::MAX_LINE_BYTES as u64 + 1;
+    // `clause diff --claims`: the long line is a claim neither version can
+    // read; the lines around it are replayed.
+    let first = format!("{claim}\n");
+    let third = format!("\n{claim}\n");
+    let input = first
+        .as_bytes()
+        .chain(std::io::repeat(b'x').take(too_long))
+        .chain(third.as_bytes())
+        .chain(std::io::repeat(b' ').take(too_long));
+    let replay = clause::replay(&policy, &policy, std::io::BufReader::new(input), 2, 3).unwrap();
+    assert_eq!(
+        (
+            replay.claims,
+            replay.invalid_old,
+            replay.invalid_new,
+            replay.changed
+        ),
+        (4, 2, 2, 0)
+    );
+    // `clause eval --claim FILE`: a claim file without end.
+    #[cfg(target_os = "linux")]
+    {
+        let (code, _, err) = run_clause(
+            &["eval", "policies/imicro.policy", "--claim", "/dev/zero"],
+            None,
+        );
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains("the claim is larger than 64 MiB (67108864 bytes)"),
+            "{err}"
+        );
+    }
 }

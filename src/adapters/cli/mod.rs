@@ -560,10 +560,18 @@ fn claim_stdin(what: &str) -> Result<(), String> {
 
 /// All of standard input, once; `what` names it in errors.
 pub(crate) fn read_stdin(what: &str) -> Result<Vec<u8>, String> {
+    read_stdin_limited(what, usize::MAX)
+}
+
+/// Standard input, once, up to `limit` bytes and one more (so that the
+/// caller can tell a longer input); `what` names it in errors.
+pub(crate) fn read_stdin_limited(what: &str, limit: usize) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
     claim_stdin(what)?;
     let mut bytes = Vec::new();
     std::io::stdin()
+        .lock()
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read {what} from standard input: {e}"))?;
     Ok(bytes)
