@@ -1480,24 +1480,28 @@ fn an_endless_policy_file_is_refused_at_the_size_limit() {
     );
 }
 
-#[test]
-fn a_batch_line_past_the_line_limit_gets_its_error_record_and_the_rest_their_verdicts() {
+/// Four lines, made as they are read (nothing of them is held): the sample
+/// claim; a line one byte past `clause::MAX_LINE_BYTES`; the sample claim; and
+/// a last line, without a line end, `more` bytes further past the limit.
+fn claims_around_long_lines(more: u64) -> impl std::io::Read {
     use std::io::Read as _;
-    let policy = clause::Policy::load(root().join("policies/imicro.policy")).unwrap();
     let claim = std::fs::read_to_string(root().join("tests/data/imicro-claim.json"))
         .unwrap()
         .replace('\n', "");
     let too_long = clause::MAX_LINE_BYTES as u64 + 1;
-    // A good line; a line one byte past the limit; a good line; a last line,
-    // without a line end, past the limit too. Nothing of the long lines is
-    // kept: before the limit, a line without end (/dev/zero) took all memory.
-    let first = format!("{claim}\n");
-    let third = format!("\n{claim}\n");
-    let input = first
-        .as_bytes()
+    std::io::Cursor::new(format!("{claim}\n"))
         .chain(std::io::repeat(b'x').take(too_long))
-        .chain(third.as_bytes())
-        .chain(std::io::repeat(b' ').take(too_long + (3 << 20)));
+        .chain(std::io::Cursor::new(format!("\n{claim}\n")))
+        .chain(std::io::repeat(b' ').take(too_long + more))
+}
+
+#[test]
+fn a_batch_line_past_the_line_limit_gets_its_error_record_and_the_rest_their_verdicts() {
+    use std::io::Read as _;
+    let policy = clause::Policy::load(root().join("policies/imicro.policy")).unwrap();
+    let too_long = clause::MAX_LINE_BYTES as u64 + 1;
+    // Before the limit, a line without end (/dev/zero) took all memory.
+    let input = claims_around_long_lines(3 << 20);
     let mut out = Vec::new();
     let summary = policy.evaluate_stream(input, &mut out, 2).unwrap();
     assert_eq!((summary.lines, summary.verdicts, summary.errors), (4, 2, 2));
@@ -1535,21 +1539,10 @@ fn a_batch_line_past_the_line_limit_gets_its_error_record_and_the_rest_their_ver
 
 #[test]
 fn a_replayed_line_or_a_single_claim_past_the_limit_is_refused_not_held() {
-    use std::io::Read as _;
     let policy = clause::Policy::load(root().join("policies/imicro.policy")).unwrap();
-    let claim = std::fs::read_to_string(root().join("tests/data/imicro-claim.json"))
-        .unwrap()
-        .replace('\n', "");
-    let too_long = clause::MAX_LINE_BYTES as u64 + 1;
-    // `clause diff --claims`: the long line is a claim neither version can
-    // read; the lines around it are replayed.
-    let first = format!("{claim}\n");
-    let third = format!("\n{claim}\n");
-    let input = first
-        .as_bytes()
-        .chain(std::io::repeat(b'x').take(too_long))
-        .chain(third.as_bytes())
-        .chain(std::io::repeat(b' ').take(too_long));
+    // `clause diff --claims`: the long lines are claims neither version can
+    // read; the lines around them are replayed.
+    let input = claims_around_long_lines(0);
     let replay = clause::replay(&policy, &policy, std::io::BufReader::new(input), 2, 3).unwrap();
     assert_eq!(
         (
