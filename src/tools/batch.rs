@@ -26,7 +26,8 @@ pub const BLOCK_BYTES: usize = 1 << 20;
 
 /// The longest line read as a claim: 64 MiB. A longer line gets an error
 /// record saying so, and the rest of it is read and dropped without being
-/// kept, so that a line without end (`/dev/zero`) cannot take all memory.
+/// kept (a block holds at most the limit and a byte of it), so that a line
+/// without end (`/dev/zero`) cannot take all memory.
 pub const MAX_LINE_BYTES: usize = 64 << 20;
 
 /// Parts a block is split into per thread, so that threads that finish early
@@ -210,6 +211,7 @@ fn fill<R: Read>(
             }
             line_start = memchr::memrchr(b'\n', block).map_or(0, |i| i + 1);
             searched = searched.min(stand_in);
+            block.shrink_to(BLOCK_BYTES + (64 << 10));
         }
         if *eof {
             break;
@@ -226,19 +228,31 @@ fn fill<R: Read>(
         let want = BLOCK_BYTES
             .saturating_sub(block.len())
             .max(block.len() / 2)
-            .clamp(64 << 10, MAX_LINE_BYTES);
+            .clamp(64 << 10, MAX_LINE_BYTES)
+            // Never more of the last line than one byte past the limit: a
+            // longer line is known as soon as that byte arrives.
+            .min(
+                (MAX_LINE_BYTES + 1)
+                    .saturating_sub(block.len() - line_start)
+                    .max(1),
+            );
         let before = block.len();
+        // Exactly: left to itself, the block would double its capacity, and a
+        // long line's block would hold four times the limit.
+        block.reserve_exact(want);
         input.by_ref().take(want as u64).read_to_end(block)?;
         if block.len() == before {
             *eof = true;
         } else if let Some(i) = memchr::memchr(b'\n', block.get(before..).unwrap_or_default()) {
-            // The line this read ended. Only it can be too long: the part of
-            // it read before was not, and a read is at most the limit long.
+            // The line this read ended. Only it can be too long (the part of
+            // it read before was not, and a read is at most the limit long),
+            // and only by a byte: a read stops one byte past the limit.
             let line_end = before + i;
             if line_end - line_start > MAX_LINE_BYTES {
                 block.drain(line_start..line_end);
                 long.push(line_start);
                 searched = searched.min(line_start);
+                block.shrink_to(BLOCK_BYTES + (64 << 10));
             }
             line_start = memchr::memrchr(b'\n', block).map_or(0, |i| i + 1);
         }
@@ -357,8 +371,8 @@ fn split_at_line_ends(region: &[u8], n: usize) -> Vec<&[u8]> {
 }
 
 /// Reads up to `lines.len()` lines into the buffers (reusing them); returns how
-/// many. A line longer than [`MAX_LINE_BYTES`] is read and dropped as it
-/// comes, never held: its buffer holds the one byte 0xFF instead, which is not
+/// many. What a line holds past [`MAX_LINE_BYTES`] is read and dropped as it
+/// comes, not held: its buffer holds the one byte 0xFF instead, which is not
 /// UTF-8, so that the line counts as a claim that cannot be read.
 pub(crate) fn read_lines<R: BufRead>(input: &mut R, lines: &mut [Vec<u8>]) -> io::Result<usize> {
     let mut filled = 0;
