@@ -45,7 +45,8 @@ pub fn read_policy_text(reader: impl Read, name: &str) -> Result<String, String>
         .map_err(|e| format!("cannot read {name}: {e}"))?;
     if bytes.len() > MAX_POLICY_BYTES {
         return Err(format!(
-            "{name} is larger than 64 MiB ({MAX_POLICY_BYTES} bytes), the most a policy file may be"
+            "{name} is larger than {} MiB ({MAX_POLICY_BYTES} bytes), the most a policy file may be",
+            MAX_POLICY_BYTES >> 20
         ));
     }
     String::from_utf8(bytes).map_err(|_| format!("{name} is not UTF-8 text"))

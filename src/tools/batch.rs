@@ -301,8 +301,12 @@ fn write_records<W: Write>(
 }
 
 /// What the record of a line longer than [`MAX_LINE_BYTES`] says.
-const TOO_LONG: &str =
-    "the line is longer than 67108864 bytes (64 MiB), the most a claim's line may be";
+fn too_long() -> String {
+    format!(
+        "the line is longer than {MAX_LINE_BYTES} bytes ({} MiB), the most a claim's line may be",
+        MAX_LINE_BYTES >> 20
+    )
+}
 
 /// Evaluates the lines of one part, numbered from `first`, into `slot`.
 /// `first` is the number of the part's first line and the part's offset in
@@ -325,7 +329,7 @@ fn evaluate_part<J: Judge>(
             .map_or(part.len(), |i| start + i + 1);
         let line = part.get(start..end).unwrap_or_default();
         let verdict = if long.binary_search(&(offset + start)).is_ok() {
-            judge.line_error(number, TOO_LONG, out);
+            judge.line_error(number, &too_long(), out);
             None
         } else {
             judge.record(line, number, out)

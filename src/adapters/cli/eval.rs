@@ -292,20 +292,18 @@ pub fn run(policy: &Path, claim: &Path, fail_on: Option<FailOn>) -> i32 {
 /// line may be (`clause::MAX_LINE_BYTES`, 64 MiB), so that a file
 /// without end (`/dev/zero`) cannot take all memory.
 pub(super) fn read_claim(path: &Path) -> Result<String, String> {
-    use std::io::Read as _;
     let limit = clause::MAX_LINE_BYTES;
     let bytes = if path == Path::new("-") {
         super::read_stdin_limited("the claim", limit)?
     } else {
-        let mut bytes = Vec::new();
         std::fs::File::open(path)
-            .and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        bytes
+            .and_then(|f| super::read_up_to(f, limit))
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
     };
     if bytes.len() > limit {
         return Err(format!(
-            "the claim is larger than 64 MiB ({limit} bytes), the most a claim may be"
+            "the claim is larger than {} MiB ({limit} bytes), the most a claim may be",
+            limit >> 20
         ));
     }
     String::from_utf8(bytes).map_err(|_| "the claim is not UTF-8 text".to_string())

@@ -566,14 +566,19 @@ pub(crate) fn read_stdin(what: &str) -> Result<Vec<u8>, String> {
 /// Standard input, once, up to `limit` bytes and one more (so that the
 /// caller can tell a longer input); `what` names it in errors.
 pub(crate) fn read_stdin_limited(what: &str, limit: usize) -> Result<Vec<u8>, String> {
-    use std::io::Read as _;
     claim_stdin(what)?;
+    read_up_to(std::io::stdin().lock(), limit)
+        .map_err(|e| format!("cannot read {what} from standard input: {e}"))
+}
+
+/// All of `reader` up to `limit` bytes and one more, so that the caller can
+/// tell a longer input without reading one that never ends.
+pub(crate) fn read_up_to(reader: impl std::io::Read, limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
     let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
+    reader
         .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {what} from standard input: {e}"))?;
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
