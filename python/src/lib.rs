@@ -169,7 +169,7 @@ fn write_json(
         }
         out.push(']');
     } else if let Some(kind) = numpy_kind(v) {
-        // A numpy scalar (a pandas row's values are): its Python value.
+        // A numpy scalar (as numpy arrays and some pandas accessors give): its value.
         match kind {
             'b' => out.push_str(if v.is_truthy().map_err(|e| here(path, e.to_string()))? {
                 "true"
@@ -227,16 +227,14 @@ fn push_number(text: &str, out: &mut String, path: &str) -> Result<(), ClaimErro
 }
 
 /// The dtype kind of a numpy scalar (`b` bool, `i`/`u` integer, `f` float,
-/// `M` datetime64), for the kinds a claim can hold; `None` for
-/// anything else, numpy's arrays included. numpy is not imported: its scalars are known by their
-/// type's module and their `dtype`.
+/// `M` datetime64), for the kinds a claim can hold; `None` for anything else,
+/// numpy's arrays included. numpy is not imported: its scalars are known by
+/// their type's module, `numpy.generic` among their bases, and their `dtype`.
 fn numpy_kind(v: &Bound<'_, PyAny>) -> Option<char> {
     let ty = v.get_type();
-    let module = ty.getattr("__module__").ok()?;
-    if module.extract::<&str>().ok()? != "numpy" {
+    if ty.getattr("__module__").ok()?.extract::<&str>().ok()? != "numpy" {
         return None;
     }
-    // A scalar (`numpy.generic`), not an array, which has a dtype too.
     let scalar = ty.mro().iter().any(|t| {
         t.getattr("__name__")
             .is_ok_and(|n| n.extract::<&str>().is_ok_and(|n| n == "generic"))
@@ -251,14 +249,8 @@ fn numpy_kind(v: &Bound<'_, PyAny>) -> Option<char> {
         .ok()?
         .extract()
         .ok()?;
-    match kind.as_str() {
-        "b" => Some('b'),
-        "i" => Some('i'),
-        "u" => Some('u'),
-        "f" => Some('f'),
-        "M" => Some('M'),
-        _ => None,
-    }
+    let kind = kind.chars().next()?;
+    "biufM".contains(kind).then_some(kind)
 }
 
 fn is_decimal(v: &Bound<'_, PyAny>) -> bool {
