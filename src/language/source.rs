@@ -17,14 +17,37 @@ impl Source {
     /// A text with the name its diagnostics give it.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text: String = text.into();
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = Source::line_starts_of(&text);
         Source {
             name: Arc::from(name.into()),
             text: Arc::from(text),
             line_starts: Arc::from(line_starts),
         }
+    }
+
+    /// The byte offset where each line of `text` starts, lines ending as
+    /// editors and the language server protocol end them: at `\n`, `\r\n`,
+    /// or a carriage return alone (which the parser refuses, but which a
+    /// diagnostic must place on the line an editor shows).
+    ///
+    /// ```
+    /// assert_eq!(clause::Source::line_starts_of("a\nb\r\nc\rd"), [0, 2, 5, 7]);
+    /// ```
+    pub fn line_starts_of(text: &str) -> Vec<usize> {
+        let once = std::iter::once(0);
+        if !text.contains('\r') {
+            return once
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+        }
+        let bytes = text.as_bytes();
+        let ends = |&i: &usize| match bytes.get(i) {
+            Some(b'\n') => true,
+            Some(b'\r') => bytes.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        };
+        once.chain((0..bytes.len()).filter(ends).map(|i| i + 1))
+            .collect()
     }
 
     /// 1-based line and column of a byte offset (columns count characters).
@@ -50,9 +73,18 @@ impl Source {
         format!("{}:{}:{}", self.name, line, col)
     }
 
-    /// The text for miette's drawing of diagnostics.
+    /// The text for miette's drawing of diagnostics. miette ends lines at
+    /// `\n` only, so a carriage return alone becomes a line feed here (the
+    /// same byte, so every span stays put): the lines are drawn as an editor
+    /// shows them, and no bare carriage return reaches a terminal.
     pub fn named_source(&self) -> miette::NamedSource<String> {
-        miette::NamedSource::new(&*self.name, self.text.to_string())
+        let mut text = String::with_capacity(self.text.len());
+        let mut chars = self.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let lone = c == '\r' && chars.peek() != Some(&'\n');
+            text.push(if lone { '\n' } else { c });
+        }
+        miette::NamedSource::new(&*self.name, text)
     }
 }
 

@@ -111,3 +111,38 @@ fn syntax_errors_after_the_first_are_reported_too() {
         .collect();
     assert_eq!(lines, [5, 5]);
 }
+
+/// Lines ended by a carriage return alone (classic Mac OS): the first comment
+/// used to hide the rest of the file, and the error said "expected `policy`,
+/// found the end of the file" on line 96. Such a file is refused at its first
+/// lone carriage return, saying what it is and how to fix it; CR LF reads as
+/// before.
+#[test]
+fn lines_ended_by_a_carriage_return_alone_are_named() {
+    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    assert!(clause::load(&Source::new("crlf.policy", text.replace('\n', "\r\n"))).is_ok());
+
+    let cr = text.replace('\n', "\r");
+    let lines = text.matches('\n').count();
+    let d = clause::load(&Source::new("cr.policy", cr.clone())).unwrap_err();
+    assert_eq!(d.items.len(), 1, "{}", d.render(80));
+    let item = &d.items[0];
+    assert_eq!(item.code.as_str(), "clause::syntax");
+    assert_eq!(item.span().start, cr.find('\r').unwrap());
+    let rendered = d.render(100);
+    assert!(
+        rendered.contains(&format!(
+            "this file ends {lines} lines with a carriage return alone"
+        )),
+        "{rendered}"
+    );
+    assert!(rendered.contains("tr '\\r' '\\n'"), "{rendered}");
+
+    // One stray carriage return, inside a comment, is one line ended so.
+    let stray = text.replacen("# iMicro", "# i\rMicro", 1);
+    let d = clause::load(&Source::new("stray.policy", stray)).unwrap_err();
+    assert!(d
+        .render(100)
+        .contains("this file ends a line with a carriage return alone"));
+    assert_eq!(d.items[0].span().start, 3);
+}

@@ -5,7 +5,9 @@
 //! and the only one every client supports). This is the one place that converts.
 //! A position past the end of its line is the line's end; a line past the end of
 //! the text is the text's end; a character inside a surrogate pair is the
-//! character's start. No position is an error.
+//! character's start. No position is an error. Lines end as the protocol
+//! says: at `\n`, `\r\n` or a carriage return alone (which the library refuses
+//! with a diagnostic, placed on the line the editor shows it on).
 
 use lsp_types::{Position, Range};
 
@@ -21,9 +23,7 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let starts = clause::Source::line_starts_of(text);
         let ascii = starts
             .iter()
             .zip(starts.iter().skip(1).chain([&text.len()]))
@@ -38,8 +38,9 @@ impl LineIndex {
             return text.len();
         };
         let line = text.get(start..).unwrap_or("");
-        let line = line.split_inclusive('\n').next().unwrap_or("");
-        let content = line.trim_end_matches('\n').trim_end_matches('\r');
+        let content = line
+            .get(..line.find(['\n', '\r']).unwrap_or(line.len()))
+            .unwrap_or("");
         let mut units = 0u32;
         for (i, c) in content.char_indices() {
             let next = units + c.len_utf16() as u32;
@@ -194,5 +195,20 @@ mod tests {
         assert_eq!(ix.offset(text, Position::new(0, 99)), 2);
         assert_eq!(ix.offset(text, Position::new(7, 0)), text.len());
         assert_eq!(ix.position(text, 99), Position::new(1, 2));
+    }
+
+    #[test]
+    fn a_carriage_return_alone_ends_a_line() {
+        let text = "ab\rcd\r\nef\n\rg";
+        let ix = LineIndex::new(text);
+        assert_eq!(ix.position(text, 2), Position::new(0, 2));
+        assert_eq!(ix.position(text, 3), Position::new(1, 0));
+        assert_eq!(ix.position(text, 7), Position::new(2, 0));
+        assert_eq!(ix.position(text, 10), Position::new(3, 0));
+        assert_eq!(ix.position(text, 11), Position::new(4, 0));
+        assert_eq!(ix.offset(text, Position::new(0, 9)), 2);
+        assert_eq!(ix.offset(text, Position::new(1, 9)), 5);
+        assert_eq!(ix.offset(text, Position::new(3, 9)), 10);
+        assert_eq!(ix.offset(text, Position::new(4, 1)), 12);
     }
 }

@@ -111,6 +111,9 @@ pub const MAX_OPERATORS: usize = 64;
 /// Parses a policy file into its AST, or returns every syntax error in it.
 pub fn parse(source: &Source) -> Result<ast::PolicyFile, Diagnostics> {
     let text: &str = &source.text;
+    if let Some(d) = lone_carriage_return(text) {
+        return Err(Diagnostics::new(source.clone(), vec![d]));
+    }
     if let Some(d) = too_deep(text) {
         return Err(Diagnostics::new(source.clone(), vec![d]));
     }
@@ -150,6 +153,33 @@ pub fn parse(source: &Source) -> Result<ast::PolicyFile, Diagnostics> {
             Err(Diagnostics::new(source.clone(), diags))
         }
     }
+}
+
+/// A carriage return that is not part of a CR LF: editors show it as a line
+/// break (classic Mac OS ended lines so), while the grammar, comments and
+/// every line-based reading here end lines at a line feed. Such a file would
+/// read as one long line, its first comment hiding the rest, so it is
+/// refused, at the first one, saying how many lines end so.
+fn lone_carriage_return(text: &str) -> Option<Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut found = (0..bytes.len())
+        .filter(|&i| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n'));
+    let first = found.next()?;
+    let count = 1 + found.count();
+    let lines = if count == 1 {
+        "a line".to_string()
+    } else {
+        format!("{count} lines")
+    };
+    Some(
+        Diagnostic::new(
+            crate::language::diagnostic::Code::Syntax,
+            format!("this file ends {lines} with a carriage return alone (as classic Mac OS did), and Clause reads lines that end with a line feed"),
+            crate::language::source::Span::new(first, first + 1),
+            "this line ends with a carriage return alone",
+        )
+        .with_help("save the file with Unix (LF) or Windows (CR LF) line endings; in a shell: tr '\\r' '\\n' < FILE > FIXED"),
+    )
 }
 
 /// The first place where parentheses nest deeper than [`MAX_NESTING`], outside
