@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 mod arrow_in;
 
 use arrow_array::RecordBatch;
-use pyo3::exceptions::{PyKeyError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyException, PyKeyError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
@@ -72,21 +72,56 @@ fn one_problem(path: &str, message: String) -> ClaimError {
 /// `decimal.Decimal` and `float` as the exact decimal number they print as
 /// (never through binary arithmetic); `datetime.date` / `datetime.datetime`
 /// as ISO 8601 text. Anything else is a claim error naming its JSON path.
-fn claim_text(claim: &Bound<'_, PyAny>) -> Result<String, ClaimError> {
+///
+/// The outer error is an exception that is not the claim's to report, raised
+/// by a hook while the claim was written (`KeyboardInterrupt`, `SystemExit`,
+/// `MemoryError`): the caller raises it as it is.
+fn claim_text(claim: &Bound<'_, PyAny>) -> PyResult<Result<String, ClaimError>> {
     if let Ok(s) = claim.cast::<PyString>() {
-        return s
+        return Ok(s
             .to_str()
             .map(str::to_string)
-            .map_err(|e| one_problem("", format!("the claim is not text: {e}")));
+            .map_err(|e| one_problem("", format!("the claim is not text: {e}"))));
     }
     if let Ok(b) = claim.cast::<PyBytes>() {
-        return String::from_utf8(b.as_bytes().to_vec())
-            .map_err(|_| one_problem("", "the claim is not UTF-8 text".into()));
+        return Ok(String::from_utf8(b.as_bytes().to_vec())
+            .map_err(|_| one_problem("", "the claim is not UTF-8 text".into())));
     }
     let mut out = String::with_capacity(1024);
     let mut path = String::new();
-    write_json(claim, &mut out, &mut path, 0)?;
-    Ok(out)
+    match write_json(claim, &mut out, &mut path, 0) {
+        Ok(()) => Ok(Ok(out)),
+        Err(Unwritable::Claim(e)) => Ok(Err(e)),
+        Err(Unwritable::Raise(e)) => Err(e),
+    }
+}
+
+/// Why a claim could not be written out as JSON text.
+enum Unwritable {
+    /// The claim's own fault, or an ordinary exception (`ValueError`,
+    /// `TypeError`, ...) from one of its values' hooks: a claim error naming
+    /// the value's JSON path.
+    Claim(ClaimError),
+    /// An exception that stops the program rather than describes the claim:
+    /// one that is not an `Exception` (`KeyboardInterrupt`, `SystemExit`), or
+    /// a `MemoryError`.
+    Raise(PyErr),
+}
+
+impl From<ClaimError> for Unwritable {
+    fn from(e: ClaimError) -> Self {
+        Unwritable::Claim(e)
+    }
+}
+
+/// An exception raised while the value at `path` was written: the claim's
+/// error, unless it is one to raise as it is (see `Unwritable::Raise`).
+fn hook_error(py: Python<'_>, path: &str, e: PyErr) -> Unwritable {
+    if e.is_instance_of::<PyException>(py) && !e.is_instance_of::<PyMemoryError>(py) {
+        Unwritable::Claim(one_problem(path, e.to_string()))
+    } else {
+        Unwritable::Raise(e)
+    }
 }
 
 /// The deepest nesting of dicts and lists written out: what the library's
@@ -99,8 +134,9 @@ fn write_json(
     out: &mut String,
     path: &mut String,
     depth: usize,
-) -> Result<(), ClaimError> {
-    let here = |path: &str, what: String| one_problem(path, what);
+) -> Result<(), Unwritable> {
+    let here = |path: &str, what: String| Unwritable::Claim(one_problem(path, what));
+    let hook = |path: &str, e: PyErr| hook_error(v.py(), path, e);
     if depth > MAX_DEPTH {
         return Err(here(
             path,
@@ -125,21 +161,20 @@ fn write_json(
         } else {
             v.str().map(Bound::into_any)
         }
-        .map_err(|e| here(path, e.to_string()))?;
+        .map_err(|e| hook(path, e))?;
         push_number(&text.to_string(), out, path)?;
-    } else if let Some(items) = mapping_items(v).map_err(|e| here(path, e.to_string()))? {
+    } else if let Some(items) = mapping_items(v).map_err(|e| hook(path, e))? {
         out.push('{');
         for (i, pair) in items.iter().enumerate() {
-            let (k, item): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair
-                .extract()
-                .map_err(|e: PyErr| here(path, e.to_string()))?;
+            let (k, item): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
+                pair.extract().map_err(|e| hook(path, e))?;
             let key = k.cast::<PyString>().map_err(|_| {
                 here(
                     path,
                     "a claim's keys are text; this mapping has another key".into(),
                 )
             })?;
-            let key = key.to_str().map_err(|e| here(path, e.to_string()))?;
+            let key = key.to_str().map_err(|e| hook(path, e))?;
             if i > 0 {
                 out.push(',');
             }
@@ -156,9 +191,9 @@ fn write_json(
         out.push('}');
     } else if v.cast::<PyList>().is_ok() || v.cast::<PyTuple>().is_ok() {
         out.push('[');
-        let items = v.try_iter().map_err(|e| here(path, e.to_string()))?;
+        let items = v.try_iter().map_err(|e| hook(path, e))?;
         for (i, item) in items.enumerate() {
-            let item = item.map_err(|e| here(path, e.to_string()))?;
+            let item = item.map_err(|e| hook(path, e))?;
             if i > 0 {
                 out.push(',');
             }
@@ -171,25 +206,39 @@ fn write_json(
     } else if let Some(kind) = numpy_kind(v) {
         // A numpy scalar (as numpy arrays and some pandas accessors give): its value.
         match kind {
-            'b' => out.push_str(if v.is_truthy().map_err(|e| here(path, e.to_string()))? {
+            'b' => out.push_str(if v.is_truthy().map_err(|e| hook(path, e))? {
                 "true"
             } else {
                 "false"
             }),
             'i' | 'u' | 'f' => {
-                let text = v.str().map_err(|e| here(path, e.to_string()))?;
+                let text = v.str().map_err(|e| hook(path, e))?;
                 push_number(&text.to_string(), out, path)?;
             }
             _ => {
-                let text = v.str().map_err(|e| here(path, e.to_string()))?.to_string();
+                // datetime64: a day as its date; a time of day has no UTC
+                // offset, which a claim's times need, and NaT is no time.
+                let text = v.str().map_err(|e| hook(path, e))?.to_string();
+                if text == "NaT" {
+                    return Err(here(
+                        path,
+                        "numpy's NaT is not a date: leave the fact out, or give None".into(),
+                    ));
+                }
+                if text.contains('T') {
+                    return Err(here(
+                        path,
+                        format!("a numpy datetime64 with a time of day ({text}) has no UTC offset, which a claim's times need: give a datetime with a time zone (pandas: Timestamp.tz_localize), or a datetime64[D] for a day"),
+                    ));
+                }
                 out.push_str(&serde_json::to_string(&text).unwrap_or_default());
             }
         }
-    } else if v.hasattr("isoformat").unwrap_or(false) {
+    } else if v.hasattr("isoformat").map_err(|e| hook(path, e))? {
         let text: String = v
             .call_method0("isoformat")
             .and_then(|t| t.extract())
-            .map_err(|e| here(path, e.to_string()))?;
+            .map_err(|e| hook(path, e))?;
         out.push_str(&serde_json::to_string(&text).unwrap_or_default());
     } else {
         let kind = v
@@ -334,7 +383,7 @@ fn claim_lines(py: Python<'_>, claims: &Bound<'_, PyAny>) -> PyResult<Vec<Line>>
     }
     let mut out = Vec::new();
     for c in claims.try_iter()? {
-        out.push(match claim_text(&c?) {
+        out.push(match claim_text(&c?)? {
             Ok(text) => Line::Text(text),
             Err(e) => Line::Bad(e),
         });
@@ -507,7 +556,7 @@ impl Policy {
 
     /// The verdict for one claim (a dict, or JSON text or bytes) as JSON text.
     fn evaluate_json(&self, py: Python<'_>, claim: &Bound<'_, PyAny>) -> PyResult<String> {
-        let text = claim_text(claim).map_err(|e| claim_error(py, &e))?;
+        let text = claim_text(claim)?.map_err(|e| claim_error(py, &e))?;
         py.detach(|| self.inner.evaluate(&text).map(|v| v.to_json()))
             .map_err(|e| claim_error(py, &e))
     }
@@ -571,7 +620,7 @@ impl Policy {
     #[pyo3(signature = (claim, format = "text"))]
     fn explain(&self, py: Python<'_>, claim: &Bound<'_, PyAny>, format: &str) -> PyResult<String> {
         let format = explain_format(format)?;
-        let text = claim_text(claim).map_err(|e| claim_error(py, &e))?;
+        let text = claim_text(claim)?.map_err(|e| claim_error(py, &e))?;
         py.detach(|| self.inner.explain(&text, format))
             .map_err(|e| claim_error(py, &e))
     }
@@ -666,7 +715,7 @@ impl PolicySet {
         claim: &Bound<'_, PyAny>,
     ) -> PyResult<(clause::Policy, String)> {
         self.known(name)?;
-        let text = claim_text(claim).map_err(|e| claim_error(py, &e))?;
+        let text = claim_text(claim)?.map_err(|e| claim_error(py, &e))?;
         let policy = py
             .detach(|| self.inner.select(name, &text).cloned())
             .map_err(|e| claim_error(py, &e))?;

@@ -219,6 +219,57 @@ def test_hostile_python_values_are_claim_errors_not_crashes() -> None:
         policy.evaluate_many([claim], threads=2**40)
 
 
+def test_an_interrupt_in_a_hook_is_raised_not_reported_as_the_claims_fault() -> None:
+    # Ctrl-C while a claim's value printed itself became "a Python Day is not
+    # a JSON value", a ClaimError: the interrupt was lost.
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+
+    class Interrupted:
+        def isoformat(self) -> str:
+            raise KeyboardInterrupt
+
+    class Exits:
+        def __getattr__(self, name: str) -> object:
+            raise SystemExit(3)
+
+    class Refuses:
+        def isoformat(self) -> str:
+            raise ValueError("no day yet")
+
+    for value, raised in [(Interrupted(), KeyboardInterrupt), (Exits(), SystemExit)]:
+        claim["order"]["invoiced_at"] = value
+        with pytest.raises(raised):
+            policy.evaluate(claim)
+        with pytest.raises(raised):
+            policy.evaluate_many([claim, claim])
+    # An ordinary exception from a hook is the claim's error, at its path.
+    claim["order"]["invoiced_at"] = Refuses()
+    with pytest.raises(clause.ClaimError) as err:
+        policy.evaluate(claim)
+    assert err.value.problems == [{"path": "order.invoiced_at", "message": "ValueError: no day yet"}]
+    [record] = policy.evaluate_many([claim])
+    assert record["errors"] == err.value.problems
+
+
+def test_numpy_datetimes_are_days_or_say_what_they_lack() -> None:
+    np = pytest.importorskip("numpy")
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+    expected = policy.evaluate(claim)
+    day = claim["order"]["invoiced_at"]
+    claim["order"]["invoiced_at"] = np.datetime64(day, "D")
+    assert policy.evaluate(claim) == expected
+    for value, says in [
+        (np.datetime64(day + "T10:00", "s"), "has no UTC offset"),
+        (np.datetime64("NaT"), "NaT is not a date"),
+    ]:
+        claim["order"]["invoiced_at"] = value
+        with pytest.raises(clause.ClaimError, match=says) as err:
+            policy.evaluate(claim)
+        assert err.value.problems[0]["path"] == "order.invoiced_at"
+
+
 def test_a_line_that_is_not_utf8_gets_its_record_and_the_others_their_verdicts() -> None:
     policy = clause.Policy.load(POLICIES / "imicro.policy")
     good = json.dumps(case_claims(POLICIES / "imicro.cases.json")[0][1]).encode()
