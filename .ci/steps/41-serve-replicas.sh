@@ -26,8 +26,12 @@ A_PID=$SERVER_PID A_URL=$SERVER_URL
 SERVER_LOG=$work/b.log start_server "$work/policies" --reload-interval 200
 B_PID=$SERVER_PID B_URL=$SERVER_URL
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$work/nginx.conf" <<CONF
+# nginx cannot be given port 0 and report the port it got, so a free port is
+# picked and may be taken by another process before nginx binds it: then nginx
+# exits, and another port is tried (at most 5).
+start_nginx() {
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
 pid $work/nginx.pid;
@@ -55,12 +59,22 @@ http {
     }
 }
 CONF
-"$NGINX" -p "$work" -c "$work/nginx.conf" &
-NGINX_PID=$!
-LB=http://127.0.0.1:$port
-for _ in $(seq 100); do
-    curl -sf "$LB/readyz" >/dev/null && break
-    sleep 0.1
+    "$NGINX" -p "$work" -c "$work/nginx.conf" &
+    NGINX_PID=$!
+    LB=http://127.0.0.1:$port
+    for _ in $(seq 100); do
+        curl -sf "$LB/readyz" >/dev/null && return 0
+        kill -0 "$NGINX_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
+    NGINX_PID=
+    return 1
+}
+for attempt in 1 2 3 4 5; do
+    start_nginx && break
+    echo "nginx did not answer on port $port (attempt $attempt): $(tail -n 1 "$work/nginx-error.log" 2>/dev/null)" >&2
+    [ "$attempt" = 5 ] && { echo "nginx did not start in 5 attempts" >&2; exit 1; }
 done
 
 version_of() { curl -sf "$1/v1/policies/imicro" | python3 -c 'import json, sys; print(json.load(sys.stdin)["version"])'; }
