@@ -31,31 +31,12 @@ export CLAUSE_BIN=target/pgo-gen/release/clause
 
 # Every case's claim, as one JSON line per claim, in a file per policy.
 python3 - "$work" <<'PY'
-import copy, json, pathlib, re, sys
+import json, pathlib, sys
+sys.path.insert(0, "python/tests")
+from case_files import case_claims
 work = pathlib.Path(sys.argv[1])
-def set_path(root, path, value):
-    steps = []
-    for part in path.split("."):
-        key, *indexes = re.split(r"\[", part)
-        steps.append(key)
-        steps.extend(int(i.rstrip("]")) for i in indexes)
-    cur = root
-    for step, nxt in zip(steps, steps[1:]):
-        if isinstance(step, int):
-            cur = cur[step]
-        else:
-            if not isinstance(cur.get(step), (dict, list)):
-                cur[step] = {}
-            cur = cur[step]
-    cur[steps[-1]] = value
 for f in sorted(pathlib.Path("policies").glob("*.cases.json")):
-    doc = json.loads(f.read_text())
-    lines = []
-    for case in doc["cases"]:
-        claim = copy.deepcopy(doc["base"])
-        for path, value in case.get("set", {}).items():
-            set_path(claim, path, value)
-        lines.append(json.dumps(claim))
+    lines = [json.dumps(claim) for _, claim, _ in case_claims(f)]
     (work / (f.name.removesuffix(".cases.json") + ".jsonl")).write_text("\n".join(lines) + "\n")
 PY
 
