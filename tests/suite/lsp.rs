@@ -1551,3 +1551,25 @@ fn semantic_tokens_end_before_a_crlf_and_a_long_line_costs_no_more_than_its_leng
     assert!(data.len() >= 5 * 45_000, "{}", data.len());
     c.shutdown();
 }
+
+/// A file whose lines end with a carriage return alone: the one syntax error
+/// sits where the editor shows the first such line's end. (Where LSP, which
+/// counts a lone `\r` as a line break, and the server agree on later lines is
+/// checked by `LineIndex`'s own tests: a refused file has no tokens or
+/// symbols to place there.)
+#[test]
+fn lines_ended_by_a_carriage_return_alone_are_placed_as_the_editor_shows_them() {
+    let mut c = start();
+    let (u, text) = seed("imicro.policy");
+    let cr = text.replace('\n', "\r");
+    let diags = c.open(&u, &cr);
+    assert_eq!(codes(&diags), ["clause::syntax"], "{diags:?}");
+    let first_line = text.lines().next().unwrap();
+    let at = json!({"line": 0, "character": first_line.encode_utf16().count()});
+    assert_eq!(diags[0]["range"]["start"], at, "{:?}", diags[0]);
+    assert!(diags[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("with a carriage return alone"));
+    c.shutdown();
+}
