@@ -116,33 +116,52 @@ fn syntax_errors_after_the_first_are_reported_too() {
 /// used to hide the rest of the file, and the error said "expected `policy`,
 /// found the end of the file" on line 96. Such a file is refused at its first
 /// lone carriage return, saying what it is and how to fix it; CR LF reads as
-/// before.
+/// before, and so does a carriage return with nothing after it on its line.
 #[test]
 fn lines_ended_by_a_carriage_return_alone_are_named() {
     let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
     assert!(clause::load(&Source::new("crlf.policy", text.replace('\n', "\r\n"))).is_ok());
+    // Line ends converted twice: an editor shows a blank line after each.
+    assert!(clause::load(&Source::new("twice.policy", text.replace('\n', "\r\r\n"))).is_ok());
 
     let cr = text.replace('\n', "\r");
-    let lines = text.matches('\n').count();
+    // Every line break but the last, which has nothing after it.
+    let breaks = text.trim_end().matches('\n').count();
     let d = clause::load(&Source::new("cr.policy", cr.clone())).unwrap_err();
     assert_eq!(d.items.len(), 1, "{}", d.render(80));
     let item = &d.items[0];
     assert_eq!(item.code.as_str(), "clause::syntax");
     assert_eq!(item.span().start, cr.find('\r').unwrap());
-    let rendered = d.render(100);
     assert!(
-        rendered.contains(&format!(
-            "this file ends {lines} lines with a carriage return alone"
-        )),
-        "{rendered}"
+        item.message
+            .ends_with(&format!("({breaks} such line breaks in the file)")),
+        "{}",
+        item.message
     );
-    assert!(rendered.contains("tr '\\r' '\\n'"), "{rendered}");
+    let rendered = d.render(100);
+    assert!(rendered.contains("perl -pe"), "{rendered}");
+    // miette is given the lines as an editor shows them: the first line
+    // alone, numbered 1, and the second on a line of its own.
+    assert!(rendered.contains("cr.policy:1:"), "{rendered}");
+    assert!(rendered.contains("\n 2 │ # The page"), "{rendered}");
 
-    // One stray carriage return, inside a comment, is one line ended so.
+    // One stray carriage return, inside a comment, is one line break.
     let stray = text.replacen("# iMicro", "# i\rMicro", 1);
     let d = clause::load(&Source::new("stray.policy", stray)).unwrap_err();
-    assert!(d
-        .render(100)
-        .contains("this file ends a line with a carriage return alone"));
+    assert!(d.items[0]
+        .message
+        .starts_with("a carriage return alone breaks this line"));
+    assert!(!d.items[0].message.contains("such line breaks"));
     assert_eq!(d.items[0].span().start, 3);
+
+    // Lines and columns count a lone carriage return as a line break, as
+    // editors do: an error on the fourth line an editor shows is on line 4.
+    let small = "policy p {\r\n  currency USD\r\r\n  timezone \"UTC\"\n  windw w = 30 days from order.placed_at\n}\n";
+    let d = clause::load(&Source::new("small.policy", small)).unwrap_err();
+    assert_eq!(
+        d.source.line_col(d.items[0].span().start).0,
+        5,
+        "{}",
+        d.render(100)
+    );
 }

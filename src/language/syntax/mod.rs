@@ -155,30 +155,48 @@ pub fn parse(source: &Source) -> Result<ast::PolicyFile, Diagnostics> {
     }
 }
 
-/// A carriage return that is not part of a CR LF: editors show it as a line
-/// break (classic Mac OS ended lines so), while the grammar, comments and
-/// every line-based reading here end lines at a line feed. Such a file would
-/// read as one long line, its first comment hiding the rest, so it is
-/// refused, at the first one, saying how many lines end so.
+/// A carriage return alone (not part of a CR LF) with more of the line after
+/// it. Editors show it as a line break (classic Mac OS ended lines so), but the
+/// grammar, its comments and quotes, and every line-based reading here end
+/// lines at a line feed: a classic Mac OS file would read as one line, its
+/// first comment hiding the rest. Refused at the first, saying how many there
+/// are. One at a line's end, with only blanks after it (`\r\r\n`, left by
+/// converting line ends twice), changes nothing and is read as a space. Lines
+/// and columns count a lone carriage return as a line break everywhere
+/// ([`Source::line_starts_of`]), as editors do.
 fn lone_carriage_return(text: &str) -> Option<Diagnostic> {
-    let bytes = text.as_bytes();
-    let mut found = (0..bytes.len())
-        .filter(|&i| bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) != Some(&b'\n'));
-    let first = found.next()?;
-    let count = 1 + found.count();
-    let lines = if count == 1 {
-        "a line".to_string()
+    let mut first = None;
+    let mut count = 0usize;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let bytes = line.as_bytes();
+        // Where the line's last character that is not blank ends.
+        let content = bytes
+            .iter()
+            .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .map_or(0, |i| i + 1);
+        for (i, &b) in bytes.iter().enumerate().take(content) {
+            if b == b'\r' {
+                count += 1;
+                first.get_or_insert(start + i);
+            }
+        }
+        start += line.len();
+    }
+    let at = first?;
+    let more = if count > 1 {
+        format!(" ({count} such line breaks in the file)")
     } else {
-        format!("{count} lines")
+        String::new()
     };
     Some(
         Diagnostic::new(
             crate::language::diagnostic::Code::Syntax,
-            format!("this file ends {lines} with a carriage return alone (as classic Mac OS did), and Clause reads lines that end with a line feed"),
-            crate::language::source::Span::new(first, first + 1),
-            "this line ends with a carriage return alone",
+            format!("a carriage return alone breaks this line (as classic Mac OS ended lines): an editor shows a new line here, but Clause reads lines that end with a line feed{more}"),
+            crate::language::source::Span::new(at, at + 1),
+            "a carriage return alone",
         )
-        .with_help("save the file with Unix (LF) or Windows (CR LF) line endings; in a shell: tr '\\r' '\\n' < FILE > FIXED"),
+        .with_help("save the file with Unix (LF) or Windows (CR LF) line endings; in a shell, perl -pe 's/\\r\\n?/\\n/g' FILE > FIXED converts it"),
     )
 }
 
