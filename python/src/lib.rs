@@ -231,6 +231,20 @@ fn write_json(
                         format!("a numpy datetime64 with a time of day ({text}) has no UTC offset, which a claim's times need: give a datetime with a time zone (pandas: Timestamp.tz_localize), or a datetime64[D] for a day"),
                     ));
                 }
+                // A week prints as the day it starts, a month or a year as
+                // "2024-06" or "2024": none of them is one day.
+                let unit: String = v
+                    .getattr("dtype")
+                    .and_then(|d| d.getattr("str"))
+                    .and_then(|s| s.extract())
+                    .map_err(|e| hook(path, e))?;
+                if !unit.ends_with("[D]") {
+                    let unit = unit.rsplit_once('[').map_or("", |(_, u)| u);
+                    return Err(here(
+                        path,
+                        format!("a numpy datetime64[{unit} ({text}) is not one day: give a datetime64[D]"),
+                    ));
+                }
                 out.push_str(&serde_json::to_string(&text).unwrap_or_default());
             }
         }

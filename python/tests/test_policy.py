@@ -263,6 +263,8 @@ def test_numpy_datetimes_are_days_or_say_what_they_lack() -> None:
     for value, says in [
         (np.datetime64(day + "T10:00", "s"), "has no UTC offset"),
         (np.datetime64("NaT"), "NaT is not a date"),
+        (np.datetime64(day, "W"), "is not one day"),
+        (np.datetime64(day[:7], "M"), "is not one day"),
     ]:
         claim["order"]["invoiced_at"] = value
         with pytest.raises(clause.ClaimError, match=says) as err:
