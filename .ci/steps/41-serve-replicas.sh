@@ -3,7 +3,8 @@
 # directory (as two pods read one ConfigMap): both serve the same version; an
 # edit reaches both; through the load balancer every answer, from either
 # replica, names the new version. Prints the version each replica reports.
-# Bounded: every wait is at most 100 tries 0.1 s apart (a few seconds in all).
+# Bounded: every wait is at most 100 tries 0.1 s apart, each request at most
+# 1 s while nginx starts (at most 5 starts).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source .ci/lib/serve.bash
@@ -28,7 +29,8 @@ B_PID=$SERVER_PID B_URL=$SERVER_URL
 
 # nginx cannot be given port 0 and report the port it got, so a free port is
 # picked and may be taken by another process before nginx binds it: then nginx
-# exits, and another port is tried (at most 5).
+# exits, and another port is tried (at most 5). nginx that runs but does not
+# answer fails the step at once.
 start_nginx() {
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     cat >"$work/nginx.conf" <<CONF
@@ -63,17 +65,20 @@ CONF
     NGINX_PID=$!
     LB=http://127.0.0.1:$port
     for _ in $(seq 100); do
-        curl -sf "$LB/readyz" >/dev/null && return 0
-        kill -0 "$NGINX_PID" 2>/dev/null || break
+        curl -sf --max-time 1 "$LB/readyz" >/dev/null && return 0
+        if ! kill -0 "$NGINX_PID" 2>/dev/null; then
+            wait "$NGINX_PID" 2>/dev/null || true
+            NGINX_PID=
+            return 1
+        fi
         sleep 0.1
     done
-    kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
-    NGINX_PID=
-    return 1
+    echo "nginx runs on port $port but /readyz did not answer through it" >&2
+    exit 1
 }
 for attempt in 1 2 3 4 5; do
     start_nginx && break
-    echo "nginx did not answer on port $port (attempt $attempt): $(tail -n 1 "$work/nginx-error.log" 2>/dev/null)" >&2
+    echo "nginx exited (attempt $attempt): $(tail -n 1 "$work/nginx-error.log" 2>/dev/null)" >&2
     [ "$attempt" = 5 ] && { echo "nginx did not start in 5 attempts" >&2; exit 1; }
 done
 
