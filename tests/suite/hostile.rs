@@ -97,19 +97,22 @@ const FIXTURES: &[(&str, Want)] = &[
         "claim-price-beyond-decimal-string.json",
         Want::ClaimError(
             "items[0].price.amount",
-            "\"99999999999999999999999999999999\" is not a decimal",
+            "\"99999999999999999999999999999999\" has more digits than Clause holds exactly (28 significant digits, up to 79228162514264337593543950335); it is never rounded",
         ),
     ),
     (
         "claim-price-beyond-decimal-number.json",
         Want::ClaimError(
             "items[0].price.amount",
-            "99999999999999999999999999999999 is not a decimal",
+            "99999999999999999999999999999999 has more digits than Clause holds exactly (28 significant digits, up to 79228162514264337593543950335); it is never rounded",
         ),
     ),
     (
         "claim-price-1e40-number.json",
-        Want::ClaimError("items[0].price.amount", "1e+40 is not a decimal"),
+        Want::ClaimError(
+            "items[0].price.amount",
+            "1e+40 has more digits than Clause holds exactly (28 significant digits, up to 79228162514264337593543950335); it is never rounded",
+        ),
     ),
     (
         "claim-unknown-currency.json",
@@ -1006,6 +1009,32 @@ fn diff_refund_totals_that_overflow_are_an_error() {
     );
 }
 
+/// A number too large or too precise for a decimal is named as such, for a
+/// quantity too (it was "is not a whole number"); text that is no number keeps
+/// its own words.
+#[test]
+fn numbers_beyond_a_decimal_say_so() {
+    let p = shop();
+    let valid = std::fs::read_to_string(dir().join("claim-valid.json")).unwrap();
+    for (quantity, want) in [
+        (
+            "123456789012345678901234567890123",
+            "items[0].quantity: 123456789012345678901234567890123 has more digits than Clause holds exactly",
+        ),
+        (
+            "\"0.00000000000000000000000000001\"",
+            "items[0].quantity: \"0.00000000000000000000000000001\" has more digits than Clause holds exactly",
+        ),
+        ("\"one\"", "items[0].quantity: \"one\" is not a whole number"),
+        ("1.5", "items[0].quantity: 1.5 is not a whole number of at least 1"),
+    ] {
+        let text = valid.replace("\"quantity\": 1,", &format!("\"quantity\": {quantity},"));
+        assert!(text.contains(quantity), "{quantity}");
+        let e = clause::language::eval::eval_json(&p, &text).unwrap_err();
+        assert!(e.to_string().contains(want), "{quantity}: {e}");
+    }
+}
+
 /// `1.29999999999999999999999999999e2` has 30 significant digits: refused as
 /// its plain spelling is (it was rounded to 130 and flipped `>= USD 130`);
 /// `1.9900e2` is exactly 199.
@@ -1017,7 +1046,10 @@ fn json_numbers_with_exponents_are_exact_or_refused() {
     );
     assert_eq!(code, 1);
     assert!(err.contains("order.total.amount: "), "{err}");
-    assert!(err.contains("is not a decimal"), "{err}");
+    assert!(
+        err.contains("has more digits than Clause holds exactly"),
+        "{err}"
+    );
     let (code, v, err) = eval_bin(
         "policy-total-at-least-130.policy",
         "claim-total-exponent-exact.json",
@@ -1050,7 +1082,11 @@ fn json_numbers_with_exponents_are_exact_or_refused() {
                     "{number}"
                 )
             }
-            (Err(e), None) => assert!(e.to_string().contains("is not a decimal"), "{number}: {e}"),
+            (Err(e), None) => assert!(
+                e.to_string()
+                    .contains("has more digits than Clause holds exactly"),
+                "{number}: {e}"
+            ),
             (got, _) => panic!(
                 "{number}: {:?}",
                 got.map(|v| serde_json::to_value(v).unwrap())

@@ -57,21 +57,50 @@ pub(super) fn decimal(v: &Json) -> Result<Decimal, String> {
         Json::Number(n) => decimal_text(&n.to_string(), true),
         _ => None,
     };
-    parsed.ok_or_else(|| format!("{} is not a decimal", show(v)))
+    parsed.ok_or_else(|| {
+        if written_as_number(v) {
+            beyond_exact(v)
+        } else {
+            format!("{} is not a decimal", show(v))
+        }
+    })
+}
+
+/// A JSON number, or a string of digits with an optional sign and fraction:
+/// a number as written, whether or not a decimal holds it.
+fn written_as_number(v: &Json) -> bool {
+    match v {
+        Json::Number(_) => true,
+        Json::String(s) => is_plain(s.strip_prefix('-').unwrap_or(s)),
+        _ => false,
+    }
+}
+
+/// The error for a number a decimal cannot hold exactly: too many digits, or
+/// too large. It is never rounded.
+fn beyond_exact(v: &Json) -> String {
+    format!(
+        "{} has more digits than Clause holds exactly (28 significant digits, up to {}); it is never rounded",
+        show(v),
+        Decimal::MAX
+    )
+}
+
+/// Digits with an optional fraction (`12`, `12.50`), no sign.
+fn is_plain(t: &str) -> bool {
+    let (int, frac) = match t.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The exact decimal a string (`number` false: digits with an optional sign and
 /// fraction) or a JSON number's text (`number` true: exponents allowed) writes.
 pub(super) fn decimal_text(text: &str, number: bool) -> Option<Decimal> {
-    let t = text.strip_prefix('-').unwrap_or(text);
-    let (int, frac) = match t.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (t, None),
-    };
-    let plain = !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
-    if plain {
+    if is_plain(text.strip_prefix('-').unwrap_or(text)) {
         // Exact: a value with more decimal places than a decimal holds is refused,
         // never rounded.
         Decimal::from_str_exact(text).ok()
@@ -146,7 +175,13 @@ pub(super) fn percent(v: &Json) -> Result<Decimal, String> {
 }
 
 pub(super) fn quantity(v: &Json) -> Result<Decimal, String> {
-    let d = decimal(v).map_err(|_| format!("{} is not a whole number", show(v)))?;
+    let d = decimal(v).map_err(|e| {
+        if written_as_number(v) {
+            e
+        } else {
+            format!("{} is not a whole number", show(v))
+        }
+    })?;
     quantity_of(d).ok_or_else(|| format!("{} is not a whole number of at least 1", show(v)))
 }
 
