@@ -27,8 +27,8 @@ impl Source {
 
     /// The byte offset where each line of `text` starts, lines ending as
     /// editors and the language server protocol end them: at `\n`, `\r\n`,
-    /// or a carriage return alone (which the parser refuses, but which a
-    /// diagnostic must place on the line an editor shows).
+    /// or a carriage return alone (which the parser refuses when more of its
+    /// line follows, and which a diagnostic must count as editors do).
     ///
     /// ```
     /// assert_eq!(clause::Source::line_starts_of("a\nb\r\nc\rd"), [0, 2, 5, 7]);
@@ -74,16 +74,19 @@ impl Source {
     }
 
     /// The text for miette's drawing of diagnostics. miette ends lines at
-    /// `\n` only, so a carriage return alone becomes a line feed here (the
-    /// same byte, so every span stays put): the lines are drawn as an editor
-    /// shows them, and no bare carriage return reaches a terminal.
+    /// `\n` only, so each carriage return alone that ends a line here becomes
+    /// a line feed (the same byte, so every span stays put): the lines are
+    /// drawn as an editor shows them, and no bare carriage return reaches a
+    /// terminal.
     pub fn named_source(&self) -> miette::NamedSource<String> {
-        let mut text = String::with_capacity(self.text.len());
-        let mut chars = self.text.chars().peekable();
-        while let Some(c) = chars.next() {
-            let lone = c == '\r' && chars.peek() != Some(&'\n');
-            text.push(if lone { '\n' } else { c });
+        let mut bytes = self.text.as_bytes().to_vec();
+        for &start in self.line_starts.iter().skip(1) {
+            if let Some(b @ b'\r') = bytes.get_mut(start - 1) {
+                *b = b'\n';
+            }
         }
+        // One ASCII byte replaced by another: still UTF-8.
+        let text = String::from_utf8(bytes).unwrap_or_else(|_| self.text.to_string());
         miette::NamedSource::new(&*self.name, text)
     }
 }

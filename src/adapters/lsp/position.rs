@@ -6,8 +6,8 @@
 //! A position past the end of its line is the line's end; a line past the end of
 //! the text is the text's end; a character inside a surrogate pair is the
 //! character's start. No position is an error. Lines end as the protocol
-//! says: at `\n`, `\r\n` or a carriage return alone (which the library refuses
-//! with a diagnostic, placed on the line the editor shows it on).
+//! says: at `\n`, `\r\n` or a carriage return alone (`clause::Source::line_starts_of`,
+//! which the library's diagnostics count lines by too).
 
 use lsp_types::{Position, Range};
 

@@ -165,6 +165,9 @@ pub fn parse(source: &Source) -> Result<ast::PolicyFile, Diagnostics> {
 /// and columns count a lone carriage return as a line break everywhere
 /// ([`Source::line_starts_of`]), as editors do.
 fn lone_carriage_return(text: &str) -> Option<Diagnostic> {
+    if !text.contains('\r') {
+        return None;
+    }
     let mut first = None;
     let mut count = 0usize;
     let mut start = 0;
