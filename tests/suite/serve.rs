@@ -225,6 +225,58 @@ fn eventually_within<T>(what: &str, tries: u32, mut f: impl FnMut() -> Option<T>
     panic!("{what} did not happen within {tries} tries");
 }
 
+/// Claims sent at the same time are evaluated back to back, in rounds (see
+/// `src/adapters/serve/gather.rs`): each request still gets its own claim's
+/// answer, the same as when it is sent alone.
+#[test]
+fn claims_sent_at_once_each_get_their_own_answer() {
+    let server = Server::start(Path::new("policies"), &[]);
+    // Every case's claim, with the answer it gets alone (which the test above
+    // compares with `clause eval`'s).
+    let mut alone = Vec::new();
+    for cases_path in super::support::files(&root().join("policies"), ".cases.json") {
+        let file = clause::cases::load(&cases_path).unwrap();
+        let name = file.policy.trim_end_matches(".policy").to_string();
+        let url = server.url(&format!("/v1/policies/{name}/evaluate"));
+        for case in &file.cases {
+            let claim = serde_json::to_string(&case.claim).unwrap();
+            let a = post(&url, "application/json", &claim);
+            alone.push((url.clone(), claim, a));
+        }
+    }
+    assert!(alone.len() > 100, "only {} claims", alone.len());
+    assert!(alone.iter().any(|(_, _, a)| a.status == 200));
+    assert!(alone.iter().any(|(_, _, a)| a.status == 400));
+    let alone = std::sync::Arc::new(alone);
+    // Eight clients at once, each through every claim twice, each starting at
+    // a different claim, so that different claims are in flight together.
+    const CLIENTS: usize = 8;
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let alone = alone.clone();
+            std::thread::spawn(move || {
+                let agent = agent();
+                let n = alone.len();
+                for k in 0..2 * n {
+                    let (url, claim, expected) = &alone[(k + c * n / CLIENTS) % n];
+                    let got = answer(
+                        agent
+                            .post(url)
+                            .set("Content-Type", "application/json")
+                            .send_string(claim),
+                    );
+                    assert_eq!(got.status, expected.status, "{claim}");
+                    assert_eq!(got.body, expected.body, "{claim}");
+                    assert_eq!(got.version, expected.version, "{claim}");
+                }
+                2 * n
+            })
+        })
+        .collect();
+    let answered: usize = clients.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(answered, CLIENTS * 2 * alone.len());
+}
+
 #[test]
 fn verdicts_over_http_equal_clause_eval_for_every_case() {
     let server = Server::start(Path::new("policies"), &[]);

@@ -16,6 +16,7 @@ mod api;
 mod batch;
 mod conn;
 mod engine;
+mod gather;
 mod layers;
 mod logs;
 mod metrics;
@@ -118,6 +119,16 @@ pub struct AppState {
     pub max_concurrency: usize,
     /// Whether `POST /v1/cases/save` may write cases files (`--allow-write`).
     pub allow_write: bool,
+    /// Claims sent one per request, evaluated back to back (see `gather`).
+    pub gather: gather::Gather,
+}
+
+impl AppState {
+    /// Whether the request asking is the only one in flight (each request but
+    /// health checks and metrics holds a concurrency slot while it runs).
+    pub fn alone(&self) -> bool {
+        self.concurrency.available_permits() + 1 >= self.max_concurrency
+    }
 }
 
 /// Runs the server until SIGTERM or SIGINT; returns the exit code.
@@ -182,6 +193,7 @@ async fn serve(
         ready: AtomicBool::new(false),
         concurrency: Arc::new(Semaphore::new(args.max_concurrency)),
         max_concurrency: args.max_concurrency,
+        gather: gather::Gather::default(),
         allow_write: args.allow_write,
     });
     // The first load: the server refuses to start when no policy checks.

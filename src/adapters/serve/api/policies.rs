@@ -467,9 +467,19 @@ pub async fn evaluate(
         Ok(t) => t,
         Err(p) => return p.into_response(),
     };
-    let started = std::time::Instant::now();
-    let judged = target.evaluate(text.as_str());
-    let took = started.elapsed();
+    let Some((judged, took)) = state
+        .gather
+        .evaluate(target.clone(), text, state.alone())
+        .await
+    else {
+        return Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "evaluating this claim failed inside the server; its log names the cause",
+        )
+        .into_response();
+    };
     let decision = judged.as_ref().ok().map(|(v, _)| v.decision);
     state.metrics.claim(target.declared_name(), decision, took);
     match judged {
