@@ -74,8 +74,11 @@ struct Inner {
     /// By policy and decision.
     verdicts: BTreeMap<String, BTreeMap<&'static str, u64>>,
     claim_errors: BTreeMap<String, u64>,
-    /// The engine's time for one claim sent alone, by policy.
+    /// The engine's time for each claim sent one per request, by policy.
     evaluation: BTreeMap<String, Histogram<{ EVAL_BUCKETS.len() }>>,
+    /// Rounds of one-claim evaluations (see `gather`), and the claims in them.
+    rounds: u64,
+    claims_in_rounds: u64,
     reloads: BTreeMap<(String, &'static str), u64>,
     errors: BTreeMap<&'static str, u64>,
     versions: BTreeMap<String, String>,
@@ -142,6 +145,14 @@ impl Metrics {
         });
     }
 
+    /// A round of `claims` one-claim evaluations run back to back.
+    pub fn round(&self, claims: usize) {
+        self.with(|m| {
+            m.rounds += 1;
+            m.claims_in_rounds += u64::try_from(claims).unwrap_or(u64::MAX);
+        });
+    }
+
     /// Verdicts given by a policy: `decisions` holds (decision, count).
     pub fn verdicts(&self, policy: &str, decisions: &[(&'static str, u64)], claim_errors: u64) {
         self.with(|m| m.count_verdicts(policy, decisions, claim_errors));
@@ -190,11 +201,21 @@ impl Metrics {
                 let label = format!("route=\"{}\"", escape(route));
                 h.write(&mut out, "clause_http_request_duration_seconds", &label, &BUCKETS);
             }
-            out.push_str("# HELP clause_claim_evaluation_seconds The engine's time for one claim sent alone to /v1/policies/{name}/evaluate (choosing the version, reading the claim, deciding, writing the verdict; no HTTP), by policy.\n# TYPE clause_claim_evaluation_seconds histogram\n");
+            out.push_str("# HELP clause_claim_evaluation_seconds The engine's time for each claim sent one per request to /v1/policies/{name}/evaluate (choosing the version, reading the claim, deciding, writing the verdict; no HTTP), by policy.\n# TYPE clause_claim_evaluation_seconds histogram\n");
             for (policy, h) in &m.evaluation {
                 let label = format!("policy=\"{}\"", escape(policy));
                 h.write(&mut out, "clause_claim_evaluation_seconds", &label, &EVAL_BUCKETS);
             }
+            let _ = writeln!(
+                out,
+                "# HELP clause_claim_rounds_total Rounds in which claims sent one per request, by requests in flight together, were evaluated back to back.\n# TYPE clause_claim_rounds_total counter\nclause_claim_rounds_total {}",
+                m.rounds
+            );
+            let _ = writeln!(
+                out,
+                "# HELP clause_claim_round_claims_total Claims evaluated in those rounds (divided by the rounds: claims per round).\n# TYPE clause_claim_round_claims_total counter\nclause_claim_round_claims_total {}",
+                m.claims_in_rounds
+            );
             out.push_str("# HELP clause_verdicts_total Verdicts given, by policy and decision.\n# TYPE clause_verdicts_total counter\n");
             for (policy, by_decision) in &m.verdicts {
                 for (decision, n) in by_decision {

@@ -467,11 +467,11 @@ pub async fn evaluate(
         Ok(t) => t,
         Err(p) => return p.into_response(),
     };
-    let Some((judged, took)) = state
+    let judged = state
         .gather
-        .evaluate(target.clone(), text, state.alone())
-        .await
-    else {
+        .evaluate(&state.metrics, target, text, state.alone())
+        .await;
+    let Some(judged) = judged else {
         return Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
@@ -480,8 +480,6 @@ pub async fn evaluate(
         )
         .into_response();
     };
-    let decision = judged.as_ref().ok().map(|(v, _)| v.decision);
-    state.metrics.claim(target.declared_name(), decision, took);
     match judged {
         Ok((v, loaded)) => {
             let mut r = json_bytes(StatusCode::OK, v.json);
