@@ -1,7 +1,7 @@
 //! Claims sent one per request, evaluated back to back when several requests
 //! are in flight.
 //!
-//! A request's claim is queued and its task yields once, so that the other
+//! A request's claim is queued and its task yields, so that the other
 //! connections with a request ready are read first and queue their claims too.
 //! The first of these tasks to run again takes a round from the queue (at most
 //! [`ROUND_CLAIMS`] claims and about [`ROUND_BYTES`] of claim text), evaluates
