@@ -156,9 +156,30 @@ fn judge(metrics: &Metrics, target: &Target, text: &str) -> Option<Judged> {
 mod tests {
     use super::*;
 
+    /// A file of the repository, as text.
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+            .unwrap()
+    }
+
+    /// Runs a future to its end on a runtime of one thread.
+    fn run<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    /// Asserts that `/metrics` has each of these lines.
+    fn assert_metrics(metrics: &Metrics, lines: &[&str]) {
+        let text = metrics.render();
+        for line in lines {
+            assert!(text.contains(&format!("{line}\n")), "{line} not in {text}");
+        }
+    }
+
     fn target() -> Target {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(root.join("policies/imicro.policy")).unwrap();
+        let text = read("policies/imicro.policy");
         Target::One(Arc::new(
             super::super::engine::load("imicro", "imicro.policy", &text)
                 .ok()
@@ -220,22 +241,17 @@ mod tests {
         // A request alone in the server clears them too, before it is evaluated.
         let _kept = queue(&gather, &[1, 2], &[0, 1]);
         let metrics = Metrics::new(None);
-        let claim = std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/imicro-claim.json"),
-        )
-        .unwrap();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let judged = runtime.block_on(gather.evaluate(&metrics, target(), claim, true));
+        let claim = read("tests/data/imicro-claim.json");
+        let judged = run(gather.evaluate(&metrics, target(), claim, true));
         assert!(judged.unwrap().is_ok());
         assert!(gather.queue().is_empty());
-        let text = metrics.render();
-        assert!(text.contains("clause_claim_rounds_total 0\n"), "{text}");
         // Only the request's own claim was evaluated.
-        assert!(
-            text.contains("clause_claim_evaluation_seconds_count{policy=\"imicro\"} 1\n"),
-            "{text}"
+        assert_metrics(
+            &metrics,
+            &[
+                "clause_claim_rounds_total 0",
+                "clause_claim_evaluation_seconds_count{policy=\"imicro\"} 1",
+            ],
         );
     }
 
@@ -243,26 +259,23 @@ mod tests {
     fn a_task_runs_rounds_until_its_own_claim_has_left_the_queue() {
         let gather = Gather::default();
         let metrics = Metrics::new(None);
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let claim = std::fs::read_to_string(root.join("tests/data/imicro-claim.json")).unwrap();
+        let claim = read("tests/data/imicro-claim.json");
         // Twenty claims ahead of this one, whose tasks never run (their
         // requests are still waiting): more than one round holds.
         let waiting = queue(&gather, &[10; 20], &[]);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let judged = runtime.block_on(gather.evaluate(&metrics, target(), claim, false));
+        let judged = run(gather.evaluate(&metrics, target(), claim, false));
         assert!(judged.unwrap().is_ok());
         assert!(gather.queue().is_empty());
         // Each waiting request got an answer (the text is not a claim: its errors).
         for mut answered in waiting {
             assert!(answered.try_recv().unwrap().is_err());
         }
-        let text = metrics.render();
-        assert!(text.contains("clause_claim_rounds_total 2\n"), "{text}");
-        assert!(
-            text.contains("clause_claim_round_claims_total 21\n"),
-            "{text}"
+        assert_metrics(
+            &metrics,
+            &[
+                "clause_claim_rounds_total 2",
+                "clause_claim_round_claims_total 21",
+            ],
         );
     }
 
@@ -270,13 +283,9 @@ mod tests {
     fn claims_queued_together_are_answered_each_with_its_own_verdict() {
         let gather = Gather::default();
         let metrics = Metrics::new(None);
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let claim = std::fs::read_to_string(root.join("tests/data/imicro-claim.json")).unwrap();
+        let claim = read("tests/data/imicro-claim.json");
         let other = claim.replace("\"imicro-v1\"", "\"imicro-other\"");
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let (a, b) = runtime.block_on(async {
+        let (a, b) = run(async {
             tokio::join!(
                 gather.evaluate(&metrics, target(), claim, false),
                 gather.evaluate(&metrics, target(), other, false),
@@ -289,11 +298,12 @@ mod tests {
         assert_eq!(id(a), "imicro-v1");
         assert_eq!(id(b), "imicro-other");
         // Both were in one round: the first task to run again took them both.
-        let text = metrics.render();
-        assert!(text.contains("clause_claim_rounds_total 1\n"), "{text}");
-        assert!(
-            text.contains("clause_claim_round_claims_total 2\n"),
-            "{text}"
+        assert_metrics(
+            &metrics,
+            &[
+                "clause_claim_rounds_total 1",
+                "clause_claim_round_claims_total 2",
+            ],
         );
     }
 }
