@@ -907,7 +907,10 @@ fn the_playground_api_checks_formats_evaluates_renders_and_runs_cases() {
         doc["components"]["schemas"]["Claim"]["required"],
         schema["required"]
     );
-    assert!(doc["paths"]["/v1/policies/{name}/evaluate"]["post"].is_object());
+    let evaluate = &doc["paths"]["/v1/policies/{name}/evaluate"]["post"];
+    assert!(evaluate.is_object());
+    // A panic in a claim's evaluation is answered, and documented, as a 500.
+    assert!(evaluate["responses"]["500"].is_object(), "{evaluate}");
     let page = get(&server.url("/v1/policies/imicro/page"));
     assert!(page.body.contains("<html"));
     let root_page = get(&server.url("/"));

@@ -427,6 +427,7 @@ pub async fn page(
                 (String = "application/x-ndjson"),
             )),
         (status = 415, description = "Neither JSON nor NDJSON", body = Details, content_type = "application/problem+json"),
+        (status = 500, description = "The claim's evaluation stopped inside the server (a bug; the server's standard error has its panic)", body = Details, content_type = "application/problem+json"),
         ClaimRouteErrors,
         SlowBody,
         Unauthorized,
