@@ -52,6 +52,12 @@ pub(super) fn boolean(v: &Json) -> Result<bool, String> {
 
 /// A decimal from a string ("12.50") or a JSON number, exactly (never through binary floating point).
 pub(super) fn decimal(v: &Json) -> Result<Decimal, String> {
+    exact_number(v, "a decimal")
+}
+
+/// [`decimal`], whose error says the value is not `what` unless it is written
+/// as a number (then: more digits than a decimal holds).
+fn exact_number(v: &Json, what: &str) -> Result<Decimal, String> {
     let parsed = match v {
         Json::String(s) => decimal_text(s, false),
         Json::Number(n) => decimal_text(&n.to_string(), true),
@@ -61,7 +67,7 @@ pub(super) fn decimal(v: &Json) -> Result<Decimal, String> {
         if written_as_number(v) {
             beyond_exact(v)
         } else {
-            format!("{} is not a decimal", show(v))
+            format!("{} is not {what}", show(v))
         }
     })
 }
@@ -175,13 +181,7 @@ pub(super) fn percent(v: &Json) -> Result<Decimal, String> {
 }
 
 pub(super) fn quantity(v: &Json) -> Result<Decimal, String> {
-    let d = decimal(v).map_err(|e| {
-        if written_as_number(v) {
-            e
-        } else {
-            format!("{} is not a whole number", show(v))
-        }
-    })?;
+    let d = exact_number(v, "a whole number")?;
     quantity_of(d).ok_or_else(|| format!("{} is not a whole number of at least 1", show(v)))
 }
 
