@@ -70,20 +70,18 @@ pub fn decode_with(text: &str, policy: &Policy, reader: Reader) -> Option<Claim>
     if !policy.facts.is_empty() {
         return None;
     }
+    let mut raw = RawClaim::empty();
     let scanned = match reader {
-        Reader::Scanner => super::scan::claim(text),
-        Reader::Serde => None,
+        Reader::Scanner => super::scan::claim(text, &mut raw).is_some(),
+        Reader::Serde => false,
     };
-    let raw = match scanned {
-        Some(raw) => raw,
-        None => {
-            if super::scan::careful_only(text) {
-                return None;
-            }
-            let Obj(raw): Obj<RawClaim<'_>> = serde_json::from_str(text).ok()?;
-            raw
+    if !scanned {
+        if super::scan::careful_only(text) {
+            return None;
         }
-    };
+        let Obj(read): Obj<RawClaim<'_>> = serde_json::from_str(text).ok()?;
+        raw = read;
+    }
     if raw.rates.is_some() || raw.items.is_empty() {
         return None;
     }

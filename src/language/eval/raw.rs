@@ -185,3 +185,80 @@ pub(super) struct RawPart<'a> {
     #[serde(borrow, default)]
     pub(super) return_cost: Option<Obj<RawMoney<'a>>>,
 }
+
+impl RawMoney<'_> {
+    /// Money with no amount and no currency yet, for the scanner to fill.
+    pub(super) fn empty() -> Self {
+        RawMoney {
+            amount: Raw(""),
+            currency: Cow::Borrowed(""),
+        }
+    }
+}
+
+impl RawClaim<'_> {
+    /// A claim with nothing read yet, for the scanner to fill in place (its
+    /// required keys are checked by the scanner, which marks each one read).
+    pub(super) fn empty() -> Self {
+        RawClaim {
+            claim_id: Cow::Borrowed(""),
+            as_of: None,
+            rates: None,
+            order: Obj(RawOrder::empty()),
+            items: Vec::new(),
+            claim: Obj(RawPart::empty()),
+        }
+    }
+}
+
+impl RawOrder<'_> {
+    pub(super) fn empty() -> Self {
+        RawOrder {
+            id: None,
+            placed_at: Cow::Borrowed(""),
+            invoiced_at: None,
+            shipped_at: None,
+            picked_up_by_carrier: None,
+            delivered_at: None,
+            channel: None,
+            destination: None,
+            payment_method: None,
+            total: Obj(RawMoney::empty()),
+            shipping_paid: None,
+        }
+    }
+}
+
+impl RawItem<'_> {
+    pub(super) fn empty() -> Self {
+        RawItem {
+            sku: Cow::Borrowed(""),
+            category: Cow::Borrowed(""),
+            price: Obj(RawMoney::empty()),
+            quantity: Raw(""),
+            weight: None,
+            bundle_id: None,
+            tags: None,
+            condition: None,
+        }
+    }
+}
+
+impl RawPart<'_> {
+    pub(super) fn empty() -> Self {
+        RawPart {
+            kind: None,
+            filed_at: Cow::Borrowed(""),
+            reason: Cow::Borrowed(""),
+            requested_remedy: None,
+            items: None,
+            evidence: None,
+            preapproved: None,
+            authorized_at: None,
+            return_label_issued_at: None,
+            return_shipped_at: None,
+            return_received_at: None,
+            return_cost: None,
+        }
+    }
+}

@@ -26,12 +26,15 @@ struct Reader<'a> {
     at: usize,
 }
 
-/// Reads a claim, or `None` when it is not in the usual shape.
-pub(super) fn claim(text: &str) -> Option<RawClaim<'_>> {
+/// Reads a claim into `out` (as [`RawClaim::empty`] made it), or `None` when it
+/// is not in the usual shape; `out` is then partly filled and not to be used.
+/// Filled in place rather than returned, since the raw claim is several hundred
+/// bytes that each move would copy.
+pub(super) fn claim<'a>(text: &'a str, out: &mut RawClaim<'a>) -> Option<()> {
     let mut r = Reader { text, at: 0 };
-    let claim = r.claim()?;
+    r.claim(out)?;
     r.ws();
-    (r.at == text.len()).then_some(claim)
+    (r.at == text.len()).then_some(())
 }
 
 /// A list of strings without escapes (`null` is no list), as the whole of
@@ -364,19 +367,17 @@ impl<'a> Reader<'a> {
         self.money().map(Some)
     }
 
-    fn claim(&mut self) -> Option<RawClaim<'a>> {
-        let (mut claim_id, mut as_of, mut order, mut items, mut part) =
-            (None, None, None, None, None);
+    fn claim(&mut self, out: &mut RawClaim<'a>) -> Option<()> {
         let mut seen = 0u32;
         self.object(|r, key| {
             match key {
                 "claim_id" => {
                     first(&mut seen, 0)?;
-                    claim_id = Some(r.req_string()?);
+                    out.claim_id = r.req_string()?;
                 }
                 "as_of" => {
                     first(&mut seen, 1)?;
-                    as_of = r.opt_string()?;
+                    out.as_of = r.opt_string()?;
                 }
                 "rates" => {
                     first(&mut seen, 2)?;
@@ -387,52 +388,29 @@ impl<'a> Reader<'a> {
                 }
                 "order" => {
                     first(&mut seen, 3)?;
-                    order = Some(r.order()?);
+                    r.order(&mut out.order.0)?;
                 }
                 "items" => {
                     first(&mut seen, 4)?;
-                    let mut list = Vec::new();
                     r.array(|r| {
-                        list.push(r.item()?);
-                        Some(())
+                        out.items.push(Obj(RawItem::empty()));
+                        r.item(&mut out.items.last_mut()?.0)
                     })?;
-                    items = Some(list);
                 }
                 "claim" => {
                     first(&mut seen, 5)?;
-                    part = Some(r.part()?);
+                    r.part(&mut out.claim.0)?;
                 }
                 _ => r.skip(0)?,
             }
             Some(())
         })?;
-        Some(RawClaim {
-            claim_id: claim_id?,
-            as_of,
-            rates: None,
-            order: Obj(order?),
-            items: items?,
-            claim: Obj(part?),
-        })
+        // The required keys: claim_id, order, items and claim.
+        const REQUIRED: u32 = 1 << 0 | 1 << 3 | 1 << 4 | 1 << 5;
+        (seen & REQUIRED == REQUIRED).then_some(())
     }
 
-    fn order(&mut self) -> Option<RawOrder<'a>> {
-        let mut o = RawOrder {
-            id: None,
-            placed_at: Cow::Borrowed(""),
-            invoiced_at: None,
-            shipped_at: None,
-            picked_up_by_carrier: None,
-            delivered_at: None,
-            channel: None,
-            destination: None,
-            payment_method: None,
-            total: Obj(RawMoney {
-                amount: Raw(""),
-                currency: Cow::Borrowed(""),
-            }),
-            shipping_paid: None,
-        };
+    fn order(&mut self, o: &mut RawOrder<'a>) -> Option<()> {
         let mut seen = 0u32;
         self.object(|r, key| {
             match key {
@@ -489,7 +467,7 @@ impl<'a> Reader<'a> {
             Some(())
         })?;
         // The required keys: placed_at and total.
-        (seen & (1 << 1) != 0 && seen & (1 << 9) != 0).then_some(o)
+        (seen & (1 << 1) != 0 && seen & (1 << 9) != 0).then_some(())
     }
 
     fn destination(&mut self) -> Option<RawDestination<'a>> {
@@ -515,31 +493,29 @@ impl<'a> Reader<'a> {
         Some(d)
     }
 
-    fn item(&mut self) -> Option<Obj<RawItem<'a>>> {
-        let (mut sku, mut category, mut price, mut quantity) = (None, None, None, None);
-        let (mut weight, mut bundle_id, mut tags, mut condition) = (None, None, None, None);
+    fn item(&mut self, it: &mut RawItem<'a>) -> Option<()> {
         let mut seen = 0u32;
         self.object(|r, key| {
             match key {
                 "sku" => {
                     first(&mut seen, 0)?;
-                    sku = Some(r.req_string()?);
+                    it.sku = r.req_string()?;
                 }
                 "category" => {
                     first(&mut seen, 1)?;
-                    category = Some(r.req_string()?);
+                    it.category = r.req_string()?;
                 }
                 "price" => {
                     first(&mut seen, 2)?;
-                    price = Some(r.money()?);
+                    it.price = r.money()?;
                 }
                 "quantity" => {
                     first(&mut seen, 3)?;
-                    quantity = Some(r.raw()?);
+                    it.quantity = r.raw()?;
                 }
                 "weight" => {
                     first(&mut seen, 4)?;
-                    weight = if r.null() {
+                    it.weight = if r.null() {
                         None
                     } else {
                         Some(Obj(r.weight()?))
@@ -547,15 +523,15 @@ impl<'a> Reader<'a> {
                 }
                 "bundle_id" => {
                     first(&mut seen, 5)?;
-                    bundle_id = r.opt_string()?;
+                    it.bundle_id = r.opt_string()?;
                 }
                 "tags" => {
                     first(&mut seen, 6)?;
-                    tags = r.opt_raw()?;
+                    it.tags = r.opt_raw()?;
                 }
                 "condition" => {
                     first(&mut seen, 7)?;
-                    condition = if r.null() {
+                    it.condition = if r.null() {
                         None
                     } else {
                         Some(Obj(r.condition()?))
@@ -565,16 +541,8 @@ impl<'a> Reader<'a> {
             }
             Some(())
         })?;
-        Some(Obj(RawItem {
-            sku: sku?,
-            category: category?,
-            price: price?,
-            quantity: quantity?,
-            weight,
-            bundle_id,
-            tags,
-            condition,
-        }))
+        // The required keys: sku, category, price and quantity.
+        (seen & 0b1111 == 0b1111).then_some(())
     }
 
     fn weight(&mut self) -> Option<RawWeight<'a>> {
@@ -628,21 +596,7 @@ impl<'a> Reader<'a> {
         Some(c)
     }
 
-    fn part(&mut self) -> Option<RawPart<'a>> {
-        let mut p = RawPart {
-            kind: None,
-            filed_at: Cow::Borrowed(""),
-            reason: Cow::Borrowed(""),
-            requested_remedy: None,
-            items: None,
-            evidence: None,
-            preapproved: None,
-            authorized_at: None,
-            return_label_issued_at: None,
-            return_shipped_at: None,
-            return_received_at: None,
-            return_cost: None,
-        };
+    fn part(&mut self, p: &mut RawPart<'a>) -> Option<()> {
         let mut seen = 0u32;
         self.object(|r, key| {
             match key {
@@ -708,6 +662,6 @@ impl<'a> Reader<'a> {
             Some(())
         })?;
         // The required keys: filed_at and reason.
-        (seen & (1 << 1) != 0 && seen & (1 << 2) != 0).then_some(p)
+        (seen & (1 << 1) != 0 && seen & (1 << 2) != 0).then_some(())
     }
 }
