@@ -423,8 +423,13 @@ pub(crate) fn first_special(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let Some(rest) = bytes.get(from..) else {
+        return bytes.len();
+    };
+    // Whole words without a bounds check each, then the tail byte by byte.
+    let mut words = rest.chunks_exact(8);
     let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
+    for chunk in &mut words {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else {
             break;
         };
@@ -437,7 +442,7 @@ pub(crate) fn first_special(bytes: &[u8], from: usize) -> usize {
         }
         i += 8;
     }
-    while let Some(&b) = bytes.get(i) {
+    for &b in words.remainder() {
         if b == b'"' || b == b'\\' || b < 0x20 {
             return i;
         }
@@ -471,9 +476,17 @@ mod tests {
                             s[later] = b'"';
                         }
                     }
-                    assert_eq!(first_special(&s, 0), at, "{special:#x} at {at} of {len}");
+                    for from in 0..=at {
+                        assert_eq!(
+                            first_special(&s, from),
+                            at,
+                            "{special:#x} at {at} of {len}, from {from}"
+                        );
+                    }
                 }
-                assert_eq!(first_special(&vec![b'x'; len], 0), len);
+                for from in 0..=len + 1 {
+                    assert_eq!(first_special(&vec![b'x'; len], from), len);
+                }
             }
         }
     }
