@@ -105,6 +105,51 @@ impl fmt::Display for AmountText {
     }
 }
 
+impl AmountText {
+    /// Appends the same text as `Display` to `out`. Amounts whose digits fit
+    /// in 64 bits (every amount a claim is likely to carry) are written digit
+    /// by digit, without the formatting machinery, since a verdict writes
+    /// several of them; larger ones go through `Display`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        let Money { amount, currency } = self.0;
+        let Ok(mut n) = u64::try_from(amount.mantissa().unsigned_abs()) else {
+            use std::io::Write as _;
+            // Writing to a Vec cannot fail.
+            let _ = write!(out, "{self}");
+            return;
+        };
+        let scale = amount.scale() as usize;
+        // The mantissa's digits, least significant first, at least one more
+        // than the scale (a leading zero before the point). A u64 has at most
+        // 20 digits and a decimal's scale is at most 28.
+        let mut digits = [b'0'; 32];
+        let mut len = 0;
+        while n > 0 || len <= scale {
+            if let Some(d) = digits.get_mut(len) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            len += 1;
+        }
+        if amount.is_sign_negative() {
+            out.push(b'-');
+        }
+        for (i, d) in digits.iter().take(len).rev().enumerate() {
+            if i + scale == len {
+                out.push(b'.');
+            }
+            out.push(*d);
+        }
+        let minor = currency.minor_digits() as usize;
+        if scale < minor {
+            if scale == 0 {
+                out.push(b'.');
+            }
+            out.resize(out.len() + (minor - scale), b'0');
+        }
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.currency, self.amount)
@@ -141,6 +186,44 @@ mod tests {
         assert_eq!(r("2.675", usd), "2.68");
         assert_eq!(r("199", usd), "199.00");
         assert_eq!(r("100.5", jpy), "101");
+    }
+
+    #[test]
+    fn amounts_are_written_as_display_writes_them() {
+        let currencies = ["USD", "JPY", "BHD", "CLF"].map(|c| Currency::parse(c).unwrap());
+        let mut mantissas: Vec<i128> = vec![0, 1, 5, 9, 10, 99, 100, 19_900, 123_456_789];
+        mantissas.extend([u64::MAX as i128, u64::MAX as i128 + 1, i64::MAX as i128]);
+        mantissas.push(79_228_162_514_264_337_593_543_950_335); // the largest decimal
+                                                                // A spread of others, from a fixed seed (a linear congruential sequence).
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..2000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            mantissas.push(i128::from(x >> (x % 64)));
+        }
+        let mut checked = 0;
+        for &m in &mantissas {
+            for negative in [false, true] {
+                for scale in 0..=28 {
+                    let Ok(mut amount) = Decimal::try_from_i128_with_scale(m, scale) else {
+                        continue;
+                    };
+                    // Negative zero as well: its sign is written.
+                    amount.set_sign_negative(negative);
+                    for c in currencies {
+                        let money = Money::new(amount, c);
+                        let mut out = Vec::new();
+                        AmountText(money).write_to(&mut out);
+                        assert_eq!(
+                            String::from_utf8(out).unwrap(),
+                            AmountText(money).to_string(),
+                            "{m} at scale {scale}, negative {negative}, {c}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
     }
 
     #[test]

@@ -387,9 +387,8 @@ fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
 }
 
 fn money(out: &mut Vec<u8>, m: &MoneyOut) {
-    use std::io::Write;
     out.extend_from_slice(b"{\"amount\":\"");
-    let _ = write!(out, "{}", crate::language::money::AmountText(m.0));
+    crate::language::money::AmountText(m.0).write_to(out);
     out.extend_from_slice(b"\",\"currency\":\"");
     out.extend_from_slice(m.0.currency.code().as_bytes());
     out.extend_from_slice(b"\"}");
