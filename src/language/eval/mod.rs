@@ -245,7 +245,7 @@ fn evaluate_inner(
 
     let per_item = block.scope == Scope::EachItem;
     let many = per_item && claim.claimed.len() > 1;
-    let mut outcomes = Vec::new();
+    let mut outcomes = Vec::with_capacity(if per_item { claim.claimed.len() } else { 1 });
     if per_item {
         for &i in &claim.claimed {
             let mut interp = Interp::new(policy, claim, Some(i));
@@ -259,6 +259,14 @@ fn evaluate_inner(
         outcomes.push((None, decide(&mut interp, block, policy, block_idx, trace)?));
     }
 
+    // Each vector sized once, for the common case of one outcome or a few.
+    v.items.reserve(claim.claimed.len());
+    v.because.reserve(outcomes.len());
+    if let Some((_, out)) = outcomes.first() {
+        v.fees.reserve(out.fees.len() * outcomes.len());
+        v.deductions.reserve(out.deductions.len() * outcomes.len());
+        v.deadlines.reserve(out.deadlines.len() * outcomes.len());
+    }
     for (idx, out) in &outcomes {
         let sku = idx
             .and_then(|i| claim.items.get(i))
@@ -614,7 +622,7 @@ fn decide<'p>(
         }
     }
 
-    let mut fees = Vec::new();
+    let mut fees = Vec::with_capacity(rule.fees.len() + charged.len());
     for f in &rule.fees {
         // A `fee` line beside a `deduct` of the same fee says the same (the checker
         // makes sure): the deduction's line, with its amount, stands in for it.
@@ -638,7 +646,7 @@ fn decide<'p>(
         fees.push((fee, "customer".into(), Some(amount)));
     }
 
-    let mut deadlines = Vec::new();
+    let mut deadlines = Vec::with_capacity(rule.deadlines.len());
     for &w in &rule.deadlines {
         if let Some(ends) = interp.deadline(w)? {
             if let Some(win) = policy.windows.get(w) {
