@@ -37,6 +37,8 @@ fn main() {
         }
         // What the server's evaluate route does (src/adapters/serve/engine.rs).
         let verdict = policy.evaluate(black_box(&claim)).unwrap();
-        black_box(policy.verdict_json(&verdict));
+        let mut json = Vec::with_capacity(2048);
+        policy.write_verdict(&verdict, &mut json);
+        black_box(json);
     }
 }

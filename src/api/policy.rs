@@ -297,10 +297,27 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn verdict_json(&self, verdict: &Verdict) -> String {
-        let mut out = Vec::with_capacity(1024);
-        verdict.write_json(&mut out);
-        crate::tools::batch::append_stamp(&mut out, 0, &self.inner.stamp);
+        let mut out = Vec::with_capacity(2048);
+        self.write_verdict(verdict, &mut out);
         String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Appends to `out` the same JSON as [`verdict_json`](Policy::verdict_json)
+    /// gives, as UTF-8 bytes, for a caller that sends bytes on (the server's
+    /// response body) and so need not have them checked as text again.
+    ///
+    /// ```
+    /// let policy = clause::Policy::load("policies/imicro.policy")?;
+    /// let claim = std::fs::read_to_string("tests/data/imicro-claim.json")?;
+    /// let verdict = policy.evaluate(&claim)?;
+    /// let mut out = Vec::new();
+    /// policy.write_verdict(&verdict, &mut out);
+    /// assert_eq!(out, policy.verdict_json(&verdict).into_bytes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_verdict(&self, verdict: &Verdict, out: &mut Vec<u8>) {
+        verdict.write_json(out);
+        crate::tools::batch::append_stamp(out, 0, &self.inner.stamp);
     }
 
     /// The error record for line `number` of a stream that could not be read

@@ -102,9 +102,12 @@ impl Loaded {
     /// Evaluates one claim given as JSON text.
     pub fn evaluate(&self, text: &str) -> Result<VerdictOut, Vec<FieldError>> {
         let verdict = self.policy.evaluate(text).map_err(field_errors)?;
+        // Room for a verdict of a few items in one allocation.
+        let mut json = Vec::with_capacity(2048);
+        self.policy.write_verdict(&verdict, &mut json);
         Ok(VerdictOut {
             decision: verdict.decision.as_str(),
-            json: self.policy.verdict_json(&verdict).into_bytes(),
+            json,
         })
     }
 
