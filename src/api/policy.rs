@@ -316,8 +316,9 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn write_verdict(&self, verdict: &Verdict, out: &mut Vec<u8>) {
+        let start = out.len();
         verdict.write_json(out);
-        crate::tools::batch::append_stamp(out, 0, &self.inner.stamp);
+        crate::tools::batch::append_stamp(out, start, &self.inner.stamp);
     }
 
     /// The error record for line `number` of a stream that could not be read

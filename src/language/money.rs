@@ -193,8 +193,9 @@ mod tests {
         let currencies = ["USD", "JPY", "BHD", "CLF"].map(|c| Currency::parse(c).unwrap());
         let mut mantissas: Vec<i128> = vec![0, 1, 5, 9, 10, 99, 100, 19_900, 123_456_789];
         mantissas.extend([u64::MAX as i128, u64::MAX as i128 + 1, i64::MAX as i128]);
-        mantissas.push(79_228_162_514_264_337_593_543_950_335); // the largest decimal
-                                                                // A spread of others, from a fixed seed (a linear congruential sequence).
+        // The largest decimal.
+        mantissas.push(79_228_162_514_264_337_593_543_950_335);
+        // A spread of others, from a fixed seed (a linear congruential sequence).
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         for _ in 0..2000 {
             x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);

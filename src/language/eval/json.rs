@@ -430,10 +430,8 @@ pub(crate) fn first_special(bytes: &[u8], from: usize) -> usize {
     let mut words = rest.chunks_exact(8);
     let mut i = from;
     for chunk in &mut words {
-        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
-            break;
-        };
-        let v = u64::from_le_bytes(word);
+        // Always eight bytes: `chunks_exact` gives nothing shorter.
+        let v = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
         let hits = zero_in(v ^ (ONES * u64::from(b'"')))
             | zero_in(v ^ (ONES * u64::from(b'\\')))
             | (v.wrapping_sub(ONES * 0x20) & !v & HIGH);

@@ -259,14 +259,13 @@ fn evaluate_inner(
         outcomes.push((None, decide(&mut interp, block, policy, block_idx, trace)?));
     }
 
-    // Each vector sized once, for the common case of one outcome or a few.
+    // Each vector sized once, to what the outcomes give it (never more).
+    // `because` is left to grow: its entries are merged, often into one.
     v.items.reserve(claim.claimed.len());
-    v.because.reserve(outcomes.len());
-    if let Some((_, out)) = outcomes.first() {
-        v.fees.reserve(out.fees.len() * outcomes.len());
-        v.deductions.reserve(out.deductions.len() * outcomes.len());
-        v.deadlines.reserve(out.deadlines.len() * outcomes.len());
-    }
+    let total = |len: fn(&Outcome<'_>) -> usize| outcomes.iter().map(|(_, o)| len(o)).sum();
+    v.fees.reserve(total(|o| o.fees.len()));
+    v.deductions.reserve(total(|o| o.deductions.len()));
+    v.deadlines.reserve(total(|o| o.deadlines.len()));
     for (idx, out) in &outcomes {
         let sku = idx
             .and_then(|i| claim.items.get(i))
