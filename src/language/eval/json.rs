@@ -423,15 +423,12 @@ pub(crate) fn first_special(bytes: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let Some(rest) = bytes.get(from..) else {
-        return bytes.len();
-    };
-    // Whole words without a bounds check each, then the tail byte by byte.
-    let mut words = rest.chunks_exact(8);
     let mut i = from;
-    for chunk in &mut words {
-        // Always eight bytes: `chunks_exact` gives nothing shorter.
-        let v = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let v = u64::from_le_bytes(word);
         let hits = zero_in(v ^ (ONES * u64::from(b'"')))
             | zero_in(v ^ (ONES * u64::from(b'\\')))
             | (v.wrapping_sub(ONES * 0x20) & !v & HIGH);
@@ -440,7 +437,7 @@ pub(crate) fn first_special(bytes: &[u8], from: usize) -> usize {
         }
         i += 8;
     }
-    for &b in words.remainder() {
+    while let Some(&b) = bytes.get(i) {
         if b == b'"' || b == b'\\' || b < 0x20 {
             return i;
         }
