@@ -112,7 +112,17 @@ impl<'p, 'c> Interp<'p, 'c> {
     /// A condition's truth; a missing value is not true (the checker makes sure
     /// every optional value is tested before it is used).
     pub fn truth(&mut self, e: &IExpr) -> Result<bool, EvalError> {
-        Ok(matches!(self.eval(e)?, Value::Bool(true)))
+        // The connectives of a condition are read here, as `eval` reads them,
+        // without a call to `eval` for each (a condition is mostly these).
+        Ok(match e {
+            IExpr::And(a, b) => self.truth(a)? && self.truth(b)?,
+            IExpr::Or(a, b) => self.truth(a)? || self.truth(b)?,
+            // `not` of anything but a yes/no is missing, which is not true.
+            IExpr::Not(x) => matches!(self.eval(x)?, Value::Bool(false)),
+            IExpr::IsSet(x) => self.eval(x)? != Value::Missing,
+            IExpr::Bool(b) => *b,
+            _ => matches!(self.eval(e)?, Value::Bool(true)),
+        })
     }
 
     pub fn money(&mut self, e: &IExpr) -> Result<Money, EvalError> {
