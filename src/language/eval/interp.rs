@@ -112,8 +112,9 @@ impl<'p, 'c> Interp<'p, 'c> {
     /// A condition's truth; a missing value is not true (the checker makes sure
     /// every optional value is tested before it is used).
     pub fn truth(&mut self, e: &IExpr) -> Result<bool, EvalError> {
-        // The connectives of a condition are read here, as `eval` reads them,
-        // without a call to `eval` for each (a condition is mostly these).
+        // The connectives of a condition are read here, without a call to
+        // `eval` for each (a condition is mostly these); `eval` reads `and`,
+        // `or` and `is set` through this.
         Ok(match e {
             IExpr::And(a, b) => self.truth(a)? && self.truth(b)?,
             IExpr::Or(a, b) => self.truth(a)? || self.truth(b)?,
@@ -265,8 +266,8 @@ impl<'p, 'c> Interp<'p, 'c> {
                 Value::Bool(b) => Value::Bool(!b),
                 _ => Value::Missing,
             },
-            IExpr::And(a, b) => Value::Bool(self.truth(a)? && self.truth(b)?),
-            IExpr::Or(a, b) => Value::Bool(self.truth(a)? || self.truth(b)?),
+            // Connectives read as `truth` reads them (one place for each).
+            IExpr::And(..) | IExpr::Or(..) | IExpr::IsSet(_) => Value::Bool(self.truth(e)?),
             IExpr::Else(a, b) => match self.eval(a)? {
                 Value::Missing => self.eval(b)?,
                 v => v,
@@ -279,7 +280,6 @@ impl<'p, 'c> Interp<'p, 'c> {
                 Value::Money(m) => Value::Money(self.convert(m, *to)?),
                 _ => Value::Missing,
             },
-            IExpr::IsSet(x) => Value::Bool(self.eval(x)? != Value::Missing),
             IExpr::Is(x, codes, negated) => match self.eval(x)? {
                 Value::Code(s) | Value::Text(s) => {
                     Value::Bool(codes.iter().any(|c| c == s) != *negated)
