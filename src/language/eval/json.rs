@@ -106,6 +106,9 @@ fn is_plain(t: &str) -> bool {
 /// The exact decimal a string (`number` false: digits with an optional sign and
 /// fraction) or a JSON number's text (`number` true: exponents allowed) writes.
 pub(super) fn decimal_text(text: &str, number: bool) -> Option<Decimal> {
+    if let Some(d) = short_plain(text) {
+        return Some(d);
+    }
     if is_plain(text.strip_prefix('-').unwrap_or(text)) {
         // Exact: a value with more decimal places than a decimal holds is refused,
         // never rounded.
@@ -118,6 +121,44 @@ pub(super) fn decimal_text(text: &str, number: bool) -> Option<Decimal> {
     } else {
         None
     }
+}
+
+/// A plain decimal of at most 18 digits (`199.00`, `-0.5`, `12`) read in one
+/// pass, as `Decimal::from_str_exact` reads it (the same mantissa, scale and
+/// sign; `-0.00` is zero); `None` for anything else, which the general
+/// path reads. Amounts and weights in claims are nearly always of this kind,
+/// and this takes about a sixth of the instructions (docs/performance.md).
+fn short_plain(text: &str) -> Option<Decimal> {
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        rest => (false, rest),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut count = 0u32;
+    let mut scale: Option<u32> = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+            }
+            // One point, with digits on both sides.
+            b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => {
+                scale = Some(u32::try_from(digits.len() - i - 1).ok()?);
+            }
+            _ => return None,
+        }
+    }
+    if count > 18 {
+        return None;
+    }
+    let mut d = Decimal::from_i128_with_scale(i128::from(mantissa), scale.unwrap_or(0));
+    // As `from_str_exact` reads it, a negative zero is zero.
+    d.set_sign_negative(negative && mantissa != 0);
+    Some(d)
 }
 
 /// A JSON number written with an exponent, written out plainly (`1.5e2` ->
@@ -453,7 +494,88 @@ pub(crate) fn first_special(bytes: &[u8], from: usize) -> usize {
     reason = "tests"
 )]
 mod tests {
-    use super::first_special;
+    use super::{first_special, short_plain};
+    use rust_decimal::Decimal;
+
+    /// What `decimal_text` gave for a string before `short_plain`.
+    fn general(text: &str) -> Option<Decimal> {
+        super::is_plain(text.strip_prefix('-').unwrap_or(text))
+            .then(|| Decimal::from_str_exact(text).ok())
+            .flatten()
+    }
+
+    /// `short_plain` reads what it reads exactly as the general path does: the
+    /// same mantissa, scale and sign, bit for bit.
+    fn agrees(text: &str) {
+        if let Some(d) = short_plain(text) {
+            let g = general(text);
+            assert_eq!(g.map(|g| g.serialize()), Some(d.serialize()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn short_plain_decimals_read_as_the_general_path_reads_them() {
+        // Every text of up to five characters over digits, point, sign and
+        // letters that appear in numbers.
+        let alphabet = ['0', '1', '9', '.', '-', 'e', '+', ' '];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for c in alphabet {
+                    next.push(format!("{t}{c}"));
+                }
+            }
+            texts.extend(next);
+            texts.sort();
+            texts.dedup();
+        }
+        for t in &texts {
+            agrees(t);
+        }
+        // Every length and point position up to 21 digits, with and without a
+        // sign and leading zeros, at the edges of what 18 digits hold.
+        let mut read = 0;
+        for len in 1..=21 {
+            for lead in ["", "0", "00"] {
+                for body in ["9", "1", "0", "5"] {
+                    let digits = format!("{lead}{}", body.repeat(len));
+                    for point in 0..=digits.len() {
+                        for sign in ["", "-"] {
+                            let (int, frac) = digits.split_at(point);
+                            let text = if frac.is_empty() {
+                                format!("{sign}{int}")
+                            } else {
+                                format!("{sign}{int}.{frac}")
+                            };
+                            agrees(&text);
+                            read += usize::from(short_plain(&text).is_some());
+                        }
+                    }
+                }
+            }
+        }
+        assert!(read > 1000, "the fast path read only {read} texts");
+        // What claims hold.
+        for t in ["199.00", "0.00", "-0.00", "-0", "4", "12.5", "007.50"] {
+            assert!(short_plain(t).is_some(), "{t}");
+            agrees(t);
+        }
+        for t in [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1.2.3",
+            "1e2",
+            "+1",
+            " 1",
+            "1 ",
+            "1234567890123456789",
+        ] {
+            assert!(short_plain(t).is_none(), "{t}");
+        }
+    }
 
     #[test]
     fn first_special_finds_the_first_of_every_kind_at_every_offset() {
