@@ -436,6 +436,15 @@ fn other_currencies_convert_through_the_claims_rates() {
     assert_eq!(run("141.00", json!({"USD/CNY": "7.1012"})), "deny"); // 1001.27
                                                                      // The inverse rate works too: 1 CNY = 0.14 USD, so USD 140.01 is CNY 1000.07.
     assert_eq!(run("140.01", json!({"CNY/USD": "0.14"})), "deny");
+    // Both directions given: USD is turned into CNY by the USD/CNY quote,
+    // whichever comes first in the claim (USD 200 is CNY 1,420, not 400).
+    for rates in [
+        r#"{"USD/CNY": "7.1", "CNY/USD": "0.5"}"#,
+        r#"{"CNY/USD": "0.5", "USD/CNY": "7.1"}"#,
+    ] {
+        let rates: Value = serde_json::from_str(rates).unwrap();
+        assert_eq!(run("200.00", rates), "deny");
+    }
     let err = claim_error(&p, &claim_with(&[("claim.kind", json!("shipping"))]));
     assert!(
         err.starts_with("rates: no exchange rate between USD and CNY"),
@@ -1095,4 +1104,35 @@ fn a_claim_naming_a_sku_two_items_share_is_refused() {
         err,
         "claim.items[0]: \"A\" is the sku of more than one item of the order"
     );
+}
+
+#[test]
+fn a_category_that_is_not_a_snake_case_word_is_an_input_error() {
+    let p = returns(
+        "",
+        r#"
+    rule final_sale: deny "Digital products are final sale." when item.category is digital
+    rule ok: approve refund "Ok." refund item.price * item.quantity"#,
+    );
+    // "Digital" could never equal `digital`: a silent approve is what it would give.
+    for (given, hint) in [
+        ("Digital", " (write `digital`)"),
+        ("digital ", " (write `digital`)"),
+        ("home-audio", " (write `home_audio`)"),
+        ("a__b", ""),
+        ("", ""),
+    ] {
+        let err = claim_error(&p, &claim_with(&[("items[0].category", json!(given))]));
+        assert_eq!(
+            err,
+            format!(
+                "items[0].category: {} is not a snake_case word: lowercase letters and digits joined by single underscores{hint}",
+                json!(given)
+            )
+        );
+    }
+    let v = verdict(&p, &claim_with(&[("items[0].category", json!("digital"))]));
+    assert_eq!(v["decision"], "deny");
+    let v = verdict(&p, &claim_with(&[("items[0].category", json!("usb_c2"))]));
+    assert_eq!(v["decision"], "approve");
 }

@@ -14,7 +14,9 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use super::facts::{mark_whole_bundles, Claim, ClaimPart, Item, Moment, Order};
-use super::json::{decimal_text, in_domain, moment_str, money_of, quantity_of, weight_of};
+use super::json::{
+    decimal_text, in_domain, is_snake_word, moment_str, money_of, quantity_of, weight_of,
+};
 use crate::language::check::ir::Policy;
 use crate::language::check::types::{CodeDomain, Ty};
 use crate::language::check::vocab::{self, Condition, FactRef};
@@ -274,6 +276,11 @@ fn item(i: &RawItem<'_>, r: &Reads<'_>) -> Option<Item> {
             r.flag(FactRef::Cond(Condition::LabelsIntact), c.labels_intact),
         ],
     };
+    // A category that is not a snake_case word is an input error, which the
+    // careful decoder words.
+    if !is_snake_word(&i.category) {
+        return None;
+    }
     Some(Item {
         sku: i.sku.to_string(),
         category: i.category.to_string(),

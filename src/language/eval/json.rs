@@ -45,6 +45,52 @@ pub(super) fn string(v: &Json) -> Result<String, String> {
         .ok_or_else(|| format!("{} is not a string", show(v)))
 }
 
+/// A free snake_case word (`items[].category`): lowercase letters and digits
+/// joined by single underscores, as the contract and the claim schema say. A
+/// word in any other form could never equal a word a policy compares it with,
+/// so it is an input error, never a silent mismatch.
+pub(super) fn snake_word(v: &Json) -> Result<String, String> {
+    let s = string(v)?;
+    match snake_word_problem(&s) {
+        None => Ok(s),
+        Some(m) => Err(m),
+    }
+}
+
+/// Why `s` is not a snake_case word, or `None` when it is one.
+pub(super) fn snake_word_problem(s: &str) -> Option<String> {
+    if is_snake_word(s) {
+        return None;
+    }
+    let suggestion: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' | '.' | '/' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    let hint = if is_snake_word(&suggestion) {
+        format!(" (write `{suggestion}`)")
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{} is not a snake_case word: lowercase letters and digits joined by single underscores{hint}",
+        show(&Json::String(s.to_string()))
+    ))
+}
+
+/// Lowercase ASCII letters and digits, in parts joined by single underscores.
+pub(super) fn is_snake_word(s: &str) -> bool {
+    s.split('_').all(|part| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
 pub(super) fn boolean(v: &Json) -> Result<bool, String> {
     v.as_bool()
         .ok_or_else(|| format!("{} is not true or false", show(v)))

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
 
 use super::super::json::{
-    boolean, decimal, in_domain, moment, money, owned, quantity, show, string, weight,
+    boolean, decimal, in_domain, moment, money, owned, quantity, show, snake_word, string, weight,
 };
 use super::{
     mark_whole_bundles, sku_index, Claim, ClaimErrors, ClaimPart, InputError, Item, Order, Owned,
@@ -457,7 +457,14 @@ impl Decoder<'_> {
                 .field(o, "sku", &format!("{p}.sku"), None, true, string)
                 .unwrap_or_default(),
             category: self
-                .field(o, "category", &format!("{p}.category"), None, true, string)
+                .field(
+                    o,
+                    "category",
+                    &format!("{p}.category"),
+                    None,
+                    true,
+                    snake_word,
+                )
                 .unwrap_or_default(),
             price: self.field(
                 o,
