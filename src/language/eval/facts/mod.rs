@@ -122,9 +122,11 @@ pub(super) struct Rate {
 }
 
 /// A claim's `rates`, in the claim's order, with an index from a pair of
-/// currencies (either way round) to the first rate that converts between
-/// them, so that a conversion does not scan the list (100,000 rates and
-/// 100,000 items would otherwise take minutes).
+/// currencies to the rate that converts between them, so that a conversion
+/// does not scan the list (100,000 rates and 100,000 items would otherwise take
+/// minutes). A rate quoted in the direction of the conversion (`USD/CNY` to
+/// turn USD into CNY) is used before one quoted the other way (`CNY/USD`,
+/// inverted), whatever their order in the claim.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Rates {
     list: Vec<Rate>,
@@ -139,19 +141,27 @@ impl PartialEq for Rates {
 
 impl Rates {
     fn new(list: Vec<Rate>) -> Self {
+        let pairs: Vec<(usize, (Currency, Currency))> = list
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let pair = match &r.value {
+                    Ok((base, quote, _)) => Some((*base, *quote)),
+                    // A rate whose value is wrong still answers for its pair, with its error.
+                    Err(_) => r.key.split_once('/').and_then(|(a, b)| {
+                        Some((Currency::parse(a.trim())?, Currency::parse(b.trim())?))
+                    }),
+                };
+                pair.map(|p| (i, p))
+            })
+            .collect();
         let mut first = std::collections::HashMap::new();
-        for (i, r) in list.iter().enumerate() {
-            let pair = match &r.value {
-                Ok((base, quote, _)) => Some((*base, *quote)),
-                // A rate whose value is wrong still answers for its pair, with its error.
-                Err(_) => r.key.split_once('/').and_then(|(a, b)| {
-                    Some((Currency::parse(a.trim())?, Currency::parse(b.trim())?))
-                }),
-            };
-            if let Some((a, b)) = pair {
-                first.entry((a, b)).or_insert(i);
-                first.entry((b, a)).or_insert(i);
-            }
+        // Each direction as quoted first, then the inverse of the others.
+        for &(i, (a, b)) in &pairs {
+            first.entry((a, b)).or_insert(i);
+        }
+        for &(i, (a, b)) in &pairs {
+            first.entry((b, a)).or_insert(i);
         }
         Rates { list, first }
     }
