@@ -169,8 +169,15 @@ impl PolicySet {
                 "there is no policy named `{name}`"
             )));
         };
-        let day = placed_day(claim, first)?;
-        self.in_force(name, day).ok_or_else(|| ClaimError {
+        let placed = placed_at(claim)?;
+        // Each version's day is counted in its own time zone: versions of one
+        // policy may change the zone.
+        let chosen = versions.iter().rev().find(|v| {
+            v.effective_from()
+                .is_none_or(|from| from <= placed.day_in(v.timezone()))
+        });
+        let day = placed.day_in(first.timezone());
+        chosen.ok_or_else(|| ClaimError {
             problems: vec![super::error::ClaimProblem {
                 path: "order.placed_at".into(),
                 message: format!(
@@ -387,8 +394,24 @@ impl std::fmt::Display for VersionConflict {
 
 impl std::error::Error for VersionConflict {}
 
-/// The day the claim's order was placed, in the policy's time zone.
-fn placed_day(claim: &str, policy: &Policy) -> Result<NaiveDate, ClaimError> {
+/// When the claim's order was placed: a day, or an instant whose day depends
+/// on the time zone it is counted in.
+enum Placed {
+    Day(NaiveDate),
+    Instant(DateTime<chrono::FixedOffset>),
+}
+
+impl Placed {
+    fn day_in(&self, zone: chrono_tz::Tz) -> NaiveDate {
+        match self {
+            Placed::Day(d) => *d,
+            Placed::Instant(t) => t.with_timezone(&zone).date_naive(),
+        }
+    }
+}
+
+/// The claim's `order.placed_at`.
+fn placed_at(claim: &str) -> Result<Placed, ClaimError> {
     let problem = |message: String| ClaimError {
         problems: vec![super::error::ClaimProblem {
             path: "order.placed_at".into(),
@@ -404,10 +427,10 @@ fn placed_day(claim: &str, policy: &Policy) -> Result<NaiveDate, ClaimError> {
             problem("is required to choose the version of the policy in force".into())
         })?;
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(day);
+        return Ok(Placed::Day(day));
     }
     DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&policy.timezone()).date_naive())
+        .map(Placed::Instant)
         .map_err(|_| {
             problem(format!(
                 "`{text}` is not a date (YYYY-MM-DD) or an RFC 3339 instant with an offset"

@@ -237,3 +237,33 @@ fn render_gives_the_page_of_the_newest_version_or_of_the_one_in_force_on_a_day()
         assert_eq!(run_clause(args, None).0, 64, "{args:?}");
     }
 }
+
+#[test]
+fn each_version_counts_the_order_day_in_its_own_time_zone() {
+    let text = |zone: &str, day: &str, words: &str| {
+        format!(
+            "policy p \"P\" {{\n  currency USD\n  timezone \"{zone}\"\n  effective from {day}\n  rules for return {{\n    otherwise no: deny \"{words}\"\n  }}\n}}\n"
+        )
+    };
+    let mut set = clause::PolicySet::default();
+    let v1 = text("America/New_York", "2024-01-01", "Old terms.");
+    let v2 = text("Asia/Seoul", "2025-03-01", "New terms.");
+    set.add(clause::Policy::from_text("v1.policy", &v1).unwrap())
+        .unwrap();
+    set.add(clause::Policy::from_text("v2.policy", &v2).unwrap())
+        .unwrap();
+    let claim = |placed: &str| format!(r#"{{"order": {{"placed_at": "{placed}"}}}}"#);
+    // 10:00 on 28 February in New York is already 1 March in Seoul, where the
+    // second version takes effect: it is in force for this order.
+    let chosen = |placed: &str| {
+        set.select("p", &claim(placed))
+            .unwrap()
+            .file_name()
+            .to_string()
+    };
+    assert_eq!(chosen("2025-02-28T10:00:00-05:00"), "v2.policy");
+    // 09:59 is still 28 February in Seoul.
+    assert_eq!(chosen("2025-02-28T09:59:00-05:00"), "v1.policy");
+    assert_eq!(chosen("2025-03-01"), "v2.policy");
+    assert_eq!(chosen("2025-02-28"), "v1.policy");
+}
