@@ -1136,3 +1136,82 @@ fn a_category_that_is_not_a_snake_case_word_is_an_input_error() {
     let v = verdict(&p, &claim_with(&[("items[0].category", json!("usb_c2"))]));
     assert_eq!(v["decision"], "approve");
 }
+
+#[test]
+fn a_claim_level_amount_is_deducted_once_across_the_items() {
+    let p = returns(
+        "",
+        r#"
+    rule ok: approve refund "Ok." refund item.price * item.quantity
+      deduct return_shipping claim.return_cost when claim.return_cost is set
+      deduct restocking USD 5"#,
+    );
+    let item = |sku: &str, price: &str| {
+        let mut i = claim_with(&[])["items"][0].clone();
+        i["sku"] = json!(sku);
+        i["price"]["amount"] = json!(price);
+        i["quantity"] = json!(1);
+        i
+    };
+    let run = |first: &str, second: &str, cost: &str| {
+        verdict(
+            &p,
+            &claim_with(&[
+                ("items", json!([item("A", first), item("B", second)])),
+                ("claim.items", json!(["A", "B"])),
+                (
+                    "claim.return_cost",
+                    json!({"amount": cost, "currency": "USD"}),
+                ),
+            ]),
+        )
+    };
+    let refunds = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["refund"]["amount"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let taken = |v: &Value, fee: &str| -> Vec<(String, String)> {
+        v["deductions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["fee"] == fee)
+            .map(|d| {
+                (
+                    d["sku"].as_str().unwrap().to_string(),
+                    d["amount"]["amount"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // The return shipment's 45.00 once (from the first item), the 5.00 restocking per item.
+    let v = run("899.00", "100.00", "45.00");
+    assert_eq!(v["refund"]["amount"], "944.00");
+    assert_eq!(refunds(&v), ["849.00", "95.00"]);
+    assert_eq!(taken(&v, "return_shipping"), [("A".into(), "45.00".into())]);
+    assert_eq!(taken(&v, "restocking").len(), 2);
+    let fees: Vec<&Value> = v["fees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["fee"] == "return_shipping")
+        .collect();
+    assert_eq!(fees.len(), 1, "{fees:?}");
+    // A first refund too small for it: the second item gives the rest.
+    let v = run("20.00", "100.00", "45.00");
+    // (Deductions are taken in the order written: the return shipment first.)
+    assert_eq!(refunds(&v), ["0.00", "70.00"]);
+    assert_eq!(
+        taken(&v, "return_shipping"),
+        [("A".into(), "20.00".into()), ("B".into(), "25.00".into())]
+    );
+    assert_eq!(v["refund"]["amount"], "70.00");
+    // More than both refunds: they stop at zero, and nothing more is taken.
+    let v = run("20.00", "10.00", "450.00");
+    assert_eq!(refunds(&v), ["0.00", "0.00"]);
+    assert_eq!(v["refund"]["amount"], "0.00");
+}

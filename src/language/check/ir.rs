@@ -153,6 +153,12 @@ pub struct CheckedDeduction {
     pub is_percent: bool,
     pub cap: Option<IExpr>,
     pub when: Option<IExpr>,
+    /// One amount for the whole claim, in a block judged item by item: an
+    /// amount that reads the claim's or order's facts and no item's (such as
+    /// `claim.return_cost`, what the one return shipment cost). It is taken
+    /// once, from the approved items' refunds in the claim's order, each item
+    /// giving what it has left until the amount is taken.
+    pub per_claim: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -205,6 +211,24 @@ pub enum IExpr {
 }
 
 impl IExpr {
+    /// Whether this expression is one value for the whole claim: it reads at
+    /// least one fact, and only the claim's and order's (thresholds and tables
+    /// count as reading an item, since they may).
+    pub fn is_claim_level(&self) -> bool {
+        fn walk(e: &IExpr, facts: &mut bool) -> bool {
+            match e {
+                IExpr::Fact(f) => {
+                    *facts = true;
+                    !f.is_item_fact()
+                }
+                IExpr::Threshold(_) | IExpr::Table(_) => false,
+                other => other.children().into_iter().all(|c| walk(c, facts)),
+            }
+        }
+        let mut facts = false;
+        walk(self, &mut facts) && facts
+    }
+
     /// The facts an `x else y else ...` chain may take its value from, in order
     /// (a bare fact is a chain of one; anything else has none).
     pub fn else_chain_facts(&self, out: &mut Vec<FactRef>) {

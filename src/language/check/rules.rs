@@ -222,10 +222,15 @@ impl Checker<'_> {
                 }
             };
             let cap = d.cap.as_ref().and_then(|c| self.money(c, &denv, "a cap"));
+            let per_claim = scope == Scope::EachItem
+                && !is_percent
+                && !d.discretionary
+                && amount.expr.is_claim_level();
             deductions.push(CheckedDeduction {
                 discretionary: d.discretionary,
                 fee: d.fee.node.as_str().into(),
                 amount: amount.expr,
+                per_claim,
                 is_percent,
                 cap,
                 when,

@@ -246,17 +246,49 @@ fn evaluate_inner(
     let per_item = block.scope == Scope::EachItem;
     let many = per_item && claim.claimed.len() > 1;
     let mut outcomes = Vec::with_capacity(if per_item { claim.claimed.len() } else { 1 });
+    // What is left of each per-claim deduction, as the items take it in turn.
+    let mut once = Vec::new();
     if per_item {
         for &i in &claim.claimed {
             let mut interp = Interp::new(policy, claim, Some(i));
             outcomes.push((
                 Some(i),
-                decide(&mut interp, block, policy, block_idx, trace.as_deref_mut())?,
+                decide(
+                    &mut interp,
+                    block,
+                    policy,
+                    block_idx,
+                    &mut once,
+                    trace.as_deref_mut(),
+                )?,
             ));
         }
     } else {
         let mut interp = Interp::new(policy, claim, None);
-        outcomes.push((None, decide(&mut interp, block, policy, block_idx, trace)?));
+        outcomes.push((
+            None,
+            decide(&mut interp, block, policy, block_idx, &mut once, trace)?,
+        ));
+    }
+
+    // What no item's refund could take of a per-claim deduction is still the
+    // fee's worked-out amount: it goes on the fee line of the last item that
+    // gave some of it, so that the fee lines add up to the amount, as for a
+    // deduction taken from one refund.
+    for (fee, rest) in once.iter().filter(|(_, rest)| rest.amount > Decimal::ZERO) {
+        let last = outcomes
+            .iter_mut()
+            .rev()
+            .find(|(_, o)| o.deductions.iter().any(|(f, _)| f == fee));
+        if let Some((_, o)) = last {
+            for (f, _, amount) in &mut o.fees {
+                if let Some(m) = amount.as_mut().filter(|_| f == fee) {
+                    if m.currency == rest.currency {
+                        m.amount += rest.amount;
+                    }
+                }
+            }
+        }
     }
 
     // Each vector sized once, to what the outcomes give it (never more).
@@ -479,11 +511,16 @@ fn combine(decisions: &[Decision]) -> Decision {
 }
 
 /// Runs a block's rules for one item (or the order) and works out the outcome.
+/// What is left to take of each per-claim deduction (`CheckedDeduction::per_claim`),
+/// by fee, as the claim's items are decided in turn.
+type Once = Vec<(Text, Money)>;
+
 fn decide<'p>(
     interp: &mut Interp<'p, '_>,
     block: &'p RuleBlock,
     policy: &'p Policy,
     block_idx: usize,
+    once: &mut Once,
     mut trace: Option<&mut Trace>,
 ) -> Result<Outcome<'p>, EvalError> {
     let mut chosen = None;
@@ -564,6 +601,9 @@ fn decide<'p>(
     let mut floor = None;
     // The fees the deductions charge the customer, each at its worked-out amount.
     let mut charged: Vec<(Text, Money)> = Vec::new();
+    // Per-claim deductions an earlier item has taken whole: nothing of them,
+    // nor their fee line, is stated again for this item.
+    let mut taken_before: Vec<Text> = Vec::new();
     // An approval held for evidence still states the fees its deductions charge.
     if rule.decision == RuleDecision::Approve && pays_money {
         if let Some(e) = &rule.refund {
@@ -599,6 +639,33 @@ fn decide<'p>(
                     possible.push((d.fee.clone(), amount));
                     continue;
                 }
+                // One amount for the claim: this item gives what it has left of
+                // it, the next approved items the rest. (An item priced in
+                // another currency than the first one's bears it on its own.)
+                let shared = d.per_claim && decision == Decision::Approve;
+                let mut rest = None;
+                if shared {
+                    if !once.iter().any(|(fee, _)| *fee == d.fee) {
+                        once.push((d.fee.clone(), amount));
+                    }
+                    rest = once
+                        .iter_mut()
+                        .find(|(fee, m)| *fee == d.fee && m.currency == left.currency)
+                        .map(|(_, m)| m);
+                }
+                if let Some(left_of_it) = rest {
+                    if left_of_it.amount <= Decimal::ZERO {
+                        taken_before.push(d.fee.clone());
+                        continue;
+                    }
+                    let mut share = *left_of_it;
+                    share.amount = share.amount.clamp(Decimal::ZERO, left.amount);
+                    left_of_it.amount -= share.amount;
+                    left.amount -= share.amount;
+                    charged.push((d.fee.clone(), share));
+                    deductions.push((d.fee.clone(), share));
+                    continue;
+                }
                 charged.push((d.fee.clone(), amount));
                 // A refund never goes below zero: a deduction takes at most what is left.
                 amount.amount = amount.amount.clamp(Decimal::ZERO, left.amount);
@@ -623,6 +690,9 @@ fn decide<'p>(
 
     let mut fees = Vec::with_capacity(rule.fees.len() + charged.len());
     for f in &rule.fees {
+        if taken_before.contains(&f.fee) {
+            continue;
+        }
         // A `fee` line beside a `deduct` of the same fee says the same (the checker
         // makes sure): the deduction's line, with its amount, stands in for it.
         if let Some(i) = charged.iter().position(|(fee, _)| *fee == f.fee) {
