@@ -208,7 +208,7 @@ fn broken_copies_get_every_error_with_code_help_and_related_places() {
         .iter()
         .find(|s| s["name"] == "rules for return")
         .unwrap();
-    assert_eq!(block["children"].as_array().unwrap().len(), 11, "{block}");
+    assert_eq!(block["children"].as_array().unwrap().len(), 12, "{block}");
     c.shutdown();
 }
 
@@ -349,7 +349,7 @@ fn definitions_references_and_symbols() {
         .collect();
     assert_eq!(rules.first(), Some(&"sold_by_others"));
     assert_eq!(rules.last(), Some(&"window_closed"));
-    assert_eq!(rules.len(), 11);
+    assert_eq!(rules.len(), 12);
     // Workspace symbols come from every policy under the folder, open or not.
     let found = c.result("workspace/symbol", json!({"query": "standard_return"}));
     let files: Vec<&str> = found
