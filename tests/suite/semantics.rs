@@ -367,6 +367,21 @@ fn weights_compare_exactly_across_units() {
     assert_eq!(payer("13607.7712", "g"), "customer");
     let v = verdict(&p, &claim_with(&[("items[0].weight", Value::Null)]));
     assert_eq!(v["fees"][0]["payer"], "customer");
+    // The most digits a pound converts exactly: 20 significant, 23 decimal places.
+    assert_eq!(payer("30.000000000000000001", "lb"), "customer");
+    assert_eq!(payer("29.999999999999999999", "lb"), "merchant");
+    // More would be rounded to 30 lb: refused instead, never rounded.
+    let err = claim_error(
+        &p,
+        &claim_with(&[(
+            "items[0].weight",
+            json!({"value": "30.000000000000000000000000001", "unit": "lb"}),
+        )]),
+    );
+    assert_eq!(
+        err,
+        "items[0].weight.value: \"30.000000000000000000000000001\" has more digits than Clause converts to grams exactly (in lb, at most 20 significant digits and 23 decimal places); it is never rounded"
+    );
 }
 
 #[test]

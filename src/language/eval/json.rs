@@ -328,6 +328,22 @@ pub(super) fn weight_of(value: Decimal, unit: &str) -> Result<Decimal, String> {
     if value < Decimal::ZERO {
         return Err("a weight cannot be negative".into());
     }
+    // Weights are compared in grams. The product is exact when its digits and
+    // decimal places fit a decimal (28 of each); beyond that rust_decimal would
+    // round it, and `30.000000000000000000000000001 lb` would weigh 30 lb.
+    let digits = |d: Decimal| {
+        d.mantissa()
+            .unsigned_abs()
+            .checked_ilog10()
+            .map_or(1, |l| l + 1)
+    };
+    if digits(value) + digits(grams) > 28 || value.scale() + grams.scale() > 28 {
+        return Err(format!(
+            "value: \"{value}\" has more digits than Clause converts to grams exactly (in {unit}, at most {} significant digits and {} decimal places); it is never rounded",
+            28 - digits(grams),
+            28 - grams.scale()
+        ));
+    }
     value
         .checked_mul(grams)
         .ok_or_else(|| "the weight is too large".to_string())
