@@ -14,9 +14,19 @@ pub struct Source {
 }
 
 impl Source {
-    /// A text with the name its diagnostics give it.
+    /// A text with the name its diagnostics give it. A byte order mark at the
+    /// start (which some editors write before UTF-8 text) is not part of the
+    /// text: lines and columns are counted without it, as editors count them.
+    ///
+    /// ```
+    /// let s = clause::Source::new("p.policy", "\u{feff}policy p");
+    /// assert_eq!(&*s.text, "policy p");
+    /// ```
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text: String = text.into();
+        let mut text: String = text.into();
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         let line_starts = Source::line_starts_of(&text);
         Source {
             name: Arc::from(name.into()),

@@ -1603,3 +1603,53 @@ fn a_replayed_line_or_a_single_claim_past_the_limit_is_refused_not_held() {
         );
     }
 }
+
+/// A policy saved with a byte order mark (as some Windows editors save UTF-8)
+/// checks and judges as it does without one, with the same line and column in
+/// its diagnostics.
+#[test]
+fn a_policy_saved_with_a_byte_order_mark_reads_as_without_one() {
+    let dir = super::map::tempdir::Dir::new("bom");
+    let text = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    std::fs::copy(
+        root().join("policies/imicro.page.txt"),
+        dir.path.join("imicro.page.txt"),
+    )
+    .unwrap();
+    let with_bom = dir.path.join("imicro.policy");
+    std::fs::write(&with_bom, format!("\u{feff}{text}")).unwrap();
+    let path = with_bom.to_str().unwrap();
+    let (code, out, err) = run_clause(&["check", path], None);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = run_clause(
+        &["eval", path, "--claim", "tests/data/imicro-claim.json"],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, plain, _) = run_clause(
+        &[
+            "eval",
+            "policies/imicro.policy",
+            "--claim",
+            "tests/data/imicro-claim.json",
+        ],
+        None,
+    );
+    let (a, b): (Value, Value) = (
+        serde_json::from_str(&out).unwrap(),
+        serde_json::from_str(&plain).unwrap(),
+    );
+    assert_eq!(a["decision"], b["decision"]);
+    assert_eq!(a["refund"], b["refund"]);
+    // A mistake on the first line is at column 1 of line 1, as an editor shows it.
+    std::fs::write(&with_bom, "\u{feff}polic p \"P\" {}\n").unwrap();
+    let (code, out, _) = run_clause(&["check", path, "--format", "json"], None);
+    assert_eq!(code, 1, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let d = &report["diagnostics"][0];
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(1)),
+        "{d}"
+    );
+}

@@ -147,7 +147,7 @@ fn a_policy_without_a_page_says_how_to_name_one() {
 }
 
 /// A scratch directory removed when dropped.
-mod tempdir {
+pub(crate) mod tempdir {
     pub struct Dir {
         pub path: std::path::PathBuf,
     }
