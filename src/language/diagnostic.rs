@@ -506,7 +506,7 @@ impl Diagnostics {
         for d in self.items.iter().take(MAX_RENDERED) {
             let report = Rendered {
                 diag: d,
-                source: self.source.named_source(),
+                source: CharColumns(self.source.named_source()),
             };
             if handler.render_report(&mut out, &report).is_err() {
                 out.push_str(&format!("{}: {}\n", d.code, d.message));
@@ -563,7 +563,46 @@ impl std::error::Error for Diagnostics {}
 
 struct Rendered<'a> {
     diag: &'a Diagnostic,
-    source: miette::NamedSource<String>,
+    source: CharColumns,
+}
+
+/// The source as miette reads it, with columns counted in characters, as the
+/// JSON, GitHub and SARIF formats and editors count them (miette counts bytes,
+/// so a line with Korean text before the mistake gave a larger column in the
+/// `file:line:column` heading than everywhere else).
+struct CharColumns(miette::NamedSource<String>);
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .0
+            .read_span(span, context_lines_before, context_lines_after)?;
+        // The characters between the start of the line and where the contents
+        // start (the span itself when read without lines around it).
+        let text = self.0.inner().as_str();
+        let start = inner.span().offset().min(text.len());
+        let line_start = text
+            .get(..start)
+            .and_then(|before| before.rfind('\n').map(|i| i + 1))
+            .unwrap_or(0);
+        let column = text
+            .get(line_start..start)
+            .map_or(inner.column(), |t| t.chars().count());
+        let contents = miette::MietteSpanContents::new_named(
+            inner.name().unwrap_or_default().to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        );
+        Ok(Box::new(contents))
+    }
 }
 
 impl fmt::Debug for Rendered<'_> {

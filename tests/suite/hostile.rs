@@ -1653,3 +1653,28 @@ fn a_policy_saved_with_a_byte_order_mark_reads_as_without_one() {
         "{d}"
     );
 }
+
+/// The `file:line:column` heading of the human format counts characters, as
+/// the JSON format and editors do, on a line with Korean text before the mistake.
+#[test]
+fn the_human_heading_counts_columns_in_characters() {
+    let dir = super::map::tempdir::Dir::new("columns");
+    let path = dir.path.join("kr.policy");
+    std::fs::write(
+        &path,
+        "policy kr \"KR\" {\n  currency KRW\n  timezone \"Asia/Seoul\"\n  rules for return {\n    rule a: deny \"반품 불가\" when brokn\n  }\n}\n",
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let (_, json, _) = run_clause(&["check", path, "--format", "json"], None);
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let d = &report["diagnostics"][0];
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(5), Some(31)),
+        "{d}"
+    );
+    let (_, human, err) = run_clause(&["check", path], None);
+    let all = format!("{human}{err}");
+    assert!(all.contains("kr.policy:5:31]"), "{all}");
+}
