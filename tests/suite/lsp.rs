@@ -612,6 +612,60 @@ fn range_formatting_leaves_the_lines_that_only_meet_the_range_alone() {
     c.shutdown();
 }
 
+/// A document whose lines end with CRLF: formatting keeps them, so a formatted
+/// one needs no edit and a messy one gets only its real changes; the quick fix
+/// that allows a lint ends its comment line with CRLF too.
+#[test]
+fn formatting_and_fixes_keep_crlf_line_ends() {
+    let mut c = start();
+    let (_, text) = seed("imicro.policy");
+    let crlf = text.replace('\n', "\r\n");
+    let opts = json!({"tabSize": 2, "insertSpaces": true});
+    let u = "file:///crlf/imicro.policy";
+    c.open(u, &crlf);
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": opts}),
+    );
+    assert_eq!(edits, json!([]));
+    assert_eq!(
+        range_edits(&mut c, u, (0, 0), (200, 0)),
+        Vec::<Value>::new()
+    );
+    // Line 24 indented wrongly: the one edit puts it back, with its CRLF.
+    let u = "file:///crlf/indent.policy";
+    let messy = crlf.replacen("  window return_window", "      window return_window", 1);
+    c.open(u, &messy);
+    let line = text
+        .split_inclusive('\n')
+        .nth(24)
+        .unwrap()
+        .replace('\n', "\r\n");
+    let fix = json!([{"range": line_range(24, 25), "newText": line}]);
+    assert_eq!(json!(range_edits(&mut c, u, (0, 0), (200, 0))), fix);
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": opts}),
+    );
+    assert_eq!(apply(&messy, edits.as_array().unwrap()), crlf);
+    // Allowing a lint with a comment.
+    let u = "file:///crlf/lint.policy";
+    let lint = SPARE.replace('\n', "\r\n");
+    c.open(u, &lint);
+    let at = lint.find("spare").unwrap();
+    let list = actions(&mut c, u, &lint, at, at);
+    let allow = list
+        .iter()
+        .find(|a| a["title"] == "Allow `unused-definition` for `spare` with a comment")
+        .unwrap();
+    let allowed = apply(&lint, &edits_of(allow, u));
+    assert!(
+        allowed.contains("\r\n  # clause: allow(unused-definition)\r\n  threshold spare"),
+        "{allowed:?}"
+    );
+    c.shutdown();
+}
+
 fn actions(c: &mut Client, u: &str, text: &str, from: usize, to: usize) -> Vec<Value> {
     let range = json!({"start": position(text, from), "end": position(text, to)});
     let r = c.result(
