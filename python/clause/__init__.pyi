@@ -72,7 +72,8 @@ class PolicySet:
     @staticmethod
     def load_dir(path: str | os.PathLike[str]) -> PolicySet:
         """Reads every *.policy file directly in a folder; files that do not
-        check or are not regular files are listed in failures; raises OSError."""
+        check or are not regular files are listed in failures; raises OSError
+        (FileNotFoundError, NotADirectoryError, ...) with filename the folder."""
     @property
     def failures(self) -> list[tuple[str, str]]:
         """The files left out, each (path, why)."""

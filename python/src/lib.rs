@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 mod arrow_in;
 
 use arrow_array::RecordBatch;
-use pyo3::exceptions::{PyException, PyKeyError, PyMemoryError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyException, PyKeyError, PyMemoryError, PyOSError, PyTypeError, PyValueError,
+};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
@@ -53,6 +55,25 @@ fn claim_error(py: Python<'_>, e: &ClaimError) -> PyErr {
         Ok(PyErr::from_value(err))
     };
     build().unwrap_or_else(|err| err)
+}
+
+/// An ``OSError`` about `path`, as Python's own file functions raise it:
+/// ``OSError(errno, strerror, filename)``, which Python makes the subclass the
+/// error number calls for (``FileNotFoundError``, ``PermissionError``,
+/// ``NotADirectoryError``, ...), its text ``[Errno 2] No such file or
+/// directory: '/nonexistent'``. An error without a number names the path in
+/// its message.
+fn os_error(path: &std::path::Path, e: &std::io::Error) -> PyErr {
+    let name = path.display().to_string();
+    match e.raw_os_error() {
+        Some(errno) => {
+            let text = e.to_string();
+            let suffix = format!(" (os error {errno})");
+            let strerror = text.strip_suffix(&suffix).unwrap_or(&text).to_string();
+            PyOSError::new_err((errno, strerror, name))
+        }
+        None => PyOSError::new_err(format!("cannot read {name}: {e}")),
+    }
 }
 
 fn one_problem(path: &str, message: String) -> ClaimError {
@@ -124,10 +145,11 @@ fn hook_error(py: Python<'_>, path: &str, e: PyErr) -> Unwritable {
     }
 }
 
-/// The deepest nesting of dicts and lists written out: what the library's
-/// JSON reading takes (serde_json's limit is 128), and a bound on this
-/// function's own recursion (a claim that contains itself reaches it too).
-const MAX_DEPTH: usize = 128;
+/// The most dicts and lists nested in one another that a claim may have, the
+/// claim's own dict counted: what the library's JSON reading takes (serde_json
+/// refuses the 128th level), and a bound on this function's own recursion (a
+/// claim that contains itself reaches it too).
+const MAX_DEPTH: usize = 127;
 
 fn write_json(
     v: &Bound<'_, PyAny>,
@@ -137,12 +159,13 @@ fn write_json(
 ) -> Result<(), Unwritable> {
     let here = |path: &str, what: String| Unwritable::Claim(one_problem(path, what));
     let hook = |path: &str, e: PyErr| hook_error(v.py(), path, e);
-    if depth > MAX_DEPTH {
-        return Err(here(
+    // `depth` dicts and lists hold `v`: a dict or list here is one level more.
+    let too_deep = || {
+        here(
             path,
             format!("the claim nests dicts and lists deeper than {MAX_DEPTH} levels here (or contains itself)"),
-        ));
-    }
+        )
+    };
     if v.is_none() {
         out.push_str("null");
     } else if let Ok(b) = v.cast::<PyBool>() {
@@ -164,6 +187,9 @@ fn write_json(
         .map_err(|e| hook(path, e))?;
         push_number(&text.to_string(), out, path)?;
     } else if let Some(items) = mapping_items(v).map_err(|e| hook(path, e))? {
+        if depth >= MAX_DEPTH {
+            return Err(too_deep());
+        }
         out.push('{');
         for (i, pair) in items.iter().enumerate() {
             let (k, item): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
@@ -190,6 +216,9 @@ fn write_json(
         }
         out.push('}');
     } else if v.cast::<PyList>().is_ok() || v.cast::<PyTuple>().is_ok() {
+        if depth >= MAX_DEPTH {
+            return Err(too_deep());
+        }
         out.push('[');
         let items = v.try_iter().map_err(|e| hook(path, e))?;
         for (i, item) in items.enumerate() {
@@ -742,12 +771,13 @@ impl PolicySet {
     /// Reads every ``*.policy`` file directly in a folder. A file that does not
     /// check, declares a name already taken without a day of its own, or is not
     /// a regular file (a named pipe is never opened) is left out and listed in
-    /// ``failures``; raises ``OSError`` when the folder cannot be read.
+    /// ``failures``; raises ``OSError`` when the folder cannot be read, with
+    /// ``filename`` the folder (``FileNotFoundError`` for one that does not exist).
     #[staticmethod]
     fn load_dir(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PolicySet> {
         py.detach(|| clause::PolicySet::load_dir(&path))
             .map(|inner| PolicySet { inner })
-            .map_err(PyErr::from)
+            .map_err(|e| os_error(&path, &e))
     }
 
     /// The files that were left out, each ``(path, why)``.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 from decimal import Decimal
@@ -180,6 +181,54 @@ def test_evaluate_many_keeps_order_and_names_bad_lines() -> None:
         policy.evaluate_many(json.loads(good))
 
 
+def test_claims_nested_past_what_the_library_reads_are_errors_at_their_path() -> None:
+    """127 levels of dicts and lists, the claim's own dict counted, are what the
+    library's JSON reading takes; each claim deeper is an error at the path of
+    the first dict or list too deep (before, 128 and 129 levels got an empty
+    path and "the claim is not valid JSON: recursion limit exceeded")."""
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    base = case_claims(POLICIES / "imicro.cases.json")[0][1]
+
+    def nested(levels: int, leaf: object) -> object:
+        # The claim and `order` are two levels: `levels - 2` more under order.extra.
+        deep: object = leaf
+        for i in range(levels - 2):
+            deep = {"a": deep} if i % 2 else [deep]
+        return deep
+
+    def problems(levels: int, leaf: object) -> list[dict[str, str]]:
+        claim = copy.deepcopy(base)
+        claim["order"]["extra"] = nested(levels, leaf)
+        try:
+            policy.evaluate(claim)
+        except clause.ClaimError as err:
+            return list(err.problems)
+        return []
+
+    for leaf in (1, {}, []):
+        at_limit = problems(127 if isinstance(leaf, int) else 126, leaf)
+        assert all("deeper" not in p["message"] and "recursion" not in p["message"] for p in at_limit), at_limit
+        # The same claim as JSON text: the library takes it too.
+        claim = copy.deepcopy(base)
+        claim["order"]["extra"] = nested(127 if isinstance(leaf, int) else 126, leaf)
+        try:
+            policy.evaluate(json.dumps(claim))
+        except clause.ClaimError as err:
+            assert all("recursion" not in p["message"] for p in err.problems), err.problems
+    for levels in (128, 129, 130, 200):
+        found = problems(levels, 1)
+        assert len(found) == 1, (levels, found)
+        assert found[0]["message"].startswith("the claim nests dicts and lists deeper than 127 levels here"), found
+        # The path of the 128th level: order.extra, then one step per level below it.
+        steps = found[0]["path"].removeprefix("order.extra")
+        assert steps.count("[0]") + steps.count(".a") == 125, (levels, found[0]["path"])
+    # As JSON text, 128 levels are refused by the JSON reading itself.
+    claim = copy.deepcopy(base)
+    claim["order"]["extra"] = nested(128, 1)
+    with pytest.raises(clause.ClaimError, match="recursion limit exceeded"):
+        policy.evaluate(json.dumps(claim))
+
+
 def test_hostile_python_values_are_claim_errors_not_crashes() -> None:
     policy = clause.Policy.load(POLICIES / "imicro.policy")
     claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
@@ -191,7 +240,7 @@ def test_hostile_python_values_are_claim_errors_not_crashes() -> None:
     claim["order"]["extra"] = deep
     with pytest.raises(clause.ClaimError) as err:
         policy.evaluate(claim)
-    assert "deeper than 128" in err.value.problems[0]["message"]
+    assert "deeper than 127" in err.value.problems[0]["message"]
     assert err.value.problems[0]["path"].startswith("order.extra.a.a")
     # A claim that contains itself (json.dumps says "Circular reference").
     claim = case_claims(POLICIES / "imicro.cases.json")[0][1]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import errno
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -110,9 +112,18 @@ def test_a_folder_of_the_bundled_policies(versions: Path) -> None:
     # An undated policy is in force on any day.
     assert bundled.in_force("imicro", "1999-01-01").version == clause.Policy.load(POLICIES / "imicro.policy").version
     assert "policy_file" not in bundled.evaluate("imicro", placed("2023-09-01"))
-    # A folder that cannot be read.
-    with pytest.raises(OSError):
-        clause.PolicySet.load_dir(versions / "missing")
+    # A folder that cannot be read: the error names it, as Python's own do.
+    missing = versions / "missing"
+    with pytest.raises(FileNotFoundError) as err:
+        clause.PolicySet.load_dir(missing)
+    assert err.value.filename == str(missing)
+    assert err.value.errno == errno.ENOENT
+    assert str(err.value) == f"[Errno {errno.ENOENT}] No such file or directory: '{missing}'"
+    with pytest.raises(NotADirectoryError, match=re.escape(str(versions / "imicro-2023.policy"))):
+        clause.PolicySet.load_dir(versions / "imicro-2023.policy")
+    # A policy file that cannot be read: a PolicyError naming it.
+    with pytest.raises(clause.PolicyError, match=re.escape(str(missing / "p.policy"))):
+        clause.Policy.load(missing / "p.policy")
     # A file that does not check is left out, and said why.
     (versions / "broken.policy").write_text("policy broken {")
     partial = clause.PolicySet.load_dir(versions)

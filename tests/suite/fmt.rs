@@ -287,6 +287,52 @@ fn fmt_reads_standard_input() {
     assert_eq!(code, 1);
 }
 
+/// A file whose first line ends with CRLF is written with CRLF throughout; one
+/// whose first line ends with LF alone, with LF throughout.
+#[test]
+fn fmt_keeps_the_files_line_ending() {
+    let crlf = |t: &str| t.replace('\n', "\r\n");
+    // An already formatted CRLF file is left as it is, on disk and on standard input.
+    let dir = scratch("crlf");
+    let pretty = dir.join("pretty.policy");
+    std::fs::write(&pretty, crlf(PRETTY)).unwrap();
+    let (code, out, err) = run_clause(&["fmt", "--check", pretty.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("would reformat"), "{out}");
+    let (code, out, _) = run_clause(&["fmt", "--check", "-"], Some(crlf(PRETTY).as_bytes()));
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = run_clause(&["fmt", "--diff", "-"], Some(crlf(PRETTY).as_bytes()));
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out, _) = run_clause(&["fmt", "-"], Some(crlf(UGLY).as_bytes()));
+    assert_eq!((code, out), (0, crlf(PRETTY)));
+    // A messy CRLF file: only the lines whose layout changes are listed, and the
+    // file is rewritten with CRLF.
+    let ugly = dir.join("ugly.policy");
+    std::fs::write(&ugly, crlf(UGLY)).unwrap();
+    let (code, out, _) = run_clause(&["fmt", "--check", ugly.to_str().unwrap()], None);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("-policy p"), "{out}");
+    let (code, out, err) = run_clause(&["fmt", ugly.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(std::fs::read_to_string(&ugly).unwrap(), crlf(PRETTY));
+    // Every policy of the corpus, given CRLF line ends, is formatted as with LF.
+    for (name, text) in corpus().into_iter().filter(|(_, t)| !t.contains('\r')) {
+        let Ok(lf) = format_source(&Source::new(name.as_str(), text.as_str())) else {
+            continue;
+        };
+        let formatted = format_source(&Source::new(name.as_str(), crlf(&text))).unwrap();
+        assert_eq!(formatted, crlf(&lf), "{name}");
+    }
+    // The first line decides: LF there gives LF everywhere.
+    let mixed = PRETTY.replace("  }\n", "  }\r\n");
+    assert_ne!(mixed, PRETTY);
+    let (code, out, _) = run_clause(&["fmt", "-"], Some(mixed.as_bytes()));
+    assert_eq!((code, out.as_str()), (0, PRETTY));
+    let mixed = crlf(PRETTY).replacen("  }\r\n", "  }\n", 1);
+    let (code, out, _) = run_clause(&["fmt", "-"], Some(mixed.as_bytes()));
+    assert_eq!((code, out), (0, crlf(PRETTY)));
+}
+
 // ---------------------------------------------------------------- generated ASTs
 
 fn sp<T>(node: T) -> Spanned<T> {

@@ -530,6 +530,142 @@ fn formatting_whole_and_range() {
     c.shutdown();
 }
 
+/// The edits `textDocument/rangeFormatting` answers for `u` over lines and
+/// columns `from` to `to`.
+fn range_edits(c: &mut Client, u: &str, from: (u64, u64), to: (u64, u64)) -> Vec<Value> {
+    let range = json!({
+        "start": {"line": from.0, "character": from.1},
+        "end": {"line": to.0, "character": to.1},
+    });
+    let opts = json!({"tabSize": 2, "insertSpaces": true});
+    let r = c.result(
+        "textDocument/rangeFormatting",
+        json!({"textDocument": {"uri": u}, "range": range, "options": opts}),
+    );
+    r.as_array().unwrap().clone()
+}
+
+fn line_range(from: u64, to: u64) -> Value {
+    json!({"start": {"line": from, "character": 0}, "end": {"line": to, "character": 0}})
+}
+
+/// Only the changes that overlap the range: not the line before a range that
+/// starts at a line's first column, nor the line a range ends at column 0 of, nor
+/// lines inserted at the range's start or end.
+#[test]
+fn range_formatting_leaves_the_lines_that_only_meet_the_range_alone() {
+    let mut c = start();
+    let (_, text) = seed("imicro.policy");
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    assert!(
+        lines[24].starts_with("  window return_window"),
+        "{}",
+        lines[24]
+    );
+    assert!(
+        lines[39].starts_with("    rule manufacturer_only"),
+        "{}",
+        lines[39]
+    );
+    // Line 24 indented wrongly.
+    let u = "file:///range/indent.policy";
+    let messy = text.replacen("  window return_window", "      window return_window", 1);
+    c.open(u, &messy);
+    assert_eq!(
+        range_edits(&mut c, u, (25, 0), (25, 3)),
+        Vec::<Value>::new()
+    );
+    assert_eq!(
+        range_edits(&mut c, u, (23, 0), (24, 0)),
+        Vec::<Value>::new()
+    );
+    assert_eq!(
+        range_edits(&mut c, u, (25, 0), (25, 0)),
+        Vec::<Value>::new()
+    );
+    let fix = json!([{"range": line_range(24, 25), "newText": lines[24]}]);
+    for (from, to) in [((24, 0), (24, 3)), ((23, 0), (24, 1)), ((24, 6), (24, 6))] {
+        let edits = range_edits(&mut c, u, from, to);
+        assert_eq!(json!(edits), fix, "{from:?}-{to:?}");
+    }
+    // A cursor at the end of the line is still on it.
+    let end = lines[24].len() as u64 + 3;
+    assert_eq!(json!(range_edits(&mut c, u, (24, end), (24, end))), fix);
+    // No blank line between two rules: the formatter inserts one before line 38.
+    let u = "file:///range/blank.policy";
+    let squeezed: String = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 38)
+        .map(|(_, l)| *l)
+        .collect();
+    c.open(u, &squeezed);
+    for (from, to) in [((38, 0), (39, 0)), ((37, 0), (38, 0)), ((38, 0), (38, 0))] {
+        let edits = range_edits(&mut c, u, from, to);
+        assert_eq!(edits, Vec::<Value>::new(), "{from:?}-{to:?}");
+    }
+    let edits = range_edits(&mut c, u, (37, 0), (39, 0));
+    assert_eq!(
+        json!(edits),
+        json!([{"range": line_range(38, 38), "newText": "\n"}])
+    );
+    c.shutdown();
+}
+
+/// A document whose lines end with CRLF: formatting keeps them, so a formatted
+/// one needs no edit and a messy one gets only its real changes; the quick fix
+/// that allows a lint ends its comment line with CRLF too.
+#[test]
+fn formatting_and_fixes_keep_crlf_line_ends() {
+    let mut c = start();
+    let (_, text) = seed("imicro.policy");
+    let crlf = text.replace('\n', "\r\n");
+    let opts = json!({"tabSize": 2, "insertSpaces": true});
+    let u = "file:///crlf/imicro.policy";
+    c.open(u, &crlf);
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": opts}),
+    );
+    assert_eq!(edits, json!([]));
+    assert_eq!(
+        range_edits(&mut c, u, (0, 0), (200, 0)),
+        Vec::<Value>::new()
+    );
+    // Line 24 indented wrongly: the one edit puts it back, with its CRLF.
+    let u = "file:///crlf/indent.policy";
+    let messy = crlf.replacen("  window return_window", "      window return_window", 1);
+    c.open(u, &messy);
+    let line = text
+        .split_inclusive('\n')
+        .nth(24)
+        .unwrap()
+        .replace('\n', "\r\n");
+    let fix = json!([{"range": line_range(24, 25), "newText": line}]);
+    assert_eq!(json!(range_edits(&mut c, u, (0, 0), (200, 0))), fix);
+    let edits = c.result(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": u}, "options": opts}),
+    );
+    assert_eq!(apply(&messy, edits.as_array().unwrap()), crlf);
+    // Allowing a lint with a comment.
+    let u = "file:///crlf/lint.policy";
+    let lint = SPARE.replace('\n', "\r\n");
+    c.open(u, &lint);
+    let at = lint.find("spare").unwrap();
+    let list = actions(&mut c, u, &lint, at, at);
+    let allow = list
+        .iter()
+        .find(|a| a["title"] == "Allow `unused-definition` for `spare` with a comment")
+        .unwrap();
+    let allowed = apply(&lint, &edits_of(allow, u));
+    assert!(
+        allowed.contains("\r\n  # clause: allow(unused-definition)\r\n  threshold spare"),
+        "{allowed:?}"
+    );
+    c.shutdown();
+}
+
 fn actions(c: &mut Client, u: &str, text: &str, from: usize, to: usize) -> Vec<Value> {
     let range = json!({"start": position(text, from), "end": position(text, to)});
     let r = c.result(

@@ -299,6 +299,77 @@ fn untested_policies_stale_snapshots_and_failing_cases_are_not_passed_over() {
     insta::assert_snapshot!(format!("--- accept\n{accepted}\n--- again, CI\n{report}"));
 }
 
+/// A policy whose cases could not run (it does not check, or cannot be read)
+/// is at 0% with the reason, and `--min-coverage` counts it below the minimum
+/// in every format: it never looks covered, nor is it passed over. (Before,
+/// it had no coverage line and no `coverage too low` line at all.)
+#[test]
+fn a_policy_that_does_not_check_is_at_zero_percent_and_below_the_minimum() {
+    let dir = workspace("broken", ALL_PASS);
+    let broken = POLICY.replace("within return_window", "within return_windw");
+    std::fs::write(dir.join("shop.policy"), broken).unwrap();
+    let (code, out) = run(&dir, &["test", "."], true);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(
+            "coverage shop.policy: 0% (none of its cases ran: the policy does not check)\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("coverage too low"), "{out}");
+    let (code, out) = run(&dir, &["test", "--min-coverage", "100", "."], true);
+    assert_eq!(code, 2, "{out}");
+    let below = "shop.policy: none of its cases ran: the policy does not check (0% is below 100%)";
+    assert!(
+        out.contains(&format!("\ncoverage too low: {below}\n")),
+        "{out}"
+    );
+    let (code, json) = run(
+        &dir,
+        &["test", "--format", "json", "--min-coverage", "100", "."],
+        true,
+    );
+    assert_eq!(code, 2);
+    let first: Value = serde_json::Deserializer::from_str(&json)
+        .into_iter::<Value>()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(first["coverage_below_minimum"], serde_json::json!([below]));
+    assert_eq!(
+        first["errors"],
+        serde_json::json!(["shop.policy: the policy does not check (1 error)"])
+    );
+    assert_eq!(first["untested_policies"], serde_json::json!([]));
+    let (code, junit) = run(
+        &dir,
+        &["test", "--format", "junit", "--min-coverage", "100", "."],
+        true,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        junit.contains(&format!(
+            "<testcase name=\"coverage shop.policy\" classname=\"clause\">\n            <failure message=\"{below}\"/>"
+        )),
+        "{junit}"
+    );
+    // A cases file whose policy is not there: 0%, the policy cannot be read.
+    std::fs::remove_file(dir.join("shop.policy")).unwrap();
+    let (code, out) = run(&dir, &["test", "--min-coverage", "100", "."], true);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(
+            "coverage shop.policy: 0% (none of its cases ran: the policy cannot be read)\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("\ncoverage too low: shop.policy: none of its cases ran: the policy cannot be read (0% is below 100%)\n"), "{out}");
+    // With --filter there is no coverage, as for cases that ran.
+    let (code, out) = run(&dir, &["test", "--filter", "in", "."], true);
+    assert_eq!(code, 2, "{out}");
+    assert!(!out.contains("coverage"), "{out}");
+}
+
 #[test]
 fn test_filter_runs_only_the_cases_named() {
     let dir = workspace(

@@ -46,6 +46,8 @@ pub fn run(opts: &Options) -> i32 {
     };
     let mut reports = Vec::new();
     let mut named: Vec<PathBuf> = Vec::new();
+    // Policies named by a cases file whose cases did not run, with why.
+    let mut not_run: Vec<(PathBuf, &'static str)> = Vec::new();
     let mut policy_broken = false;
     for f in &files {
         let mut file = match clause::cases::load(f) {
@@ -65,6 +67,7 @@ pub fn run(opts: &Options) -> i32 {
                 policy_path.display(),
                 clause::NOT_A_REGULAR_FILE
             ));
+            not_run.push((policy_path, UNREADABLE));
             policy_broken = true;
             continue;
         }
@@ -72,6 +75,7 @@ pub fn run(opts: &Options) -> i32 {
             Ok(p) => p,
             Err(LoadError::Io(e)) => {
                 problems.push(e);
+                not_run.push((policy_path, UNREADABLE));
                 policy_broken = true;
                 continue;
             }
@@ -83,6 +87,7 @@ pub fn run(opts: &Options) -> i32 {
                     policy_path.display(),
                     if n == 1 { "error" } else { "errors" }
                 ));
+                not_run.push((policy_path, DOES_NOT_CHECK));
                 policy_broken = true;
                 continue;
             }
@@ -101,7 +106,10 @@ pub fn run(opts: &Options) -> i32 {
                 }
                 reports.push(r);
             }
-            Err(e) => problems.push(e),
+            Err(e) => {
+                problems.push(e);
+                not_run.push((policy_path, CASES_NOT_RUN));
+            }
         }
     }
     if let Some(filter) = &opts.filter {
@@ -112,14 +120,18 @@ pub fn run(opts: &Options) -> i32 {
     for p in &problems {
         eprintln!("error: {p}");
     }
-    let untested = if opts.filter.is_some() {
-        Vec::new()
+    let (untested, not_run) = if opts.filter.is_some() {
+        (Vec::new(), Vec::new())
     } else {
-        untested_policies(&opts.paths, &named)
+        (
+            untested_policies(&opts.paths, &named),
+            without_reports(not_run, &reports),
+        )
     };
     let passed: usize = reports.iter().map(FileReport::passed).sum();
     let failed: usize = reports.iter().map(FileReport::failed).sum();
-    // Coverage below the minimum, one line per policy (a policy with no cases is at 0%).
+    // Coverage below the minimum, one line per policy (a policy with no cases,
+    // or none that ran, is at 0%).
     let mut below: Vec<String> = Vec::new();
     if let Some(min) = opts.min_coverage {
         // Coverage is a policy's: cases files for the same policy count together.
@@ -131,11 +143,12 @@ pub fn run(opts: &Options) -> i32 {
                 ));
             }
         }
-        for p in untested.iter().filter(|_| min > 0) {
-            below.push(format!(
-                "{}: no cases file tests this policy (0% is below {min}%)",
-                p.display()
-            ));
+        let zero = not_run
+            .iter()
+            .map(|(p, why)| (p, *why))
+            .chain(untested.iter().map(|p| (p, UNTESTED)));
+        for (p, why) in zero.filter(|_| min > 0) {
+            below.push(format!("{}: {why} (0% is below {min}%)", p.display()));
         }
     }
     let summary = Summary {
@@ -144,6 +157,7 @@ pub fn run(opts: &Options) -> i32 {
         problems: &problems,
         below: &below,
         untested: &untested,
+        not_run: &not_run,
         filtered: opts.filter.is_some(),
     };
     match opts.format {
@@ -170,6 +184,9 @@ struct Summary<'a> {
     below: &'a [String],
     /// Policy files under the given folders that no cases file tests.
     untested: &'a [PathBuf],
+    /// Policies a cases file names none of whose cases ran, with why: each is
+    /// at 0%, never left out of the coverage.
+    not_run: &'a [(PathBuf, &'static str)],
     /// Only some cases ran (`--filter`): coverage is not reported, since the
     /// cases left out would have reached rules of their own.
     filtered: bool,
@@ -211,6 +228,34 @@ fn coverage_by_policy(reports: &[FileReport]) -> Vec<(PathBuf, u32)> {
             (shown, percent)
         })
         .collect()
+}
+
+/// Why a policy is at 0%.
+const UNTESTED: &str = "no cases file tests this policy";
+const DOES_NOT_CHECK: &str = "none of its cases ran: the policy does not check";
+const UNREADABLE: &str = "none of its cases ran: the policy cannot be read";
+const CASES_NOT_RUN: &str = "none of its cases ran (see the errors above)";
+
+/// The policies of `not_run` that no report covers (another cases file of the
+/// same policy may have run), each once.
+fn without_reports(
+    not_run: Vec<(PathBuf, &'static str)>,
+    reports: &[FileReport],
+) -> Vec<(PathBuf, &'static str)> {
+    let key = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut seen: Vec<PathBuf> = reports
+        .iter()
+        .map(|r| key(&r.file.parent().unwrap_or(Path::new(".")).join(&r.policy)))
+        .collect();
+    let mut out = Vec::new();
+    for (p, why) in not_run {
+        let k = key(&p);
+        if !seen.contains(&k) {
+            seen.push(k);
+            out.push((p, why));
+        }
+    }
+    out
 }
 
 /// Policies found under the folders given that no cases file names.
@@ -269,11 +314,11 @@ fn human(reports: &[FileReport], min: Option<u32>, s: &Summary<'_>) {
             outln!("     not reached: {} ({})", item.name, item.location);
         }
     }
+    for (p, why) in s.not_run {
+        outln!("coverage {}: 0% ({why})", p.display());
+    }
     for p in s.untested {
-        outln!(
-            "coverage {}: 0% (no cases file tests this policy)",
-            p.display()
-        );
+        outln!("coverage {}: 0% ({UNTESTED})", p.display());
     }
     for r in reports.iter().filter(|r| !r.stale.is_empty()) {
         outln!(

@@ -11,7 +11,8 @@
 //!   (or the one it sits inside), a comment after code stays at the end of its line;
 //! - the pieces of a multi-string quote, grouped on lines as the merchant wrote them;
 //! - the merchant's parentheses (the printer adds those that precedence needs);
-//! - blank lines between declarations (at most one).
+//! - blank lines between declarations (at most one);
+//! - the line ending of its first line, used for every line (see [`line_ending`]).
 //!
 //! [`print`] is the same printer without a source: no comments, each quote as one
 //! string, only the parentheses precedence needs. Both are idempotent, and parsing
@@ -33,11 +34,30 @@ use source_text::{scan, Src};
 /// Lines are broken to fit in this many columns where a condition allows it.
 pub const WIDTH: usize = 100;
 
-/// Parses `source` and prints it in the canonical layout, keeping its comments.
+/// Parses `source` and prints it in the canonical layout, keeping its comments
+/// and its line endings: when the text's first line ends with a carriage return
+/// and a line feed (CRLF, as on Windows), every line of the result does; otherwise
+/// every line ends with a line feed alone (rustfmt's `newline_style = "Auto"`).
 pub fn format_source(source: &Source) -> Result<String, Diagnostics> {
     let file = crate::parse(source)?;
     let src = Src::new(source);
-    Ok(Printer { src: Some(&src) }.file(&file))
+    let text = Printer { src: Some(&src) }.file(&file);
+    Ok(match line_ending(&source.text) {
+        "\r\n" => text.replace('\n', "\r\n"),
+        _ => text,
+    })
+}
+
+/// The line ending `text` uses, read off its first line: `"\r\n"` when that line
+/// ends with a carriage return and a line feed, else `"\n"` (also for a text of
+/// one line). `clause fmt` writes every line with it.
+pub fn line_ending(text: &str) -> &'static str {
+    let first_line = text.split_once('\n').map(|(line, _)| line);
+    if first_line.is_some_and(|l| l.ends_with('\r')) {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 /// Prints an AST in the canonical layout, without comments.

@@ -5,7 +5,8 @@
 //!   absence means, gets the `else` its help proposes (and the opposite default);
 //! - a lint finding is allowed by a `# clause: allow(NAME)` comment above the
 //!   rule or declaration it is in (the scope a comment has, see
-//!   the lint configuration), or above the `policy` line for the whole file.
+//!   the lint configuration), or above the `policy` line for the whole file,
+//!   ended as the file's lines are (CRLF when its first line ends so).
 
 use super::outline::{outline, Entry, EntryKind};
 use super::Analysis;
@@ -141,7 +142,10 @@ impl Analysis {
             title: format!("Allow `{name}` for {scope} with a comment"),
             edits: vec![(
                 Span::new(line_start, line_start),
-                format!("{indent}# clause: allow({name})\n"),
+                format!(
+                    "{indent}# clause: allow({name}){}",
+                    crate::tools::fmt::line_ending(self.text())
+                ),
             )],
             diagnostic: i,
             preferred: false,

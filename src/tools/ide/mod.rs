@@ -142,8 +142,16 @@ impl Analysis {
             .filter(|t| *t != *self.source.text)
     }
 
-    /// The formatter's changes that touch the lines of `range`, as replacements of
-    /// whole lines of the current text: formatting a range leaves the rest alone.
+    /// The formatter's changes that intersect `range`, as replacements of whole
+    /// lines of the current text: formatting a range leaves the rest alone.
+    ///
+    /// A change of lines belongs to the range when it overlaps it: it starts before
+    /// the range ends and ends after the range starts, so a change that only meets
+    /// the range at its start or end (the line before a range starting at a line's
+    /// first column, the line a range ends at column 0 of) is left out. An empty
+    /// range (a cursor) takes the change of the line it is on. A change that only
+    /// inserts lines sits between two lines and belongs to the range when it is
+    /// strictly inside it, never at its start or end, nor at a cursor.
     pub fn format_range(&self, range: Span) -> Vec<(Span, String)> {
         let Some(new) = self.format() else {
             return Vec::new();
@@ -168,9 +176,19 @@ impl Analysis {
                 continue;
             }
             let span = Span::new(offset_of(old_r.start), offset_of(old_r.end));
-            // A hunk belongs to the range when its lines meet the range's lines.
-            let touches = span.start <= range.end && range.start <= span.end.max(span.start);
-            if touches {
+            let overlaps = if span.start == span.end {
+                // Lines inserted at `span.start`: inside the range, not at its ends.
+                range.start < span.start && span.start < range.end
+            } else if range.start == range.end {
+                // A cursor: the change of the line it is on (the last line, at the
+                // end of a text whose last line has no line feed).
+                let on_last_line =
+                    range.start == old.len() && span.end == old.len() && !old.ends_with('\n');
+                span.start <= range.start && (range.start < span.end || on_last_line)
+            } else {
+                span.start < range.end && range.start < span.end
+            };
+            if overlaps {
                 let text: String = new_lines
                     .get(new_r.start..new_r.end)
                     .unwrap_or(&[])
