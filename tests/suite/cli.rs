@@ -832,3 +832,16 @@ fn cases_from_standard_input_go_by_their_stdin_filename() {
     assert!(err.contains("--stdin-filename"), "{err}");
     assert!(!err.contains("-.cases.json"), "{err}");
 }
+
+#[test]
+fn claims_from_a_directory_is_refused_naming_it() {
+    let (code, _, err) = super::support::run_clause(
+        &["eval", "policies/imicro.policy", "--claims", "policies"],
+        None,
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error: cannot read policies: it is a directory"),
+        "{err}"
+    );
+}

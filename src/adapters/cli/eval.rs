@@ -68,6 +68,14 @@ pub fn batch(
         }
     } else {
         match std::fs::File::open(claims) {
+            // A directory opens on Unix, and fails only at the first read.
+            Ok(f) if f.metadata().is_ok_and(|m| m.is_dir()) => {
+                eprintln!(
+                    "error: cannot read {}: it is a directory (--claims takes a file of JSON lines or Parquet, or - for standard input)",
+                    claims.display()
+                );
+                return EXIT_INPUT;
+            }
             Ok(f) => f,
             Err(e) => {
                 eprintln!("error: cannot read {}: {e}", claims.display());
