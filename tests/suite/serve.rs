@@ -555,6 +555,35 @@ fn raw(addr: &str, send: &[u8]) -> String {
     String::from_utf8_lossy(&out).to_string()
 }
 
+/// Sends `head` on a new connection, then one byte of body every 200 ms (at
+/// most `tries` bytes, so at most `tries` / 5 seconds) until the server
+/// answers; returns what came back before the server closed the connection.
+fn trickle(addr: &str, head: &[u8], tries: u32) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(head).unwrap();
+    let mut out = Vec::new();
+    for _ in 0..tries {
+        if s.write_all(b" ").is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        s.set_nonblocking(true).unwrap();
+        let mut buf = [0u8; 4096];
+        if let Ok(n) = s.read(&mut buf) {
+            out.extend_from_slice(&buf[..n]);
+        }
+        s.set_nonblocking(false).unwrap();
+        if !out.is_empty() {
+            break;
+        }
+    }
+    if !out.is_empty() {
+        let _ = s.read_to_end(&mut out);
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
 /// A request body that sends `first`, then waits for a word on `gate`, then sends `rest`.
 struct Gated {
     parts: Vec<Vec<u8>>,
@@ -1852,5 +1881,32 @@ fn a_pipe_named_like_a_policy_is_refused_and_never_waited_on() {
     eventually("the refusal in the log", || {
         server.log().contains("is not a regular file").then_some(())
     });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A request without the token whose body trickles in (a byte every 200 ms,
+/// never idle for the body timeout) is answered 401 within the request
+/// timeout: the body is read and dropped so that the client gets its answer,
+/// but not for longer than any other request may take.
+#[test]
+fn an_unauthorized_body_that_trickles_in_is_answered_within_the_request_timeout() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start_with_env(
+        &dir,
+        &["--request-timeout", "2", "--body-timeout", "30"],
+        &[("CLAUSE_TOKEN", "sesame")],
+    );
+    // 1000 bytes at 5 a second would take 200 s; the test gives up after 12 s.
+    let out = trickle(
+        &server.addr(),
+        b"POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
+        60,
+    );
+    assert!(out.starts_with("HTTP/1.1 401"), "{out}");
+    assert!(
+        out.contains("https://clause.dev/problems/unauthorized"),
+        "{out}"
+    );
+    assert!(out.contains("www-authenticate: Bearer"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }

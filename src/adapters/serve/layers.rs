@@ -5,6 +5,8 @@
 //! 2. [`limit`]: the bearer token (on `/v1`), the concurrency limit (503 with
 //!    `Retry-After` when full; health checks and metrics are not counted) and the
 //!    request timeout (408 when the body was still arriving, 503 otherwise).
+//!    A request refused 401 has its body read and dropped first, within the
+//!    request timeout, so that a client still sending gets the answer.
 //!
 //! A request's concurrency slot is held until its response body has been sent,
 //! so a streaming batch counts for as long as it streams.
@@ -63,8 +65,15 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
     if path.starts_with("/v1/") || path == "/v1" {
         if let Some(token) = &state.token {
             if !authorized(req.headers().get(header::AUTHORIZATION), token) {
-                // Read what the client is still sending, so that it gets the answer.
-                super::api::drain(req.body_mut(), state.limits.body_timeout).await;
+                // Read what the client is still sending, so that it gets the
+                // answer rather than a reset; within the request timeout, as
+                // every other answer (this one holds no concurrency slot).
+                super::api::drain_within(
+                    req.body_mut(),
+                    state.limits.body_timeout,
+                    state.limits.request_timeout,
+                )
+                .await;
                 return Problem::new(
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",

@@ -185,6 +185,17 @@ pub async fn drain(body: &mut Body, idle: std::time::Duration) {
     }
 }
 
+/// [`drain`], given up after `deadline` in all (the request timeout): a client
+/// that trickles a byte now and then, never idle for `idle`, still gets its
+/// answer in time, and a connection is never held by a body nobody will read.
+pub async fn drain_within(
+    body: &mut Body,
+    idle: std::time::Duration,
+    deadline: std::time::Duration,
+) {
+    let _ = tokio::time::timeout(deadline, drain(body, idle)).await;
+}
+
 pub fn body_timeout(idle: std::time::Duration) -> Problem {
     Problem::new(
         StatusCode::REQUEST_TIMEOUT,
