@@ -1910,3 +1910,56 @@ fn an_unauthorized_body_that_trickles_in_is_answered_within_the_request_timeout(
     assert!(out.contains("www-authenticate: Bearer"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A client still uploading when the server is full gets the 503 with
+/// `Retry-After`, not a broken pipe: the body is read and dropped first.
+#[test]
+fn a_body_refused_503_overloaded_is_read_so_the_client_gets_the_answer() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start(
+        &dir,
+        &[
+            "--max-concurrency",
+            "1",
+            "--body-timeout",
+            "30",
+            "--request-timeout",
+            "30",
+        ],
+    );
+    // The one slot: a request whose body stops half way (held while its body is awaited).
+    let mut holder = TcpStream::connect(server.addr()).unwrap();
+    holder
+        .write_all(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\npolicy")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    eventually_within("the slot to be taken", 50, || {
+        (get(&server.url("/v1/policies")).status == 503).then_some(())
+    });
+    // A body of 300 kB, sent in parts with pauses: the server has answered
+    // before the last parts are sent.
+    const LEN: usize = 300_000;
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(
+        format!("POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: {LEN}\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let part = vec![b'#'; LEN / 20];
+    for i in 0..20 {
+        s.write_all(&part)
+            .unwrap_or_else(|e| panic!("part {i} of the body could not be sent: {e}"));
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 503"), "{out}");
+    assert!(out.contains("retry-after: 1"), "{out}");
+    assert!(
+        out.contains("https://clause.dev/problems/overloaded"),
+        "{out}"
+    );
+    drop(holder);
+    let _ = std::fs::remove_dir_all(&dir);
+}

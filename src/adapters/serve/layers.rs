@@ -5,8 +5,9 @@
 //! 2. [`limit`]: the bearer token (on `/v1`), the concurrency limit (503 with
 //!    `Retry-After` when full; health checks and metrics are not counted) and the
 //!    request timeout (408 when the body was still arriving, 503 otherwise).
-//!    A request refused 401 has its body read and dropped first, within the
-//!    request timeout, so that a client still sending gets the answer.
+//!    A request refused 401 or 503 `overloaded` has its body read and dropped
+//!    first (up to 1 MiB, within the request timeout), so that a client still
+//!    sending gets the answer.
 //!
 //! A request's concurrency slot is held until its response body has been sent,
 //! so a streaming batch counts for as long as it streams.
@@ -91,6 +92,14 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
         match state.concurrency.clone().try_acquire_owned() {
             Ok(p) => Some(p),
             Err(_) => {
+                // As for 401: a client still sending gets the answer, not a
+                // broken pipe (within the same bounds, and without a slot).
+                super::api::drain_within(
+                    req.body_mut(),
+                    state.limits.body_timeout,
+                    state.limits.request_timeout,
+                )
+                .await;
                 return Problem::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "overloaded",
