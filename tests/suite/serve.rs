@@ -1963,3 +1963,79 @@ fn a_body_refused_503_overloaded_is_read_so_the_client_gets_the_answer() {
     drop(holder);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A name that one dated file declares routes as versions do: after a reload
+/// leaves imicro-2023.policy alone, `imicro` still judges claims (as `clause
+/// eval DIR` does) and refuses an order placed before the version took
+/// effect; the list, the policy and its page show the one version.
+#[test]
+fn a_policy_with_one_dated_version_routes_by_its_declared_name() {
+    let dir = versions_dir();
+    let server = Server::start(&dir, &["--reload-interval", "100"]);
+    let evaluate = server.url("/v1/policies/imicro/evaluate");
+    std::fs::remove_file(dir.join("imicro-2024.policy")).unwrap();
+    let list = eventually("the reload to see one version", || {
+        let list = get(&server.url("/v1/policies")).json();
+        (list["policies"].as_array().map(Vec::len) == Some(1)).then_some(list)
+    });
+    assert_eq!(list["versioned"][0]["policy"], "imicro", "{list}");
+    let versions = list["versioned"][0]["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 1, "{list}");
+    assert_eq!(versions[0]["file"], "imicro-2023");
+
+    // A claim: the verdict `clause eval DIR --claim` gives.
+    let claim_file = dir.join("claim.json.txt");
+    let cli = |claim: &str| {
+        std::fs::write(&claim_file, claim).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_clause"))
+            .arg("eval")
+            .arg(&dir)
+            .arg("--claim")
+            .arg(&claim_file)
+            .output()
+            .unwrap()
+    };
+    let claim = claim_placed("2023-12-02");
+    let http = post(&evaluate, "application/json", &claim);
+    assert_eq!(http.status, 200, "{}", http.body);
+    let v = http.json();
+    assert_eq!(v["policy_file"], "imicro-2023.policy");
+    assert_eq!(v["policy_effective_from"], "2023-01-01");
+    let out = cli(&claim);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(v, serde_json::from_slice::<Value>(&out.stdout).unwrap());
+    let words = post(
+        &server.url("/v1/policies/imicro/explain"),
+        "application/json",
+        &claim,
+    );
+    assert_eq!(words.status, 200, "{}", words.body);
+    // Before the version took effect: refused, naming the field, as by the CLI.
+    let early = claim_placed("2022-12-31");
+    let p = problem(&post(&evaluate, "application/json", &early), 400);
+    assert_eq!(p["errors"][0]["path"], "order.placed_at", "{p}");
+    let out = cli(&early);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("order.placed_at"),
+        "{out:?}"
+    );
+    // The file's own name still judges any order date.
+    let pinned = post(
+        &server.url("/v1/policies/imicro-2023/evaluate"),
+        "application/json",
+        &early,
+    );
+    assert_eq!(pinned.status, 200, "{}", pinned.body);
+
+    // The policy and its page, by the declared name.
+    let shown = get(&server.url("/v1/policies/imicro"));
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    let shown = shown.json();
+    assert_eq!(shown["name"], "imicro-2023");
+    assert_eq!(shown["versions"].as_array().map(Vec::len), Some(1));
+    assert_eq!(get(&server.url("/v1/policies/imicro/page")).status, 200);
+    problem(&get(&server.url("/v1/policies/imicro?on=2022-12-31")), 404);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
