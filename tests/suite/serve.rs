@@ -2039,3 +2039,55 @@ fn a_policy_with_one_dated_version_routes_by_its_declared_name() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Made-up methods and paths make no series of their own in the metrics:
+/// methods other than the standard ones count as `other`, paths that match
+/// no route as `unmatched`.
+#[test]
+fn made_up_methods_and_paths_are_counted_under_bounded_labels() {
+    let server = Server::start(Path::new("policies"), &[]);
+    for (method, path) in [
+        ("MADEUP1", "/healthz"),
+        ("MADEUP2", "/v1/policies"),
+        ("get", "/nowhere/1"),
+        ("PROPFIND", "/nowhere/2"),
+    ] {
+        let out = raw(
+            &server.addr(),
+            format!("{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
+        assert!(out.starts_with("HTTP/1.1 4"), "{method} {path}: {out}");
+    }
+    let a = answer(agent().request("PATCH", &server.url("/v1/policies")).call());
+    problem(&a, 405);
+    let metrics = get(&server.url("/metrics")).body;
+    for made_up in ["MADEUP1", "MADEUP2", "\"get\"", "PROPFIND", "/nowhere"] {
+        assert!(!metrics.contains(made_up), "{made_up}: {metrics}");
+    }
+    assert!(
+        metrics.contains("route=\"unmatched\",method=\"other\",status=\"404\""),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("route=\"/v1/policies\",method=\"PATCH\",status=\"405\""),
+        "{metrics}"
+    );
+    for line in metrics
+        .lines()
+        .filter(|l| l.starts_with("clause_http_requests_total{"))
+    {
+        let method = line
+            .split("method=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap();
+        assert!(
+            [
+                "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+                "other"
+            ]
+            .contains(&method),
+            "{line}"
+        );
+    }
+}

@@ -35,6 +35,8 @@ pub struct BodyDone(pub Arc<AtomicBool>);
 
 pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
+    // The route table's pattern, or `unmatched` (the fallback): a bounded
+    // label, whatever paths clients send.
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -46,7 +48,7 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
     let status = response.status();
     state
         .metrics
-        .request(&route, method.as_str(), status.as_u16(), took);
+        .request(&route, &method, status.as_u16(), took);
     if let Some(kind) = response.extensions().get::<ProblemKind>() {
         state.metrics.error(kind.0);
     }
