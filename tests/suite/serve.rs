@@ -2091,3 +2091,98 @@ fn made_up_methods_and_paths_are_counted_under_bounded_labels() {
         );
     }
 }
+
+/// `Accept` is negotiated (RFC 9110 §12.5.1): weights, `type/*` and `*/*`,
+/// `q=0` as not acceptable, ties to the server's preference, and 406 when none
+/// of the endpoint's types is acceptable.
+#[test]
+fn accept_is_negotiated_by_weight_and_406_when_nothing_offered_is_acceptable() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let explain = |accept: Option<&str>| {
+        let mut r = agent()
+            .post(&server.url("/v1/policies/imicro/explain"))
+            .set("Content-Type", "application/json");
+        if let Some(a) = accept {
+            r = r.set("Accept", a);
+        }
+        answer(r.send_string(&claim_text()))
+    };
+    for (accept, media) in [
+        (None, "text/plain"),
+        (Some("text/html, application/json"), "application/json"),
+        (
+            Some("text/plain;q=0.1, application/json;q=1"),
+            "application/json",
+        ),
+        (Some("application/json"), "application/json"),
+        (Some("application/*"), "application/json"),
+        (Some("*/*"), "text/plain"),
+        (Some("text/plain;q=0, */*"), "application/json"),
+        (Some("*/*;q=0.5, application/json;q=0.4"), "text/plain"),
+        // A tie: the server's preference.
+        (Some("application/json, text/plain"), "text/plain"),
+        (Some("text/*;q=0.3, application/json;q=0.3"), "text/plain"),
+        (Some("APPLICATION/JSON"), "application/json"),
+    ] {
+        let a = explain(accept);
+        assert_eq!(a.status, 200, "{accept:?}: {}", a.body);
+        assert_eq!(a.content_type, media, "{accept:?}");
+    }
+    for accept in [
+        "application/json-seq",
+        "text/html",
+        "text/plain;q=0, application/json;q=0",
+        "*/*;q=0",
+    ] {
+        let p = problem(&explain(Some(accept)), 406);
+        assert_eq!(
+            p["type"], "https://clause.dev/problems/not-acceptable",
+            "{accept}"
+        );
+    }
+
+    let page = |accept: &str| {
+        answer(
+            agent()
+                .get(&server.url("/v1/policies/imicro/page"))
+                .set("Accept", accept)
+                .call(),
+        )
+    };
+    for (accept, media) in [
+        ("text/html;q=0.1, text/markdown", "text/markdown"),
+        ("text/markdown", "text/markdown"),
+        ("text/*", "text/html"),
+        (
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "text/html",
+        ),
+        ("application/json, text/markdown;q=0.5", "text/markdown"),
+    ] {
+        let a = page(accept);
+        assert_eq!(a.status, 200, "{accept}: {}", a.body);
+        assert_eq!(a.content_type, media, "{accept}");
+    }
+    for accept in [
+        "application/json",
+        "text/plain",
+        "text/html;q=0, text/markdown;q=0",
+    ] {
+        let p = problem(&page(accept), 406);
+        assert_eq!(
+            p["type"], "https://clause.dev/problems/not-acceptable",
+            "{accept}"
+        );
+    }
+    // The OpenAPI document says so, for both routes.
+    let doc = get(&server.url("/openapi.json")).json();
+    for (path, method) in [
+        ("/v1/policies/{name}/explain", "post"),
+        ("/v1/policies/{name}/page", "get"),
+    ] {
+        assert!(
+            doc["paths"][path][method]["responses"]["406"].is_object(),
+            "{path}"
+        );
+    }
+}

@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::{
-    accepts, blocking, drain, json, json_bytes, media, read_body, utf8_problem, Claim, Media,
-    PolicyDetail, PolicyList, PolicySummary, Refusal, SaveCasesRequest, Saved, Verdict,
-    VersionConflictOut, VersionOut, VersionedPolicy,
+    blocking, drain, json, json_bytes, media, negotiate, not_acceptable, read_body, utf8_problem,
+    Claim, Media, PolicyDetail, PolicyList, PolicySummary, Refusal, SaveCasesRequest, Saved,
+    Verdict, VersionConflictOut, VersionOut, VersionedPolicy,
 };
 use crate::adapters::serve::engine::{self, Loaded};
 use crate::adapters::serve::layers::BodyDone;
@@ -365,7 +365,8 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
     }
 }
 
-/// The customer-facing policy page: HTML, or Markdown when `Accept: text/markdown`.
+/// The customer-facing policy page: HTML, or Markdown when `Accept` prefers
+/// `text/markdown` (406 when it allows neither).
 #[utoipa::path(get, path = "/v1/policies/{name}/page", tag = "policies",
     params(PolicyName, On),
     responses(
@@ -376,6 +377,7 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
         (status = 400, description = "`on` is not a day", body = Details, content_type = "application/problem+json"),
         Unauthorized,
         (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
+        (status = 406, description = "The request's Accept allows neither text/html nor text/markdown", body = Details, content_type = "application/problem+json"),
         (status = 503, description = "The policy has no version that checks", body = Details, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])))]
@@ -392,7 +394,10 @@ pub async fn page(
         Ok(l) => l,
         Err(p) => return p.into_response(),
     };
-    let markdown = accepts(&headers, "text/markdown");
+    let Some(media) = negotiate(&headers, PAGE_MEDIA) else {
+        return not_acceptable(PAGE_MEDIA).into_response();
+    };
+    let markdown = media == "text/markdown";
     let text = match super::blocking(move || loaded.page(!markdown)).await {
         Ok(t) => t,
         Err(p) => return p.into_response(),
@@ -406,8 +411,16 @@ pub async fn page(
             "text/html; charset=utf-8"
         }),
     );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept"));
     r
 }
+
+/// What a policy's page is answered as, the server's preference first.
+const PAGE_MEDIA: &[&str] = &["text/html", "text/markdown"];
+
+/// What an explanation is answered as, the server's preference first.
+const EXPLAIN_MEDIA: &[&str] = &["text/plain", "application/json"];
 
 /// Evaluates one claim (`application/json`): the verdict `clause eval` gives,
 /// with `policy_version`. Or a batch (`application/x-ndjson`): one record per
@@ -494,7 +507,7 @@ pub async fn evaluate(
 }
 
 /// The verdict for a claim as sentences for the customer: text, or JSON when
-/// `Accept: application/json`.
+/// `Accept` prefers `application/json` (406 when it allows neither).
 #[utoipa::path(post, path = "/v1/policies/{name}/explain", tag = "policies",
     params(PolicyName),
     request_body(content((Claim = "application/json"))),
@@ -505,6 +518,7 @@ pub async fn evaluate(
                 (String = "text/plain"),
                 (Object = "application/json"),
             )),
+        (status = 406, description = "The request's Accept allows neither text/plain nor application/json", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         ClaimRouteErrors,
         SlowBody,
@@ -531,7 +545,10 @@ pub async fn explain(
         Err(p) => return p.into_response(),
     };
     let text = text.as_str();
-    let as_json = accepts(&headers, "application/json");
+    let Some(media) = negotiate(&headers, EXPLAIN_MEDIA) else {
+        return not_acceptable(EXPLAIN_MEDIA).into_response();
+    };
+    let as_json = media == "application/json";
     let loaded = match target.select(text) {
         Ok(l) => l,
         Err(errors) => return Problem::invalid_claim(errors).into_response(),
@@ -550,6 +567,8 @@ pub async fn explain(
             if let Some(value) = loaded.version_header() {
                 r.headers_mut().insert(VERSION_HEADER, value);
             }
+            r.headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept"));
             r
         }
         Err(errors) => Problem::invalid_claim(errors).into_response(),
