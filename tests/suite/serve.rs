@@ -2186,3 +2186,56 @@ fn accept_is_negotiated_by_weight_and_406_when_nothing_offered_is_acceptable() {
         );
     }
 }
+
+/// A claim that gives a key twice is refused by `POST /v1/evaluate` as by
+/// `clause eval` and `/v1/policies/{name}/evaluate`, naming the key (under
+/// `claim.`): the claim's own text is read, not a copy that kept the last value.
+#[test]
+fn a_claim_with_a_repeated_key_is_refused_by_v1_evaluate_as_everywhere() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let claim = claim_text();
+    let repeated = claim.replacen('{', "{\"claim_id\": \"first\",", 1);
+    assert_ne!(repeated, claim);
+    let served = problem(
+        &post(
+            &server.url("/v1/policies/imicro/evaluate"),
+            "application/json",
+            &repeated,
+        ),
+        400,
+    );
+    assert_eq!(served["errors"][0]["path"], "claim_id", "{served}");
+    let policy = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    let body = format!(
+        "{{\"policy\": {}, \"claim\": {repeated}}}",
+        Value::from(policy.as_str())
+    );
+    let p = problem(
+        &post(&server.url("/v1/evaluate"), "application/json", &body),
+        400,
+    );
+    assert_eq!(
+        p["type"], "https://clause.dev/problems/invalid-claim",
+        "{p}"
+    );
+    assert_eq!(p["errors"][0]["path"], "claim.claim_id", "{p}");
+    assert_eq!(p["errors"][0]["message"], served["errors"][0]["message"]);
+    // The same claim without the repeated key is judged.
+    let body = format!(
+        "{{\"policy\": {}, \"claim\": {claim}}}",
+        Value::from(policy.as_str())
+    );
+    let a = post(&server.url("/v1/evaluate"), "application/json", &body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["verdict"]["decision"], "approve");
+    // The body giving `claim` twice: refused, naming it.
+    let body = format!(
+        "{{\"policy\": {}, \"claim\": {claim}, \"claim\": {claim}}}",
+        Value::from(policy.as_str())
+    );
+    let p = problem(
+        &post(&server.url("/v1/evaluate"), "application/json", &body),
+        400,
+    );
+    assert_eq!(p["errors"][0]["path"], "claim", "{p}");
+}
