@@ -2239,3 +2239,54 @@ fn a_claim_with_a_repeated_key_is_refused_by_v1_evaluate_as_everywhere() {
     );
     assert_eq!(p["errors"][0]["path"], "claim", "{p}");
 }
+
+/// A name whose files conflict answers 409 everywhere it is used: evaluating,
+/// and showing the policy and its page (which answered 404).
+#[test]
+fn a_name_whose_versions_conflict_answers_409_on_its_source_and_page_too() {
+    let dir = versions_dir();
+    std::fs::copy(
+        dir.join("imicro-2024.policy"),
+        dir.join("imicro-copy.policy"),
+    )
+    .unwrap();
+    let server = Server::start(&dir, &["--reload-interval", "0"]);
+    let evaluate = problem(
+        &post(
+            &server.url("/v1/policies/imicro/evaluate"),
+            "application/json",
+            &claim_text(),
+        ),
+        409,
+    );
+    assert_eq!(
+        evaluate["type"],
+        "https://clause.dev/problems/policy-versions-conflict"
+    );
+    for path in [
+        "/v1/policies/imicro",
+        "/v1/policies/imicro?on=2023-06-01",
+        "/v1/policies/imicro/page",
+    ] {
+        let p = problem(&get(&server.url(path)), 409);
+        assert_eq!(p, evaluate, "{path}");
+    }
+    // Each file is still shown by its own name.
+    assert_eq!(get(&server.url("/v1/policies/imicro-copy")).status, 200);
+    assert_eq!(
+        get(&server.url("/v1/policies/imicro-2023/page")).status,
+        200
+    );
+    let doc = get(&server.url("/openapi.json")).json();
+    for (path, method) in [
+        ("/v1/policies/{name}", "get"),
+        ("/v1/policies/{name}/page", "get"),
+    ] {
+        assert!(
+            doc["paths"][path][method]["responses"]["409"].is_object(),
+            "{path}"
+        );
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}

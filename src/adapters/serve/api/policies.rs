@@ -67,25 +67,33 @@ fn target(state: &AppState, name: &str) -> Result<Target, Problem> {
     if let Some(v) = snapshot.versioned.get(name) {
         return Ok(Target::Versions(v.clone()));
     }
-    if !snapshot.files.contains_key(name) {
-        if let Some(c) = snapshot.conflicts.iter().find(|c| c.name == name) {
-            return Err(Problem::new(
-                StatusCode::CONFLICT,
-                "policy-versions-conflict",
-                "The policy's versions conflict",
-                format!(
-                    "{}: no version of `{name}` is chosen until each file says a day of its own \
-                     (each file is still reached by its own name: {})",
-                    c.message,
-                    c.files.join(", ")
-                ),
-            ));
-        }
+    if let Some(p) = conflict(&snapshot, name) {
+        return Err(p);
     }
     match snapshot.files.get(name) {
         Some(e) => current(e, name).map(Target::One),
         None => Err(not_served(name)),
     }
+}
+
+/// 409 when `name` is no file's name but the name several files declare
+/// without being versions of one policy.
+fn conflict(snapshot: &crate::adapters::serve::registry::Snapshot, name: &str) -> Option<Problem> {
+    if snapshot.files.contains_key(name) {
+        return None;
+    }
+    let c = snapshot.conflicts.iter().find(|c| c.name == name)?;
+    Some(Problem::new(
+        StatusCode::CONFLICT,
+        "policy-versions-conflict",
+        "The policy's versions conflict",
+        format!(
+            "{}: no version of `{name}` is chosen until each file says a day of its own \
+             (each file is still reached by its own name: {})",
+            c.message,
+            c.files.join(", ")
+        ),
+    ))
 }
 
 /// [`target`], or the answer why not, once the body (unread) has been drained
@@ -188,6 +196,9 @@ fn shown(
             return Ok((e.clone(), Some(v.clone())));
         }
     }
+    if let Some(p) = conflict(&snapshot, name) {
+        return Err(p);
+    }
     let e = entry(state, name)?;
     let from = e.current.as_ref().and_then(|c| c.effective_from());
     if let (Some(day), Some(from)) = (on, from) {
@@ -278,6 +289,7 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Response {
         (status = 400, description = "`on` is not a day", body = Details, content_type = "application/problem+json"),
         Unauthorized,
         (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
+        (status = 409, description = "Several files declare the policy without each saying a day of its own", body = Details, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])))]
 pub async fn detail(
@@ -378,6 +390,7 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
         Unauthorized,
         (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
         (status = 406, description = "The request's Accept allows neither text/html nor text/markdown", body = Details, content_type = "application/problem+json"),
+        (status = 409, description = "Several files declare the policy without each saying a day of its own", body = Details, content_type = "application/problem+json"),
         (status = 503, description = "The policy has no version that checks", body = Details, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])))]
