@@ -2290,3 +2290,116 @@ fn a_name_whose_versions_conflict_answers_409_on_its_source_and_page_too() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Over a policy's dated versions, the records of lines no version reads
+/// (empty, not UTF-8, not JSON, too long, the body's timeout) name no
+/// version, on the server as in `clause eval DIR --claims`, whose records the
+/// server's are byte for byte.
+#[test]
+fn batch_records_of_lines_no_version_read_name_no_version() {
+    let dir = versions_dir();
+    let server = Server::start(
+        &dir,
+        &[
+            "--reload-interval",
+            "0",
+            "--max-line-bytes",
+            "5000",
+            "--body-timeout",
+            "1",
+        ],
+    );
+    let evaluate = server.url("/v1/policies/imicro/evaluate");
+    let mut batch: Vec<u8> = Vec::new();
+    for line in [
+        claim_placed("2023-09-01"),
+        claim_placed("2023-12-02"),
+        claim_placed("2022-01-01"),
+        String::new(),
+        "   ".to_string(),
+        "not json".to_string(),
+    ] {
+        batch.extend_from_slice(line.as_bytes());
+        batch.push(b'\n');
+    }
+    batch.extend_from_slice(b"\xff\xfe not UTF-8\n");
+    let http = answer(
+        agent()
+            .post(&evaluate)
+            .set("Content-Type", "application/x-ndjson")
+            .send_bytes(&batch),
+    );
+    assert_eq!(http.status, 200, "{}", http.body);
+    let records: Vec<Value> = http
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 7, "{}", http.body);
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(
+            r.get("policy_version").is_some(),
+            i < 2,
+            "line {}: {r}",
+            i + 1
+        );
+        assert_eq!(r.get("policy_file").is_some(), i < 2, "line {}: {r}", i + 1);
+    }
+    // The CLI writes the same records, byte for byte.
+    let claims = dir.join("claims.ndjson.txt");
+    std::fs::write(&claims, &batch).unwrap();
+    let cli = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .arg("eval")
+        .arg(&dir)
+        .arg("--claims")
+        .arg(&claims)
+        .output()
+        .unwrap();
+    assert_eq!(cli.status.code(), Some(0), "{cli:?}");
+    assert_eq!(String::from_utf8_lossy(&cli.stdout), http.body);
+
+    // A line longer than --max-line-bytes.
+    let long = format!("{}\n{}\n", "x".repeat(6000), claim_placed("2023-09-01"));
+    let http = post(&evaluate, "application/x-ndjson", &long);
+    let records: Vec<Value> = http
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "{}", http.body);
+    assert!(
+        records[0]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("longer than 5000 bytes"),
+        "{}",
+        records[0]
+    );
+    assert!(records[0].get("policy_version").is_none(), "{}", records[0]);
+    assert!(records[1].get("policy_version").is_some(), "{}", records[1]);
+
+    // A body that stops: the last record says so, naming no version.
+    let line = format!("{}\n", claim_placed("2023-09-01"));
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(
+        format!(
+            "POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{line}",
+            line.len() + 100
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let out = String::from_utf8_lossy(&out);
+    let ending = out
+        .lines()
+        .find(|l| l.contains("no byte of the request body arrived"))
+        .unwrap_or_else(|| panic!("no timeout record: {out}"));
+    let ending: Value = serde_json::from_str(ending).unwrap();
+    assert_eq!(ending["line"], 2, "{ending}");
+    assert!(ending.get("policy_version").is_none(), "{ending}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -204,22 +204,22 @@ impl Target {
         }
     }
 
-    /// An error record for a line that could not be read as a claim.
+    /// An error record for a line that could not be read as a claim (longer
+    /// than the line limit, or cut off when the body stopped). Over versions
+    /// no version read it, and the record names none (as `clause eval DIR
+    /// --claims` writes it).
     pub fn line_error(&self, line: u64, message: &str, out: &mut Vec<u8>) {
         match self {
             Target::One(l) => l.line_error(line, message, out),
-            Target::Versions(v) => match v.newest() {
-                Some(l) => l.line_error(line, message, out),
-                None => super::engine::unrouted_record(
-                    line,
-                    "",
-                    &[FieldError {
-                        path: String::new(),
-                        message: message.to_string(),
-                    }],
-                    out,
-                ),
-            },
+            Target::Versions(_) => super::engine::unrouted_record(
+                line,
+                "",
+                &[FieldError {
+                    path: String::new(),
+                    message: message.to_string(),
+                }],
+                out,
+            ),
         }
     }
 }
