@@ -2403,3 +2403,64 @@ fn batch_records_of_lines_no_version_read_name_no_version() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--max-line-bytes` bounds a line's text: a CRLF line of exactly that many
+/// bytes is read (its CR is the line end's, as the claim is read without it),
+/// also when the CR and the LF arrive apart; one byte more is refused.
+#[test]
+fn a_crlf_line_of_exactly_max_line_bytes_is_read() {
+    let dir = policy_dir(&["imicro"]);
+    let claim =
+        serde_json::to_string(&serde_json::from_str::<Value>(&claim_text()).unwrap()).unwrap();
+    let limit = claim.len().to_string();
+    let server = Server::start(&dir, &["--max-line-bytes", &limit]);
+    let evaluate = server.url("/v1/policies/imicro/evaluate");
+    let body = format!("{claim}\r\n{claim}\n{claim} \r\n{claim}\r");
+    let a = post(&evaluate, "application/x-ndjson", &body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let records: Vec<Value> = a
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 4, "{}", a.body);
+    assert_eq!(records[0]["decision"], "approve", "{}", records[0]);
+    assert_eq!(records[1]["decision"], "approve", "{}", records[1]);
+    assert!(
+        records[2]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("longer than {limit} bytes")),
+        "{}",
+        records[2]
+    );
+    assert_eq!(records[3]["decision"], "approve", "{}", records[3]);
+
+    // The CR at the end of what has arrived, its LF in the next part.
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let rest = format!("\n{claim}\n");
+    s.write_all(
+        format!(
+            "POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{claim}\r",
+            claim.len() + 1 + rest.len()
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    s.write_all(rest.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let out = String::from_utf8_lossy(&out);
+    let records: Vec<Value> = out
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "{out}");
+    for r in &records {
+        assert_eq!(r["decision"], "approve", "{r}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
