@@ -2464,3 +2464,38 @@ fn a_crlf_line_of_exactly_max_line_bytes_is_read() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The `Authorization` scheme is case-insensitive (RFC 9110 §11.1); the token is not.
+#[test]
+fn the_bearer_scheme_is_read_in_any_case() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start_with_env(&dir, &[], &[("CLAUSE_TOKEN", "sesame")]);
+    let list = |authorization: &str| {
+        answer(
+            agent()
+                .get(&server.url("/v1/policies"))
+                .set("Authorization", authorization)
+                .call(),
+        )
+        .status
+    };
+    for ok in [
+        "Bearer sesame",
+        "bearer sesame",
+        "BEARER sesame",
+        "bEaReR  sesame",
+    ] {
+        assert_eq!(list(ok), 200, "{ok}");
+    }
+    for refused in [
+        "bearer SESAME",
+        "bearer nope",
+        "Bearersesame",
+        "Basic sesame",
+        "bearer",
+        "sesame",
+    ] {
+        assert_eq!(list(refused), 401, "{refused}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -149,11 +149,13 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
 }
 
 /// Compares the `Authorization` header with the token in time that does not
-/// depend on where they first differ.
+/// depend on where they first differ. The scheme is `Bearer` in any case
+/// (RFC 9110 §11.1: `bearer`, `BEARER`), then one or more spaces and the token.
 fn authorized(header: Option<&axum::http::HeaderValue>, token: &str) -> bool {
     let Some(given) = header
         .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
+        .and_then(|h| h.split_once(' '))
+        .and_then(|(scheme, rest)| scheme.eq_ignore_ascii_case("bearer").then_some(rest))
     else {
         return false;
     };
