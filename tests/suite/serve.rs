@@ -2596,3 +2596,63 @@ fn hypers_own_answers_to_malformed_requests_have_an_empty_body() {
         assert!(!out.contains("problem+json"), "{what}: {out}");
     }
 }
+
+/// Every endpoint but the health checks and metrics can answer 503
+/// `overloaded`, and the OpenAPI document says so for each.
+#[test]
+fn every_counted_endpoint_documents_the_503_it_answers_when_overloaded() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start(
+        &dir,
+        &[
+            "--max-concurrency",
+            "1",
+            "--body-timeout",
+            "30",
+            "--request-timeout",
+            "30",
+        ],
+    );
+    let doc = get(&server.url("/openapi.json")).json();
+    let mut documented = 0;
+    for (path, methods) in doc["paths"].as_object().unwrap() {
+        for (method, op) in methods.as_object().unwrap() {
+            let unavailable = &op["responses"]["503"];
+            if ["/healthz", "/metrics"].contains(&path.as_str()) {
+                assert!(unavailable.is_null(), "{method} {path}");
+                continue;
+            }
+            assert!(
+                unavailable["content"]["application/problem+json"].is_object(),
+                "{method} {path}: {op}"
+            );
+            documented += 1;
+        }
+    }
+    assert!(documented > 15, "{documented}");
+    // The one slot held by a request whose body stops half way.
+    let mut holder = TcpStream::connect(server.addr()).unwrap();
+    holder
+        .write_all(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\npolicy")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    eventually_within("the slot to be taken", 50, || {
+        (get(&server.url("/v1/policies")).status == 503).then_some(())
+    });
+    for path in [
+        "/openapi.json",
+        "/schema/claim.schema.json",
+        "/schema/verdict.schema.json",
+        "/v1/policies",
+        "/v1/policies/imicro",
+    ] {
+        let p = problem(&get(&server.url(path)), 503);
+        assert_eq!(
+            p["type"], "https://clause.dev/problems/overloaded",
+            "{path}"
+        );
+    }
+    assert_eq!(get(&server.url("/healthz")).status, 200);
+    drop(holder);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,7 +16,9 @@ use super::{
 };
 use crate::adapters::serve::engine::{self, Loaded};
 use crate::adapters::serve::layers::BodyDone;
-use crate::adapters::serve::problem::{ClaimRouteErrors, Details, Problem, SlowBody, Unauthorized};
+use crate::adapters::serve::problem::{
+    ClaimRouteErrors, Details, Overloaded, Problem, SlowBody, Unauthorized,
+};
 use crate::adapters::serve::registry::Entry;
 use crate::adapters::serve::versions::{Target, Versions};
 use crate::adapters::serve::AppState;
@@ -248,6 +250,7 @@ fn current(e: &Entry, name: &str) -> Result<Arc<Loaded>, Problem> {
     responses(
         (status = 200, description = "The policies", body = PolicyList),
         Unauthorized,
+        Overloaded,
     ),
     security((), ("bearer" = [])))]
 pub async fn list(State(state): State<Arc<AppState>>) -> Response {
@@ -290,6 +293,7 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Response {
         Unauthorized,
         (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
         (status = 409, description = "Several files declare the policy without each saying a day of its own", body = Details, content_type = "application/problem+json"),
+        Overloaded,
     ),
     security((), ("bearer" = [])))]
 pub async fn detail(
@@ -391,7 +395,7 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
         (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
         (status = 406, description = "The request's Accept allows neither text/html nor text/markdown", body = Details, content_type = "application/problem+json"),
         (status = 409, description = "Several files declare the policy without each saying a day of its own", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "The policy has no version that checks", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "The policy has no version that checks (`policy-unavailable`), too many requests in flight (`overloaded`, with `Retry-After`), or the answer was not ready within --request-timeout (`timeout`)", body = Details, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])))]
 pub async fn page(
@@ -603,6 +607,8 @@ pub async fn explain(
         (status = 413, description = "The body is too large", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 500, description = "The file could not be written", body = Details, content_type = "application/problem+json"),
+        SlowBody,
+        Overloaded,
     ),
     security((), ("bearer" = [])))]
 pub async fn save_cases(
