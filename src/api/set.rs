@@ -192,6 +192,14 @@ impl PolicySet {
         })
     }
 
+    /// The one version of `name` when it says no day: it judges every claim.
+    fn only_undated(&self, name: &str) -> Option<&Policy> {
+        match self.versions(name) {
+            [only] if only.effective_from().is_none() => Some(only),
+            _ => None,
+        }
+    }
+
     /// The version of `name` in force on `day`: the newest version that took
     /// effect on or before it (an undated version counts as in force from the
     /// start). `None` for an unknown name, or a day before the first version.
@@ -227,8 +235,12 @@ impl PolicySet {
     /// [`Policy::write_record`] over the versions of `name`: the line is
     /// judged by the version in force when its order was placed (as
     /// [`evaluate_stream`](PolicySet::evaluate_stream) judges each line). A
-    /// line no version can take gets an error record without a version; an
-    /// unknown name, an error record saying so.
+    /// line no version can take (an empty line, one that is not UTF-8 or not
+    /// JSON, one without a readable `order.placed_at` or placed before the
+    /// first version) gets an error record without a version; an unknown
+    /// name, an error record saying so. A name with one undated version: that
+    /// policy's own records ([`Policy::write_record`]), every one with its
+    /// version.
     ///
     /// ```
     /// let set = clause::PolicySet::load_dir("policies")?;
@@ -246,7 +258,7 @@ impl PolicySet {
         out: &mut Vec<u8>,
     ) -> Option<crate::Decision> {
         match self.get(name) {
-            Some(newest) => self.write_record_with(name, newest, line, number, out),
+            Some(_) => self.write_record_with(name, line, number, out),
             None => {
                 let problem = ClaimError::whole(format!("there is no policy named `{name}`"));
                 unrouted(number, "", problem, out);
@@ -258,16 +270,22 @@ impl PolicySet {
     fn write_record_with(
         &self,
         name: &str,
-        newest: &Policy,
         raw: &[u8],
         number: u64,
         out: &mut Vec<u8>,
     ) -> Option<crate::Decision> {
-        // A line that is not UTF-8, or is empty, gets its error from any version.
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) if !t.trim().is_empty() => t,
-            _ => return newest.write_record(raw, number, out),
-        };
+        // One undated version reads every line: its own records.
+        if let Some(only) = self.only_undated(name) {
+            return only.write_record(raw, number, out);
+        }
+        // A line that is not UTF-8, or is empty, has no order date: no
+        // version reads it, and its record names none (as a line that is
+        // not JSON).
+        if let Some(why) = crate::tools::batch::unreadable(raw) {
+            unrouted(number, "", ClaimError::whole(why.to_string()), out);
+            return None;
+        }
+        let text = std::str::from_utf8(raw).unwrap_or_default();
         match self.select(name, text) {
             Ok(policy) => policy.write_record(raw, number, out),
             Err(e) => {
@@ -282,7 +300,11 @@ impl PolicySet {
     /// record names that version (`policy_version`, and for a dated version
     /// `policy_file` and `policy_effective_from`). A line no version can take
     /// (its `order.placed_at` missing, unreadable or before the first version)
-    /// gets an error record naming `order.placed_at`, without a version. An
+    /// gets an error record naming `order.placed_at`, without a version; so do,
+    /// without a version, the records of lines no version reads at all (empty,
+    /// not UTF-8, not JSON, longer than the longest line read). A name with
+    /// one undated version writes that policy's own records, each with its
+    /// version, as [`Policy::evaluate_stream`] does. An
     /// unknown name is an error of kind `NotFound` before anything is read.
     ///
     /// ```
@@ -318,16 +340,16 @@ impl PolicySet {
         output: W,
         threads: usize,
     ) -> std::io::Result<StreamSummary> {
-        let Some(newest) = self.get(name) else {
+        if self.get(name).is_none() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("there is no policy named `{name}`"),
             ));
-        };
+        }
         let judge = Routed {
             set: self,
             name,
-            newest,
+            only: self.only_undated(name),
         };
         crate::tools::batch::run(&judge, input, output, threads)
     }
@@ -338,18 +360,21 @@ impl PolicySet {
 struct Routed<'a> {
     set: &'a PolicySet,
     name: &'a str,
-    newest: &'a Policy,
+    /// The one version, when it says no day (it reads every line).
+    only: Option<&'a Policy>,
 }
 
 impl crate::tools::batch::Judge for Routed<'_> {
     fn record(&self, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<crate::Decision> {
-        self.set
-            .write_record_with(self.name, self.newest, raw, line, out)
+        self.set.write_record_with(self.name, raw, line, out)
     }
 
     fn line_error(&self, line: u64, message: &str, out: &mut Vec<u8>) {
-        // As for a line that is not UTF-8: the newest version's record.
-        self.newest.write_line_error(line, message, out);
+        // As for a line that is not UTF-8: no version read it.
+        match self.only {
+            Some(only) => only.write_line_error(line, message, out),
+            None => unrouted(line, "", ClaimError::whole(message.to_string()), out),
+        }
     }
 }
 

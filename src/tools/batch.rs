@@ -456,6 +456,22 @@ pub fn error_record(line: u64, claim_id: Option<String>, errors: &[InputError], 
     }
 }
 
+/// What the record of a line that is not UTF-8 says.
+const NOT_UTF8: &str = "the line is not UTF-8 text";
+
+/// What the record of an empty line (or one of only white space) says.
+const EMPTY: &str = "the line is empty";
+
+/// Why a line (its line end included or not) cannot be a claim before any
+/// policy reads it: not UTF-8, or empty; `None` for a line of text.
+pub fn unreadable(raw: &[u8]) -> Option<&'static str> {
+    match std::str::from_utf8(raw) {
+        Err(_) => Some(NOT_UTF8),
+        Ok(text) if text.trim().is_empty() => Some(EMPTY),
+        Ok(_) => None,
+    }
+}
+
 fn record_body(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Option<Decision> {
     let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
@@ -466,8 +482,8 @@ fn record_body(policy: &Policy, raw: &[u8], line: u64, out: &mut Vec<u8>) -> Opt
         }]
     };
     let (errors, claim_id) = match std::str::from_utf8(raw) {
-        Err(_) => (problem("the line is not UTF-8 text"), None),
-        Ok(text) if text.trim().is_empty() => (problem("the line is empty"), None),
+        Err(_) => (problem(NOT_UTF8), None),
+        Ok(text) if text.trim().is_empty() => (problem(EMPTY), None),
         Ok(text) => match crate::language::eval::eval_json(policy, text) {
             Ok(v) => {
                 v.write_json(out);

@@ -555,6 +555,35 @@ fn raw(addr: &str, send: &[u8]) -> String {
     String::from_utf8_lossy(&out).to_string()
 }
 
+/// Sends `head` on a new connection, then one byte of body every 200 ms (at
+/// most `tries` bytes, so at most `tries` / 5 seconds) until the server
+/// answers; returns what came back before the server closed the connection.
+fn trickle(addr: &str, head: &[u8], tries: u32) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(head).unwrap();
+    let mut out = Vec::new();
+    for _ in 0..tries {
+        if s.write_all(b" ").is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        s.set_nonblocking(true).unwrap();
+        let mut buf = [0u8; 4096];
+        if let Ok(n) = s.read(&mut buf) {
+            out.extend_from_slice(&buf[..n]);
+        }
+        s.set_nonblocking(false).unwrap();
+        if !out.is_empty() {
+            break;
+        }
+    }
+    if !out.is_empty() {
+        let _ = s.read_to_end(&mut out);
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
 /// A request body that sends `first`, then waits for a word on `gate`, then sends `rest`.
 struct Gated {
     parts: Vec<Vec<u8>>,
@@ -1852,5 +1881,778 @@ fn a_pipe_named_like_a_policy_is_refused_and_never_waited_on() {
     eventually("the refusal in the log", || {
         server.log().contains("is not a regular file").then_some(())
     });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A request without the token whose body trickles in (a byte every 200 ms,
+/// never idle for the body timeout) is answered 401 within the request
+/// timeout: the body is read and dropped so that the client gets its answer,
+/// but not for longer than any other request may take.
+#[test]
+fn an_unauthorized_body_that_trickles_in_is_answered_within_the_request_timeout() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start_with_env(
+        &dir,
+        &["--request-timeout", "2", "--body-timeout", "30"],
+        &[("CLAUSE_TOKEN", "sesame")],
+    );
+    // 1000 bytes at 5 a second would take 200 s; the test gives up after 12 s.
+    let out = trickle(
+        &server.addr(),
+        b"POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
+        60,
+    );
+    assert!(out.starts_with("HTTP/1.1 401"), "{out}");
+    assert!(
+        out.contains("https://clause.dev/problems/unauthorized"),
+        "{out}"
+    );
+    assert!(out.contains("www-authenticate: Bearer"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A client still uploading when the server is full gets the 503 with
+/// `Retry-After`, not a broken pipe: the body is read and dropped first.
+#[test]
+fn a_body_refused_503_overloaded_is_read_so_the_client_gets_the_answer() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start(
+        &dir,
+        &[
+            "--max-concurrency",
+            "1",
+            "--body-timeout",
+            "30",
+            "--request-timeout",
+            "30",
+        ],
+    );
+    // The one slot: a request whose body stops half way (held while its body is awaited).
+    let mut holder = TcpStream::connect(server.addr()).unwrap();
+    holder
+        .write_all(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\npolicy")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    eventually_within("the slot to be taken", 50, || {
+        (get(&server.url("/v1/policies")).status == 503).then_some(())
+    });
+    // A body of 300 kB, sent in parts with pauses: the server has answered
+    // before the last parts are sent.
+    const LEN: usize = 300_000;
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(
+        format!("POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: {LEN}\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let part = vec![b'#'; LEN / 20];
+    for i in 0..20 {
+        s.write_all(&part)
+            .unwrap_or_else(|e| panic!("part {i} of the body could not be sent: {e}"));
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 503"), "{out}");
+    assert!(out.contains("retry-after: 1"), "{out}");
+    assert!(
+        out.contains("https://clause.dev/problems/overloaded"),
+        "{out}"
+    );
+    drop(holder);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A name that one dated file declares routes as versions do: after a reload
+/// leaves imicro-2023.policy alone, `imicro` still judges claims (as `clause
+/// eval DIR` does) and refuses an order placed before the version took
+/// effect; the list, the policy and its page show the one version.
+#[test]
+fn a_policy_with_one_dated_version_routes_by_its_declared_name() {
+    let dir = versions_dir();
+    let server = Server::start(&dir, &["--reload-interval", "100"]);
+    let evaluate = server.url("/v1/policies/imicro/evaluate");
+    std::fs::remove_file(dir.join("imicro-2024.policy")).unwrap();
+    let list = eventually("the reload to see one version", || {
+        let list = get(&server.url("/v1/policies")).json();
+        (list["policies"].as_array().map(Vec::len) == Some(1)).then_some(list)
+    });
+    assert_eq!(list["versioned"][0]["policy"], "imicro", "{list}");
+    let versions = list["versioned"][0]["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 1, "{list}");
+    assert_eq!(versions[0]["file"], "imicro-2023");
+
+    // A claim: the verdict `clause eval DIR --claim` gives.
+    let claim_file = dir.join("claim.json.txt");
+    let cli = |claim: &str| {
+        std::fs::write(&claim_file, claim).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_clause"))
+            .arg("eval")
+            .arg(&dir)
+            .arg("--claim")
+            .arg(&claim_file)
+            .output()
+            .unwrap()
+    };
+    let claim = claim_placed("2023-12-02");
+    let http = post(&evaluate, "application/json", &claim);
+    assert_eq!(http.status, 200, "{}", http.body);
+    let v = http.json();
+    assert_eq!(v["policy_file"], "imicro-2023.policy");
+    assert_eq!(v["policy_effective_from"], "2023-01-01");
+    let out = cli(&claim);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(v, serde_json::from_slice::<Value>(&out.stdout).unwrap());
+    let words = post(
+        &server.url("/v1/policies/imicro/explain"),
+        "application/json",
+        &claim,
+    );
+    assert_eq!(words.status, 200, "{}", words.body);
+    // Before the version took effect: refused, naming the field, as by the CLI.
+    let early = claim_placed("2022-12-31");
+    let p = problem(&post(&evaluate, "application/json", &early), 400);
+    assert_eq!(p["errors"][0]["path"], "order.placed_at", "{p}");
+    let out = cli(&early);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("order.placed_at"),
+        "{out:?}"
+    );
+    // The file's own name still judges any order date.
+    let pinned = post(
+        &server.url("/v1/policies/imicro-2023/evaluate"),
+        "application/json",
+        &early,
+    );
+    assert_eq!(pinned.status, 200, "{}", pinned.body);
+
+    // The policy and its page, by the declared name.
+    let shown = get(&server.url("/v1/policies/imicro"));
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    let shown = shown.json();
+    assert_eq!(shown["name"], "imicro-2023");
+    assert_eq!(shown["versions"].as_array().map(Vec::len), Some(1));
+    assert_eq!(get(&server.url("/v1/policies/imicro/page")).status, 200);
+    problem(&get(&server.url("/v1/policies/imicro?on=2022-12-31")), 404);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Made-up methods and paths make no series of their own in the metrics:
+/// methods other than the standard ones count as `other`, paths that match
+/// no route as `unmatched`.
+#[test]
+fn made_up_methods_and_paths_are_counted_under_bounded_labels() {
+    let server = Server::start(Path::new("policies"), &[]);
+    for (method, path) in [
+        ("MADEUP1", "/healthz"),
+        ("MADEUP2", "/v1/policies"),
+        ("get", "/nowhere/1"),
+        ("PROPFIND", "/nowhere/2"),
+    ] {
+        let out = raw(
+            &server.addr(),
+            format!("{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
+        assert!(out.starts_with("HTTP/1.1 4"), "{method} {path}: {out}");
+    }
+    let a = answer(agent().request("PATCH", &server.url("/v1/policies")).call());
+    problem(&a, 405);
+    let metrics = get(&server.url("/metrics")).body;
+    for made_up in ["MADEUP1", "MADEUP2", "\"get\"", "PROPFIND", "/nowhere"] {
+        assert!(!metrics.contains(made_up), "{made_up}: {metrics}");
+    }
+    assert!(
+        metrics.contains("route=\"unmatched\",method=\"other\",status=\"404\""),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("route=\"/v1/policies\",method=\"PATCH\",status=\"405\""),
+        "{metrics}"
+    );
+    for line in metrics
+        .lines()
+        .filter(|l| l.starts_with("clause_http_requests_total{"))
+    {
+        let method = line
+            .split("method=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap();
+        assert!(
+            [
+                "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+                "other"
+            ]
+            .contains(&method),
+            "{line}"
+        );
+    }
+}
+
+/// `Accept` is negotiated (RFC 9110 §12.5.1): weights, `type/*` and `*/*`,
+/// `q=0` as not acceptable, ties to the server's preference, and 406 when none
+/// of the endpoint's types is acceptable.
+#[test]
+fn accept_is_negotiated_by_weight_and_406_when_nothing_offered_is_acceptable() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let explain = |accept: Option<&str>| {
+        let mut r = agent()
+            .post(&server.url("/v1/policies/imicro/explain"))
+            .set("Content-Type", "application/json");
+        if let Some(a) = accept {
+            r = r.set("Accept", a);
+        }
+        answer(r.send_string(&claim_text()))
+    };
+    for (accept, media) in [
+        (None, "text/plain"),
+        (Some("text/html, application/json"), "application/json"),
+        (
+            Some("text/plain;q=0.1, application/json;q=1"),
+            "application/json",
+        ),
+        (Some("application/json"), "application/json"),
+        (Some("application/*"), "application/json"),
+        (Some("*/*"), "text/plain"),
+        (Some("text/plain;q=0, */*"), "application/json"),
+        (Some("*/*;q=0.5, application/json;q=0.4"), "text/plain"),
+        // A tie: the server's preference.
+        (Some("application/json, text/plain"), "text/plain"),
+        (Some("text/*;q=0.3, application/json;q=0.3"), "text/plain"),
+        (Some("APPLICATION/JSON"), "application/json"),
+    ] {
+        let a = explain(accept);
+        assert_eq!(a.status, 200, "{accept:?}: {}", a.body);
+        assert_eq!(a.content_type, media, "{accept:?}");
+    }
+    for accept in [
+        "application/json-seq",
+        "text/html",
+        "text/plain;q=0, application/json;q=0",
+        "*/*;q=0",
+    ] {
+        let p = problem(&explain(Some(accept)), 406);
+        assert_eq!(
+            p["type"], "https://clause.dev/problems/not-acceptable",
+            "{accept}"
+        );
+    }
+
+    let page = |accept: &str| {
+        answer(
+            agent()
+                .get(&server.url("/v1/policies/imicro/page"))
+                .set("Accept", accept)
+                .call(),
+        )
+    };
+    for (accept, media) in [
+        ("text/html;q=0.1, text/markdown", "text/markdown"),
+        ("text/markdown", "text/markdown"),
+        ("text/*", "text/html"),
+        (
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "text/html",
+        ),
+        ("application/json, text/markdown;q=0.5", "text/markdown"),
+    ] {
+        let a = page(accept);
+        assert_eq!(a.status, 200, "{accept}: {}", a.body);
+        assert_eq!(a.content_type, media, "{accept}");
+    }
+    for accept in [
+        "application/json",
+        "text/plain",
+        "text/html;q=0, text/markdown;q=0",
+    ] {
+        let p = problem(&page(accept), 406);
+        assert_eq!(
+            p["type"], "https://clause.dev/problems/not-acceptable",
+            "{accept}"
+        );
+    }
+    // The OpenAPI document says so, for both routes.
+    let doc = get(&server.url("/openapi.json")).json();
+    for (path, method) in [
+        ("/v1/policies/{name}/explain", "post"),
+        ("/v1/policies/{name}/page", "get"),
+    ] {
+        assert!(
+            doc["paths"][path][method]["responses"]["406"].is_object(),
+            "{path}"
+        );
+    }
+}
+
+/// A claim that gives a key twice is refused by `POST /v1/evaluate` as by
+/// `clause eval` and `/v1/policies/{name}/evaluate`, naming the key (under
+/// `claim.`): the claim's own text is read, not a copy that kept the last value.
+#[test]
+fn a_claim_with_a_repeated_key_is_refused_by_v1_evaluate_as_everywhere() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let claim = claim_text();
+    let repeated = claim.replacen('{', "{\"claim_id\": \"first\",", 1);
+    assert_ne!(repeated, claim);
+    let served = problem(
+        &post(
+            &server.url("/v1/policies/imicro/evaluate"),
+            "application/json",
+            &repeated,
+        ),
+        400,
+    );
+    assert_eq!(served["errors"][0]["path"], "claim_id", "{served}");
+    let policy = std::fs::read_to_string(root().join("policies/imicro.policy")).unwrap();
+    let body = format!(
+        "{{\"policy\": {}, \"claim\": {repeated}}}",
+        Value::from(policy.as_str())
+    );
+    let p = problem(
+        &post(&server.url("/v1/evaluate"), "application/json", &body),
+        400,
+    );
+    assert_eq!(
+        p["type"], "https://clause.dev/problems/invalid-claim",
+        "{p}"
+    );
+    assert_eq!(p["errors"][0]["path"], "claim.claim_id", "{p}");
+    assert_eq!(p["errors"][0]["message"], served["errors"][0]["message"]);
+    // The same claim without the repeated key is judged.
+    let body = format!(
+        "{{\"policy\": {}, \"claim\": {claim}}}",
+        Value::from(policy.as_str())
+    );
+    let a = post(&server.url("/v1/evaluate"), "application/json", &body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["verdict"]["decision"], "approve");
+    // The body giving `claim` twice: refused, naming it.
+    let body = format!(
+        "{{\"policy\": {}, \"claim\": {claim}, \"claim\": {claim}}}",
+        Value::from(policy.as_str())
+    );
+    let p = problem(
+        &post(&server.url("/v1/evaluate"), "application/json", &body),
+        400,
+    );
+    assert_eq!(p["errors"][0]["path"], "claim", "{p}");
+}
+
+/// A name whose files conflict answers 409 everywhere it is used: evaluating,
+/// and showing the policy and its page (which answered 404).
+#[test]
+fn a_name_whose_versions_conflict_answers_409_on_its_source_and_page_too() {
+    let dir = versions_dir();
+    std::fs::copy(
+        dir.join("imicro-2024.policy"),
+        dir.join("imicro-copy.policy"),
+    )
+    .unwrap();
+    let server = Server::start(&dir, &["--reload-interval", "0"]);
+    let evaluate = problem(
+        &post(
+            &server.url("/v1/policies/imicro/evaluate"),
+            "application/json",
+            &claim_text(),
+        ),
+        409,
+    );
+    assert_eq!(
+        evaluate["type"],
+        "https://clause.dev/problems/policy-versions-conflict"
+    );
+    for path in [
+        "/v1/policies/imicro",
+        "/v1/policies/imicro?on=2023-06-01",
+        "/v1/policies/imicro/page",
+    ] {
+        let p = problem(&get(&server.url(path)), 409);
+        assert_eq!(p, evaluate, "{path}");
+    }
+    // Each file is still shown by its own name.
+    assert_eq!(get(&server.url("/v1/policies/imicro-copy")).status, 200);
+    assert_eq!(
+        get(&server.url("/v1/policies/imicro-2023/page")).status,
+        200
+    );
+    let doc = get(&server.url("/openapi.json")).json();
+    for (path, method) in [
+        ("/v1/policies/{name}", "get"),
+        ("/v1/policies/{name}/page", "get"),
+    ] {
+        assert!(
+            doc["paths"][path][method]["responses"]["409"].is_object(),
+            "{path}"
+        );
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Over a policy's dated versions, the records of lines no version reads
+/// (empty, not UTF-8, not JSON, too long, the body's timeout) name no
+/// version, on the server as in `clause eval DIR --claims`, whose records the
+/// server's are byte for byte.
+#[test]
+fn batch_records_of_lines_no_version_read_name_no_version() {
+    let dir = versions_dir();
+    let server = Server::start(
+        &dir,
+        &[
+            "--reload-interval",
+            "0",
+            "--max-line-bytes",
+            "5000",
+            "--body-timeout",
+            "1",
+        ],
+    );
+    let evaluate = server.url("/v1/policies/imicro/evaluate");
+    let mut batch: Vec<u8> = Vec::new();
+    for line in [
+        claim_placed("2023-09-01"),
+        claim_placed("2023-12-02"),
+        claim_placed("2022-01-01"),
+        String::new(),
+        "   ".to_string(),
+        "not json".to_string(),
+    ] {
+        batch.extend_from_slice(line.as_bytes());
+        batch.push(b'\n');
+    }
+    batch.extend_from_slice(b"\xff\xfe not UTF-8\n");
+    let http = answer(
+        agent()
+            .post(&evaluate)
+            .set("Content-Type", "application/x-ndjson")
+            .send_bytes(&batch),
+    );
+    assert_eq!(http.status, 200, "{}", http.body);
+    let records: Vec<Value> = http
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 7, "{}", http.body);
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(
+            r.get("policy_version").is_some(),
+            i < 2,
+            "line {}: {r}",
+            i + 1
+        );
+        assert_eq!(r.get("policy_file").is_some(), i < 2, "line {}: {r}", i + 1);
+    }
+    // The CLI writes the same records, byte for byte.
+    let claims = dir.join("claims.ndjson.txt");
+    std::fs::write(&claims, &batch).unwrap();
+    let cli = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .arg("eval")
+        .arg(&dir)
+        .arg("--claims")
+        .arg(&claims)
+        .output()
+        .unwrap();
+    assert_eq!(cli.status.code(), Some(0), "{cli:?}");
+    assert_eq!(String::from_utf8_lossy(&cli.stdout), http.body);
+
+    // A line longer than --max-line-bytes.
+    let long = format!("{}\n{}\n", "x".repeat(6000), claim_placed("2023-09-01"));
+    let http = post(&evaluate, "application/x-ndjson", &long);
+    let records: Vec<Value> = http
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "{}", http.body);
+    assert!(
+        records[0]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("longer than 5000 bytes"),
+        "{}",
+        records[0]
+    );
+    assert!(records[0].get("policy_version").is_none(), "{}", records[0]);
+    assert!(records[1].get("policy_version").is_some(), "{}", records[1]);
+
+    // A body that stops: the last record says so, naming no version.
+    let line = format!("{}\n", claim_placed("2023-09-01"));
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(
+        format!(
+            "POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{line}",
+            line.len() + 100
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let out = String::from_utf8_lossy(&out);
+    let ending = out
+        .lines()
+        .find(|l| l.contains("no byte of the request body arrived"))
+        .unwrap_or_else(|| panic!("no timeout record: {out}"));
+    let ending: Value = serde_json::from_str(ending).unwrap();
+    assert_eq!(ending["line"], 2, "{ending}");
+    assert!(ending.get("policy_version").is_none(), "{ending}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--max-line-bytes` bounds a line's text: a CRLF line of exactly that many
+/// bytes is read (its CR is the line end's, as the claim is read without it),
+/// also when the CR and the LF arrive apart; one byte more is refused.
+#[test]
+fn a_crlf_line_of_exactly_max_line_bytes_is_read() {
+    let dir = policy_dir(&["imicro"]);
+    let claim =
+        serde_json::to_string(&serde_json::from_str::<Value>(&claim_text()).unwrap()).unwrap();
+    let limit = claim.len().to_string();
+    let server = Server::start(&dir, &["--max-line-bytes", &limit]);
+    let evaluate = server.url("/v1/policies/imicro/evaluate");
+    let body = format!("{claim}\r\n{claim}\n{claim} \r\n{claim}\r");
+    let a = post(&evaluate, "application/x-ndjson", &body);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let records: Vec<Value> = a
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 4, "{}", a.body);
+    assert_eq!(records[0]["decision"], "approve", "{}", records[0]);
+    assert_eq!(records[1]["decision"], "approve", "{}", records[1]);
+    assert!(
+        records[2]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("longer than {limit} bytes")),
+        "{}",
+        records[2]
+    );
+    assert_eq!(records[3]["decision"], "approve", "{}", records[3]);
+
+    // The CR at the end of what has arrived, its LF in the next part.
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let rest = format!("\n{claim}\n");
+    s.write_all(
+        format!(
+            "POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{claim}\r",
+            claim.len() + 1 + rest.len()
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    s.write_all(rest.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let out = String::from_utf8_lossy(&out);
+    let records: Vec<Value> = out
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "{out}");
+    for r in &records {
+        assert_eq!(r["decision"], "approve", "{r}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The `Authorization` scheme is case-insensitive (RFC 9110 §11.1); the token is not.
+#[test]
+fn the_bearer_scheme_is_read_in_any_case() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start_with_env(&dir, &[], &[("CLAUSE_TOKEN", "sesame")]);
+    let list = |authorization: &str| {
+        answer(
+            agent()
+                .get(&server.url("/v1/policies"))
+                .set("Authorization", authorization)
+                .call(),
+        )
+        .status
+    };
+    for ok in [
+        "Bearer sesame",
+        "bearer sesame",
+        "BEARER sesame",
+        "bEaReR  sesame",
+    ] {
+        assert_eq!(list(ok), 200, "{ok}");
+    }
+    for refused in [
+        "bearer SESAME",
+        "bearer nope",
+        "Bearersesame",
+        "Basic sesame",
+        "bearer",
+        "sesame",
+    ] {
+        assert_eq!(list(refused), 401, "{refused}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What the server answers is the JSON `clause eval` writes: a batch's body is
+/// byte for byte what `clause eval POLICY --claims` prints for the same lines,
+/// and one claim's verdict is byte for byte its `--claims` record (`--claim`
+/// prints the same JSON pretty-printed, compared as JSON above).
+#[test]
+fn verdicts_and_batch_records_over_http_are_clause_eval_claims_lines_byte_for_byte() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let file = clause::cases::load(&root().join("policies/imicro.cases.json")).unwrap();
+    let claims: Vec<String> = file
+        .cases
+        .iter()
+        .map(|c| serde_json::to_string(&c.claim).unwrap())
+        .collect();
+    assert!(claims.len() > 10);
+    let mut batch = claims.join("\n");
+    batch.push_str("\n\nnot json\n");
+    let claims_file = std::env::temp_dir().join(format!(
+        "clause-serve-bytes-{}-{}",
+        std::process::id(),
+        unique()
+    ));
+    std::fs::write(&claims_file, &batch).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_clause"))
+        .current_dir(root())
+        .args(["eval", "policies/imicro.policy", "--claims"])
+        .arg(&claims_file)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&claims_file);
+    assert_eq!(out.status.code(), Some(0));
+    let cli = String::from_utf8(out.stdout).unwrap();
+    let evaluate = server.url("/v1/policies/imicro/evaluate");
+    let http = post(&evaluate, "application/x-ndjson", &batch);
+    assert_eq!(http.status, 200);
+    assert_eq!(http.body, cli);
+    let mut verdicts = 0;
+    for (claim, record) in claims.iter().zip(cli.lines()) {
+        let one = post(&evaluate, "application/json", claim);
+        if one.status == 200 {
+            assert_eq!(one.body, record);
+            verdicts += 1;
+        }
+    }
+    assert!(verdicts > 5, "{verdicts}");
+}
+
+/// Requests that hyper refuses while reading the request itself never reach
+/// the server's routes: hyper answers them with an empty body (not a
+/// problem) and closes the connection. docs/server.md lists these answers.
+/// (Headers larger than hyper's buffer, about 408 KiB, get 431 too; not sent
+/// here, since the bytes hyper never reads can reset the connection before
+/// the answer is read.)
+#[test]
+fn hypers_own_answers_to_malformed_requests_have_an_empty_body() {
+    let server = Server::start(Path::new("policies"), &[]);
+    let many_headers: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
+    for (what, request, status) in [
+        ("a malformed request line", "GARBAGE\r\n\r\n".to_string(), "400 Bad Request"),
+        (
+            "an HTTP version other than 1.x",
+            "GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n".to_string(),
+            "400 Bad Request",
+        ),
+        (
+            "a Content-Length that is not a number",
+            "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n".to_string(),
+            "400 Bad Request",
+        ),
+        (
+            "two Content-Lengths",
+            "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"
+                .to_string(),
+            "400 Bad Request",
+        ),
+        (
+            "a Transfer-Encoding other than chunked",
+            "POST /v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n".to_string(),
+            "400 Bad Request",
+        ),
+        (
+            "more than 100 headers",
+            format!("GET /healthz HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n"),
+            "431 Request Header Fields Too Large",
+        ),
+        (
+            "a path longer than 65,534 bytes",
+            format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000)),
+            "414 URI Too Long",
+        ),
+    ] {
+        let out = raw(&server.addr(), request.as_bytes());
+        assert!(out.starts_with(&format!("HTTP/1.1 {status}\r\n")), "{what}: {out}");
+        assert!(out.contains("content-length: 0\r\n"), "{what}: {out}");
+        assert!(!out.contains("problem+json"), "{what}: {out}");
+    }
+}
+
+/// Every endpoint but the health checks and metrics can answer 503
+/// `overloaded`, and the OpenAPI document says so for each.
+#[test]
+fn every_counted_endpoint_documents_the_503_it_answers_when_overloaded() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start(
+        &dir,
+        &[
+            "--max-concurrency",
+            "1",
+            "--body-timeout",
+            "30",
+            "--request-timeout",
+            "30",
+        ],
+    );
+    let doc = get(&server.url("/openapi.json")).json();
+    let mut documented = 0;
+    for (path, methods) in doc["paths"].as_object().unwrap() {
+        for (method, op) in methods.as_object().unwrap() {
+            let unavailable = &op["responses"]["503"];
+            if ["/healthz", "/metrics"].contains(&path.as_str()) {
+                assert!(unavailable.is_null(), "{method} {path}");
+                continue;
+            }
+            assert!(
+                unavailable["content"]["application/problem+json"].is_object(),
+                "{method} {path}: {op}"
+            );
+            documented += 1;
+        }
+    }
+    assert!(documented > 15, "{documented}");
+    // The one slot held by a request whose body stops half way.
+    let mut holder = TcpStream::connect(server.addr()).unwrap();
+    holder
+        .write_all(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\npolicy")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    eventually_within("the slot to be taken", 50, || {
+        (get(&server.url("/v1/policies")).status == 503).then_some(())
+    });
+    for path in [
+        "/openapi.json",
+        "/schema/claim.schema.json",
+        "/schema/verdict.schema.json",
+        "/v1/policies",
+        "/v1/policies/imicro",
+    ] {
+        let p = problem(&get(&server.url(path)), 503);
+        assert_eq!(
+            p["type"], "https://clause.dev/problems/overloaded",
+            "{path}"
+        );
+    }
+    assert_eq!(get(&server.url("/healthz")).status, 200);
+    drop(holder);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -164,7 +164,7 @@ async fn run<S>(
                         block.lines.push(Line::TooLong);
                     } else {
                         block.data.extend_from_slice(segment);
-                        if block.data.len() - line_start > max_line + 1 {
+                        if text_len(block.data.get(line_start..).unwrap_or_default()) > max_line {
                             block.data.truncate(line_start);
                             block.lines.push(Line::TooLong);
                         } else {
@@ -192,7 +192,8 @@ async fn run<S>(
                 None => {
                     if !skipping {
                         block.data.extend_from_slice(rest);
-                        if block.data.len() - line_start > max_line {
+                        // A CR at the end may be the start of the line's CRLF.
+                        if text_len(block.data.get(line_start..).unwrap_or_default()) > max_line {
                             block.data.truncate(line_start);
                             skipping = true;
                         }
@@ -226,6 +227,14 @@ async fn run<S>(
         tracing::warn!(policy = %loaded.name(), line = last_line, "{message}");
         let _ = tx.send(Bytes::from(out)).await;
     }
+}
+
+/// The length of a line's text, as a claim is read from it: without its line
+/// end (`\n` or `\r\n`), or, for a line still arriving or the last line, without
+/// a `\r` at its end. `--max-line-bytes` bounds this length.
+fn text_len(line: &[u8]) -> usize {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line).len()
 }
 
 /// Waits for the oldest blocks being evaluated, in order, until at most `keep`

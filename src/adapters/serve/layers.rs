@@ -5,6 +5,9 @@
 //! 2. [`limit`]: the bearer token (on `/v1`), the concurrency limit (503 with
 //!    `Retry-After` when full; health checks and metrics are not counted) and the
 //!    request timeout (408 when the body was still arriving, 503 otherwise).
+//!    A request refused 401 or 503 `overloaded` has its body read and dropped
+//!    first (up to 1 MiB, within the request timeout), so that a client still
+//!    sending gets the answer.
 //!
 //! A request's concurrency slot is held until its response body has been sent,
 //! so a streaming batch counts for as long as it streams.
@@ -32,6 +35,8 @@ pub struct BodyDone(pub Arc<AtomicBool>);
 
 pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
+    // The route table's pattern, or `unmatched` (the fallback): a bounded
+    // label, whatever paths clients send.
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -43,7 +48,7 @@ pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Nex
     let status = response.status();
     state
         .metrics
-        .request(&route, method.as_str(), status.as_u16(), took);
+        .request(&route, &method, status.as_u16(), took);
     if let Some(kind) = response.extensions().get::<ProblemKind>() {
         state.metrics.error(kind.0);
     }
@@ -63,8 +68,15 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
     if path.starts_with("/v1/") || path == "/v1" {
         if let Some(token) = &state.token {
             if !authorized(req.headers().get(header::AUTHORIZATION), token) {
-                // Read what the client is still sending, so that it gets the answer.
-                super::api::drain(req.body_mut(), state.limits.body_timeout).await;
+                // Read what the client is still sending, so that it gets the
+                // answer rather than a reset; within the request timeout, as
+                // every other answer (this one holds no concurrency slot).
+                super::api::drain_within(
+                    req.body_mut(),
+                    state.limits.body_timeout,
+                    state.limits.request_timeout,
+                )
+                .await;
                 return Problem::new(
                     StatusCode::UNAUTHORIZED,
                     "unauthorized",
@@ -82,6 +94,14 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
         match state.concurrency.clone().try_acquire_owned() {
             Ok(p) => Some(p),
             Err(_) => {
+                // As for 401: a client still sending gets the answer, not a
+                // broken pipe (within the same bounds, and without a slot).
+                super::api::drain_within(
+                    req.body_mut(),
+                    state.limits.body_timeout,
+                    state.limits.request_timeout,
+                )
+                .await;
                 return Problem::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "overloaded",
@@ -129,11 +149,13 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
 }
 
 /// Compares the `Authorization` header with the token in time that does not
-/// depend on where they first differ.
+/// depend on where they first differ. The scheme is `Bearer` in any case
+/// (RFC 9110 §11.1: `bearer`, `BEARER`), then one or more spaces and the token.
 fn authorized(header: Option<&axum::http::HeaderValue>, token: &str) -> bool {
     let Some(given) = header
         .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
+        .and_then(|h| h.split_once(' '))
+        .and_then(|(scheme, rest)| scheme.eq_ignore_ascii_case("bearer").then_some(rest))
     else {
         return false;
     };

@@ -121,8 +121,11 @@ impl Metrics {
         }
     }
 
-    /// One request answered: its route (the path pattern), method, status and time.
-    pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
+    /// One request answered: its route (the path pattern, or `unmatched`),
+    /// method (one of the standard methods, or `other`: see [`method_label`]),
+    /// status and time.
+    pub fn request(&self, route: &str, method: &axum::http::Method, status: u16, took: Duration) {
+        let method = method_label(method);
         self.with(|m| {
             bump(&mut m.requests, route, |by_method| {
                 bump(by_method, method, |by_status| {
@@ -262,6 +265,25 @@ impl Metrics {
             );
             out
         })
+    }
+}
+
+/// A request's method as a label: the nine methods of RFC 9110 (and PATCH) by
+/// name, any other `other`, so that a client making up methods cannot make up
+/// series without end.
+pub fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
     }
 }
 

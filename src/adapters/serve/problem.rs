@@ -43,6 +43,20 @@ pub struct Unauthorized(Details);
 #[allow(dead_code, reason = "OpenAPI only: documents the answer")]
 pub struct SlowBody(Details);
 
+/// The answer of every endpoint but `/healthz`, `/readyz` and `/metrics` when
+/// `--max-concurrency` requests are in flight (`overloaded`), or when its
+/// answer was not ready within `--request-timeout` (`timeout`): as
+/// [`Unauthorized`], for the endpoints that give no other 503.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 503,
+    description = "Too many requests in flight (`overloaded`, with `Retry-After`), or the answer was not ready within --request-timeout (`timeout`)",
+    content_type = "application/problem+json",
+    headers(("Retry-After" = String, description = "With `overloaded`: seconds to wait before trying again"))
+)]
+#[allow(dead_code, reason = "OpenAPI only: documents the answer")]
+pub struct Overloaded(Details);
+
 /// The answers every endpoint that takes a policy text (`POST /v1/check`,
 /// `/v1/fmt`, `/v1/evaluate`, `/v1/render`, `/v1/cases/run`,
 /// `/v1/cases/boundaries`) can give, whatever its body says, besides

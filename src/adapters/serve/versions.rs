@@ -1,7 +1,8 @@
 //! A policy over time on the server: the versions of one policy, side by side.
 //!
 //! Files whose policies declare the same name, each with its own `effective
-//! from` day, are the versions of that policy (as for `clause eval DIR`). The
+//! from` day, are the versions of that policy (as for `clause eval DIR`); so is
+//! one file alone whose policy says the day it takes effect. The
 //! policy's declared name then routes: `POST /v1/policies/{name}/evaluate` (and
 //! `explain`) judges each claim by the version in force on the day its order
 //! was placed (`order.placed_at` in the policy's time zone), one claim or
@@ -42,7 +43,9 @@ pub struct Conflict {
 
 /// Groups the policies being served by the name they declare: each name that
 /// two or more files declare becomes [`Versions`], or a [`Conflict`] when they
-/// do not each take effect on a day of their own.
+/// do not each take effect on a day of their own; a name that one file
+/// declares becomes [`Versions`] (of one) when that file says the day it takes
+/// effect.
 pub fn group<'a>(
     serving: impl Iterator<Item = &'a Arc<Loaded>>,
 ) -> (BTreeMap<String, Arc<Versions>>, Vec<Conflict>) {
@@ -56,8 +59,14 @@ pub fn group<'a>(
     let mut routed = BTreeMap::new();
     let mut conflicts = Vec::new();
     for (name, files) in by_name {
-        if files.len() < 2 {
-            continue;
+        // One undated file is a policy of its own, reached by its file's name.
+        // One dated file is a policy with one version: its name routes, and
+        // refuses an order placed before the version took effect, as
+        // `clause eval DIR` does.
+        if let [only] = files.as_slice() {
+            if only.effective_from().is_none() {
+                continue;
+            }
         }
         let mut set = clause::PolicySet::default();
         let mut by_file = HashMap::new();
@@ -195,22 +204,22 @@ impl Target {
         }
     }
 
-    /// An error record for a line that could not be read as a claim.
+    /// An error record for a line that could not be read as a claim (longer
+    /// than the line limit, or cut off when the body stopped). Over versions
+    /// no version read it, and the record names none (as `clause eval DIR
+    /// --claims` writes it).
     pub fn line_error(&self, line: u64, message: &str, out: &mut Vec<u8>) {
         match self {
             Target::One(l) => l.line_error(line, message, out),
-            Target::Versions(v) => match v.newest() {
-                Some(l) => l.line_error(line, message, out),
-                None => super::engine::unrouted_record(
-                    line,
-                    "",
-                    &[FieldError {
-                        path: String::new(),
-                        message: message.to_string(),
-                    }],
-                    out,
-                ),
-            },
+            Target::Versions(_) => super::engine::unrouted_record(
+                line,
+                "",
+                &[FieldError {
+                    path: String::new(),
+                    message: message.to_string(),
+                }],
+                out,
+            ),
         }
     }
 }

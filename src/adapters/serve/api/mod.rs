@@ -102,16 +102,101 @@ pub fn media(headers: &HeaderMap) -> Media {
     }
 }
 
-/// Whether the client asked for `mime` (in `Accept`) before any other type.
-pub fn accepts(headers: &HeaderMap, mime: &str) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .next()
-                .is_some_and(|first| first.trim().starts_with(mime))
-        })
+/// Content negotiation (RFC 9110 §12.5.1): which of `offers` (media types,
+/// the server's preference first) the request's `Accept` prefers, or `None`
+/// when it accepts none of them (406).
+///
+/// Each offer takes the weight (`q`, 1 when not said) of the most specific
+/// range of `Accept` that matches it (`type/subtype`, then `type/*`, then
+/// `*/*`; parameters other than `q` are not compared); `q=0` means not
+/// acceptable. The heaviest offer wins, ties going to the server's
+/// preference. Entries that cannot be read (no `/`, a `q` that is not a
+/// number from 0 to 1) are passed over; no `Accept`, or one with no entry
+/// that can be read, accepts anything: the first offer.
+pub fn negotiate(headers: &HeaderMap, offers: &[&'static str]) -> Option<&'static str> {
+    let ranges: Vec<(String, String, u16)> = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(media_range)
+        .collect();
+    if ranges.is_empty() {
+        return offers.first().copied();
+    }
+    let mut best: Option<(&'static str, u16)> = None;
+    for offer in offers {
+        let (otype, osub) = offer.split_once('/').unwrap_or((offer, ""));
+        // (specificity, weight) of the most specific range matching the offer.
+        let q = ranges
+            .iter()
+            .filter_map(|(t, s, q)| {
+                let specificity = match (t.as_str(), s.as_str()) {
+                    ("*", "*") => 0,
+                    (t, "*") if t.eq_ignore_ascii_case(otype) => 1,
+                    (t, s) if t.eq_ignore_ascii_case(otype) && s.eq_ignore_ascii_case(osub) => 2,
+                    _ => return None,
+                };
+                Some((specificity, *q))
+            })
+            .max_by_key(|(specificity, _)| *specificity)
+            .map_or(0, |(_, q)| q);
+        if q > 0 && best.is_none_or(|(_, b)| q > b) {
+            best = Some((offer, q));
+        }
+    }
+    best.map(|(offer, _)| offer)
+}
+
+/// One entry of `Accept`: type, subtype and weight in thousandths; `None`
+/// when it cannot be read.
+fn media_range(entry: &str) -> Option<(String, String, u16)> {
+    let mut parts = entry.split(';');
+    let range = parts.next()?.trim();
+    let (t, s) = range.split_once('/')?;
+    let (t, s) = (t.trim(), s.trim());
+    if t.is_empty() || s.is_empty() || (t == "*" && s != "*") {
+        return None;
+    }
+    let mut q = 1000;
+    for param in parts {
+        let Some((name, value)) = param.split_once('=') else {
+            continue;
+        };
+        if name.trim().eq_ignore_ascii_case("q") {
+            q = qvalue(value.trim())?;
+            // Parameters after the weight are extensions of the entry.
+            break;
+        }
+    }
+    Some((t.to_string(), s.to_string(), q))
+}
+
+/// A weight (`0`, `0.5`, `1.000`: at most three decimals, 0 to 1) in thousandths.
+fn qvalue(text: &str) -> Option<u16> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let thousandths = format!("{fraction:0<3}").parse::<u16>().ok()?;
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
+}
+
+/// 406: the request's `Accept` allows none of the types an endpoint answers.
+pub fn not_acceptable(offers: &[&str]) -> Problem {
+    Problem::new(
+        StatusCode::NOT_ACCEPTABLE,
+        "not-acceptable",
+        "Not acceptable",
+        format!(
+            "this endpoint answers {}; the request's Accept allows none of them",
+            offers.join(" or ")
+        ),
+    )
 }
 
 /// Reads a whole request body: 413 beyond `limit` (by `Content-Length` at
@@ -183,6 +268,17 @@ pub async fn drain(body: &mut Body, idle: std::time::Duration) {
             _ => break,
         }
     }
+}
+
+/// [`drain`], given up after `deadline` in all (the request timeout): a client
+/// that trickles a byte now and then, never idle for `idle`, still gets its
+/// answer in time, and a connection is never held by a body nobody will read.
+pub async fn drain_within(
+    body: &mut Body,
+    idle: std::time::Duration,
+    deadline: std::time::Duration,
+) {
+    let _ = tokio::time::timeout(deadline, drain(body, idle)).await;
 }
 
 pub fn body_timeout(idle: std::time::Duration) -> Problem {

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::{json, Health};
-use crate::adapters::serve::problem::{Details, Problem};
+use crate::adapters::serve::problem::{Details, Overloaded, Problem};
 use crate::adapters::serve::AppState;
 
 pub const CLAIM_SCHEMA: &str = include_str!("../../../../docs/schema/claim.schema.json");
@@ -86,7 +86,10 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
 
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
-    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
+    responses(
+        (status = 200, description = "The OpenAPI 3.1 document", body = Object),
+        Overloaded,
+    ))]
 pub async fn openapi() -> Response {
     super::json_bytes(
         StatusCode::OK,
@@ -105,14 +108,20 @@ fn schema(text: &'static str) -> Response {
 
 /// The claim JSON Schema (docs/schema/claim.schema.json).
 #[utoipa::path(get, path = "/schema/claim.schema.json", tag = "operations",
-    responses((status = 200, description = "JSON Schema 2020-12", body = Object, content_type = "application/schema+json")))]
+    responses(
+        (status = 200, description = "JSON Schema 2020-12", body = Object, content_type = "application/schema+json"),
+        Overloaded,
+    ))]
 pub async fn claim_schema() -> Response {
     schema(CLAIM_SCHEMA)
 }
 
 /// The verdict JSON Schema (docs/schema/verdict.schema.json).
 #[utoipa::path(get, path = "/schema/verdict.schema.json", tag = "operations",
-    responses((status = 200, description = "JSON Schema 2020-12", body = Object, content_type = "application/schema+json")))]
+    responses(
+        (status = 200, description = "JSON Schema 2020-12", body = Object, content_type = "application/schema+json"),
+        Overloaded,
+    ))]
 pub async fn verdict_schema() -> Response {
     schema(VERDICT_SCHEMA)
 }

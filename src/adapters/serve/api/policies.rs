@@ -10,13 +10,15 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::{
-    accepts, blocking, drain, json, json_bytes, media, read_body, utf8_problem, Claim, Media,
-    PolicyDetail, PolicyList, PolicySummary, Refusal, SaveCasesRequest, Saved, Verdict,
-    VersionConflictOut, VersionOut, VersionedPolicy,
+    blocking, drain, json, json_bytes, media, negotiate, not_acceptable, read_body, utf8_problem,
+    Claim, Media, PolicyDetail, PolicyList, PolicySummary, Refusal, SaveCasesRequest, Saved,
+    Verdict, VersionConflictOut, VersionOut, VersionedPolicy,
 };
 use crate::adapters::serve::engine::{self, Loaded};
 use crate::adapters::serve::layers::BodyDone;
-use crate::adapters::serve::problem::{ClaimRouteErrors, Details, Problem, SlowBody, Unauthorized};
+use crate::adapters::serve::problem::{
+    ClaimRouteErrors, Details, Overloaded, Problem, SlowBody, Unauthorized,
+};
 use crate::adapters::serve::registry::Entry;
 use crate::adapters::serve::versions::{Target, Versions};
 use crate::adapters::serve::AppState;
@@ -67,25 +69,33 @@ fn target(state: &AppState, name: &str) -> Result<Target, Problem> {
     if let Some(v) = snapshot.versioned.get(name) {
         return Ok(Target::Versions(v.clone()));
     }
-    if !snapshot.files.contains_key(name) {
-        if let Some(c) = snapshot.conflicts.iter().find(|c| c.name == name) {
-            return Err(Problem::new(
-                StatusCode::CONFLICT,
-                "policy-versions-conflict",
-                "The policy's versions conflict",
-                format!(
-                    "{}: no version of `{name}` is chosen until each file says a day of its own \
-                     (each file is still reached by its own name: {})",
-                    c.message,
-                    c.files.join(", ")
-                ),
-            ));
-        }
+    if let Some(p) = conflict(&snapshot, name) {
+        return Err(p);
     }
     match snapshot.files.get(name) {
         Some(e) => current(e, name).map(Target::One),
         None => Err(not_served(name)),
     }
+}
+
+/// 409 when `name` is no file's name but the name several files declare
+/// without being versions of one policy.
+fn conflict(snapshot: &crate::adapters::serve::registry::Snapshot, name: &str) -> Option<Problem> {
+    if snapshot.files.contains_key(name) {
+        return None;
+    }
+    let c = snapshot.conflicts.iter().find(|c| c.name == name)?;
+    Some(Problem::new(
+        StatusCode::CONFLICT,
+        "policy-versions-conflict",
+        "The policy's versions conflict",
+        format!(
+            "{}: no version of `{name}` is chosen until each file says a day of its own \
+             (each file is still reached by its own name: {})",
+            c.message,
+            c.files.join(", ")
+        ),
+    ))
 }
 
 /// [`target`], or the answer why not, once the body (unread) has been drained
@@ -188,6 +198,9 @@ fn shown(
             return Ok((e.clone(), Some(v.clone())));
         }
     }
+    if let Some(p) = conflict(&snapshot, name) {
+        return Err(p);
+    }
     let e = entry(state, name)?;
     let from = e.current.as_ref().and_then(|c| c.effective_from());
     if let (Some(day), Some(from)) = (on, from) {
@@ -237,6 +250,7 @@ fn current(e: &Entry, name: &str) -> Result<Arc<Loaded>, Problem> {
     responses(
         (status = 200, description = "The policies", body = PolicyList),
         Unauthorized,
+        Overloaded,
     ),
     security((), ("bearer" = [])))]
 pub async fn list(State(state): State<Arc<AppState>>) -> Response {
@@ -278,6 +292,8 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Response {
         (status = 400, description = "`on` is not a day", body = Details, content_type = "application/problem+json"),
         Unauthorized,
         (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
+        (status = 409, description = "Several files declare the policy without each saying a day of its own", body = Details, content_type = "application/problem+json"),
+        Overloaded,
     ),
     security((), ("bearer" = [])))]
 pub async fn detail(
@@ -365,7 +381,8 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
     }
 }
 
-/// The customer-facing policy page: HTML, or Markdown when `Accept: text/markdown`.
+/// The customer-facing policy page: HTML, or Markdown when `Accept` prefers
+/// `text/markdown` (406 when it allows neither).
 #[utoipa::path(get, path = "/v1/policies/{name}/page", tag = "policies",
     params(PolicyName, On),
     responses(
@@ -376,7 +393,9 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
         (status = 400, description = "`on` is not a day", body = Details, content_type = "application/problem+json"),
         Unauthorized,
         (status = 404, description = "No such policy, or no version of it in force on the day `on` names", body = Details, content_type = "application/problem+json"),
-        (status = 503, description = "The policy has no version that checks", body = Details, content_type = "application/problem+json"),
+        (status = 406, description = "The request's Accept allows neither text/html nor text/markdown", body = Details, content_type = "application/problem+json"),
+        (status = 409, description = "Several files declare the policy without each saying a day of its own", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "The policy has no version that checks (`policy-unavailable`), too many requests in flight (`overloaded`, with `Retry-After`), or the answer was not ready within --request-timeout (`timeout`)", body = Details, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = [])))]
 pub async fn page(
@@ -392,7 +411,10 @@ pub async fn page(
         Ok(l) => l,
         Err(p) => return p.into_response(),
     };
-    let markdown = accepts(&headers, "text/markdown");
+    let Some(media) = negotiate(&headers, PAGE_MEDIA) else {
+        return not_acceptable(PAGE_MEDIA).into_response();
+    };
+    let markdown = media == "text/markdown";
     let text = match super::blocking(move || loaded.page(!markdown)).await {
         Ok(t) => t,
         Err(p) => return p.into_response(),
@@ -406,8 +428,16 @@ pub async fn page(
             "text/html; charset=utf-8"
         }),
     );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept"));
     r
 }
+
+/// What a policy's page is answered as, the server's preference first.
+const PAGE_MEDIA: &[&str] = &["text/html", "text/markdown"];
+
+/// What an explanation is answered as, the server's preference first.
+const EXPLAIN_MEDIA: &[&str] = &["text/plain", "application/json"];
 
 /// Evaluates one claim (`application/json`): the verdict `clause eval` gives,
 /// with `policy_version`. Or a batch (`application/x-ndjson`): one record per
@@ -494,7 +524,7 @@ pub async fn evaluate(
 }
 
 /// The verdict for a claim as sentences for the customer: text, or JSON when
-/// `Accept: application/json`.
+/// `Accept` prefers `application/json` (406 when it allows neither).
 #[utoipa::path(post, path = "/v1/policies/{name}/explain", tag = "policies",
     params(PolicyName),
     request_body(content((Claim = "application/json"))),
@@ -505,6 +535,7 @@ pub async fn evaluate(
                 (String = "text/plain"),
                 (Object = "application/json"),
             )),
+        (status = 406, description = "The request's Accept allows neither text/plain nor application/json", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         ClaimRouteErrors,
         SlowBody,
@@ -531,7 +562,10 @@ pub async fn explain(
         Err(p) => return p.into_response(),
     };
     let text = text.as_str();
-    let as_json = accepts(&headers, "application/json");
+    let Some(media) = negotiate(&headers, EXPLAIN_MEDIA) else {
+        return not_acceptable(EXPLAIN_MEDIA).into_response();
+    };
+    let as_json = media == "application/json";
     let loaded = match target.select(text) {
         Ok(l) => l,
         Err(errors) => return Problem::invalid_claim(errors).into_response(),
@@ -550,6 +584,8 @@ pub async fn explain(
             if let Some(value) = loaded.version_header() {
                 r.headers_mut().insert(VERSION_HEADER, value);
             }
+            r.headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept"));
             r
         }
         Err(errors) => Problem::invalid_claim(errors).into_response(),
@@ -571,6 +607,8 @@ pub async fn explain(
         (status = 413, description = "The body is too large", body = Details, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Details, content_type = "application/problem+json"),
         (status = 500, description = "The file could not be written", body = Details, content_type = "application/problem+json"),
+        SlowBody,
+        Overloaded,
     ),
     security((), ("bearer" = [])))]
 pub async fn save_cases(

@@ -21,10 +21,40 @@ use crate::adapters::serve::layers::BodyDone;
 use crate::adapters::serve::problem::{Details, Problem, SlowBody, TextToolErrors, Unauthorized};
 use crate::adapters::serve::AppState;
 
-/// A request's policy text and, for JSON bodies, the whole body.
+/// A request's policy text and, for JSON bodies, the whole body (read, and
+/// as sent).
 struct PolicyRequest {
     policy: String,
     body: Option<Value>,
+    raw: axum::body::Bytes,
+}
+
+/// The body's `claim` as sent, for the library to read itself: a `Value`
+/// keeps the last of a repeated key, which the library refuses in a claim.
+#[derive(serde::Deserialize)]
+struct ClaimText<'a> {
+    #[serde(borrow)]
+    claim: Option<&'a serde_json::value::RawValue>,
+}
+
+/// The text of the body's `claim` field, exactly as sent (400 naming `claim`
+/// when the body gives the field twice).
+fn claim_text(raw: &[u8]) -> Result<String, Problem> {
+    match serde_json::from_slice::<ClaimText<'_>>(raw) {
+        Ok(ClaimText { claim: Some(c) }) => Ok(c.get().to_string()),
+        Ok(ClaimText { claim: None }) => Err(Problem::field(
+            "claim",
+            "is required: the claim to evaluate",
+        )),
+        Err(e) if e.to_string().contains("duplicate field") => Err(Problem::field(
+            "claim",
+            "this key appears more than once in its object; give each key once",
+        )),
+        Err(e) => Err(Problem::field(
+            "",
+            format!("the body is not valid JSON: {e}"),
+        )),
+    }
 }
 
 async fn policy_request(
@@ -43,6 +73,7 @@ async fn policy_request(
             return Ok(PolicyRequest {
                 policy: utf8(&bytes)?.to_string(),
                 body: None,
+                raw: bytes,
             });
         }
         _ => {
@@ -90,6 +121,7 @@ async fn policy_request(
     Ok(PolicyRequest {
         policy,
         body: Some(value),
+        raw: bytes,
     })
 }
 
@@ -216,8 +248,12 @@ pub async fn evaluate(
         Ok(r) => r,
         Err(p) => return p.into_response(),
     };
-    let claim = match object(req.body.as_ref(), "claim", "the claim to evaluate") {
-        Ok(c) => c.to_string(),
+    // The claim's own text, as `clause eval` reads a claim file: a key given
+    // twice is refused, not read as its last value.
+    let claim = match object(req.body.as_ref(), "claim", "the claim to evaluate")
+        .and_then(|_| claim_text(&req.raw))
+    {
+        Ok(c) => c,
         Err(p) => return p.into_response(),
     };
     let loaded = match load(req.policy).await {
