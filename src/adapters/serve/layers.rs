@@ -117,6 +117,11 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
         }
     };
     let done = BodyDone::default();
+    // A request without a body (a GET) has read it all already: a timeout is
+    // then the server's (503), never a slow client's (408).
+    if http_body::Body::is_end_stream(req.body()) {
+        done.0.store(true, Ordering::SeqCst);
+    }
     req.extensions_mut().insert(done.clone());
     let timeout = state.limits.request_timeout;
     let response = match tokio::time::timeout(timeout, next.run(req)).await {
