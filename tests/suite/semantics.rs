@@ -370,6 +370,8 @@ fn weights_compare_exactly_across_units() {
     // The most digits a pound converts exactly: 20 significant, 23 decimal places.
     assert_eq!(payer("30.000000000000000001", "lb"), "customer");
     assert_eq!(payer("29.999999999999999999", "lb"), "merchant");
+    // Trailing zeros add no digits to the weight.
+    assert_eq!(payer("30.0000000000000000000000", "lb"), "merchant");
     // More would be rounded to 30 lb: refused instead, never rounded.
     let err = claim_error(
         &p,
@@ -1229,4 +1231,96 @@ fn a_claim_level_amount_is_deducted_once_across_the_items() {
     let v = run("20.00", "10.00", "450.00");
     assert_eq!(refunds(&v), ["0.00", "0.00"]);
     assert_eq!(v["refund"]["amount"], "0.00");
+}
+
+#[test]
+fn a_claim_level_amount_is_shared_across_currencies_reviews_and_may_deduct() {
+    let p = returns(
+        "",
+        r#"
+    rule held: approve refund "Held." when item.category is held
+      requires evidence photos_item
+      refund item.price * item.quantity
+      deduct return_shipping claim.return_cost when claim.return_cost is set
+    rule ok: approve refund "Ok." refund item.price * item.quantity
+      deduct return_shipping claim.return_cost when claim.return_cost is set
+      may deduct restocking order.shipping_paid when order.shipping_paid is set"#,
+    );
+    let item = |sku: &str, price: Value| {
+        let mut i = claim_with(&[])["items"][0].clone();
+        i["sku"] = json!(sku);
+        i["price"] = price;
+        i["quantity"] = json!(1);
+        i
+    };
+    let usd = |a: &str| json!({"amount": a, "currency": "USD"});
+    let run = |items: Value, cost: &str, extra: &[(&str, Value)]| {
+        let skus: Vec<Value> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["sku"].clone())
+            .collect();
+        let mut sets = vec![
+            ("items", items.clone()),
+            ("claim.items", Value::Array(skus)),
+            ("claim.return_cost", usd(cost)),
+            ("order.shipping_paid", usd("15.00")),
+        ];
+        sets.extend(extra.iter().cloned());
+        verdict(&p, &claim_with(&sets))
+    };
+    let lines = |v: &Value, list: &str| -> Vec<(String, String)> {
+        v[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["sku"].as_str().unwrap_or("").to_string(),
+                    format!(
+                        "{} {}",
+                        d["amount"]["amount"].as_str().unwrap(),
+                        d["amount"]["currency"].as_str().unwrap()
+                    ),
+                )
+            })
+            .collect()
+    };
+    let two = json!([item("A", usd("100.00")), item("B", usd("100.00"))]);
+    // A `may deduct` of one claim-level amount is shared too: the refund's
+    // lowest is 200 - 20 - 15, not 200 - 20 - 30.
+    let v = run(two.clone(), "20.00", &[]);
+    assert_eq!(v["refund"]["amount"], "180.00");
+    assert_eq!(v["refund_range"]["min"]["amount"], "165.00");
+    assert_eq!(
+        lines(&v, "possible_deductions"),
+        [("A".into(), "15.00 USD".into())]
+    );
+    // A zero amount still says who pays it, once.
+    let v = run(two.clone(), "0.00", &[]);
+    assert_eq!(lines(&v, "fees"), [("A".into(), "0.00 USD".into())]);
+    // An item held for evidence takes nothing and states what is left at its
+    // turn; the approved item after it takes the amount.
+    let mut held = two.clone();
+    held[0]["category"] = json!("held");
+    let v = run(held, "20.00", &[]);
+    assert_eq!(v["items"][1]["refund"]["amount"], "80.00");
+    assert_eq!(lines(&v, "deductions"), [("B".into(), "20.00 USD".into())]);
+    // An item priced in another currency takes its share converted with the
+    // claim's rates (USD 20 is EUR 10): EUR 5 from A, USD 10 from B, none from C.
+    let three = json!([
+        item("A", json!({"amount": "5.00", "currency": "EUR"})),
+        item("B", usd("100.00")),
+        item("C", usd("100.00"))
+    ]);
+    let v = run(three, "20.00", &[("rates", json!({"EUR/USD": "2"}))]);
+    assert_eq!(
+        lines(&v, "deductions"),
+        [
+            ("A".into(), "5.00 EUR".into()),
+            ("B".into(), "10.00 USD".into())
+        ]
+    );
+    assert_eq!(v["items"][2]["refund"]["amount"], "100.00");
 }

@@ -154,10 +154,11 @@ pub struct CheckedDeduction {
     pub cap: Option<IExpr>,
     pub when: Option<IExpr>,
     /// One amount for the whole claim, in a block judged item by item: an
-    /// amount that reads the claim's or order's facts and no item's (such as
-    /// `claim.return_cost`, what the one return shipment cost). It is taken
-    /// once, from the approved items' refunds in the claim's order, each item
-    /// giving what it has left until the amount is taken.
+    /// amount (and cap) that reads the claim's or order's facts and no item's
+    /// (such as `claim.return_cost`, what the one return shipment cost). It is
+    /// taken once, from the approved items' refunds in the claim's order, each
+    /// item giving what it has left until the amount is taken; a `may deduct`
+    /// of one is shared the same way.
     pub per_claim: bool,
 }
 
@@ -179,7 +180,7 @@ pub enum WindowTest {
 }
 
 /// A checked expression.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum IExpr {
     Bool(bool),
     Number(Decimal),
@@ -211,22 +212,31 @@ pub enum IExpr {
 }
 
 impl IExpr {
+    /// Whether this expression reads no item's facts: only the claim's and
+    /// the order's, or none (thresholds and tables count as reading an item,
+    /// since they may).
+    pub fn reads_no_item(&self) -> bool {
+        self.walk_facts(&mut |_| {})
+    }
+
     /// Whether this expression is one value for the whole claim: it reads at
-    /// least one fact, and only the claim's and order's (thresholds and tables
-    /// count as reading an item, since they may).
+    /// least one fact, and only the claim's and order's.
     pub fn is_claim_level(&self) -> bool {
-        fn walk(e: &IExpr, facts: &mut bool) -> bool {
-            match e {
-                IExpr::Fact(f) => {
-                    *facts = true;
-                    !f.is_item_fact()
-                }
-                IExpr::Threshold(_) | IExpr::Table(_) => false,
-                other => other.children().into_iter().all(|c| walk(c, facts)),
-            }
-        }
         let mut facts = false;
-        walk(self, &mut facts) && facts
+        self.walk_facts(&mut |_| facts = true) && facts
+    }
+
+    /// Calls `seen` on each fact read, and says whether none is an item's (a
+    /// threshold or table counts as one).
+    fn walk_facts(&self, seen: &mut impl FnMut(FactRef)) -> bool {
+        match self {
+            IExpr::Fact(f) => {
+                seen(*f);
+                !f.is_item_fact()
+            }
+            IExpr::Threshold(_) | IExpr::Table(_) => false,
+            other => other.children().into_iter().all(|c| c.walk_facts(seen)),
+        }
     }
 
     /// The facts an `x else y else ...` chain may take its value from, in order

@@ -1,7 +1,7 @@
 //! Pass 3: rule blocks, rules and their outcomes.
 
 use super::expr::Env;
-use super::ir::{CheckedDeduction, CheckedFee, CheckedRule, RuleBlock};
+use super::ir::{CheckedDeduction, CheckedFee, CheckedRule, IExpr, RuleBlock};
 use super::types::{CodeDomain, Ty};
 use super::vocab;
 use super::Checker;
@@ -224,8 +224,8 @@ impl Checker<'_> {
             let cap = d.cap.as_ref().and_then(|c| self.money(c, &denv, "a cap"));
             let per_claim = scope == Scope::EachItem
                 && !is_percent
-                && !d.discretionary
-                && amount.expr.is_claim_level();
+                && amount.expr.is_claim_level()
+                && cap.as_ref().is_none_or(IExpr::reads_no_item);
             deductions.push(CheckedDeduction {
                 discretionary: d.discretionary,
                 fee: d.fee.node.as_str().into(),

@@ -160,7 +160,7 @@ impl<'p, 'c> Interp<'p, 'c> {
         }
     }
 
-    fn convert(&self, m: Money, to: Currency) -> Result<Money, EvalError> {
+    pub fn convert(&self, m: Money, to: Currency) -> Result<Money, EvalError> {
         if m.currency == to {
             return Ok(m);
         }

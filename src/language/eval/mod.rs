@@ -21,7 +21,7 @@ mod values;
 pub mod verdict;
 
 use crate::ast::{Decision as RuleDecision, Scope};
-use crate::language::check::ir::{CheckedRule, Policy, RuleBlock};
+use crate::language::check::ir::{CheckedDeduction, CheckedRule, Policy, RuleBlock};
 use crate::language::money::Money;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
 pub use facts::{decode, Claim, ClaimErrors, InputError};
@@ -275,7 +275,11 @@ fn evaluate_inner(
     // fee's worked-out amount: it goes on the fee line of the last item that
     // gave some of it, so that the fee lines add up to the amount, as for a
     // deduction taken from one refund.
-    for (fee, rest) in once.iter().filter(|(_, rest)| rest.amount > Decimal::ZERO) {
+    for share in once
+        .iter()
+        .filter(|s| !s.deduction.discretionary && s.rest.amount > Decimal::ZERO)
+    {
+        let (fee, rest) = (&share.deduction.fee, share.rest);
         let last = outcomes
             .iter_mut()
             .rev()
@@ -510,17 +514,47 @@ fn combine(decisions: &[Decision]) -> Decision {
     }
 }
 
-/// Runs a block's rules for one item (or the order) and works out the outcome.
-/// What is left to take of each per-claim deduction (`CheckedDeduction::per_claim`),
-/// by fee, as the claim's items are decided in turn.
-type Once = Vec<(Text, Money)>;
+/// One per-claim deduction (`CheckedDeduction::per_claim`) as the claim's
+/// items are decided in turn: what is left of it to take, and whether an item
+/// has taken (or stated) it yet. Deductions with the same fee, amount and cap
+/// share one, whichever rule of the block each item falls under.
+struct Share<'p> {
+    deduction: &'p CheckedDeduction,
+    rest: Money,
+    taken: bool,
+}
 
+type Once<'p> = Vec<Share<'p>>;
+
+/// The ledger entry of `d`, made on first use with the worked-out `amount`.
+fn share_of<'o, 'p>(
+    once: &'o mut Once<'p>,
+    d: &'p CheckedDeduction,
+    amount: Money,
+) -> Option<&'o mut Share<'p>> {
+    let same = |s: &Share<'p>| {
+        s.deduction.fee == d.fee
+            && s.deduction.discretionary == d.discretionary
+            && s.deduction.amount == d.amount
+            && s.deduction.cap == d.cap
+    };
+    if !once.iter().any(same) {
+        once.push(Share {
+            deduction: d,
+            rest: amount,
+            taken: false,
+        });
+    }
+    once.iter_mut().find(|s| same(s))
+}
+
+/// Runs a block's rules for one item (or the order) and works out the outcome.
 fn decide<'p>(
     interp: &mut Interp<'p, '_>,
     block: &'p RuleBlock,
     policy: &'p Policy,
     block_idx: usize,
-    once: &mut Once,
+    once: &mut Once<'p>,
     mut trace: Option<&mut Trace>,
 ) -> Result<Outcome<'p>, EvalError> {
     let mut chosen = None;
@@ -635,35 +669,45 @@ fn decide<'p>(
                         amount = cap;
                     }
                 }
-                if d.discretionary {
-                    possible.push((d.fee.clone(), amount));
-                    continue;
-                }
-                // One amount for the claim: this item gives what it has left of
-                // it, the next approved items the rest. (An item priced in
-                // another currency than the first one's bears it on its own.)
-                let shared = d.per_claim && decision == Decision::Approve;
-                let mut rest = None;
-                if shared {
-                    if !once.iter().any(|(fee, _)| *fee == d.fee) {
-                        once.push((d.fee.clone(), amount));
-                    }
-                    rest = once
-                        .iter_mut()
-                        .find(|(fee, m)| *fee == d.fee && m.currency == left.currency)
-                        .map(|(_, m)| m);
-                }
-                if let Some(left_of_it) = rest {
-                    if left_of_it.amount <= Decimal::ZERO {
+                if d.per_claim {
+                    // One amount for the claim: the approved items give it in
+                    // turn, each what its refund has left. An item held for
+                    // review takes nothing, and states what is left of it.
+                    let Some(share) = share_of(once, d, amount) else {
+                        continue;
+                    };
+                    if share.taken && share.rest.amount <= Decimal::ZERO {
+                        // Taken whole by earlier items: nothing to state here.
                         taken_before.push(d.fee.clone());
                         continue;
                     }
-                    let mut share = *left_of_it;
-                    share.amount = share.amount.clamp(Decimal::ZERO, left.amount);
-                    left_of_it.amount -= share.amount;
-                    left.amount -= share.amount;
-                    charged.push((d.fee.clone(), share));
-                    deductions.push((d.fee.clone(), share));
+                    let rest_here = interp.convert(share.rest, left.currency)?.rounded();
+                    if decision != Decision::Approve {
+                        if !d.discretionary {
+                            charged.push((d.fee.clone(), rest_here));
+                        }
+                        continue;
+                    }
+                    let mut taken = rest_here;
+                    taken.amount = taken.amount.clamp(Decimal::ZERO, left.amount);
+                    share.taken = true;
+                    share.rest.amount = if taken.amount >= rest_here.amount {
+                        Decimal::ZERO
+                    } else {
+                        let back = interp.convert(taken, share.rest.currency)?.rounded();
+                        (share.rest.amount - back.amount).max(Decimal::ZERO)
+                    };
+                    if d.discretionary {
+                        possible.push((d.fee.clone(), taken));
+                        continue;
+                    }
+                    left.amount -= taken.amount;
+                    charged.push((d.fee.clone(), taken));
+                    deductions.push((d.fee.clone(), taken));
+                    continue;
+                }
+                if d.discretionary {
+                    possible.push((d.fee.clone(), amount));
                     continue;
                 }
                 charged.push((d.fee.clone(), amount));
