@@ -337,14 +337,16 @@ pub(super) fn weight_of(value: Decimal, unit: &str) -> Result<Decimal, String> {
             .checked_ilog10()
             .map_or(1, |l| l + 1)
     };
-    if digits(value) + digits(grams) > 28 || value.scale() + grams.scale() > 28 {
+    // Trailing zeros (`12.5000`) change neither the weight nor the product.
+    let exact = value.normalize();
+    if digits(exact) + digits(grams) > 28 || exact.scale() + grams.scale() > 28 {
         return Err(format!(
             "value: \"{value}\" has more digits than Clause converts to grams exactly (in {unit}, at most {} significant digits and {} decimal places); it is never rounded",
             28 - digits(grams),
             28 - grams.scale()
         ));
     }
-    value
+    exact
         .checked_mul(grams)
         .ok_or_else(|| "the weight is too large".to_string())
 }
