@@ -590,9 +590,11 @@ impl miette::SourceCode for CharColumns {
             .get(..start)
             .and_then(|before| before.rfind('\n').map(|i| i + 1))
             .unwrap_or(0);
-        let column = text
-            .get(line_start..start)
-            .map_or(inner.column(), |t| t.chars().count());
+        // A byte order mark at the start of the file is no column (editors do
+        // not show it), as in `Source::line_col`.
+        let column = text.get(line_start..start).map_or(inner.column(), |t| {
+            t.trim_start_matches('\u{feff}').chars().count()
+        });
         let contents = miette::MietteSpanContents::new_named(
             inner.name().unwrap_or_default().to_string(),
             inner.data(),

@@ -14,19 +14,9 @@ pub struct Source {
 }
 
 impl Source {
-    /// A text with the name its diagnostics give it. A byte order mark at the
-    /// start (which some editors write before UTF-8 text) is not part of the
-    /// text: lines and columns are counted without it, as editors count them.
-    ///
-    /// ```
-    /// let s = clause::Source::new("p.policy", "\u{feff}policy p");
-    /// assert_eq!(&*s.text, "policy p");
-    /// ```
+    /// A text with the name its diagnostics give it.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let mut text: String = text.into();
-        if text.starts_with('\u{feff}') {
-            text.drain(..'\u{feff}'.len_utf8());
-        }
+        let text: String = text.into();
         let line_starts = Source::line_starts_of(&text);
         Source {
             name: Arc::from(name.into()),
@@ -60,7 +50,15 @@ impl Source {
             .collect()
     }
 
-    /// 1-based line and column of a byte offset (columns count characters).
+    /// 1-based line and column of a byte offset (columns count characters; a
+    /// byte order mark at the start of the file is not one, as editors do not
+    /// show it).
+    ///
+    /// ```
+    /// let s = clause::Source::new("p.policy", "\u{feff}policy p");
+    /// assert_eq!(s.line_col(3), (1, 1));
+    /// assert_eq!(s.line_col(10), (1, 8));
+    /// ```
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         // The last line starting at or before the offset.
@@ -72,7 +70,7 @@ impl Source {
         let col = self
             .text
             .get(line_start..offset)
-            .map_or(0, |s| s.chars().count())
+            .map_or(0, |s| s.trim_start_matches('\u{feff}').chars().count())
             + 1;
         (line, col)
     }

@@ -1641,6 +1641,9 @@ fn a_policy_saved_with_a_byte_order_mark_reads_as_without_one() {
     );
     assert_eq!(a["decision"], b["decision"]);
     assert_eq!(a["refund"], b["refund"]);
+    // fmt keeps the mark, so a formatted file is left as it is.
+    let (code, out, err) = run_clause(&["fmt", "--check", path], None);
+    assert_eq!(code, 0, "{out}{err}");
     // A mistake on the first line is at column 1 of line 1, as an editor shows it.
     std::fs::write(&with_bom, "\u{feff}polic p \"P\" {}\n").unwrap();
     let (code, out, _) = run_clause(&["check", path, "--format", "json"], None);
@@ -1652,6 +1655,8 @@ fn a_policy_saved_with_a_byte_order_mark_reads_as_without_one() {
         (Some(1), Some(1)),
         "{d}"
     );
+    // Offsets are the file's own: the mistake's label starts after the mark's 3 bytes.
+    assert_eq!(d["labels"][0]["start"].as_u64(), Some(3), "{d}");
 }
 
 /// The `file:line:column` heading of the human format counts characters, as

@@ -42,9 +42,15 @@ pub fn format_source(source: &Source) -> Result<String, Diagnostics> {
     let file = crate::parse(source)?;
     let src = Src::new(source);
     let text = Printer { src: Some(&src) }.file(&file);
-    Ok(match line_ending(&source.text) {
+    let text = match line_ending(&source.text) {
         "\r\n" => text.replace('\n', "\r\n"),
         _ => text,
+    };
+    // A byte order mark at the start stays, as the line ending does.
+    Ok(if source.text.starts_with('\u{feff}') {
+        format!("\u{feff}{text}")
+    } else {
+        text
     })
 }
 
