@@ -2036,6 +2036,31 @@ fn a_policy_with_one_dated_version_routes_by_its_declared_name() {
     assert_eq!(shown["versions"].as_array().map(Vec::len), Some(1));
     assert_eq!(get(&server.url("/v1/policies/imicro/page")).status, 200);
     problem(&get(&server.url("/v1/policies/imicro?on=2022-12-31")), 404);
+
+    // A file named imicro.policy that declares another policy keeps its
+    // file's route: the one dated file is then reached by its own name only.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("policies/boutique.page.txt"),
+        dir.join("boutique.page.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("policies/boutique.policy"),
+        dir.join("imicro.policy"),
+    )
+    .unwrap();
+    let shown = eventually("the reload to see imicro.policy", || {
+        let r = get(&server.url("/v1/policies/imicro"));
+        (r.status == 200 && r.json()["name"] == "imicro").then_some(r.json())
+    });
+    assert!(shown["versions"].is_null(), "{shown}");
+    let pinned = post(
+        &server.url("/v1/policies/imicro-2023/evaluate"),
+        "application/json",
+        &claim,
+    );
+    assert_eq!(pinned.status, 200, "{}", pinned.body);
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }

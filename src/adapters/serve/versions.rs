@@ -50,7 +50,10 @@ pub fn group<'a>(
     serving: impl Iterator<Item = &'a Arc<Loaded>>,
 ) -> (BTreeMap<String, Arc<Versions>>, Vec<Conflict>) {
     let mut by_name: BTreeMap<String, Vec<&Arc<Loaded>>> = BTreeMap::new();
-    for loaded in serving {
+    let serving: Vec<&Arc<Loaded>> = serving.collect();
+    let file_names: std::collections::HashSet<&str> =
+        serving.iter().map(|l| l.name.as_str()).collect();
+    for loaded in serving.iter().copied() {
         by_name
             .entry(loaded.declared_name().to_string())
             .or_default()
@@ -65,6 +68,11 @@ pub fn group<'a>(
         // `clause eval DIR` does.
         if let [only] = files.as_slice() {
             if only.effective_from().is_none() {
+                continue;
+            }
+            // A file of that name (declaring another policy) keeps its name's
+            // route; the dated file stays reachable by its own file's name.
+            if only.name != name && file_names.contains(name.as_str()) {
                 continue;
             }
         }
