@@ -99,6 +99,13 @@ impl Source {
     }
 }
 
+/// A line without its leading blanks, and without the byte order mark a file's
+/// first line may start with: where line-based readings of comments
+/// (`# clause: ...` directives, quotes) start.
+pub(crate) fn trim_line_start(line: &str) -> &str {
+    line.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
 /// A byte range in a [`Source`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Span {

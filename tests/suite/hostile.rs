@@ -1641,6 +1641,22 @@ fn a_policy_saved_with_a_byte_order_mark_reads_as_without_one() {
     );
     assert_eq!(a["decision"], b["decision"]);
     assert_eq!(a["refund"], b["refund"]);
+    // A `# clause:` comment on the first line, right after the mark, is read.
+    let first = text
+        .lines()
+        .find(|l| l.starts_with("# clause: page"))
+        .unwrap()
+        .to_string();
+    let rest: String = text
+        .lines()
+        .filter(|l| *l != first)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&with_bom, format!("\u{feff}{first}\n{rest}")).unwrap();
+    let (code, out, err) = run_clause(&["map", path], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("imicro.page.txt beside"), "{out}");
+    std::fs::write(&with_bom, format!("\u{feff}{text}")).unwrap();
     // fmt keeps the mark, so a formatted file is left as it is.
     let (code, out, err) = run_clause(&["fmt", "--check", path], None);
     assert_eq!(code, 0, "{out}{err}");

@@ -1324,3 +1324,113 @@ fn a_claim_level_amount_is_shared_across_currencies_reviews_and_may_deduct() {
     );
     assert_eq!(v["items"][2]["refund"]["amount"], "100.00");
 }
+
+#[test]
+fn a_claim_level_amount_is_taken_once_whatever_the_rules_caps_and_order() {
+    let p = returns(
+        "",
+        r#"
+    rule capped: approve refund "Capped." when item.category is capped
+      refund item.price * item.quantity
+      deduct return_shipping claim.return_cost up to USD 30 when claim.return_cost is set
+    rule maybe: approve refund "Maybe." when item.category is maybe
+      refund item.price * item.quantity
+      may deduct return_shipping claim.return_cost up to USD 30 when claim.return_cost is set
+      deduct restocking USD 15
+    rule ok: approve refund "Ok." refund item.price * item.quantity
+      deduct return_shipping claim.return_cost when claim.return_cost is set"#,
+    );
+    let item = |sku: &str, category: &str, price: &str, currency: &str| {
+        let mut i = claim_with(&[])["items"][0].clone();
+        i["sku"] = json!(sku);
+        i["category"] = json!(category);
+        i["price"] = json!({"amount": price, "currency": currency});
+        i["quantity"] = json!(1);
+        i
+    };
+    let run = |items: Vec<Value>, extra: &[(&str, Value)]| {
+        let skus: Vec<Value> = items.iter().map(|i| i["sku"].clone()).collect();
+        let mut sets = vec![
+            ("items", Value::Array(items)),
+            ("claim.items", Value::Array(skus)),
+            (
+                "claim.return_cost",
+                json!({"amount": "45.00", "currency": "USD"}),
+            ),
+        ];
+        sets.extend(extra.iter().cloned());
+        verdict(&p, &claim_with(&sets))
+    };
+    let total = |v: &Value, list: &str, fee: &str| -> rust_decimal::Decimal {
+        v[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["fee"] == fee)
+            .map(|d| {
+                d["amount"]["amount"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<rust_decimal::Decimal>()
+                    .unwrap()
+            })
+            .sum()
+    };
+    // One shipment: never more than its 45.00, whichever rule's item comes
+    // first (the capped rule's first item makes it 30.00).
+    let a = item("A", "capped", "100.00", "USD");
+    let b = item("B", "other", "100.00", "USD");
+    let v = run(vec![a.clone(), b.clone()], &[]);
+    assert_eq!(
+        total(&v, "deductions", "return_shipping").to_string(),
+        "30.00"
+    );
+    let v = run(vec![b.clone(), a.clone()], &[]);
+    assert_eq!(
+        total(&v, "deductions", "return_shipping").to_string(),
+        "45.00"
+    );
+    // A `may deduct` is bounded by what the rule's deductions leave, wherever
+    // it is written: 20.00 - 15.00 leaves 5.00 for the first item, and the
+    // second gives the rest of the 30.00 cap.
+    let v = run(
+        vec![
+            item("A", "maybe", "20.00", "USD"),
+            item("B", "maybe", "100.00", "USD"),
+        ],
+        &[],
+    );
+    assert_eq!(
+        total(&v, "possible_deductions", "return_shipping").to_string(),
+        "30.00"
+    );
+    assert_eq!(v["refund_range"]["min"]["amount"], "60.00");
+    assert_eq!(v["refund_range"]["max"]["amount"], "90.00");
+    // What no refund could take goes on the fee line of the last item that
+    // gave some, in its currency: the fee lines add up to USD 45.00.
+    let v = run(
+        vec![
+            item("A", "other", "5.00", "EUR"),
+            item("B", "other", "10.00", "USD"),
+        ],
+        &[("rates", json!({"USD/EUR": "0.5"}))],
+    );
+    let fees: Vec<(String, String)> = v["fees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["amount"]["amount"].as_str().unwrap().to_string(),
+                f["amount"]["currency"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fees,
+        [
+            ("5.00".into(), "EUR".into()),
+            ("35.00".into(), "USD".into())
+        ]
+    );
+}

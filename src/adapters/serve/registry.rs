@@ -169,8 +169,9 @@ impl Registry {
             }
         }
         if !changes.is_empty() {
+            let names = next.keys().map(String::as_str).collect();
             let (versioned, conflicts) =
-                versions::group(next.values().filter_map(|e| e.current.as_ref()));
+                versions::group(next.values().filter_map(|e| e.current.as_ref()), &names);
             for c in &conflicts {
                 tracing::warn!(policy = %c.name, files = ?c.files, "{}", c.message);
             }

@@ -45,15 +45,14 @@ pub struct Conflict {
 /// two or more files declare becomes [`Versions`], or a [`Conflict`] when they
 /// do not each take effect on a day of their own; a name that one file
 /// declares becomes [`Versions`] (of one) when that file says the day it takes
-/// effect.
+/// effect, unless another file (in `file_names`, every policy file of the
+/// folder) has that name.
 pub fn group<'a>(
     serving: impl Iterator<Item = &'a Arc<Loaded>>,
+    file_names: &std::collections::HashSet<&str>,
 ) -> (BTreeMap<String, Arc<Versions>>, Vec<Conflict>) {
     let mut by_name: BTreeMap<String, Vec<&Arc<Loaded>>> = BTreeMap::new();
-    let serving: Vec<&Arc<Loaded>> = serving.collect();
-    let file_names: std::collections::HashSet<&str> =
-        serving.iter().map(|l| l.name.as_str()).collect();
-    for loaded in serving.iter().copied() {
+    for loaded in serving {
         by_name
             .entry(loaded.declared_name().to_string())
             .or_default()
@@ -70,8 +69,9 @@ pub fn group<'a>(
             if only.effective_from().is_none() {
                 continue;
             }
-            // A file of that name (declaring another policy) keeps its name's
-            // route; the dated file stays reachable by its own file's name.
+            // A file of that name (declaring another policy, serving or not)
+            // keeps its name's route; the dated file stays reachable by its
+            // own file's name.
             if only.name != name && file_names.contains(name.as_str()) {
                 continue;
             }

@@ -258,7 +258,7 @@ fn evaluate_inner(
                     block,
                     policy,
                     block_idx,
-                    &mut once,
+                    (&mut once, outcomes.len()),
                     trace.as_deref_mut(),
                 )?,
             ));
@@ -267,7 +267,7 @@ fn evaluate_inner(
         let mut interp = Interp::new(policy, claim, None);
         outcomes.push((
             None,
-            decide(&mut interp, block, policy, block_idx, &mut once, trace)?,
+            decide(&mut interp, block, policy, block_idx, (&mut once, 0), trace)?,
         ));
     }
 
@@ -279,18 +279,33 @@ fn evaluate_inner(
         .iter()
         .filter(|s| !s.deduction.discretionary && s.rest.amount > Decimal::ZERO)
     {
-        let (fee, rest) = (&share.deduction.fee, share.rest);
-        let last = outcomes
-            .iter_mut()
-            .rev()
-            .find(|(_, o)| o.deductions.iter().any(|(f, _)| f == fee));
-        if let Some((_, o)) = last {
-            for (f, _, amount) in &mut o.fees {
-                if let Some(m) = amount.as_mut().filter(|_| f == fee) {
-                    if m.currency == rest.currency {
-                        m.amount += rest.amount;
-                    }
-                }
+        let Some((at, currency)) = share.last else {
+            continue;
+        };
+        let rest = if share.rest.currency == currency {
+            share.rest
+        } else {
+            let rate = claim
+                .rate(share.rest.currency, currency)
+                .map_err(EvalError::Input)?;
+            Money::new(
+                share
+                    .rest
+                    .amount
+                    .checked_mul(rate)
+                    .ok_or(EvalError::Overflow)?,
+                currency,
+            )
+            .rounded()
+        };
+        let fee = &share.deduction.fee;
+        if let Some((_, o)) = outcomes.get_mut(at) {
+            let line = o
+                .fees
+                .iter_mut()
+                .find_map(|(f, _, amount)| amount.as_mut().filter(|_| f == fee));
+            if let Some(m) = line.filter(|m| m.currency == rest.currency) {
+                m.amount += rest.amount;
             }
         }
     }
@@ -516,12 +531,16 @@ fn combine(decisions: &[Decision]) -> Decision {
 
 /// One per-claim deduction (`CheckedDeduction::per_claim`) as the claim's
 /// items are decided in turn: what is left of it to take, and whether an item
-/// has taken (or stated) it yet. Deductions with the same fee, amount and cap
-/// share one, whichever rule of the block each item falls under.
+/// has taken (or stated) it yet. Deductions with the same fee and amount share
+/// one, whichever rule of the block each item falls under and whatever its cap
+/// (each rule's cap bounds what its items take); `may deduct`s share their own.
 struct Share<'p> {
     deduction: &'p CheckedDeduction,
     rest: Money,
     taken: bool,
+    /// The outcome (by its place in the claim's outcomes) that last took some
+    /// of it, and the currency it took it in.
+    last: Option<(usize, crate::language::money::Currency)>,
 }
 
 type Once<'p> = Vec<Share<'p>>;
@@ -536,16 +555,35 @@ fn share_of<'o, 'p>(
         s.deduction.fee == d.fee
             && s.deduction.discretionary == d.discretionary
             && s.deduction.amount == d.amount
-            && s.deduction.cap == d.cap
     };
     if !once.iter().any(same) {
         once.push(Share {
             deduction: d,
             rest: amount,
             taken: false,
+            last: None,
         });
     }
     once.iter_mut().find(|s| same(s))
+}
+
+/// Takes from `share` what this item gives of it: `here` (what is left of it,
+/// in this item's currency, within the rule's cap), at most `room`. The share
+/// keeps what is left in its own currency.
+fn take_share(
+    interp: &Interp<'_, '_>,
+    share: &mut Share<'_>,
+    here: Money,
+    room: Decimal,
+    at: usize,
+) -> Result<Money, EvalError> {
+    let mut taken = here;
+    taken.amount = taken.amount.clamp(Decimal::ZERO, room.max(Decimal::ZERO));
+    let back = interp.convert(taken, share.rest.currency)?.rounded();
+    share.rest.amount = (share.rest.amount - back.amount).max(Decimal::ZERO);
+    share.taken = true;
+    share.last = Some((at, taken.currency));
+    Ok(taken)
 }
 
 /// Runs a block's rules for one item (or the order) and works out the outcome.
@@ -554,7 +592,7 @@ fn decide<'p>(
     block: &'p RuleBlock,
     policy: &'p Policy,
     block_idx: usize,
-    once: &mut Once<'p>,
+    (once, at): (&mut Once<'p>, usize),
     mut trace: Option<&mut Trace>,
 ) -> Result<Outcome<'p>, EvalError> {
     let mut chosen = None;
@@ -638,6 +676,8 @@ fn decide<'p>(
     // Per-claim deductions an earlier item has taken whole: nothing of them,
     // nor their fee line, is stated again for this item.
     let mut taken_before: Vec<Text> = Vec::new();
+    // Per-claim `may deduct`s, taken from what the deductions leave.
+    let mut shared_possible: Vec<(&'p CheckedDeduction, Money)> = Vec::new();
     // An approval held for evidence still states the fees its deductions charge.
     if rule.decision == RuleDecision::Approve && pays_money {
         if let Some(e) = &rule.refund {
@@ -669,10 +709,16 @@ fn decide<'p>(
                         amount = cap;
                     }
                 }
+                if d.per_claim && d.discretionary {
+                    // Bounded by what the deductions after it leave: taken below.
+                    shared_possible.push((d, amount));
+                    continue;
+                }
                 if d.per_claim {
                     // One amount for the claim: the approved items give it in
-                    // turn, each what its refund has left. An item held for
-                    // review takes nothing, and states what is left of it.
+                    // turn, each what its refund has left (and its rule's cap
+                    // allows). An item held for review takes nothing, and
+                    // states what is left of it.
                     let Some(share) = share_of(once, d, amount) else {
                         continue;
                     };
@@ -681,26 +727,13 @@ fn decide<'p>(
                         taken_before.push(d.fee.clone());
                         continue;
                     }
-                    let rest_here = interp.convert(share.rest, left.currency)?.rounded();
+                    let mut here = interp.convert(share.rest, left.currency)?.rounded();
+                    here.amount = here.amount.min(amount.amount);
                     if decision != Decision::Approve {
-                        if !d.discretionary {
-                            charged.push((d.fee.clone(), rest_here));
-                        }
+                        charged.push((d.fee.clone(), here));
                         continue;
                     }
-                    let mut taken = rest_here;
-                    taken.amount = taken.amount.clamp(Decimal::ZERO, left.amount);
-                    share.taken = true;
-                    share.rest.amount = if taken.amount >= rest_here.amount {
-                        Decimal::ZERO
-                    } else {
-                        let back = interp.convert(taken, share.rest.currency)?.rounded();
-                        (share.rest.amount - back.amount).max(Decimal::ZERO)
-                    };
-                    if d.discretionary {
-                        possible.push((d.fee.clone(), taken));
-                        continue;
-                    }
+                    let taken = take_share(interp, share, here, left.amount, at)?;
                     left.amount -= taken.amount;
                     charged.push((d.fee.clone(), taken));
                     deductions.push((d.fee.clone(), taken));
@@ -717,6 +750,23 @@ fn decide<'p>(
                 deductions.push((d.fee.clone(), amount));
             }
             if decision == Decision::Approve {
+                let mut low = left.amount;
+                for (_, p) in &possible {
+                    low -= p.amount.clamp(Decimal::ZERO, low);
+                }
+                for (d, amount) in shared_possible {
+                    let Some(share) = share_of(once, d, amount) else {
+                        continue;
+                    };
+                    if share.taken && share.rest.amount <= Decimal::ZERO {
+                        continue;
+                    }
+                    let mut here = interp.convert(share.rest, left.currency)?.rounded();
+                    here.amount = here.amount.min(amount.amount);
+                    let taken = take_share(interp, share, here, low, at)?;
+                    low -= taken.amount;
+                    possible.push((d.fee.clone(), taken));
+                }
                 if !possible.is_empty() {
                     let mut low = left;
                     for (_, p) in &possible {

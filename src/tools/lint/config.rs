@@ -151,7 +151,7 @@ impl Local {
         for line in text.split_inclusive('\n') {
             let start = offset;
             offset += line.len();
-            let trimmed = line.trim_start();
+            let trimmed = crate::language::source::trim_line_start(line);
             let Some(comment) = trimmed.strip_prefix('#') else {
                 continue;
             };

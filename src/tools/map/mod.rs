@@ -616,7 +616,7 @@ fn comment_quotes(source: &Source) -> Vec<Quote> {
     let mut block: Vec<(usize, &str)> = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
+        let trimmed = crate::language::source::trim_line_start(line);
         let indent = line.len() - trimmed.len();
         if let Some(body) = trimmed.strip_prefix('#') {
             if !body.trim_start().starts_with("clause:") {
@@ -698,7 +698,7 @@ fn directives(text: &str) -> Vec<Directive> {
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
-        let trimmed = line.trim();
+        let trimmed = crate::language::source::trim_line_start(line).trim_end();
         let Some(rest) = trimmed
             .strip_prefix('#')
             .map(str::trim_start)
@@ -707,7 +707,7 @@ fn directives(text: &str) -> Vec<Directive> {
         else {
             continue;
         };
-        let indent = line.len() - line.trim_start().len();
+        let indent = line.len() - crate::language::source::trim_line_start(line).len();
         let span = Span::new(start + indent, start + indent + trimmed.len());
         if let Some(arg) = rest.strip_prefix("page") {
             if let Some((path, _)) = first_literal(arg) {
