@@ -1154,6 +1154,17 @@ fn a_category_that_is_not_a_snake_case_word_is_an_input_error() {
     assert_eq!(v["decision"], "approve");
 }
 
+/// One line of an order: the base claim's item with this SKU, category and
+/// price (quantity 1).
+fn order_line(sku: &str, category: &str, price: &str, currency: &str) -> Value {
+    let mut i = claim_with(&[])["items"][0].clone();
+    i["sku"] = json!(sku);
+    i["category"] = json!(category);
+    i["price"] = json!({"amount": price, "currency": currency});
+    i["quantity"] = json!(1);
+    i
+}
+
 #[test]
 fn a_claim_level_amount_is_deducted_once_across_the_items() {
     let p = returns(
@@ -1163,13 +1174,7 @@ fn a_claim_level_amount_is_deducted_once_across_the_items() {
       deduct return_shipping claim.return_cost when claim.return_cost is set
       deduct restocking USD 5"#,
     );
-    let item = |sku: &str, price: &str| {
-        let mut i = claim_with(&[])["items"][0].clone();
-        i["sku"] = json!(sku);
-        i["price"]["amount"] = json!(price);
-        i["quantity"] = json!(1);
-        i
-    };
+    let item = |sku: &str, price: &str| order_line(sku, "electronics", price, "USD");
     let run = |first: &str, second: &str, cost: &str| {
         verdict(
             &p,
@@ -1246,13 +1251,6 @@ fn a_claim_level_amount_is_shared_across_currencies_reviews_and_may_deduct() {
       deduct return_shipping claim.return_cost when claim.return_cost is set
       may deduct restocking order.shipping_paid when order.shipping_paid is set"#,
     );
-    let item = |sku: &str, price: Value| {
-        let mut i = claim_with(&[])["items"][0].clone();
-        i["sku"] = json!(sku);
-        i["price"] = price;
-        i["quantity"] = json!(1);
-        i
-    };
     let usd = |a: &str| json!({"amount": a, "currency": "USD"});
     let run = |items: Value, cost: &str, extra: &[(&str, Value)]| {
         let skus: Vec<Value> = items
@@ -1287,7 +1285,10 @@ fn a_claim_level_amount_is_shared_across_currencies_reviews_and_may_deduct() {
             })
             .collect()
     };
-    let two = json!([item("A", usd("100.00")), item("B", usd("100.00"))]);
+    let two = json!([
+        order_line("A", "electronics", "100.00", "USD"),
+        order_line("B", "electronics", "100.00", "USD")
+    ]);
     // A `may deduct` of one claim-level amount is shared too: the refund's
     // lowest is 200 - 20 - 15, not 200 - 20 - 30.
     let v = run(two.clone(), "20.00", &[]);
@@ -1310,9 +1311,9 @@ fn a_claim_level_amount_is_shared_across_currencies_reviews_and_may_deduct() {
     // An item priced in another currency takes its share converted with the
     // claim's rates (USD 20 is EUR 10): EUR 5 from A, USD 10 from B, none from C.
     let three = json!([
-        item("A", json!({"amount": "5.00", "currency": "EUR"})),
-        item("B", usd("100.00")),
-        item("C", usd("100.00"))
+        order_line("A", "electronics", "5.00", "EUR"),
+        order_line("B", "electronics", "100.00", "USD"),
+        order_line("C", "electronics", "100.00", "USD")
     ]);
     let v = run(three, "20.00", &[("rates", json!({"EUR/USD": "2"}))]);
     assert_eq!(
@@ -1340,14 +1341,7 @@ fn a_claim_level_amount_is_taken_once_whatever_the_rules_caps_and_order() {
     rule ok: approve refund "Ok." refund item.price * item.quantity
       deduct return_shipping claim.return_cost when claim.return_cost is set"#,
     );
-    let item = |sku: &str, category: &str, price: &str, currency: &str| {
-        let mut i = claim_with(&[])["items"][0].clone();
-        i["sku"] = json!(sku);
-        i["category"] = json!(category);
-        i["price"] = json!({"amount": price, "currency": currency});
-        i["quantity"] = json!(1);
-        i
-    };
+    let item = order_line;
     let run = |items: Vec<Value>, extra: &[(&str, Value)]| {
         let skus: Vec<Value> = items.iter().map(|i| i["sku"].clone()).collect();
         let mut sets = vec![
