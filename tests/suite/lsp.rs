@@ -591,6 +591,21 @@ fn range_formatting_leaves_the_lines_that_only_meet_the_range_alone() {
     // A cursor at the end of the line is still on it.
     let end = lines[24].len() as u64 + 3;
     assert_eq!(json!(range_edits(&mut c, u, (24, end), (24, end))), fix);
+    // Two neighbouring lines indented wrongly: a range over one of them gets
+    // that line's edit only, though the formatter changes both.
+    let u2 = "file:///range/two.policy";
+    let both: String = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match i {
+            24 | 25 => format!("  {l}"),
+            _ => (*l).to_string(),
+        })
+        .collect();
+    c.open(u2, &both);
+    assert_eq!(json!(range_edits(&mut c, u2, (24, 0), (25, 0))), fix);
+    let fix25 = json!([{"range": line_range(25, 26), "newText": lines[25]}]);
+    assert_eq!(json!(range_edits(&mut c, u2, (25, 0), (26, 0))), fix25);
     // No blank line between two rules: the formatter inserts one before line 38.
     let u = "file:///range/blank.policy";
     let squeezed: String = lines

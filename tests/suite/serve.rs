@@ -1960,6 +1960,19 @@ fn a_body_refused_503_overloaded_is_read_so_the_client_gets_the_answer() {
         out.contains("https://clause.dev/problems/overloaded"),
         "{out}"
     );
+    // A client that waits for `100 Continue` gets the 503 at once instead,
+    // and never sends the body it is refused.
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(
+        format!("POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nConnection: close\r\nExpect: 100-continue\r\nContent-Length: {LEN}\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.starts_with("HTTP/1.1 503"), "{out}");
+    assert!(!out.contains("100 Continue"), "{out}");
     drop(holder);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -1973,6 +1986,7 @@ fn a_policy_with_one_dated_version_routes_by_its_declared_name() {
     let dir = versions_dir();
     let server = Server::start(&dir, &["--reload-interval", "100"]);
     let evaluate = server.url("/v1/policies/imicro/evaluate");
+    let second = std::fs::read_to_string(dir.join("imicro-2024.policy")).unwrap();
     std::fs::remove_file(dir.join("imicro-2024.policy")).unwrap();
     let list = eventually("the reload to see one version", || {
         let list = get(&server.url("/v1/policies")).json();
@@ -2061,6 +2075,15 @@ fn a_policy_with_one_dated_version_routes_by_its_declared_name() {
         &claim,
     );
     assert_eq!(pinned.status, 200, "{}", pinned.body);
+    // So it does beside two dated versions.
+    std::fs::write(dir.join("imicro-2024.policy"), &second).unwrap();
+    eventually("the reload to see the second version", || {
+        let list = get(&server.url("/v1/policies")).json();
+        (list["policies"].as_array().map(Vec::len) == Some(3)).then_some(())
+    });
+    let shown = get(&server.url("/v1/policies/imicro")).json();
+    assert_eq!(shown["name"], "imicro", "{shown}");
+    assert!(shown["versions"].is_null(), "{shown}");
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -2148,6 +2171,17 @@ fn accept_is_negotiated_by_weight_and_406_when_nothing_offered_is_acceptable() {
         (Some("application/json, text/plain"), "text/plain"),
         (Some("text/*;q=0.3, application/json;q=0.3"), "text/plain"),
         (Some("APPLICATION/JSON"), "application/json"),
+        // A range with a parameter the server's types do not have matches
+        // none of them, whatever its place: the plain range decides.
+        (
+            Some("text/plain, text/plain;format=flowed;q=0"),
+            "text/plain",
+        ),
+        (
+            Some("text/plain;format=flowed;q=0, text/plain"),
+            "text/plain",
+        ),
+        (Some("text/plain;charset=utf-8"), "text/plain"),
     ] {
         let a = explain(accept);
         assert_eq!(a.status, 200, "{accept:?}: {}", a.body);

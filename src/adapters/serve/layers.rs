@@ -71,8 +71,10 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
                 // Read what the client is still sending, so that it gets the
                 // answer rather than a reset; within the request timeout, as
                 // every other answer (this one holds no concurrency slot).
+                let (parts, mut body) = req.into_parts();
                 super::api::drain_within(
-                    req.body_mut(),
+                    &parts.headers,
+                    &mut body,
                     state.limits.body_timeout,
                     state.limits.request_timeout,
                 )
@@ -96,8 +98,10 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
             Err(_) => {
                 // As for 401: a client still sending gets the answer, not a
                 // broken pipe (within the same bounds, and without a slot).
+                let (parts, mut body) = req.into_parts();
                 super::api::drain_within(
-                    req.body_mut(),
+                    &parts.headers,
+                    &mut body,
                     state.limits.body_timeout,
                     state.limits.request_timeout,
                 )

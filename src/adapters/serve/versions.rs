@@ -45,8 +45,8 @@ pub struct Conflict {
 /// two or more files declare becomes [`Versions`], or a [`Conflict`] when they
 /// do not each take effect on a day of their own; a name that one file
 /// declares becomes [`Versions`] (of one) when that file says the day it takes
-/// effect, unless another file (in `file_names`, every policy file of the
-/// folder) has that name.
+/// effect. A name that another file (in `file_names`, every policy file of
+/// the folder) has, and that none of the name's files has, is not routed.
 pub fn group<'a>(
     serving: impl Iterator<Item = &'a Arc<Loaded>>,
     file_names: &std::collections::HashSet<&str>,
@@ -69,12 +69,16 @@ pub fn group<'a>(
             if only.effective_from().is_none() {
                 continue;
             }
-            // A file of that name (declaring another policy, serving or not)
-            // keeps its name's route; the dated file stays reachable by its
-            // own file's name.
-            if only.name != name && file_names.contains(name.as_str()) {
-                continue;
-            }
+        }
+        // A file of that name that is none of them (declaring another policy,
+        // serving or not) keeps its name's route; the dated files stay
+        // reachable by their own files' names.
+        if files.iter().all(|l| l.name != name) && file_names.contains(name.as_str()) {
+            tracing::warn!(
+                policy = %name,
+                "{name}.policy declares another policy: the versions of `{name}` are reached by their own files' names only"
+            );
+            continue;
         }
         let mut set = clause::PolicySet::default();
         let mut by_file = HashMap::new();

@@ -148,7 +148,9 @@ impl Analysis {
     /// A change of lines belongs to the range when it overlaps it: it starts before
     /// the range ends and ends after the range starts, so a change that only meets
     /// the range at its start or end (the line before a range starting at a line's
-    /// first column, the line a range ends at column 0 of) is left out. An empty
+    /// first column, the line a range ends at column 0 of) is left out. Lines the
+    /// formatter rewrites one for one are taken a line at a time; a run that
+    /// changes how many lines there are is taken whole. An empty
     /// range (a cursor) takes the change of the line it is on. A change that only
     /// inserts lines sits between two lines and belongs to the range when it is
     /// strictly inside it, never at its start or end, nor at a cursor.
@@ -169,12 +171,21 @@ impl Analysis {
             .collect();
         let offset_of = |line: usize| starts.get(line).copied().unwrap_or(old.len());
         let diff = similar::TextDiff::from_slices(&old_lines, &new_lines);
-        let mut edits = Vec::new();
+        // A run of changed lines that the formatter rewrites line for line is
+        // taken a line at a time, so a range takes only its own lines of it.
+        let mut pieces = Vec::new();
         for op in diff.ops() {
             let (tag, old_r, new_r) = op.as_tag_tuple();
-            if tag == similar::DiffTag::Equal {
-                continue;
+            match tag {
+                similar::DiffTag::Equal => {}
+                similar::DiffTag::Replace if old_r.len() == new_r.len() => {
+                    pieces.extend(old_r.zip(new_r).map(|(o, n)| (o..o + 1, n..n + 1)));
+                }
+                _ => pieces.push((old_r, new_r)),
             }
+        }
+        let mut edits = Vec::new();
+        for (old_r, new_r) in pieces {
             let span = Span::new(offset_of(old_r.start), offset_of(old_r.end));
             let overlaps = if span.start == span.end {
                 // Lines inserted at `span.start`: inside the range, not at its ends.

@@ -108,7 +108,8 @@ pub fn media(headers: &HeaderMap) -> Media {
 ///
 /// Each offer takes the weight (`q`, 1 when not said) of the most specific
 /// range of `Accept` that matches it (`type/subtype`, then `type/*`, then
-/// `*/*`; parameters other than `q` are not compared); `q=0` means not
+/// `*/*`; a range with a parameter other than `q` and `charset` names
+/// representations the server does not offer, and matches none); `q=0` means not
 /// acceptable. The heaviest offer wins, ties going to the server's
 /// preference. Entries that cannot be read (no `/`, a `q` that is not a
 /// number from 0 to 1) are passed over; no `Accept`, or one with no entry
@@ -148,8 +149,9 @@ pub fn negotiate(headers: &HeaderMap, offers: &[&'static str]) -> Option<&'stati
     best.map(|(offer, _)| offer)
 }
 
-/// One entry of `Accept`: type, subtype and weight in thousandths; `None`
-/// when it cannot be read.
+/// One entry of `Accept`: type, subtype and weight in thousandths (an empty
+/// type and subtype, which match no offer, for a range with a parameter the
+/// server's types do not have); `None` when it cannot be read.
 fn media_range(entry: &str) -> Option<(String, String, u16)> {
     let mut parts = entry.split(';');
     let range = parts.next()?.trim();
@@ -163,10 +165,17 @@ fn media_range(entry: &str) -> Option<(String, String, u16)> {
         let Some((name, value)) = param.split_once('=') else {
             continue;
         };
-        if name.trim().eq_ignore_ascii_case("q") {
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("q") {
             q = qvalue(value.trim())?;
             // Parameters after the weight are extensions of the entry.
             break;
+        }
+        // A range with a parameter (`text/html;level=1`) names only
+        // representations with it, and the server offers none: it matches
+        // nothing (a `charset` aside, which every answer's text is in).
+        if !name.eq_ignore_ascii_case("charset") {
+            return Some((String::new(), String::new(), q));
         }
     }
     Some((t.to_string(), s.to_string(), q))
@@ -274,10 +283,26 @@ pub async fn drain(body: &mut Body, idle: std::time::Duration) {
 /// that trickles a byte now and then, never idle for `idle`, still gets its
 /// answer in time, and a connection is never held by a body nobody will read.
 pub async fn drain_within(
+    headers: &HeaderMap,
     body: &mut Body,
     idle: std::time::Duration,
     deadline: std::time::Duration,
 ) {
+    // A client waiting for `100 Continue` has sent nothing yet: reading would
+    // invite the upload being refused (hyper sends the 100 when the body is
+    // read); answered at once, it sends nothing. A body announced past what is
+    // drained would be cut off anyway.
+    let expects = headers
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    let too_long = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > DRAIN_BYTES as u64);
+    if expects || too_long {
+        return;
+    }
     let _ = tokio::time::timeout(deadline, drain(body, idle)).await;
 }
 
