@@ -724,27 +724,11 @@ fn every_limit_is_answered_with_its_status() {
     // timeout is far above the pauses between bytes, so that a slow moment of
     // the machine cannot turn it into a body timeout.
     let slow = Server::start(&dir, &["--request-timeout", "3", "--body-timeout", "30"]);
-    let mut s = TcpStream::connect(slow.addr()).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    s.write_all(b"POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sesame\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 100\r\n\r\n").unwrap();
-    let mut out = Vec::new();
-    for _ in 0..40 {
-        if s.write_all(b" ").is_err() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-        s.set_nonblocking(true).unwrap();
-        let mut buf = [0u8; 4096];
-        if let Ok(n) = s.read(&mut buf) {
-            out.extend_from_slice(&buf[..n]);
-        }
-        s.set_nonblocking(false).unwrap();
-        if !out.is_empty() {
-            break;
-        }
-    }
-    let _ = s.read_to_end(&mut out);
-    let out = String::from_utf8_lossy(&out);
+    let out = trickle(
+        &slow.addr(),
+        b"POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sesame\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 100\r\n\r\n",
+        40,
+    );
     assert!(out.starts_with("HTTP/1.1 408"), "{out}");
     assert!(out.contains("request-timeout"), "{out}");
     let metrics = get(&slow.url("/metrics")).body;

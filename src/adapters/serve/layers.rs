@@ -68,25 +68,18 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
     if path.starts_with("/v1/") || path == "/v1" {
         if let Some(token) = &state.token {
             if !authorized(req.headers().get(header::AUTHORIZATION), token) {
-                // Read what the client is still sending, so that it gets the
-                // answer rather than a reset; within the request timeout, as
-                // every other answer (this one holds no concurrency slot).
-                let (parts, mut body) = req.into_parts();
-                super::api::drain_within(
-                    &parts.headers,
-                    &mut body,
-                    state.limits.body_timeout,
-                    state.limits.request_timeout,
+                return answer_unread(
+                    &state,
+                    req,
+                    Problem::new(
+                        StatusCode::UNAUTHORIZED,
+                        "unauthorized",
+                        "Unauthorized",
+                        "send the server's token as `Authorization: Bearer TOKEN`",
+                    )
+                    .with_header(header::WWW_AUTHENTICATE, "Bearer realm=\"clause\""),
                 )
                 .await;
-                return Problem::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "Unauthorized",
-                    "send the server's token as `Authorization: Bearer TOKEN`",
-                )
-                .with_header(header::WWW_AUTHENTICATE, "Bearer realm=\"clause\"")
-                .into_response();
             }
         }
     }
@@ -96,17 +89,7 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
         match state.concurrency.clone().try_acquire_owned() {
             Ok(p) => Some(p),
             Err(_) => {
-                // As for 401: a client still sending gets the answer, not a
-                // broken pipe (within the same bounds, and without a slot).
-                let (parts, mut body) = req.into_parts();
-                super::api::drain_within(
-                    &parts.headers,
-                    &mut body,
-                    state.limits.body_timeout,
-                    state.limits.request_timeout,
-                )
-                .await;
-                return Problem::new(
+                let overloaded = Problem::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "overloaded",
                     "Too many requests in flight",
@@ -115,8 +98,8 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
                         state.max_concurrency
                     ),
                 )
-                .with_header(header::RETRY_AFTER, "1")
-                .into_response();
+                .with_header(header::RETRY_AFTER, "1");
+                return answer_unread(&state, req, overloaded).await;
             }
         }
     };
@@ -155,6 +138,23 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
         Some(permit) => hold_until_sent(response, permit),
         None => response,
     }
+}
+
+/// An answer given without reading the request (401, 503 `overloaded`): what
+/// the client is still sending is read and dropped first, so that it gets the
+/// answer rather than a reset, within the request timeout as every other
+/// answer, and holding no concurrency slot (`api::drain_within` says when
+/// nothing is read).
+async fn answer_unread(state: &AppState, req: Request, answer: Problem) -> Response {
+    let (parts, mut body) = req.into_parts();
+    super::api::drain_within(
+        &parts.headers,
+        &mut body,
+        state.limits.body_timeout,
+        state.limits.request_timeout,
+    )
+    .await;
+    answer.into_response()
 }
 
 /// Compares the `Authorization` header with the token in time that does not

@@ -530,16 +530,15 @@ fn combine(decisions: &[Decision]) -> Decision {
 }
 
 /// One per-claim deduction (`CheckedDeduction::per_claim`) as the claim's
-/// items are decided in turn: what is left of it to take, and whether an item
-/// has taken (or stated) it yet. Deductions with the same fee and amount share
+/// items are decided in turn: what is left of it to take, and which item took
+/// some of it last. Deductions with the same fee and amount share
 /// one, whichever rule of the block each item falls under and whatever its cap
 /// (each rule's cap bounds what its items take); `may deduct`s share their own.
 struct Share<'p> {
     deduction: &'p CheckedDeduction,
     rest: Money,
-    taken: bool,
     /// The outcome (by its place in the claim's outcomes) that last took some
-    /// of it, and the currency it took it in.
+    /// of it, and the currency it took it in; `None` until an item takes it.
     last: Option<(usize, crate::language::money::Currency)>,
 }
 
@@ -560,7 +559,6 @@ fn share_of<'o, 'p>(
         once.push(Share {
             deduction: d,
             rest: amount,
-            taken: false,
             last: None,
         });
     }
@@ -581,7 +579,6 @@ fn take_share(
     taken.amount = taken.amount.clamp(Decimal::ZERO, room.max(Decimal::ZERO));
     let back = interp.convert(taken, share.rest.currency)?.rounded();
     share.rest.amount = (share.rest.amount - back.amount).max(Decimal::ZERO);
-    share.taken = true;
     share.last = Some((at, taken.currency));
     Ok(taken)
 }
@@ -722,7 +719,7 @@ fn decide<'p>(
                     let Some(share) = share_of(once, d, amount) else {
                         continue;
                     };
-                    if share.taken && share.rest.amount <= Decimal::ZERO {
+                    if share.last.is_some() && share.rest.amount <= Decimal::ZERO {
                         // Taken whole by earlier items: nothing to state here.
                         taken_before.push(d.fee.clone());
                         continue;
@@ -758,7 +755,7 @@ fn decide<'p>(
                     let Some(share) = share_of(once, d, amount) else {
                         continue;
                     };
-                    if share.taken && share.rest.amount <= Decimal::ZERO {
+                    if share.last.is_some() && share.rest.amount <= Decimal::ZERO {
                         continue;
                     }
                     let mut here = interp.convert(share.rest, left.currency)?.rounded();
