@@ -84,6 +84,23 @@ pub fn boundaries(policy: &Policy, base: &Value) -> Result<Vec<Draft>, String> {
     crate::tools::cases::boundaries::boundary_cases(policy.parts().1, base)
 }
 
+/// A claim's JSON text read as [`boundaries`] takes its base, refused where
+/// [`Policy::evaluate`] refuses the text before reading any field: not JSON, or
+/// a key the contract names given twice in its object (as a value it would keep
+/// its last value, so the drafts would start from a claim other readers read
+/// otherwise). Each problem names its JSON path.
+///
+/// ```
+/// let claim = clause::cases::read_claim(r#"{"claim_id": "c-1"}"#)?;
+/// assert_eq!(claim["claim_id"], "c-1");
+/// let twice = clause::cases::read_claim(r#"{"claim_id": "a", "claim_id": "b"}"#).unwrap_err();
+/// assert_eq!(twice.problems[0].path, "claim_id");
+/// # Ok::<(), clause::ClaimError>(())
+/// ```
+pub fn read_claim(text: &str) -> Result<Value, super::ClaimError> {
+    crate::language::eval::claim_json(text).map_err(super::ClaimError::from_internal)
+}
+
 /// A starting cases file for `policy` (whose file is named `policy_file`), with
 /// one claim filed on the day of `now` in the policy's time zone, and the
 /// reason that claim was refused, if it was.

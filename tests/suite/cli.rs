@@ -833,6 +833,39 @@ fn cases_from_standard_input_go_by_their_stdin_filename() {
     assert!(!err.contains("-.cases.json"), "{err}");
 }
 
+/// `--claim` is read as `clause eval` reads a claim: a key given twice is
+/// refused with its path, not read as its last value.
+#[test]
+fn boundaries_refuse_a_claim_that_gives_a_key_twice() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-boundaries-twice");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let claim = dir.join("twice.json");
+    let text = std::fs::read_to_string(super::support::root().join("tests/data/imicro-claim.json"))
+        .unwrap();
+    let twice = text.replacen("\"reason\":", "\"reason\": \"wrong_item\", \"reason\":", 1);
+    assert_ne!(twice, text);
+    std::fs::write(&claim, twice).unwrap();
+    let args = [
+        "cases",
+        "policies/imicro.policy",
+        "--boundaries",
+        "--claim",
+        claim.to_str().unwrap(),
+    ];
+    let (code, out, err) = clause(&args, None);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("twice.json: claim.reason: this key appears more than once"),
+        "{err}"
+    );
+    assert!(out.is_empty(), "{out}");
+    // The same file without the repeat drafts cases.
+    std::fs::write(&claim, text).unwrap();
+    let (code, _, err) = clause(&args, None);
+    assert_eq!(code, 0, "{err}");
+}
+
 #[test]
 fn claims_from_a_directory_is_refused_naming_it() {
     let (code, _, err) = super::support::run_clause(

@@ -1068,6 +1068,33 @@ fn boundary_cases_over_http_sit_on_each_side_of_the_window() {
         &body,
     );
     assert_eq!(problem(&a, 400)["errors"][0]["path"], "claim");
+    // A key given twice in the claim is refused, as /v1/evaluate refuses it,
+    // not read as its last value.
+    let claim = serde_json::to_string(&cases.cases[0].claim).unwrap();
+    let twice = claim.replacen(
+        "\"reason\":",
+        "\"reason\": \"damaged_in_transit\", \"reason\":",
+        1,
+    );
+    assert_ne!(twice, claim);
+    let body = format!(
+        "{{\"policy\": {}, \"claim\": {twice}}}",
+        serde_json::to_string(&text).unwrap()
+    );
+    let a = post(
+        &server.url("/v1/cases/boundaries"),
+        "application/json",
+        &body,
+    );
+    let p = problem(&a, 400);
+    assert_eq!(p["errors"][0]["path"], "claim.claim.reason", "{p}");
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than once"),
+        "{p}"
+    );
 }
 
 #[test]

@@ -121,8 +121,17 @@ fn base_claim(policy_path: &Path, claim: Option<&Path>) -> Result<Value, String>
             std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?
         };
-        return serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not valid JSON: {e}", path.display()));
+        // Read as `clause eval` reads a claim: a key given twice is refused.
+        return clause::cases::read_claim(&text).map_err(|e| {
+            e.problems
+                .iter()
+                .map(|p| match p.path.as_str() {
+                    "" => format!("{}: {}", path.display(), p.message),
+                    at => format!("{}: {at}: {}", path.display(), p.message),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
     }
     let cases = cases_file_of(policy_path);
     if !cases.exists() {

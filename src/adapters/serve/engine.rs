@@ -230,7 +230,7 @@ fn claim_id_of(text: &str) -> Option<String> {
     })
 }
 
-fn field_errors(e: ClaimError) -> Vec<FieldError> {
+pub fn field_errors(e: ClaimError) -> Vec<FieldError> {
     e.problems
         .into_iter()
         .map(|p| FieldError {

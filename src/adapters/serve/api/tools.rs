@@ -57,6 +57,22 @@ fn claim_text(raw: &[u8]) -> Result<String, Problem> {
     }
 }
 
+/// A JSON body's policy text and the text of its `claim` object, as sent, for
+/// the library to read as `clause eval` reads a claim file: a key given twice
+/// is refused, not read as its last value. `what` says what the claim is for.
+async fn policy_and_claim(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    done: &BodyDone,
+    what: &'static str,
+) -> Result<(PolicyRequest, String), Problem> {
+    let req = policy_request(state, headers, body, done, false).await?;
+    object(req.body.as_ref(), "claim", what)?;
+    let claim = claim_text(&req.raw)?;
+    Ok((req, claim))
+}
+
 async fn policy_request(
     state: &AppState,
     headers: &HeaderMap,
@@ -244,18 +260,11 @@ pub async fn evaluate(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = match policy_request(&state, &headers, body, &done, false).await {
-        Ok(r) => r,
-        Err(p) => return p.into_response(),
-    };
-    // The claim's own text, as `clause eval` reads a claim file: a key given
-    // twice is refused, not read as its last value.
-    let claim = match object(req.body.as_ref(), "claim", "the claim to evaluate")
-        .and_then(|_| claim_text(&req.raw))
-    {
-        Ok(c) => c,
-        Err(p) => return p.into_response(),
-    };
+    let (req, claim) =
+        match policy_and_claim(&state, &headers, body, &done, "the claim to evaluate").await {
+            Ok(r) => r,
+            Err(p) => return p.into_response(),
+        };
     let loaded = match load(req.policy).await {
         Ok(l) => l,
         Err(p) => return p.into_response(),
@@ -399,11 +408,26 @@ pub async fn cases_boundaries(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let field = ("claim", "the claim to start from");
-    on_object(&state, &headers, body, &done, field, |loaded, claim| {
-        loaded.boundaries(claim).map(|cases| Boundaries { cases })
-    })
-    .await
+    let (req, claim) =
+        match policy_and_claim(&state, &headers, body, &done, "the claim to start from").await {
+            Ok(r) => r,
+            Err(p) => return p.into_response(),
+        };
+    let claim = match clause::cases::read_claim(&claim) {
+        Ok(c) => c,
+        Err(e) => {
+            return Problem::invalid_claim(under("claim", engine::field_errors(e))).into_response()
+        }
+    };
+    let loaded = match load(req.policy).await {
+        Ok(l) => l,
+        Err(p) => return p.into_response(),
+    };
+    match blocking(move || loaded.boundaries(&claim)).await {
+        Ok(Ok(cases)) => json(StatusCode::OK, &Boundaries { cases }),
+        Ok(Err(message)) => Problem::field("claim", message).into_response(),
+        Err(p) => p.into_response(),
+    }
 }
 
 /// Pages mapped at once: one per core. Matching a page of --max-policy-bytes

@@ -206,6 +206,14 @@ impl Claim {
 
 /// Decodes a claim from JSON text for a policy.
 pub fn decode(text: &str, policy: &Policy) -> Result<Claim, ClaimErrors> {
+    decode_value(&claim_json(text)?, policy)
+}
+
+/// A claim's JSON text as a value, refused as [`decode`] refuses it before
+/// reading any field: text that is not JSON (a byte order mark named as such),
+/// or a key the contract names given twice in its object (a value would keep
+/// the last, which another reader may not).
+pub fn claim_json(text: &str) -> Result<Json, ClaimErrors> {
     let json: Json = serde_json::from_str(text).map_err(|e| {
         let message = if text.starts_with('\u{feff}') {
             "the claim starts with a byte order mark (U+FEFF), which JSON does not allow; save the file as UTF-8 without a BOM".to_string()
@@ -230,7 +238,7 @@ pub fn decode(text: &str, policy: &Policy) -> Result<Claim, ClaimErrors> {
                 .collect(),
         ));
     }
-    decode_value(&json, policy)
+    Ok(json)
 }
 
 /// Each item's position by its sku, so that a claim with many items is looked
