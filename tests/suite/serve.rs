@@ -2357,6 +2357,15 @@ fn a_name_whose_versions_conflict_answers_409_on_its_source_and_page_too() {
             "{path}"
         );
     }
+    // Every route is timed by --request-timeout, the probes included.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            assert!(
+                op["responses"]["503"].is_object(),
+                "{method} {path} does not list its 503"
+            );
+        }
+    }
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -57,6 +57,18 @@ pub struct SlowBody(Details);
 #[allow(dead_code, reason = "OpenAPI only: documents the answer")]
 pub struct Overloaded(Details);
 
+/// The 503 of `/healthz` and `/metrics`: they are not counted against
+/// `--max-concurrency`, but are timed by `--request-timeout` like every
+/// request (`timeout`).
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 503,
+    description = "The answer was not ready within --request-timeout (`timeout`)",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code, reason = "OpenAPI only: documents the answer")]
+pub struct TimedOut(Details);
+
 /// The answers every endpoint that takes a policy text (`POST /v1/check`,
 /// `/v1/fmt`, `/v1/evaluate`, `/v1/render`, `/v1/cases/run`,
 /// `/v1/cases/boundaries`) can give, whatever its body says, besides

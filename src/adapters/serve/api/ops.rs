@@ -8,7 +8,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::{json, Health};
-use crate::adapters::serve::problem::{Details, Overloaded, Problem};
+use crate::adapters::serve::problem::{Details, Overloaded, Problem, TimedOut};
 use crate::adapters::serve::AppState;
 
 pub const CLAIM_SCHEMA: &str = include_str!("../../../../docs/schema/claim.schema.json");
@@ -26,7 +26,10 @@ fn serving(state: &AppState) -> usize {
 
 /// The process is up and answering.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
-    responses((status = 200, description = "The server is alive", body = Health)))]
+    responses(
+        (status = 200, description = "The server is alive", body = Health),
+        TimedOut,
+    ))]
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     json(
         StatusCode::OK,
@@ -41,7 +44,7 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Ready for traffic", body = Health),
-        (status = 503, description = "Shutting down, or no policy is served", body = Details, content_type = "application/problem+json"),
+        (status = 503, description = "Shutting down, or no policy is served (`not-ready`), or the answer was not ready within --request-timeout (`timeout`)", body = Details, content_type = "application/problem+json"),
     ))]
 pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     let policies = serving(&state);
@@ -74,7 +77,10 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
 
 /// Prometheus metrics: requests, latency, verdicts, reloads, errors.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain")))]
+    responses(
+        (status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain"),
+        TimedOut,
+    ))]
 pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     let mut r = state.metrics.render().into_response();
     r.headers_mut().insert(
