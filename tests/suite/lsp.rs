@@ -506,6 +506,25 @@ fn formatting_whole_and_range() {
     let formatted = apply(&messy, edits.as_array().unwrap());
     let expected = clause::format_source(&clause::Source::new("b", messy.as_str())).unwrap();
     assert_eq!(formatted, expected);
+    // Only the two changed lines are replaced, each whole: the lines between
+    // them (and an editor's cursor and marks on them) are not touched.
+    let changed: Vec<(u64, u64)> = edits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let r = &e["range"];
+            assert_eq!(r["start"]["character"], 0, "{e}");
+            assert_eq!(r["end"]["character"], 0, "{e}");
+            (
+                r["start"]["line"].as_u64().unwrap(),
+                r["end"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let line_of = |needle: &str| messy[..messy.find(needle).unwrap()].matches('\n').count() as u64;
+    let (currency, rule) = (line_of("currency     USD"), line_of("rule    jewelry"));
+    assert_eq!(changed, [(currency, currency + 1), (rule, rule + 1)]);
     // A range over the rule only: the `currency` line stays as it is.
     let line = messy[..messy.find("rule    jewelry").unwrap()]
         .matches('\n')
@@ -662,6 +681,7 @@ fn formatting_and_fixes_keep_crlf_line_ends() {
         "textDocument/formatting",
         json!({"textDocument": {"uri": u}, "options": opts}),
     );
+    assert_eq!(edits, fix);
     assert_eq!(apply(&messy, edits.as_array().unwrap()), crlf);
     // Allowing a lint with a comment.
     let u = "file:///crlf/lint.policy";

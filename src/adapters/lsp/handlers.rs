@@ -170,11 +170,15 @@ pub fn dispatch(server: &mut Server, req: Request) -> Result<Value, Failure> {
         R::Formatting::METHOD => {
             let p: lt::DocumentFormattingParams = params(req)?;
             let doc = server.doc(&p.text_document.uri)?;
-            let edits = doc.analysis.format().map(|new| {
-                let all = clause::Span::new(0, doc.text().len());
-                vec![convert::edit(doc, &(all, new))]
-            });
-            json(edits.unwrap_or_default())
+            // Line by line, so that the lines the formatter keeps keep the
+            // editor's cursor, marks and folds.
+            let edits: Vec<lt::TextEdit> = doc
+                .analysis
+                .format_edits()
+                .iter()
+                .map(|e| convert::edit(doc, e))
+                .collect();
+            json(edits)
         }
         R::RangeFormatting::METHOD => {
             let p: lt::DocumentRangeFormattingParams = params(req)?;

@@ -155,6 +155,34 @@ impl Analysis {
     /// inserts lines sits between two lines and belongs to the range when it is
     /// strictly inside it, never at its start or end, nor at a cursor.
     pub fn format_range(&self, range: Span) -> Vec<(Span, String)> {
+        let old = self.text();
+        self.format_edits()
+            .into_iter()
+            .filter(|(span, _)| {
+                if span.start == span.end {
+                    // Lines inserted at `span.start`: inside the range, not at its ends.
+                    range.start < span.start && span.start < range.end
+                } else if range.start == range.end {
+                    // A cursor: the change of the line it is on (the last line, at
+                    // the end of a text whose last line has no line feed).
+                    let on_last_line =
+                        range.start == old.len() && span.end == old.len() && !old.ends_with('\n');
+                    span.start <= range.start && (range.start < span.end || on_last_line)
+                } else {
+                    span.start < range.end && range.start < span.end
+                }
+            })
+            .collect()
+    }
+
+    /// The formatter's changes as replacements of whole lines of the current
+    /// text, in order and not overlapping: applied together they give
+    /// [`Self::format`]'s text, and lines the formatter keeps are not touched
+    /// (so an editor keeps its cursor, marks and folds on them). Lines the
+    /// formatter rewrites one for one are an edit each; a run that changes how
+    /// many lines there are is one edit. Empty when the file does not parse or
+    /// is already laid out so.
+    pub fn format_edits(&self) -> Vec<(Span, String)> {
         let Some(new) = self.format() else {
             return Vec::new();
         };
@@ -171,8 +199,6 @@ impl Analysis {
             .collect();
         let offset_of = |line: usize| starts.get(line).copied().unwrap_or(old.len());
         let diff = similar::TextDiff::from_slices(&old_lines, &new_lines);
-        // A run of changed lines that the formatter rewrites line for line is
-        // taken a line at a time, so a range takes only its own lines of it.
         let mut pieces = Vec::new();
         for op in diff.ops() {
             let (tag, old_r, new_r) = op.as_tag_tuple();
@@ -184,30 +210,17 @@ impl Analysis {
                 _ => pieces.push((old_r, new_r)),
             }
         }
-        let mut edits = Vec::new();
-        for (old_r, new_r) in pieces {
-            let span = Span::new(offset_of(old_r.start), offset_of(old_r.end));
-            let overlaps = if span.start == span.end {
-                // Lines inserted at `span.start`: inside the range, not at its ends.
-                range.start < span.start && span.start < range.end
-            } else if range.start == range.end {
-                // A cursor: the change of the line it is on (the last line, at the
-                // end of a text whose last line has no line feed).
-                let on_last_line =
-                    range.start == old.len() && span.end == old.len() && !old.ends_with('\n');
-                span.start <= range.start && (range.start < span.end || on_last_line)
-            } else {
-                span.start < range.end && range.start < span.end
-            };
-            if overlaps {
+        pieces
+            .into_iter()
+            .map(|(old_r, new_r)| {
+                let span = Span::new(offset_of(old_r.start), offset_of(old_r.end));
                 let text: String = new_lines
                     .get(new_r.start..new_r.end)
                     .unwrap_or(&[])
                     .concat();
-                edits.push((span, text));
-            }
-        }
-        edits
+                (span, text)
+            })
+            .collect()
     }
 }
 
