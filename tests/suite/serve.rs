@@ -1922,6 +1922,47 @@ fn an_unauthorized_body_that_trickles_in_is_answered_within_the_request_timeout(
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A body a route refuses without reading it (404 no such policy, 415 not
+/// JSON, 403 writing not allowed) is read and dropped for the client's sake,
+/// but stops before the request timeout: a client trickling it gets the
+/// route's own answer, not 408.
+#[test]
+fn a_refused_body_that_trickles_in_gets_the_routes_answer_not_408() {
+    let dir = policy_dir(&["imicro"]);
+    let server = Server::start(&dir, &["--request-timeout", "2", "--body-timeout", "30"]);
+    for (head, status, kind) in [
+        (
+            "POST /v1/policies/nosuch/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
+            "404",
+            "not-found",
+        ),
+        (
+            "POST /v1/policies/imicro/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: 1000\r\n\r\n",
+            "415",
+            "unsupported-media-type",
+        ),
+        (
+            "POST /v1/cases/save HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
+            "403",
+            "write-not-allowed",
+        ),
+        (
+            "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: 1000\r\n\r\n",
+            "415",
+            "unsupported-media-type",
+        ),
+    ] {
+        // 1000 bytes at 5 a second would take 200 s; the test gives up after 12 s.
+        let out = trickle(&server.addr(), head.as_bytes(), 60);
+        assert!(out.starts_with(&format!("HTTP/1.1 {status}")), "{head}: {out}");
+        assert!(
+            out.contains(&format!("https://clause.dev/problems/{kind}")),
+            "{head}: {out}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A client still uploading when the server is full gets the 503 with
 /// `Retry-After`, not a broken pipe: the body is read and dropped first.
 #[test]

@@ -79,7 +79,7 @@ pub async fn stream(state: Arc<AppState>, loaded: Target, body: Body, done: Body
     .is_err();
     tokio::spawn(async move {
         run(&state, &loaded, frames, stalled, tx).await;
-        done.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        done.read.store(true, std::sync::atomic::Ordering::SeqCst);
     });
     let stream = tokio_stream(rx).map(Ok::<Bytes, std::convert::Infallible>);
     let mut response = Response::new(Body::from_stream(stream));

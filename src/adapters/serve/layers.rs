@@ -29,9 +29,27 @@ use super::problem::{Problem, ProblemKind};
 use super::AppState;
 
 /// Set once a handler has read the whole request body (see `api::read_body`),
-/// so that a timeout can tell a slow client (408) from slow work (503).
-#[derive(Clone, Default)]
-pub struct BodyDone(pub Arc<AtomicBool>);
+/// so that a timeout can tell a slow client (408) from slow work (503); and
+/// the instant by which a handler that refuses a body it has not read stops
+/// reading and dropping it (`api::drain`), so that its own answer (403, 404,
+/// 409, 413, 415) goes out before the request timeout would answer 408.
+#[derive(Clone)]
+pub struct BodyDone {
+    pub read: Arc<AtomicBool>,
+    pub drain_until: tokio::time::Instant,
+}
+
+impl BodyDone {
+    /// For a request answered by `timeout` after it arrived: draining stops a
+    /// tenth of the timeout (at most one second) before that.
+    pub fn new(timeout: std::time::Duration) -> BodyDone {
+        let margin = (timeout / 10).min(std::time::Duration::from_secs(1));
+        BodyDone {
+            read: Arc::default(),
+            drain_until: tokio::time::Instant::now() + timeout.saturating_sub(margin),
+        }
+    }
+}
 
 pub async fn observe(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -103,17 +121,17 @@ pub async fn limit(State(state): State<Arc<AppState>>, mut req: Request, next: N
             }
         }
     };
-    let done = BodyDone::default();
+    let timeout = state.limits.request_timeout;
+    let done = BodyDone::new(timeout);
     // A request without a body (a GET) has read it all already: a timeout is
     // then the server's (503), never a slow client's (408).
     if http_body::Body::is_end_stream(req.body()) {
-        done.0.store(true, Ordering::SeqCst);
+        done.read.store(true, Ordering::SeqCst);
     }
     req.extensions_mut().insert(done.clone());
-    let timeout = state.limits.request_timeout;
     let response = match tokio::time::timeout(timeout, next.run(req)).await {
         Ok(r) => r,
-        Err(_) if !done.0.load(Ordering::SeqCst) => Problem::new(
+        Err(_) if !done.read.load(Ordering::SeqCst) => Problem::new(
             StatusCode::REQUEST_TIMEOUT,
             "request-timeout",
             "Request body too slow",

@@ -227,7 +227,7 @@ pub async fn read_body(
         // A client still sending a body it announced gets the answer, not a
         // reset connection: what is left is read and dropped, within bounds.
         if n <= (limit + DRAIN_BYTES) as u64 {
-            drain(&mut body, state.limits.body_timeout).await;
+            drain(&mut body, state.limits.body_timeout, done).await;
         }
         return Err(Problem::too_large("the request body", limit, limit_flag));
     }
@@ -246,7 +246,7 @@ pub async fn read_body(
             Ok(Some(Ok(frame))) => {
                 if let Ok(data) = frame.into_data() {
                     if out.len() + data.len() > limit {
-                        drain(&mut body, idle).await;
+                        drain(&mut body, idle, done).await;
                         return Err(Problem::too_large("the request body", limit, limit_flag));
                     }
                     out.extend_from_slice(&data);
@@ -254,7 +254,7 @@ pub async fn read_body(
             }
         }
     }
-    done.0.store(true, Ordering::SeqCst);
+    done.read.store(true, Ordering::SeqCst);
     Ok(Bytes::from(out))
 }
 
@@ -265,7 +265,13 @@ const DRAIN_BYTES: usize = 1 << 20;
 
 /// Reads and drops up to [`DRAIN_BYTES`] of what is left of a body, stopping
 /// at its end, an error, or `idle` without a byte.
-pub async fn drain(body: &mut Body, idle: std::time::Duration) {
+pub async fn drain(body: &mut Body, idle: std::time::Duration, done: &BodyDone) {
+    let _ = tokio::time::timeout_at(done.drain_until, drain_idle(body, idle)).await;
+}
+
+/// Reads and drops up to [`DRAIN_BYTES`] of `body`, until it ends or no byte
+/// arrives for `idle`.
+async fn drain_idle(body: &mut Body, idle: std::time::Duration) {
     let mut left = DRAIN_BYTES;
     while left > 0 {
         match tokio::time::timeout(idle, body.frame()).await {
@@ -303,7 +309,7 @@ pub async fn drain_within(
     if expects || too_long {
         return;
     }
-    let _ = tokio::time::timeout(deadline, drain(body, idle)).await;
+    let _ = tokio::time::timeout(deadline, drain_idle(body, idle)).await;
 }
 
 pub fn body_timeout(idle: std::time::Duration) -> Problem {

@@ -104,11 +104,12 @@ async fn target_or_drain(
     state: &AppState,
     name: &str,
     body: &mut Body,
+    done: &BodyDone,
 ) -> Result<Target, Response> {
     match target(state, name) {
         Ok(t) => Ok(t),
         Err(p) => {
-            drain(body, state.limits.body_timeout).await;
+            drain(body, state.limits.body_timeout, done).await;
             Err(p.into_response())
         }
     }
@@ -476,8 +477,8 @@ pub async fn evaluate(
         .extensions
         .get::<BodyDone>()
         .cloned()
-        .unwrap_or_default();
-    let target = match target_or_drain(&state, &name, &mut body).await {
+        .unwrap_or_else(|| BodyDone::new(state.limits.request_timeout));
+    let target = match target_or_drain(&state, &name, &mut body, &done).await {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -487,7 +488,7 @@ pub async fn evaluate(
             return crate::adapters::serve::batch::stream(state, target, body, done).await
         }
         Media::Text | Media::Other => {
-            drain(&mut body, state.limits.body_timeout).await;
+            drain(&mut body, state.limits.body_timeout, &done).await;
             return Problem::unsupported_media(
                 "send one claim as application/json, or a batch as application/x-ndjson",
             )
@@ -549,12 +550,12 @@ pub async fn explain(
     headers: HeaderMap,
     mut body: Body,
 ) -> Response {
-    let target = match target_or_drain(&state, &name, &mut body).await {
+    let target = match target_or_drain(&state, &name, &mut body, &done).await {
         Ok(t) => t,
         Err(r) => return r,
     };
     if media(&headers) != Media::Json {
-        drain(&mut body, state.limits.body_timeout).await;
+        drain(&mut body, state.limits.body_timeout, &done).await;
         return Problem::unsupported_media("send the claim as application/json").into_response();
     }
     let text = match claim_text(&state, &headers, body, &done).await {
@@ -618,7 +619,7 @@ pub async fn save_cases(
     mut body: Body,
 ) -> Response {
     if !state.allow_write {
-        drain(&mut body, state.limits.body_timeout).await;
+        drain(&mut body, state.limits.body_timeout, &done).await;
         return Problem::new(
             StatusCode::FORBIDDEN,
             "write-not-allowed",
@@ -628,7 +629,7 @@ pub async fn save_cases(
         .into_response();
     }
     if media(&headers) != Media::Json {
-        drain(&mut body, state.limits.body_timeout).await;
+        drain(&mut body, state.limits.body_timeout, &done).await;
         return Problem::unsupported_media("send {\"name\", \"cases\"} as application/json")
             .into_response();
     }

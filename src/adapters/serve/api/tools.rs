@@ -94,7 +94,7 @@ async fn policy_request(
         }
         _ => {
             let mut body = body;
-            super::drain(&mut body, state.limits.body_timeout).await;
+            super::drain(&mut body, state.limits.body_timeout, done).await;
             return Err(Problem::unsupported_media(if text_allowed {
                 "send {\"policy\": TEXT} as application/json, or the text as text/plain"
             } else {
