@@ -467,6 +467,20 @@ fn other_currencies_convert_through_the_claims_rates() {
         err.starts_with("rates: no exchange rate between USD and CNY"),
         "{err}"
     );
+    // A rate that makes a conversion overflow is the field named, not the
+    // claim's largest amount.
+    let err = claim_error(
+        &p,
+        &claim_with(&[
+            ("claim.kind", json!("shipping")),
+            ("order.total.amount", json!("199.00")),
+            ("rates", json!({"USD/CNY": "790000000000000000000000000"})),
+        ]),
+    );
+    assert_eq!(
+        err,
+        "rates.USD/CNY: 199.00 USD converted at this rate is too large to calculate with"
+    );
 }
 
 #[test]

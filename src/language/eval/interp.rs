@@ -165,7 +165,16 @@ impl<'p, 'c> Interp<'p, 'c> {
             return Ok(m);
         }
         let rate = self.claim.rate(m.currency, to).map_err(EvalError::Input)?;
-        let amount = m.amount.checked_mul(rate).ok_or(EvalError::Overflow)?;
+        // Only a rate can make a convertible amount overflow: it is named.
+        let amount = m.amount.checked_mul(rate).ok_or_else(|| {
+            EvalError::Input(InputError {
+                path: self.claim.rate_path(m.currency, to).unwrap_or_default(),
+                message: format!(
+                    "{} {} converted at this rate is too large to calculate with",
+                    m.amount, m.currency
+                ),
+            })
+        })?;
         Ok(Money::new(amount, to))
     }
 

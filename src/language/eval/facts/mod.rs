@@ -198,9 +198,20 @@ impl Claim {
         Err(InputError {
             path: "rates".into(),
             message: format!(
-                "no exchange rate between {from} and {to}; the policy compares amounts in both, so the claim must give \"{from}/{to}\""
+                "no exchange rate between {from} and {to}; the policy brings amounts in both together (to compare, add or deduct them), so the claim must give \"{from}/{to}\""
             ),
         })
+    }
+
+    /// The path of the rate that converts `from` into `to` (`rates.USD/CAD`),
+    /// when the claim gives one in either direction.
+    pub fn rate_path(&self, from: Currency, to: Currency) -> Option<String> {
+        let r = self
+            .rates
+            .first
+            .get(&(from, to))
+            .and_then(|i| self.rates.list.get(*i))?;
+        Some(format!("rates.{}", r.key))
     }
 }
 
