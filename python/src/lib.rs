@@ -408,10 +408,12 @@ fn claim_lines(py: Python<'_>, claims: &Bound<'_, PyAny>) -> PyResult<Vec<Line>>
                 })?
                 .as_bytes(),
         };
-        let body = whole.strip_suffix(b"\n").unwrap_or(whole);
-        if body.is_empty() {
+        // No text is no line; a lone line end is one empty line, which gets
+        // its error record as on the command line.
+        if whole.is_empty() {
             return Ok(Vec::new());
         }
+        let body = whole.strip_suffix(b"\n").unwrap_or(whole);
         return Ok(body
             .split(|&b| b == b'\n')
             .map(|l| {

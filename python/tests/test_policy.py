@@ -175,6 +175,14 @@ def test_evaluate_many_keeps_order_and_names_bad_lines() -> None:
     assert records[0] == records[3] == policy.evaluate(good)
     assert records[2]["errors"] == [{"path": "", "message": "the line is empty"}]
     assert policy.evaluate_many([]) == []
+    # As `clause eval --claims`: no text is no line, a lone line end one empty line.
+    for text in ("", b""):
+        assert policy.evaluate_many(text) == []
+    for text in ("\n", b"\n", "\r\n", " \n"):
+        lone = policy.evaluate_many(text)
+        assert [r["line"] for r in lone] == [1], repr(text)
+        assert lone[0]["errors"] == [{"path": "", "message": "the line is empty"}]
+    assert [r["line"] for r in policy.evaluate_many("\n\n")] == [1, 2]
     assert policy.evaluate_many(iter([good])) == [records[0]]
     # One claim passed alone (a dict iterates its keys): a TypeError.
     with pytest.raises(TypeError, match="not one claim"):
