@@ -384,6 +384,22 @@ fn weights_compare_exactly_across_units() {
         err,
         "items[0].weight.value: \"30.000000000000000000000000001\" has more digits than Clause converts to grams exactly (in lb, at most 20 significant digits and 23 decimal places); it is never rounded"
     );
+    // Each problem is put at the part of the weight it is about.
+    for (weight, want) in [
+        (
+            json!({"value": "-4", "unit": "lb"}),
+            "items[0].weight.value: \"-4\" is negative; a weight is zero or more",
+        ),
+        (
+            json!({"value": "4", "unit": 5}),
+            "items[0].weight.unit: 5 is not one of g, kg, oz, lb",
+        ),
+        (json!({"value": "4"}), "items[0].weight.unit: is required"),
+        (json!({"unit": "lb"}), "items[0].weight.value: is required"),
+    ] {
+        let err = claim_error(&p, &claim_with(&[("items[0].weight", weight.clone())]));
+        assert_eq!(err, want, "{weight}");
+    }
 }
 
 #[test]
@@ -716,6 +732,38 @@ fn custom_facts_are_declared_typed_and_validated() {
         claim_error(&p, &with(json!({}))),
         "facts.warranty_ends: is required by this policy"
     );
+    // A list names its element, money and weights their part.
+    let p = returns(
+        "  fact kinds: codes (a, b)\n  fact credit: money\n  fact heavy: weight",
+        r#"
+    rule ok: approve refund "Ok." when facts.kinds has a and facts.credit > USD 0 and facts.heavy > 0 kg
+      refund item.price
+    otherwise no: deny "No.""#,
+    );
+    let good = json!({"kinds": ["a"], "credit": {"amount": "5", "currency": "USD"},
+                      "heavy": {"value": "1", "unit": "kg"}});
+    assert_eq!(verdict(&p, &with(good.clone()))["decision"], "approve");
+    for (key, value, want) in [
+        (
+            "kinds",
+            json!(["a", "c"]),
+            "facts.kinds[1]: \"c\" is not one of a, b",
+        ),
+        (
+            "credit",
+            json!({"amount": "5", "currency": "usd"}),
+            "facts.credit.currency: \"usd\" is not an ISO 4217 currency code",
+        ),
+        (
+            "heavy",
+            json!({"value": "1", "unit": "KG"}),
+            "facts.heavy.unit: \"KG\" is not one of g, kg, oz, lb",
+        ),
+    ] {
+        let mut facts = good.clone();
+        facts[key] = value;
+        assert_eq!(claim_error(&p, &with(facts)), want, "{key}");
+    }
 }
 
 #[test]
@@ -919,6 +967,22 @@ fn malformed_objects_and_codes_the_policy_reads_are_errors() {
             "claim.requested_remedy: \"exchnage\" is not one of refund",
         ),
         ("rates", json!(7.1), "rates: 7.1 is not an object"),
+        // Money names the part that is wrong, whether of the wrong type or missing.
+        (
+            "items[0].price",
+            json!({"amount": "10.00", "currency": 5}),
+            "items[0].price.currency: 5 is not a currency code",
+        ),
+        (
+            "items[0].price",
+            json!({"amount": "10.00"}),
+            "items[0].price.currency: is required",
+        ),
+        (
+            "order.total",
+            json!({"currency": "USD"}),
+            "order.total.amount: is required",
+        ),
     ] {
         let err = claim_error(&p, &claim_with(&[(path, value)]));
         assert!(err.starts_with(want), "{path}: got `{err}`");

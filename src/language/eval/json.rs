@@ -279,12 +279,19 @@ pub(super) fn money(v: &Json) -> Result<Money, String> {
             show(v)
         )
     })?;
-    let amount = o.get("amount").ok_or("money needs an \"amount\"")?;
+    // Each problem names its part (`amount: ...`), which the decoder puts in the path.
+    let amount = o.get("amount").ok_or("amount: is required")?;
     let amount = decimal(amount).map_err(|m| format!("amount: {m}"))?;
-    let cur = o
-        .get("currency")
-        .and_then(Json::as_str)
-        .ok_or("money needs a \"currency\"")?;
+    let cur = match o.get("currency") {
+        None | Some(Json::Null) => return Err("currency: is required".into()),
+        Some(Json::String(c)) => c,
+        Some(other) => {
+            return Err(format!(
+                "currency: {} is not a currency code; write it as \"USD\"",
+                show(other)
+            ))
+        }
+    };
     money_of(amount, cur, || show(o.get("amount").unwrap_or(&Json::Null)))
 }
 
@@ -312,12 +319,13 @@ pub(super) fn weight(v: &Json) -> Result<Decimal, String> {
             show(v)
         )
     })?;
-    let value = decimal(o.get("value").ok_or("a weight needs a \"value\"")?)
-        .map_err(|m| format!("value: {m}"))?;
-    let unit = o
-        .get("unit")
-        .and_then(Json::as_str)
-        .ok_or("a weight needs a \"unit\"")?;
+    let value =
+        decimal(o.get("value").ok_or("value: is required")?).map_err(|m| format!("value: {m}"))?;
+    let unit = match o.get("unit") {
+        None | Some(Json::Null) => return Err("unit: is required".into()),
+        Some(Json::String(u)) => u,
+        Some(other) => return Err(format!("unit: {} is not one of g, kg, oz, lb", show(other))),
+    };
     weight_of(value, unit)
 }
 
@@ -326,7 +334,9 @@ pub(super) fn weight_of(value: Decimal, unit: &str) -> Result<Decimal, String> {
     let grams =
         grams_per(unit).ok_or_else(|| format!("unit: \"{unit}\" is not one of g, kg, oz, lb"))?;
     if value < Decimal::ZERO {
-        return Err("a weight cannot be negative".into());
+        return Err(format!(
+            "value: \"{value}\" is negative; a weight is zero or more"
+        ));
     }
     // Weights are compared in grams. The product is exact when its digits and
     // decimal places fit a decimal (28 of each); beyond that rust_decimal would
@@ -509,9 +519,10 @@ pub(super) fn owned(v: &Json, ty: &Ty) -> Result<Owned, String> {
                 .as_array()
                 .ok_or_else(|| format!("{} is not a list", show(v)))?;
             let mut out = Vec::new();
-            for x in list {
-                let s = string(x)?;
-                in_domain(&s, d)?;
+            for (i, x) in list.iter().enumerate() {
+                let s = string(x)
+                    .and_then(|s| in_domain(&s, d).map(|()| s))
+                    .map_err(|m| format!("[{i}]: {m}"))?;
                 out.push(s);
             }
             Owned::Codes(out)

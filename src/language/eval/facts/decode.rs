@@ -45,6 +45,26 @@ impl Decoder<'_> {
         });
     }
 
+    /// A problem with the value at `path`, put at the part it names: money and
+    /// weights say which of their parts is wrong (`currency: ...`), a list which
+    /// element (`[1]: ...`).
+    fn err_in(&mut self, path: &str, m: &str) {
+        match m.split_once(": ") {
+            Some((part, rest)) if ["amount", "currency", "value", "unit"].contains(&part) => {
+                self.err(&format!("{path}.{part}"), rest);
+            }
+            Some((index, rest))
+                if index
+                    .strip_prefix('[')
+                    .and_then(|i| i.strip_suffix(']'))
+                    .is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                self.err(&format!("{path}{index}"), rest);
+            }
+            _ => self.err(path, m),
+        }
+    }
+
     /// Reads `obj[key]`: a required field must be there; a field is validated when
     /// it is required or the policy reads it, and otherwise skipped if malformed.
     fn field<T>(
@@ -72,15 +92,7 @@ impl Decoder<'_> {
                 Ok(t) => Some(t),
                 Err(m) => {
                     if strict {
-                        // Money and weights say which part is wrong: name it in the path.
-                        match m.split_once(": ") {
-                            Some((part, rest))
-                                if ["amount", "currency", "value", "unit"].contains(&part) =>
-                            {
-                                self.err(&format!("{path}.{part}"), rest);
-                            }
-                            _ => self.err(path, m),
-                        }
+                        self.err_in(path, &m);
                     }
                     None
                 }
@@ -618,7 +630,7 @@ impl Decoder<'_> {
                     Some(v) => match owned(v, &decl.ty) {
                         Ok(o) => Some(o),
                         Err(m) => {
-                            self.err(&path, m);
+                            self.err_in(&path, &m);
                             None
                         }
                     },
