@@ -339,6 +339,19 @@ fn an_empty_claim_id_is_refused() {
     );
     assert_eq!(code, 1);
     assert!(err.contains("claim_id: the claim_id is empty"), "{err}");
+    // So is an empty sku, which a verdict's items, fees and deductions name,
+    // whether or not `claim.items` names it.
+    let mut claim = base_claim();
+    claim["items"][0]["sku"] = serde_json::json!("");
+    for claimed in [serde_json::Value::Null, serde_json::json!([""])] {
+        claim["claim"]["items"] = claimed;
+        let (code, _, err) = clause(
+            &["eval", "policies/imicro.policy", "--claim", "-"],
+            Some(&claim.to_string()),
+        );
+        assert_eq!(code, 1);
+        assert!(err.contains("items[0].sku: the sku is empty"), "{err}");
+    }
 }
 
 #[test]

@@ -278,7 +278,7 @@ fn item(i: &RawItem<'_>, r: &Reads<'_>) -> Option<Item> {
     };
     // A category that is not a snake_case word is an input error, which the
     // careful decoder words.
-    if !is_snake_word(&i.category) {
+    if !is_snake_word(&i.category) || i.sku.is_empty() {
         return None;
     }
     Some(Item {

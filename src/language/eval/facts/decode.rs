@@ -464,10 +464,15 @@ impl Decoder<'_> {
                 boolean,
             );
         }
+        let sku = self
+            .field(o, "sku", &format!("{p}.sku"), None, true, string)
+            .unwrap_or_default();
+        if sku.is_empty() && o.and_then(|o| o.get("sku")).is_some_and(Json::is_string) {
+            // A verdict names an item by its sku: an empty one names none (the schemas say minLength 1).
+            self.err(&format!("{p}.sku"), "the sku is empty");
+        }
         Item {
-            sku: self
-                .field(o, "sku", &format!("{p}.sku"), None, true, string)
-                .unwrap_or_default(),
+            sku,
             category: self
                 .field(
                     o,
