@@ -512,6 +512,44 @@ policy tiers "Tiers" {
     assert_eq!(v["because"][0]["rule"], "gold_via_fallback");
 }
 
+/// A day tested against an hour window may be neither within nor after it
+/// (missing): a rule that asks `(E within W) is missing` can apply, and is not
+/// reported impossible.
+#[test]
+fn an_hour_window_test_may_be_missing() {
+    let text = r#"
+policy day "Day" {
+  currency USD
+  timezone "Asia/Seoul"
+  window w = 24 hours from order.delivered_at, plain dates at end of day
+  rules for return {
+    rule not_received: review "Not yet." when order.delivered_at is missing
+    rule late: deny "Late." when claim.filed_at after w
+    rule unclear: review "Unclear." when (claim.filed_at within w) is missing
+    otherwise ok: approve refund "Ok."
+      refund item.price * item.quantity
+  }
+}
+"#;
+    let found = findings("day.policy", text, &all_on());
+    assert!(
+        !lints_of(&found)
+            .iter()
+            .any(|l| *l == "impossible-condition" || *l == "unreachable-rule"),
+        "{found:#?}"
+    );
+    // A day window's test is never missing: the same question is impossible.
+    let days = text.replace(
+        "24 hours from order.delivered_at, plain dates at end of day",
+        "1 day from order.delivered_at",
+    );
+    let found = findings("days.policy", &days, &all_on());
+    assert!(
+        lints_of(&found).contains(&"impossible-condition"),
+        "{found:#?}"
+    );
+}
+
 /// A `# clause:` comment above a declaration covers all of it: every name of a
 /// `fees` line, every row of a table.
 #[test]

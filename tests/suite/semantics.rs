@@ -1506,3 +1506,49 @@ fn a_claim_level_amount_is_taken_once_whatever_the_rules_caps_and_order() {
         ]
     );
 }
+
+/// A day tested against an hour window is any instant of it: within when the
+/// whole day is before the end, after when the whole day is after it, and
+/// missing (neither) when the end falls inside the day; `is missing` catches
+/// that. docs/language.md, "Hours, and claims that give only a day".
+#[test]
+fn a_day_tested_against_an_hour_window_is_any_instant_of_it() {
+    let p = policy(
+        r#"policy day "Day" {
+  timezone "Asia/Seoul"
+  window w = 24 hours from order.delivered_at, plain dates at end of day
+  rules for return {
+    rule not_received: review "Not yet." when order.delivered_at is missing
+    rule late: deny "Late." when claim.filed_at after w
+    rule unclear: review "Unclear." when (claim.filed_at within w) is missing
+    rule early: review "Early." when claim.filed_at before w
+    rule in_time: approve refund "In time." when claim.filed_at within w
+      refund item.price
+    otherwise never: deny "Neither."
+  }
+}"#,
+    );
+    let rule = |delivered: &str, filed: &str| {
+        let v = verdict(
+            &p,
+            &claim_with(&[
+                ("order.delivered_at", json!(delivered)),
+                ("claim.filed_at", json!(filed)),
+                ("as_of", Value::Null),
+            ]),
+        );
+        v["because"][0]["rule"].as_str().unwrap().to_string()
+    };
+    let noon = "2023-09-05T12:00:00+09:00";
+    // The window runs from noon on 5 September to noon on 6 September.
+    assert_eq!(rule(noon, "2023-09-05"), "in_time"); // part of the day after the start
+    assert_eq!(rule(noon, "2023-09-06"), "unclear"); // the end falls inside the day
+    assert_eq!(rule(noon, "2023-09-07"), "late"); // the whole day after the end
+    assert_eq!(rule(noon, "2023-09-04"), "early"); // the whole day before the start
+    assert_eq!(rule(noon, "2023-09-06T11:59:00+09:00"), "in_time");
+    assert_eq!(rule(noon, "2023-09-06T12:01:00+09:00"), "late");
+    // A delivery day starts the window at its end (the window's own choice):
+    // the whole next day is inside.
+    assert_eq!(rule("2023-09-05", "2023-09-06"), "in_time");
+    assert_eq!(rule("2023-09-05", "2023-09-07"), "late");
+}

@@ -309,7 +309,9 @@ impl<'p, 'c> Interp<'p, 'c> {
                     return Ok(Value::Missing);
                 };
                 match self.window(*w)? {
-                    Some(span) => Value::Bool(self.test_window(t, span, *test, *w)),
+                    Some(span) => self
+                        .test_window(t, span, *test)
+                        .map_or(Value::Missing, Value::Bool),
                     None => Value::Missing,
                 }
             }
@@ -604,31 +606,50 @@ impl<'p, 'c> Interp<'p, 'c> {
         Ok(Some(span))
     }
 
-    fn test_window(&self, t: Moment, span: Span, test: WindowTest, w: usize) -> bool {
+    fn test_window(&self, t: Moment, span: Span, test: WindowTest) -> Option<bool> {
         match span {
             Span::Days { start, end } => {
                 let d = self.day(t);
                 match test {
-                    WindowTest::Within => start.is_none_or(|s| d >= s) && d <= end,
-                    WindowTest::After => d > end,
-                    WindowTest::Before => start.is_some_and(|s| d < s),
+                    WindowTest::Within => Some(start.is_none_or(|s| d >= s) && d <= end),
+                    WindowTest::After => Some(d > end),
+                    WindowTest::Before => Some(start.is_some_and(|s| d < s)),
                 }
             }
-            Span::Instants { start, end } => {
-                let edge = self
-                    .policy
-                    .windows
-                    .get(w)
-                    .map_or(DayEdge::Start, |x| x.plain_dates);
-                let Some(i) = self.instant(t, edge) else {
-                    return false;
-                };
-                match test {
+            Span::Instants { start, end } => match t {
+                Moment::Instant(i) => Some(match test {
                     WindowTest::Within => i >= start && i <= end,
                     WindowTest::After => i > end,
                     WindowTest::Before => i < start,
+                }),
+                // A day given without a time is any instant of it. It is past the
+                // window's start when any of it is (its last instant), and inside
+                // the window's end only when all of it is: when the end falls
+                // inside the day, whether the event came in time is not known,
+                // and `within` and `after` are missing (docs/language.md, "Hours").
+                Moment::Day(_) => {
+                    let (Some(first), Some(last)) = (
+                        self.instant(t, DayEdge::Start),
+                        self.instant(t, DayEdge::End),
+                    ) else {
+                        return Some(false);
+                    };
+                    let before = last < start;
+                    let after = if first > end {
+                        Some(true)
+                    } else if last <= end {
+                        Some(false)
+                    } else {
+                        None
+                    };
+                    match test {
+                        WindowTest::Before => Some(before),
+                        WindowTest::After => after,
+                        WindowTest::Within if before => Some(false),
+                        WindowTest::Within => after.map(|a| !a),
+                    }
                 }
-            }
+            },
         }
     }
 

@@ -70,12 +70,10 @@ impl<'a> Explainer<'a> {
                 continue;
             };
             let anchor = self.anchor(win).map(|(_, m)| m);
-            let Place::After(n) = self.place(win, anchor, d.ends, m) else {
-                continue;
-            };
-            let late = match d.ends {
-                Ends::Day(_) => Late::Days(n),
-                Ends::Instant(_) => Late::Minutes(n),
+            let late = match (self.place(win, anchor, d.ends, m), d.ends) {
+                (Place::After(n), Ends::Day(_)) | (Place::AfterDays(n), _) => Late::Days(n),
+                (Place::After(n), Ends::Instant(_)) => Late::Minutes(n),
+                _ => continue,
             };
             let text = missed(
                 fact,

@@ -56,10 +56,14 @@ impl<'a> Explainer<'a> {
                             "{} is before that time begins",
                             subject(fact, &self.moment(m, instant), &self.policy.facts)
                         )),
-                        Place::After(_) => parts.push(format!(
+                        Place::After(_) | Place::AfterDays(_) => parts.push(format!(
                             "{} is after that {}",
                             subject(fact, &self.moment(m, instant), &self.policy.facts),
                             if instant { "time" } else { "date" }
+                        )),
+                        Place::Unknown => parts.push(format!(
+                            "{} gives no time of day, and that time ends during that day: whether it is within is not known",
+                            subject(fact, &self.moment(m, instant), &self.policy.facts)
                         )),
                     }
                 }
@@ -194,10 +198,30 @@ impl<'a> Explainer<'a> {
                 }
             }
             Ends::Instant(end) => {
+                let start = anchor.and_then(|a| self.instant(a, win.plain_dates));
+                if let Moment::Day(d) = m {
+                    // As the engine reads a day against an hour window: any
+                    // instant of it (see `Interp::test_window`).
+                    let (Some(first), Some(last)) = (
+                        self.instant(m, DayEdge::Start),
+                        self.instant(m, DayEdge::End),
+                    ) else {
+                        return Place::Within;
+                    };
+                    return if first > end {
+                        let end_day = end.with_timezone(&self.tz).date_naive();
+                        Place::AfterDays((d - end_day).num_days().max(1))
+                    } else if last > end {
+                        Place::Unknown
+                    } else if start.is_some_and(|s| last < s) {
+                        Place::Before
+                    } else {
+                        Place::Within
+                    };
+                }
                 let Some(i) = self.instant(m, win.plain_dates) else {
                     return Place::Within;
                 };
-                let start = anchor.and_then(|a| self.instant(a, win.plain_dates));
                 if i > end {
                     Place::After((i - end).num_minutes().max(1))
                 } else if start.is_some_and(|s| i < s) {

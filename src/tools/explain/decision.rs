@@ -30,6 +30,12 @@ pub(super) enum Place {
     Within,
     /// After the end, by this many minutes (whole days for day windows).
     After(i64),
+    /// A day given without a time, after the end of an hour window by this
+    /// many days (counted from the day the window ends).
+    AfterDays(i64),
+    /// A day given without a time, on the day an hour window ends: whether it
+    /// is within is not known.
+    Unknown,
 }
 
 /// How late an event came: whole days, or a span of time for an instant deadline.

@@ -230,6 +230,15 @@ impl<'p> Model<'p> {
                 self.collect_vars(b, codes);
             }
             IExpr::Is(x, _, _) => self.collect_vars(x, codes),
+            // A day given without a time, tested against an hour window whose
+            // end falls inside it, is neither within nor after: missing.
+            IExpr::Window(_, _, w) if self.policy.windows.get(*w).is_some_and(counts_hours) => {
+                let i = self.add(
+                    Key::Opaque(format!("{e:?}")),
+                    vec![Val::Bool(true), Val::Bool(false), Val::Missing],
+                );
+                self.opaque.insert(address(e), i);
+            }
             IExpr::Window(..) | IExpr::Between(..) | IExpr::Compare(..) => {
                 self.add_opaque(e, format!("{e:?}"));
             }
@@ -501,9 +510,21 @@ impl<'p> Model<'p> {
             .and_then(|&i| self.value_at(i, assign));
         match value {
             Some(Val::Bool(b)) => Abs::Bool(*b),
+            Some(Val::Missing) => Abs::Missing,
             _ => Abs::Unknown,
         }
     }
+}
+
+/// Whether a window is counted in hours (`24 hours from ...`).
+fn counts_hours(w: &crate::language::check::ir::Window) -> bool {
+    matches!(
+        w.shape,
+        crate::language::check::ir::WindowShape::From {
+            unit: crate::ast::TimeUnit::Hours,
+            ..
+        }
+    )
 }
 
 /// Each threshold's abstract value under the current assignment, worked out once.
