@@ -23,6 +23,25 @@ fn contract_example_cases_pass() {
     bad["items"][0]["price"]["amount"] = serde_json::json!("12,5");
     assert!(!claim_schema.is_valid(&bad));
     assert!(!verdict_schema.is_valid(&serde_json::json!({"decision": "maybe"})));
+    // What the decoder reads as an instant, the schema allows: RFC 3339's
+    // lowercase t and z and a space for the T, as well as the usual form.
+    let imicro = policy_file(&root().join("policies/imicro.policy"));
+    for at in [
+        "2023-09-12T09:00:00-07:00",
+        "2023-09-12t16:00:00z",
+        "2023-09-12 16:00:00Z",
+    ] {
+        let mut claim = super::support::base_claim();
+        claim["claim"]["filed_at"] = serde_json::json!(at);
+        assert!(claim_schema.is_valid(&claim), "{at}");
+        assert_eq!(verdict(&imicro, &claim)["decision"], "approve", "{at}");
+    }
+    let mut claim = super::support::base_claim();
+    claim["claim"]["filed_at"] = serde_json::json!("2023-09-12T09:00:00");
+    assert!(
+        !claim_schema.is_valid(&claim),
+        "an instant needs its offset"
+    );
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let case: Value = serde_json::from_str(line).unwrap();
         let name = case["policy"].as_str().unwrap();
