@@ -151,6 +151,8 @@ fn explain_tells_the_customer_in_the_merchants_words() {
             .unwrap();
     let mut late: serde_json::Value = serde_json::from_str(&claim).unwrap();
     late["claim"]["filed_at"] = serde_json::json!("2023-10-05T10:00:00-07:00");
+    // Judged at the filing (an as_of before it is refused).
+    late["as_of"] = serde_json::Value::Null;
     let mut outputs = Vec::new();
     for (input, format) in [
         (claim.clone(), "text"),

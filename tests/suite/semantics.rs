@@ -1552,3 +1552,35 @@ fn a_day_tested_against_an_hour_window_is_any_instant_of_it() {
     assert_eq!(rule("2023-09-05", "2023-09-06"), "in_time");
     assert_eq!(rule("2023-09-05", "2023-09-07"), "late");
 }
+
+/// A verdict is computed at the claim's filing or later: an `as_of` surely
+/// before `claim.filed_at` is refused at its path, by both claim readers; a
+/// day is compared by its day.
+#[test]
+fn an_as_of_before_the_filing_is_refused() {
+    let p = returns(
+        "  window w = 30 days from order.invoiced_at else order.placed_at",
+        r#"
+    rule late: deny "Late." when as_of after w
+    otherwise ok: approve refund "Ok." refund item.price"#,
+    );
+    let filed = "2023-09-12T09:00:00-07:00";
+    for (as_of, refused) in [
+        ("2023-09-12T08:59:59-07:00", true),
+        ("2023-09-11", true),
+        ("2023-09-12T09:00:00-07:00", false),
+        ("2023-09-12", false), // the filing's own day
+        ("2023-09-12T16:00:00Z", false),
+    ] {
+        let claim = claim_with(&[("claim.filed_at", json!(filed)), ("as_of", json!(as_of))]);
+        if refused {
+            assert_eq!(
+                claim_error(&p, &claim),
+                "as_of: is before claim.filed_at: a verdict is computed at the claim's filing or later",
+                "{as_of}"
+            );
+        } else {
+            assert_eq!(verdict(&p, &claim)["decision"], "approve", "{as_of}");
+        }
+    }
+}

@@ -125,9 +125,16 @@ pub fn decode_with(text: &str, policy: &Policy, reader: Reader) -> Option<Claim>
     };
     let part = part(&raw.claim, &reads)?;
     let as_of = match &raw.as_of {
-        Some(s) => reads
-            .read(FactRef::AsOf, || moment_str(s).ok())?
-            .or(part.filed_at),
+        Some(s) => {
+            let at = reads.read(FactRef::AsOf, || moment_str(s).ok())?;
+            // An as_of before the filing is an input error: the careful decoder words it.
+            if let (Some(at), Some(filed)) = (at, part.filed_at) {
+                if at.surely_before(filed, policy.timezone) {
+                    return None;
+                }
+            }
+            at.or(part.filed_at)
+        }
         None => part.filed_at,
     };
     // An empty claim_id is an input error: the careful decoder reports it.

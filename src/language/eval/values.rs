@@ -14,6 +14,22 @@ pub enum Moment {
     Day(NaiveDate),
 }
 
+impl Moment {
+    /// Whether this moment is surely before `other`: as instants, or by their
+    /// days in `tz` when either is only a day (a day is not before an instant
+    /// of that same day).
+    pub fn surely_before(self, other: Moment, tz: chrono_tz::Tz) -> bool {
+        let day = |m: Moment| match m {
+            Moment::Day(d) => d,
+            Moment::Instant(i) => i.with_timezone(&tz).date_naive(),
+        };
+        match (self, other) {
+            (Moment::Instant(a), Moment::Instant(b)) => a < b,
+            _ => day(self) < day(other),
+        }
+    }
+}
+
 /// A custom fact's value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Owned {

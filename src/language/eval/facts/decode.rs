@@ -145,16 +145,23 @@ impl Decoder<'_> {
         let part = self.object(root, "claim", "claim", true);
         c.order = self.order(order);
         c.claim = self.claim_part(part);
-        c.as_of = self
-            .field(
-                Some(root),
-                "as_of",
-                "as_of",
-                Some(FactRef::AsOf),
-                false,
-                moment,
-            )
-            .or(c.claim.filed_at);
+        let as_of = self.field(
+            Some(root),
+            "as_of",
+            "as_of",
+            Some(FactRef::AsOf),
+            false,
+            moment,
+        );
+        if let (Some(at), Some(filed)) = (as_of, c.claim.filed_at) {
+            if at.surely_before(filed, policy.timezone) {
+                self.err(
+                    "as_of",
+                    "is before claim.filed_at: a verdict is computed at the claim's filing or later",
+                );
+            }
+        }
+        c.as_of = as_of.or(c.claim.filed_at);
         c.items = self.items(root);
         c.claimed = self.claimed(part, &c.items);
         mark_whole_bundles(&mut c);
