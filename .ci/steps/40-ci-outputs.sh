@@ -43,6 +43,7 @@ for i in range(6):
     c = copy.deepcopy(base)
     c["claim_id"] = f"R-{i}"
     c["claim"]["filed_at"] = f"2023-09-{10 + 4 * i:02d}T09:00:00-07:00"
+    c["as_of"] = None  # judged at the filing (an as_of before it is refused)
     c["items"][0]["price"]["amount"] = f"{100 + 40 * i}.00"
     lines.append(json.dumps(c))
 bad = copy.deepcopy(base); bad["claim_id"] = ""
