@@ -627,14 +627,17 @@ impl<'a> Ctx<'a> {
         if w.roll_forward {
             s.push_str(" If its last day is not a business day, it runs to the next business day.");
         }
-        match w.plain_dates {
-            Some(DayEdge::End) => {
-                s.push_str(" A date given without a time of day counts as the end of that day.");
-            }
-            Some(DayEdge::Start) => {
-                s.push_str(" A date given without a time of day counts as the start of that day.");
-            }
-            None => {}
+        // The plain-dates choice reads the starting date; a date checked against
+        // the window without a time of day may fall either side of its end.
+        let edge = match w.plain_dates {
+            Some(DayEdge::End) => Some("end"),
+            Some(DayEdge::Start) => Some("start"),
+            None => None,
+        };
+        if let Some(edge) = edge {
+            s.push_str(&format!(
+                " If the date it starts from has no time of day, it starts at the {edge} of that day. A date checked against it without a time of day counts as in time only when the whole day is inside it, and as late only when the whole day is after it."
+            ));
         }
         capitalize(&s)
     }

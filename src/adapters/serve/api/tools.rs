@@ -413,15 +413,17 @@ pub async fn cases_boundaries(
             Ok(r) => r,
             Err(p) => return p.into_response(),
         };
+    // The policy first, as /v1/evaluate: a policy that does not check is 422
+    // whatever the claim says.
+    let loaded = match load(req.policy).await {
+        Ok(l) => l,
+        Err(p) => return p.into_response(),
+    };
     let claim = match clause::cases::read_claim(&claim) {
         Ok(c) => c,
         Err(e) => {
             return Problem::invalid_claim(under("claim", engine::field_errors(e))).into_response()
         }
-    };
-    let loaded = match load(req.policy).await {
-        Ok(l) => l,
-        Err(p) => return p.into_response(),
     };
     match blocking(move || loaded.boundaries(&claim)).await {
         Ok(Ok(cases)) => json(StatusCode::OK, &Boundaries { cases }),
