@@ -91,6 +91,8 @@ pub enum Lint {
     ImpossibleCondition,
     /// A window, or a pair of windows a rule needs at once, that holds no day (`clause::empty-window`).
     EmptyWindow,
+    /// A date without a time of day tested against an hour window, with no rule for the day the window ends (`clause::unclear-day`).
+    UnclearDay,
     /// Deductions that can be larger than the refund they come from (`clause::negative-refund`).
     NegativeRefund,
     /// An approval that leaves a fee with no one to pay it (`clause::unassigned-fee`).
@@ -125,6 +127,7 @@ impl Lint {
         Lint::UndecidedClaims,
         Lint::ImpossibleCondition,
         Lint::EmptyWindow,
+        Lint::UnclearDay,
         Lint::NegativeRefund,
         Lint::UnassignedFee,
         Lint::CurrencyWithoutRate,
@@ -149,6 +152,7 @@ impl Lint {
             Lint::UndecidedClaims => "undecided-claims",
             Lint::ImpossibleCondition => "impossible-condition",
             Lint::EmptyWindow => "empty-window",
+            Lint::UnclearDay => "unclear-day",
             Lint::NegativeRefund => "negative-refund",
             Lint::UnassignedFee => "unassigned-fee",
             Lint::CurrencyWithoutRate => "currency-without-rate",
@@ -172,6 +176,7 @@ impl Lint {
             Lint::UndecidedClaims => "clause::undecided-claims",
             Lint::ImpossibleCondition => "clause::impossible-condition",
             Lint::EmptyWindow => "clause::empty-window",
+            Lint::UnclearDay => "clause::unclear-day",
             Lint::NegativeRefund => "clause::negative-refund",
             Lint::UnassignedFee => "clause::unassigned-fee",
             Lint::CurrencyWithoutRate => "clause::currency-without-rate",
@@ -202,6 +207,7 @@ impl Lint {
             Lint::UndecidedClaims => "Claims that no rule decides and no `otherwise` catches",
             Lint::ImpossibleCondition => "A rule whose conditions no claim can meet",
             Lint::EmptyWindow => "A window, or a pair of windows a rule needs at once, that holds no day",
+            Lint::UnclearDay => "A date without a time of day tested against an hour window, with no rule for the day the window ends",
             Lint::NegativeRefund => "Deductions that can be larger than the refund they come from",
             Lint::UnassignedFee => "An approval that leaves a fee with no one to pay it",
             Lint::CurrencyWithoutRate => {

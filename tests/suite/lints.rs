@@ -550,6 +550,59 @@ policy day "Day" {
     );
 }
 
+/// `unclear-day` finds an event tested against an hour window (in a rule or a
+/// threshold it reads) that no rule of the block handles with `is missing` or
+/// `else`; `as_of` and day windows are left out.
+#[test]
+fn unclear_day_asks_for_the_day_an_hour_window_ends() {
+    let policy = |late: &str, extra: &str| {
+        format!(
+            r#"
+policy day "Day" {{
+  currency USD
+  timezone "Asia/Seoul"
+  window w = 24 hours from order.delivered_at, plain dates at end of day
+  window d = 7 days from order.delivered_at
+  threshold late = {late}
+  rules for return {{
+    rule not_received: review "Not yet." when order.delivered_at is missing
+    rule too_late: deny "Late." when late
+    rule as_of_late: deny "Late." when claim.return_received_at is missing and as_of after w
+    rule arrived_late: deny "Late." when claim.filed_at after d
+    {extra}
+    otherwise ok: approve refund "Ok."
+      refund item.price * item.quantity
+  }}
+}}
+"#
+        )
+    };
+    let unclear = |text: &str| {
+        findings("day.policy", text, &all_on())
+            .into_iter()
+            .filter(|d| d.code == Code::Lint(Lint::UnclearDay))
+            .count()
+    };
+    // Through a threshold, unhandled: found once.
+    let after = "order.delivered_at is set and claim.filed_at after w";
+    assert_eq!(unclear(&policy(after, "")), 1);
+    // Handled by `else` in the threshold, or by a rule asking `is missing`.
+    assert_eq!(
+        unclear(&policy(
+            "order.delivered_at is set and ((claim.filed_at after w) else true)",
+            ""
+        )),
+        0
+    );
+    assert_eq!(
+        unclear(&policy(
+            after,
+            r#"rule unclear: review "A person looks." when (claim.filed_at within w) is missing"#
+        )),
+        0
+    );
+}
+
 /// A `# clause:` comment above a declaration covers all of it: every name of a
 /// `fees` line, every row of a table.
 #[test]

@@ -75,6 +75,7 @@ fn lint_page(lint: Lint) -> &'static str {
         Lint::UndecidedClaims => include_str!("../../../docs/lints/undecided-claims.md"),
         Lint::ImpossibleCondition => include_str!("../../../docs/lints/impossible-condition.md"),
         Lint::EmptyWindow => include_str!("../../../docs/lints/empty-window.md"),
+        Lint::UnclearDay => include_str!("../../../docs/lints/unclear-day.md"),
         Lint::NegativeRefund => include_str!("../../../docs/lints/negative-refund.md"),
         Lint::UnassignedFee => include_str!("../../../docs/lints/unassigned-fee.md"),
         Lint::CurrencyWithoutRate => include_str!("../../../docs/lints/currency-without-rate.md"),

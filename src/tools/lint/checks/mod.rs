@@ -23,7 +23,7 @@ use quotes::{source_text, stale_quote};
 use refunds::deductions;
 use rules::Block;
 use unused::unused;
-use windows::windows;
+use windows::{unclear_days, windows};
 
 pub fn run(file: &PolicyFile, policy: &Policy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -39,6 +39,7 @@ pub fn run(file: &PolicyFile, policy: &Policy) -> Vec<Diagnostic> {
         }
     }
     windows(file, policy, &blocks, &mut out);
+    unclear_days(policy, &blocks, &mut out);
     for (block, ast_block) in policy.blocks.iter().zip(&blocks) {
         let rules = block.rules.iter().chain(block.otherwise.as_ref());
         let ast_rules = ast_block.rules.iter().chain(ast_block.otherwise.as_ref());
