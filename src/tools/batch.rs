@@ -201,7 +201,7 @@ fn fill<R: Read>(
     // Where the block's last line starts.
     let mut line_start = memchr::memrchr(b'\n', block).map_or(0, |i| i + 1);
     loop {
-        if block.len() - line_start > MAX_LINE_BYTES {
+        if past_limit(block.len() - line_start, block.last()) {
             let stand_in = line_start;
             block.truncate(stand_in);
             long.push(stand_in);
@@ -248,7 +248,10 @@ fn fill<R: Read>(
             // it read before was not, and a read is at most the limit long),
             // and only by a byte: a read stops one byte past the limit.
             let line_end = before + i;
-            if line_end - line_start > MAX_LINE_BYTES {
+            if past_limit(
+                line_end - line_start,
+                line_end.checked_sub(1).and_then(|i| block.get(i)),
+            ) {
                 block.drain(line_start..line_end);
                 long.push(line_start);
                 searched = searched.min(line_start);
@@ -258,6 +261,13 @@ fn fill<R: Read>(
         }
     }
     Ok(())
+}
+
+/// Whether a line of `len` bytes (its LF not counted) whose last byte is
+/// `last` is past [`MAX_LINE_BYTES`]: a CR before the LF ends the line, as in
+/// the server's batches, and is not counted either.
+fn past_limit(len: usize, last: Option<&u8>) -> bool {
+    len > MAX_LINE_BYTES && !(len == MAX_LINE_BYTES + 1 && last == Some(&b'\r'))
 }
 
 /// Reads and drops input up to the next line end; what follows the line end

@@ -1559,18 +1559,32 @@ fn a_batch_line_past_the_line_limit_gets_its_error_record_and_the_rest_their_ver
             assert_eq!(record["policy_version"], policy.version());
         }
     }
-    // Exactly the limit is a line like any other (here: not JSON).
-    let at_limit = std::io::repeat(b'x').take(too_long - 1);
-    let mut out = Vec::new();
-    policy.evaluate_stream(at_limit, &mut out, 1).unwrap();
-    let record: Value = serde_json::from_slice(out.trim_ascii_end()).unwrap();
-    assert!(
-        !record["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("longer than"),
-        "{record}"
-    );
+    // Exactly the limit is a line like any other (here: not JSON), whether it
+    // ends with nothing, LF or CRLF (the CR is the line end's, not the claim's);
+    // one byte more is too long whatever follows.
+    for (end, long) in [
+        (&b""[..], false),
+        (b"\n", false),
+        (b"\r\n", false),
+        (b"x\r\n", true),
+        (b"x\n", true),
+    ] {
+        let at_limit = std::io::repeat(b'x')
+            .take(too_long - 1)
+            .chain(std::io::Cursor::new(end));
+        let mut out = Vec::new();
+        let summary = policy.evaluate_stream(at_limit, &mut out, 1).unwrap();
+        assert_eq!(summary.lines, 1, "{end:?}");
+        let record: Value = serde_json::from_slice(out.trim_ascii_end()).unwrap();
+        assert_eq!(
+            record["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("longer than"),
+            long,
+            "{end:?}: {record}"
+        );
+    }
 }
 
 #[test]
