@@ -70,6 +70,20 @@ pub struct Window {
     pub plain_dates: DayEdge,
 }
 
+impl Window {
+    /// Whether the window is counted in hours (`24 hours from ...`): its ends
+    /// are instants, and a day tested against it may fall either side of its end.
+    pub fn counts_hours(&self) -> bool {
+        matches!(
+            self.shape,
+            WindowShape::From {
+                unit: TimeUnit::Hours,
+                ..
+            }
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum WindowShape {
     From {

@@ -57,6 +57,41 @@ impl EvalError {
     }
 }
 
+/// Where a day given without a time falls against a window counted in hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayAgainst {
+    /// All of the day is before the window's start.
+    Before,
+    /// Some of the day is after the start, and all of it before the end.
+    Within,
+    /// The window ends during the day: whether the event came in time is not known.
+    EndsDuring,
+    /// All of the day is after the end.
+    After,
+}
+
+/// The engine's reading of a day given without a time (its first and last
+/// instants) against an hour window from `start` (when it has one) to `end`:
+/// any instant of the day. It is past the start when any of it is, and inside
+/// the end only when all of it is (docs/language.md, "Hours"). The evaluator
+/// and `explain` both read days through this.
+pub fn day_against(
+    first: DateTime<FixedOffset>,
+    last: DateTime<FixedOffset>,
+    start: Option<DateTime<FixedOffset>>,
+    end: DateTime<FixedOffset>,
+) -> DayAgainst {
+    if first > end {
+        DayAgainst::After
+    } else if last > end {
+        DayAgainst::EndsDuring
+    } else if start.is_some_and(|s| last < s) {
+        DayAgainst::Before
+    } else {
+        DayAgainst::Within
+    }
+}
+
 /// A value during evaluation. `Missing` is an optional fact the claim left out.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'c> {
@@ -622,11 +657,8 @@ impl<'p, 'c> Interp<'p, 'c> {
                     WindowTest::After => i > end,
                     WindowTest::Before => i < start,
                 }),
-                // A day given without a time is any instant of it. It is past the
-                // window's start when any of it is (its last instant), and inside
-                // the window's end only when all of it is: when the end falls
-                // inside the day, whether the event came in time is not known,
-                // and `within` and `after` are missing (docs/language.md, "Hours").
+                // `within` and `after` are missing when the window ends during
+                // the day (see `day_against`).
                 Moment::Day(_) => {
                     let (Some(first), Some(last)) = (
                         self.instant(t, DayEdge::Start),
@@ -634,19 +666,12 @@ impl<'p, 'c> Interp<'p, 'c> {
                     ) else {
                         return Some(false);
                     };
-                    let before = last < start;
-                    let after = if first > end {
-                        Some(true)
-                    } else if last <= end {
-                        Some(false)
-                    } else {
-                        None
-                    };
-                    match test {
-                        WindowTest::Before => Some(before),
-                        WindowTest::After => after,
-                        WindowTest::Within if before => Some(false),
-                        WindowTest::Within => after.map(|a| !a),
+                    let at = day_against(first, last, Some(start), end);
+                    match (test, at) {
+                        (WindowTest::Within | WindowTest::After, DayAgainst::EndsDuring) => None,
+                        (WindowTest::Before, at) => Some(at == DayAgainst::Before),
+                        (WindowTest::After, at) => Some(at == DayAgainst::After),
+                        (WindowTest::Within, at) => Some(at == DayAgainst::Within),
                     }
                 }
             },

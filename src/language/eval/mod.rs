@@ -13,7 +13,7 @@ pub mod facts;
 mod fast;
 mod interp;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
-pub use interp::{day_edge_in_zone, LAST_DAY};
+pub use interp::{day_against, day_edge_in_zone, DayAgainst, LAST_DAY};
 pub(crate) mod json;
 mod raw;
 mod scan;

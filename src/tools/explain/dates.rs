@@ -10,6 +10,7 @@ use crate::language::check::ir::{CheckedRule, IExpr, Window, WindowShape};
 use crate::language::check::vocab::FactRef;
 use crate::language::eval::facts::Moment;
 use crate::language::eval::verdict::Ends;
+use crate::language::eval::{day_against, DayAgainst};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 
 impl<'a> Explainer<'a> {
@@ -200,23 +201,20 @@ impl<'a> Explainer<'a> {
             Ends::Instant(end) => {
                 let start = anchor.and_then(|a| self.instant(a, win.plain_dates));
                 if let Moment::Day(d) = m {
-                    // As the engine reads a day against an hour window: any
-                    // instant of it (see `Interp::test_window`).
                     let (Some(first), Some(last)) = (
                         self.instant(m, DayEdge::Start),
                         self.instant(m, DayEdge::End),
                     ) else {
                         return Place::Within;
                     };
-                    return if first > end {
-                        let end_day = end.with_timezone(&self.tz).date_naive();
-                        Place::AfterDays((d - end_day).num_days().max(1))
-                    } else if last > end {
-                        Place::Unknown
-                    } else if start.is_some_and(|s| last < s) {
-                        Place::Before
-                    } else {
-                        Place::Within
+                    return match day_against(first, last, start, end) {
+                        DayAgainst::After => {
+                            let end_day = end.with_timezone(&self.tz).date_naive();
+                            Place::AfterDays((d - end_day).num_days().max(1))
+                        }
+                        DayAgainst::EndsDuring => Place::Unknown,
+                        DayAgainst::Before => Place::Before,
+                        DayAgainst::Within => Place::Within,
                     };
                 }
                 let Some(i) = self.instant(m, win.plain_dates) else {

@@ -23,7 +23,7 @@
 
 use std::collections::HashMap;
 
-use crate::language::check::ir::{IExpr, Policy};
+use crate::language::check::ir::{IExpr, Policy, Window};
 use crate::language::check::types::{CodeDomain, Ty};
 use crate::language::check::vocab::{self, FactRef};
 
@@ -232,7 +232,13 @@ impl<'p> Model<'p> {
             IExpr::Is(x, _, _) => self.collect_vars(x, codes),
             // A day given without a time, tested against an hour window whose
             // end falls inside it, is neither within nor after: missing.
-            IExpr::Window(_, _, w) if self.policy.windows.get(*w).is_some_and(counts_hours) => {
+            IExpr::Window(_, _, w)
+                if self
+                    .policy
+                    .windows
+                    .get(*w)
+                    .is_some_and(Window::counts_hours) =>
+            {
                 let i = self.add(
                     Key::Opaque(format!("{e:?}")),
                     vec![Val::Bool(true), Val::Bool(false), Val::Missing],
@@ -514,17 +520,6 @@ impl<'p> Model<'p> {
             _ => Abs::Unknown,
         }
     }
-}
-
-/// Whether a window is counted in hours (`24 hours from ...`).
-fn counts_hours(w: &crate::language::check::ir::Window) -> bool {
-    matches!(
-        w.shape,
-        crate::language::check::ir::WindowShape::From {
-            unit: crate::ast::TimeUnit::Hours,
-            ..
-        }
-    )
 }
 
 /// Each threshold's abstract value under the current assignment, worked out once.

@@ -2,7 +2,7 @@
 
 use super::{finding, header};
 use crate::ast::{self, Decl, PolicyFile};
-use crate::language::check::ir::{ExtendTo, IExpr, Policy, WindowShape, WindowTest};
+use crate::language::check::ir::{ExtendTo, IExpr, Policy, Window, WindowShape, WindowTest};
 use crate::language::check::vocab::FactRef;
 use crate::language::diagnostic::Diagnostic;
 use crate::language::source::Span;
@@ -158,15 +158,7 @@ fn window_tests(
 ) {
     match e {
         IExpr::Window(x, WindowTest::Within | WindowTest::After, w) => {
-            let hours = policy.windows.get(*w).is_some_and(|win| {
-                matches!(
-                    win.shape,
-                    WindowShape::From {
-                        unit: ast::TimeUnit::Hours,
-                        ..
-                    }
-                )
-            });
+            let hours = policy.windows.get(*w).is_some_and(Window::counts_hours);
             if let (true, IExpr::Fact(f)) = (hours, &**x) {
                 if *f != FactRef::AsOf {
                     found(*f, *w, handled);
