@@ -1010,8 +1010,9 @@ fn diff_refund_totals_that_overflow_are_an_error() {
 }
 
 /// A number too large or too precise for a decimal is named as such, for a
-/// quantity too (it was "is not a whole number"); text that is no number keeps
-/// its own words.
+/// quantity too (it was "is not a whole number"). A quantity in quotes is
+/// refused, whatever it says: the schema's quantity is an integer (`"2"` was
+/// read as 2).
 #[test]
 fn numbers_beyond_a_decimal_say_so() {
     let p = shop();
@@ -1022,10 +1023,17 @@ fn numbers_beyond_a_decimal_say_so() {
             "items[0].quantity: 123456789012345678901234567890123 has more digits than Clause holds exactly",
         ),
         (
-            "\"0.00000000000000000000000000001\"",
-            "items[0].quantity: \"0.00000000000000000000000000001\" has more digits than Clause holds exactly",
+            "0.00000000000000000000000000001",
+            "items[0].quantity: 0.00000000000000000000000000001 has more digits than Clause holds exactly",
         ),
-        ("\"one\"", "items[0].quantity: \"one\" is not a whole number"),
+        (
+            "\"one\"",
+            "items[0].quantity: \"one\" is text; a quantity is a whole number without quotes, like 2",
+        ),
+        (
+            "\"2\"",
+            "items[0].quantity: \"2\" is text; a quantity is a whole number without quotes, like 2",
+        ),
         ("1.5", "items[0].quantity: 1.5 is not a whole number of at least 1"),
     ] {
         let text = valid.replace("\"quantity\": 1,", &format!("\"quantity\": {quantity},"));

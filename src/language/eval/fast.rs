@@ -212,6 +212,12 @@ fn decimal(raw: Raw<'_>) -> Option<Decimal> {
     }
 }
 
+/// A count: a JSON number only (a quoted one is left to the careful decoder,
+/// which refuses it).
+fn count(raw: Raw<'_>) -> Option<Decimal> {
+    (!raw.0.starts_with('"')).then(|| decimal(raw)).flatten()
+}
+
 fn money(m: &RawMoney<'_>) -> Option<Money> {
     money_of(decimal(m.amount)?, &m.currency, String::new).ok()
 }
@@ -292,7 +298,7 @@ fn item(i: &RawItem<'_>, r: &Reads<'_>) -> Option<Item> {
         sku: i.sku.to_string(),
         category: i.category.to_string(),
         price: Some(money(&i.price)?),
-        quantity: quantity_of(decimal(i.quantity)?)?,
+        quantity: quantity_of(count(i.quantity)?)?,
         weight,
         bundle_id: i
             .bundle_id

@@ -268,6 +268,14 @@ pub(super) fn percent(v: &Json) -> Result<Decimal, String> {
 }
 
 pub(super) fn quantity(v: &Json) -> Result<Decimal, String> {
+    // A count is a JSON number (the schema's integer); unlike an amount, a
+    // string of digits is not read as one.
+    if v.is_string() {
+        return Err(format!(
+            "{} is text; a quantity is a whole number without quotes, like 2",
+            show(v)
+        ));
+    }
     let d = exact_number(v, "a whole number")?;
     quantity_of(d).ok_or_else(|| format!("{} is not a whole number of at least 1", show(v)))
 }
