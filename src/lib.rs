@@ -54,6 +54,7 @@ pub use api::{
     declared_page, format_source, parse_day, read_policy_text, version_of, MAX_LINE_BYTES,
     MAX_POLICY_BYTES, NOT_A_REGULAR_FILE,
 };
+pub use language::eval::describe_json_error;
 pub use language::eval::verdict::{
     Because, Deadline, Decision, Deduction, Ends, Fee, ItemVerdict, MoneyOut, Verdict,
 };

@@ -443,8 +443,9 @@ fn placed_at(claim: &str) -> Result<Placed, ClaimError> {
             message,
         }],
     };
-    let value: serde_json::Value = serde_json::from_str(claim)
-        .map_err(|e| ClaimError::whole(format!("the claim is not valid JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(claim).map_err(|e| {
+        ClaimError::whole(crate::language::eval::describe_json_error("the claim", &e))
+    })?;
     let text = value
         .pointer("/order/placed_at")
         .and_then(serde_json::Value::as_str)

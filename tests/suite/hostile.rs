@@ -1009,6 +1009,28 @@ fn diff_refund_totals_that_overflow_are_an_error() {
     );
 }
 
+/// A claim nested deeper than the JSON reading takes (127 levels) is named as
+/// nested too deep, with its place, not as "not valid JSON: recursion limit
+/// exceeded"; 127 levels are read.
+#[test]
+fn claims_nested_past_127_levels_say_so() {
+    let valid = std::fs::read_to_string(dir().join("claim-valid.json")).unwrap();
+    let with_extra = |levels: usize| {
+        // The claim's own object is one level.
+        let deep = format!("{}{}", "[".repeat(levels - 1), "]".repeat(levels - 1));
+        let at = valid.rfind('}').unwrap();
+        format!("{}, \"extra\": {deep}}}", &valid[..at])
+    };
+    let p = shop();
+    assert!(clause::language::eval::eval_json(&p, &with_extra(127)).is_ok());
+    let e = clause::language::eval::eval_json(&p, &with_extra(128)).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("the claim nests lists and objects deeper than 127 levels (at line"),
+        "{e}"
+    );
+}
+
 /// A number too large or too precise for a decimal is named as such, for a
 /// quantity too (it was "is not a whole number"). A quantity in quotes is
 /// refused, whatever it says: the schema's quantity is an integer (`"2"` was

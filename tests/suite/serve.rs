@@ -705,6 +705,28 @@ fn every_limit_is_answered_with_its_status() {
             .send_string(r#"{"policy": "x"}"#),
     );
     assert_eq!(problem(&a, 400)["errors"][0]["path"], "claim");
+    // Nesting past what the JSON reading takes is named as such (it was "not
+    // valid JSON: recursion limit exceeded"), for a claim and for a body.
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    for (url, body) in [
+        (&evaluate, format!(r#"{{"claim_id": "c", "x": {deep}}}"#)),
+        (
+            &server.url("/v1/evaluate"),
+            format!(r#"{{"policy": {deep}}}"#),
+        ),
+    ] {
+        let a = answer(
+            with_token(agent().post(url))
+                .set("Content-Type", "application/json")
+                .send_string(&body),
+        );
+        let p = problem(&a, 400);
+        let message = p["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("nests lists and objects deeper than 127 levels (at line 1 column"),
+            "{p}"
+        );
+    }
     // An unknown policy: 404.
     let a = answer(with_token(agent().get(&server.url("/v1/policies/nope"))).call());
     problem(&a, 404);

@@ -48,6 +48,11 @@ pub struct Refused {
     pub rendered: String,
 }
 
+/// Why a body is not read as JSON (`clause::describe_json_error`).
+pub(super) fn not_json(what: &str, e: &serde_json::Error) -> String {
+    clause::describe_json_error(what, e)
+}
+
 fn refused(e: &clause::LoadError) -> Refused {
     Refused {
         diagnostics: findings_out(&e.findings()),

@@ -24,7 +24,7 @@ use crate::ast::{Decision as RuleDecision, Scope};
 use crate::language::check::ir::{CheckedDeduction, CheckedRule, Policy, RuleBlock};
 use crate::language::money::Money;
 #[cfg_attr(not(feature = "internals"), allow(unused_imports))]
-pub use facts::{claim_json, decode, Claim, ClaimErrors, InputError};
+pub use facts::{claim_json, decode, describe_json_error, Claim, ClaimErrors, InputError};
 use interp::{EvalError, Interp};
 use rust_decimal::Decimal;
 use verdict::Ends;

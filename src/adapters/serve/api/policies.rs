@@ -648,9 +648,7 @@ pub async fn save_cases(
     };
     let value: serde_json::Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
-        Err(e) => {
-            return Problem::field("", format!("the body is not valid JSON: {e}")).into_response()
-        }
+        Err(e) => return Problem::field("", engine::not_json("the body", &e)).into_response(),
     };
     let Some(name) = value.get("name").and_then(serde_json::Value::as_str) else {
         return Problem::field(

@@ -50,10 +50,7 @@ fn claim_text(raw: &[u8]) -> Result<String, Problem> {
             "claim",
             "this key appears more than once in its object; give each key once",
         )),
-        Err(e) => Err(Problem::field(
-            "",
-            format!("the body is not valid JSON: {e}"),
-        )),
+        Err(e) => Err(Problem::field("", engine::not_json("the body", &e))),
     }
 }
 
@@ -112,7 +109,7 @@ async fn policy_request(
     )
     .await?;
     let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| Problem::field("", format!("the body is not valid JSON: {e}")))?;
+        .map_err(|e| Problem::field("", engine::not_json("the body", &e)))?;
     let policy = match value.get("policy") {
         Some(Value::String(s)) => s.clone(),
         Some(_) => {

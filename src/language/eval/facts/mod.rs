@@ -215,6 +215,23 @@ impl Claim {
     }
 }
 
+/// Why a text is not read as JSON, in words for the one who sent it: `what` is
+/// the text's name ("the claim", "the body"). serde_json's own words for
+/// nesting past what it reads ("recursion limit exceeded": it takes 127
+/// levels of lists and objects, the outermost counted) are put as a limit of
+/// Clause's, since the text may well be valid JSON.
+pub fn describe_json_error(what: &str, e: &serde_json::Error) -> String {
+    if e.is_syntax() && e.to_string().starts_with("recursion limit exceeded") {
+        format!(
+            "{what} nests lists and objects deeper than 127 levels (at line {} column {}), more than Clause reads",
+            e.line(),
+            e.column()
+        )
+    } else {
+        format!("{what} is not valid JSON: {e}")
+    }
+}
+
 /// Decodes a claim from JSON text for a policy.
 pub fn decode(text: &str, policy: &Policy) -> Result<Claim, ClaimErrors> {
     decode_value(&claim_json(text)?, policy)
@@ -229,7 +246,7 @@ pub fn claim_json(text: &str) -> Result<Json, ClaimErrors> {
         let message = if text.starts_with('\u{feff}') {
             "the claim starts with a byte order mark (U+FEFF), which JSON does not allow; save the file as UTF-8 without a BOM".to_string()
         } else {
-            format!("the claim is not valid JSON: {e}")
+            describe_json_error("the claim", &e)
         };
         ClaimErrors(vec![InputError {
             path: String::new(),
