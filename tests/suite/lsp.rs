@@ -582,7 +582,7 @@ fn range_formatting_leaves_the_lines_that_only_meet_the_range_alone() {
         lines[24]
     );
     assert!(
-        lines[39].starts_with("    rule manufacturer_only"),
+        lines[39].starts_with("    rule digital_final_sale"),
         "{}",
         lines[39]
     );
