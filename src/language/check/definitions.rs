@@ -17,11 +17,21 @@ impl Checker<'_> {
     pub(super) fn definitions(&mut self, file: &ast::PolicyFile) {
         for decl in &file.decls {
             match decl {
-                ast::Decl::Window(w) => self.window(w),
-                ast::Decl::Threshold(t) => self.threshold(t),
-                ast::Decl::Table(t) => self.table(t),
+                ast::Decl::Window(w) => {
+                    self.defining = Some(w.name.span);
+                    self.window(w);
+                }
+                ast::Decl::Threshold(t) => {
+                    self.defining = Some(t.name.span);
+                    self.threshold(t);
+                }
+                ast::Decl::Table(t) => {
+                    self.defining = Some(t.name.span);
+                    self.table(t);
+                }
                 _ => {}
             }
+            self.defining = None;
         }
     }
 

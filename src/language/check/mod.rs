@@ -111,6 +111,9 @@ pub(crate) struct Checker<'s> {
     defined: HashMap<String, (Definition, Span)>,
     /// Every top-level name in the file, defined yet or not.
     declared_later: HashMap<String, Span>,
+    /// The name of the window, threshold or table being checked, where it is
+    /// declared: a use of it inside its own definition is refused.
+    defining: Option<Span>,
     reads: std::collections::HashSet<FactRef>,
     /// Windows read by the expression being checked (for a rule's deadlines).
     windows_read: WindowsRead,
@@ -197,6 +200,7 @@ impl<'s> Checker<'s> {
             table_info: Vec::new(),
             defined: HashMap::new(),
             declared_later: HashMap::new(),
+            defining: None,
             reads: std::collections::HashSet::new(),
             windows_read: WindowsRead::default(),
             item_read: false,

@@ -509,6 +509,19 @@ impl Checker<'_> {
 
     pub(super) fn unknown_name(&mut self, name: &str, span: Span, what: &str) {
         if let Some(decl) = self.declared_later.get(name).copied() {
+            if self.defining == Some(decl) {
+                self.error(
+                    Diagnostic::new(
+                        Code::UnknownName,
+                        format!("{} is used in its own definition", quoted(name)),
+                        span,
+                        "used here",
+                    )
+                    .with_label(decl, "defined here")
+                    .with_help("a window, threshold or table cannot use itself: write it from the claim's facts and the names declared above it"),
+                );
+                return;
+            }
             if decl.start < span.start {
                 // Declared above, with errors of its own that are already reported there.
                 return;
