@@ -1,5 +1,25 @@
 //! The `clause` binary: thin adapters (`adapters/`) over the library.
 
+/// `eprintln!` that never panics. std's panics when standard error cannot be
+/// written (`2>/dev/full`); this one loses the message instead, and the exit
+/// code still says how the command ended. Defined before the modules, it is
+/// the `eprintln!` every one of them uses.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics, as [`eprintln!`].
+#[allow(unused_macros)]
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod adapters;
 
 /// mimalloc: evaluation makes many small, short-lived allocations (a claim's

@@ -217,6 +217,62 @@ fn batch_records_keep_their_lines_across_blocks() {
     }
 }
 
+/// Standard error that cannot be written loses its messages and changes no
+/// exit code (std's `eprintln!` panicked: exit 101).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_standard_error_that_cannot_be_written_is_no_panic() {
+    use std::process::{Command, Stdio};
+    let claims =
+        std::env::temp_dir().join(format!("clause-stderr-full-{}.jsonl", std::process::id()));
+    std::fs::write(&claims, format!("{}\n\n", base_claim())).unwrap();
+    let claims = claims.to_str().unwrap().to_string();
+    let runs: &[(&[&str], i32)] = &[
+        (
+            &[
+                "eval",
+                "policies/imicro.policy",
+                "--claim",
+                "no-such-claim.json",
+            ],
+            1,
+        ),
+        (
+            &[
+                "eval",
+                "no-such.policy",
+                "--claim",
+                "tests/data/imicro-claim.json",
+            ],
+            2,
+        ),
+        (&["eval", "policies/imicro.policy", "--claims", &claims], 0),
+        (
+            &[
+                "check",
+                "tests/corpus/check-errors/48-threshold-used-before-declared.policy",
+            ],
+            1,
+        ),
+        (&["eval", "--no-such-flag"], 64),
+    ];
+    for (args, code) in runs {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_clause"))
+            .args(*args)
+            .current_dir(super::support::root())
+            .stdout(Stdio::null())
+            .stderr(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(*code), "{args:?}");
+    }
+    let _ = std::fs::remove_file(&claims);
+}
+
 /// Every command that writes to standard output reports a write error and
 /// exits 74; a reader that goes away is not an error.
 #[cfg(target_os = "linux")]
