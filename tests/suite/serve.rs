@@ -129,6 +129,7 @@ struct Answer {
     status: u16,
     content_type: String,
     version: Option<String>,
+    vary: Option<String>,
     body: String,
 }
 
@@ -148,6 +149,7 @@ fn answer(result: Result<ureq::Response, ureq::Error>) -> Answer {
         status: response.status(),
         content_type: response.content_type().to_string(),
         version: response.header("clause-policy-version").map(str::to_string),
+        vary: response.header("vary").map(str::to_string),
         body: response.into_string().unwrap(),
     }
 }
@@ -731,9 +733,49 @@ fn every_limit_is_answered_with_its_status() {
     let a = answer(with_token(agent().get(&server.url("/v1/policies/nope"))).call());
     problem(&a, 404);
 
-    // Headers that stall: 408, then the connection closes.
+    // Headers that stall: 408, then the connection closes; counted as a
+    // request and an error (it was in neither).
     let out = raw(&server.addr(), b"GET /healthz HTTP/1.1\r\nHost: x\r\n");
     assert!(out.starts_with("HTTP/1.1 408"), "{out}");
+    let metrics = get(&server.url("/metrics")).body;
+    assert_eq!(
+        metric(
+            &metrics,
+            "clause_http_requests_total{route=\"unmatched\",method=\"other\",status=\"408\"}"
+        ),
+        Some(1.0),
+        "{metrics}"
+    );
+    assert_eq!(
+        metric(
+            &metrics,
+            "clause_http_errors_total{type=\"header-timeout\"}"
+        ),
+        Some(1.0),
+        "{metrics}"
+    );
+    // A policy name that is not UTF-8 once decoded names no policy: 404 as
+    // problem+json (it was axum's plain-text 400).
+    for (method, path) in [
+        ("GET", "/v1/policies/%ff"),
+        ("GET", "/v1/policies/%ff/page"),
+        ("POST", "/v1/policies/%ff/evaluate"),
+        ("POST", "/v1/policies/%ff/explain"),
+    ] {
+        let a = answer(
+            with_token(agent().request(method, &server.url(path)))
+                .set("Content-Type", "application/json")
+                .send_string("{}"),
+        );
+        let p = problem(&a, 404);
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("not UTF-8"),
+            "{path}: {p}"
+        );
+    }
     // A body that stalls: 408.
     let out = raw(
         &server.addr(),
@@ -2267,7 +2309,10 @@ fn accept_is_negotiated_by_weight_and_406_when_nothing_offered_is_acceptable() {
         "text/plain;q=0, application/json;q=0",
         "*/*;q=0",
     ] {
-        let p = problem(&explain(Some(accept)), 406);
+        let a = explain(Some(accept));
+        // A 406 depends on Accept too.
+        assert_eq!(a.vary.as_deref(), Some("accept"), "{accept}");
+        let p = problem(&a, 406);
         assert_eq!(
             p["type"], "https://clause.dev/problems/not-acceptable",
             "{accept}"
@@ -2301,7 +2346,9 @@ fn accept_is_negotiated_by_weight_and_406_when_nothing_offered_is_acceptable() {
         "text/plain",
         "text/html;q=0, text/markdown;q=0",
     ] {
-        let p = problem(&page(accept), 406);
+        let a = page(accept);
+        assert_eq!(a.vary.as_deref(), Some("accept"), "{accept}");
+        let p = problem(&a, 406);
         assert_eq!(
             p["type"], "https://clause.dev/problems/not-acceptable",
             "{accept}"

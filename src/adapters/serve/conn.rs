@@ -33,6 +33,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
 pub struct Timeouts {
+    /// How long a request's headers may take; the 408 written when they stall
+    /// is reported to `header_timed_out` (for the metrics).
     pub header: Duration,
     /// How long a write may wait for the client to take any byte.
     pub write: Duration,
@@ -53,6 +55,7 @@ pub async fn serve(
     listener: TcpListener,
     app: Router,
     timeouts: Timeouts,
+    header_timed_out: Arc<dyn Fn(Duration) + Send + Sync>,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -88,6 +91,8 @@ pub async fn serve(
         });
         let service = TowerToHyperService::new(app.clone());
         let connection = graceful.watch(builder.serve_connection(io, service));
+        let header_timed_out = header_timed_out.clone();
+        let header_timeout = timeouts.header;
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 if e.is_timeout() && pending.load(Ordering::SeqCst) {
@@ -96,6 +101,7 @@ pub async fn serve(
                     // small; if it cannot be written at once it is dropped.
                     let _ = (&spare).write_all(&timeout_response());
                     let _ = spare.shutdown(std::net::Shutdown::Both);
+                    header_timed_out(header_timeout);
                     tracing::info!(%peer, "request headers too slow: 408");
                 } else if is_write_timeout(&e) {
                     tracing::info!(%peer, "the client took no more of its answer for the write timeout: connection closed");

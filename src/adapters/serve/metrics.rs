@@ -177,6 +177,21 @@ impl Metrics {
         });
     }
 
+    /// The 408 `header-timeout` written for a request whose headers stalled
+    /// (outside the router, so no route and no method are known: `unmatched`
+    /// and `other`); `took` is the time its headers were given.
+    pub fn header_timeout(&self, took: Duration) {
+        self.with(|m| {
+            bump(&mut m.requests, "unmatched", |by_method| {
+                bump(by_method, "other", |by_status| {
+                    *by_status.entry(408).or_default() += 1;
+                });
+            });
+            bump(&mut m.latency, "unmatched", |h| h.record(&BUCKETS, took));
+            *m.errors.entry("header-timeout").or_default() += 1;
+        });
+    }
+
     /// An error answer, by its problem type.
     pub fn error(&self, kind: &'static str) {
         self.with(|m| *m.errors.entry(kind).or_default() += 1);

@@ -271,6 +271,7 @@ async fn serve(
     }
     let app = router(state.clone());
     let shutdown = shutdown_signal(state.clone());
+    let counted = state.clone();
     conn::serve(
         listener,
         app,
@@ -279,6 +280,7 @@ async fn serve(
             write: Duration::from_secs(args.write_timeout),
             drain: Duration::from_secs(args.drain_timeout),
         },
+        Arc::new(move |took| counted.metrics.header_timeout(took)),
         shutdown,
     )
     .await;

@@ -196,8 +196,8 @@ fn qvalue(text: &str) -> Option<u16> {
 }
 
 /// 406: the request's `Accept` allows none of the types an endpoint answers.
-pub fn not_acceptable(offers: &[&str]) -> Problem {
-    Problem::new(
+pub fn not_acceptable(offers: &[&str]) -> Response {
+    let mut r = Problem::new(
         StatusCode::NOT_ACCEPTABLE,
         "not-acceptable",
         "Not acceptable",
@@ -206,6 +206,11 @@ pub fn not_acceptable(offers: &[&str]) -> Problem {
             offers.join(" or ")
         ),
     )
+    .into_response();
+    // The answer depends on Accept, as the negotiated 200s do.
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept"));
+    r
 }
 
 /// Reads a whole request body: 413 beyond `limit` (by `Content-Length` at

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -102,17 +102,28 @@ fn conflict(snapshot: &crate::adapters::serve::registry::Snapshot, name: &str) -
 /// within bounds so that the client gets the answer rather than a reset.
 async fn target_or_drain(
     state: &AppState,
-    name: &str,
+    path: Result<Path<String>, PathRejection>,
     body: &mut Body,
     done: &BodyDone,
 ) -> Result<Target, Response> {
-    match target(state, name) {
+    match policy_name(path).and_then(|name| target(state, &name)) {
         Ok(t) => Ok(t),
         Err(p) => {
             drain(body, state.limits.body_timeout, done).await;
             Err(p.into_response())
         }
     }
+}
+
+/// The policy name in a `/v1/policies/{name}/...` URL. A name that is not UTF-8
+/// once its %-escapes are decoded (`%ff`) names no policy: 404 as problem+json
+/// (axum's own answer was a plain-text 400).
+fn policy_name(path: Result<Path<String>, PathRejection>) -> Result<String, Problem> {
+    path.map(|Path(name)| name).map_err(|_| {
+        Problem::not_found(
+            "no policy has this name: the name in the URL is not UTF-8 text once its %-escapes are decoded",
+        )
+    })
 }
 
 /// One claim's body as text: 413 beyond `--max-body-bytes`, 408 when it is
@@ -299,10 +310,13 @@ pub async fn list(State(state): State<Arc<AppState>>) -> Response {
     security((), ("bearer" = [])))]
 pub async fn detail(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     query: Result<Query<On>, QueryRejection>,
 ) -> Response {
-    let (e, versions) = match on_day(query).and_then(|on| shown(&state, &name, on)) {
+    let (e, versions) = match policy_name(path)
+        .and_then(|name| on_day(query).map(|on| (name, on)))
+        .and_then(|(name, on)| shown(&state, &name, on))
+    {
         Ok(e) => e,
         Err(p) => return p.into_response(),
     };
@@ -401,12 +415,13 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
     security((), ("bearer" = [])))]
 pub async fn page(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     query: Result<Query<On>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let loaded = match on_day(query)
-        .and_then(|on| shown(&state, &name, on))
+    let loaded = match policy_name(path)
+        .and_then(|name| on_day(query).map(|on| (name, on)))
+        .and_then(|(name, on)| shown(&state, &name, on))
         .and_then(|(e, _)| serving(&state, &e.name))
     {
         Ok(l) => l,
@@ -466,7 +481,7 @@ const EXPLAIN_MEDIA: &[&str] = &["text/plain", "application/json"];
     security((), ("bearer" = [])))]
 pub async fn evaluate(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     request: axum::extract::Request,
 ) -> Response {
     // The request's own headers and marker, borrowed rather than copied by
@@ -478,7 +493,7 @@ pub async fn evaluate(
         .get::<BodyDone>()
         .cloned()
         .unwrap_or_else(|| BodyDone::new(state.limits.request_timeout));
-    let target = match target_or_drain(&state, &name, &mut body, &done).await {
+    let target = match target_or_drain(&state, path, &mut body, &done).await {
         Ok(t) => t,
         Err(r) => return r,
     };
@@ -545,12 +560,12 @@ pub async fn evaluate(
     security((), ("bearer" = [])))]
 pub async fn explain(
     State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     Extension(done): Extension<BodyDone>,
     headers: HeaderMap,
     mut body: Body,
 ) -> Response {
-    let target = match target_or_drain(&state, &name, &mut body, &done).await {
+    let target = match target_or_drain(&state, path, &mut body, &done).await {
         Ok(t) => t,
         Err(r) => return r,
     };
