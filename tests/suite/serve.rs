@@ -1198,6 +1198,21 @@ fn saving_a_cases_file_needs_allow_write_and_a_file_clause_test_reads() {
         std::fs::read_to_string(dir.join("imicro.cases.json")).unwrap(),
         written
     );
+    // A file that names another policy is refused too (it was written, and
+    // `clause test` then read it against that policy).
+    let mut elsewhere = file.clone();
+    elsewhere["policy"] = Value::String("other.policy".into());
+    let a = post(
+        &server.url("/v1/cases/save"),
+        "application/json",
+        &serde_json::json!({"name": "imicro", "cases": elsewhere}).to_string(),
+    );
+    let p = problem(&a, 400);
+    assert_eq!(p["errors"][0]["path"], "cases.policy", "{p}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("imicro.cases.json")).unwrap(),
+        written
+    );
     // An unknown policy: 404.
     let other = serde_json::json!({"name": "nope", "cases": file}).to_string();
     let a = post(&server.url("/v1/cases/save"), "application/json", &other);

@@ -682,6 +682,24 @@ pub async fn save_cases(
         Ok(t) => t,
         Err(message) => return Problem::field("cases", message).into_response(),
     };
+    // `clause test` runs the file against the policy it names, beside it: a
+    // file saved for NAME must name NAME.policy (another name left NAME.policy
+    // untested and the file pointing elsewhere).
+    let policy_file = format!("{name}.policy");
+    let named = cases
+        .get("policy")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    if named.strip_prefix("./").unwrap_or(named) != policy_file {
+        return Problem::field(
+            "cases.policy",
+            format!(
+                "is {}; a cases file saved for `{name}` tests {policy_file}: write \"policy\": \"{policy_file}\"",
+                serde_json::Value::from(named)
+            ),
+        )
+        .into_response();
+    }
     let file = format!("{name}.cases.json");
     let path = state.registry.dir().join(&file);
     let count = cases
