@@ -1201,6 +1201,22 @@ fn a_claim_naming_a_sku_two_items_share_is_refused() {
     );
 }
 
+/// Without `claim.items`, two items sharing a sku are both judged, each in its
+/// own entry of the verdict, in the order's order (docs/language.md).
+#[test]
+fn items_sharing_a_sku_are_each_judged_when_the_claim_names_none() {
+    let p = returns("", r#"    rule ok: approve refund "Ok." refund item.price"#);
+    let item = |amount: &str| json!({"sku": "A", "category": "x", "price": {"amount": amount, "currency": "USD"}, "quantity": 1});
+    let mut claim = claim_with(&[("items", json!([item("1.00"), item("2.00")]))]);
+    claim["claim"].as_object_mut().unwrap().remove("items");
+    let v = verdict(&p, &claim);
+    assert_eq!(v["refund"]["amount"], "3.00", "{v}");
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{v}");
+    assert_eq!(items[0]["refund"]["amount"], "1.00");
+    assert_eq!(items[1]["refund"]["amount"], "2.00");
+}
+
 #[test]
 fn a_category_that_is_not_a_snake_case_word_is_an_input_error() {
     let p = returns(
