@@ -57,6 +57,11 @@ fn the_sentence_maps_in_docs_are_generated_and_current() {
              \"The page, sentence by sentence\" with the output of \
              `clause map {policy} --format markdown`"
         );
+        assert_eq!(
+            doc.matches("## The page, sentence by sentence").count(),
+            1,
+            "docs/policies/{name}.md: the section's heading once"
+        );
     }
 }
 
