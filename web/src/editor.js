@@ -24,6 +24,17 @@ import { classHighlighter } from "@lezer/highlight";
 import { clause } from "./clause-lang.js";
 import { post } from "./api.js";
 
+/// The UTF-16 code units (the editor's positions) that `chars` characters
+/// (code points, as the server's columns count them) take in `text` from unit
+/// `start`, cut at the text's end.
+export function unitsOf(text, start, chars) {
+  let at = start;
+  for (let n = 0; n < chars && at < text.length; n += 1) {
+    at += text.codePointAt(at) >= 0x10000 ? 2 : 1;
+  }
+  return Math.min(at, text.length) - start;
+}
+
 /// Byte offsets (as the server counts them, in UTF-8) to positions in the
 /// editor's text (UTF-16 code units).
 export function byteOffsets(text) {
@@ -211,14 +222,22 @@ export function createEditor(parent, { onChecked, onChange }) {
       for (const { line, column, length } of places) {
         if (!(line >= 1 && line <= doc.lines)) continue;
         const l = doc.line(line);
-        const from = Math.min(l.to, l.from + Math.max(0, column - 1));
-        ranges.push({ from, to: Math.max(from, Math.min(l.to, from + length)) });
+        const start = unitsOf(l.text, 0, Math.max(0, column - 1));
+        const from = l.from + start;
+        ranges.push({ from, to: from + unitsOf(l.text, start, length) });
       }
       ranges.sort((a, b) => a.from - b.from);
       const effects = [setDeciding.of(ranges)];
       if (ranges.length) effects.push(EditorView.scrollIntoView(ranges[0].from, { y: "center" }));
       view.dispatch({ effects });
       return ranges.length;
+    },
+    /// The editor's position of 1-based `line` and `column` (characters, as the
+    /// server counts them), kept inside the document and the line.
+    posOf(line, column) {
+      const doc = view.state.doc;
+      const l = doc.line(Math.min(Math.max(1, line), doc.lines));
+      return l.from + unitsOf(l.text, 0, Math.max(0, column - 1));
     },
     goTo(pos) {
       view.dispatch({ selection: { anchor: pos }, effects: EditorView.scrollIntoView(pos, { y: "center" }) });

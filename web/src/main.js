@@ -30,8 +30,12 @@ const state = {
   scrollToRule: true,
   settingsKey: "",
   mapSeq: 0,
+  pageSeq: 0,
   // Why the page the policy declares could not be read, if it could not.
   pageError: null,
+  // Why the policy's cases file could not be read (GET /v1/policies/{name}'s
+  // `cases_error`): saving is refused while it stands.
+  casesError: null,
 };
 
 const statusOf = (id, text, kind = "") => {
@@ -67,6 +71,7 @@ const editor = createEditor($("editor"), {
     if (state.checkOk) {
       scheduleEvaluate(false);
       scheduleMap();
+      if (pageShown()) showPage();
     } else if ($("page-text").value.trim()) {
       statusOf("map-status", "The policy does not check: the map is of its last version that did.", "error");
     }
@@ -86,7 +91,7 @@ function showDiagnostics(text, list) {
         {
           type: "button",
           class: "link",
-          onclick: () => label && editor.goTo(editor.view.state.doc.line(Math.min(label.line, editor.view.state.doc.lines)).from + Math.max(0, label.column - 1)),
+          onclick: () => label && editor.goTo(editor.posOf(label.line, label.column)),
         },
         `${d.severity} ${where}`,
       ),
@@ -194,11 +199,18 @@ $("evaluate-btn").addEventListener("click", () => {
 
 // ---------------------------------------------------------------- customer page
 
+// Rendered when its tab is shown, and again while it is shown whenever the
+// policy in the editor changes (an edit, another policy); an answer that
+// arrives after a newer request is dropped.
+const pageShown = () => $("tab-page").getAttribute("aria-selected") === "true";
 async function showPage() {
+  const seq = ++state.pageSeq;
   try {
     const html = await post("/v1/render", { policy: editor.text });
+    if (seq !== state.pageSeq) return;
     $("page-frame").srcdoc = typeof html === "string" ? html : JSON.stringify(html);
   } catch (err) {
+    if (seq !== state.pageSeq) return;
     $("page-frame").srcdoc = `<p>${String(err.message).replace(/</g, "&lt;")}</p>`;
   }
 }
@@ -233,7 +245,10 @@ async function showMap() {
         editor.markAt(
           quotes.map((q) => {
             const [line, column] = q.quote.at.split(":").slice(-2).map(Number);
-            return { line, column, length: q.quote.text.length };
+            // `at` is the opening quote mark: the mark takes the sentence as
+            // written, its quote marks and escapes included, in characters.
+            const written = `"${q.quote.text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+            return { line, column, length: [...written].length };
           }),
         );
       },
@@ -259,6 +274,16 @@ const casesFileName = () => `${state.policyName || "policy"}.cases.json`;
 const casesText = () => `${JSON.stringify(casesFile(), null, 2)}\n`;
 
 async function keepCases(what) {
+  // A cases file on disk that could not be read is not replaced by the cases
+  // the page holds: that would lose the cases in it.
+  if (state.casesError) {
+    statusOf(
+      "cases-status",
+      `${what} here, but not saved: the policy's cases file could not be read (${state.casesError}); fix it first, or download the cases kept here.`,
+      "error",
+    );
+    return;
+  }
   // With `clause serve --allow-write` the server writes the file beside the policy;
   // otherwise the browser downloads it.
   try {
@@ -310,7 +335,13 @@ $("boundaries-btn").addEventListener("click", async () => {
     const res = await post("/v1/cases/boundaries", { policy: editor.text, claim: form.claim });
     const drafts = res.cases || [];
     renderBoundaries($("cases-output"), drafts, async (d) => {
-      casesFile().cases.push({ name: d.name, text: d.text, claim: d.claim, expect: d.expect });
+      // A case of the same name is replaced, as Save as a case does: two cases
+      // of one name make a file `clause test` refuses.
+      const entry = { name: d.name, text: d.text, claim: d.claim, expect: d.expect };
+      const list = casesFile().cases;
+      const at = list.findIndex((c) => c.name === d.name);
+      if (at >= 0) list[at] = entry;
+      else list.push(entry);
       await keepCases(`Case ${d.name} accepted`);
     });
     statusOf("cases-status", `${drafts.length} boundary cases.`, "ok");
@@ -334,13 +365,18 @@ async function loadPolicy(name) {
     let cases = p.cases ?? null;
     if (typeof cases === "string") cases = JSON.parse(cases);
     state.casesFile = cases;
+    state.casesError = p.cases_error ?? null;
     pageBox.value = p.page ?? "";
     state.pageError = p.page_error ?? null;
     editor.text = p.source ?? p.text ?? "";
     const claim = caseClaim(cases, 0) || blankClaim(policySettings(editor.text));
     showClaim(claim);
     $("cases-output").replaceChildren();
-    statusOf("policy-status", `${name} loaded${cases ? `, ${cases.cases?.length ?? 0} cases` : ""}.`, "ok");
+    if (state.casesError) {
+      statusOf("policy-status", `${name} loaded; its cases file could not be read: ${state.casesError}`, "error");
+    } else {
+      statusOf("policy-status", `${name} loaded${cases ? `, ${cases.cases?.length ?? 0} cases` : ""}.`, "ok");
+    }
     history.replaceState(null, "", `#${encodeURIComponent(name)}`);
   } catch (err) {
     statusOf("policy-status", `Cannot load ${name}: ${err.message}`, "error");

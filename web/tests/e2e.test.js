@@ -11,7 +11,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, cpSync, copyFileSync, mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { mkdtempSync, cpSync, copyFileSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -241,6 +241,31 @@ test("a broken policy shows its diagnostic at the right line, and fixing it clea
   await shot("03-fixed");
 });
 
+test("a problem on a line with emoji moves the cursor to its character, not one unit early", async () => {
+  const good = await policyText();
+  const lines = good.split("\n");
+  const at = lines.findIndex((l) => l.includes("when item.category is digital"));
+  // The quote and the test on one line, with characters outside the BMP before the mistake.
+  lines[at - 1] = '      "Digital 😀😀 “final” é sale." when item.categroy is digital';
+  lines.splice(at, 1);
+  await setPolicy(lines.join("\n"));
+  try {
+    const item = page.locator(".diag-item.error").first();
+    await item.waitFor();
+    await item.locator("button").click();
+    const { column, want } = await page.evaluate(() => {
+      const { view } = window.clausePlayground.editor;
+      const head = view.state.selection.main.head;
+      const line = view.state.doc.lineAt(head);
+      return { column: head - line.from, want: line.text.indexOf("item.categroy") };
+    });
+    assert.equal(column, want);
+  } finally {
+    await setPolicy(good);
+  }
+  await page.waitForFunction(() => document.querySelectorAll(".diag-item.error").length === 0);
+});
+
 test("Format lays the policy out", async () => {
   const good = await policyText();
   await setPolicy(good.replace("  currency USD", "currency    USD"));
@@ -355,6 +380,10 @@ test("the customer page renders in its tab", async () => {
   await page.frameLocator("#page-frame").locator("h1").first().waitFor();
   await shot("09-page");
   await partShot("#page-panel", "customer-page");
+  // Another policy while the tab is shown: its page replaces the first (it stayed).
+  await page.selectOption("#policy-select", "boutique");
+  await page.waitForFunction(() => (document.getElementById("page-frame").srcdoc || "").includes("Boutique"));
+  await fresh("imicro");
 });
 
 test("the merchant's page: every sentence accounted for; a stale quote and a new sentence flagged", async () => {
@@ -677,6 +706,44 @@ test("Accept on a boundary draft adds it to the cases file", async () => {
   const draft = written.cases.find((c) => c.name === name);
   assert.ok(draft, `${name} is in the file`);
   assert.ok(draft.expect.decision);
+  // The same draft accepted again replaces its case: one case of that name (two
+  // made a file the server, and clause test, refuse).
+  await page.evaluate(() => {
+    document.getElementById("cases-status").textContent = "";
+  });
+  await page.click("#boundaries-btn");
+  const again = page.locator(".drafts li", { has: page.locator("strong", { hasText: name }) }).first();
+  await again.waitFor();
+  await again.locator("button").click();
+  await page.waitForFunction((n) => document.getElementById("cases-status").textContent.includes(`Case ${n} accepted`) && /written to/.test(document.getElementById("cases-status").textContent), name);
+  const rewritten = JSON.parse(readFileSync(join(policiesDir, "imicro.cases.json"), "utf8"));
+  assert.equal(rewritten.cases.filter((c) => c.name === name).length, 1);
+});
+
+test("a cases file that cannot be read is said, and never overwritten by Save", async () => {
+  const other = await serve(["--allow-write"]);
+  const broken = '{"policy": "imicro.policy", "cases": [ {"name": "a", ';
+  writeFileSync(join(other.dir, "imicro.cases.json"), broken);
+  const ownPage = await context.newPage();
+  try {
+    ownPage.setDefaultTimeout(STEP);
+    await ownPage.goto(`${other.url}/#imicro`);
+    await ownPage.waitForFunction(() => window.clausePlayground?.state.policyName === "imicro");
+    await ownPage.waitForFunction(() => /cases file could not be read/.test(document.getElementById("policy-status").textContent));
+    // No case gives the example claim: one is written in the JSON tab.
+    await ownPage.click("#tab-json");
+    await ownPage.fill("#claim-json", readFileSync(join(repo, "tests/data/imicro-claim.json"), "utf8"));
+    await ownPage.waitForFunction(() => window.clausePlayground.state.lastResult?.claim?.claim_id === "imicro-v1");
+    await ownPage.click("#tab-cases");
+    await ownPage.fill("#case-name", "kept-here");
+    await ownPage.click("#save-case-btn");
+    await ownPage.waitForFunction(() => /not saved: the policy's cases file could not be read/.test(document.getElementById("cases-status").textContent));
+    assert.equal(readFileSync(join(other.dir, "imicro.cases.json"), "utf8"), broken);
+  } finally {
+    await ownPage.close();
+    other.child.kill("SIGTERM");
+    rmSync(other.dir, { recursive: true, force: true });
+  }
 });
 
 test("a case the policy no longer meets is shown failing, with what differs", async () => {
