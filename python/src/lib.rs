@@ -176,11 +176,14 @@ fn write_json(
             .map_err(|e| here(path, format!("the text is not valid: {e}")))?;
         out.push_str(&serde_json::to_string(s).unwrap_or_default());
     } else if v.cast::<PyInt>().is_ok() || v.cast::<PyFloat>().is_ok() || is_decimal(v) {
-        // str() of an int or a Decimal, float's repr() of a float (numpy's
-        // float64 is one, and its own repr is `np.float64(...)`): the exact
-        // decimal text.
+        // int's and float's own repr() of an int or a float, whatever a
+        // subclass's `__str__` or `__repr__` says (numpy's float64 is a float
+        // whose repr is `np.float64(...)`; an int subclass could print any
+        // number), and str() of a Decimal: the exact decimal text.
         let text = if v.cast::<PyFloat>().is_ok() {
             v.py().get_type::<PyFloat>().call_method1("__repr__", (v,))
+        } else if v.cast::<PyInt>().is_ok() {
+            v.py().get_type::<PyInt>().call_method1("__repr__", (v,))
         } else {
             v.str().map(Bound::into_any)
         }

@@ -146,6 +146,29 @@ def test_mappings_and_numpy_values_are_claims() -> None:
     assert err.value.problems == [{"path": "items[0].quantity", "message": "nan is not a finite number"}]
 
 
+def test_an_int_subclass_is_read_by_its_value_not_its_str() -> None:
+    """An int subclass whose `__str__` said 7 was read as 7 (a refund seven
+    times the price); it is read by its value, as a float subclass is."""
+    import enum
+
+    class Shown(int):
+        def __str__(self) -> str:
+            return "7"
+
+        __repr__ = __str__
+
+    class Count(enum.IntEnum):
+        ONE = 1
+
+    policy = clause.Policy.load(POLICIES / "imicro.policy")
+    claim = case_claims(POLICIES / "imicro.cases.json")[0][1]
+    expected = policy.evaluate(claim)
+    assert claim["items"][0]["quantity"] == 1
+    for one in (Shown(1), Count.ONE):
+        claim["items"][0]["quantity"] = one
+        assert policy.evaluate(claim) == expected
+
+
 def test_errors_pickle_whole() -> None:
     import pickle
 
