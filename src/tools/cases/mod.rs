@@ -86,8 +86,13 @@ pub struct Outcome {
 pub fn load(path: &Path) -> Result<CaseFile, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let json: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not valid JSON: {e}", path.display()))?;
+    let json: Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}: {}",
+            path.display(),
+            crate::language::eval::describe_json_error("the file", &e)
+        )
+    })?;
     parse(&json, &path.display().to_string())
 }
 

@@ -389,7 +389,11 @@ fn read_cases(path: &std::path::Path, limit: usize) -> (Option<serde_json::Value
             Ok(v) => (Some(v), None),
             Err(e) => (
                 None,
-                Some(format!("{}: not valid JSON: {e}", path.display())),
+                Some(format!(
+                    "{}: {}",
+                    path.display(),
+                    engine::not_json("the file", &e)
+                )),
             ),
         },
         Err(e) => (None, Some(e)),
