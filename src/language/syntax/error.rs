@@ -107,6 +107,9 @@ fn help_for(expected: &[&str], found: &str) -> String {
     {
         return "`otherwise` takes every claim the rules above it leave, so it has no `when` or `unless`; write a `rule` for a condition".to_string();
     }
+    if found == "else" {
+        return "`else` follows a value that may be missing; a test such as `within` is written in parentheses before it: `(claim.filed_at within contact_window) else false`".to_string();
+    }
     if found == "=" {
         return "equality is a single `=`; codes are tested with `is`: `claim.reason is defective`"
             .to_string();
