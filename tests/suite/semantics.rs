@@ -478,6 +478,20 @@ fn other_currencies_convert_through_the_claims_rates() {
         let rates: Value = serde_json::from_str(rates).unwrap();
         assert_eq!(run("200.00", rates), "deny");
     }
+    // An amount exactly at the limit through a rate quoted the other way is at
+    // the limit: divided by the quote, not multiplied by its rounded inverse
+    // (KRW 180,000 at CNY/KRW 180 is CNY 1,000 exactly; 1/180 rounded to 28
+    // digits put it above, and it was refused).
+    let krw = |total: &str| {
+        let c = claim_with(&[
+            ("claim.kind", json!("shipping")),
+            ("order.total", json!({"amount": total, "currency": "KRW"})),
+            ("rates", json!({"CNY/KRW": "180"})),
+        ]);
+        verdict(&p, &c)["decision"].clone()
+    };
+    assert_eq!(krw("180000"), "approve");
+    assert_eq!(krw("180001"), "deny");
     let err = claim_error(&p, &claim_with(&[("claim.kind", json!("shipping"))]));
     assert!(
         err.starts_with("rates: no exchange rate between USD and CNY"),

@@ -201,7 +201,7 @@ impl<'p, 'c> Interp<'p, 'c> {
         }
         let rate = self.claim.rate(m.currency, to).map_err(EvalError::Input)?;
         // Only a rate can make a convertible amount overflow: it is named.
-        let amount = m.amount.checked_mul(rate).ok_or_else(|| {
+        let amount = rate.apply(m.amount).ok_or_else(|| {
             EvalError::Input(InputError {
                 path: self.claim.rate_path(m.currency, to).unwrap_or_default(),
                 message: format!(

@@ -289,11 +289,7 @@ fn evaluate_inner(
                 .rate(share.rest.currency, currency)
                 .map_err(EvalError::Input)?;
             Money::new(
-                share
-                    .rest
-                    .amount
-                    .checked_mul(rate)
-                    .ok_or(EvalError::Overflow)?,
+                rate.apply(share.rest.amount).ok_or(EvalError::Overflow)?,
                 currency,
             )
             .rounded()
@@ -445,12 +441,9 @@ fn sum_refunds(
                 let rate = claim
                     .rate(r.currency, t.currency)
                     .map_err(EvalError::Input)?;
-                let add = Money::new(
-                    r.amount.checked_mul(rate).ok_or(EvalError::Overflow)?,
-                    t.currency,
-                )
-                .rounded()
-                .amount;
+                let add = Money::new(rate.apply(r.amount).ok_or(EvalError::Overflow)?, t.currency)
+                    .rounded()
+                    .amount;
                 Money::new(
                     t.amount.checked_add(add).ok_or(EvalError::Overflow)?,
                     t.currency,

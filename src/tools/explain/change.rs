@@ -180,7 +180,7 @@ impl<'a> Explainer<'a> {
             IExpr::Convert(inner, to) => {
                 let (m, what) = self.amount(inner, item)?;
                 let rate = self.claim.rate(m.currency, *to).ok()?;
-                let converted = Money::new(m.amount.checked_mul(rate)?, *to);
+                let converted = Money::new(rate.apply(m.amount)?, *to);
                 Some((
                     converted,
                     format!("{what} ({} at the exchange rate given)", money(m)),

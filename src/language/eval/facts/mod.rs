@@ -167,11 +167,34 @@ impl Rates {
     }
 }
 
+/// How an amount in one currency becomes an amount in another: multiplied by a
+/// rate the claim quotes `FROM/TO`, or divided by one it quotes `TO/FROM`. The
+/// quoted rate is used as written: its inverse, rounded to 28 digits, put an
+/// amount exactly at a limit (KRW 175,500 at `USD/KRW` 1350 is USD 130) a
+/// hair to one side of it.
+#[derive(Debug, Clone, Copy)]
+pub enum Conversion {
+    /// Multiply by it.
+    Times(Decimal),
+    /// Divide by it (never zero).
+    Over(Decimal),
+}
+
+impl Conversion {
+    /// `amount` converted; `None` when it does not fit a decimal.
+    pub fn apply(self, amount: Decimal) -> Option<Decimal> {
+        match self {
+            Conversion::Times(r) => amount.checked_mul(r),
+            Conversion::Over(r) => amount.checked_div(r),
+        }
+    }
+}
+
 impl Claim {
-    /// The rate to convert `from` into `to`, from the claim's `rates` in either direction.
-    pub fn rate(&self, from: Currency, to: Currency) -> Result<Decimal, InputError> {
+    /// How to convert `from` into `to`, from the claim's `rates` in either direction.
+    pub fn rate(&self, from: Currency, to: Currency) -> Result<Conversion, InputError> {
         if from == to {
-            return Ok(Decimal::ONE);
+            return Ok(Conversion::Times(Decimal::ONE));
         }
         let found = self
             .rates
@@ -180,13 +203,14 @@ impl Claim {
             .and_then(|i| self.rates.list.get(*i));
         if let Some(r) = found {
             match &r.value {
-                Ok((base, _, rate)) if *base == from => return Ok(*rate),
-                Ok((_, _, rate)) => {
-                    return Decimal::ONE.checked_div(*rate).ok_or_else(|| InputError {
+                Ok((base, _, rate)) if *base == from => return Ok(Conversion::Times(*rate)),
+                Ok((_, _, rate)) if rate.is_zero() => {
+                    return Err(InputError {
                         path: format!("rates.{}", r.key),
                         message: "a rate of zero cannot convert".into(),
                     })
                 }
+                Ok((_, _, rate)) => return Ok(Conversion::Over(*rate)),
                 Err(message) => {
                     return Err(InputError {
                         path: format!("rates.{}", r.key),
