@@ -1368,8 +1368,8 @@ fn completion_of_calendars_remedies_categories_keywords_and_the_window_snippet()
     // In a rule, on a line of its own after a condition: keywords, thresholds,
     // tables and fact roots; no snippet there (the line is not empty).
     let keywords_at = imro.replace(
-        "      when to_china and order.total in CNY > CNY 1000\n",
-        "      when to_china and order.total in CNY > CNY 1000\n      and \n",
+        "      when to_china and order.total in CNY - (order.shipping_paid else CNY 0) > CNY 1000\n",
+        "      when to_china and order.total in CNY - (order.shipping_paid else CNY 0) > CNY 1000\n      and \n",
     );
     let items = complete_at(
         &mut c,
