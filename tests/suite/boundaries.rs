@@ -327,7 +327,7 @@ fn a_business_day_deadline_is_tried_on_the_eve_of_a_day_off_in_the_policy_time_z
     let drafts = boundary_cases(&p, &base).unwrap();
     let friday = draft(&drafts, "dispatch-counted-from-end-of-day-placed_at");
     assert_eq!(friday.set["order.placed_at"], "2023-09-08T23:59:00+09:00");
-    assert_eq!(decision(friday).1, "ship_order");
+    assert_eq!(decision(friday).1, "ship_free");
     // Friday: Monday, Tuesday, Wednesday.
     assert_eq!(deadline(friday, "dispatch"), "2023-09-13");
     let saturday = draft(&drafts, "dispatch-counted-from-next-day-placed_at");
