@@ -949,3 +949,32 @@ fn claims_from_a_directory_is_refused_naming_it() {
         "{err}"
     );
 }
+
+/// `explain` reads a window that begins with a delivery given as a day as the
+/// engine does: a request made that morning is within it (it said "before
+/// that time begins" of a request the verdict approved).
+#[test]
+fn explain_puts_a_request_on_a_plain_delivery_day_inside_the_window() {
+    let file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(super::support::root().join("policies/boutique.cases.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut claim = file["base"].clone();
+    claim["order"]["delivered_at"] = serde_json::json!("2023-09-05");
+    claim["claim"]["filed_at"] = serde_json::json!("2023-09-05T09:00:00+09:00");
+    claim["claim"]["return_shipped_at"] = serde_json::Value::Null;
+    claim["claim"]["return_received_at"] = serde_json::Value::Null;
+    claim.as_object_mut().unwrap().remove("as_of");
+    let text = claim.to_string();
+    let (code, out, err) = super::support::run_clause(
+        &["explain", "policies/boutique.policy", "--claim", "-"],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("your request of 5 September 2023 at 09:00 is within that time"),
+        "{out}"
+    );
+    assert!(!out.contains("before that time begins"), "{out}");
+}

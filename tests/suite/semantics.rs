@@ -223,6 +223,12 @@ fn hour_windows_are_exact_and_say_how_plain_dates_are_read() {
         at(&start, "2023-09-05", "2023-09-06T23:00:00-07:00"),
         "deny"
     );
+    // The window begins with a plain delivery day, whichever edge counts the
+    // hours: a request that morning is within it (read at the end of the day,
+    // the window began at 23:59:59 and the request was "before" it).
+    for p in [&end, &start] {
+        assert_eq!(at(p, "2023-09-05", "2023-09-05T09:00:00-07:00"), "approve");
+    }
     let v = verdict(
         &end,
         &claim_with(&[

@@ -574,7 +574,16 @@ impl<'p, 'c> Interp<'p, 'c> {
                         .checked_add_signed(Duration::hours(i64::from(*count)))
                         .filter(|e| e.date_naive() <= LAST_DAY)
                         .ok_or_else(|| at(EvalError::DateRange(win.name.clone()), from))?;
-                    Span::Instants { start: s, end }
+                    // A starting event given as a day is any instant of it: the
+                    // window begins with the day, whichever edge its hours are
+                    // counted from (`plain dates at end of day` began them at
+                    // 23:59:59, so that a request made that morning came
+                    // "before" a window it is plainly inside).
+                    let first = match start {
+                        Moment::Day(_) => self.instant(start, DayEdge::Start).unwrap_or(s),
+                        Moment::Instant(_) => s,
+                    };
+                    Span::Instants { start: first, end }
                 } else {
                     let s = self.day(start);
                     Span::Days {

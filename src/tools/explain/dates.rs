@@ -199,7 +199,9 @@ impl<'a> Explainer<'a> {
                 }
             }
             Ends::Instant(end) => {
-                let start = anchor.and_then(|a| self.instant(a, win.plain_dates));
+                // A starting event given as a day begins the window with the
+                // day, as the engine reads it (whichever edge counts the hours).
+                let start = anchor.and_then(|a| self.instant(a, DayEdge::Start));
                 if let Moment::Day(d) = m {
                     let (Some(first), Some(last)) = (
                         self.instant(m, DayEdge::Start),
