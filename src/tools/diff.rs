@@ -283,12 +283,18 @@ impl Accumulator {
             }
         }
 
-        // Fee payers that flip (a fee present under both versions with another payer).
+        // Fee payers that flip (a fee present under both versions with another
+        // payer), each once per claim: a claim whose items each state the fee
+        // is one claim.
         if let (Some(o), Some(n)) = (&old, &new) {
+            let mut seen = std::collections::BTreeSet::new();
             for (fee, payer) in &o.fees {
                 if let Some((_, new_payer)) = n.fees.iter().find(|(f, _)| f == fee) {
                     if new_payer != payer {
                         let key = (fee.clone(), payer.clone(), new_payer.clone());
+                        if !seen.insert(key.clone()) {
+                            continue;
+                        }
                         let f = self.flips.entry(key).or_insert_with(|| PayerFlip {
                             fee: fee.clone(),
                             from: payer.clone(),

@@ -257,3 +257,63 @@ fn rules_that_change_places_are_reported_once_per_block() {
         "{changes:?}"
     );
 }
+
+/// A fee that flips payer on two items of one claim is one claim (it was
+/// counted, and named as an example, once per item); the share of verdicts
+/// that change is rounded, not cut (2 of 3 is 66.7%).
+#[test]
+fn payer_flips_count_claims_and_the_share_is_rounded() {
+    let dir = workspace("flips");
+    let mut item = super::support::base_claim()["items"][0].clone();
+    item["weight"] = json!({"value": "20", "unit": "lb"});
+    let mut second = item.clone();
+    second["sku"] = json!("SKU-2");
+    let two = claim_with(&[
+        ("claim_id", json!("TWO")),
+        ("claim.filed_at", json!("2023-09-05")),
+        ("items", json!([item, second])),
+        ("claim.items", json!(null)),
+    ]);
+    let same = claim_with(&[
+        ("claim_id", json!("SAME")),
+        ("claim.filed_at", json!("2023-09-05")),
+    ]);
+    let late = claim_with(&[
+        ("claim_id", json!("LATE")),
+        ("claim.filed_at", json!("2023-09-20")),
+    ]);
+    let lines = [two, same, late].map(|c| c.to_string()).join("\n") + "\n";
+    std::fs::write(dir.join("flips.jsonl"), lines).unwrap();
+    let (code, out, err) = run(
+        &dir,
+        &[
+            "diff",
+            "old.policy",
+            "new.policy",
+            "--claims",
+            "flips.jsonl",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let flip = &v["replay"]["payer_flips"][0];
+    assert_eq!(flip["count"], 1, "{flip}");
+    assert_eq!(flip["examples"], json!(["TWO"]));
+    let (_, human, _) = run(
+        &dir,
+        &[
+            "diff",
+            "old.policy",
+            "new.policy",
+            "--claims",
+            "flips.jsonl",
+        ],
+    );
+    assert!(
+        human.contains("replayed 3 claims: 2 verdicts change (66.7%)"),
+        "{human}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -186,7 +186,8 @@ fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
         return "0%".into();
     }
-    let tenths = part * 1000 / whole;
+    // Rounded to the nearest tenth, halves up (2 of 3 is 66.7%, not 66.6%).
+    let tenths = (u128::from(part) * 1000 + u128::from(whole) / 2) / u128::from(whole);
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 

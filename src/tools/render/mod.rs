@@ -179,6 +179,39 @@ mod tests {
         }
     }
 
+    /// A limit in hours is said to end at the exact time; only limits in days
+    /// include their last day (the note said so of every limit). A missing
+    /// shipping date is not said to mean "not shipped".
+    #[test]
+    fn limits_in_hours_end_at_the_exact_time() {
+        let text = r#"policy shop "Shop" {
+  currency USD
+  timezone "Asia/Seoul"
+  window contact = 24 hours from order.delivered_at, plain dates at end of day
+  window arrival = 7 days from order.delivered_at
+  rules for return {
+    rule unknown: review "We need the shipping date." when claim.return_shipped_at is missing
+    otherwise ok: approve refund "Fine." refund item.price
+  }
+}"#;
+        let source = Source::new("shop.policy", text);
+        let ast = crate::parse(&source).unwrap();
+        let policy = crate::language::check::check(&ast, &source).unwrap();
+        let md = render(&ast, &policy, RenderFormat::Markdown);
+        assert!(md.contains("Each time limit in days includes its last day. For example, 7 days from 1 September 2023 run to the end of 8 September 2023. Time limits in hours end at the exact time: 24 hours from 12:00 on 1 September 2023 end at 12:00 on 2 September 2023."), "{md}");
+        assert!(md.contains("the return has no shipping date yet"), "{md}");
+        let hours_only = text.replace("  window arrival = 7 days from order.delivered_at\n", "");
+        let source = Source::new("shop.policy", hours_only.as_str());
+        let ast = crate::parse(&source).unwrap();
+        let policy = crate::language::check::check(&ast, &source).unwrap();
+        let md = render(&ast, &policy, RenderFormat::Markdown);
+        assert!(!md.contains("includes its last day"), "{md}");
+        assert!(
+            md.contains("Time limits in hours end at the exact time"),
+            "{md}"
+        );
+    }
+
     #[test]
     fn renders_a_whole_page() {
         let text = r#"policy shop "Shop <Returns> & More" {

@@ -165,7 +165,7 @@ pub(super) fn known_words(path: &str) -> Option<(&'static str, &'static str)> {
         ),
         "claim.return_shipped_at" => (
             "you have shipped the return",
-            "you have not shipped the return yet",
+            "the return has no shipping date yet",
         ),
         "claim.return_received_at" => (
             "we have received the return",

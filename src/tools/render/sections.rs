@@ -28,7 +28,15 @@ pub(super) fn windows_section(ctx: &Ctx<'_>, out: &mut Vec<Block>) {
         head: ["Time limit", "How long"].map(String::from).to_vec(),
         rows,
     });
-    let mut note = String::from("Each time limit includes its last day.");
+    let in_hours = |w: &&crate::ast::WindowDecl| matches!(&w.shape, WindowShape::From { duration, .. } if duration.unit == TimeUnit::Hours);
+    let all_hours = ctx.windows.iter().all(in_hours);
+    let mut note = if all_hours {
+        String::new()
+    } else if ctx.windows.iter().any(in_hours) {
+        String::from("Each time limit in days includes its last day.")
+    } else {
+        String::from("Each time limit includes its last day.")
+    };
     let example = ctx.windows.iter().find_map(|w| match &w.shape {
         WindowShape::From { duration, .. } if duration.unit == TimeUnit::Days => {
             let n = u64::try_from(duration.count.node.trunc().mantissa()).ok()?;
@@ -46,7 +54,29 @@ pub(super) fn windows_section(ctx: &Ctx<'_>, out: &mut Vec<Block>) {
     if let Some(e) = example {
         note.push_str(&e);
     }
-    out.push(para(note));
+    // A limit in hours ends at the exact time, not at the end of a day.
+    let hours = ctx.windows.iter().find_map(|w| match &w.shape {
+        WindowShape::From { duration, .. } if duration.unit == TimeUnit::Hours => {
+            let n = i64::try_from(duration.count.node.trunc().mantissa()).ok()?;
+            let start = NaiveDate::from_ymd_opt(2023, 9, 1)?.and_hms_opt(12, 0, 0)?;
+            let end = start.checked_add_signed(chrono::Duration::hours(n))?;
+            Some(format!(
+                "{}Time limits in hours end at the exact time: {} from 12:00 on {} end at {} on {}.",
+                if note.is_empty() { "" } else { " " },
+                duration_text(duration),
+                fmt_date(start.date()),
+                end.format("%H:%M"),
+                fmt_date(end.date())
+            ))
+        }
+        _ => None,
+    });
+    if let Some(h) = hours {
+        note.push_str(&h);
+    }
+    if !note.is_empty() {
+        out.push(para(note));
+    }
 }
 
 pub(super) fn terms_section(ctx: &Ctx<'_>, out: &mut Vec<Block>) {
