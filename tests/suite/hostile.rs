@@ -699,7 +699,7 @@ fn an_offset_with_60_minutes_is_refused() {
     assert!(err.starts_with("claim.filed_at: "), "{err}");
 }
 /// The contract says amounts are "parsed exactly"; the policy's own error says
-/// numbers may have at most 28 significant digits. A 32nd decimal place is
+/// a number may have at most 28 digits after the point. A 32nd decimal place was
 /// rounded away silently instead: a price of 1e-32 becomes 0 and refunds 0.00,
 /// and the policy constant `USD 0.00000000000000000000000000000001` checks as 0.
 #[test]

@@ -647,7 +647,7 @@ fn lower_decimal(pair: &Pair<'_, Rule>) -> Lowered<Decimal> {
             span(pair),
             "cannot be represented exactly",
         )
-        .with_help("numbers may have at most 28 significant digits")
+        .with_help("a number may have at most 28 digits after the point, and its digits, read without the point, at most 79228162514264337593543950335: every number of up to 28 digits fits")
     })
 }
 
