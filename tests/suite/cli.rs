@@ -978,3 +978,30 @@ fn explain_puts_a_request_on_a_plain_delivery_day_inside_the_window() {
     );
     assert!(!out.contains("before that time begins"), "{out}");
 }
+
+/// `explain` places the event the claim gives against a window before the
+/// decision's date: a return received inside the window to send is said to be
+/// within it (it said the date of the decision was after that time, on an
+/// approved claim).
+#[test]
+fn explain_prefers_the_claims_event_to_the_date_of_the_decision() {
+    let file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(super::support::root().join("policies/boutique.cases.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut claim = file["base"].clone();
+    claim["claim"]["return_shipped_at"] = serde_json::Value::Null;
+    claim["claim"]["return_received_at"] = serde_json::json!("2023-09-06T10:00:00+09:00");
+    let text = claim.to_string();
+    let (code, out, err) = super::support::run_clause(
+        &["explain", "policies/boutique.policy", "--claim", "-"],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("your return, received on 6 September 2023 at 10:00, is within that time"),
+        "{out}"
+    );
+    assert!(!out.contains("the date of this decision"), "{out}");
+}

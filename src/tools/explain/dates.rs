@@ -144,9 +144,15 @@ impl<'a> Explainer<'a> {
                 }
             }
         }
+        // An event the claim gives before `as_of`: "now" speaks only for an
+        // event not there yet (a return received inside the window was
+        // explained by the decision's date being past it).
+        let given = |f: &FactRef| moment_of(self.claim, *f).map(|m| (*f, m));
         facts
-            .into_iter()
-            .find_map(|f| moment_of(self.claim, f).map(|m| (f, m)))
+            .iter()
+            .filter(|f| **f != FactRef::AsOf)
+            .find_map(given)
+            .or_else(|| facts.iter().find_map(given))
     }
 
     /// Collects the facts an expression tests against window `w`, in order.
