@@ -1005,3 +1005,49 @@ fn explain_prefers_the_claims_event_to_the_date_of_the_decision() {
     );
     assert!(!out.contains("the date of this decision"), "{out}");
 }
+
+/// When the deciding rule tests the decision's date against the window, that
+/// date is what `explain` places, not another event the block tests (it said
+/// the request "is within that time" of a refusal resting on the date).
+#[test]
+fn explain_keeps_the_decisions_date_when_the_rule_tests_it() {
+    let dir = std::env::temp_dir().join(format!("clause-explain-asof-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("asof.policy");
+    std::fs::write(
+        &policy,
+        r#"policy asof "As Of" {
+  currency USD
+  timezone "America/New_York"
+  window return_window = 30 days from order.placed_at
+
+  rules for return {
+    rule filed_late: deny "Ask for a return within 30 days."
+      when claim.filed_at after return_window
+      deadline return_window
+    rule never_arrived: deny "The return must reach us within 30 days."
+      when claim.return_received_at is missing and as_of after return_window
+      deadline return_window
+    otherwise ok: approve refund "Returns within 30 days." refund item.price
+  }
+}
+"#,
+    )
+    .unwrap();
+    let mut claim = base_claim();
+    claim["order"]["placed_at"] = serde_json::json!("2023-08-30T10:00:00-04:00");
+    claim["claim"]["filed_at"] = serde_json::json!("2023-09-10T10:00:00-04:00");
+    claim["claim"]["return_received_at"] = serde_json::Value::Null;
+    claim["as_of"] = serde_json::json!("2023-10-20T10:00:00-04:00");
+    let text = claim.to_string();
+    let (code, out, err) = super::support::run_clause(
+        &["explain", policy.to_str().unwrap(), "--claim", "-"],
+        Some(text.as_bytes()),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("the date of this decision, 20 October 2023, is after that date"),
+        "{out}"
+    );
+}

@@ -131,12 +131,23 @@ impl<'a> Explainer<'a> {
     /// The claim event tested against window `w`: from the deciding rule's
     /// conditions first, then any rule of the block; the first one the claim has.
     pub(super) fn tested(&self, rule: Option<&CheckedRule>, w: usize) -> Option<(FactRef, Moment)> {
-        let mut facts = Vec::new();
+        let given = |f: &FactRef| moment_of(self.claim, *f).map(|m| (*f, m));
+        // The deciding rule's own tests first, as they are written: when it
+        // tests `as_of` against the window, the decision's date is what decided.
+        let mut own = Vec::new();
         if let Some(r) = rule {
             for e in r.when.iter().chain(r.unless.iter()) {
-                self.window_tests(e, w, &mut facts, 0);
+                self.window_tests(e, w, &mut own, 0);
             }
         }
+        if let Some(found) = own.iter().find_map(given) {
+            return Some(found);
+        }
+        // Otherwise (the window is only a deadline of the deciding rule) the
+        // block's tests, an event the claim gives before `as_of`: "now" speaks
+        // only for an event not there yet (a return received inside the
+        // window was explained by the decision's date being past it).
+        let mut facts = Vec::new();
         if let Some(b) = self.block {
             for r in b.rules.iter().chain(b.otherwise.iter()) {
                 for e in r.when.iter().chain(r.unless.iter()) {
@@ -144,10 +155,6 @@ impl<'a> Explainer<'a> {
                 }
             }
         }
-        // An event the claim gives before `as_of`: "now" speaks only for an
-        // event not there yet (a return received inside the window was
-        // explained by the decision's date being past it).
-        let given = |f: &FactRef| moment_of(self.claim, *f).map(|m| (*f, m));
         facts
             .iter()
             .filter(|f| **f != FactRef::AsOf)
