@@ -1051,3 +1051,31 @@ fn explain_keeps_the_decisions_date_when_the_rule_tests_it() {
         "{out}"
     );
 }
+
+/// `explain` words a limit read on the total less the shipping paid, as imro's
+/// China limit is (it said nothing of the amount once the policy subtracted).
+#[test]
+fn explain_words_a_total_less_the_shipping_paid() {
+    let file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(super::support::root().join("policies/imro.cases.json")).unwrap(),
+    )
+    .unwrap();
+    let mut claim = file["base"].clone();
+    claim["claim"]["kind"] = serde_json::json!("shipping");
+    claim["claim"]["reason"] = serde_json::json!("none");
+    claim["order"]["delivered_at"] = serde_json::Value::Null;
+    claim["order"]["total"] = serde_json::json!({"amount": "170.00", "currency": "USD"});
+    claim["order"]["shipping_paid"] = serde_json::json!({"amount": "10.00", "currency": "USD"});
+    claim["order"]["destination"] = serde_json::json!({"country": "CN", "address_kind": "street"});
+    claim["rates"] = serde_json::json!({"USD/CNY": "7.2"});
+    let text = claim.to_string();
+    let (code, out, err) = super::support::run_clause(
+        &["explain", "policies/imro.policy", "--claim", "-"],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Your order total (USD 170.00 at the exchange rate given) less the shipping you paid (USD 10.00 at the exchange rate given), CNY 1,152.00, is over the limit of CNY 1,000.00"),
+        "{out}"
+    );
+}

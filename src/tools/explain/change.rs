@@ -186,6 +186,49 @@ impl<'a> Explainer<'a> {
                     format!("{what} ({} at the exchange rate given)", money(m)),
                 ))
             }
+            // `order.shipping_paid else CNY 0`: the claim's amount, or the
+            // written one when the claim leaves it out.
+            IExpr::Else(given, otherwise) => self
+                .amount(given, item)
+                .or_else(|| self.amount(otherwise, item)),
+            IExpr::Money(amount, currency) => {
+                let m = Money::new(*amount, *currency);
+                Some((m, money(m)))
+            }
+            // `order.total - (order.shipping_paid else USD 0)`: the purchase
+            // less what the claim says was paid for shipping (nothing taken
+            // off, nothing said).
+            IExpr::Sub(from, off) => {
+                let (m, what) = self.amount(from, item)?;
+                let (o, off_what) = self.amount(off, item)?;
+                if o.amount.is_zero() {
+                    return Some((m, what));
+                }
+                let taken = if o.currency == m.currency {
+                    o.amount
+                } else {
+                    self.claim
+                        .rate(o.currency, m.currency)
+                        .ok()?
+                        .apply(o.amount)?
+                };
+                let rest = Money::new(m.amount.checked_sub(taken)?, m.currency);
+                let mut off_what = off_what;
+                if let Some(first) = off_what.get(..1) {
+                    off_what = format!(
+                        "{}{}",
+                        first.to_lowercase(),
+                        off_what.get(1..).unwrap_or("")
+                    );
+                }
+                // A converted amount already says what it was.
+                let off_what = if off_what.contains('(') {
+                    off_what
+                } else {
+                    format!("{off_what} ({})", money(o))
+                };
+                Some((rest, format!("{what} less {off_what}")))
+            }
             _ => None,
         }
     }
