@@ -636,7 +636,7 @@ impl<'a> Ctx<'a> {
         };
         if let Some(edge) = edge {
             s.push_str(&format!(
-                " If the date it starts from has no time of day, it starts at the {edge} of that day. A date checked against it without a time of day counts as in time only when the whole day is inside it, and as late only when the whole day is after it."
+                " If the date it starts from has no time of day, the time limit begins with that day and its hours count from the {edge} of that day. A date checked against it without a time of day counts as in time when the whole day is before its end, and as late only when the whole day is after it."
             ));
         }
         capitalize(&s)

@@ -200,6 +200,9 @@ mod tests {
         let md = render(&ast, &policy, RenderFormat::Markdown);
         assert!(md.contains("Each time limit in days includes its last day. For example, 7 days from 1 September 2023 run to the end of 8 September 2023. Time limits in hours end at the exact time: 24 hours from 12:00 on 1 September 2023 end at 12:00 on 2 September 2023."), "{md}");
         assert!(md.contains("the return has no shipping date yet"), "{md}");
+        // A start given as a day: the limit begins with the day (the page said
+        // it started at the end of it, which the engine no longer does).
+        assert!(md.contains("If the date it starts from has no time of day, the time limit begins with that day and its hours count from the end of that day."), "{md}");
         let hours_only = text.replace("  window arrival = 7 days from order.delivered_at\n", "");
         let source = Source::new("shop.policy", hours_only.as_str());
         let ast = crate::parse(&source).unwrap();
