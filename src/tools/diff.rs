@@ -28,7 +28,8 @@ struct Gist {
     decision: Decision,
     rule: String,
     refund: Option<(Decimal, String)>,
-    fees: Vec<(String, String)>,
+    /// Each fee line: the fee, the item it belongs to (if any) and its payer.
+    fees: Vec<(String, Option<String>, String)>,
 }
 
 fn gist(v: &Verdict) -> Gist {
@@ -46,7 +47,7 @@ fn gist(v: &Verdict) -> Gist {
         fees: v
             .fees
             .iter()
-            .map(|f| (f.fee.to_string(), f.payer.to_string()))
+            .map(|f| (f.fee.to_string(), f.sku.clone(), f.payer.to_string()))
             .collect(),
     }
 }
@@ -288,8 +289,13 @@ impl Accumulator {
         // is one claim.
         if let (Some(o), Some(n)) = (&old, &new) {
             let mut seen = std::collections::BTreeSet::new();
-            for (fee, payer) in &o.fees {
-                if let Some((_, new_payer)) = n.fees.iter().find(|(f, _)| f == fee) {
+            for (fee, sku, payer) in &o.fees {
+                // The same fee of the same item under the new version (the
+                // first of that name was taken: which item's line it was
+                // depended on the items' order).
+                if let Some((_, _, new_payer)) =
+                    n.fees.iter().find(|(f, s, _)| f == fee && s == sku)
+                {
                     if new_payer != payer {
                         let key = (fee.clone(), payer.clone(), new_payer.clone());
                         if !seen.insert(key.clone()) {

@@ -317,3 +317,57 @@ fn payer_flips_count_claims_and_the_share_is_rounded() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A fee line is matched to the same item's line under the new version: a
+/// claim whose second item's fee flips counts whatever the items' order (the
+/// first line of that fee's name was taken, and one order was missed).
+#[test]
+fn payer_flips_are_matched_item_by_item() {
+    let dir = workspace("items");
+    let light = {
+        let mut i = super::support::base_claim()["items"][0].clone();
+        i["sku"] = json!("LIGHT");
+        i["weight"] = json!({"value": "4", "unit": "lb"});
+        i
+    };
+    let heavy = {
+        let mut i = light.clone();
+        i["sku"] = json!("HEAVY");
+        i["weight"] = json!({"value": "20", "unit": "lb"});
+        i
+    };
+    let claim = |id: &str, items: Vec<serde_json::Value>| {
+        claim_with(&[
+            ("claim_id", json!(id)),
+            ("claim.filed_at", json!("2023-09-05")),
+            ("items", json!(items)),
+            ("claim.items", json!(null)),
+        ])
+        .to_string()
+    };
+    let lines = [
+        claim("LIGHT-FIRST", vec![light.clone(), heavy.clone()]),
+        claim("HEAVY-FIRST", vec![heavy, light]),
+    ]
+    .join("\n")
+        + "\n";
+    std::fs::write(dir.join("items.jsonl"), lines).unwrap();
+    let (code, out, err) = run(
+        &dir,
+        &[
+            "diff",
+            "old.policy",
+            "new.policy",
+            "--claims",
+            "items.jsonl",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let flip = &v["replay"]["payer_flips"][0];
+    assert_eq!(flip["count"], 2, "{flip}");
+    assert_eq!(flip["examples"], json!(["LIGHT-FIRST", "HEAVY-FIRST"]));
+    let _ = std::fs::remove_dir_all(&dir);
+}

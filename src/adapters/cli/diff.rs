@@ -186,8 +186,15 @@ fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
         return "0%".into();
     }
-    // Rounded to the nearest tenth, halves up (2 of 3 is 66.7%, not 66.6%).
+    // Rounded to the nearest tenth, halves up (2 of 3 is 66.7%, not 66.6%),
+    // but never to 100.0% when some did not change, nor to 0.0% when some did.
     let tenths = (u128::from(part) * 1000 + u128::from(whole) / 2) / u128::from(whole);
+    let tenths = match (part, tenths) {
+        (0, _) => 0,
+        (_, 0) => 1,
+        (p, 1000) if p < whole => 999,
+        (_, t) => t,
+    };
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
@@ -347,5 +354,21 @@ fn examples(before: &str, list: &[String], after: &str) -> String {
         String::new()
     } else {
         format!("{before}{}{after}", list.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn percent_rounds_but_never_to_all_or_none_falsely() {
+        assert_eq!(percent(2, 3), "66.7%");
+        assert_eq!(percent(163, 2000), "8.2%");
+        assert_eq!(percent(1999, 2000), "99.9%");
+        assert_eq!(percent(2000, 2000), "100.0%");
+        assert_eq!(percent(1, 20001), "0.1%");
+        assert_eq!(percent(0, 5), "0.0%");
+        assert_eq!(percent(0, 0), "0%");
     }
 }
