@@ -950,28 +950,35 @@ fn claims_from_a_directory_is_refused_naming_it() {
     );
 }
 
+/// The `base` claim of a bundled cases file.
+fn cases_base(policy: &str) -> serde_json::Value {
+    let path = super::support::root().join(format!("policies/{policy}.cases.json"));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    file["base"].clone()
+}
+
+/// What `clause explain POLICY --claim -` prints for `claim` (exit 0).
+fn explain_text(policy: &str, claim: &serde_json::Value) -> String {
+    let text = claim.to_string();
+    let (code, out, err) =
+        super::support::run_clause(&["explain", policy, "--claim", "-"], Some(text.as_bytes()));
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
 /// `explain` reads a window that begins with a delivery given as a day as the
 /// engine does: a request made that morning is within it (it said "before
 /// that time begins" of a request the verdict approved).
 #[test]
 fn explain_puts_a_request_on_a_plain_delivery_day_inside_the_window() {
-    let file: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(super::support::root().join("policies/boutique.cases.json"))
-            .unwrap(),
-    )
-    .unwrap();
-    let mut claim = file["base"].clone();
+    let mut claim = cases_base("boutique");
     claim["order"]["delivered_at"] = serde_json::json!("2023-09-05");
     claim["claim"]["filed_at"] = serde_json::json!("2023-09-05T09:00:00+09:00");
     claim["claim"]["return_shipped_at"] = serde_json::Value::Null;
     claim["claim"]["return_received_at"] = serde_json::Value::Null;
     claim.as_object_mut().unwrap().remove("as_of");
-    let text = claim.to_string();
-    let (code, out, err) = super::support::run_clause(
-        &["explain", "policies/boutique.policy", "--claim", "-"],
-        Some(text.as_bytes()),
-    );
-    assert_eq!(code, 0, "{err}");
+    let out = explain_text("policies/boutique.policy", &claim);
     assert!(
         out.contains("your request of 5 September 2023 at 09:00 is within that time"),
         "{out}"
@@ -985,20 +992,10 @@ fn explain_puts_a_request_on_a_plain_delivery_day_inside_the_window() {
 /// approved claim).
 #[test]
 fn explain_prefers_the_claims_event_to_the_date_of_the_decision() {
-    let file: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(super::support::root().join("policies/boutique.cases.json"))
-            .unwrap(),
-    )
-    .unwrap();
-    let mut claim = file["base"].clone();
+    let mut claim = cases_base("boutique");
     claim["claim"]["return_shipped_at"] = serde_json::Value::Null;
     claim["claim"]["return_received_at"] = serde_json::json!("2023-09-06T10:00:00+09:00");
-    let text = claim.to_string();
-    let (code, out, err) = super::support::run_clause(
-        &["explain", "policies/boutique.policy", "--claim", "-"],
-        Some(text.as_bytes()),
-    );
-    assert_eq!(code, 0, "{err}");
+    let out = explain_text("policies/boutique.policy", &claim);
     assert!(
         out.contains("your return, received on 6 September 2023 at 10:00, is within that time"),
         "{out}"
@@ -1039,13 +1036,8 @@ fn explain_keeps_the_decisions_date_when_the_rule_tests_it() {
     claim["claim"]["filed_at"] = serde_json::json!("2023-09-10T10:00:00-04:00");
     claim["claim"]["return_received_at"] = serde_json::Value::Null;
     claim["as_of"] = serde_json::json!("2023-10-20T10:00:00-04:00");
-    let text = claim.to_string();
-    let (code, out, err) = super::support::run_clause(
-        &["explain", policy.to_str().unwrap(), "--claim", "-"],
-        Some(text.as_bytes()),
-    );
+    let out = explain_text(policy.to_str().unwrap(), &claim);
     let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("the date of this decision, 20 October 2023, is after that date"),
         "{out}"
@@ -1056,11 +1048,7 @@ fn explain_keeps_the_decisions_date_when_the_rule_tests_it() {
 /// China limit is (it said nothing of the amount once the policy subtracted).
 #[test]
 fn explain_words_a_total_less_the_shipping_paid() {
-    let file: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(super::support::root().join("policies/imro.cases.json")).unwrap(),
-    )
-    .unwrap();
-    let mut claim = file["base"].clone();
+    let mut claim = cases_base("imro");
     claim["claim"]["kind"] = serde_json::json!("shipping");
     claim["claim"]["reason"] = serde_json::json!("none");
     claim["order"]["delivered_at"] = serde_json::Value::Null;
@@ -1068,12 +1056,7 @@ fn explain_words_a_total_less_the_shipping_paid() {
     claim["order"]["shipping_paid"] = serde_json::json!({"amount": "10.00", "currency": "USD"});
     claim["order"]["destination"] = serde_json::json!({"country": "CN", "address_kind": "street"});
     claim["rates"] = serde_json::json!({"USD/CNY": "7.2"});
-    let text = claim.to_string();
-    let (code, out, err) = super::support::run_clause(
-        &["explain", "policies/imro.policy", "--claim", "-"],
-        Some(text.as_bytes()),
-    );
-    assert_eq!(code, 0, "{err}");
+    let out = explain_text("policies/imro.policy", &claim);
     assert!(
         out.contains("Your order total (USD 170.00 at the exchange rate given) less the shipping you paid (USD 10.00 at the exchange rate given), CNY 1,152.00, is over the limit of CNY 1,000.00"),
         "{out}"

@@ -258,6 +258,24 @@ fn rules_that_change_places_are_reported_once_per_block() {
     );
 }
 
+/// `clause diff old.policy new.policy --claims FILE --format json` in `dir`.
+fn replay_json(dir: &PathBuf, claims: &str) -> serde_json::Value {
+    let (code, out, err) = run(
+        dir,
+        &[
+            "diff",
+            "old.policy",
+            "new.policy",
+            "--claims",
+            claims,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
 /// A fee that flips payer on two items of one claim is one claim (it was
 /// counted, and named as an example, once per item); the share of verdicts
 /// that change is rounded, not cut (2 of 3 is 66.7%).
@@ -284,20 +302,7 @@ fn payer_flips_count_claims_and_the_share_is_rounded() {
     ]);
     let lines = [two, same, late].map(|c| c.to_string()).join("\n") + "\n";
     std::fs::write(dir.join("flips.jsonl"), lines).unwrap();
-    let (code, out, err) = run(
-        &dir,
-        &[
-            "diff",
-            "old.policy",
-            "new.policy",
-            "--claims",
-            "flips.jsonl",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = replay_json(&dir, "flips.jsonl");
     let flip = &v["replay"]["payer_flips"][0];
     assert_eq!(flip["count"], 1, "{flip}");
     assert_eq!(flip["examples"], json!(["TWO"]));
@@ -352,20 +357,7 @@ fn payer_flips_are_matched_item_by_item() {
     .join("\n")
         + "\n";
     std::fs::write(dir.join("items.jsonl"), lines).unwrap();
-    let (code, out, err) = run(
-        &dir,
-        &[
-            "diff",
-            "old.policy",
-            "new.policy",
-            "--claims",
-            "items.jsonl",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let v = replay_json(&dir, "items.jsonl");
     let flip = &v["replay"]["payer_flips"][0];
     assert_eq!(flip["count"], 2, "{flip}");
     assert_eq!(flip["examples"], json!(["LIGHT-FIRST", "HEAVY-FIRST"]));
