@@ -1,9 +1,10 @@
 //! Boundary cases: the claims on each side of every edge a policy draws, made
 //! from the policy itself so that a merchant does not have to think of them.
 //!
-//! The policy's conditions are walked once (every rule's expressions, every
-//! threshold, every window extension) for three kinds of edge, and its rules'
-//! `deadline` lines for a fourth:
+//! The conditions of the rules for the base claim's kind are walked once
+//! (their expressions, the thresholds they use, the extensions of the windows
+//! they read) for three kinds of edge, and those rules' `deadline` lines for a
+//! fourth:
 //!
 //! - **A window tested against an event** (`claim.filed_at within return_window`):
 //!   the window's end is computed for the base claim with the evaluator's own
@@ -131,7 +132,15 @@ pub fn boundary_cases(policy: &Policy, base: &Value) -> Result<Vec<Draft>, Strin
     }
     let item = first_claimed_item(base);
     let mut drafts = Vec::new();
-    for edge in edges(policy) {
+    // The edges of the rules that decide the base claim's kind (a window only
+    // delivery issues test drew inside/outside drafts on a return claim, both
+    // sides with the same verdict).
+    let kind = base
+        .get("claim")
+        .and_then(|c| c.get("kind"))
+        .and_then(Value::as_str)
+        .unwrap_or("return");
+    for edge in edges(policy, kind) {
         match edge {
             Edge::Window { fact, window } => {
                 window_drafts(policy, base, item, fact, window, &mut drafts)
@@ -265,22 +274,32 @@ pub fn boundary_cases(policy: &Policy, base: &Value) -> Result<Vec<Draft>, Strin
     Ok(drafts)
 }
 
-/// Every edge the policy's conditions draw, each once, in a stable order.
-fn edges(policy: &Policy) -> Vec<Edge> {
-    let mut exprs: Vec<&IExpr> = Vec::new();
-    for t in &policy.thresholds {
-        exprs.push(&t.expr);
-    }
-    for w in &policy.windows {
-        exprs.extend(w.extensions.iter().map(|e| &e.when));
-    }
-    for block in &policy.blocks {
+/// Every edge the conditions of `kind`'s rules draw (through the thresholds
+/// they use and the extensions of the windows they read), each once, in a
+/// stable order.
+fn edges(policy: &Policy, kind: &str) -> Vec<Edge> {
+    let blocks: Vec<_> = policy.blocks.iter().filter(|b| b.kind == kind).collect();
+    let reported: BTreeSet<usize> = blocks
+        .iter()
+        .flat_map(|b| b.rules.iter().chain(&b.otherwise))
+        .flat_map(|r| r.deadlines.iter().copied())
+        .collect();
+    let mut stack: Vec<&IExpr> = Vec::new();
+    for block in &blocks {
         for rule in block.rules.iter().chain(&block.otherwise) {
-            exprs.extend(rule.expressions());
+            stack.extend(rule.expressions());
+        }
+    }
+    let mut windows_seen: BTreeSet<usize> = BTreeSet::new();
+    let mut thresholds_seen: BTreeSet<usize> = BTreeSet::new();
+    for w in &reported {
+        if windows_seen.insert(*w) {
+            if let Some(win) = policy.windows.get(*w) {
+                stack.extend(win.extensions.iter().map(|e| &e.when));
+            }
         }
     }
     let mut out = BTreeSet::new();
-    let mut stack = exprs;
     let mut steps = 0usize;
     while let Some(e) = stack.pop() {
         steps += 1;
@@ -291,6 +310,16 @@ fn edges(policy: &Policy) -> Vec<Edge> {
             IExpr::Window(x, _, w) => {
                 for fact in facts_of(x) {
                     out.insert(Edge::Window { fact, window: *w });
+                }
+                if windows_seen.insert(*w) {
+                    if let Some(win) = policy.windows.get(*w) {
+                        stack.extend(win.extensions.iter().map(|e| &e.when));
+                    }
+                }
+            }
+            IExpr::Threshold(i) if thresholds_seen.insert(*i) => {
+                if let Some(t) = policy.thresholds.get(*i) {
+                    stack.push(&t.expr);
                 }
             }
             IExpr::Between(x, lo, hi) => {
@@ -315,12 +344,6 @@ fn edges(policy: &Policy) -> Vec<Edge> {
         }
         stack.extend(e.children());
     }
-    let reported: BTreeSet<usize> = policy
-        .blocks
-        .iter()
-        .flat_map(|b| b.rules.iter().chain(&b.otherwise))
-        .flat_map(|r| r.deadlines.iter().copied())
-        .collect();
     for w in reported {
         let tested = out
             .iter()
