@@ -69,8 +69,7 @@ impl<'a> Explainer<'a> {
             let Some((fact, m)) = self.tested(Some(rule), w) else {
                 continue;
             };
-            let anchor = self.anchor(win).map(|(_, m)| m);
-            let late = match (self.place(win, anchor, d.ends, m), d.ends) {
+            let late = match (self.place(w, d.ends, m), d.ends) {
                 (Place::After(n), Ends::Day(_)) | (Place::AfterDays(n), _) => Late::Days(n),
                 (Place::After(n), Ends::Instant(_)) => Late::Minutes(n),
                 _ => continue,

@@ -46,7 +46,7 @@ impl<'a> Explainer<'a> {
             parts.push(self.deadline_clause(win, d.ends));
             if let Some((fact, m)) = self.tested(sku_rule, idx) {
                 if anchor.is_none_or(|(a, _)| a != fact) {
-                    match self.place(win, anchor.map(|(_, m)| m), d.ends, m) {
+                    match self.place(idx, d.ends, m) {
                         // "Now" matters only once a deadline has passed.
                         Place::Within | Place::Before if fact == FactRef::AsOf => {}
                         Place::Within => parts.push(format!(
@@ -187,21 +187,17 @@ impl<'a> Explainer<'a> {
         }
     }
 
-    /// Where a moment falls against a window, read as the engine reads it.
-    pub(super) fn place(
-        &self,
-        win: &Window,
-        anchor: Option<Moment>,
-        ends: Ends,
-        m: Moment,
-    ) -> Place {
+    /// Where a moment falls against window `w` (its start as the engine
+    /// resolved it, its end `ends`), read as the engine reads it.
+    pub(super) fn place(&self, w: usize, ends: Ends, m: Moment) -> Place {
+        let start = self.starts.get(w).copied().flatten();
         match ends {
             Ends::Day(end) => {
                 let d = self.day(m);
-                let start = match &win.shape {
-                    WindowShape::Between(a, _) => Some(*a),
-                    WindowShape::From { .. } => anchor.map(|a| self.day(a)),
-                    _ => None,
+                let start = match start {
+                    Some(Ends::Day(s)) => Some(s),
+                    Some(Ends::Instant(s)) => Some(s.with_timezone(&self.tz).date_naive()),
+                    None => None,
                 };
                 if d > end {
                     Place::After((d - end).num_days())
@@ -212,9 +208,11 @@ impl<'a> Explainer<'a> {
                 }
             }
             Ends::Instant(end) => {
-                // A starting event given as a day begins the window with the
-                // day, as the engine reads it (whichever edge counts the hours).
-                let start = anchor.and_then(|a| self.instant(a, DayEdge::Start));
+                let start = match start {
+                    Some(Ends::Instant(s)) => Some(s),
+                    Some(Ends::Day(d)) => self.instant(Moment::Day(d), DayEdge::Start),
+                    None => None,
+                };
                 if let Moment::Day(d) = m {
                     let (Some(first), Some(last)) = (
                         self.instant(m, DayEdge::Start),
@@ -232,7 +230,7 @@ impl<'a> Explainer<'a> {
                         DayAgainst::Within => Place::Within,
                     };
                 }
-                let Some(i) = self.instant(m, win.plain_dates) else {
+                let Moment::Instant(i) = m else {
                     return Place::Within;
                 };
                 if i > end {

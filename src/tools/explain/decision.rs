@@ -6,6 +6,7 @@ use super::phrases::{capitalize, evidence_words, join_and, money, plural, words}
 use crate::language::check::ir::Policy;
 use crate::language::check::ir::{CheckedRule, RuleBlock, Window};
 use crate::language::eval::verdict::Decision;
+use crate::language::eval::verdict::Ends;
 use crate::language::eval::Claim;
 use crate::language::money::Money;
 use crate::Verdict;
@@ -21,6 +22,9 @@ pub(super) struct Explainer<'a> {
     pub(super) verdict: &'a Verdict,
     pub(super) tz: Tz,
     pub(super) block: Option<&'a RuleBlock>,
+    /// Where each window begins for this claim, by window index, as the
+    /// engine resolved it (`None`: no start, or its event not given).
+    pub(super) starts: Vec<Option<Ends>>,
 }
 
 /// Where a claim's event falls against a window.
@@ -71,12 +75,21 @@ impl Late {
 
 impl<'a> Explainer<'a> {
     pub(super) fn new(policy: &'a Policy, claim: &'a Claim, verdict: &'a Verdict) -> Self {
+        let mut starts = vec![None; policy.windows.len()];
+        // A claim the engine judged resolves its windows: explain reads their
+        // starts from there rather than working them out a second time.
+        for w in crate::language::eval::resolve_windows(policy, claim).unwrap_or_default() {
+            if let Some(slot) = starts.get_mut(w.index) {
+                *slot = w.start;
+            }
+        }
         Explainer {
             policy,
             claim,
             verdict,
             tz: policy.timezone,
             block: policy.blocks.iter().find(|b| b.kind == claim.claim.kind),
+            starts,
         }
     }
 
