@@ -12,7 +12,6 @@ macro_rules! eprintln {
 }
 
 /// `eprint!` that never panics, as [`eprintln!`].
-#[allow(unused_macros)]
 macro_rules! eprint {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
